@@ -1,0 +1,138 @@
+"""The ``needsmap`` command line: a thin layer over the library.
+
+Each command parses its options, calls one library function, and renders the
+result.  Exit codes are shared by all commands:
+
+* 0: done, nothing to report (warnings may have been printed);
+* 1: the command ran and found problems (errors, or what ``--fail-on`` asks for);
+* 2: usage error, or a file that could not be read or written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from needsmap import __version__
+from needsmap.diagnostics import Diagnostic, count_by_severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+_SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _render(d: Diagnostic, colour: bool) -> str:
+    text = d.render()
+    if not colour:
+        return text
+    marker = f": {d.severity}: "
+    head, _, tail = text.partition(marker)
+    return f"{head}: {click.style(d.severity, fg=_SEVERITY_COLOURS[d.severity], bold=True)}: {tail}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="needsmap")
+def main() -> None:
+    """needsmap: from what stakeholders need to customer data that serves them.
+
+    Capture stakeholders, use cases, processes, customer attributes and source
+    systems in a workshop file (YAML, kept in git), then get gap reports, model
+    drafts and roadmap options from it.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: FILE:LINE:COL: severity: message lines; json: for machines.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check workshop FILES: YAML syntax, structure, ids and references.
+
+    Every problem is reported, located as FILE:LINE:COL. Exit 0 when clean
+    (warnings allowed unless --strict), 1 when problems were found, 2 when a
+    file could not be read.
+    """
+    from needsmap.workshop_io import OpenError, open_workshop
+
+    colour = fmt == "text" and sys.stdout.isatty()
+    exit_code = EXIT_OK
+    report = []
+    for path in files:
+        try:
+            result = open_workshop(path)
+        except OpenError as exc:
+            exit_code = EXIT_USAGE
+            report.append({"path": str(path), "readable": False, "message": str(exc), "diagnostics": []})
+            if fmt == "text":
+                click.echo(str(exc), err=True)
+            continue
+        counts = count_by_severity(result.diagnostics)
+        failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
+        if failed and exit_code == EXIT_OK:
+            exit_code = EXIT_FINDINGS
+        report.append({"path": str(path), "readable": True, "ok": not failed, "counts": counts,
+                       "diagnostics": [d.as_dict() for d in result.diagnostics]})
+        if fmt == "text":
+            for d in result.diagnostics:
+                click.echo(_render(d, colour))
+            summary = (f"{path}: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}"
+                       if result.diagnostics else f"{path}: ok")
+            click.echo(summary, err=True)
+    if fmt == "json":
+        click.echo(json.dumps({"needsmap_version": __version__, "files": report}, indent=2, ensure_ascii=False))
+    sys.exit(exit_code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="Name of the workshop, e.g. \"Omnichannel customer data discovery\".")
+@click.option("--organization", help="The organisation the workshop is for.")
+@click.option("--facilitator", help="Who runs the workshop.")
+def new(file: Path, name: str, organization: str | None, facilitator: str | None) -> None:
+    """Create FILE: a starter workshop with the default functions, channels and guidance.
+
+    Refuses to overwrite an existing file.
+    """
+    from needsmap.saver import SaveError, save
+    from needsmap.starter import new_workshop
+
+    if file.exists():
+        click.echo(f"{file}: error: the file already exists; choose another name", err=True)
+        sys.exit(EXIT_USAGE)
+    if not file.parent.is_dir():
+        click.echo(f"{file}: error: the folder {file.parent} does not exist", err=True)
+        sys.exit(EXIT_USAGE)
+    ws = new_workshop(name, organization=organization, facilitator=facilitator, target=file)
+    try:
+        save(ws, file)
+    except SaveError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"Created {file}. Next: needsmap validate {file}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of printing it.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the workshop format (for editors and other tools)."""
+    from needsmap.schema_export import schema_text
+
+    text = schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"Wrote {output}")

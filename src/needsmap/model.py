@@ -1,0 +1,339 @@
+"""The workshop domain model (format v1), as plain typed dataclasses.
+
+Why dataclasses and not attrs: the model is a passive record of what a file
+says.  Checking it is the validator's job, which must report *every* problem
+with its location instead of raising at the first one, so per-field
+validators at construction time (attrs' strength) would be the wrong tool.
+Standard-library dataclasses with ``slots=True`` are fast to build (the loader
+creates tens of thousands of them for an enterprise workshop), small in
+memory, need no dependency, and are understood by every type checker.
+
+Presence semantics: optional fields hold ``None`` when the file does not state
+them, so that saving writes back exactly what the user wrote and nothing they
+did not.  The defaults the analysis applies are in ``effective_*`` properties
+and in :data:`DEFAULT_FUNCTIONS` / :data:`DEFAULT_CHANNELS` / :class:`Settings`.
+
+Every item carries ``loc``: where it came from in the file (``None`` for items
+created in memory).  ``loc`` never takes part in equality.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+FORMAT_VERSION = 1
+
+Level = Literal["low", "medium", "high"]
+AttrType = Literal[
+    "string", "text", "integer", "decimal", "money", "boolean", "date", "datetime",
+    "email", "phone", "url", "enum", "country", "currency", "id",
+]
+Sensitivity = Literal["none", "personal", "sensitive"]
+Role = Literal["master", "copy", "derived"]
+Freshness = Literal["realtime", "hourly", "daily", "weekly", "monthly", "unknown"]
+Criticality = Literal["must", "should", "could"]
+Horizon = Literal["now", "next", "later"]
+UseCaseStatus = Literal["proposed", "agreed", "rejected", "done"]
+NoteKind = Literal["question", "decision", "risk", "idea", "parking"]
+NoteStatus = Literal["open", "closed"]
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
+ATTR_TYPES: tuple[str, ...] = (
+    "string", "text", "integer", "decimal", "money", "boolean", "date", "datetime",
+    "email", "phone", "url", "enum", "country", "currency", "id",
+)
+SENSITIVITIES: tuple[str, ...] = ("none", "personal", "sensitive")
+ROLES: tuple[str, ...] = ("master", "copy", "derived")
+FRESHNESS: tuple[str, ...] = ("realtime", "hourly", "daily", "weekly", "monthly", "unknown")
+#: Rank of each known freshness, fastest first; ``unknown`` has no rank.
+FRESHNESS_RANK: dict[str, int] = {f: i for i, f in enumerate(FRESHNESS[:-1])}
+CRITICALITIES: tuple[str, ...] = ("must", "should", "could")
+HORIZONS: tuple[str, ...] = ("now", "next", "later")
+USE_CASE_STATUSES: tuple[str, ...] = ("proposed", "agreed", "rejected", "done")
+NOTE_KINDS: tuple[str, ...] = ("question", "decision", "risk", "idea", "parking")
+NOTE_STATUSES: tuple[str, ...] = ("open", "closed")
+
+DEFAULT_FUNCTIONS: tuple[str, ...] = (
+    "marketing", "sales", "service", "it", "data", "finance", "legal", "operations", "cx", "product",
+)
+DEFAULT_CHANNELS: tuple[str, ...] = (
+    "web", "app", "email", "sms", "store", "call_center", "field_sales", "chat", "social", "post",
+)
+#: Outbound channels on which marketing needs consent (settings.marketing_channels).
+DEFAULT_MARKETING_CHANNELS: tuple[str, ...] = ("email", "sms", "app", "post", "social")
+DEFAULT_MIN_QUALITY = 3
+DEFAULT_MIN_COVERAGE = 0.5
+DEFAULT_ENTITY = "customer"
+DEFAULT_TYPE = "string"
+
+#: Where an item and its fields sit in the file: ``""`` is the item itself,
+#: other keys are field names; list fields map to one position per element.
+Loc = dict[str, Union[tuple[int, int], list[tuple[int, int]]]]
+
+
+def _loc() -> Loc | None:
+    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class WorkshopInfo:
+    name: str = ""
+    organization: str | None = None
+    dates: list[_dt.date] = field(default_factory=list)
+    facilitator: str | None = None
+    scope: str | None = None
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class Settings:
+    """Thresholds for the analysis; ``None`` means "use the default"."""
+
+    min_quality: int | None = None
+    min_coverage: float | None = None
+    marketing_channels: list[str] | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_min_quality(self) -> int:
+        return DEFAULT_MIN_QUALITY if self.min_quality is None else self.min_quality
+
+    @property
+    def effective_min_coverage(self) -> float:
+        return DEFAULT_MIN_COVERAGE if self.min_coverage is None else self.min_coverage
+
+    @property
+    def effective_marketing_channels(self) -> tuple[str, ...]:
+        if self.marketing_channels is None:
+            return DEFAULT_MARKETING_CHANNELS
+        return tuple(self.marketing_channels)
+
+
+@dataclass(slots=True)
+class Stakeholder:
+    id: str
+    name: str = ""
+    role: str | None = None
+    function: str | None = None
+    influence: Level | None = None
+    interest: Level | None = None
+    notes: str | None = None
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class Attribute:
+    id: str
+    name: str = ""
+    entity: str | None = None
+    type: AttrType | None = None
+    values: list[str] = field(default_factory=list)
+    definition: str | None = None
+    identifier: bool | None = None
+    sensitivity: Sensitivity | None = None
+    owner: str | None = None
+    synonyms: list[str] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_entity(self) -> str:
+        return self.entity or DEFAULT_ENTITY
+
+    @property
+    def effective_type(self) -> str:
+        return self.type or DEFAULT_TYPE
+
+    @property
+    def is_identifier(self) -> bool:
+        return bool(self.identifier)
+
+    @property
+    def effective_sensitivity(self) -> str:
+        return self.sensitivity or "none"
+
+
+@dataclass(slots=True)
+class Holding:
+    attribute: str
+    field: str | None = None
+    role: Role | None = None
+    quality: int | None = None
+    freshness: Freshness | None = None
+    coverage: float | None = None
+    definition: str | None = None
+    type: AttrType | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_role(self) -> str:
+        return self.role or "copy"
+
+    @property
+    def effective_freshness(self) -> str:
+        return self.freshness or "unknown"
+
+    def is_short(self) -> bool:
+        """True when the holding can be written as a bare attribute id."""
+        return (
+            self.field is None and self.role is None and self.quality is None
+            and self.freshness is None and self.coverage is None
+            and self.definition is None and self.type is None
+        )
+
+
+@dataclass(slots=True)
+class Feed:
+    to: str
+    attributes: list[str] = field(default_factory=list)
+    frequency: Freshness | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_frequency(self) -> str:
+        return self.frequency or "unknown"
+
+
+@dataclass(slots=True)
+class System:
+    id: str
+    name: str = ""
+    kind: str | None = None
+    supplier: str | None = None
+    owner: str | None = None
+    holds: list[Holding] = field(default_factory=list)
+    feeds: list[Feed] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class Need:
+    attribute: str
+    criticality: Criticality | None = None
+    freshness: Freshness | None = None
+    purpose: str | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_criticality(self) -> str:
+        return self.criticality or "must"
+
+    @property
+    def effective_freshness(self) -> str:
+        return self.freshness or "unknown"
+
+    def is_short(self) -> bool:
+        """True when the need can be written as a bare attribute id."""
+        return self.criticality is None and self.freshness is None and self.purpose is None
+
+
+@dataclass(slots=True)
+class UseCase:
+    id: str
+    title: str = ""
+    description: str | None = None
+    owner: str | None = None
+    function: str | None = None
+    channels: list[str] = field(default_factory=list)
+    value: int | None = None
+    effort: int | None = None
+    horizon: Horizon | None = None
+    status: UseCaseStatus | None = None
+    executes_in: list[str] = field(default_factory=list)
+    processes: list[str] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_status(self) -> str:
+        return self.status or "proposed"
+
+
+@dataclass(slots=True)
+class Step:
+    name: str
+    actor: str | None = None
+    channel: str | None = None
+    system: str | None = None
+    creates: list[str] = field(default_factory=list)
+    reads: list[str] = field(default_factory=list)
+    updates: list[str] = field(default_factory=list)
+    deletes: list[str] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class Process:
+    id: str
+    name: str = ""
+    owner: str | None = None
+    description: str | None = None
+    steps: list[Step] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class Note:
+    id: str
+    kind: NoteKind | None = None
+    text: str = ""
+    about: list[str] = field(default_factory=list)
+    by: str | None = None
+    status: NoteStatus | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_kind(self) -> str:
+        return self.kind or "question"
+
+    @property
+    def effective_status(self) -> str:
+        return self.status or "open"
+
+
+#: The sections holding items with ids, in file order.
+ITEM_SECTIONS: tuple[str, ...] = ("stakeholders", "attributes", "systems", "use_cases", "processes", "notes")
+
+
+@dataclass(slots=True)
+class Workshop:
+    """One workshop file.
+
+    ``functions``/``channels``/``settings`` are ``None`` when the file does not
+    state them; use :attr:`function_ids`, :attr:`channel_ids` and
+    :attr:`effective_settings` to read them with defaults applied.
+    ``header`` is the comment block at the top of the file, kept on save.
+    """
+
+    needsmap: int = FORMAT_VERSION
+    workshop: WorkshopInfo = field(default_factory=WorkshopInfo)
+    settings: Settings | None = None
+    functions: list[str] | None = None
+    channels: list[str] | None = None
+    stakeholders: list[Stakeholder] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
+    systems: list[System] = field(default_factory=list)
+    use_cases: list[UseCase] = field(default_factory=list)
+    processes: list[Process] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    header: str = ""
+    loc: Loc | None = _loc()
+
+    @property
+    def function_ids(self) -> tuple[str, ...]:
+        return DEFAULT_FUNCTIONS if self.functions is None else tuple(self.functions)
+
+    @property
+    def channel_ids(self) -> tuple[str, ...]:
+        return DEFAULT_CHANNELS if self.channels is None else tuple(self.channels)
+
+    @property
+    def effective_settings(self) -> Settings:
+        return self.settings if self.settings is not None else Settings()
+
+    def section(self, name: str) -> list:
+        """The item list of a section by its key (``"use_cases"``...)."""
+        if name not in ITEM_SECTIONS:
+            raise KeyError(name)
+        return getattr(self, name)

@@ -1,0 +1,243 @@
+"""The shape of format v1, declared once.
+
+The loader walks a file with these declarations, the JSON Schema is generated
+from them (:mod:`needsmap.schema_export`), and the saver writes keys in their
+order.  Adding a field means adding it here and to the dataclass in
+:mod:`needsmap.model`; nothing else has to learn about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from needsmap import model as m
+
+#: Pattern every id must match.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+#: Files bigger than this are refused before parsing (bytes).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Upper bound on YAML nodes the loader visits; YAML aliases count each time
+#: they are expanded, so an "alias bomb" is refused instead of eating memory.
+MAX_NODES = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A single value.
+
+    kind: ``str`` (any text), ``id`` (an item id), ``ref`` (an id of another
+    item, in section ``ref``), ``int``, ``number``, ``bool``, ``date``, ``enum``.
+    """
+
+    kind: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    ref: str | None = None
+    multiline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    item: Union[Scalar, "Record"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    shape: Union[Scalar, ListOf, "Record"]
+    doc: str
+    required: bool = False
+    default: str | None = None  # the default, as documented (None: no default)
+
+    @property
+    def attr(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A mapping that becomes one dataclass instance.
+
+    ``short``: the field a bare scalar stands for (``- email`` in ``holds``).
+    """
+
+    name: str
+    cls: type
+    fields: tuple[Field, ...]
+    doc: str
+    short: str | None = None
+    by_key: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {f.key: f for f in self.fields})
+
+
+TEXT = Scalar("str")
+LONG_TEXT = Scalar("str", multiline=True)
+ID = Scalar("id")
+
+
+def ref(section: str) -> Scalar:
+    return Scalar("ref", ref=section)
+
+
+def enum(choices: tuple[str, ...]) -> Scalar:
+    return Scalar("enum", choices=choices)
+
+
+FRESHNESS_DOC = "realtime | hourly | daily | weekly | monthly | unknown"
+
+WORKSHOP_INFO = Record("workshop", m.WorkshopInfo, (
+    Field("name", TEXT, "Name of the workshop.", required=True),
+    Field("organization", TEXT, "The organisation the workshop is for."),
+    Field("dates", ListOf(Scalar("date")), "Workshop days, as YYYY-MM-DD."),
+    Field("facilitator", TEXT, "Who runs the workshop."),
+    Field("scope", LONG_TEXT, "What is in and out of scope."),
+), "What the workshop is.")
+
+SETTINGS = Record("settings", m.Settings, (
+    Field("min_quality", Scalar("int", minimum=1, maximum=5),
+          "Holdings with a quality below this are low quality (1..5).", default=str(m.DEFAULT_MIN_QUALITY)),
+    Field("min_coverage", Scalar("number", minimum=0, maximum=1),
+          "Holdings filled for a smaller share of customers are low coverage (0..1).",
+          default=str(m.DEFAULT_MIN_COVERAGE)),
+    Field("marketing_channels", ListOf(ref("channels")),
+          "Outbound channels on which personal data needs consent.",
+          default="[" + ", ".join(m.DEFAULT_MARKETING_CHANNELS) + "]"),
+), "Thresholds used by the analysis.")
+
+STAKEHOLDER = Record("stakeholder", m.Stakeholder, (
+    Field("id", ID, "Unique id of the stakeholder.", required=True),
+    Field("name", TEXT, "Full name.", required=True),
+    Field("role", TEXT, "Job title or role in the programme."),
+    Field("function", ref("functions"), "Business function, one of `functions`."),
+    Field("influence", enum(m.LEVELS), "Influence on the programme: low | medium | high."),
+    Field("interest", enum(m.LEVELS), "Interest in the programme: low | medium | high."),
+    Field("notes", LONG_TEXT, "Free text."),
+), "A person taking part in or affected by the programme.")
+
+ATTRIBUTE = Record("attribute", m.Attribute, (
+    Field("id", ID, "Unique id of the attribute.", required=True),
+    Field("name", TEXT, "Business name.", required=True),
+    Field("entity", TEXT, "What it describes: customer, organization, household, contact_point, address, "
+          "consent, identifier, interaction, order, preference, or another slug.", default=m.DEFAULT_ENTITY),
+    Field("type", enum(m.ATTR_TYPES), "Data type.", default=m.DEFAULT_TYPE),
+    Field("values", ListOf(TEXT), "Allowed values, only for type enum."),
+    Field("definition", LONG_TEXT, "What the business means by it."),
+    Field("identifier", Scalar("bool"), "Can identify a customer across systems.", default="false"),
+    Field("sensitivity", enum(m.SENSITIVITIES), "none | personal | sensitive.", default="none"),
+    Field("owner", ref("stakeholders"), "Stakeholder accountable for its definition and quality."),
+    Field("synonyms", ListOf(TEXT), "Other names people and systems use for it."),
+), "A piece of customer data the business talks about.")
+
+HOLDING = Record("holding", m.Holding, (
+    Field("attribute", ref("attributes"), "The attribute held.", required=True),
+    Field("field", TEXT, "Physical name in the system (table.column, object.field)."),
+    Field("role", enum(m.ROLES), "master | copy | derived.", default="copy"),
+    Field("quality", Scalar("int", minimum=1, maximum=5), "Data quality 1..5 (absent: unknown)."),
+    Field("freshness", enum(m.FRESHNESS), "How current it is: " + FRESHNESS_DOC + ".", default="unknown"),
+    Field("coverage", Scalar("number", minimum=0, maximum=1),
+          "Share of customers for whom it is filled, 0..1 (absent: unknown)."),
+    Field("definition", LONG_TEXT, "Local meaning, when it differs from the attribute's definition."),
+    Field("type", enum(m.ATTR_TYPES), "Local type, when it differs from the attribute's type."),
+), "Where an attribute lives in a system. A bare attribute id is short for `attribute: ID`.",
+    short="attribute")
+
+FEED = Record("feed", m.Feed, (
+    Field("to", ref("systems"), "The receiving system.", required=True),
+    Field("attributes", ListOf(ref("attributes")), "Attributes carried by this integration."),
+    Field("frequency", enum(m.FRESHNESS), "How often it runs: " + FRESHNESS_DOC + ".", default="unknown"),
+), "An integration out of this system.")
+
+SYSTEM = Record("system", m.System, (
+    Field("id", ID, "Unique id of the system.", required=True),
+    Field("name", TEXT, "Name people use for it.", required=True),
+    Field("kind", TEXT, "crm, marketing_automation, ecommerce, pos, service_desk, loyalty, erp, "
+          "web_analytics, data_warehouse, cdp, other, or another slug."),
+    Field("supplier", TEXT, "Vendor or supplier."),
+    Field("owner", ref("stakeholders"), "Stakeholder responsible for the system."),
+    Field("holds", ListOf(HOLDING), "Attributes that live in this system."),
+    Field("feeds", ListOf(FEED), "Integrations out of this system."),
+), "A source or activation system.")
+
+NEED = Record("need", m.Need, (
+    Field("attribute", ref("attributes"), "The attribute needed.", required=True),
+    Field("criticality", enum(m.CRITICALITIES), "must | should | could.", default="must"),
+    Field("freshness", enum(m.FRESHNESS), "How current it must be: " + FRESHNESS_DOC + ".", default="unknown"),
+    Field("purpose", LONG_TEXT, "What it is needed for."),
+), "An attribute a use case needs. A bare attribute id is short for `attribute: ID` (must).",
+    short="attribute")
+
+USE_CASE = Record("use_case", m.UseCase, (
+    Field("id", ID, "Unique id of the use case.", required=True),
+    Field("title", TEXT, "Short title.", required=True),
+    Field("description", LONG_TEXT, "Free text."),
+    Field("owner", ref("stakeholders"), "Stakeholder who asks for it and owns its outcome."),
+    Field("function", ref("functions"), "Business function it serves."),
+    Field("channels", ListOf(ref("channels")), "Channels it uses."),
+    Field("value", Scalar("int", minimum=1, maximum=5), "Business value 1..5."),
+    Field("effort", Scalar("int", minimum=1, maximum=5), "Gut estimate of effort 1..5."),
+    Field("horizon", enum(m.HORIZONS), "now | next | later."),
+    Field("status", enum(m.USE_CASE_STATUSES), "proposed | agreed | rejected | done.", default="proposed"),
+    Field("executes_in", ListOf(ref("systems")), "Systems where the use case is carried out."),
+    Field("processes", ListOf(ref("processes")), "Processes it relies on."),
+    Field("needs", ListOf(NEED), "Attributes it needs."),
+), "Something the business wants to do with customer data.")
+
+STEP = Record("step", m.Step, (
+    Field("name", TEXT, "What happens.", required=True),
+    Field("actor", TEXT, "Who does it: free text or a stakeholder id."),
+    Field("channel", ref("channels"), "Channel the step happens on."),
+    Field("system", ref("systems"), "System the step uses."),
+    Field("creates", ListOf(ref("attributes")), "Attributes this step captures."),
+    Field("reads", ListOf(ref("attributes")), "Attributes this step reads."),
+    Field("updates", ListOf(ref("attributes")), "Attributes this step changes."),
+    Field("deletes", ListOf(ref("attributes")), "Attributes this step erases."),
+), "One step of a process.")
+
+PROCESS = Record("process", m.Process, (
+    Field("id", ID, "Unique id of the process.", required=True),
+    Field("name", TEXT, "Name of the process.", required=True),
+    Field("owner", ref("stakeholders"), "Stakeholder who owns the process."),
+    Field("description", LONG_TEXT, "Free text."),
+    Field("steps", ListOf(STEP), "Steps in order."),
+), "A business process that touches customers.")
+
+NOTE = Record("note", m.Note, (
+    Field("id", ID, "Unique id of the note.", required=True),
+    Field("kind", enum(m.NOTE_KINDS), "question | decision | risk | idea | parking.", default="question"),
+    Field("text", LONG_TEXT, "The note itself.", required=True),
+    Field("about", ListOf(ref("any")), "Ids of any items the note is about."),
+    Field("by", ref("stakeholders"), "Stakeholder who raised it."),
+    Field("status", enum(m.NOTE_STATUSES), "open | closed.", default="open"),
+), "A question, decision, risk, idea or parking-lot item.")
+
+WORKSHOP = Record("workshop file", m.Workshop, (
+    Field("needsmap", Scalar("int", minimum=1, maximum=m.FORMAT_VERSION), "Format version; this is 1.",
+          required=True),
+    Field("workshop", WORKSHOP_INFO, "What the workshop is.", required=True),
+    Field("settings", SETTINGS, "Thresholds used by the analysis."),
+    Field("functions", ListOf(ID), "Business functions.",
+          default="[" + ", ".join(m.DEFAULT_FUNCTIONS) + "]"),
+    Field("channels", ListOf(ID), "Channels to customers.",
+          default="[" + ", ".join(m.DEFAULT_CHANNELS) + "]"),
+    Field("stakeholders", ListOf(STAKEHOLDER), "People in the programme."),
+    Field("attributes", ListOf(ATTRIBUTE), "Customer attributes."),
+    Field("systems", ListOf(SYSTEM), "Systems and what they hold."),
+    Field("use_cases", ListOf(USE_CASE), "What the business wants to do."),
+    Field("processes", ListOf(PROCESS), "Processes that touch customers."),
+    Field("notes", ListOf(NOTE), "Questions, decisions, risks, ideas, parking lot."),
+), "A needsmap workshop, format v1.")
+
+#: Section key -> record of its items, for the sections holding items with ids.
+ITEM_RECORDS: dict[str, Record] = {
+    "stakeholders": STAKEHOLDER,
+    "attributes": ATTRIBUTE,
+    "systems": SYSTEM,
+    "use_cases": USE_CASE,
+    "processes": PROCESS,
+    "notes": NOTE,
+}
