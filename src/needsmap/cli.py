@@ -49,7 +49,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: FILE:LINE:COL: severity: message lines; json: for machines.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")

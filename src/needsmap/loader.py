@@ -174,9 +174,12 @@ class _Walker:
                 kwargs[fld.attr] = value
         missing = [f for f in rec.fields if f.required and f.attr not in kwargs]
         for fld in missing:
-            self.rep.error(_pos(node), "missing-field", f"{where} has no '{fld.key}' (required)")
+            if fld.key not in seen:  # present but invalid: already reported
+                self.rep.error(_pos(node), "missing-field", f"{where} has no '{fld.key}' (required)")
         if missing:
-            if missing[0] is rec.fields[0] and rec is not spec.WORKSHOP:
+            key_field = rec.fields[0]
+            if missing[0] is key_field and isinstance(key_field.shape, spec.Scalar) \
+                    and key_field.shape.kind in ("id", "ref"):
                 return None  # without its id the item cannot take part in anything
             for fld in missing:
                 kwargs[fld.attr] = _placeholder(fld)
@@ -239,6 +242,8 @@ class _Walker:
 
     def scalar(self, node, shape: spec.Scalar, where: str):
         if not isinstance(node, ScalarNode):
+            if not self._check_tag(node):
+                return _MISSING
             self.rep.error(_pos(node), "wrong-type",
                            f"{where} must be {_KIND_WORDS[shape.kind]}, not {_describe(node)}")
             return _MISSING
@@ -408,11 +413,8 @@ def parse_text(text: str, filename: str = "<string>") -> tuple[m.Workshop | None
     try:
         root = yaml.compose(text, Loader=_Parser)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = (mark.line + 1, mark.column + 1) if mark else None
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        rep.error(where, "yaml-syntax", f"YAML syntax error: {problem}{context}")
+        where, message = _explain_syntax_error(exc, text)
+        rep.error(where, "yaml-syntax", message)
         return None, rep.items, ()
     except yaml.YAMLError as exc:  # ReaderError and friends carry their position differently
         position = getattr(exc, "position", None)
@@ -448,6 +450,33 @@ def parse_text(text: str, filename: str = "<string>") -> tuple[m.Workshop | None
         ws.header = header
     dropped = comment_lines(text, root, header_end)
     return ws, rep.items, dropped
+
+
+def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Position | None, str]:
+    """libyaml's message, located, with a hint a person can act on."""
+    problem = exc.problem or "invalid YAML"
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else None
+    opened = exc.context_mark
+    hint = ""
+    if "cannot start any token" in problem and mark is not None and 0 <= mark.index < len(text) \
+            and text[mark.index] == "\t":
+        hint = "tabs cannot indent YAML; indent with spaces"
+    elif "quoted scalar" in context and opened is not None:
+        where = (opened.line + 1, opened.column + 1)
+        hint = "this quoted text is never closed; add the closing quote"
+    elif "expected key" in problem or "expected <block end>" in problem:
+        hint = "check the indentation of this line: keys of one item must line up exactly"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value contains ': '; put the whole value in double quotes"
+    elif "single document" in context or "another document" in problem:
+        hint = "the file holds more than one YAML document ('---'); a workshop file is one document"
+    elif "found undefined alias" in problem:
+        hint = "an alias (*name) refers to an anchor (&name) that is not defined before it"
+    detail = f"{problem} ({context})" if context else problem
+    message = f"YAML syntax error: {hint} [{detail}]" if hint else f"YAML syntax error: {detail}"
+    return where, message
 
 
 def _declared_version(root: MappingNode):

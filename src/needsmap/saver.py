@@ -24,7 +24,9 @@ that changed on disk since it was loaded is not overwritten unless forced.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import functools
 import os
 import re
 import tempfile
@@ -134,14 +136,12 @@ def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefi
         shape = fld.shape
         lead = prefix if prefix is not None else indent
         if isinstance(shape, spec.ListOf):
-            if not value and not (rec is spec.WORKSHOP and fld.key in m.ITEM_SECTIONS):
-                if rec is spec.WORKSHOP and fld.key in ("functions", "channels"):
+            if not value:
+                # an empty list is written only where it differs from leaving the key out:
+                # the item sections (always shown) and lists whose absence means "the default"
+                if (rec is spec.WORKSHOP and fld.key in m.ITEM_SECTIONS) or _absent_is_none(rec, fld.attr):
                     out.append(f"{lead}{fld.key}: []")
                     prefix = None
-                continue
-            if not value:
-                out.append(f"{lead}{fld.key}: []")
-                prefix = None
                 continue
             if isinstance(shape.item, spec.Record):
                 out.append(f"{lead}{fld.key}:")
@@ -158,13 +158,27 @@ def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefi
                     for v in value:
                         out.append(f"{indent}{INDENT}- {scalar_text(v, indent + INDENT + INDENT)}")
         elif isinstance(shape, spec.Record):
-            out.append(f"{lead}{fld.key}:")
-            _emit_record(value, shape, indent + INDENT, out)
+            inner: list[str] = []
+            _emit_record(value, shape, indent + INDENT, inner)
+            if inner:
+                out.append(f"{lead}{fld.key}:")
+                out.extend(inner)
+            else:
+                out.append(f"{lead}{fld.key}: {{}}")
         else:
             out.append(f"{lead}{fld.key}: {scalar_text(value, indent)}")
         prefix = None
     if prefix is not None:  # an item with no fields at all (cannot happen for valid items)
         out.append(prefix.rstrip() + " {}")
+
+
+@functools.cache
+def _absent_is_none(rec: spec.Record, attr: str) -> bool:
+    """True when the model keeps None for an absent list (so [] means something else)."""
+    for f in dataclasses.fields(rec.cls):
+        if f.name == attr:
+            return f.default is None
+    return False
 
 
 def _emit_item(item, rec: spec.Record, dash_indent: str, field_indent: str, out: list[str]) -> None:

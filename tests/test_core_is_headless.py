@@ -1,0 +1,32 @@
+"""The core library never imports the terminal UI: it must stay a layer on top."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validator", "needsmap.saver",
+        "needsmap.workshop_io", "needsmap.starter", "needsmap.schema_export", "needsmap.diagnostics"]
+
+
+def test_importing_the_core_does_not_import_textual():
+    code = (
+        "import sys\n"
+        + "".join(f"import {name}\n" for name in CORE)
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'click', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_import_linter_contracts_hold():
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    assert exe, "import-linter must be installed (dev dependencies)"
+    out = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Contracts: 1 kept, 0 broken" in out.stdout
