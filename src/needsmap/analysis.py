@@ -1,0 +1,691 @@
+"""The analysis: gaps, use-case readiness, demand and supply per attribute and system.
+
+:func:`analyse` is a pure function of a :class:`~needsmap.model.Workshop`: it
+reads nothing else, changes nothing, and returns an :class:`Analysis`.  The
+terminal UI calls it after every edit, so it is built for speed: one pass
+builds plain lookup tables (:class:`Index`), each rule reads them, and the two
+graph questions (identity components, freshest feed paths) run on small
+projections from :mod:`needsmap.graph`.
+
+Rules are described in :mod:`needsmap.rules` and docs/rules.md.  Use cases
+with status ``rejected`` are left out of everything that is about needs: no
+one is going to build them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from needsmap import model as m
+from needsmap.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
+from needsmap.rules import RULE_ORDER, RULES
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: Value of a use case that has not been scored yet: the middle of the 1..5 scale.
+UNSCORED_VALUE = 3
+_CRIT_SEVERITY = {"must": "error", "should": "warning", "could": "info"}
+Subject = tuple[str, str]  # (kind, id): ("attribute", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One finding of a gap rule."""
+
+    rule: str
+    severity: str
+    subjects: tuple[Subject, ...]
+    message: str
+    action: str
+    use_cases: tuple[str, ...] = ()
+    impact: int = 0
+    details: dict = field(default_factory=dict, compare=False, hash=False)
+    where: tuple[int, int] | None = field(default=None, compare=False)
+
+    @property
+    def code(self) -> str:
+        return RULES[self.rule].code
+
+    @property
+    def why(self) -> str:
+        return RULES[self.rule].why
+
+    @property
+    def key(self) -> tuple:
+        """Identifies the same finding across versions of a workshop."""
+        return (self.rule, self.subjects)
+
+    def subject_ids(self, kind: str) -> list[str]:
+        return [i for k, i in self.subjects if k == kind]
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "subjects": [{"kind": k, "id": i} for k, i in self.subjects],
+            "message": self.message,
+            "why": self.why,
+            "action": self.action,
+            "use_cases": list(self.use_cases),
+            "impact": self.impact,
+            "details": self.details,
+            "line": self.where[0] if self.where else None,
+            "column": self.where[1] if self.where else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NeedStatus:
+    """How one need of one use case stands."""
+
+    use_case: str
+    attribute: str
+    criticality: str
+    freshness: str
+    problems: tuple[str, ...]  # rule slugs, in RULE_ORDER
+    path: tuple[str, ...] = ()  # systems from a holder to the executing system
+    path_freshness: str | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        return not any(p in _BLOCKING_NEED_PROBLEMS for p in self.problems)
+
+
+_BLOCKING_NEED_PROBLEMS = frozenset({"missing-source", "unreachable", "stale", "low-quality", "low-coverage"})
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    use_case: str
+    title: str
+    status: str  # ready | at-risk | blocked
+    must_total: int
+    must_satisfied: int
+    reasons: tuple[str, ...]
+    needs: tuple[NeedStatus, ...]
+
+    @property
+    def must_share(self) -> float:
+        return 1.0 if self.must_total == 0 else self.must_satisfied / self.must_total
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRow:
+    """Demand and supply of one attribute."""
+
+    id: str
+    name: str
+    entity: str
+    owner: str | None
+    needed_by: tuple[tuple[str, str], ...]  # (use case, criticality)
+    held_by: tuple[tuple[str, str], ...]  # (system, role)
+    written_by: tuple[tuple[str, str, str | None], ...]  # (process, action, function)
+    gaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class SystemRow:
+    id: str
+    name: str
+    kind: str | None
+    holds: int
+    masters: int
+    needed_held: int
+    identifiers: tuple[str, ...]
+    feeds_in: tuple[str, ...]
+    feeds_out: tuple[str, ...]
+    executes: tuple[str, ...]  # use cases that run in it
+    component: int  # index into Analysis.identity_components, -1 without customer data
+    gaps: int
+
+
+@dataclass(slots=True)
+class Analysis:
+    gaps: list[Gap]
+    readiness: dict[str, Readiness]
+    attributes: list[AttributeRow]
+    systems: list[SystemRow]
+    identity_components: list[list[str]]
+
+    def by_rule(self) -> dict[str, list[Gap]]:
+        out: dict[str, list[Gap]] = {}
+        for gap in self.gaps:
+            out.setdefault(gap.rule, []).append(gap)
+        return dict(sorted(out.items(), key=lambda kv: RULE_ORDER[kv[0]]))
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for gap in self.gaps:
+            counts[gap.severity] += 1
+        return counts
+
+    def readiness_counts(self) -> dict[str, int]:
+        counts = {"ready": 0, "at-risk": 0, "blocked": 0}
+        for r in self.readiness.values():
+            counts[r.status] += 1
+        return counts
+
+
+class Index:
+    """Lookup tables over a workshop, built in one pass."""
+
+    def __init__(self, ws: m.Workshop) -> None:
+        self.ws = ws
+        st = ws.effective_settings
+        self.min_quality = st.effective_min_quality
+        self.min_coverage = st.effective_min_coverage
+        self.marketing_channels = set(st.effective_marketing_channels)
+        self.attrs = {a.id: a for a in ws.attributes}
+        self.systems = {s.id: s for s in ws.systems}
+        self.stakeholders = {s.id: s for s in ws.stakeholders}
+        self.use_cases = {u.id: u for u in ws.use_cases}
+        self.active = [u for u in ws.use_cases if u.status != "rejected"]
+        self.value = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in self.active}
+        self.holdings: dict[str, list[tuple[str, m.Holding]]] = defaultdict(list)
+        self.held_in: dict[str, dict[str, m.Holding]] = {}
+        for sy in ws.systems:
+            mine: dict[str, m.Holding] = {}
+            for h in sy.holds:
+                self.holdings[h.attribute].append((sy.id, h))
+                mine.setdefault(h.attribute, h)
+            self.held_in[sy.id] = mine
+        self.carried: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        self.feeds_out: dict[str, list[m.Feed]] = defaultdict(list)
+        self.feeds_in: dict[str, list[str]] = defaultdict(list)
+        for sy in ws.systems:
+            for fd in sy.feeds:
+                self.feeds_out[sy.id].append(fd)
+                self.feeds_in[fd.to].append(sy.id)
+                r = rank(fd.frequency)
+                for a in fd.attributes:
+                    self.carried[a].append((sy.id, fd.to, r))
+        self.needs: dict[str, list[tuple[m.UseCase, m.Need]]] = defaultdict(list)
+        for uc in self.active:
+            for nd in uc.needs:
+                self.needs[nd.attribute].append((uc, nd))
+        self.function_of = {s.id: s.function for s in ws.stakeholders}
+        # attribute -> [(process, step index, action, function of the process owner)]
+        self.writers: dict[str, list[tuple[m.Process, int, str, str | None]]] = defaultdict(list)
+        self.identifiers = {a.id for a in ws.attributes if a.identifier}
+
+    def use_cases_needing(self, attr: str) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for uc, _ in self.needs.get(attr, ()):
+            seen.setdefault(uc.id, None)
+        return tuple(seen)
+
+    def impact(self, use_cases) -> int:
+        return sum(self.value.get(u, 0) for u in use_cases)
+
+    def attr_label(self, attr: str) -> str:
+        a = self.attrs.get(attr)
+        return f"'{a.name}' ({attr})" if a and a.name and a.name != attr else f"'{attr}'"
+
+
+def _where(item) -> tuple[int, int] | None:
+    loc = getattr(item, "loc", None)
+    return loc.get("") if loc else None  # type: ignore[return-value]
+
+
+def _names(ids, limit: int = 6) -> str:
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+class _Analyser:
+    def __init__(self, ws: m.Workshop) -> None:
+        self.ws = ws
+        self.ix = Index(ws)
+        self.gaps: list[Gap] = []
+        self.need_problems: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.need_paths: dict[tuple[str, str], tuple[tuple[str, ...], str | None]] = {}
+
+    def gap(self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(),
+            details=None, where=None) -> None:
+        ucs = tuple(use_cases)
+        self.gaps.append(Gap(rule, severity, tuple(subjects), message, action, ucs, self.ix.impact(ucs),
+                             details or {}, where))
+
+    # -- needs: sources, paths, quality ------------------------------------------
+    def needs(self) -> None:
+        ix = self.ix
+        for attr, needers in ix.needs.items():
+            holders = ix.holdings.get(attr, [])
+            label = ix.attr_label(attr)
+            a = ix.attrs.get(attr)
+            ucs = ix.use_cases_needing(attr)
+            if not holders:
+                worst = min((nd.effective_criticality for _, nd in needers), key=m.CRITICALITIES.index)
+                for uc, _nd in needers:
+                    self.need_problems[(uc.id, attr)].append("missing-source")
+                self.gap("missing-source", _CRIT_SEVERITY[worst], [("attribute", attr)],
+                         f"{label} is needed by {_names(ucs)} but no system holds it",
+                         "Decide where to capture and master it: add a holding and the process step that "
+                         "creates it, or drop the need.", ucs,
+                         {"criticality": worst}, _where(a))
+                continue
+            qualities = [h.quality for _, h in holders]
+            if all(q is not None and q < ix.min_quality for q in qualities):
+                for uc, _ in needers:
+                    self.need_problems[(uc.id, attr)].append("low-quality")
+                best = max(q for q in qualities if q is not None)
+                self.gap("low-quality", "warning", [("attribute", attr)],
+                         f"{label}: quality is below {ix.min_quality} in every system that holds it "
+                         f"(best {best}/5)",
+                         "Have the owner fix quality at the source, or raise it in the system that should be master.",
+                         ucs, {"qualities": {s: h.quality for s, h in holders}}, _where(a))
+            coverages = [h.coverage for _, h in holders]
+            if all(c is not None and c < ix.min_coverage for c in coverages):
+                for uc, _ in needers:
+                    self.need_problems[(uc.id, attr)].append("low-coverage")
+                best_c = max(c for c in coverages if c is not None)
+                self.gap("low-coverage", "warning", [("attribute", attr)],
+                         f"{label}: filled for {best_c:.0%} of customers at best, below the "
+                         f"{ix.min_coverage:.0%} threshold",
+                         "Add a capture moment to a process (a step that creates it) or enrich it from another source.",
+                         ucs, {"coverages": {s: h.coverage for s, h in holders}}, _where(a))
+            sources = {s: rank(h.freshness) for s, h in holders}
+            paths = best_paths(sources, ix.carried.get(attr, []))
+            for uc, nd in needers:
+                self._need_path(uc, nd, attr, label, paths, holders)
+
+    def _need_path(self, uc: m.UseCase, nd: m.Need, attr: str, label: str, paths, holders) -> None:
+        key = (uc.id, attr)
+        crit = nd.effective_criticality
+        targets = uc.executes_in or [s for s, _ in holders]
+        reached = [(paths[t][0], t) for t in targets if t in paths]
+        if not reached:
+            held = [s for s, _ in holders]
+            spread = sorted(set(paths) - set(held))
+            self.need_problems[key].append("unreachable")
+            near = [fd for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets]
+            if near:
+                src = next(s for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets)
+                action = (f"Add '{attr}' to the existing feed {src} -> {near[0].to}, or hold it in "
+                          f"{_names(uc.executes_in)}.")
+            else:
+                action = (f"Add a feed carrying '{attr}' from {held[0]} (or another holder) into "
+                          f"{_names(uc.executes_in)}, or hold it there.")
+            reach = f"; feeds take it as far as {_names(spread)}" if spread else ""
+            self.gap("unreachable", _CRIT_SEVERITY[crit], [("use_case", uc.id), ("attribute", attr)],
+                     f"{label} never reaches {_names(uc.executes_in)}, where '{uc.id}' runs: held in "
+                     f"{_names(held)}{reach}",
+                     action, [uc.id],
+                     {"criticality": crit, "held_in": held, "reaches": spread, "executes_in": list(uc.executes_in)},
+                     _where(nd) or _where(uc))
+            return
+        best_rank, target = min(reached)
+        path = tuple(path_to(paths, target))
+        self.need_paths[key] = (path, RANK_NAME[best_rank])
+        needed = rank(nd.freshness)
+        if needed == UNKNOWN_RANK:
+            return
+        route = " -> ".join(path)
+        if best_rank == UNKNOWN_RANK:
+            self.need_problems[key].append("unknown-freshness")
+            self.gap("unknown-freshness", "info", [("use_case", uc.id), ("attribute", attr)],
+                     f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is along {route} is unknown",
+                     "Ask the system owners how often the holding is refreshed and the feeds run; record it.",
+                     [uc.id], {"path": list(path), "needed": nd.freshness}, _where(nd) or _where(uc))
+        elif best_rank > needed:
+            self.need_problems[key].append("stale")
+            how = (f"{path[0]} holds it {RANK_NAME[best_rank]}" if len(path) == 1
+                   else f"the freshest path, {route}, is {RANK_NAME[best_rank]}")
+            self.gap("stale", "warning" if crit == "must" else "info",
+                     [("use_case", uc.id), ("attribute", attr)],
+                     f"'{uc.id}' needs {label} {nd.freshness}, but {how}",
+                     "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
+                     "system, or relax the need.",
+                     [uc.id], {"path": list(path), "path_freshness": RANK_NAME[best_rank], "needed": nd.freshness,
+                               "criticality": crit}, _where(nd) or _where(uc))
+
+    # -- holdings: masters and meanings ---------------------------------------------
+    def holdings(self) -> None:
+        ix = self.ix
+        for a in self.ws.attributes:
+            holders = ix.holdings.get(a.id, [])
+            if not holders:
+                continue
+            label = ix.attr_label(a.id)
+            ucs = ix.use_cases_needing(a.id)
+            systems = [s for s, _ in holders]
+            masters = [s for s, h in holders if h.role == "master"]
+            if len(holders) >= 2 and not masters:
+                self.gap("no-master", "warning", [("attribute", a.id)],
+                         f"{label} is held in {len(holders)} systems ({_names(systems)}) and none is the master",
+                         f"Decide which of {_names(systems)} masters it (role: master) and how the others get "
+                         "their copy.", ucs, {"held_in": systems}, _where(a))
+            elif len(masters) >= 2:
+                self.gap("many-masters", "warning", [("attribute", a.id)],
+                         f"{label} has {len(masters)} masters: {_names(masters)}",
+                         "Choose one master, or split it into separate attributes if they mean different things.",
+                         ucs, {"masters": masters}, _where(a))
+            types = {a.effective_type} | {h.type for _, h in holders if h.type}
+            meanings = ({a.definition} if a.definition else set()) | {h.definition for _, h in holders if h.definition}
+            if len(types) > 1 or len(meanings) > 1:
+                what = []
+                if len(types) > 1:
+                    local = ", ".join(f"{s}: {h.type}" for s, h in holders if h.type and h.type != a.effective_type)
+                    what.append(f"types differ ({a.effective_type} in the workshop; {local})")
+                if len(meanings) > 1:
+                    local_defs = [s for s, h in holders if h.definition and h.definition != a.definition]
+                    what.append(f"{_names(local_defs)} define it their own way")
+                self.gap("definition-conflict", "warning",
+                         [("attribute", a.id)],
+                         f"{label}: {'; '.join(what)}",
+                         "Agree one definition with the owner; map the local variants or model them as separate "
+                         "attributes, and record the decision as a note.",
+                         ucs, {"types": sorted(types), "definitions": {s: h.definition for s, h in holders
+                                                                         if h.definition}}, _where(a))
+
+    # -- ownership ----------------------------------------------------------------------
+    def ownership(self) -> None:
+        ix = self.ix
+        for p in self.ws.processes:
+            fn = ix.function_of.get(p.owner) if p.owner else None
+            for i, st in enumerate(p.steps):
+                for action in ("creates", "updates"):
+                    for attr in getattr(st, action):
+                        ix.writers[attr].append((p, i, action, fn))
+        for a in self.ws.attributes:
+            ucs = ix.use_cases_needing(a.id)
+            label = ix.attr_label(a.id)
+            if ucs and not a.owner:
+                self.gap("no-owner", "warning", [("attribute", a.id)],
+                         f"{label} is needed by {_names(ucs)} but has no owner",
+                         "Appoint an owner from the function that lives with its quality.", ucs, {}, _where(a))
+            writers = ix.writers.get(a.id, [])
+            functions = sorted({fn for _, _, _, fn in writers if fn})
+            if not writers:
+                continue
+            if not a.owner and len(functions) >= 2:
+                self.gap("contested", "warning", [("attribute", a.id)],
+                         f"{label} is written by processes of {', '.join(functions)} and nobody owns it",
+                         f"Appoint an owner from {' or '.join(functions)} and agree who may change it.",
+                         ucs, {"writing_functions": functions}, _where(a))
+            elif a.owner:
+                owner_fn = ix.function_of.get(a.owner)
+                if owner_fn and functions and owner_fn not in functions:
+                    self.gap("contested", "warning", [("attribute", a.id), ("stakeholder", a.owner)],
+                             f"{label} is owned by {a.owner} ({owner_fn}), but only {', '.join(functions)} "
+                             "processes write it",
+                             f"Confirm {a.owner} as owner with {', '.join(functions)}, or move ownership to a "
+                             "function that writes it.", ucs,
+                             {"writing_functions": functions, "owner_function": owner_fn}, _where(a))
+
+    # -- identity --------------------------------------------------------------------
+    def identity(self) -> list[list[str]]:
+        ix = self.ix
+        with_data = [s.id for s in self.ws.systems if ix.held_in.get(s.id)]
+        idents = {sid: {a for a in ix.held_in[sid] if a in ix.identifiers} for sid in with_data}
+        comps = identity_components(with_data, idents)
+        self.components = comps
+        if len(comps) <= 1:
+            mainland: list[str] = comps[0] if comps else []
+        else:
+            mainland = comps[0]
+        for sid in with_data:
+            if not idents[sid]:
+                sy = ix.systems[sid]
+                ucs = self._use_cases_touching([sid])
+                self.gap("no-identifier", "warning", [("system", sid)],
+                         f"{sid} holds {len(ix.held_in[sid])} customer attributes but no identifier, so none of it "
+                         "can be tied to a known customer",
+                         "Capture an identifier in it (customer number, loyalty id, e-mail), or stop holding "
+                         "customer data there.", ucs, {}, _where(sy))
+        for comp in comps[1:]:
+            island = [s for s in comp if idents[s]]
+            if not island:
+                continue  # systems without any identifier are reported as no-identifier
+            ucs = self._use_cases_touching(island)
+            needed = any(ix.needs.get(a) for s in island for a in ix.held_in[s])
+            shared = sorted({a for s in island for a in idents[s]})
+            self.gap("identity-island", "error" if needed else "warning", [("system", s) for s in island],
+                     f"{_names(island)} cannot be linked to {_names(mainland, 4)}: "
+                     f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(shared)}) are held "
+                     "nowhere else",
+                     f"Hold an identifier that {_names(mainland, 3)} also hold (e.g. "
+                     f"{self._common_identifier(mainland)}) in {_names(island)}, or feed one to "
+                     f"{'it' if len(island) == 1 else 'them'}.",
+                     ucs, {"component": island, "mainland": mainland}, _where(ix.systems[island[0]]))
+        return comps
+
+    def _common_identifier(self, systems: list[str]) -> str:
+        counts: dict[str, int] = defaultdict(int)
+        for s in systems:
+            for a in self.ix.held_in.get(s, ()):
+                if a in self.ix.identifiers:
+                    counts[a] += 1
+        return max(counts, key=lambda a: (counts[a], a)) if counts else "a customer number"
+
+    def _use_cases_touching(self, systems: list[str]) -> tuple[str, ...]:
+        ix = self.ix
+        chosen = set(systems)
+        out = []
+        for uc in ix.active:
+            if chosen.intersection(uc.executes_in) or any(
+                    any(s in chosen for s, _ in ix.holdings.get(nd.attribute, ())) for nd in uc.needs):
+                out.append(uc.id)
+        return tuple(out)
+
+    # -- channels and processes ------------------------------------------------------
+    def channels(self) -> None:
+        ix = self.ix
+        used: dict[str, list[str]] = {}
+        for uc in ix.active:
+            for c in uc.channels:
+                used.setdefault(c, []).append(uc.id)
+        identified: set[str] = set()
+        step_channels: set[str] = set()
+        for p in self.ws.processes:
+            for st in p.steps:
+                if st.channel:
+                    step_channels.add(st.channel)
+                    if any(a in ix.identifiers for a in st.creates):
+                        identified.add(st.channel)
+        for c in self.ws.channel_ids:
+            if (c in used or c in step_channels) and c not in identified:
+                ucs = used.get(c, [])
+                self.gap("anonymous-channel", "warning", [("channel", c)],
+                         f"no process step on channel '{c}' captures an identifier, so customers stay anonymous "
+                         f"there{f' (used by {_names(ucs)})' if ucs else ''}",
+                         f"Add a step on '{c}' that identifies the customer (log-in, loyalty card, e-mail, phone) "
+                         "and creates an identifier.", ucs, {}, None)
+
+    def steps(self) -> None:
+        ix = self.ix
+        use_cases_of_process: dict[str, list[str]] = defaultdict(list)
+        for uc in ix.active:
+            for pid in uc.processes:
+                use_cases_of_process[pid].append(uc.id)
+        for p in self.ws.processes:
+            for i, st in enumerate(p.steps):
+                if not st.system or st.system not in ix.held_in:
+                    continue
+                held = ix.held_in[st.system]
+                missing = {}
+                for action in ("creates", "reads", "updates"):
+                    for attr in getattr(st, action):
+                        if attr not in held and attr not in missing:
+                            missing[attr] = action
+                if not missing:
+                    continue
+                attrs = list(missing)
+                self.gap("step-not-held", "warning",
+                         [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
+                         f"step {i + 1} of '{p.id}' ({st.name}) "
+                         + "; ".join(f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
+                                     for act in dict.fromkeys(missing.values()))
+                         + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
+                         f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
+                         "the step's system or attributes.",
+                         use_cases_of_process.get(p.id, []), {"step": i + 1, "step_name": st.name,
+                                                              "actions": missing}, _where(st))
+
+    # -- people and use cases --------------------------------------------------------
+    def functions(self) -> None:
+        ix = self.ix
+        staffed = {s.function for s in self.ws.stakeholders if s.function}
+        owned: dict[str, list[str]] = defaultdict(list)
+        use_cases_of: dict[str, list[str]] = defaultdict(list)
+        for uc in ix.active:
+            if uc.function:
+                owned[uc.function].append(f"use case {uc.id}")
+                use_cases_of[uc.function].append(uc.id)
+        for p in self.ws.processes:
+            fn = ix.function_of.get(p.owner) if p.owner else None
+            if fn:
+                owned[fn].append(f"process {p.id}")
+        for sy in self.ws.systems:
+            fn = ix.function_of.get(sy.owner) if sy.owner else None
+            if fn:
+                owned[fn].append(f"system {sy.id}")
+        for fn in self.ws.function_ids:
+            if fn in staffed:
+                continue
+            if owned.get(fn):
+                self.gap("unrepresented-function", "warning", [("function", fn)],
+                         f"function '{fn}' owns {_names(owned[fn], 4)} but no stakeholder of '{fn}' is in the "
+                         "workshop",
+                         f"Invite a stakeholder from {fn}, or reassign its items.", use_cases_of.get(fn, []), {},
+                         None)
+            else:
+                self.gap("unrepresented-function", "info", [("function", fn)],
+                         f"function '{fn}' has no stakeholder in the workshop",
+                         f"Check whether {fn} has customer data needs; invite someone or remove it from the "
+                         "functions list.", [], {}, None)
+
+    def use_cases(self) -> None:
+        ix = self.ix
+        for uc in ix.active:
+            if not uc.owner:
+                self.gap("orphan-use-case", "warning", [("use_case", uc.id)],
+                         f"use case '{uc.id}' ({uc.title}) has no owner",
+                         "Find the stakeholder who owns the outcome, or reject the use case.", [uc.id], {},
+                         _where(uc))
+            if not uc.needs:
+                self.gap("use-case-without-needs", "warning", [("use_case", uc.id)],
+                         f"use case '{uc.id}' ({uc.title}) lists no needs",
+                         "List the attributes it needs, with must / should / could.", [uc.id], {}, _where(uc))
+            marketing = ix.marketing_channels.intersection(uc.channels)
+            if marketing and uc.needs:
+                personal = [nd.attribute for nd in uc.needs
+                            if ix.attrs.get(nd.attribute) is not None
+                            and ix.attrs[nd.attribute].effective_sensitivity != "none"]
+                consent = any(ix.attrs.get(nd.attribute) is not None
+                              and ix.attrs[nd.attribute].effective_entity == "consent" for nd in uc.needs)
+                if personal and not consent:
+                    sensitive = [a for a in personal if ix.attrs[a].effective_sensitivity == "sensitive"]
+                    self.gap("personal-without-consent", "error" if sensitive else "warning",
+                             [("use_case", uc.id)],
+                             f"'{uc.id}' uses {', '.join(sorted(marketing))} with personal data "
+                             f"({_names(personal, 4)}) but needs no consent attribute",
+                             "Add the relevant consent (entity: consent) to its needs, or record the legal basis "
+                             "as a decision note.", [uc.id], {"personal": personal, "sensitive": sensitive,
+                                                              "channels": sorted(marketing)}, _where(uc))
+
+    def unused(self) -> None:
+        ix = self.ix
+        for a in self.ws.attributes:
+            if ix.needs.get(a.id):
+                continue
+            held = [s for s, _ in ix.holdings.get(a.id, [])]
+            where_held = f"held in {_names(held)}" if held else "defined"
+            personal = a.effective_sensitivity != "none"
+            self.gap("unused-attribute", "info", [("attribute", a.id)],
+                     f"{ix.attr_label(a.id)} is {where_held} but no use case needs it"
+                     + (f" ({a.effective_sensitivity} data)" if personal else ""),
+                     "Ask whether anyone needs it; if not, stop capturing it" + (" (it is personal data)."
+                                                                                 if personal else "."),
+                     [], {"held_in": held}, _where(a))
+
+    # -- results -----------------------------------------------------------------------
+    def readiness(self) -> dict[str, Readiness]:
+        out: dict[str, Readiness] = {}
+        for uc in self.ws.use_cases:
+            statuses = []
+            blocked: list[str] = []
+            risky: list[str] = []
+            must_total = must_ok = 0
+            for nd in uc.needs:
+                key = (uc.id, nd.attribute)
+                problems = tuple(sorted(set(self.need_problems.get(key, ())), key=RULE_ORDER.__getitem__))
+                path, path_fresh = self.need_paths.get(key, ((), None))
+                ns = NeedStatus(uc.id, nd.attribute, nd.effective_criticality, nd.effective_freshness, problems,
+                                path, path_fresh)
+                statuses.append(ns)
+                crit = ns.criticality
+                if crit == "must":
+                    must_total += 1
+                    must_ok += ns.satisfied
+                hard = [p for p in problems if p in ("missing-source", "unreachable")]
+                soft = [p for p in problems if p in ("stale", "low-quality", "low-coverage")]
+                if crit == "must" and hard:
+                    blocked.append(f"must-need {nd.attribute}: {', '.join(hard)}")
+                elif crit == "must" and soft:
+                    risky.append(f"must-need {nd.attribute}: {', '.join(soft)}")
+                elif crit == "should" and hard:
+                    risky.append(f"should-need {nd.attribute}: {', '.join(hard)}")
+            if not uc.needs:
+                risky.append("no needs recorded")
+            status = "blocked" if blocked else "at-risk" if risky else "ready"
+            out[uc.id] = Readiness(uc.id, uc.title, status, must_total, must_ok, tuple(blocked + risky),
+                                   tuple(statuses))
+        return out
+
+    def tables(self, comps: list[list[str]]) -> tuple[list[AttributeRow], list[SystemRow]]:
+        ix = self.ix
+        gaps_per: dict[Subject, int] = defaultdict(int)
+        for g in self.gaps:
+            for s in g.subjects:
+                gaps_per[s] += 1
+        attrs = []
+        for a in self.ws.attributes:
+            attrs.append(AttributeRow(
+                a.id, a.name, a.effective_entity, a.owner,
+                tuple((uc.id, nd.effective_criticality) for uc, nd in ix.needs.get(a.id, ())),
+                tuple((s, h.effective_role) for s, h in ix.holdings.get(a.id, ())),
+                tuple((p.id, action, fn) for p, _, action, fn in ix.writers.get(a.id, ())),
+                gaps_per[("attribute", a.id)]))
+        component_of = {s: i for i, comp in enumerate(comps) for s in comp}
+        executes: dict[str, list[str]] = defaultdict(list)
+        for uc in ix.active:
+            for s in uc.executes_in:
+                executes[s].append(uc.id)
+        systems = []
+        for sy in self.ws.systems:
+            held = ix.held_in.get(sy.id, {})
+            systems.append(SystemRow(
+                sy.id, sy.name, sy.kind, len(held), sum(1 for h in held.values() if h.role == "master"),
+                sum(1 for a in held if ix.needs.get(a)), tuple(a for a in held if a in ix.identifiers),
+                tuple(dict.fromkeys(ix.feeds_in.get(sy.id, ()))),
+                tuple(dict.fromkeys(fd.to for fd in ix.feeds_out.get(sy.id, ()))),
+                tuple(executes.get(sy.id, ())), component_of.get(sy.id, -1), gaps_per[("system", sy.id)]))
+        return attrs, systems
+
+    def run(self) -> Analysis:
+        self.needs()
+        self.holdings()
+        self.ownership()
+        comps = self.identity()
+        self.channels()
+        self.steps()
+        self.functions()
+        self.use_cases()
+        self.unused()
+        readiness = self.readiness()
+        attrs, systems = self.tables(comps)
+        gaps = sorted(self.gaps, key=lambda g: (-g.impact, SEVERITY_ORDER[g.severity], RULE_ORDER[g.rule],
+                                               g.subjects))
+        return Analysis(gaps, readiness, attrs, systems, comps)
+
+
+def analyse(ws: m.Workshop) -> Analysis:
+    """Everything the workshop says about gaps and readiness (pure; safe to call on every edit).
+
+    Expects a workshop without validation errors; dangling references are
+    tolerated (ignored), never fatal.
+    """
+    return _Analyser(ws).run()
