@@ -623,17 +623,33 @@ class _Analyser:
                 hard = [p for p in problems if p in ("missing-source", "unreachable")]
                 soft = [p for p in problems if p in ("stale", "low-quality", "low-coverage")]
                 if crit == "must" and hard:
-                    blocked.append(f"must-need {nd.attribute}: {', '.join(hard)}")
+                    blocked.append(self._reason(uc, ns, hard))
                 elif crit == "must" and soft:
-                    risky.append(f"must-need {nd.attribute}: {', '.join(soft)}")
+                    risky.append(self._reason(uc, ns, soft))
                 elif crit == "should" and hard:
-                    risky.append(f"should-need {nd.attribute}: {', '.join(hard)}")
+                    risky.append(self._reason(uc, ns, hard) + " (should)")
             if not uc.needs:
                 risky.append("no needs recorded")
             status = "blocked" if blocked else "at-risk" if risky else "ready"
             out[uc.id] = Readiness(uc.id, uc.title, status, must_total, must_ok, tuple(blocked + risky),
                                    tuple(statuses))
         return out
+
+    def _reason(self, uc: m.UseCase, ns: NeedStatus, problems: list[str]) -> str:
+        """A short phrase a stakeholder understands: 'email does not reach pos'."""
+        phrases = []
+        for p in problems:
+            if p == "missing-source":
+                phrases.append("is held nowhere")
+            elif p == "unreachable":
+                phrases.append(f"does not reach {', '.join(uc.executes_in)}")
+            elif p == "stale":
+                phrases.append(f"arrives {ns.path_freshness}, needed {ns.freshness}")
+            elif p == "low-quality":
+                phrases.append("is of low quality")
+            elif p == "low-coverage":
+                phrases.append("is filled for too few customers")
+        return f"{ns.attribute} {' and '.join(phrases)}"
 
     def tables(self, comps: list[list[str]]) -> tuple[list[AttributeRow], list[SystemRow]]:
         ix = self.ix

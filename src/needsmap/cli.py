@@ -136,3 +136,88 @@ def schema(output: Path | None) -> None:
         click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {output}")
+
+
+def _open_valid(file: Path):
+    """Open and validate, or print why not and exit (1 for an invalid workshop, 2 unreadable)."""
+    from needsmap.workshop_io import OpenError, open_workshop
+
+    try:
+        result = open_workshop(file)
+    except OpenError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    if not result.ok:
+        for d in result.diagnostics:
+            if d.severity == "error":
+                click.echo(d.render(), err=True)
+        click.echo(f"{file}: fix the errors above first (needsmap validate {file})", err=True)
+        sys.exit(EXIT_FINDINGS)
+    return result
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--by", type=click.Choice(["rule", "use-case", "system", "stakeholder"]), default="rule",
+              show_default=True, help="How to group the gaps (table and md).")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
+              help="table: for people at a terminal; md: for wikis and pull requests; json: for machines.")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
+              help="Leave out less severe gaps.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]),
+              help="Exit 1 when a gap of this severity or worse exists (for CI pipelines).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the terminal.")
+def gaps(file: Path, by: str, fmt: str, min_severity: str, fail_on: str | None, output: Path | None) -> None:
+    """Show the gaps of workshop FILE, sorted by impact, and the readiness of every use case."""
+    from needsmap.analysis import analyse
+    from needsmap.gaps_output import at_least, fails, group, json_document, markdown
+
+    result = _open_valid(file)
+    ws = result.workshop
+    analysis = analyse(ws)
+    shown = at_least(analysis.gaps, min_severity)
+    if fmt == "json":
+        text = json.dumps(json_document(analysis, ws, shown, str(file)), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "md":
+        text = markdown(analysis, ws, group(analysis, ws, shown, by), by)
+    else:
+        text = None
+    if text is not None:
+        _emit(text, output)
+    else:
+        from rich.console import Console
+
+        from needsmap import terminal
+
+        if output is not None:
+            with open(output, "w", encoding="utf-8") as fh:
+                console = Console(file=fh, width=120, color_system=None)
+                _draw(console, terminal, analysis, ws, shown, by, file)
+            click.echo(f"Wrote {output}", err=True)
+        else:
+            console = Console(highlight=False)
+            _draw(console, terminal, analysis, ws, shown, by, file)
+    sys.exit(EXIT_FINDINGS if fails(analysis.gaps, fail_on) else EXIT_OK)
+
+
+def _draw(console, terminal, analysis, ws, shown, by, file) -> None:
+    from needsmap.gaps_output import group
+
+    terminal.print_summary(console, analysis, ws, str(file))
+    terminal.print_readiness(console, analysis, ws)
+    terminal.print_groups(console, group(analysis, ws, shown, by), by)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        from needsmap.saver import write_text_atomically
+
+        write_text_atomically(output, text)
+    except OSError as exc:
+        click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"Wrote {output}", err=True)

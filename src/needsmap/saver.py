@@ -307,6 +307,13 @@ def _current_umask() -> int:
     return mask
 
 
+def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write an output file (report, export) atomically: readers never see half of it."""
+    target = Path(path)
+    _write_atomically(target, text.encode("utf-8"), 0o666 & ~_current_umask())
+    _fsync_dir(target.parent)
+
+
 def origin_after_save(result: SaveResult) -> FileOrigin:
     """The origin to pass to the next save of the same file."""
     return FileOrigin(result.path, result.digest, ())
