@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
+from needsmap.textsafe import terminal
+
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -60,6 +62,8 @@ class Reporter:
 
     def add(self, pos: Position | None, severity: Severity, code: str, message: str) -> None:
         line, col = pos if pos else (0, 0)
+        # messages quote user text: keep them on one line and free of terminal control sequences
+        message = terminal(message.replace("\r", "\\r").replace("\n", "\\n"))
         self.items.append(Diagnostic(self.file, line, col, severity, code, message))
 
     def error(self, pos: Position | None, code: str, message: str) -> None:

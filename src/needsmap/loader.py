@@ -172,6 +172,8 @@ class _Walker:
             value = self.value(vnode, fld.shape, f"'{key}' of {where}", key, loc, where)
             if value is not _MISSING:
                 kwargs[fld.attr] = value
+            elif fld.required and isinstance(vnode, ScalarNode) and vnode.tag == TAG_NULL:
+                self.rep.error(_pos(knode), "missing-field", f"'{key}' of {where} is empty (required)")
         missing = [f for f in rec.fields if f.required and f.attr not in kwargs]
         for fld in missing:
             if fld.key not in seen:  # present but invalid: already reported

@@ -10,8 +10,8 @@ from needsmap import model as m
 
 GUIDANCE = """\
 needsmap workshop file (format v1). Reference: docs/format.md of needsmap.
-Edit it in the terminal UI (needsmap open FILE) or any editor; check it with
-needsmap validate FILE. Only this comment block at the top survives a save.
+Edit it in any editor; check it with needsmap validate FILE and see what is
+missing with needsmap gaps FILE. Only this comment block at the top survives a save.
 
 How a workshop fills this file, in order:
   1. stakeholders  who is in the room: function, influence, interest
@@ -45,7 +45,8 @@ def new_workshop(name: str, *, organization: str | None = None, facilitator: str
     return m.Workshop(
         workshop=m.WorkshopInfo(name=name, organization=organization, facilitator=facilitator,
                                 dates=[today or _dt.date.today()]),
-        settings=m.Settings(min_quality=m.DEFAULT_MIN_QUALITY, min_coverage=m.DEFAULT_MIN_COVERAGE),
+        settings=m.Settings(min_quality=m.DEFAULT_MIN_QUALITY, min_coverage=m.DEFAULT_MIN_COVERAGE,
+                            marketing_channels=list(m.DEFAULT_MARKETING_CHANNELS)),
         functions=list(m.DEFAULT_FUNCTIONS),
         channels=list(m.DEFAULT_CHANNELS),
         header=header,

@@ -24,7 +24,7 @@ from needsmap import model as m
 from needsmap import spec
 from needsmap.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
 
-_ID_RE = re.compile(spec.ID_PATTERN)
+_ID_RE = re.compile(spec.ID_PATTERN.strip("^$"))
 
 _SECTION_WORD = {
     "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
@@ -84,7 +84,7 @@ class _Validator:
             return seen
         for i, name in enumerate(names):
             pos = _at(ws, key, i)
-            if not _ID_RE.match(name):
+            if not _ID_RE.fullmatch(name):
                 self.rep.error(pos, "invalid-id",
                                f"'{name}' in '{key}' is not a valid name: use letters, digits, '_', '.', '-', "
                                "starting with a letter or digit")
@@ -99,7 +99,7 @@ class _Validator:
         for item in items:
             ident = item.id
             pos = _at(item, "id")
-            if not _ID_RE.match(ident):
+            if not _ID_RE.fullmatch(ident):
                 self.rep.error(pos, "invalid-id",
                                f"{word} id '{ident}' is not valid: use letters, digits, '_', '.', '-', "
                                "starting with a letter or digit (for example "
