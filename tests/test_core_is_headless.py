@@ -10,7 +10,8 @@ from pathlib import Path
 from .conftest import ROOT
 
 CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validator", "needsmap.saver",
-        "needsmap.workshop_io", "needsmap.starter", "needsmap.schema_export", "needsmap.diagnostics"]
+        "needsmap.workshop_io", "needsmap.starter", "needsmap.schema_export", "needsmap.diagnostics",
+        "needsmap.textsafe", "needsmap.graph", "needsmap.rules", "needsmap.analysis", "needsmap.gaps_output"]
 
 
 def test_importing_the_core_does_not_import_textual():

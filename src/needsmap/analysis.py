@@ -324,6 +324,18 @@ class _Analyser:
             return
         route = " -> ".join(path)
         if best_rank == UNKNOWN_RANK:
+            known = self._known_part(attr, path, holders)
+            if known is not None and known > needed:
+                self.need_problems[key].append("stale")
+                self.gap("stale", "warning" if crit == "must" else "info",
+                         [("use_case", uc.id), ("attribute", attr)],
+                         f"'{uc.id}' needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
+                         "at best (and part of the way its freshness is unknown)",
+                         "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
+                         "system, or relax the need.",
+                         [uc.id], {"path": list(path), "path_freshness": "unknown", "at_best": RANK_NAME[known],
+                                   "needed": nd.freshness, "criticality": crit}, _where(nd) or _where(uc))
+                return
             self.need_problems[key].append("unknown-freshness")
             self.gap("unknown-freshness", "info", [("use_case", uc.id), ("attribute", attr)],
                      f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is along {route} is unknown",
@@ -340,6 +352,15 @@ class _Analyser:
                      "system, or relax the need.",
                      [uc.id], {"path": list(path), "path_freshness": RANK_NAME[best_rank], "needed": nd.freshness,
                                "criticality": crit}, _where(nd) or _where(uc))
+
+    def _known_part(self, attr: str, path: tuple[str, ...], holders) -> int | None:
+        """The slowest known freshness along a path (holding, then each hop), or None if none is known."""
+        ranks = [rank(h.freshness) for s, h in holders if s == path[0]][:1]
+        carried = self.ix.carried.get(attr, ())
+        for u, v in zip(path, path[1:]):
+            ranks.append(min((r for a, b, r in carried if a == u and b == v), default=UNKNOWN_RANK))
+        known = [r for r in ranks if r != UNKNOWN_RANK]
+        return max(known) if known else None
 
     # -- holdings: masters and meanings ---------------------------------------------
     def holdings(self) -> None:
@@ -362,16 +383,19 @@ class _Analyser:
                          f"{label} has {len(masters)} masters: {_names(masters)}",
                          "Choose one master, or split it into separate attributes if they mean different things.",
                          ucs, {"masters": masters}, _where(a))
-            types = {a.effective_type} | {h.type for _, h in holders if h.type}
+            types = ({a.type} if a.type else set()) | {h.type for _, h in holders if h.type}
             meanings = ({a.definition} if a.definition else set()) | {h.definition for _, h in holders if h.definition}
             if len(types) > 1 or len(meanings) > 1:
                 what = []
                 if len(types) > 1:
-                    local = ", ".join(f"{s}: {h.type}" for s, h in holders if h.type and h.type != a.effective_type)
-                    what.append(f"types differ ({a.effective_type} in the workshop; {local})")
+                    local = ", ".join(f"{s}: {h.type}" for s, h in holders if h.type and h.type != a.type)
+                    what.append(f"types differ ({a.type} in the workshop; {local})" if a.type
+                                else f"types differ ({local})")
                 if len(meanings) > 1:
                     local_defs = [s for s, h in holders if h.definition and h.definition != a.definition]
-                    what.append(f"{_names(local_defs)} define it their own way")
+                    verb = "defines" if len(local_defs) == 1 else "define"
+                    whose = "its" if len(local_defs) == 1 else "their"
+                    what.append(f"{_names(local_defs)} {verb} it {whose} own way")
                 self.gap("definition-conflict", "warning",
                          [("attribute", a.id)],
                          f"{label}: {'; '.join(what)}",
@@ -420,25 +444,26 @@ class _Analyser:
         ix = self.ix
         with_data = [s.id for s in self.ws.systems if ix.held_in.get(s.id)]
         idents = {sid: {a for a in ix.held_in[sid] if a in ix.identifiers} for sid in with_data}
-        comps = identity_components(with_data, idents)
-        self.components = comps
-        if len(comps) <= 1:
-            mainland: list[str] = comps[0] if comps else []
-        else:
-            mainland = comps[0]
         for sid in with_data:
             if not idents[sid]:
-                sy = ix.systems[sid]
                 ucs = self._use_cases_touching([sid])
+                n = len(ix.held_in[sid])
                 self.gap("no-identifier", "warning", [("system", sid)],
-                         f"{sid} holds {len(ix.held_in[sid])} customer attributes but no identifier, so none of it "
-                         "can be tied to a known customer",
+                         f"{sid} holds {n} customer attribute{'s' if n != 1 else ''} but no identifier, so none of "
+                         "it can be tied to a known customer",
                          "Capture an identifier in it (customer number, loyalty id, e-mail), or stop holding "
-                         "customer data there.", ucs, {}, _where(sy))
+                         "customer data there.", ucs, {}, _where(ix.systems[sid]))
+        # systems without any identifier cannot link to anything: no-identifier says so; the identity
+        # components are computed over the systems that hold at least one identifier
+        linked = [sid for sid in with_data if idents[sid]]
+        comps = identity_components(linked, idents)
+        position = {sid: i for i, sid in enumerate(with_data)}
+        needed_held = {sid: sum(1 for a in ix.held_in[sid] if ix.needs.get(a)) for sid in linked}
+        comps.sort(key=lambda c: (-len(c), -sum(needed_held[s] for s in c),
+                                  -sum(len(ix.held_in[s]) for s in c), position[c[0]]))
+        mainland = comps[0] if comps else []
         for comp in comps[1:]:
-            island = [s for s in comp if idents[s]]
-            if not island:
-                continue  # systems without any identifier are reported as no-identifier
+            island = comp
             ucs = self._use_cases_touching(island)
             needed = any(ix.needs.get(a) for s in island for a in ix.held_in[s])
             shared = sorted({a for s in island for a in idents[s]})
@@ -447,10 +472,10 @@ class _Analyser:
                      f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(shared)}) are held "
                      "nowhere else",
                      f"Hold an identifier that {_names(mainland, 3)} also hold (e.g. "
-                     f"{self._common_identifier(mainland)}) in {_names(island)}, or feed one to "
-                     f"{'it' if len(island) == 1 else 'them'}.",
+                     f"{self._common_identifier(mainland)}) in {_names(island)}.",
                      ucs, {"component": island, "mainland": mainland}, _where(ix.systems[island[0]]))
-        return comps
+        unlinked = [[sid] for sid in with_data if not idents[sid]]
+        return comps + unlinked
 
     def _common_identifier(self, systems: list[str]) -> str:
         counts: dict[str, int] = defaultdict(int)
@@ -592,8 +617,17 @@ class _Analyser:
             if ix.needs.get(a.id):
                 continue
             held = [s for s, _ in ix.holdings.get(a.id, [])]
+            if a.identifier and len(held) >= 2:
+                continue  # it links systems: recognising the customer is its use
             where_held = f"held in {_names(held)}" if held else "defined"
             personal = a.effective_sensitivity != "none"
+            if a.effective_entity == "consent":
+                self.gap("unused-attribute", "info", [("attribute", a.id)],
+                         f"{ix.attr_label(a.id)} is {where_held} but no use case needs it",
+                         "If it is proof of consent that a process relies on, add the use case that relies on it; "
+                         "otherwise ask whether it is still collected for a reason.",
+                         [], {"held_in": held}, _where(a))
+                continue
             self.gap("unused-attribute", "info", [("attribute", a.id)],
                      f"{ix.attr_label(a.id)} is {where_held} but no use case needs it"
                      + (f" ({a.effective_sensitivity} data)" if personal else ""),
@@ -604,7 +638,7 @@ class _Analyser:
     # -- results -----------------------------------------------------------------------
     def readiness(self) -> dict[str, Readiness]:
         out: dict[str, Readiness] = {}
-        for uc in self.ws.use_cases:
+        for uc in self.ix.active:  # rejected use cases are not going to be built: no readiness
             statuses = []
             blocked: list[str] = []
             risky: list[str] = []

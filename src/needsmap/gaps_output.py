@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from needsmap import model as m
 from needsmap import textsafe
-from needsmap.analysis import SEVERITY_ORDER, Analysis, Gap, Readiness
+from needsmap.analysis import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, Readiness
 from needsmap.rules import RULES
 
 GROUPINGS = ("rule", "use-case", "system", "stakeholder")
@@ -57,7 +57,7 @@ def group(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], by: str) -> list[
 
 def _by_use_case(analysis: Analysis, ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
     out = []
-    ordered = sorted(ws.use_cases, key=lambda u: (-(u.value or 0), u.id))
+    ordered = sorted(ws.use_cases, key=lambda u: (-(UNSCORED_VALUE if u.value is None else u.value), u.id))
     for uc in ordered:
         mine = tuple(g for g in gaps if uc.id in g.use_cases)
         r = analysis.readiness.get(uc.id)
@@ -154,7 +154,8 @@ def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str) -
     lines += ["", "## Use-case readiness", "", "| Use case | Value | Readiness | Must-needs met | Reasons |",
               "|---|---|---|---|---|"]
     values = {u.id: u.value for u in ws.use_cases}
-    for r in sorted(analysis.readiness.values(), key=lambda r: (_STATUS_ORDER[r.status], -(values[r.use_case] or 0))):
+    for r in sorted(analysis.readiness.values(),
+                    key=lambda r: (_STATUS_ORDER[r.status], -(values[r.use_case] or UNSCORED_VALUE))):
         value = values[r.use_case]
         lines.append(f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | {r.status} | "
                      f"{r.must_satisfied}/{r.must_total} | {md('; '.join(r.reasons))} |")

@@ -160,43 +160,36 @@ def identity_components(system_ids: Iterable[str], identifiers_of: dict[str, set
     return comps
 
 
-def best_paths(sources: dict[str, int], hops: list[tuple[str, str, int]]) -> dict[str, tuple[int, str | None]]:
+def best_paths(sources: dict[str, int], hops: list[tuple[str, str, int]]) -> dict[str, tuple[int, tuple[str, ...]]]:
     """The freshest way an attribute reaches each system.
 
     ``sources``: system -> freshness rank of its holding; ``hops``: feeds that
     carry the attribute as (from, to, frequency rank).  Returns system ->
-    (end-to-end rank, previous system or None for a holder).  The rank of a
-    path is the slowest of the source holding and every hop (a bottleneck
-    path); among equal ranks the shorter path wins.
+    (end-to-end rank, path from a holder to it).  The rank of a path is the
+    slowest of the source holding and every hop (a bottleneck path); among
+    paths of the best rank the one with the fewest hops wins, ties going to the
+    holder and feed listed first.  One breadth-first search per rank level
+    (six at most) over the few feeds that carry one attribute.
     """
-    best: dict[str, tuple[int, str | None]] = {s: (r, None) for s, r in sources.items()}
-    if not hops:
-        return best
     out: dict[str, list[tuple[str, int]]] = {}
     for src, dst, r in hops:
         out.setdefault(src, []).append((dst, r))
-    frontier = list(sources)
-    while frontier:  # label-correcting; graphs are tiny (feeds carrying one attribute)
-        nxt: list[str] = []
-        for u in frontier:
-            ru = best[u][0]
+    best: dict[str, tuple[int, tuple[str, ...]]] = {}
+    levels = sorted(set(sources.values()) | {r for _, _, r in hops})
+    for level in levels:
+        paths = {s: (s,) for s, r in sources.items() if r <= level}
+        queue = list(paths)
+        for u in queue:  # grows while we walk it: breadth first
             for v, r in out.get(u, ()):
-                cand = ru if ru > r else r
-                if v not in best or cand < best[v][0]:
-                    best[v] = (cand, u)
-                    nxt.append(v)
-        frontier = nxt
+                if r <= level and v not in paths:
+                    paths[v] = paths[u] + (v,)
+                    queue.append(v)
+        for v, path in paths.items():
+            if v not in best:
+                best[v] = (level, path)
     return best
 
 
-def path_to(best: dict[str, tuple[int, str | None]], target: str) -> list[str]:
-    """The systems from a holder to ``target`` along :func:`best_paths`' choices."""
-    path = [target]
-    seen = {target}
-    prev = best[target][1]
-    while prev is not None and prev not in seen:
-        path.append(prev)
-        seen.add(prev)
-        prev = best[prev][1]
-    path.reverse()
-    return path
+def path_to(best: dict[str, tuple[int, tuple[str, ...]]], target: str) -> list[str]:
+    """The systems from a holder to ``target`` along :func:`best_paths`' choice."""
+    return list(best[target][1])

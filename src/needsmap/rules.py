@@ -61,8 +61,8 @@ _RULES = (
          "Choose one master, or split the attribute into distinct attributes if they really mean different "
          "things."),
     Rule("NM109", "definition-conflict", "Systems disagree on what it means", "warning",
-         "Systems hold the attribute with different local types or definitions: the same word, different "
-         "data. Merging it silently produces wrong answers.",
+         "A system holds the attribute with a local type or definition that differs from the workshop's or "
+         "from another system's: the same word, different data. Merging it silently produces wrong answers.",
          "Agree a definition with the owner; map or convert local variants, or model them as separate "
          "attributes. Record the decision as a note."),
     Rule("NM110", "no-owner", "Needed but nobody owns it", "warning",
@@ -75,8 +75,8 @@ _RULES = (
     Rule("NM112", "identity-island", "Customers cannot be recognised across systems", "warning",
          "These systems share no identifier with the rest, so their customers cannot be matched to the same "
          "person elsewhere: the customer stays a stranger there.",
-         "Hold a shared identifier (customer number, loyalty id, e-mail hash...) in these systems, or feed "
-         "one to them.",
+         "Hold a shared identifier (customer number, loyalty id, e-mail hash...) in these systems, as the "
+         "other systems do, and keep it filled by a process step or a feed.",
          "error when the island holds attributes that use cases need, warning otherwise"),
     Rule("NM113", "no-identifier", "Customer data without any identifier", "warning",
          "The system holds customer data but no attribute that identifies a customer, so nothing it holds "
@@ -85,14 +85,15 @@ _RULES = (
     Rule("NM114", "anonymous-channel", "Customers stay anonymous on a channel", "warning",
          "A channel is used, but no process step on it captures an identifier: customers who come this way "
          "are strangers every time.",
-         "Add a step that identifies the customer on this channel (log-in, loyalty card, e-mail, phone)."),
+         "Add a process step on this channel that captures (creates) an identifier: a sign-up, a loyalty card "
+         "issued, an e-mail address asked for."),
     Rule("NM115", "step-not-held", "A step uses data its system does not hold", "warning",
          "The process says a step creates, reads or updates an attribute in a system that does not hold it: "
          "either the process description or the system landscape is wrong.",
          "Add the holding to the system, or correct the step's system or attributes."),
     Rule("NM116", "unrepresented-function", "A function is not in the room", "warning",
-         "A function owns use cases, processes or systems but no stakeholder speaks for it: its needs are "
-         "guessed by others.",
+         "Use cases serve a function (their function field) but no stakeholder of that function is in the "
+         "workshop: its needs are guessed by others.",
          "Invite a stakeholder of that function, or reassign the items.",
          "warning when the function owns something, info when it merely has no stakeholder"),
     Rule("NM117", "orphan-use-case", "Use case without owner", "warning",
@@ -108,8 +109,8 @@ _RULES = (
     Rule("NM120", "personal-without-consent", "Personal data on a marketing channel without consent", "warning",
          "The use case contacts customers on a marketing channel with personal data, but needs no consent "
          "attribute: nothing shows the customer agreed.",
-         "Add the relevant consent (entity: consent) to the use case's needs, or record the legal basis as "
-         "a decision note.",
+         "Add the relevant consent (an attribute of entity consent) to the use case's needs. If another legal "
+         "basis applies (a transactional message), record it as a decision note about the use case.",
          "error when sensitive attributes are involved, warning for personal ones"),
 )
 

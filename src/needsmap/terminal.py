@@ -47,7 +47,7 @@ def print_readiness(console: Console, analysis: Analysis, ws: m.Workshop) -> Non
     table.add_column("Why", ratio=4)
     values = {u.id: u.value for u in ws.use_cases}
     order = {"blocked": 0, "at-risk": 1, "ready": 2}
-    for r in sorted(analysis.readiness.values(), key=lambda r: (order[r.status], -(values[r.use_case] or 0))):
+    for r in sorted(analysis.readiness.values(), key=lambda r: (order[r.status], -(values[r.use_case] or 3))):
         value = values[r.use_case]
         table.add_row(Text.assemble(_t(r.title), "\n", _t(r.use_case, "dim")), str(value) if value is not None else "",
                       Text(r.status, style=STATUS_STYLE[r.status]), f"{r.must_satisfied}/{r.must_total}",
