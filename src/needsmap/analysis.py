@@ -241,6 +241,7 @@ class _Analyser:
         self.gaps: list[Gap] = []
         self.need_problems: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.need_paths: dict[tuple[str, str], tuple[tuple[str, ...], str | None]] = {}
+        self.at_best: dict[tuple[str, str], str] = {}  # stale on a partly unknown path: its known freshness
 
     def gap(self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(),
             details=None, where=None) -> None:
@@ -327,6 +328,7 @@ class _Analyser:
             known = self._known_part(attr, path, holders)
             if known is not None and known > needed:
                 self.need_problems[key].append("stale")
+                self.at_best[key] = RANK_NAME[known]
                 self.gap("stale", "warning" if crit == "must" else "info",
                          [("use_case", uc.id), ("attribute", attr)],
                          f"'{uc.id}' needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
@@ -338,7 +340,8 @@ class _Analyser:
                 return
             self.need_problems[key].append("unknown-freshness")
             self.gap("unknown-freshness", "info", [("use_case", uc.id), ("attribute", attr)],
-                     f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is along {route} is unknown",
+                     f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is "
+                     f"{'in' if len(path) == 1 else 'along'} {route} is unknown",
                      "Ask the system owners how often the holding is refreshed and the feeds run; record it.",
                      [uc.id], {"path": list(path), "needed": nd.freshness}, _where(nd) or _where(uc))
         elif best_rank > needed:
@@ -678,7 +681,9 @@ class _Analyser:
             elif p == "unreachable":
                 phrases.append(f"does not reach {', '.join(uc.executes_in)}")
             elif p == "stale":
-                phrases.append(f"arrives {ns.path_freshness}, needed {ns.freshness}")
+                at_best = self.at_best.get((uc.id, ns.attribute))
+                arrives = f"{at_best} at best" if at_best else ns.path_freshness
+                phrases.append(f"arrives {arrives}, needed {ns.freshness}")
             elif p == "low-quality":
                 phrases.append("is of low quality")
             elif p == "low-coverage":

@@ -191,10 +191,11 @@ def gaps(file: Path, by: str, fmt: str, min_severity: str, fail_on: str | None, 
         from needsmap import terminal
 
         if output is not None:
-            with open(output, "w", encoding="utf-8") as fh:
-                console = Console(file=fh, width=120, color_system=None)
-                _draw(console, terminal, analysis, ws, shown, by, file)
-            click.echo(f"Wrote {output}", err=True)
+            import io
+
+            buffer = io.StringIO()
+            _draw(Console(file=buffer, width=120, color_system=None), terminal, analysis, ws, shown, by, file)
+            _emit(buffer.getvalue(), output)
         else:
             console = Console(highlight=False)
             _draw(console, terminal, analysis, ws, shown, by, file)
@@ -221,3 +222,24 @@ def _emit(text: str, output: Path | None) -> None:
         click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {output}", err=True)
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["small", "medium", "enterprise"]), default="small", show_default=True,
+              help="small: a real workshop's size; enterprise: 400 use cases, 2,500 attributes, 120 systems.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workshop.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The workshop file to write (must not exist yet).")
+def generate(scale: str, seed: int, output: Path) -> None:
+    """Write a synthetic, realistic-shaped workshop with gaps of every kind (for demos and benchmarks)."""
+    from needsmap.saver import SaveError, save
+    from needsmap.synthetic import generate as make
+
+    ws = make(scale, seed)
+    try:
+        save(ws, output)
+    except SaveError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"Wrote {output}: {len(ws.use_cases)} use cases, {len(ws.attributes)} attributes, "
+               f"{len(ws.systems)} systems", err=True)
