@@ -171,6 +171,8 @@ def best_paths(sources: dict[str, int], hops: list[tuple[str, str, int]]) -> dic
     holder and feed listed first.  One breadth-first search per rank level
     (six at most) over the few feeds that carry one attribute.
     """
+    if not hops:  # the common case: the attribute travels nowhere
+        return {s: (r, (s,)) for s, r in sources.items()}
     out: dict[str, list[tuple[str, int]]] = {}
     for src, dst, r in hops:
         out.setdefault(src, []).append((dst, r))
