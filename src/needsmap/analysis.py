@@ -249,6 +249,14 @@ class Index:
         return f"'{a.name}' ({attr})" if a and a.name and a.name != attr else f"'{attr}'"
 
 
+def _by_need(log) -> dict[tuple[str, str], list]:
+    """A unit's log grouped by need, to see which needs an edit really changed."""
+    out: dict[tuple[str, str], list] = defaultdict(list)
+    for kind, key, value in log:
+        out[key].append((kind, value))
+    return out
+
+
 def _where(item) -> tuple[int, int] | None:
     loc = getattr(item, "loc", None)
     return loc.get("") if loc else None  # type: ignore[return-value]
@@ -270,6 +278,8 @@ class _Analyser:
         self.at_best: dict[tuple[str, str], str] = {}  # stale on a partly unknown path: its known freshness
         self._log: list[tuple[int, tuple[str, str], object]] = []  # what the current attribute unit recorded
         self.recomputed: set[str] = set()  # attributes whose rules ran (not taken from the memo)
+        # (use case, attribute) needs whose problems or path may differ from the memo's
+        self.changed_needs: set[tuple[str, str]] = set()
 
     def gap(self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(),
             details=None, where=None) -> None:
@@ -323,7 +333,12 @@ class _Analyser:
                 self._ownership_of(a)
                 if not needers:
                     self._unused_of(a)
-            fresh[attr] = (key, (tuple(self.gaps[start:]), tuple(self._log)))
+            log = tuple(self._log)
+            fresh[attr] = (key, (tuple(self.gaps[start:]), log))
+            old_log = cached[1][1] if cached is not None else None
+            if old_log != log:
+                before, after = _by_need(old_log or ()), _by_need(log)
+                self.changed_needs.update(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         memo.clear()
         memo.update(fresh)
 
@@ -712,13 +727,13 @@ class _Analyser:
     def readiness(self, memo: dict[str, tuple[tuple, Readiness]]) -> dict[str, Readiness]:
         out: dict[str, Readiness] = {}
         fresh: dict[str, tuple[tuple, Readiness]] = {}
-        recomputed = self.recomputed
+        changed = self.changed_needs
         for uc in self.ix.active:  # rejected use cases are not going to be built: no readiness
             # what the readiness reads: the use case's needs, and what the attribute units said about them
             uc_key = (uc.title, tuple(uc.executes_in), tuple((nd.attribute, nd.criticality, nd.freshness)
                                                              for nd in uc.needs))
             cached = memo.get(uc.id)
-            if cached is not None and cached[0] == uc_key and not any(nd.attribute in recomputed
+            if cached is not None and cached[0] == uc_key and not any((uc.id, nd.attribute) in changed
                                                                       for nd in uc.needs):
                 out[uc.id] = cached[1]
                 fresh[uc.id] = cached
