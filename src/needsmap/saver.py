@@ -126,7 +126,8 @@ def scalar_text(value, indent: str = "", flow: bool = False) -> str:
     return _double_quoted(text)
 
 
-def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefix: str | None = None) -> None:
+def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefix: str | None = None,
+                 cache: ItemTextCache | None = None) -> None:
     """Write the fields of ``obj`` as mapping lines; the first line may carry a '- ' prefix."""
     prefix = first_prefix
     for fld in rec.fields:
@@ -147,7 +148,10 @@ def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefi
                 out.append(f"{lead}{fld.key}:")
                 child_indent = indent + INDENT + INDENT
                 for child in value:
-                    _emit_item(child, shape.item, indent + INDENT, child_indent, out)
+                    if cache is not None:
+                        out.extend(cache.lines(child, shape.item, indent + INDENT, child_indent))
+                    else:
+                        _emit_item(child, shape.item, indent + INDENT, child_indent, out)
             else:
                 items = [scalar_text(v, flow=True) for v in value]
                 line = f"{lead}{fld.key}: [{', '.join(items)}]"
@@ -188,14 +192,39 @@ def _emit_item(item, rec: spec.Record, dash_indent: str, field_indent: str, out:
     _emit_record(item, rec, field_indent, out, first_prefix=f"{dash_indent}- ")
 
 
-def dump(ws: m.Workshop) -> str:
-    """The canonical text of a workshop."""
+class ItemTextCache:
+    """Remembers the lines of each top-level item, so saving after one edit re-renders one item.
+
+    Valid only while items are not changed in place: an editing session
+    replaces an item with a new object instead (see :mod:`needsmap.session`).
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[int, tuple[object, list[str]]] = {}
+
+    def lines(self, item, rec: spec.Record, dash_indent: str, field_indent: str) -> list[str]:
+        hit = self._lines.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        out: list[str] = []
+        _emit_item(item, rec, dash_indent, field_indent, out)
+        self._lines[id(item)] = (item, out)
+        return out
+
+    def keep_only(self, ws: m.Workshop) -> None:
+        """Forget items that are no longer in the workshop."""
+        live = {id(item) for section in m.ITEM_SECTIONS for item in ws.section(section)}
+        self._lines = {k: v for k, v in self._lines.items() if k in live}
+
+
+def dump(ws: m.Workshop, cache: ItemTextCache | None = None) -> str:
+    """The canonical text of a workshop (``cache``: reuse unchanged items' text)."""
     out: list[str] = []
     if ws.header:
         for line in ws.header.splitlines():
             out.append(line if line.startswith("#") else "# " + line)
         out.append("")
-    _emit_record(ws, spec.WORKSHOP, "", out)
+    _emit_record(ws, spec.WORKSHOP, "", out, cache=cache)
     return "\n".join(out) + "\n"
 
 
@@ -252,7 +281,8 @@ def _write_atomically(target: Path, data: bytes, mode: int | None) -> None:
 
 
 def save(ws: m.Workshop, path: str | os.PathLike[str], *, origin: FileOrigin | None = None,
-         force: bool = False, drop_comments: bool = False, backup: bool = True) -> SaveResult:
+         force: bool = False, drop_comments: bool = False, backup: bool = True,
+         text: str | None = None) -> SaveResult:
     """Write ``ws`` to ``path`` atomically.
 
     ``origin`` is what the loader returned for the file being replaced: the
@@ -263,7 +293,7 @@ def save(ws: m.Workshop, path: str | os.PathLike[str], *, origin: FileOrigin | N
     ``force`` skips both checks.
     """
     target = Path(path)
-    data = dump(ws).encode("utf-8")
+    data = (dump(ws) if text is None else text).encode("utf-8")
     try:
         current = target.read_bytes()
     except FileNotFoundError:

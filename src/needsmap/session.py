@@ -1,0 +1,469 @@
+"""An editing session on one workshop file: edits, undo/redo, autosave, the file on disk.
+
+This is the engine under the terminal UI (and usable from Python): the UI only
+turns keystrokes into the edits below.  Its promises:
+
+* **every edit is saved** as soon as it is made, atomically, through
+  :func:`needsmap.saver.save` (nothing to "save" on quit);
+* **undo/redo** for every edit, across saves; a rename that updates every
+  reference is one edit;
+* **never overwrite someone else's work**: if the file changed on disk since
+  we last loaded or saved it (a colleague, ``git pull``), saving stops and the
+  session reports a conflict; the caller chooses :meth:`Session.reload` or
+  :meth:`Session.keep_mine`;
+* **a second session on the same file is noticed** through a lock file
+  (``.FILE.needsmap-lock``) that says who else has it open;
+* fast at enterprise scale: items are never changed in place, an edit
+  replaces them, so saving re-renders only the edited items
+  (:class:`needsmap.saver.ItemTextCache`) and the analysis re-runs only what
+  the edit touched (:class:`needsmap.analysis.Analyser`).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from needsmap import model as m
+from needsmap import spec
+from needsmap.analysis import Analyser, Analysis
+from needsmap.diagnostics import Diagnostic
+from needsmap.loader import FileOrigin, digest_bytes
+from needsmap.saver import ChangedOnDisk, CommentsWouldBeLost, ItemTextCache, SaveError, dump, origin_after_save, save
+from needsmap.validator import validate
+from needsmap.workshop_io import open_workshop
+
+#: Top-level fields of a workshop that are edited as a whole.
+TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header")
+
+
+class SessionError(Exception):
+    """The file cannot be edited (unreadable, or invalid: see ``diagnostics``)."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+# -- edits ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One primitive change: ``old``/``new`` is None for an insert/delete."""
+
+    section: str  # an item section, or "top" for TOP_FIELDS
+    index: int | str  # position in the section, or the top field's name
+    old: object
+    new: object
+
+    def inverse(self) -> Op:
+        return Op(self.section, self.index, self.new, self.old)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    label: str
+    ops: tuple[Op, ...]
+    at: float
+
+    def inverse(self) -> Edit:
+        return Edit(f"undo {self.label}", tuple(op.inverse() for op in reversed(self.ops)), time.time())
+
+
+@dataclass(frozen=True, slots=True)
+class DiskState:
+    changed: bool
+    deleted: bool = False
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OtherInstance:
+    pid: int
+    host: str
+    since: str
+
+
+def _apply(ws: m.Workshop, op: Op) -> None:
+    if op.section == "top":
+        setattr(ws, str(op.index), op.new)
+        return
+    items = ws.section(op.section)
+    i = int(op.index)
+    if op.old is None:  # insert
+        items.insert(i, op.new)
+    elif op.new is None:  # delete
+        if items[i] is not op.old:
+            raise AssertionError("edit history out of step with the workshop")  # pragma: no cover
+        del items[i]
+    else:
+        if items[i] is not op.old:
+            raise AssertionError("edit history out of step with the workshop")  # pragma: no cover
+        items[i] = op.new
+
+
+def edited(item, **changes):
+    """A deep copy of ``item`` with ``changes``: the way to change an item in a session."""
+    new = copy.deepcopy(item)
+    for key, value in changes.items():
+        setattr(new, key, value)
+    new.loc = None
+    return new
+
+
+# -- the lock file ---------------------------------------------------------------------------
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.needsmap-lock")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    return True
+
+
+def _read_lock(path: Path) -> OtherInstance | None:
+    try:
+        data = json.loads(_lock_path(path).read_text(encoding="utf-8"))
+        pid, host = int(data["pid"]), str(data["host"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host == socket.gethostname() and (pid == os.getpid() or not _pid_alive(pid)):
+        return None  # ours, or a crashed session's stale lock
+    return OtherInstance(pid, host, str(data.get("since", "")))
+
+
+# -- the session ---------------------------------------------------------------------------
+class Session:
+    """One workshop file being edited.  Create with :meth:`open` or :meth:`create`."""
+
+    def __init__(self, path: Path, ws: m.Workshop, origin: FileOrigin | None) -> None:
+        self.path = path
+        self.workshop = ws
+        self.origin = origin
+        self.undo_stack: list[Edit] = []
+        self.redo_stack: list[Edit] = []
+        self.listeners: list[Callable[[Session], None]] = []
+        self.other_instance: OtherInstance | None = None
+        self.conflict: str | None = None  # why the last save was refused, until resolved
+        self.comments_pending = bool(origin and origin.dropped_comment_lines)
+        self.saved_at: float | None = None
+        self.last_error: str | None = None
+        self._cache = ItemTextCache()
+        self._analyser = Analyser()
+        self._analysis: Analysis | None = None
+        self._diagnostics: list[Diagnostic] | None = None
+        self._batch: list[Op] | None = None
+        self._disk_stat: tuple[int, int] | None = None
+        self._remember_disk()
+
+    # -- opening ----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Session:
+        """Open an existing file; raises :class:`SessionError` if it cannot be read or has errors."""
+        from needsmap.workshop_io import OpenError
+
+        p = Path(path)
+        try:
+            result = open_workshop(p)
+        except OpenError as exc:
+            raise SessionError(str(exc)) from exc
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        if errors or result.workshop is None:
+            raise SessionError(f"{p}: {len(errors)} error(s); fix them before editing (needsmap validate {p})",
+                               result.diagnostics)
+        session = cls(p, result.workshop, result.origin)
+        session._take_lock()
+        return session
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], ws: m.Workshop) -> Session:
+        """Start a new file with ``ws`` (the file must not exist yet)."""
+        p = Path(path)
+        result = save(ws, p)
+        session = cls(p, ws, origin_after_save(result))
+        session.saved_at = time.time()
+        session._take_lock()
+        return session
+
+    def close(self) -> None:
+        lock = _lock_path(self.path)
+        try:
+            data = json.loads(lock.read_text(encoding="utf-8"))
+            if int(data.get("pid", -1)) == os.getpid():
+                lock.unlink()
+        except (OSError, ValueError):
+            pass
+
+    def _take_lock(self) -> None:
+        self.other_instance = _read_lock(self.path)
+        info = {"pid": os.getpid(), "host": socket.gethostname(),
+                "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        try:
+            tmp = _lock_path(self.path).with_suffix(".tmp")
+            tmp.write_text(json.dumps(info), encoding="utf-8")
+            os.replace(tmp, _lock_path(self.path))
+        except OSError:
+            pass  # a read-only folder: saving will say so
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = self._analyser.analyse(self.workshop)
+        return self._analysis
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        if self._diagnostics is None:
+            self._diagnostics = validate(self.workshop, str(self.path))
+        return self._diagnostics
+
+    def find(self, section: str, ident: str) -> int:
+        for i, item in enumerate(self.workshop.section(section)):
+            if item.id == ident:
+                return i
+        raise KeyError(f"no {section} item with id {ident!r}")
+
+    def item(self, section: str, ident: str):
+        return self.workshop.section(section)[self.find(section, ident)]
+
+    # -- editing -----------------------------------------------------------------------------
+    @contextmanager
+    def batch(self, label: str) -> Iterator[None]:
+        """Group several edits into one undo step."""
+        outer = self._batch is None
+        if outer:
+            self._batch = []
+        try:
+            yield
+        finally:
+            if outer:
+                ops, self._batch = self._batch, None
+                if ops:
+                    self._record(Edit(label, tuple(ops), time.time()))
+
+    def _do(self, label: str, op: Op) -> None:
+        _apply(self.workshop, op)
+        if self._batch is not None:
+            self._batch.append(op)
+        else:
+            self._record(Edit(label, (op,), time.time()))
+
+    def _record(self, edit: Edit) -> None:
+        self.undo_stack.append(edit)
+        self.redo_stack.clear()
+        self._changed()
+
+    def replace(self, section: str, index: int, new_item, label: str = "edit") -> None:
+        old = self.workshop.section(section)[index]
+        if new_item is old:
+            raise ValueError("pass a new item (see needsmap.session.edited), items are never changed in place")
+        self._do(label, Op(section, index, old, new_item))
+
+    def update(self, section: str, index: int, label: str | None = None, **changes) -> object:
+        """Change fields of one item (a new item replaces it); returns the new item."""
+        new = edited(self.workshop.section(section)[index], **changes)
+        self.replace(section, index, new, label or f"change {', '.join(changes)}")
+        return new
+
+    def add(self, section: str, item, index: int | None = None, label: str | None = None) -> int:
+        items = self.workshop.section(section)
+        i = len(items) if index is None else index
+        self._do(label or f"add {getattr(item, 'id', section)}", Op(section, i, None, item))
+        return i
+
+    def delete(self, section: str, index: int, label: str | None = None) -> object:
+        item = self.workshop.section(section)[index]
+        self._do(label or f"delete {getattr(item, 'id', section)}", Op(section, index, item, None))
+        return item
+
+    def set_top(self, name: str, value, label: str | None = None) -> None:
+        if name not in TOP_FIELDS:
+            raise KeyError(name)
+        self._do(label or f"change {name}", Op("top", name, getattr(self.workshop, name), value))
+
+    def rename(self, section: str, old_id: str, new_id: str) -> int:
+        """Change an item's id and every reference to it, as one edit; returns how many items changed."""
+        index = self.find(section, old_id)
+        changed = 0
+        with self.batch(f"rename {old_id} to {new_id}"):
+            self.update(section, index, id=new_id)
+            changed += 1
+            for other, rec in spec.ITEM_RECORDS.items():
+                for i, item in enumerate(self.workshop.section(other)):
+                    new = _renamed(item, rec, section, old_id, new_id)
+                    if new is not None:
+                        self.replace(other, i, new)
+                        changed += 1
+        return changed
+
+    def undo(self) -> str | None:
+        if not self.undo_stack:
+            return None
+        edit = self.undo_stack.pop()
+        for op in reversed(edit.ops):
+            _apply(self.workshop, op.inverse())
+        self.redo_stack.append(edit)
+        self._changed()
+        return edit.label
+
+    def redo(self) -> str | None:
+        if not self.redo_stack:
+            return None
+        edit = self.redo_stack.pop()
+        for op in edit.ops:
+            _apply(self.workshop, op)
+        self.undo_stack.append(edit)
+        self._changed()
+        return edit.label
+
+    def _changed(self) -> None:
+        self._analysis = None
+        self._diagnostics = None
+        self.save()
+        for listener in list(self.listeners):
+            listener(self)
+
+    # -- the file ---------------------------------------------------------------------------
+    def save(self, *, force: bool = False) -> bool:
+        """Write the workshop now; False (and ``conflict`` set) when the file changed on disk."""
+        if self.conflict and not force:
+            return False
+        if self.comments_pending and not force:
+            self.conflict = "comments"
+            return False
+        text = dump(self.workshop, self._cache)
+        try:
+            result = save(self.workshop, self.path, origin=self.origin, force=force, text=text,
+                          drop_comments=True)
+        except ChangedOnDisk as exc:
+            self.conflict = str(exc)
+            return False
+        except (CommentsWouldBeLost, SaveError, OSError) as exc:
+            self.last_error = str(exc)
+            return False
+        self.origin = origin_after_save(result)
+        self.conflict = None
+        self.last_error = None
+        self.saved_at = time.time()
+        self._remember_disk()
+        if len(self._cache._lines) > 2 * sum(len(self.workshop.section(s)) for s in m.ITEM_SECTIONS) + 64:
+            self._cache.keep_only(self.workshop)
+        return True
+
+    def confirm_drop_comments(self) -> bool:
+        """The user agreed that comments outside the header go; save now."""
+        self.comments_pending = False
+        if self.conflict == "comments":
+            self.conflict = None
+        return self.save()
+
+    def _remember_disk(self) -> None:
+        try:
+            st = self.path.stat()
+            self._disk_stat = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            self._disk_stat = None
+
+    def check_disk(self) -> DiskState:
+        """Has someone else changed the file since we last loaded or saved it?"""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return DiskState(True, True, f"{self.path} was deleted or moved")
+        except OSError as exc:  # pragma: no cover
+            return DiskState(False, False, str(exc))
+        if self._disk_stat == (st.st_mtime_ns, st.st_size):
+            return DiskState(False)
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:  # pragma: no cover
+            return DiskState(False, False, str(exc))
+        if self.origin is not None and digest_bytes(data) == self.origin.digest:
+            self._disk_stat = (st.st_mtime_ns, st.st_size)  # touched, not changed
+            return DiskState(False)
+        return DiskState(True, False, f"{self.path} changed on disk (another editor, or git)")
+
+    def reload(self) -> None:
+        """Take the version on disk; our unsaved edits are dropped (undo history too)."""
+        fresh = Session.open(self.path)
+        self.workshop, self.origin = fresh.workshop, fresh.origin
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self.conflict = None
+        self.comments_pending = fresh.comments_pending
+        self._cache = ItemTextCache()
+        self._analysis = None
+        self._diagnostics = None
+        self._remember_disk()
+        for listener in list(self.listeners):
+            listener(self)
+
+    def keep_mine(self) -> bool:
+        """Overwrite the file on disk with our version (the other version is kept as FILE.bak)."""
+        self.conflict = None
+        return self.save(force=True)
+
+
+def _renamed(item, rec: spec.Record, section: str, old_id: str, new_id: str):
+    """A copy of ``item`` with references to ``old_id`` (in ``section``) renamed, or None if it has none."""
+    if not _mentions(item, rec, section, old_id):
+        return None
+    new = copy.deepcopy(item)
+    _rename_in(new, rec, section, old_id, new_id)
+    return new
+
+
+def _refers(shape: spec.Scalar, section: str) -> bool:
+    return shape.kind == "ref" and shape.ref in (section, "any")
+
+
+def _mentions(obj, rec: spec.Record, section: str, old_id: str) -> bool:
+    for fld in rec.fields:
+        value = getattr(obj, fld.attr)
+        if value is None:
+            continue
+        shape = fld.shape
+        if isinstance(shape, spec.Scalar):
+            if _refers(shape, section) and value == old_id:
+                return True
+        elif isinstance(shape, spec.ListOf):
+            inner = shape.item
+            if isinstance(inner, spec.Record):
+                if any(_mentions(child, inner, section, old_id) for child in value):
+                    return True
+            elif _refers(inner, section) and old_id in value:
+                return True
+    return False
+
+
+def _rename_in(obj, rec: spec.Record, section: str, old_id: str, new_id: str) -> None:
+    for fld in rec.fields:
+        value = getattr(obj, fld.attr)
+        if value is None:
+            continue
+        shape = fld.shape
+        if isinstance(shape, spec.Scalar):
+            if _refers(shape, section) and value == old_id:
+                setattr(obj, fld.attr, new_id)
+        elif isinstance(shape, spec.ListOf):
+            inner = shape.item
+            if isinstance(inner, spec.Record):
+                for child in value:
+                    _rename_in(child, inner, section, old_id, new_id)
+            elif _refers(inner, section):
+                setattr(obj, fld.attr, [new_id if v == old_id else v for v in value])
+    if dataclasses.is_dataclass(obj):
+        obj.loc = None
