@@ -243,3 +243,85 @@ def generate(scale: str, seed: int, output: Path) -> None:
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {output}: {len(ws.use_cases)} use cases, {len(ws.attributes)} attributes, "
                f"{len(ws.systems)} systems", err=True)
+
+
+_REPORT_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".csv": "csv"}
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write: a file (html, md, xlsx) or a folder (csv).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "xlsx", "csv"]),
+              help="Default: from the output's suffix (.html, .md, .xlsx; a folder or .csv for csv).")
+@click.option("--for", "for_stakeholder", metavar="STAKEHOLDER",
+              help="One stakeholder's view: what they asked for, where it stands, what we need from them.")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+              help="A folder with your own copies of the report templates (they win over the defaults).")
+@click.option("--no-diagrams", is_flag=True, help="Leave out the Graphviz diagrams (faster).")
+def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | None, templates: Path | None,
+           no_diagrams: bool) -> None:
+    """Write the report of workshop FILE for stakeholders: HTML (one self-contained file), Markdown, Excel or CSV."""
+    from rich.console import Console
+
+    from needsmap.analysis import analyse
+
+    fmt = fmt or _REPORT_SUFFIX.get(output.suffix.lower()) or ("csv" if output.suffix == "" else None)
+    if fmt is None:
+        click.echo(f"{output}: error: cannot tell the format from '{output.suffix}'; use --format html|md|xlsx|csv",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    result = _open_valid(file)
+    ws = result.workshop
+    if for_stakeholder is not None and not any(s.id == for_stakeholder for s in ws.stakeholders):
+        from needsmap.diagnostics import suggestion_suffix
+
+        ids = [s.id for s in ws.stakeholders]
+        click.echo(f"{file}: error: no stakeholder '{for_stakeholder}'{suggestion_suffix(for_stakeholder, ids)} "
+                   f"(stakeholders: {', '.join(ids)})", err=True)
+        sys.exit(EXIT_USAGE)
+    console = Console(stderr=True, highlight=False)
+    diagrams = not no_diagrams and fmt in ("html", "md")
+    if diagrams and fmt == "html":
+        from needsmap.diagrams import dot_available
+
+        if not dot_available():
+            console.print("[yellow]warning:[/] Graphviz's 'dot' is not installed, so the report has no diagrams "
+                          "(install it: apt-get install graphviz, or brew install graphviz)")
+    try:
+        with console.status("Analysing the workshop") as status:
+            def progress(message: str) -> None:
+                status.update(message)
+
+            analysis = analyse(ws)
+            if fmt in ("html", "md"):
+                from needsmap.report import ReportTemplateError, build_report
+                from needsmap.saver import write_text_atomically
+
+                try:
+                    text = build_report(ws, analysis, fmt=fmt, source_file=str(file),
+                                        for_stakeholder=for_stakeholder, templates=templates, progress=progress,
+                                        diagrams=diagrams)
+                except ReportTemplateError as exc:
+                    console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+                    sys.exit(EXIT_USAGE)
+                progress(f"Writing {output}")
+                write_text_atomically(output, text)
+            else:
+                from needsmap.export_tables import write_csv, write_xlsx
+                from needsmap.report_context import build_context
+
+                progress("Collecting the report's content")
+                ctx = build_context(ws, analysis, source_file=str(file), for_stakeholder=for_stakeholder)
+                progress(f"Writing {output}")
+                if fmt == "xlsx":
+                    write_xlsx(ctx, output)
+                else:
+                    folder = output.with_suffix("") if output.suffix.lower() == ".csv" else output
+                    written = write_csv(ctx, folder)
+                    output = folder
+                    console.print(f"Wrote {len(written)} CSV files:", highlight=False)
+    except OSError as exc:
+        click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"Wrote {output}")
