@@ -107,27 +107,24 @@ def _report_figures(path: str) -> dict:
     from needsmap.saver import write_text_atomically
     from needsmap.workshop_io import open_workshop
 
-    steps: list[tuple[str, float]] = []
+    starts: list[tuple[str, float]] = []
+
+    def progress(message: str) -> None:  # each message starts a step
+        starts.append((message, time.perf_counter()))
+
     t0 = time.perf_counter()
-    last = [t0]
-
-    def progress(message: str) -> None:
-        now = time.perf_counter()
-        steps.append((message, now - last[0]))
-        last[0] = now
-
+    progress("Loading and validating")
     ws = open_workshop(path).workshop
-    progress("load+validate")
+    progress("Analysing")
     result = analysis.analyse(ws)
-    progress("analyse")
     html = report.build_report(ws, result, fmt="html", source_file=path, progress=progress)
     out = Path(path).with_suffix(".html")
+    progress("Writing the file")
     write_text_atomically(out, html)
-    progress("write")
-    total = time.perf_counter() - t0
-    # progress() names the step that starts; attribute each duration to the step before it
-    names = ["start"] + [name for name, _ in steps]
-    parts = {names[i]: round(d * 1000) for i, (_, d) in enumerate(steps)}
+    end = time.perf_counter()
+    total = end - t0
+    stamps = [t for _, t in starts[1:]] + [end]
+    parts = {name: round((stop - start) * 1000) for (name, start), stop in zip(starts, stamps)}
     return {"total_s": total, "html_mb": len(html.encode("utf-8")) / 1048576, "parts_ms": parts}
 
 
