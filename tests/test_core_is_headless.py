@@ -12,7 +12,8 @@ from .conftest import ROOT
 CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validator", "needsmap.saver",
         "needsmap.workshop_io", "needsmap.starter", "needsmap.schema_export", "needsmap.diagnostics",
         "needsmap.textsafe", "needsmap.graph", "needsmap.rules", "needsmap.analysis", "needsmap.gaps_output",
-        "needsmap.session", "needsmap.report_context", "needsmap.export_tables", "needsmap.synthetic"]
+        "needsmap.session", "needsmap.report_context", "needsmap.export_tables", "needsmap.synthetic",
+        "needsmap.diagrams", "needsmap.svgcharts"]
 
 
 def test_importing_the_core_does_not_import_textual():
