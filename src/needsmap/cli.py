@@ -37,7 +37,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """``needsmap FILE`` is ``needsmap open FILE``; ``needsmap`` alone opens the demo in a terminal."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["open", *args]
+        elif not args and sys.stdin.isatty() and sys.stdout.isatty():
+            args = ["open"]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="needsmap")
 def main() -> None:
     """needsmap: from what stakeholders need to customer data that serves them.
@@ -45,6 +56,9 @@ def main() -> None:
     Capture stakeholders, use cases, processes, customer attributes and source
     systems in a workshop file (YAML, kept in git), then get gap reports, model
     drafts and roadmap options from it.
+
+    needsmap FILE opens FILE in the workshop terminal UI; needsmap alone opens
+    the demo workshop (or offers to start a new one).
     """
 
 
@@ -325,3 +339,25 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
         click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"Wrote {output}")
+
+
+@main.command("open")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def open_(file: Path | None) -> None:
+    """Open workshop FILE in the terminal UI (every edit is saved at once; there is no "save")."""
+    from needsmap.session import SessionError
+
+    if file is not None and not file.exists():
+        click.echo(f"{file}: error: no such file; start one with: needsmap new {file} --name \"...\"", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        from needsmap.tui.app import create_app
+
+        app = create_app(file)
+    except SessionError as exc:
+        for d in exc.diagnostics:
+            if d.severity == "error":
+                click.echo(d.render(), err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_FINDINGS if exc.diagnostics else EXIT_USAGE)
+    app.run()
