@@ -317,7 +317,9 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
                                         for_stakeholder=for_stakeholder, templates=templates, progress=progress,
                                         diagrams=diagrams)
                 except ReportTemplateError as exc:
-                    console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+                    from rich.markup import escape
+
+                    console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
                     sys.exit(EXIT_USAGE)
                 progress(f"Writing {output}")
                 write_text_atomically(output, text)

@@ -192,6 +192,7 @@ class ReportContext:
     use_case_titles: dict[str, str] = field(default_factory=dict)  # every use case id -> its title
     blocking: tuple[GapView, ...] = ()  # per-stakeholder: errors and warnings on their use cases, by impact
     diagrams_note: str = ""  # which diagrams the report draws and why (filled by the report engine)
+    lineage: dict[str, DiagramView] = field(default_factory=dict)  # use case id -> its lineage (also in diagrams)
 
     @property
     def gap_total(self) -> int:
