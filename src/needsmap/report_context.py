@@ -452,6 +452,12 @@ def _relevant_subjects(ws: m.Workshop, sid: str) -> set[tuple[str, str]]:
     return out
 
 
+def _to_owner(action: str) -> str:
+    """The rule's advice, said to the owner instead of about them."""
+    return (action.replace("Have the owner fix", "Fix").replace(" with the owner", "")
+            .replace("Appoint the owner to fix", "Fix"))
+
+
 def _asks(ws: m.Workshop, analysis: Analysis, me: m.Stakeholder, gaps: list[Gap]) -> tuple[str, ...]:
     """What the workshop needs from this stakeholder, in plain words."""
     asks: list[str] = []
@@ -459,7 +465,7 @@ def _asks(ws: m.Workshop, analysis: Analysis, me: m.Stakeholder, gaps: list[Gap]
     for g in gaps:
         if g.rule in ("low-quality", "low-coverage", "no-master", "many-masters", "definition-conflict") and \
                 owned_attrs.intersection(g.subject_ids("attribute")):
-            asks.append(f"As owner: {g.message}. {g.action}")
+            asks.append(f"As owner: {g.message}. {_to_owner(g.action)}")
         elif g.rule == "contested" and ("stakeholder", me.id) in g.subjects:
             asks.append(f"As owner: {g.message}. {g.action}")
         elif g.rule in ("orphan-use-case", "use-case-without-needs") and any(
