@@ -185,7 +185,21 @@ class Session:
                                result.diagnostics)
         session = cls(p, result.workshop, result.origin)
         session._take_lock()
+        session._warm_cache()
         return session
+
+    def _warm_cache(self) -> None:
+        """Render every item once in the background, so the first save after an edit is fast too."""
+        import threading
+
+        items = [item for section in m.ITEM_SECTIONS for item in list(self.workshop.section(section))]
+        if len(items) < 500:
+            return
+        snapshot = copy.copy(self.workshop)
+        for section in m.ITEM_SECTIONS:  # the lists are copied; the items are never changed in place
+            setattr(snapshot, section, list(self.workshop.section(section)))
+        threading.Thread(target=dump, args=(snapshot, self._cache), name="needsmap-warm-cache",
+                         daemon=True).start()
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], ws: m.Workshop) -> Session:
