@@ -1,0 +1,686 @@
+"""The needsmap terminal app: screens, global keys, command palette, autosave watch, live analysis.
+
+:func:`create_app` is the one way to build the app (the CLI, the tests and
+the snapshot tests use it).  The screen contract is documented in
+:mod:`needsmap.tui`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Vertical
+from textual.content import Content
+from textual.markup import escape
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from needsmap import model as m
+from needsmap import textsafe
+from needsmap.analysis import Analyser, Analysis
+from needsmap.session import Session, SessionError
+from needsmap.tui import SCREENS, SUBJECT_SCREENS, plain
+from needsmap.tui.screens import section_screen
+from needsmap.tui.widgets.dialogs import CommentsDialog, ConfirmDialog, ConflictDialog
+from needsmap.tui.widgets.quick_note import QuickNoteResult, QuickNoteScreen
+from needsmap.tui.widgets.status import NavBar, StatusBar
+
+DEMO_NAME = "omnichannel-retail.yaml"
+#: How often the file on disk is checked for changes by someone else (seconds).
+DISK_POLL_SECONDS = 2.0
+
+SECTION_WORDS = {
+    "stakeholders": "stakeholder", "use_cases": "use case", "processes": "process",
+    "attributes": "attribute", "systems": "system", "notes": "note",
+}
+SCREEN_TITLES = dict(SCREENS)
+
+
+# -- screen factories (modes) -----------------------------------------------------------
+def _overview() -> Screen:
+    from needsmap.tui.screens.overview import OverviewScreen
+
+    return OverviewScreen()
+
+
+def _matrix() -> Screen:
+    from needsmap.tui.screens.matrix import MatrixScreen
+
+    return MatrixScreen()
+
+
+def _gaps() -> Screen:
+    from needsmap.tui.screens.gaps import GapsScreen
+
+    return GapsScreen()
+
+
+def _notes() -> Screen:
+    from needsmap.tui.screens.notes import NotesScreen
+
+    return NotesScreen()
+
+
+MODE_FACTORIES: dict[str, Callable[[], Screen]] = {
+    "overview": _overview,
+    "stakeholders": partial(section_screen, "stakeholders", "Stakeholders"),
+    "use_cases": partial(section_screen, "use_cases", "Use cases"),
+    "processes": partial(section_screen, "processes", "Processes"),
+    "attributes": partial(section_screen, "attributes", "Attributes"),
+    "systems": partial(section_screen, "systems", "Systems"),
+    "matrix": _matrix,
+    "gaps": _gaps,
+    "notes": _notes,
+}
+
+
+# -- notes ---------------------------------------------------------------------------------
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def new_note_id(kind: str, text: str, taken: Iterable[str]) -> str:
+    """``q-who-owns-the-mobile``: the kind's letter and the first words, unique among ``taken``."""
+    taken = set(taken)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = [w for w in _SLUG.split(ascii_text) if w][:4]
+    base = f"{kind[0]}-{'-'.join(words)}" if words else f"{kind[0]}-note"
+    base = base[:40].rstrip("-")
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def describe_subject(ws: m.Workshop, section: str, ident: str) -> Text:
+    """``attribute email (E-mail address)`` as literal text."""
+    word = SECTION_WORDS.get(section, section)
+    name = ""
+    for item in ws.section(section) if section in m.ITEM_SECTIONS else ():
+        if item.id == ident:
+            name = getattr(item, "name", "") or getattr(item, "title", "") or getattr(item, "text", "")
+            break
+    text = Text(f"{word} ", end="")
+    text.append_text(plain(ident, style="bold"))
+    if name and name != ident:
+        label = plain(name)
+        label.truncate(50, overflow="ellipsis")
+        text.append(" (")
+        text.append_text(label)
+        text.append(")")
+    return text
+
+
+def _snapshot(ws: m.Workshop) -> m.Workshop:
+    """A workshop sharing the (never mutated) items, with its own lists: safe to read in a thread."""
+    return dataclasses.replace(ws, **{s: list(getattr(ws, s)) for s in m.ITEM_SECTIONS})
+
+
+# -- the command palette ----------------------------------------------------------------------
+def _literal_highlight(matcher, candidate: str) -> Content:
+    """Like ``Matcher.highlight``, but the candidate is literal text, never markup."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if score:
+        for offset in offsets:
+            if not candidate[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class NeedsmapCommands(Provider):
+    """Every screen, every global action, the keys of the current screen, and every item by name."""
+
+    def _commands(self) -> list[tuple[str, Callable, str]]:
+        app = self.app
+        assert isinstance(app, NeedsmapApp)
+        commands: list[tuple[str, Callable, str]] = []
+        for n, (mode, title) in enumerate(SCREENS, 1):
+            commands.append((f"Go to {title}", partial(app.run_action, f"show('{mode}')"), f"key {n}"))
+        for name, action, help_text in app.global_commands():
+            commands.append((name, partial(app.run_action, action), help_text))
+        screen = self.screen
+        title = SCREEN_TITLES.get(app.current_mode, "This screen")
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if active.node is app or not binding.description or not active.enabled:
+                continue
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            shown = binding.key_display or app.get_key_display(binding)
+            commands.append((f"{title}: {binding.description}", partial(app.run_action, binding.action, active.node),
+                             f"key {shown}"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+        app = self.app
+        if len(query.strip()) < 2 or not isinstance(app, NeedsmapApp) or app.session is None:
+            return
+        ws = app.session.workshop
+        for section in m.ITEM_SECTIONS:
+            word = SECTION_WORDS[section]
+            for item in ws.section(section):
+                name = getattr(item, "name", "") or getattr(item, "title", "") or ""
+                label = textsafe.terminal(textsafe.one_line(f"{word} {item.id}" + (f": {name}" if name else "")))
+                label = label[:90]
+                score = matcher.match(label)
+                if score > 0:
+                    where = SCREEN_TITLES[SUBJECT_SCREENS[section]]
+                    yield Hit(score * 0.9, _literal_highlight(matcher, label), partial(app.jump_to, section, item.id),
+                              text=label, help=escape(f"open it on the {where} screen"))
+
+
+# -- the app -----------------------------------------------------------------------------------
+class NeedsmapApp(App[None]):
+    """The workshop app on one :class:`~needsmap.session.Session` (or a "new workshop" prompt)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "needsmap"
+    MODES = MODE_FACTORIES
+    COMMANDS = App.COMMANDS | {NeedsmapCommands}
+    BINDINGS = [
+        *(Binding(str(n), f"show('{mode}')", title, show=False, id=f"screen-{mode}")
+          for n, (mode, title) in enumerate(SCREENS, 1)),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change (as far back as you like)", id="undo"),
+        Binding("ctrl+y", "redo", "Redo", tooltip="Redo what was undone", id="redo"),
+        Binding("n", "quick_note", "Note", tooltip="Quick note (question, decision, risk, idea, parking) about the "
+                "selected item", id="quick-note"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="This help: every key", id="help"),
+        Binding("ctrl+s", "save_now", "Save now", show=False,
+                tooltip="Save now (every change is saved at once; this retries a save that failed)", id="save"),
+        Binding("ctrl+r", "export_report", "HTML report", show=False,
+                tooltip="Write the HTML report beside the workshop file (in the background)", id="report"),
+        Binding("q", "quit", "Quit", tooltip="Quit (everything is already saved)", id="quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-now"),
+    ]
+
+    #: Bumped after anything the bars show changed (edit, save, conflict, analysis).
+    revision: var[int] = var(0, init=False)
+
+    def __init__(self, session: Session | None, *, new_path: Path | None = None) -> None:
+        super().__init__()
+        self.session: Session | None = None
+        self.analysis: Analysis | None = None
+        self.analysis_pending = False
+        self.new_path = new_path
+        self.last_report: Path | None = None
+        self._analyser = Analyser()
+        self._analyser_lock = threading.Lock()
+        self._workshop_rev = 0
+        self._analysis_rev = 0
+        self._seen: dict[int, tuple[int, int]] = {}  # id(screen) -> (workshop rev, analysis rev) it has shown
+        self._dressed: set[int] = set()
+        self._dialog_open = False
+        self._comments_ok = False
+        self._poll_timer = None
+        if session is not None:
+            self._attach(session)
+
+    # -- session -----------------------------------------------------------------------------
+    def _attach(self, session: Session) -> None:
+        self.session = session
+        session.listeners.append(self._session_changed)
+        with self._analyser_lock:
+            self.analysis = self._analyser.analyse(_snapshot(session.workshop))
+
+    def save_problem(self) -> str | None:
+        """Why the workshop as shown is not what is on disk, or None when it is saved."""
+        s = self.session
+        if s is None:
+            return None
+        if s.conflict == "comments":
+            return "comments would be lost"
+        if s.conflict:
+            return "conflict"
+        if s.last_error:
+            return "error"
+        return None
+
+    def _session_changed(self, session: Session) -> None:
+        """A session listener: after every edit, undo, redo and reload (on the UI thread)."""
+        self._workshop_rev += 1
+        if session.conflict == "comments" and self._comments_ok:
+            session.confirm_drop_comments()
+        elif session.conflict == "comments":
+            self._ask_comments()
+        elif session.conflict:
+            self._show_conflict(session.conflict, after_edit=True)
+        if session.last_error:
+            self.notify(f"NOT SAVED: {session.last_error}", title="Saving failed", severity="error",
+                        markup=False, timeout=10)
+        self._schedule_analysis()
+        self.revision += 1
+        self._update_screens()
+
+    def _schedule_analysis(self) -> None:
+        if self.session is None:
+            return
+        self.analysis_pending = True
+        self._analyse(_snapshot(self.session.workshop), self._workshop_rev)
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False, description="analysis")
+    def _analyse(self, ws: m.Workshop, rev: int) -> None:
+        with self._analyser_lock:
+            if rev != self._workshop_rev:
+                return  # a newer edit has its own run coming
+            try:
+                analysis = self._analyser.analyse(ws)
+            except Exception as exc:  # noqa: BLE001 - the analysis must never take the workshop down
+                self.call_from_thread(self.notify, f"The analysis failed: {exc!r}", severity="error",
+                                      markup=False)
+                return
+        self.call_from_thread(self._analysis_done, analysis, rev)
+
+    def _analysis_done(self, analysis: Analysis, rev: int) -> None:
+        if rev != self._workshop_rev:
+            return
+        self.analysis = analysis
+        self.analysis_pending = False
+        self._analysis_rev += 1
+        self.revision += 1
+        self._update_screens()
+
+    # -- keeping screens up to date -----------------------------------------------------------
+    def _current_screens(self) -> list[Screen]:
+        try:
+            return list(self.screen_stack)
+        except Exception:  # noqa: BLE001 - no screen yet
+            return []
+
+    def _update_screens(self) -> None:
+        for screen in self._current_screens():
+            self._bring_up_to_date(screen)
+
+    def _bring_up_to_date(self, screen: Screen) -> None:
+        if not screen.is_mounted:
+            return
+        seen_ws, seen_an = self._seen.get(id(screen), (self._workshop_rev, self._analysis_rev))
+        self._seen[id(screen)] = (self._workshop_rev, self._analysis_rev)
+        if seen_ws != self._workshop_rev and hasattr(screen, "workshop_changed"):
+            screen.workshop_changed()
+        if seen_an != self._analysis_rev and hasattr(screen, "analysis_changed"):
+            screen.analysis_changed()
+
+    async def _dress(self, screen: Screen) -> None:
+        """Add the navigation bar, status bar and footer to a mode screen (once)."""
+        if id(screen) in self._dressed:
+            return
+        self._dressed.add(id(screen))
+        self._seen.setdefault(id(screen), (self._workshop_rev, self._analysis_rev))
+        for footer in screen.query(Footer):
+            if footer.parent is screen:
+                await footer.remove()
+        await screen.mount(NavBar())
+        await screen.mount(Vertical(StatusBar(), Footer(), id="nm-bottom"))
+        screen.refresh_bindings()  # the footer fills itself on the next bindings update
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    async def on_mount(self) -> None:
+        if self.session is None:
+            self.push_screen(NewWorkshopScreen(self.new_path), self._created)
+            return
+        await self._start()
+
+    async def _start(self) -> None:
+        session = self.session
+        assert session is not None
+        await self.action_show("overview")
+        self._poll_timer = self.set_interval(DISK_POLL_SECONDS, self.check_disk)
+        other = session.other_instance
+        if other is not None:
+            self.notify(f"Another needsmap (pid {other.pid} on {other.host}, since {other.since}) has this file "
+                        "open. Edit in one place only: the other one will be told its file changed.",
+                        title="This file is open twice", severity="warning", timeout=20, markup=False)
+        if session.comments_pending:
+            self._ask_comments()
+
+    async def _created(self, session: Session | None) -> None:
+        if session is None:
+            self.exit()
+            return
+        self._attach(session)
+        await self._start()
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    # -- disk and conflicts --------------------------------------------------------------------
+    def check_disk(self) -> None:
+        """Has someone changed the file behind our back?  (Every DISK_POLL_SECONDS, and callable.)"""
+        if self.session is None or self._dialog_open:
+            return
+        state = self.session.check_disk()
+        if state.changed:
+            self._show_conflict(state.message, deleted=state.deleted)
+
+    def _show_conflict(self, message: str, *, deleted: bool = False, after_edit: bool = False) -> None:
+        if self._dialog_open:
+            return
+        self._dialog_open = True
+        self.push_screen(ConflictDialog(message, deleted=deleted, after_edit=after_edit), self._resolve_conflict)
+        self.revision += 1
+
+    def _resolve_conflict(self, answer: str | None) -> None:
+        self._dialog_open = False
+        session = self.session
+        if session is None:
+            return
+        if answer == "reload":
+            try:
+                session.reload()
+            except SessionError as exc:
+                self.notify(f"Cannot reload: {exc}", title="The file on disk has errors", severity="error",
+                            markup=False, timeout=15)
+                return
+            self.notify("Reloaded the version on disk", markup=False)
+        elif answer == "keep":
+            if session.keep_mine():
+                self.notify(f"Saved your version over the file on disk (theirs: {session.path.name}.bak)",
+                            markup=False)
+            else:
+                self.notify(f"Still not saved: {session.last_error or session.conflict}", severity="error",
+                            markup=False)
+        self.revision += 1
+
+    def _ask_comments(self) -> None:
+        session = self.session
+        if session is None or self._dialog_open or self._comments_ok:
+            return
+        self._dialog_open = True
+        lines = session.origin.dropped_comment_lines if session.origin else ()
+        self.push_screen(CommentsDialog(lines), self._comments_answer)
+
+    def _comments_answer(self, go_on: bool | None) -> None:
+        self._dialog_open = False
+        if not go_on:
+            self.exit()
+            return
+        self._comments_ok = True
+        session = self.session
+        if session is not None and session.conflict == "comments":
+            session.confirm_drop_comments()
+            self.revision += 1
+
+    # -- actions -------------------------------------------------------------------------------
+    def global_commands(self) -> list[tuple[str, str, str]]:
+        """(name, action, help) of every global action, for the command palette and the help screen."""
+        commands = [
+            ("Undo the last change", "undo", "key ctrl+z"),
+            ("Redo", "redo", "key ctrl+y"),
+            ("Quick note", "quick_note", "key n: a question, decision, risk, idea or parking note"),
+        ]
+        commands += [(f"Quick note: {kind}", f"quick_note('{kind}')", "linked to the selected item")
+                     for kind in m.NOTE_KINDS]
+        commands += [
+            ("Help: every key", "help", "key ?"),
+            ("Save now (retry a failed save)", "save_now", "key ctrl+s"),
+            ("Check the file on disk for changes now", "check_disk_now", "changes by others are checked every 2 s"),
+            ("Export the HTML report", "export_report", "key ctrl+r: written beside the workshop file"),
+            ("Open the last HTML report in a browser", "open_report", "after Export the HTML report"),
+            ("Quit", "quit", "key q: everything is already saved"),
+        ]
+        return commands
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":  # ours says that everything is saved
+                yield command
+
+    async def action_show(self, mode: str) -> None:
+        """Switch to a screen by its mode name (keys 1-9)."""
+        if self.session is None or mode not in self.MODES:
+            return
+        if self.current_mode != mode:
+            # a modal or a pushed screen stays with its own mode; switching is for base screens only
+            await self.switch_mode(mode)
+        screen = self.screen
+        await self._dress(screen)
+        self._bring_up_to_date(screen)
+        self.revision += 1
+
+    async def jump_to(self, kind: str, item_id: str) -> bool:
+        """Show the screen for ``kind`` (a section or a gap subject kind) with ``item_id`` selected."""
+        mode = SUBJECT_SCREENS.get(kind)
+        if mode is None:
+            word = kind.replace("_", " ")
+            self.notify(f"The {word} '{item_id}' has no screen of its own", markup=False)
+            return False
+        await self.action_show(mode)
+        select = getattr(self.screen, "select", None)
+        if select is None:
+            self.notify(f"The {SCREEN_TITLES[mode]} screen cannot show '{item_id}' yet", markup=False)
+            return False
+        found = bool(select(item_id))
+        if not found:
+            self.notify(f"There is no {SECTION_WORDS.get(mode, mode)} '{item_id}'", severity="warning",
+                        markup=False)
+        return found
+
+    def action_undo(self) -> None:
+        if self.session is None:
+            return
+        label = self.session.undo()
+        self.notify(f"Undone: {label}" if label else "Nothing to undo", markup=False, timeout=3)
+
+    def action_redo(self) -> None:
+        if self.session is None:
+            return
+        label = self.session.redo()
+        self.notify(f"Redone: {label}" if label else "Nothing to redo", markup=False, timeout=3)
+
+    def selected_subject(self) -> tuple[str, str] | None:
+        """What the current screen has selected, as (section, id), if it says."""
+        for screen in reversed(self._current_screens()):
+            getter = getattr(screen, "selected_subject", None)
+            if getter is not None:
+                try:
+                    subject = getter()
+                except Exception:  # noqa: BLE001 - a screen in the middle of a rebuild
+                    return None
+                if subject is not None and subject[0] in m.ITEM_SECTIONS:
+                    return subject
+                return None
+        return None
+
+    def action_quick_note(self, kind: str | None = None) -> None:
+        if self.session is None:
+            return
+        subject = self.selected_subject()
+        label = describe_subject(self.session.workshop, *subject) if subject else None
+        self.push_screen(QuickNoteScreen(subject, label, kind), self.add_quick_note)
+
+    def add_quick_note(self, result: QuickNoteResult | None) -> None:
+        if result is None or self.session is None:
+            return
+        ws = self.session.workshop
+        note_id = new_note_id(result.kind, result.text, (n.id for n in ws.notes))
+        note = m.Note(id=note_id, kind=result.kind, text=result.text, about=list(result.about))  # type: ignore[arg-type]
+        self.session.add("notes", note, label=f"add {result.kind} {note_id}")
+        about = f" about {result.about[0]}" if result.about else ""
+        self.notify(f"Added {result.kind} {note_id}{about} (9: notes, ctrl+z: undo)", markup=False, timeout=4)
+
+    def action_help(self) -> None:
+        from needsmap.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_save_now(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if session.conflict == "comments":
+            self._comments_ok = False
+            self._ask_comments()
+            return
+        if session.conflict:
+            self._show_conflict(session.conflict, after_edit=True)
+            return
+        if session.save():
+            self.notify("Saved", timeout=2)
+        else:
+            self.notify(f"NOT SAVED: {session.last_error or session.conflict}", severity="error", markup=False)
+        self.revision += 1
+
+    def action_check_disk_now(self) -> None:
+        self.check_disk()
+        if not self._dialog_open:
+            self.notify("The file on disk is the one you are editing", timeout=3)
+
+    def action_export_report(self) -> None:
+        if self.session is None or self.analysis is None:
+            return
+        target = self.session.path.with_name(self.session.path.stem + "-report.html")
+        self.notify(f"Writing the HTML report to {target} ...", markup=False, timeout=3)
+        self._export(_snapshot(self.session.workshop), self.analysis, str(self.session.path), target)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="HTML report")
+    def _export(self, ws: m.Workshop, analysis: Analysis, source: str, target: Path) -> None:
+        try:
+            from needsmap.report import build_report
+            from needsmap.saver import write_text_atomically
+
+            html = build_report(ws, analysis, fmt="html", source_file=source)
+            write_text_atomically(target, html)
+        except Exception as exc:  # noqa: BLE001 - report a failure, never crash the workshop
+            self.call_from_thread(self.notify, f"The report failed: {exc}", severity="error", markup=False,
+                                  timeout=15)
+            return
+        self.last_report = target
+        self.call_from_thread(self.notify, f"Report written: {target}", title="HTML report", markup=False,
+                              timeout=15)
+
+    def action_open_report(self) -> None:
+        if self.last_report is None:
+            self.notify("Export the HTML report first (ctrl+r)", markup=False)
+            return
+        import webbrowser
+
+        self.run_worker(partial(webbrowser.open, self.last_report.as_uri()), thread=True, exit_on_error=False)
+
+    async def action_quit(self) -> None:
+        problem = self.save_problem()
+        if problem is None:
+            self.exit()
+            return
+
+        def answer(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(f"Your last changes are NOT saved ({problem}). Quit and lose them?",
+                                       confirm="Quit anyway", cancel="Stay"), answer)
+
+
+# -- a new workshop -------------------------------------------------------------------------
+class NewWorkshopScreen(Screen[Session | None]):
+    """Shown when needsmap starts without a file and there is no demo: create one."""
+
+    BINDINGS = [Binding("escape", "cancel", "Quit")]
+
+    def __init__(self, path: Path | None) -> None:
+        super().__init__(id="new-workshop")
+        self.default_path = path or Path("workshop.yaml")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-box"):
+            yield Static("New workshop", classes="new-title")
+            yield Static("No workshop file was given and the demo workshop was not found. Create a new one:")
+            yield Static("File", classes="new-label")
+            yield Input(str(self.default_path), id="new-file")
+            yield Static("Name of the workshop", classes="new-label")
+            yield Input(placeholder="e.g. Customer data discovery", id="new-name")
+            yield Static("", id="new-error")
+            yield Button("Create (Enter)", id="new-create", variant="primary")
+            yield Static("Esc: quit", classes="new-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._create()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._create()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#new-error", Static).update(plain(message, style="bold red", one_line=False))
+
+    def _create(self) -> None:
+        from needsmap.starter import new_workshop
+
+        path = Path(self.query_one("#new-file", Input).value.strip()).expanduser()
+        name = self.query_one("#new-name", Input).value.strip()
+        if not name:
+            self._error("Give the workshop a name")
+            return
+        if path.exists():
+            self._error(f"{path} already exists: open it with needsmap open {path}")
+            return
+        if not path.parent.is_dir():
+            self._error(f"The folder {path.parent} does not exist")
+            return
+        try:
+            session = Session.create(path, new_workshop(name, target=path))
+        except Exception as exc:  # noqa: BLE001 - show why, let the user try another path
+            self._error(f"Cannot create {path}: {exc}")
+            return
+        self.dismiss(session)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def find_demo() -> Path | None:
+    """The demo workshop: ./workshops/omnichannel-retail.yaml, or the one of the source checkout."""
+    for candidate in (Path.cwd() / "workshops" / DEMO_NAME,
+                      Path(__file__).resolve().parents[3] / "workshops" / DEMO_NAME):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def create_app(path: Path | None, *, demo: Path | None = None) -> NeedsmapApp:
+    """The app on ``path``; without a path, on the demo workshop (``demo``, or :func:`find_demo`), or a
+    "new workshop" prompt when there is none.
+
+    Raises :class:`needsmap.session.SessionError` (with ``diagnostics``) when the file cannot be edited.
+    """
+    if path is None:
+        demo = demo if demo is not None else find_demo()
+        if demo is None or not Path(demo).is_file():
+            return NeedsmapApp(None, new_path=Path.cwd() / "workshop.yaml")
+        path = Path(demo)
+    return NeedsmapApp(Session.open(path))
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's shortcut: python -m needsmap.tui.app FILE
+    import sys
+
+    create_app(Path(sys.argv[1]) if len(sys.argv) > 1 else None).run()

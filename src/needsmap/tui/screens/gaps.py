@@ -1,0 +1,309 @@
+"""Gaps (key 8): every gap of the analysis, live, with why and what to do.
+
+Type to filter (every word must appear in the severity, rule, subjects,
+message or use cases), ``g`` changes the order (by impact / grouped by rule /
+by severity), Enter jumps to the gap's subject on its own screen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from needsmap.analysis import SEVERITY_ORDER, Gap
+from needsmap.rules import RULE_ORDER, RULES
+from needsmap.tui import SUBJECT_SCREENS, is_global_key, plain
+from needsmap.tui.screens.overview import (
+    ensure_columns,
+    fit,
+    gap_target,
+    last_column_room,
+    reset,
+    severity_cell,
+    subjects_text,
+)
+
+ORDERS = ("impact", "rule", "severity")
+#: Seconds of typing pause before the filter applies.
+FILTER_DELAY = 0.12
+#: After a global key, keys typed within this many seconds are not taken as filter text.
+PASS_THROUGH_SECONDS = 0.4
+#: Narrower than these, the subjects and then the rule columns go (the detail pane shows them).
+WIDE = 110
+SUBJECTS_WIDTH = 22
+WIDEST = 160
+WIDEST_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("rule", "rule", 24),
+                  ("subjects", "subjects", SUBJECTS_WIDTH), ("message", "message", None)]
+WIDE_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("rule", "rule", 24),
+                ("message", "message", None)]
+NARROW_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("message", "message", None)]
+ORDER_LABELS = {"impact": "by impact", "rule": "grouped by rule", "severity": "by severity"}
+
+
+def gap_haystack(gap: Gap) -> str:
+    rule = RULES[gap.rule]
+    parts = [gap.severity, gap.rule, rule.code, rule.title, gap.message, *gap.use_cases]
+    parts += [f"{kind} {ident}" for kind, ident in gap.subjects]
+    return " ".join(parts).lower()
+
+
+class GapsScreen(Screen[None]):
+    AUTO_FOCUS = "#gap-table"
+    CSS_PATH = "gaps.tcss"
+    BINDINGS = [
+        Binding("enter", "jump", "Go to subject"),
+        Binding("g", "cycle_order", "Order"),
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter_timer: Timer | None = None
+        self._typing = False  # keys typed on the table are going to the filter
+        self._passing = False  # a global key was just pressed: keys right after it are not filter text
+        self.order = "impact"
+        self._rows: list[Gap | None] = []  # per table row: the gap, or None for a group heading
+        self._haystacks: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="filter-line"):
+            yield Static("Filter", classes="filter-label")
+            yield Input(placeholder="type to filter: rule, attribute, system, use case, words of the message",
+                        id="gap-filter")
+            yield Static(id="gap-count", classes="filter-label")
+        yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="gap-detail", classes="detail"):
+            yield Static(id="gap-detail-text")
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one("#gap-table", DataTable).focus()
+
+    # -- the app's hooks ---------------------------------------------------------------------
+    def analysis_changed(self) -> None:
+        self._fill()
+
+    def selected_subject(self) -> tuple[str, str] | None:
+        gap = self.current_gap()
+        target = gap_target(gap) if gap else None
+        return (SUBJECT_SCREENS[target[0]], target[1]) if target else None
+
+    def select(self, item_id: str) -> bool:
+        """Highlight the first gap about ``item_id``."""
+        for row, gap in enumerate(self._rows):
+            if gap is not None and any(i == item_id for _, i in gap.subjects):
+                self.query_one("#gap-table", DataTable).move_cursor(row=row)
+                return True
+        return False
+
+    # -- filling --------------------------------------------------------------------------------
+    def _visible(self) -> list[Gap]:
+        analysis = self.app.analysis
+        if analysis is None:
+            return []
+        words = self.query_one("#gap-filter", Input).value.lower().split()
+        gaps = analysis.gaps
+        if words:
+            out = []
+            for gap in gaps:
+                key = id(gap)
+                hay = self._haystacks.get(key)
+                if hay is None:
+                    hay = self._haystacks[key] = gap_haystack(gap)
+                if all(w in hay for w in words):
+                    out.append(gap)
+            gaps = out
+        if self.order == "rule":
+            gaps = sorted(gaps, key=lambda g: (RULE_ORDER[g.rule], -g.impact, SEVERITY_ORDER[g.severity]))
+        elif self.order == "severity":
+            gaps = sorted(gaps, key=lambda g: (SEVERITY_ORDER[g.severity], -g.impact))
+        return gaps
+
+    def _fill(self) -> None:
+        analysis = self.app.analysis
+        if analysis is not None and getattr(self, "_haystack_of", None) is not analysis:
+            self._haystacks = {}
+            self._haystack_of = analysis
+        table = self.query_one("#gap-table", DataTable)
+        current = self.current_gap()
+        keep = current.key if current else None
+        gaps = self._visible()
+        width = table.size.width or WIDEST
+        columns = WIDEST_COLUMNS if width >= WIDEST else WIDE_COLUMNS if width >= WIDE else NARROW_COLUMNS
+        ensure_columns(table, columns)
+        room = last_column_room(table, *(w for _, _, w in columns if w))
+        reset(table)
+        self._rows = []
+        rule = None
+        for gap in gaps:
+            if self.order == "rule" and gap.rule != rule:
+                rule = gap.rule
+                info = RULES[rule]
+                n = sum(1 for g in gaps if g.rule == rule)
+                heading = Text(f"{info.code} {info.slug}: {info.title} ({n})", style="bold", end="")
+                cells = {"severity": Text(""), "impact": Text(""), "rule": Text(info.slug, style="bold"),
+                         "subjects": Text(""), "message": fit(heading, room)}
+                table.add_row(*(cells[key] for key, _, _ in columns), key=f"group:{rule}")
+                self._rows.append(None)
+            cells = {"severity": severity_cell(gap.severity), "impact": Text(str(gap.impact), justify="right"),
+                     "rule": Text(gap.rule), "subjects": fit(subjects_text(gap), SUBJECTS_WIDTH),
+                     "message": fit(plain(gap.message), room)}
+            table.add_row(*(cells[key] for key, _, _ in columns), key=f"gap:{len(self._rows)}")
+            self._rows.append(gap)
+        target = 0
+        if keep is not None:
+            for row, gap in enumerate(self._rows):
+                if gap is not None and gap.key == keep:
+                    target = row
+                    break
+        if self._rows:
+            table.move_cursor(row=target)
+        total = len(analysis.gaps) if analysis else 0
+        shown = len(gaps)
+        count = f"{shown} of {total} gaps, {ORDER_LABELS[self.order]}" if shown != total else \
+            f"{total} gaps, {ORDER_LABELS[self.order]}"
+        self.query_one("#gap-count", Static).update(Text(count))
+        self._show_detail()
+
+    def current_gap(self) -> Gap | None:
+        try:
+            table = self.query_one("#gap-table", DataTable)
+        except Exception:  # noqa: BLE001 - not composed yet
+            return None
+        if not table.row_count:
+            return None
+        row = table.cursor_row
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _show_detail(self) -> None:
+        gap = self.current_gap()
+        detail = self.query_one("#gap-detail-text", Static)
+        if gap is None:
+            detail.update(Text("No gap selected." if not self._rows else "A group of gaps: move down to one.",
+                               style="dim"))
+            return
+        rule = RULES[gap.rule]
+        text = Text(end="")
+        text.append(f"{rule.code} {rule.slug}", style="bold")
+        text.append(f"  {rule.title}  ", style="italic")
+        text.append_text(severity_cell(gap.severity))
+        text.append(f"  impact {gap.impact}\n", style="dim")
+        text.append_text(plain(gap.message, one_line=False))
+        text.append("\n")
+        text.append("Why: ", style="bold")
+        text.append_text(plain(gap.why, one_line=False))
+        text.append("\n")
+        text.append("Do: ", style="bold")
+        text.append_text(plain(gap.action, one_line=False))
+        if gap.use_cases:
+            text.append("\n")
+            text.append("Use cases: ", style="bold")
+            text.append_text(plain(", ".join(gap.use_cases)))
+        subjects = ", ".join(f"{kind.replace('_', ' ')} {ident}" for kind, ident in gap.subjects)
+        text.append("\n")
+        text.append("Subjects: ", style="bold")
+        text.append_text(plain(subjects))
+        target = gap_target(gap)
+        if target:
+            text.append(f"   (Enter: go to {target[0].replace('_', ' ')} ", style="dim")
+            text.append_text(plain(target[1], style="dim"))
+            text.append(")", style="dim")
+        detail.update(text)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    # -- events ---------------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#gap-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#gap-table")
+    async def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        await self.action_jump()
+
+    @on(Input.Changed, "#gap-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        # wait for a pause in typing before refilling a long table
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+            self._fill()
+
+    @on(Input.Submitted, "#gap-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._filter_now()
+        self.query_one("#gap-table", DataTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the table goes to the filter (keys bound to something keep their meaning)."""
+        table = self.query_one("#gap-table", DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if self._passing and not self._typing:
+            return  # typed right after a global key (a screen switch, the quick note): not filter text
+        # once typing has started, every key is text until the filter has focus (focus moves a moment later)
+        if not self._typing and is_global_key(event.key):
+            self._pass_through()
+            return
+        if not self._typing and event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typing = True
+        filt = self.query_one("#gap-filter", Input)
+        filt.focus()
+        filt.insert_text_at_cursor(event.character)
+
+    def on_descendant_focus(self, event) -> None:
+        self._typing = False
+
+    def _pass_through(self) -> None:
+        """Keys queued behind a global key belong to what it opens, not to this screen's filter."""
+        self._passing = True
+        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)
+
+    def _stop_passing(self) -> None:
+        self._passing = False
+
+    def on_screen_resume(self) -> None:
+        self._passing = False
+
+    # -- actions --------------------------------------------------------------------------------
+    async def action_jump(self) -> None:
+        gap = self.current_gap()
+        if gap is None:
+            return
+        target = gap_target(gap)
+        if target is None:
+            kinds = ", ".join(sorted({k.replace("_", " ") for k, _ in gap.subjects}))
+            self.notify(f"This gap is about a {kinds}: nothing to open; see the detail below", markup=False)
+            return
+        await self.app.jump_to(*target)
+
+    def action_cycle_order(self) -> None:
+        self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+        self._fill()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#gap-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filt = self.query_one("#gap-filter", Input)
+        if filt.value:
+            filt.value = ""
+        self.query_one("#gap-table", DataTable).focus()

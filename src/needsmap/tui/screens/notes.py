@@ -1,0 +1,481 @@
+"""Notes (key 9): questions, decisions, risks, ideas and the parking lot.
+
+A table of notes grouped by kind (open ones first), with the full text of
+the selected note below.  ``a`` adds, ``e``/Enter edits, ``c`` closes or
+reopens, ``d`` deletes (after asking), ``k`` shows one kind at a time; typing
+filters.  Every change goes through the session, so ctrl+z undoes it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
+
+from needsmap import model as m
+from needsmap.spec import ID_PATTERN
+from needsmap.tui import is_global_key, paragraphs, plain
+from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
+from needsmap.tui.widgets.dialogs import ConfirmDialog
+
+KIND_STYLE = {"question": "cyan", "decision": "green", "risk": "bold red", "idea": "magenta", "parking": "dim"}
+KIND_ORDER = {kind: i for i, kind in enumerate(m.NOTE_KINDS)}
+_ID = re.compile(ID_PATTERN)
+#: Seconds of typing pause before the filter applies.
+FILTER_DELAY = 0.12
+#: After a global key, keys typed within this many seconds are not taken as filter text.
+PASS_THROUGH_SECONDS = 0.4
+#: Below this width the id and by columns go (the detail pane shows them).
+WIDE = 110
+ID_WIDTH, ABOUT_WIDTH, BY_WIDTH = 18, 18, 8
+WIDE_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("id", "id", ID_WIDTH), ("about", "about", ABOUT_WIDTH),
+                ("by", "by", BY_WIDTH), ("text", "note", None)]
+NARROW_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("about", "about", ABOUT_WIDTH),
+                  ("text", "note", None)]
+
+
+def note_haystack(note: m.Note) -> str:
+    return " ".join([note.id, note.effective_kind, note.effective_status, note.text, *note.about,
+                     note.by or ""]).lower()
+
+
+def all_ids(ws: m.Workshop) -> dict[str, list[str]]:
+    """id -> the sections it is an id in."""
+    out: dict[str, list[str]] = {}
+    for section in m.ITEM_SECTIONS:
+        for item in ws.section(section):
+            out.setdefault(item.id, []).append(section)
+    return out
+
+
+# -- the form ---------------------------------------------------------------------------------
+class NoteForm(ModalScreen[m.Note | None]):
+    """Add or edit one note; checks as you type; ctrl+s or the button saves, Esc cancels."""
+
+    CSS_PATH = ["../widgets/dialogs.tcss", "notes.tcss"]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, ws: m.Workshop, note: m.Note | None, default_id: str) -> None:
+        super().__init__(classes="nm-dialog", id="note-form")
+        self.ws = ws
+        self.note = note
+        self.default_id = default_id
+
+    def compose(self) -> ComposeResult:
+        note = self.note
+        with Vertical(classes="dialog-box"):
+            title = ("Edit note" if note else "New note") + "   (ctrl+s: save, Esc: cancel)"
+            yield Static(title, classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield Static("kind", classes="form-label")
+                yield Select([(k, k) for k in m.NOTE_KINDS], value=note.effective_kind if note else "question",
+                             allow_blank=False, id="f-kind")
+                yield Static("status", classes="form-label")
+                yield Select([(s, s) for s in m.NOTE_STATUSES], value=note.effective_status if note else "open",
+                             allow_blank=False, id="f-status")
+            yield Static("text", classes="form-label")
+            yield TextArea(note.text if note else "", id="f-text", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="form-row"):
+                yield Static("about", classes="form-label")
+                yield Input(", ".join(note.about) if note else "", placeholder="ids, comma separated",
+                            id="f-about")
+            with Horizontal(classes="form-row"):
+                yield Static("by", classes="form-label")
+                yield Input((note.by or "") if note else "", placeholder="stakeholder id", id="f-by")
+                yield Static("id", classes="form-label")
+                yield Input(note.id if note else self.default_id, id="f-id")
+            yield Static(id="f-problems")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-text", TextArea).focus()
+        self._check()
+
+    def _values(self) -> dict:
+        about = [a for a in re.split(r"[,\s]+", self.query_one("#f-about", Input).value) if a]
+        return {
+            "id": self.query_one("#f-id", Input).value.strip(),
+            "kind": self.query_one("#f-kind", Select).value,
+            "status": self.query_one("#f-status", Select).value,
+            "text": self.query_one("#f-text", TextArea).text.strip(),
+            "about": list(dict.fromkeys(about)),
+            "by": self.query_one("#f-by", Input).value.strip() or None,
+        }
+
+    def problems(self) -> list[str]:
+        v = self._values()
+        out = []
+        if not v["text"]:
+            out.append("the note has no text")
+        if not v["id"]:
+            out.append("the note needs an id")
+        elif not _ID.fullmatch(v["id"]):
+            out.append(f"id '{v['id']}' may only contain letters, digits, '_', '.' and '-' (and start with a "
+                       "letter or digit)")
+        elif v["id"] != (self.note.id if self.note else None) and any(n.id == v["id"] for n in self.ws.notes):
+            out.append(f"duplicate note id '{v['id']}'")
+        ids = all_ids(self.ws)
+        for ident in v["about"]:
+            if ident not in ids:
+                out.append(f"'about' names '{ident}', which is not an id of any item")
+            elif len(ids[ident]) > 1:
+                out.append(f"'about' names '{ident}', which is an id in both '{ids[ident][0]}' and "
+                           f"'{ids[ident][1]}'")
+        if v["by"] and not any(s.id == v["by"] for s in self.ws.stakeholders):
+            out.append(f"'by' names '{v['by']}', which is not a stakeholder id")
+        return out
+
+    def _check(self) -> list[str]:
+        problems = self.problems()
+        box = self.query_one("#f-problems", Static)
+        if problems:
+            box.update(plain("\n".join(f"• {p}" for p in problems), style="red", one_line=False))
+        else:
+            box.update(Text("ok", style="green"))
+        return problems
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _changed(self, event) -> None:
+        self._check()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        problems = self._check()
+        # unknown about/by ids are warnings in `needsmap validate`... but errors for a reference; refuse
+        if problems:
+            self.notify("Fix the problems shown first", severity="warning")
+            return
+        v = self._values()
+        status = v["status"]
+        old = self.note
+        if old is not None and old.status is None and status == "open":
+            status = None  # keep the file as it was: open is the default
+        kind = v["kind"]
+        if old is not None and old.kind is None and kind == "question":
+            kind = None
+        self.dismiss(m.Note(id=v["id"], kind=kind, text=v["text"], about=v["about"], by=v["by"], status=status))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- the screen --------------------------------------------------------------------------------
+class NotesScreen(Screen[None]):
+    AUTO_FOCUS = "#note-table"
+    CSS_PATH = "notes.tcss"
+    BINDINGS = [
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("c", "toggle_status", "Close/reopen"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("k", "cycle_kind", "Kind"),
+        Binding("o", "toggle_open", "Open only"),
+        Binding("slash", "focus_filter", "Filter", key_display="/", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter_timer: Timer | None = None
+        self._typing = False  # keys typed on the table are going to the filter
+        self._passing = False  # a global key was just pressed: keys right after it are not filter text
+        self.kind_filter: str | None = None
+        self.open_only = False
+        self._ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="filter-line"):
+            yield Static("Filter", classes="filter-label")
+            yield Input(placeholder="type to filter notes", id="note-filter")
+            yield Static(id="note-count", classes="filter-label")
+        yield DataTable(id="note-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="note-detail", classes="detail"):
+            yield Static(id="note-detail-text")
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one("#note-table", DataTable).focus()
+
+    # -- the app's hooks -------------------------------------------------------------------
+    def workshop_changed(self) -> None:
+        self._fill()
+
+    def selected_subject(self) -> tuple[str, str] | None:
+        note = self.current_note()
+        return ("notes", note.id) if note else None
+
+    def select(self, item_id: str) -> bool:
+        if item_id not in self._ids:
+            if not any(n.id == item_id for n in self.app.session.workshop.notes):
+                return False
+            self.kind_filter = None
+            self.open_only = False
+            self.query_one("#note-filter", Input).value = ""
+            self._fill()
+        if item_id in self._ids:
+            self.query_one("#note-table", DataTable).move_cursor(row=self._ids.index(item_id))
+            return True
+        return False
+
+    # -- filling --------------------------------------------------------------------------------
+    def _visible(self) -> list[m.Note]:
+        notes = list(self.app.session.workshop.notes)
+        words = self.query_one("#note-filter", Input).value.lower().split()
+        out = []
+        for note in notes:
+            if self.kind_filter and note.effective_kind != self.kind_filter:
+                continue
+            if self.open_only and note.effective_status != "open":
+                continue
+            if words:
+                hay = note_haystack(note)
+                if not all(w in hay for w in words):
+                    continue
+            out.append(note)
+        position = {id(n): i for i, n in enumerate(notes)}
+        out.sort(key=lambda n: (KIND_ORDER.get(n.effective_kind, 99), n.effective_status != "open",
+                                position[id(n)]))
+        return out
+
+    def _fill(self) -> None:
+        table = self.query_one("#note-table", DataTable)
+        current = self.current_note()
+        keep = current.id if current else None
+        keep_row = table.cursor_row
+        notes = self._visible()
+        wide = not table.size.width or table.size.width >= WIDE
+        columns = WIDE_COLUMNS if wide else NARROW_COLUMNS
+        ensure_columns(table, columns)
+        room = last_column_room(table, *(w for _, _, w in columns if w))
+        reset(table)
+        self._ids = [n.id for n in notes]
+        for note in notes:
+            kind = note.effective_kind
+            status = note.effective_status
+            dim = "dim" if status == "closed" else ""
+            cells = {"kind": Text(kind, style=KIND_STYLE.get(kind, ""), end=""),
+                     "status": Text(status, style=dim or "bold"),
+                     "id": fit(plain(note.id, style=dim), ID_WIDTH),
+                     "text": fit(plain(note.text, style=dim), room),
+                     "about": fit(plain(", ".join(note.about)), ABOUT_WIDTH),
+                     "by": fit(plain(note.by or ""), BY_WIDTH)}
+            table.add_row(*(cells[key] for key, _, _ in columns), key=note.id)
+        if notes:
+            row = self._ids.index(keep) if keep in self._ids else min(keep_row, len(notes) - 1)
+            table.move_cursor(row=max(0, row))
+        total = len(self.app.session.workshop.notes)
+        parts = [f"{len(notes)} of {total} notes" if len(notes) != total else f"{total} notes"]
+        if self.kind_filter:
+            parts.append(f"kind {self.kind_filter}")
+        if self.open_only:
+            parts.append("open only")
+        self.query_one("#note-count", Static).update(Text(", ".join(parts)))
+        self._show_detail()
+
+    def current_note(self) -> m.Note | None:
+        try:
+            table = self.query_one("#note-table", DataTable)
+        except Exception:  # noqa: BLE001 - not composed yet
+            return None
+        if not table.row_count or not (0 <= table.cursor_row < len(self._ids)):
+            return None
+        note_id = self._ids[table.cursor_row]
+        for note in self.app.session.workshop.notes:
+            if note.id == note_id:
+                return note
+        return None
+
+    def _show_detail(self) -> None:
+        note = self.current_note()
+        box = self.query_one("#note-detail-text", Static)
+        if note is None:
+            box.update(Text("No notes yet: press a to add one, or n on any screen for a quick note."
+                            if not self._ids else "", style="dim"))
+            return
+        kind = note.effective_kind
+        text = Text(end="")
+        text.append(f"{kind} ", style=KIND_STYLE.get(kind, ""))
+        text.append_text(plain(note.id, style="bold"))
+        text.append(f"  ({note.effective_status})", style="dim")
+        text.append("\n")
+        text.append_text(plain(paragraphs(note.text), one_line=False))
+        if note.about:
+            text.append("\nabout: ", style="bold")
+            text.append_text(plain(", ".join(note.about)))
+        if note.by:
+            text.append("\nby: ", style="bold")
+            text.append_text(plain(note.by))
+        box.update(text)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    # -- events ---------------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#note-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#note-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    @on(Input.Changed, "#note-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        # wait for a pause in typing before refilling a long table
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+            self._fill()
+
+    @on(Input.Submitted, "#note-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._filter_now()
+        self.query_one("#note-table", DataTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the table goes to the filter (keys bound to something keep their meaning)."""
+        table = self.query_one("#note-table", DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if self._passing and not self._typing:
+            return  # typed right after a global key (a screen switch, the quick note): not filter text
+        # once typing has started, every key is text until the filter has focus (focus moves a moment later)
+        if not self._typing and is_global_key(event.key):
+            self._pass_through()
+            return
+        if not self._typing and event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typing = True
+        filt = self.query_one("#note-filter", Input)
+        filt.focus()
+        filt.insert_text_at_cursor(event.character)
+
+    def on_descendant_focus(self, event) -> None:
+        self._typing = False
+
+    def _pass_through(self) -> None:
+        """Keys queued behind a global key belong to what it opens, not to this screen's filter."""
+        self._passing = True
+        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)
+
+    def _stop_passing(self) -> None:
+        self._passing = False
+
+    def on_screen_resume(self) -> None:
+        self._passing = False
+
+    # -- actions --------------------------------------------------------------------------------
+    def _index(self, note_id: str) -> int:
+        return self.app.session.find("notes", note_id)
+
+    def action_add(self) -> None:
+        from needsmap.tui.app import new_note_id
+
+        ws = self.app.session.workshop
+        default = new_note_id(self.kind_filter or "question", "", (n.id for n in ws.notes))
+
+        def done(note: m.Note | None) -> None:
+            if note is None:
+                return
+            self.app.session.add("notes", note, label=f"add note {note.id}")
+            self.select(note.id)
+            self.notify(f"Added note {note.id}", markup=False, timeout=3)
+
+        self.app.push_screen(NoteForm(ws, None, default), done)
+
+    def action_edit(self) -> None:
+        note = self.current_note()
+        if note is None:
+            return
+        session = self.app.session
+
+        def done(new: m.Note | None) -> None:
+            if new is None or new == note:
+                return
+            with session.batch(f"edit note {new.id}"):
+                if new.id != note.id:
+                    session.rename("notes", note.id, new.id)
+                index = self._index(new.id)
+                session.update("notes", index, kind=new.kind, text=new.text, about=new.about, by=new.by,
+                               status=new.status)
+            self.select(new.id)
+
+        self.app.push_screen(NoteForm(session.workshop, note, note.id), done)
+
+    def action_toggle_status(self) -> None:
+        note = self.current_note()
+        if note is None:
+            return
+        new = "open" if note.effective_status == "closed" else "closed"
+        self.app.session.update("notes", self._index(note.id), label=f"{'reopen' if new == 'open' else 'close'} "
+                                f"note {note.id}", status=new)
+        self.notify(f"Note {note.id} {'reopened' if new == 'open' else 'closed'} (ctrl+z: undo)", markup=False,
+                    timeout=3)
+
+    def action_delete(self) -> None:
+        note = self.current_note()
+        if note is None:
+            return
+        question = Text("Delete the note ", end="")
+        question.append_text(plain(note.id, style="bold"))
+        question.append("?\n\n")
+        question.append_text(plain(note.text.strip(), one_line=False))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.session.delete("notes", self._index(note.id), label=f"delete note {note.id}")
+                self.notify(f"Deleted note {note.id} (ctrl+z: undo)", markup=False, timeout=4)
+
+        self.app.push_screen(ConfirmDialog(question, confirm="Delete"), answer)
+
+    def action_cycle_kind(self) -> None:
+        kinds: list[str | None] = [None, *m.NOTE_KINDS]
+        self.kind_filter = kinds[(kinds.index(self.kind_filter) + 1) % len(kinds)]
+        self._fill()
+
+    def action_toggle_open(self) -> None:
+        self.open_only = not self.open_only
+        self._fill()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#note-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filt = self.query_one("#note-filter", Input)
+        if filt.value:
+            filt.value = ""
+        self.query_one("#note-table", DataTable).focus()

@@ -1,0 +1,267 @@
+"""Overview (key 1): how big the workshop is, how ready its use cases are, and the worst gaps.
+
+Everything here follows the workshop live: counts on each edit, readiness
+and gaps when the analysis (in a thread) has caught up.  Enter on a use case
+or a gap jumps to it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
+
+from needsmap.analysis import Gap
+from needsmap.tui import SUBJECT_SCREENS, plain
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_MARK = {"error": "●", "warning": "▲", "info": "·"}
+READINESS_STYLE = {"ready": "green", "at-risk": "yellow", "blocked": "bold red"}
+TOP_GAPS = 10
+STATUS_WIDTH = 8
+TITLE_WIDTH = 40
+#: Narrower than this, the counts are one line and use case titles are shorter.
+NARROW = 110
+NARROW_TITLE_WIDTH = 26
+SEVERITY_WIDTH = 9
+IMPACT_WIDTH = 6
+
+SHORT_WORDS = {"stakeholders": "people", "attributes": "attrs"}
+COUNTED = (
+    ("stakeholders", "stakeholders"),
+    ("use_cases", "use cases"),
+    ("attributes", "attributes"),
+    ("systems", "systems"),
+    ("processes", "processes"),
+    ("notes", "notes"),
+)
+
+
+def severity_cell(severity: str) -> Text:
+    return Text(f"{SEVERITY_MARK[severity]} {severity}", style=SEVERITY_STYLE[severity], end="")
+
+
+def subjects_text(gap: Gap, limit: int = 3) -> Text:
+    ids = [i for _, i in gap.subjects]
+    shown = ", ".join(ids[:limit]) + (f" +{len(ids) - limit}" if len(ids) > limit else "")
+    return plain(shown)
+
+
+def gap_target(gap: Gap) -> tuple[str, str] | None:
+    """The first subject of a gap that has a screen: (kind, id)."""
+    for kind, ident in gap.subjects:
+        if kind in SUBJECT_SCREENS:
+            return kind, ident
+    return None
+
+
+def last_column_room(table: DataTable, *widths: int) -> int | None:
+    """Cells left for the last column of ``table`` after columns of ``widths`` (None before layout)."""
+    if not table.size.width:
+        return None
+    padding = 2 * table.cell_padding
+    return max(12, table.size.width - sum(w + padding for w in widths) - padding - 2)
+
+
+def reset(table: DataTable) -> None:
+    """Clear the rows, and let auto-width columns shrink again (``DataTable.clear`` keeps their width)."""
+    table.clear()
+    for column in table.columns.values():
+        if column.auto_width:
+            column.content_width = column.label.cell_len
+
+
+def ensure_columns(table: DataTable, columns: list[tuple[str, str, int | None]]) -> bool:
+    """Give ``table`` these (key, label, width) columns, rebuilding them (and clearing rows) if they differ."""
+    wanted = [key for key, _, _ in columns]
+    if [str(k.value) for k in table.columns] == wanted:
+        return False
+    table.clear(columns=True)
+    for key, label, width in columns:
+        table.add_column(Text(label), key=key, width=width)
+    return True
+
+
+def fit(text: Text, width: int | None) -> Text:
+    """``text`` cut to ``width`` cells with an ellipsis (unchanged when ``width`` is None)."""
+    if width is not None and text.cell_len > width:
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
+class ReadinessBar(Widget):
+    """``█████▒▒▒▒░░ 5 ready · 7 at risk · 5 blocked`` for the active use cases, as wide as it is."""
+
+    COMPONENT_CLASSES = {"bar--ready", "bar--at-risk", "bar--blocked", "bar--legend"}
+
+    def render(self) -> Text:
+        analysis = self.app.analysis
+        text = Text(no_wrap=True, end="")
+        if analysis is None:
+            return text
+        counts = analysis.readiness_counts()
+        total = sum(counts.values())
+        legend = Text(no_wrap=True, end="")
+        for i, (status, word) in enumerate((("ready", "ready"), ("at-risk", "at risk"), ("blocked", "blocked"))):
+            if i:
+                legend.append(" · ", style=self.get_component_rich_style("bar--legend"))
+            legend.append(f"{counts[status]} {word}", style=self.get_component_rich_style(f"bar--{status}"))
+        if not total:
+            return Text("no active use cases yet", style="dim")
+        width = max(10, self.size.width - legend.cell_len - 2)
+        used = 0
+        for status in ("ready", "at-risk", "blocked"):
+            n = width - used if status == "blocked" else round(width * counts[status] / total)
+            text.append("█" * max(0, n), style=self.get_component_rich_style(f"bar--{status}"))
+            used += max(0, n)
+        text.append("  ")
+        text.append_text(legend)
+        return text
+
+
+class OverviewScreen(Screen[None]):
+    AUTO_FOCUS = "#readiness"
+    CSS_PATH = "overview.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("tab", "app.focus_next", "Next table", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Horizontal(*(Static(id=f"count-{key}", classes="count") for key, _ in COUNTED), id="counts")
+        yield Static(id="counts-line")
+        yield Static("Use case readiness: blocked and at risk (Enter: open the use case)", classes="heading")
+        yield ReadinessBar()
+        table = DataTable(id="readiness", cursor_type="row", zebra_stripes=True)
+        table.add_column(Text("status"), key="status", width=STATUS_WIDTH)
+        table.add_column(Text("use case"), key="use_case", width=TITLE_WIDTH)
+        table.add_column(Text("why"), key="why")
+        yield table
+        yield Static(f"Top {TOP_GAPS} gaps by impact", classes="heading", id="top-gaps-title")
+        table = DataTable(id="top-gaps", cursor_type="row", zebra_stripes=True)
+        table.add_column(Text("severity"), key="severity", width=SEVERITY_WIDTH)
+        table.add_column(Text("impact"), key="impact", width=IMPACT_WIDTH)
+        table.add_column(Text("gap"), key="message")
+        yield table
+
+    def on_mount(self) -> None:
+        self._fill_counts()
+        self._fill_analysis()
+
+    # -- the app's hooks -------------------------------------------------------------------
+    def workshop_changed(self) -> None:
+        self._fill_counts()
+
+    def analysis_changed(self) -> None:
+        self._fill_analysis()
+
+    def selected_subject(self) -> tuple[str, str] | None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "top-gaps":
+            gap = self._current_gap()
+            target = gap_target(gap) if gap else None
+            return (SUBJECT_SCREENS[target[0]], target[1]) if target else None
+        uc = self._current_use_case()
+        return ("use_cases", uc) if uc else None
+
+    # -- filling ----------------------------------------------------------------------------
+    def _fill_counts(self) -> None:
+        ws = self.app.session.workshop
+        line = Text(end="")
+        for i, (key, word) in enumerate(COUNTED):
+            items = ws.section(key)
+            text = Text.assemble((f"{len(items)}", "bold"), f"\n{word}")
+            if key == "notes":
+                open_notes = sum(1 for n in items if n.effective_status == "open")
+                text.append(f" · {open_notes} open", style="dim")
+            self.query_one(f"#count-{key}", Static).update(text)
+            if i:
+                line.append(" · ", style="dim")
+            line.append_text(Text.assemble((f"{len(items)}", "bold"), f" {SHORT_WORDS.get(key, word)}"))
+        self.query_one("#counts-line", Static).update(line)
+
+    def _fill_analysis(self) -> None:
+        analysis = self.app.analysis
+        if analysis is None:
+            return
+        self._gaps = analysis.gaps[:TOP_GAPS]
+        self.query_one(ReadinessBar).refresh()
+        self._fill_readiness(analysis)
+        table = self.query_one("#top-gaps", DataTable)
+        room = last_column_room(table, SEVERITY_WIDTH, IMPACT_WIDTH)
+        keep = table.cursor_row
+        reset(table)
+        for i, gap in enumerate(self._gaps):
+            table.add_row(severity_cell(gap.severity), Text(str(gap.impact), justify="right"),
+                          fit(plain(gap.message), room), key=str(i))
+        if self._gaps:
+            table.move_cursor(row=min(keep, len(self._gaps) - 1))
+        total = len(analysis.gaps)
+        self.query_one("#top-gaps-title", Static).update(
+            f"Top {min(TOP_GAPS, total)} of {total} gaps by impact (Enter: go to its subject; 8: all gaps)")
+
+    def _fill_readiness(self, analysis) -> None:
+        table = self.query_one("#readiness", DataTable)
+        title_width = NARROW_TITLE_WIDTH if self.has_class("-narrow") else TITLE_WIDTH
+        if table.columns[ColumnKey("use_case")].width != title_width:
+            table.columns[ColumnKey("use_case")].width = title_width
+        room = last_column_room(table, STATUS_WIDTH, title_width)
+        keep = table.cursor_row
+        reset(table)
+        order = {"blocked": 0, "at-risk": 1, "ready": 2}
+        rows = sorted(analysis.readiness.values(), key=lambda r: order[r.status])
+        for r in rows:
+            if r.status == "ready":
+                continue
+            why = "; ".join(r.reasons)
+            title = fit(plain(r.title or r.use_case), title_width)
+            table.add_row(Text(r.status, style=READINESS_STYLE[r.status], end=""), title, fit(plain(why), room),
+                          key=r.use_case)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+        self.call_after_refresh(self._fill_analysis)
+
+    # -- navigation ----------------------------------------------------------------------------
+    def _current_gap(self) -> Gap | None:
+        table = self.query_one("#top-gaps", DataTable)
+        if not table.row_count:
+            return None
+        index = table.cursor_row
+        gaps = getattr(self, "_gaps", [])
+        return gaps[index] if 0 <= index < len(gaps) else None
+
+    def _current_use_case(self) -> str | None:
+        table = self.query_one("#readiness", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    async def action_open(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "top-gaps":
+            gap = self._current_gap()
+            target = gap_target(gap) if gap else None
+            if target:
+                await self.app.jump_to(*target)
+            elif gap:
+                await self.app.run_action("show('gaps')")
+            return
+        uc = self._current_use_case()
+        if uc:
+            await self.app.jump_to("use_cases", uc)
+
+    @on(DataTable.RowSelected)
+    async def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        await self.action_open()

@@ -1,0 +1,1 @@
+"""Widgets of the terminal UI: status and navigation bars, dialogs, quick note, forms, pickers."""

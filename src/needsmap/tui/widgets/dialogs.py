@@ -1,0 +1,150 @@
+"""Dialogs: confirm, the file changed on disk (reload / keep mine), comments that a save drops.
+
+Every dialog is a modal screen that answers through ``dismiss``; push it with
+a callback: ``app.push_screen(ConfirmDialog("Delete 'email'?"), on_answer)``.
+Questions may contain workshop text: pass them as ``rich.text.Text`` (see
+:func:`needsmap.tui.plain`) or as plain ``str`` (shown literally, never as markup).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from needsmap.tui import plain
+
+
+def _text(value: str | Text) -> Text:
+    return value if isinstance(value, Text) else plain(value, one_line=False)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no.  ``y``/Enter confirms, ``n``/Escape cancels."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str | Text, *, confirm: str = "Yes", cancel: str = "Cancel",
+                 title: str = "Please confirm", danger: bool = True) -> None:
+        super().__init__(classes="nm-dialog")
+        self.question = _text(question)
+        self.confirm_label = confirm
+        self.cancel_label = cancel
+        self.dialog_title = title
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(plain(self.dialog_title), classes="dialog-title")
+            yield Static(self.question, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.confirm_label} (y)", id="yes", variant="error" if self.danger else "primary")
+                yield Button(f"{self.cancel_label} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ConflictDialog(ModalScreen[str]):
+    """The file changed on disk: ``"reload"`` (take theirs) or ``"keep"`` (overwrite with mine).
+
+    When the file was deleted or moved, only ``"keep"`` (write it back) is offered.
+    There is no cancel: leaving the question open would mean edits that are not saved.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("r", "answer('reload')", "Reload theirs"),
+        Binding("k", "answer('keep')", "Keep mine"),
+    ]
+
+    def __init__(self, message: str, *, deleted: bool = False, after_edit: bool = False) -> None:
+        super().__init__(classes="nm-dialog")
+        self.message = message
+        self.deleted = deleted
+        self.after_edit = after_edit
+
+    def compose(self) -> ComposeResult:
+        if self.deleted:
+            title = "The workshop file was deleted or moved"
+            body = Text.assemble(
+                plain(self.message, one_line=False), "\n\n",
+                "Keep mine writes the workshop as you have it back to the same place.")
+        else:
+            title = "The file changed on disk (another editor or git pull)"
+            lost = ("Your last change is NOT saved yet. " if self.after_edit else "")
+            body = Text.assemble(
+                plain(self.message, one_line=False), "\n\n", lost,
+                "Reload theirs: take the version on disk (your undo history is cleared).\n"
+                "Keep mine: overwrite it with your version (theirs is kept as a .bak file beside it).")
+        with Vertical(classes="dialog-box warning"):
+            yield Static(title, classes="dialog-title")
+            yield Static(body, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                if not self.deleted:
+                    yield Button("Reload theirs (r)", id="reload", variant="primary")
+                yield Button("Keep mine (k)", id="keep", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(str(event.button.id))
+
+    def action_answer(self, answer: str) -> None:
+        if answer == "reload" and self.deleted:
+            return
+        self.dismiss(answer)
+
+
+class CommentsDialog(ModalScreen[bool]):
+    """The file has YAML comments that needsmap cannot keep: go on (True) or quit (False)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("c,enter", "answer(True)", "Continue"),
+        Binding("q,escape", "answer(False)", "Quit"),
+    ]
+
+    def __init__(self, lines: tuple[int, ...]) -> None:
+        super().__init__(classes="nm-dialog")
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(str(n) for n in self.lines[:10]) + (", ..." if len(self.lines) > 10 else "")
+        body = Text(
+            f"This file has YAML comments on line(s) {shown}, outside the comment block at the top.\n"
+            "needsmap keeps only that top block: the other comments will be removed when your first change "
+            "is saved.\n\nContinue: edit, and let the first save remove them.\n"
+            "Quit: leave the file untouched (move the comments into the top block, or into notes, first).")
+        with Vertical(classes="dialog-box warning"):
+            yield Static("Comments will be lost on save", classes="dialog-title")
+            yield Static(body, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Continue (c)", id="continue", variant="warning")
+                yield Button("Quit (q)", id="quit")
+
+    def on_mount(self) -> None:
+        self.query_one("#continue", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "continue")
+
+    def action_answer(self, go_on: bool) -> None:
+        self.dismiss(go_on)

@@ -1,0 +1,464 @@
+"""The form for one item (or one nested record), generated from :mod:`needsmap.spec`.
+
+* one input per field: text inputs for text and numbers, a list for enums, booleans
+  and references (typing a reference with completion when the list would be long),
+  comma-separated input with completion for lists of ids, a small text area for
+  long text;
+* checked **as you type**, with the messages ``needsmap validate`` gives
+  (:class:`needsmap.tui.formcheck.FormModel`), shown under the field;
+* a new item's id is suggested from its name until the id is typed by hand;
+* Enter (in a one-line field) or ctrl+s saves, Escape cancels (and asks first when
+  something was typed: no word is lost by a stray Escape);
+* what is typed is kept in a draft beside the workshop (``.FILE.needsmap-draft``,
+  written 0.3 s after the last keystroke and on leaving a field): if needsmap stops
+  before the form is saved, the same form opens with it next time.
+
+The form returns the new record (``dismiss(record)``) or ``None``; the screen that
+opened it makes the one session edit.  :class:`RenameDialog` (a new id
+for an item) lives here too.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester, SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from needsmap import model as m
+from needsmap import spec
+from needsmap.saver import write_text_atomically
+from needsmap.textsafe import one_line, terminal
+from needsmap.tui.formcheck import FormModel, Problem
+from needsmap.tui.linking import WORD, suggest_id
+from needsmap.tui.widgets.dialogs import ConfirmDialog
+
+#: Above this many choices a reference is typed (with completion) instead of picked from a list.
+MAX_SELECT = 200
+
+#: Seconds after the last keystroke before the form's draft is written (and at once on leaving a field).
+DRAFT_DELAY = 0.3
+
+#: The field whose text a new item's id is made from.
+NAME_FIELDS = ("name", "title", "text")
+
+
+def safe(text: object) -> str:
+    return terminal(one_line("" if text is None else str(text)))
+
+
+class ListSuggester(Suggester):
+    """Completes the last entry of a comma-separated list from known ids."""
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.choices = sorted(choices)
+        self.folded = [c.casefold() for c in self.choices]
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, sep, last = value.rpartition(",")
+        token = last.lstrip()
+        if not token:
+            return None
+        lead = last[: len(last) - len(token)]
+        have = {p.strip() for p in head.split(",")} if sep else set()
+        folded = token.casefold()
+        for choice, low in zip(self.choices, self.folded):
+            if low.startswith(folded) and choice != token and choice not in have:
+                return f"{head}{sep}{lead}{choice}"
+        return None
+
+
+def ref_choices(ws: m.Workshop, section: str) -> list[tuple[str, str]]:
+    """(id, label) of everything a reference to ``section`` may name."""
+    if section == "functions":
+        return [(f, f) for f in ws.function_ids]
+    if section == "channels":
+        return [(c, c) for c in ws.channel_ids]
+    if section == "any":
+        return [(item.id, f"{item.id}  ({WORD[s]})") for s in m.ITEM_SECTIONS for item in ws.section(s)]
+    out = []
+    for item in ws.section(section):
+        name = getattr(item, "name", None) or getattr(item, "title", None) or ""
+        out.append((item.id, f"{item.id}  {name}" if name and name != item.id else item.id))
+    return out
+
+
+# -- drafts: what is being typed in a form survives a crash ----------------------------------
+@dataclass(frozen=True, slots=True)
+class DraftKey:
+    """Which form a draft belongs to: a new or existing item (or nested record) of a section."""
+
+    section: str
+    ident: str | None = None  # the item's id; None for a new item
+    child: str | None = None
+    child_index: int | None = None
+
+
+def draft_path(workshop: Path) -> Path:
+    """``.FILE.needsmap-draft`` beside the workshop file (like the lock file)."""
+    return workshop.with_name(f".{workshop.name}.needsmap-draft")
+
+
+def save_draft(workshop: Path, key: DraftKey, title: str, values: Mapping[str, object]) -> None:
+    """Write what the form holds now (atomically; a failure to write is not the user's problem)."""
+    data = {"key": asdict(key), "title": title, "values": dict(values), "at": time.time()}
+    try:
+        write_text_atomically(draft_path(workshop), json.dumps(data, ensure_ascii=False, default=str))
+    except OSError:
+        pass
+
+
+def load_draft(workshop: Path) -> tuple[DraftKey, str, dict[str, object]] | None:
+    """The draft left by a form that was never saved nor cancelled (needsmap stopped), if any."""
+    try:
+        data = json.loads(draft_path(workshop).read_text(encoding="utf-8"))
+        key = DraftKey(**data["key"])
+        values = {str(k): v for k, v in dict(data["values"]).items()
+                  if v is None or isinstance(v, (str, bool))}
+        return key, str(data.get("title", "")), values
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def clear_draft(workshop: Path) -> None:
+    try:
+        draft_path(workshop).unlink()
+    except OSError:
+        pass
+
+
+class ItemForm(ModalScreen[object | None]):
+    """A form for one record; dismisses with the new record, or None when cancelled."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, model: FormModel, *, title: str, values: Mapping[str, object] | None = None,
+                 suggest_ids: bool | None = None, draft: Path | None = None) -> None:
+        super().__init__(classes="item-form")
+        self.model = model
+        #: the workshop file: while the form is open, what it holds is kept in a draft beside it
+        self.draft = draft
+        self._draft_timer = None
+        self.form_title = title
+        self.start = dict(values) if values is not None else model.initial()
+        self.suggest_ids = (model.original is None or values is not None) if suggest_ids is None else suggest_ids
+        self.suggest_ids = self.suggest_ids and model.child is None and "id" in model.record.by_key
+        self._auto_id: str | None = self.start.get("id") if self.suggest_ids else None  # type: ignore[assignment]
+        self.problems: list[Problem] = []
+        self._touched: set[str] = set()  # fields visited (left) since the form opened
+        self._tried = False  # a save was attempted
+        self._taken = {item.id for item in model.ws.section(model.section)} if model.child is None else set()
+        if model.child is None and model.original is not None:
+            self._taken.discard(model.original.id)
+
+    # -- building the form ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-body") as body:
+            body.border_title = safe(self.form_title)
+            body.border_subtitle = "enter or ctrl+s save · esc cancel · tab next field"
+            with VerticalScroll(id="form-fields"):
+                for fld in self.model.fields:
+                    with Vertical(classes="form-field", id=f"field-{fld.key}"):
+                        with Horizontal(classes="form-row"):
+                            yield Label(self._label(fld), classes="form-label")
+                            yield self._widget(fld, self.start.get(fld.key))
+                        yield Static("", classes="form-problems", id=f"problems-{fld.key}")
+            yield Static("", id="form-summary")
+            yield Static("", id="form-help")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save  ctrl+s", id="form-save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="form-cancel", compact=True)
+        yield Footer()
+
+    def _label(self, fld: spec.Field) -> Content:
+        parts: list[str | tuple[str, str]] = [(fld.key.replace("_", " "), "bold")]
+        parts.append((" *", "bold $text-error") if fld.required else "  ")
+        return Content.assemble(*parts)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        key = (event.widget.id or "").removeprefix("input-")
+        if key and self.is_current:
+            self.write_draft()  # leaving a field: its words are on disk now
+            if key not in self._touched:
+                self._touched.add(key)
+                self.check()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        key = (widget.id or "").removeprefix("input-")
+        fld = self.model.record.by_key.get(key)
+        help_line = self.query_one("#form-help", Static)
+        if fld is None:
+            help_line.update("")
+            return
+        extra = f"  (default: {fld.default})" if fld.default else ""
+        if isinstance(fld.shape, spec.ListOf):
+            extra += "  Separate entries with commas; → accepts a completion."
+        help_line.update(Content.assemble((fld.key, "bold"), ": ", fld.doc, (extra, "dim")))
+
+    def _widget(self, fld: spec.Field, value) -> Widget:
+        wid = f"input-{fld.key}"
+        shape = fld.shape
+        ws = self.model.ws
+        if isinstance(shape, spec.ListOf):
+            inner = shape.item
+            suggester = None
+            if isinstance(inner, spec.Scalar) and inner.kind == "ref" and inner.ref:
+                suggester = ListSuggester(i for i, _ in ref_choices(ws, inner.ref))
+            return Input(str(value or ""), id=wid, classes="form-input", suggester=suggester,
+                         placeholder="comma-separated", select_on_focus=False, compact=True)
+        assert isinstance(shape, spec.Scalar)
+        if shape.kind == "enum":
+            default = f" ({fld.default})" if fld.default else ""
+            # rich Text prompts (not Content): the Select's type-to-search only reads Text and str
+            return Select([(Text(c), c) for c in shape.choices], id=wid, classes="form-input",
+                          allow_blank=not fld.required, prompt=f"not stated{default}",
+                          value=value if value in shape.choices else Select.NULL, compact=True)
+        if shape.kind == "bool":
+            default = f" ({fld.default})" if fld.default else ""
+            return Select([(Text("true"), True), (Text("false"), False)], id=wid, classes="form-input",
+                          allow_blank=True, prompt=f"not stated{default}",
+                          value=value if isinstance(value, bool) else Select.NULL, compact=True)
+        if shape.kind == "ref" and shape.ref:
+            choices = ref_choices(ws, shape.ref)
+            if len(choices) <= MAX_SELECT and (value in (None, "") or value in {i for i, _ in choices}):
+                return Select([(Text(safe(label)), ident) for ident, label in choices], id=wid,
+                              classes="form-input", allow_blank=not fld.required, prompt="none",
+                              value=value if value else Select.NULL, compact=True)
+            return Input(str(value or ""), id=wid, classes="form-input",
+                         suggester=SuggestFromList([i for i, _ in choices], case_sensitive=False),
+                         placeholder=f"{WORD.get(shape.ref, shape.ref)} id (→ completes)", select_on_focus=False,
+                         compact=True)
+        if shape.multiline:
+            area = TextArea(str(value or ""), id=wid, classes="form-input form-text", soft_wrap=True,
+                            show_line_numbers=False, tab_behavior="focus", compact=True)
+            return area
+        placeholder = ""
+        if shape.kind in ("int", "number") and shape.minimum is not None:
+            lo = int(shape.minimum) if float(shape.minimum).is_integer() else shape.minimum
+            hi = int(shape.maximum) if shape.maximum is not None and float(shape.maximum).is_integer() \
+                else shape.maximum
+            placeholder = f"{lo}..{hi}"
+        elif fld.default:
+            placeholder = f"default: {fld.default}"
+        return Input(str(value or ""), id=wid, classes="form-input", placeholder=placeholder,
+                     select_on_focus=False, compact=True)
+
+    def on_mount(self) -> None:
+        first = None
+        for fld in self.model.fields:
+            if self.suggest_ids and fld.key == "id":
+                continue  # the id follows the name: start typing the name
+            first = fld
+            break
+        if first is not None:
+            self.query_one(f"#input-{first.key}").focus()
+        self.check()
+
+    # -- reading it -----------------------------------------------------------------------
+    def values(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for fld in self.model.fields:
+            widget = self.query_one(f"#input-{fld.key}")
+            if isinstance(widget, Select):
+                out[fld.key] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, TextArea):
+                out[fld.key] = widget.text
+            else:
+                assert isinstance(widget, Input)
+                out[fld.key] = widget.value
+        return out
+
+    def check(self) -> tuple[object | None, list[Problem]]:
+        candidate, problems = self.model.build(self.values())
+        self.problems = problems
+        by_field: dict[str, list[Problem]] = {}
+        for p in problems:
+            if p.code == "missing-field" and not self._tried and p.field not in self._touched:
+                continue  # "required" is said once the field was visited, or on save: not while starting
+            by_field.setdefault(p.field, []).append(p)
+        for fld in self.model.fields:
+            self._show(self.query_one(f"#problems-{fld.key}", Static), by_field.get(fld.key, []))
+            self.query_one(f"#field-{fld.key}").set_class(
+                any(p.severity == "error" for p in by_field.get(fld.key, [])), "-invalid")
+        self._show(self.query_one("#form-summary", Static), by_field.get("", []))
+        shown = sum(1 for ps in by_field.values() for p in ps if p.severity == "error")
+        self.query_one("#form-save", Button).disabled = shown > 0
+        return candidate, problems
+
+    @staticmethod
+    def _show(widget: Static, problems: list[Problem]) -> None:
+        if not problems:
+            widget.update("")
+            widget.display = False
+            return
+        lines = []
+        for p in problems:
+            icon = ("✗ ", "bold $text-error") if p.severity == "error" else ("! ", "bold $text-warning")
+            lines.append(Content.assemble(icon, safe(p.message)))
+        widget.update(Content("\n").join(lines))
+        widget.display = True
+        widget.set_class(any(p.severity == "error" for p in problems), "-error")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _changed(self, event) -> None:
+        widget = event.control if hasattr(event, "control") else None
+        key = (widget.id or "").removeprefix("input-") if widget is not None else ""
+        if self.suggest_ids:
+            if key == "id":
+                if isinstance(widget, Input) and widget.value != self._auto_id:
+                    self._auto_id = None  # typed by hand: stop suggesting
+            elif key in NAME_FIELDS and self._auto_id is not None:
+                value = widget.value if isinstance(widget, Input) else widget.text  # type: ignore[union-attr]
+                if value == (self.start.get(key) or ""):
+                    self.check()
+                    return  # not typed yet (a copy keeps its "-2" id until its name changes)
+                suggestion = suggest_id(self.model.section, value, self._taken) if value.strip() else ""
+                if suggestion != self._auto_id:
+                    self._auto_id = suggestion
+                    self.query_one("#input-id", Input).value = suggestion
+        self.check()
+        self._keep_draft()
+
+    # -- the draft ---------------------------------------------------------------------------------
+    def draft_key(self) -> DraftKey:
+        model = self.model
+        ident = None
+        if model.child is not None:
+            ident = model.parent.id
+        elif model.original is not None:
+            ident = model.original.id
+        return DraftKey(model.section, ident, model.child, model.child_index)
+
+    def _keep_draft(self) -> None:
+        """Write the draft soon (a burst of keystrokes is one write)."""
+        if self.draft is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.write_draft)
+
+    def write_draft(self) -> None:
+        self._draft_timer = None
+        if self.draft is not None and self.is_attached and self.model.changed(self.values()):
+            save_draft(self.draft, self.draft_key(), self.form_title, self.values())
+
+    def dismiss(self, result=None):  # type: ignore[override]
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.draft is not None:
+            clear_draft(self.draft)
+        return super().dismiss(result)
+
+    # -- saving -----------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        self._tried = True
+        candidate, problems = self.check()
+        errors = [p for p in problems if p.severity == "error"]
+        if candidate is None or errors:
+            first = next((p.field for p in errors if p.field), None)
+            if first:
+                self.query_one(f"#input-{first}").focus()
+            self.notify(f"{len(errors)} problem(s) to fix first", severity="warning", timeout=3)
+            return
+        self.dismiss(candidate)
+
+    def action_cancel(self) -> None:
+        if not self.model.changed(self.values()) and not (self.model.original is None and self._typed()):
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Throw away what you typed in this form?", confirm="Discard",
+                                           cancel="Keep editing", title="Cancel the form?"), answered)
+
+    def _typed(self) -> bool:
+        return any(v not in (None, "") for k, v in self.values().items() if not (self.suggest_ids and k == "id"))
+
+
+class RenameDialog(ModalScreen[str | None]):
+    """A new id for an item; checked as you type, every reference follows on save."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, model: FormModel, *, references: int = 0) -> None:
+        super().__init__(classes="rename-dialog")
+        self.model = model
+        self.old = model.original.id
+        self.references = references
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rename-body") as body:
+            body.border_title = f"Rename {WORD[self.model.section]} {safe(self.old)}"
+            body.border_subtitle = "enter rename · esc cancel"
+            yield Label(Content.assemble("new id", ("  every reference to it is updated too", "dim")))
+            yield Input(self.old, id="rename-input")
+            yield Static("", id="rename-problems", classes="form-problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rename-input", Input).focus()
+        self._check(self.old)
+
+    def _check(self, value: str) -> list[Problem]:
+        values = self.model.initial()
+        values["id"] = value
+        _, problems = self.model.build(values)
+        mine = [p for p in problems if p.field == "id"]
+        ItemForm._show(self.query_one("#rename-problems", Static), mine)
+        return mine
+
+    @on(Input.Changed, "#rename-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._check(event.value)
+
+    @on(Input.Submitted, "#rename-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if value == self.old:
+            self.dismiss(None)
+            return
+        if any(p.severity == "error" for p in self._check(value)):
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

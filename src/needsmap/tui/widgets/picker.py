@@ -1,0 +1,518 @@
+"""Linking at the speed of talk: a fuzzy picker that links items with one key.
+
+"The welcome journey needs the club card number, should have": type ``club``,
+press Enter, press ``s``.  The picker stays open for the next link, so a use
+case's needs are listed while people say them; Escape closes it.  When nothing
+matches, an entry creates the item on the spot (``+ create attribute 'xyz'``):
+the new item and the link are one undo step.
+
+Focus stays in the one input (keys typed ahead are never lost or misread):
+Up/Down move the highlight, Enter "arms" the choice keys, and then one key
+links (``m``/``s``/``c``) while any other key goes back to typing.
+
+Candidates are ranked by :class:`PickIndex` (rapidfuzz) over names, ids and
+synonyms: exact and prefix matches first, then words starting with what was
+typed, then substrings, then fuzzy matches (typos).
+
+The same picker, with other candidates and keys, adds a system's holdings
+(role ``m``/``c``/``d``), a system's feeds (target system, then the attributes
+it carries), what a process step creates/reads/updates/deletes (``c``/``r``/
+``u``/``x``), an owner, and what a note is about: see the ``*_picker``
+functions at the end.  The session edits are in :mod:`needsmap.tui.linking`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from needsmap import model as m
+from needsmap.session import Session
+from needsmap.textsafe import one_line, terminal
+from needsmap.tui import linking
+from needsmap.tui.linking import WORD
+
+CREATE = "__create__"
+#: A best match at least this good is listed before "+ create ..." (WRatio: "emial" ~ "email" is 80).
+CLOSE_MATCH = 78
+
+
+def _safe(text: object) -> str:
+    return terminal(one_line("" if text is None else str(text)))
+
+
+# -- ranking ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Something the picker can link to."""
+
+    id: str
+    name: str
+    section: str
+    terms: tuple[str, ...] = ()  # other words it is known by: synonyms, role, kind...
+    note: str = ""  # shown after the name: "needed: must"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    candidate: Candidate
+    score: float
+    via: str = ""  # the synonym or other term that matched, when not the name or id
+
+
+class PickIndex:
+    """Candidates prepared for ranking (folded terms in one flat list)."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self.candidates = list(candidates)
+        self.terms: list[str] = []
+        self.owner: list[int] = []
+        self.kind: list[int] = []  # 0: id or name, 1: other term
+        self.original: list[str] = []
+        for i, c in enumerate(self.candidates):
+            for j, term in enumerate((c.name, c.id, *c.terms)):
+                if not term:
+                    continue
+                self.terms.append(term.casefold())
+                self.owner.append(i)
+                self.kind.append(0 if j < 2 else 1)
+                self.original.append(term)
+
+    def rank(self, query: str, limit: int = 40) -> list[Match]:
+        q = " ".join(query.casefold().split())
+        if not q:
+            return [Match(c, 0.0) for c in self.candidates[:limit]]
+        best: dict[int, tuple[float, int]] = {}  # candidate -> (score, term index)
+
+        def offer(t: int, score: float) -> None:
+            i = self.owner[t]
+            score += 1.0 if self.kind[t] == 0 else 0.0
+            old = best.get(i)
+            if old is None or score > old[0]:
+                best[i] = (score, t)
+
+        for t, term in enumerate(self.terms):
+            if q not in term:
+                continue
+            if term == q:
+                offer(t, 200)
+            elif term.startswith(q):
+                offer(t, 150 - min(len(term) - len(q), 40) / 10)
+            elif f" {q}" in f" {term.replace('_', ' ').replace('-', ' ')}":
+                offer(t, 130 - min(len(term) - len(q), 40) / 10)
+            else:
+                offer(t, 110)
+        for _, score, t in process.extract(q, self.terms, scorer=fuzz.WRatio, processor=None,
+                                           limit=limit * 3, score_cutoff=60):
+            offer(t, float(score))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.candidates[kv[0]].name.casefold()))
+        out = []
+        for i, (score, t) in ranked[:limit]:
+            via = self.original[t] if self.kind[t] == 1 else ""
+            out.append(Match(self.candidates[i], score, via))
+        return out
+
+
+def rank(query: str, candidates: Sequence[Candidate], limit: int = 40) -> list[Match]:
+    """The candidates that best match ``query``, best first."""
+    return PickIndex(candidates).rank(query, limit)
+
+
+# -- the picker ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A one-key choice made while picking: ``Choice("s", "should")``."""
+
+    key: str
+    value: str
+    label: str = ""
+
+
+#: what a pick does: (candidate or None to create one, the text typed, the choice) -> a sentence
+OnPick = Callable[[Candidate | None, str, str | None], str]
+
+
+class PickerInput(Input):
+    """The picker's one input: typing filters; after Enter, one choice key links.
+
+    Focus never leaves it (a focus change is asynchronous, and keys typed ahead of
+    it would land in the wrong widget): Up/Down move the highlight in the list, Enter
+    arms the choice keys (or picks, when there is nothing to choose), and while armed
+    a choice key picks, Enter picks with the default, any other key goes back to typing.
+    """
+
+    async def _on_key(self, event: Key) -> None:
+        screen = self.screen
+        if isinstance(screen, LinkPicker) and event.key == "enter":
+            # handled here, in key order: a Submitted message would arrive after keys typed ahead
+            event.stop()
+            event.prevent_default()
+            screen.submit()
+            return
+        if isinstance(screen, LinkPicker) and screen.armed:
+            if event.character and event.character in screen.choice_keys:
+                event.stop()
+                event.prevent_default()
+                screen.pick_choice(event.character)
+                return
+            if event.key == "escape":
+                event.stop()
+                event.prevent_default()
+                screen.disarm()
+                return
+        await super()._on_key(event)
+
+
+class LinkPicker(ModalScreen[str | None]):
+    """Type to find, one key to link; dismisses with the id picked last (or None)."""
+
+    CSS_PATH = "picker.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "Done"),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("pageup", "move(-8)", "Previous page", show=False),
+        Binding("pagedown", "move(8)", "Next page", show=False),
+    ]
+
+    def __init__(self, *, title: str, candidates: Callable[[], list[Candidate]], on_pick: OnPick,
+                 choices: Sequence[Choice] = (), default: str | None = None, create: str | None = None,
+                 multi: bool = True, subject: str = "", session: Session | None = None) -> None:
+        super().__init__(classes="link-picker")
+        self.session = session
+        self.picker_title = title
+        self.get_candidates = candidates
+        self.on_pick = on_pick
+        self.choices = list(choices)
+        self.choice_keys = {c.key: c.value for c in self.choices}
+        self.default = default if default is not None else (self.choices[0].value if self.choices else None)
+        self.create_section = create
+        self.multi = multi
+        self.subject = subject
+        self.index = PickIndex(candidates())
+        self.matches: list[Match] = []
+        self.last: str | None = None
+        self.picked: list[str] = []
+        #: after Enter, the choice keys pick (see PickerInput)
+        self.armed = False
+        self._query: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-body") as body:
+            body.border_title = _safe(self.picker_title)
+            body.border_subtitle = "esc when done" if self.multi else "esc cancel"
+            yield PickerInput(placeholder="type part of a name, id or synonym", id="picker-input",
+                              select_on_focus=False)
+            results = OptionList(id="picker-list")
+            results.can_focus = False
+            yield results
+            yield Static(self._hint(), id="picker-hint")
+            yield Static("", id="picker-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._refilter("")
+        self.query_one("#picker-input", Input).focus()
+
+    def _hint(self) -> Content:
+        if not self.choices:
+            return Content.assemble(("enter", "bold"), " picks the highlighted one · ", ("↑↓", "bold"), " move")
+        keys = " · ".join(f"{c.key} {c.label or c.value}" for c in self.choices)
+        if self.armed:
+            return Content.assemble(("now one key: ", "bold $text-accent"), (keys, "bold"),
+                                    f" · enter {self.default} · esc back to typing")
+        return Content.assemble(("type", "bold"), " to find, ", ("↑↓", "bold"), " move, ", ("enter", "bold"),
+                                " then ", (keys, "bold"))
+
+    def _show_armed(self) -> None:
+        self.query_one("#picker-hint", Static).update(self._hint())
+        self.query_one("#picker-list", OptionList).set_class(self.armed, "-armed")
+        self.query_one("#picker-input", Input).set_class(self.armed, "-armed")
+
+    def disarm(self) -> None:
+        if self.armed:
+            self.armed = False
+            self._show_armed()
+
+    # -- filtering ------------------------------------------------------------------------------
+    @on(Input.Changed, "#picker-input")
+    def _typed(self, event: Input.Changed) -> None:
+        value = self.query_one("#picker-input", Input).value  # now, not when the message was sent
+        if value != self._query:
+            self.disarm()
+            self._refilter(value)
+
+    def _refilter(self, text: str) -> None:
+        self._query = text
+        self.matches = self.index.rank(text)
+        options: list[Option] = []
+        for i, match in enumerate(self.matches):
+            options.append(Option(self._prompt(match), id=f"c{i}"))
+        query = " ".join(text.split())
+        if self.create_section and query:
+            exact = any(query.casefold() in (mt.candidate.name.casefold(), mt.candidate.id.casefold())
+                        for mt in self.matches)
+            if not exact:
+                create = Option(Content.assemble(("+ create ", "bold $text-success"),
+                                                 f"{WORD[self.create_section]} '{_safe(query)}'"), id=CREATE)
+                # a close match (a typo: "emial") comes before "create"; a far one after it
+                good = bool(self.matches) and self.matches[0].score >= CLOSE_MATCH
+                options = options + [create] if good else [create] + options
+        results = self.query_one("#picker-list", OptionList)
+        results.set_options(options)
+        if options:
+            results.highlighted = 0
+
+    @staticmethod
+    def _prompt(match: Match) -> Content:
+        c = match.candidate
+        parts: list[str | tuple[str, str]] = [(_safe(c.name or c.id), "bold")]
+        if c.name and c.name != c.id:
+            parts.append(("  " + _safe(c.id), "dim"))
+        if match.via:
+            parts.append(("  ≈ " + _safe(match.via), "italic $text-accent"))
+        if c.note:
+            parts.append(("  " + _safe(c.note), "$text-warning"))
+        return Content.assemble(*parts)
+
+    # -- picking ---------------------------------------------------------------------------------
+    def action_move(self, step: int) -> None:
+        results = self.query_one("#picker-list", OptionList)
+        if not results.option_count:
+            return
+        current = results.highlighted or 0
+        results.highlighted = max(0, min(current + step, results.option_count - 1))
+
+    def _current(self) -> None:
+        """Keys typed ahead may not have reached the list yet (Input.Changed is a message): catch up."""
+        value = self.query_one("#picker-input", Input).value
+        if value != self._query:
+            self._refilter(value)
+
+    def submit(self) -> None:
+        """Enter: arm the choice keys, or pick (with the default when armed, or without choices)."""
+        self._current()
+        results = self.query_one("#picker-list", OptionList)
+        if not results.option_count or results.highlighted is None:
+            return
+        if self.choices and not self.armed:
+            self.armed = True
+            self._show_armed()
+            return
+        self._pick(results.highlighted, self.default)
+
+    @on(OptionList.OptionSelected, "#picker-list")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#picker-input", Input).focus()
+        if self.choices:  # a click chooses the row; the key says how
+            self.armed = True
+            self._show_armed()
+            return
+        self._pick(event.option_index, self.default)
+
+    def pick_choice(self, key: str) -> None:
+        self._current()
+        results = self.query_one("#picker-list", OptionList)
+        if results.highlighted is not None:
+            self._pick(results.highlighted, self.choice_keys[key])
+
+    def _pick(self, index: int, value: str | None) -> None:
+        results = self.query_one("#picker-list", OptionList)
+        option = results.get_option_at_index(index)
+        field = self.query_one("#picker-input", Input)
+        text = " ".join(field.value.split())
+        candidate = None if option.id == CREATE else self.matches[int(option.id[1:])]
+        before = self._ids()
+        try:
+            message = self.on_pick(candidate.candidate if candidate else None, text, value)
+        except (ValueError, KeyError) as exc:
+            self._log(str(exc), error=True)
+            self.disarm()
+            return
+        picked = candidate.candidate.id if candidate else next(iter(self._ids() - before), None)
+        self.last = picked
+        if picked:
+            self.picked.append(picked)
+        if not self.multi:
+            self.dismiss(picked)
+            return
+        self.armed = False
+        self._show_armed()
+        self._log(message)
+        self.index = PickIndex(self.get_candidates())
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self._refilter("")
+
+    def _ids(self) -> set[str]:
+        if not self.create_section or self.session is None:
+            return set()
+        return {item.id for item in self.session.workshop.section(self.create_section)}
+
+    def _log(self, message: str, error: bool = False) -> None:
+        style = "bold $text-error" if error else "$text-success"
+        self.query_one("#picker-log", Static).update(Content.assemble(("✗ " if error else "✓ ", style),
+                                                                      _safe(message)))
+
+    def action_close(self) -> None:
+        self.dismiss(self.last)
+
+
+# -- candidates -------------------------------------------------------------------------------
+def attribute_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[Candidate]:
+    notes = notes or {}
+    return [Candidate(a.id, a.name, "attributes", tuple(a.synonyms), notes.get(a.id, ""))
+            for a in sorted(ws.attributes, key=lambda a: (a.name or a.id).casefold())]
+
+
+def stakeholder_candidates(ws: m.Workshop, current: str | None = None) -> list[Candidate]:
+    return [Candidate(s.id, s.name, "stakeholders", tuple(t for t in (s.role, s.function) if t),
+                      "owner now" if s.id == current else "")
+            for s in sorted(ws.stakeholders, key=lambda s: (s.name or s.id).casefold())]
+
+
+def system_candidates(ws: m.Workshop, exclude: str | None = None, notes: dict[str, str] | None = None
+                      ) -> list[Candidate]:
+    notes = notes or {}
+    return [Candidate(s.id, s.name, "systems", tuple(t for t in (s.kind, s.supplier) if t), notes.get(s.id, ""))
+            for s in sorted(ws.systems, key=lambda s: (s.name or s.id).casefold()) if s.id != exclude]
+
+
+def any_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[Candidate]:
+    notes = notes or {}
+    out = []
+    for section in m.ITEM_SECTIONS:
+        for item in ws.section(section):
+            name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "text", "")
+            out.append(Candidate(item.id, _safe(name)[:80], section, (WORD[section],),
+                                 notes.get(item.id, WORD[section])))
+    return out
+
+
+# -- the pickers --------------------------------------------------------------------------------
+CRITICALITY = (Choice("m", "must"), Choice("s", "should"), Choice("c", "could"))
+ROLE = (Choice("m", "master"), Choice("c", "copy"), Choice("d", "derived"))
+STEP_ACTION = (Choice("c", "creates"), Choice("r", "reads"), Choice("u", "updates"), Choice("x", "deletes"))
+
+
+def need_picker(session: Session, use_case: str) -> LinkPicker:
+    """Add needs to a use case: m/s/c picks how critical."""
+
+    def candidates() -> list[Candidate]:
+        uc = session.item("use_cases", use_case)
+        return attribute_candidates(session.workshop,
+                                    {n.attribute: f"needed: {n.effective_criticality}" for n in uc.needs})
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return linking.add_need(session, use_case, c.id if c else None, value or "must", create_name=text)
+
+    return LinkPicker(title=f"Needs of {use_case}", candidates=candidates, on_pick=pick, choices=CRITICALITY,
+                      create="attributes", subject=use_case, session=session)
+
+
+def holding_picker(session: Session, system: str) -> LinkPicker:
+    """Add holdings to a system: m/c/d picks the role."""
+
+    def candidates() -> list[Candidate]:
+        sy = session.item("systems", system)
+        return attribute_candidates(session.workshop, {h.attribute: f"held: {h.effective_role}" for h in sy.holds})
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return linking.set_holding(session, system, c.id if c else None, value or "copy", create_name=text)
+
+    return LinkPicker(title=f"What {system} holds", candidates=candidates, on_pick=pick, choices=ROLE,
+                      default="copy", create="attributes", subject=system, session=session)
+
+
+def feed_target_picker(session: Session, system: str) -> LinkPicker:
+    """The first half of adding a feed: which system it goes to (dismisses with its id)."""
+
+    def candidates() -> list[Candidate]:
+        sy = session.item("systems", system)
+        return system_candidates(session.workshop, exclude=system,
+                                 notes={f.to: f"fed already ({len(f.attributes)} attributes)" for f in sy.feeds})
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        _, message = linking.add_feed(session, system, c.id if c else None, create_name=text)
+        return message
+
+    return LinkPicker(title=f"{system} feeds which system?", candidates=candidates, on_pick=pick,
+                      create="systems", multi=False, subject=system, session=session)
+
+
+def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPicker:
+    """The second half of adding a feed: the attributes it carries (enter adds one)."""
+
+    def candidates() -> list[Candidate]:
+        sy = session.item("systems", system)
+        carried = next((f.attributes for f in sy.feeds if f.to == target), [])
+        held = {h.attribute for h in sy.holds}
+        notes = {a: "held here" for a in held}
+        notes.update({a: "carried" for a in carried})
+        return attribute_candidates(session.workshop, notes)
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return linking.add_feed_attribute(session, system, target, c.id if c else None, create_name=text)
+
+    return LinkPicker(title=f"What the feed {system} → {target} carries", candidates=candidates, on_pick=pick,
+                      create="attributes", subject=system, session=session)
+
+
+def step_picker(session: Session, process: str, step: int) -> LinkPicker:
+    """What a process step does with attributes: c/r/u/x."""
+
+    def candidates() -> list[Candidate]:
+        st = session.item("processes", process).steps[step]
+        notes: dict[str, str] = {}
+        for action in linking.STEP_ACTIONS:
+            for a in getattr(st, action):
+                notes[a] = f"{notes[a]}, {action}" if a in notes else action
+        return attribute_candidates(session.workshop, notes)
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return linking.add_step_link(session, process, step, value or "reads", c.id if c else None,
+                                     create_name=text)
+
+    return LinkPicker(title=f"Step {step + 1} of {process}", candidates=candidates, on_pick=pick,
+                      choices=STEP_ACTION, default="reads", create="attributes", subject=process, session=session)
+
+
+def owner_picker(session: Session, section: str, item: str) -> LinkPicker:
+    """Who owns an item (enter picks; a new stakeholder can be created on the spot)."""
+
+    def candidates() -> list[Candidate]:
+        return stakeholder_candidates(session.workshop, session.item(section, item).owner)
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return linking.set_owner(session, section, item, c.id if c else None, create_name=text)
+
+    return LinkPicker(title=f"Owner of {item}", candidates=candidates, on_pick=pick, create="stakeholders",
+                      multi=False, subject=item, session=session)
+
+
+def about_picker(session: Session, note: str) -> LinkPicker:
+    """What a note is about: any item (enter adds one; stays open for more)."""
+
+    def candidates() -> list[Candidate]:
+        about = set(session.item("notes", note).about)
+        return [c for c in any_candidates(session.workshop, {a: "about it already" for a in about})
+                if not (c.section == "notes" and c.id == note)]
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        if c is None:
+            raise ValueError("pick an existing item")
+        return linking.add_about(session, note, c.id)
+
+    return LinkPicker(title=f"What {note} is about", candidates=candidates, on_pick=pick, subject=note, session=session)
