@@ -568,17 +568,26 @@ class _Walker:
             text = node.value
             number = self._ints.get(text)
             if number is None:
-                number = self._ints[text] = _constructor.construct_yaml_int(node)
+                number = _safely(_constructor.construct_yaml_int, node)
+                if number is _MISSING:
+                    return _MISSING
+                self._ints[text] = number
         elif kind == "number":
             text = node.value
             if tag == TAG_INT:
                 number = self._ints.get(text)
                 if number is None:
-                    number = self._ints[text] = _constructor.construct_yaml_int(node)
+                    number = _safely(_constructor.construct_yaml_int, node)
+                    if number is _MISSING:
+                        return _MISSING
+                    self._ints[text] = number
             elif tag == TAG_FLOAT:
                 number = self._floats.get(text)
                 if number is None:
-                    number = self._floats[text] = _constructor.construct_yaml_float(node)
+                    number = _safely(_constructor.construct_yaml_float, node)
+                    if number is _MISSING:
+                        return _MISSING
+                    self._floats[text] = number
                 if number != number or number == _INF or number == -_INF:
                     return _MISSING
             else:
@@ -618,13 +627,17 @@ class _Walker:
                 self.rep.error(_pos(node), "wrong-type",
                                f"{where} must be a whole number{_range(shape)}, not {_describe(node)}")
                 return _MISSING
-            number = _constructor.construct_yaml_int(node)
+            number = _safely(_constructor.construct_yaml_int, node)
+            if number is _MISSING:
+                return self._not_valid(node, where, f"a whole number{_range(shape)}")
             return self._in_range(node, number, shape, where)
         if kind == "number":
             if tag == TAG_INT:
-                number = _constructor.construct_yaml_int(node)
+                number = _safely(_constructor.construct_yaml_int, node)
             elif tag == TAG_FLOAT:
-                number = _constructor.construct_yaml_float(node)
+                number = _safely(_constructor.construct_yaml_float, node)
+                if number is _MISSING:
+                    return self._not_valid(node, where, f"a number{_range(shape)}")
                 if number != number or number in (_INF, -_INF):
                     self.rep.error(_pos(node), "invalid-value", f"{where} must be a finite number{_range(shape)}")
                     return _MISSING
@@ -632,18 +645,21 @@ class _Walker:
                 self.rep.error(_pos(node), "wrong-type",
                                f"{where} must be a number{_range(shape)}, not {_describe(node)}")
                 return _MISSING
+            if number is _MISSING:
+                return self._not_valid(node, where, f"a number{_range(shape)}")
             return self._in_range(node, number, shape, where)
         if kind == "bool":
             if tag != TAG_BOOL:
                 self.rep.error(_pos(node), "wrong-type", f"{where} must be true or false, not {_describe(node)}")
                 return _MISSING
-            return _constructor.construct_yaml_bool(node)
+            value = _safely(_constructor.construct_yaml_bool, node)
+            return self._not_valid(node, where, "true or false") if value is _MISSING else value
         if kind == "date":
             if tag == TAG_TS or tag == TAG_STR:
                 try:
                     value = (_constructor.construct_yaml_timestamp(node) if tag == TAG_TS
                              else _dt.date.fromisoformat(text))
-                except ValueError:
+                except (ValueError, TypeError, AttributeError, KeyError):
                     value = None
                 if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
                     return value
@@ -651,12 +667,24 @@ class _Walker:
             return _MISSING
         raise AssertionError(f"unknown scalar kind {kind}")  # pragma: no cover - spec bug
 
+    def _not_valid(self, node, where, what: str):
+        self.rep.error(_pos(node), "invalid-value", f"{where} is '{node.value}', which is not {what}")
+        return _MISSING
+
     def _in_range(self, node, number, shape: spec.Scalar, where):
         lo, hi = shape.minimum, shape.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             self.rep.error(_pos(node), "out-of-range", f"{where} is {number}, outside the allowed range{_range(shape)}")
             return _MISSING
         return number
+
+
+def _safely(construct, node):
+    """PyYAML's constructor for a scalar, or _MISSING when the text is not what its tag says (``!!int x``)."""
+    try:
+        return construct(node)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        return _MISSING
 
 
 def _item_label(node, rec: spec.Record, index: int, parent) -> str:
@@ -860,7 +888,8 @@ def _declared_version(root: MappingNode):
     for k, v in root.value:
         if isinstance(k, ScalarNode) and k.value == "needsmap" and isinstance(v, ScalarNode) \
                 and _tag_of(v) == TAG_INT:
-            return _pos(v), _constructor.construct_yaml_int(v)
+            number = _safely(_constructor.construct_yaml_int, v)
+            return None if number is _MISSING else (_pos(v), number)
     return None
 
 
