@@ -464,3 +464,66 @@ async def test_duplicate_and_change_an_id_in_the_form(demo: Path):
         app.session.undo()
         ws = reopen(demo)
         assert "first_name" in {a.id for a in ws.attributes} and "given_name" not in {a.id for a in ws.attributes}
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys arriving all at once, faster than the screen can move its focus (no waiting in between)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
+@sync
+async def test_keys_typed_ahead_of_the_focus_land_where_they_were_meant(demo: Path):
+    app = create_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await show(pilot, "5", "AttributesScreen")
+        table = screen.query_one("#items", ItemTable)
+        # "/" and the words at once: none of the letters acts as a key of the list (o: owner, e: edit...)
+        await burst(pilot, "/", *"home store")
+        await until(pilot, lambda: screen.query_one("#filter").value == "home store", "the filter")
+        assert app.screen is screen and table.keys == ["preferred_store"]
+        await pilot.press("escape")
+        # a picker opened with a key, the attribute and its criticality typed right after
+        screen = await show(pilot, "3", "UseCasesScreen")
+        await select(pilot, screen, "birthday-offer")
+        await burst(pilot, "l", *"club card", "enter", "s", *"home store", "enter", "c", "escape")
+        await until(pilot, lambda: app.screen is screen, "the picker to close")
+        await until(pilot, lambda: {"loyalty_number", "preferred_store"} <= {
+            n.attribute for n in app.session.item("use_cases", "birthday-offer").needs}, "the needs")
+        # a form opened with a key, the name typed right after
+        screen = await show(pilot, "2", "StakeholdersScreen")
+        await burst(pilot, "a", *"Anna de Wit", "enter")
+        await until(pilot, lambda: "anna" in {s.id for s in app.session.workshop.stakeholders}, "the stakeholder")
+    uc = next(u for u in reopen(demo).use_cases if u.id == "birthday-offer")
+    crit = {n.attribute: n.effective_criticality for n in uc.needs}
+    assert crit["loyalty_number"] == "should" and crit["preferred_store"] == "could"
+    assert next(s for s in reopen(demo).stakeholders if s.id == "anna").name == "Anna de Wit"
+
+
+def test_deleting_any_item_leaves_a_valid_file_and_undo_brings_it_back(demo: Path):
+    from needsmap import model as m
+    from needsmap.session import Session
+    from needsmap.tui import linking
+    from needsmap.validator import validate
+
+    original = demo.read_bytes()
+    session = Session.open(demo)
+    try:
+        for section in m.ITEM_SECTIONS:
+            for ident in [item.id for item in session.workshop.section(section)]:
+                linking.delete(session, section, ident)
+                errors = [d.message for d in validate(session.workshop) if d.severity == "error"]
+                assert not errors, (section, ident, errors)
+                session.undo()
+        assert demo.read_bytes() == original
+    finally:
+        session.close()
+    reopen(demo)

@@ -14,7 +14,7 @@ import unicodedata
 
 from needsmap import model as m
 from needsmap import spec
-from needsmap.session import Session
+from needsmap.session import Session, edited
 
 _ID_RE = re.compile(spec.ID_PATTERN)
 
@@ -212,8 +212,6 @@ def add_about(session: Session, note: str, target: str) -> str:
 
 
 def _copy(obj, **changes):
-    from needsmap.session import edited
-
     return edited(obj, **changes)
 
 

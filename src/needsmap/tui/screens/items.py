@@ -18,6 +18,10 @@ Keys (also in the footer and the command palette):
 ``tab``        to the nested list in the detail pane (needs, holdings, ...)
 =============  ======================================================
 
+Typing a letter that is not a key of the screen starts the filter.  Keys typed
+ahead of a focus change (``/`` and the words, ``a`` and the name, ``l`` and the
+attribute) land where they were meant (:mod:`needsmap.tui.widgets.typeahead`).
+
 The table is :class:`needsmap.tui.widgets.table.ItemTable`: filtering 2,500
 rows rebuilds the visible list in a few milliseconds, so it keeps up with typing.
 Rows are cached per item (items are never changed in place, an edit replaces
@@ -39,13 +43,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import ScreenResume
-from rich.text import Text as RichText
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from needsmap import spec
 from needsmap.analysis import Analysis, Gap
-from needsmap.session import Session
+from needsmap.session import Session, edited
 from needsmap.textsafe import one_line, terminal
 from needsmap.tui import is_global_key, linking
 from needsmap.tui.formcheck import FormModel, editable_fields, text_of
@@ -54,6 +57,15 @@ from needsmap.tui.widgets.dialogs import ConfirmDialog
 from needsmap.tui.widgets.forms import ItemForm, RenameDialog, load_draft
 from needsmap.tui.widgets.picker import LinkPicker, owner_picker
 from needsmap.tui.widgets.table import Column, ItemTable, Row, cell_plain, cell_width, plain
+from needsmap.tui.widgets.typeahead import TypeAhead, type_into
+
+#: Actions (of the list screens and their tables) that open a form, picker or dialog.
+OPENS_A_SCREEN = frozenset({
+    "add", "edit", "duplicate", "delete", "rename", "owner", "choose", "edit_child", "add_child",
+    "needs", "holdings", "feed", "feed_attributes", "add_step", "link_step",
+})
+#: Seconds to wait for such a screen before keys typed after the key are dropped (it did not open).
+EARLY_KEYS_TIMEOUT = 0.5
 
 READINESS_STYLE = {"ready": "bold green", "at-risk": "bold yellow", "blocked": "bold red"}
 SEVERITY_STYLE = {"error": "bold $text-error", "warning": "bold $text-warning", "info": "$text-muted"}
@@ -220,6 +232,10 @@ class ItemListScreen(Screen):
         self._stale = True
         self._selected: str | None = None
         self._shown_detail: tuple | None = None
+        #: the focus is on its way to the filter: printable keys still arriving from the list go there
+        self._to_filter = False
+        #: keys typed after a key that opens a form or picker, before it is there (see on_key)
+        self._early: list[events.Key] | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
     @property
@@ -389,7 +405,40 @@ class ItemListScreen(Screen):
         self.query_one("#filter", Input).focus()
 
     def on_key(self, event: events.Key) -> None:
+        """Type-to-filter, and keys typed ahead of a focus change (see needsmap.tui.widgets.typeahead)."""
         filt = self.query_one("#filter", Input)
+        top = self.app.screen
+        if top is not self:
+            # queued on this screen's list before a form or picker opened: they were meant for it
+            if isinstance(top, TypeAhead) and top.take_key(event):
+                event.stop()
+                event.prevent_default()
+            return
+        if self._early is not None:
+            # a key that opens a form or picker is on its way: what follows is typed into it
+            if event.key in ("enter", "tab", "backspace") or (event.is_printable and event.character):
+                event.stop()
+                event.prevent_default()
+                self._early.append(event)
+            return
+        if self._to_filter and (event.key == "backspace" or (event.is_printable and event.character)):
+            # queued on the list before "/" (or the first letter) moved the focus to the filter
+            event.stop()
+            event.prevent_default()
+            type_into(filt, event)
+            return
+        binding = self.active_bindings.get(event.key)
+        if binding is not None and binding.node is not self.app and binding.enabled \
+                and binding.binding.action.removeprefix("screen.") in OPENS_A_SCREEN:
+            self._early = []  # let the key through to its binding; buffer what comes next
+            self.set_timer(EARLY_KEYS_TIMEOUT, self._release_early)
+            return
+        if self.focused is self.table and event.key in ("slash", "ctrl+f"):
+            event.stop()
+            event.prevent_default()
+            self._to_filter = True
+            filt.focus()
+            return
         if self.focused is filt:
             # Escape or Down in the filter goes back to the table (Escape clears the filter first)
             if event.key in ("escape", "down"):
@@ -411,6 +460,7 @@ class ItemListScreen(Screen):
             return
         event.stop()
         event.prevent_default()
+        self._to_filter = True
         filt.focus()
         filt.insert_text_at_cursor(event.character)
 
@@ -585,6 +635,8 @@ class ItemListScreen(Screen):
         self._show_sub_detail(event.table)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, ItemTable):
+            self._to_filter = False  # back on a list: its keys mean what they say again
         for sub in self.SUBLISTS:
             self._show_sub_detail(self.query_one(f"#sub-{sub.child}", ItemTable))
 
@@ -629,13 +681,27 @@ class ItemListScreen(Screen):
             self.notify("Restored what was being typed in this form when needsmap stopped", timeout=6)
         return form
 
+    def push(self, screen: Screen, callback: Callable | None = None) -> None:
+        """Open a form, picker or dialog; keys typed ahead of it go into it."""
+        early, self._early = self._early, None
+        if early and isinstance(screen, TypeAhead):
+            for event in early:
+                screen.take_key(event)
+        self.app.push_screen(screen, callback)
+
+    def _release_early(self) -> None:
+        """The key that was to open a screen did not (nothing selected...): the keys after it go to the list."""
+        early, self._early = self._early, None
+        for event in early or ():
+            self.table.post_message(events.Key(event.key, event.character))
+
     def _open_form(self, model: FormModel, title: str, values: dict | None = None) -> None:
         def done(result) -> None:
             if result is None:
                 return
             self._save(model, result)
 
-        self.app.push_screen(self._form(model, title, values), done)
+        self.push(self._form(model, title, values), done)
 
     def _save(self, model: FormModel, new) -> None:
         session = self.session
@@ -675,7 +741,7 @@ class ItemListScreen(Screen):
         session = self.session
         refs = linking.references(session, self.SECTION, item.id)
         name = getattr(item, self.NAME_FIELD, "") or ""
-        question = RichText.assemble(f"Delete {WORD[self.SECTION]} ", (safe(item.id), "bold"))
+        question = Text.assemble(f"Delete {WORD[self.SECTION]} ", (safe(item.id), "bold"))
         if name and name != item.id:
             question.append(f" ({safe(name)[:60]})")
         question.append("?")
@@ -699,7 +765,7 @@ class ItemListScreen(Screen):
             if table.row_count:
                 table.move_to(table.keys[min(position, table.row_count - 1)])
 
-        self.app.push_screen(ConfirmDialog(question, confirm="Delete", cancel="Keep", title="Delete"), answered)
+        self.push(ConfirmDialog(question, confirm="Delete", cancel="Keep", title="Delete"), answered)
 
     def action_rename(self) -> None:
         item = self.current()
@@ -717,7 +783,7 @@ class ItemListScreen(Screen):
                                          f"; {changed - 1} item(s) that refer to it follow"), timeout=3)
             self._after_edit(new)
 
-        self.app.push_screen(RenameDialog(model, references=refs), done)
+        self.push(RenameDialog(model, references=refs), done)
 
     def action_owner(self) -> None:
         item = self.current()
@@ -735,7 +801,7 @@ class ItemListScreen(Screen):
             if then is not None:
                 then(result)
 
-        self.app.push_screen(picker, done)
+        self.push(picker, done)
 
     # -- editing nested records ----------------------------------------------------------------------
     def focused_sub(self) -> tuple[SubList, ItemTable] | None:
@@ -792,7 +858,7 @@ class ItemListScreen(Screen):
                             label=f"{'edit' if child_index is not None else 'add'} {child} of {parent_id}")
             self._after_child(child, child_index)
 
-        self.app.push_screen(self._form(model, title), done)
+        self.push(self._form(model, title), done)
 
     def _after_child(self, child: str, child_index: int | None) -> None:
         if self._stale:
@@ -830,8 +896,6 @@ class ItemListScreen(Screen):
         records = list(getattr(item, sub.child))
         if getattr(records[child], field) == value:
             return
-        from needsmap.session import edited
-
         records[child] = edited(records[child], **{field: value})
         what = getattr(records[child], "attribute", "")
         self.session.update(self.SECTION, index, label=f"{what} {field} {value} in {item.id}",
@@ -841,8 +905,6 @@ class ItemListScreen(Screen):
 
 def _carry(new, current, model: FormModel):
     """The form's record, with the nested lists of the item as it is now (a rename may have touched them)."""
-    from needsmap.session import edited
-
     changes = {}
     for fld in spec.ITEM_RECORDS[model.section].fields:
         if fld not in model.fields:

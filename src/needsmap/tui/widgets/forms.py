@@ -32,7 +32,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
@@ -44,6 +43,7 @@ from needsmap.textsafe import one_line, terminal
 from needsmap.tui.formcheck import FormModel, Problem
 from needsmap.tui.linking import WORD, suggest_id
 from needsmap.tui.widgets.dialogs import ConfirmDialog
+from needsmap.tui.widgets.typeahead import TypeAhead
 
 #: Above this many choices a reference is typed (with completion) instead of picked from a list.
 MAX_SELECT = 200
@@ -140,7 +140,7 @@ def clear_draft(workshop: Path) -> None:
         pass
 
 
-class ItemForm(ModalScreen[object | None]):
+class ItemForm(TypeAhead):
     """A form for one record; dismisses with the new record, or None when cancelled."""
 
     CSS_PATH = "forms.tcss"
@@ -261,16 +261,25 @@ class ItemForm(ModalScreen[object | None]):
         return Input(str(value or ""), id=wid, classes="form-input", placeholder=placeholder,
                      select_on_focus=False, compact=True)
 
-    def on_mount(self) -> None:
-        first = None
+    def first_field(self) -> Widget | None:
         for fld in self.model.fields:
             if self.suggest_ids and fld.key == "id":
                 continue  # the id follows the name: start typing the name
-            first = fld
-            break
+            return self.query_one(f"#input-{fld.key}")
+        return None
+
+    def on_mount(self) -> None:
+        first = self.first_field()
         if first is not None:
-            self.query_one(f"#input-{first.key}").focus()
+            self.set_focus(first)
         self.check()
+        self.type_ahead_ready()
+
+    def type_ahead_target(self) -> Widget | None:
+        return self.focused or self.first_field()
+
+    def type_ahead_enter(self) -> None:
+        self.action_save()
 
     # -- reading it -----------------------------------------------------------------------
     def values(self) -> dict[str, object]:
@@ -323,21 +332,28 @@ class ItemForm(ModalScreen[object | None]):
     def _changed(self, event) -> None:
         widget = event.control if hasattr(event, "control") else None
         key = (widget.id or "").removeprefix("input-") if widget is not None else ""
-        if self.suggest_ids:
-            if key == "id":
-                if isinstance(widget, Input) and widget.value != self._auto_id:
-                    self._auto_id = None  # typed by hand: stop suggesting
-            elif key in NAME_FIELDS and self._auto_id is not None:
-                value = widget.value if isinstance(widget, Input) else widget.text  # type: ignore[union-attr]
-                if value == (self.start.get(key) or ""):
-                    self.check()
-                    return  # not typed yet (a copy keeps its "-2" id until its name changes)
-                suggestion = suggest_id(self.model.section, value, self._taken) if value.strip() else ""
-                if suggestion != self._auto_id:
-                    self._auto_id = suggestion
-                    self.query_one("#input-id", Input).value = suggestion
+        if self.suggest_ids and key == "id":
+            if isinstance(widget, Input) and widget.value != self._auto_id:
+                self._auto_id = None  # typed by hand: stop suggesting
+        self._follow_name()
         self.check()
         self._keep_draft()
+
+    def _follow_name(self) -> None:
+        """While the id is not typed by hand, it is made from the name as it is now."""
+        if not self.suggest_ids or self._auto_id is None:
+            return
+        key = next((f.key for f in self.model.fields if f.key in NAME_FIELDS), None)
+        if key is None:
+            return
+        widget = self.query_one(f"#input-{key}")
+        value = widget.value if isinstance(widget, Input) else widget.text  # type: ignore[union-attr]
+        if value == (self.start.get(key) or ""):
+            return  # not typed yet (a copy keeps its "-2" id until its name changes)
+        suggestion = suggest_id(self.model.section, value, self._taken) if value.strip() else ""
+        if suggestion != self._auto_id:
+            self._auto_id = suggestion
+            self.query_one("#input-id", Input).value = suggestion
 
     # -- the draft ---------------------------------------------------------------------------------
     def draft_key(self) -> DraftKey:
@@ -386,6 +402,7 @@ class ItemForm(ModalScreen[object | None]):
 
     def action_save(self) -> None:
         self._tried = True
+        self._follow_name()  # the name may have changed a moment ago (its Changed message is on its way)
         candidate, problems = self.check()
         errors = [p for p in problems if p.severity == "error"]
         if candidate is None or errors:
@@ -412,7 +429,7 @@ class ItemForm(ModalScreen[object | None]):
         return any(v not in (None, "") for k, v in self.values().items() if not (self.suggest_ids and k == "id"))
 
 
-class RenameDialog(ModalScreen[str | None]):
+class RenameDialog(TypeAhead):
     """A new id for an item; checked as you type, every reference follows on save."""
 
     CSS_PATH = "forms.tcss"
@@ -434,8 +451,16 @@ class RenameDialog(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#rename-input", Input).focus()
+        field = self.query_one("#rename-input", Input)
+        self.set_focus(field)
         self._check(self.old)
+        self.type_ahead_ready()
+
+    def type_ahead_target(self) -> Widget | None:
+        return self.query_one("#rename-input", Input)
+
+    def type_ahead_enter(self) -> None:
+        self._submit(self.query_one("#rename-input", Input).value)
 
     def _check(self, value: str) -> list[Problem]:
         values = self.model.initial()
@@ -452,7 +477,10 @@ class RenameDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#rename-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value.strip()
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        value = value.strip()
         if value == self.old:
             self.dismiss(None)
             return

@@ -23,6 +23,7 @@ functions at the end.  The session edits are in :mod:`needsmap.tui.linking`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -33,7 +34,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -42,8 +42,10 @@ from needsmap.session import Session
 from needsmap.textsafe import one_line, terminal
 from needsmap.tui import linking
 from needsmap.tui.linking import WORD
+from needsmap.tui.widgets.typeahead import TypeAhead, type_into
 
 CREATE = "__create__"
+_SEPARATORS = re.compile(r"[_\-./,]+")
 #: A best match at least this good is listed before "+ create ..." (WRatio: "emial" ~ "email" is 80).
 CLOSE_MATCH = 78
 
@@ -84,15 +86,16 @@ class PickIndex:
             for j, term in enumerate((c.name, c.id, *c.terms)):
                 if not term:
                     continue
-                self.terms.append(term.casefold())
+                self.terms.append(_norm(term))
                 self.owner.append(i)
                 self.kind.append(0 if j < 2 else 1)
                 self.original.append(term)
 
     def rank(self, query: str, limit: int = 40) -> list[Match]:
-        q = " ".join(query.casefold().split())
+        q = _norm(query)
         if not q:
             return [Match(c, 0.0) for c in self.candidates[:limit]]
+        words = q.split()
         best: dict[int, tuple[float, int]] = {}  # candidate -> (score, term index)
 
         def offer(t: int, score: float) -> None:
@@ -102,14 +105,17 @@ class PickIndex:
             if old is None or score > old[0]:
                 best[i] = (score, t)
 
+        several = len(words) > 1
         for t, term in enumerate(self.terms):
             if q not in term:
+                if several and all(w in term for w in words):
+                    offer(t, 105 - min(len(term) - len(q), 40) / 10)  # every word, in another order
                 continue
             if term == q:
                 offer(t, 200)
             elif term.startswith(q):
                 offer(t, 150 - min(len(term) - len(q), 40) / 10)
-            elif f" {q}" in f" {term.replace('_', ' ').replace('-', ' ')}":
+            elif f" {q}" in f" {term}":
                 offer(t, 130 - min(len(term) - len(q), 40) / 10)
             else:
                 offer(t, 110)
@@ -122,6 +128,11 @@ class PickIndex:
             via = self.original[t] if self.kind[t] == 1 else ""
             out.append(Match(self.candidates[i], score, via))
         return out
+
+
+def _norm(text: str) -> str:
+    """How terms and queries are compared: case-folded, ``_ - . / ,`` as spaces."""
+    return " ".join(_SEPARATORS.sub(" ", text.casefold()).split())
 
 
 def rank(query: str, candidates: Sequence[Candidate], limit: int = 40) -> list[Match]:
@@ -174,7 +185,7 @@ class PickerInput(Input):
         await super()._on_key(event)
 
 
-class LinkPicker(ModalScreen[str | None]):
+class LinkPicker(TypeAhead):
     """Type to find, one key to link; dismisses with the id picked last (or None)."""
 
     CSS_PATH = "picker.tcss"
@@ -223,7 +234,23 @@ class LinkPicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._refilter("")
-        self.query_one("#picker-input", Input).focus()
+        self.set_focus(self.query_one("#picker-input", Input))
+        self.type_ahead_ready()
+
+    def type_ahead(self, event: Key) -> bool:
+        """Keys typed before the picker had focus: as if typed into its input."""
+        if self.armed and event.character and event.character in self.choice_keys:
+            self.pick_choice(event.character)
+            return True
+        if event.key == "enter":
+            self.submit()
+            return True
+        if event.key == "escape" and self.armed:
+            self.disarm()
+            return True
+        if event.is_printable or event.key == "backspace":
+            self.disarm()
+        return type_into(self.query_one("#picker-input", Input), event)
 
     def _hint(self) -> Content:
         if not self.choices:
@@ -261,8 +288,7 @@ class LinkPicker(ModalScreen[str | None]):
             options.append(Option(self._prompt(match), id=f"c{i}"))
         query = " ".join(text.split())
         if self.create_section and query:
-            exact = any(query.casefold() in (mt.candidate.name.casefold(), mt.candidate.id.casefold())
-                        for mt in self.matches)
+            exact = any(_norm(query) in (_norm(mt.candidate.name), _norm(mt.candidate.id)) for mt in self.matches)
             if not exact:
                 create = Option(Content.assemble(("+ create ", "bold $text-success"),
                                                  f"{WORD[self.create_section]} '{_safe(query)}'"), id=CREATE)
