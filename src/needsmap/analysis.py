@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from needsmap import model as m
+from needsmap.gcpause import gc_paused
 from needsmap.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
 from needsmap.rules import RULE_ORDER, RULES
 
@@ -184,12 +185,17 @@ class Index:
         self.value = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in self.active}
         self.holdings: dict[str, list[tuple[str, m.Holding]]] = defaultdict(list)
         self.held_in: dict[str, dict[str, m.Holding]] = {}
+        # the parts of each attribute's memo key (see unit_key), collected in the same passes
+        self._hold_keys: dict[str, list[tuple]] = defaultdict(list)
         for sy in ws.systems:
             mine: dict[str, m.Holding] = {}
+            sid = sy.id
             for h in sy.holds:
-                self.holdings[h.attribute].append((sy.id, h))
+                self.holdings[h.attribute].append((sid, h))
+                self._hold_keys[h.attribute].append(
+                    (sid, h.role, h.quality, h.freshness, h.coverage, h.definition, h.type))
                 mine.setdefault(h.attribute, h)
-            self.held_in[sy.id] = mine
+            self.held_in[sid] = mine
         self.carried: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
         self.feeds_out: dict[str, list[m.Feed]] = defaultdict(list)
         self.feeds_in: dict[str, list[str]] = defaultdict(list)
@@ -201,34 +207,39 @@ class Index:
                 for a in fd.attributes:
                     self.carried[a].append((sy.id, fd.to, r))
         self.needs: dict[str, list[tuple[m.UseCase, m.Need]]] = defaultdict(list)
+        self._need_keys: dict[str, list[tuple]] = defaultdict(list)
         for uc in self.active:
+            uc_key = (uc.id, uc.value, tuple(uc.executes_in))
             for nd in uc.needs:
                 self.needs[nd.attribute].append((uc, nd))
+                self._need_keys[nd.attribute].append((uc_key, nd.criticality, nd.freshness))
         self.function_of = {s.id: s.function for s in ws.stakeholders}
         # attribute -> [(process, step index, action, function of the process owner)]
         self.writers: dict[str, list[tuple[m.Process, int, str, str | None]]] = defaultdict(list)
         self.identifiers = {a.id for a in ws.attributes if a.identifier}
         self._needing: dict[str, tuple[str, ...]] = {}
+        self._writer_keys: dict[str, list[tuple]] = defaultdict(list)
         for p in ws.processes:
             fn = self.function_of.get(p.owner) if p.owner else None
             for i, st in enumerate(p.steps):
                 for attr in st.creates:
                     self.writers[attr].append((p, i, "creates", fn))
+                    self._writer_keys[attr].append((p.id, i, "creates", fn))
                 for attr in st.updates:
                     self.writers[attr].append((p, i, "updates", fn))
+                    self._writer_keys[attr].append((p.id, i, "updates", fn))
 
     def unit_key(self, attr: str) -> tuple:
         """Everything the per-attribute rules read about ``attr``: equal keys, equal results."""
         a = self.attrs.get(attr)
-        holders = self.holdings.get(attr, ())
+        empty = ()
         return (
             (a.name, a.entity, a.type, a.definition, a.identifier, a.sensitivity, a.owner,
              self.function_of.get(a.owner) if a.owner else None) if a else None,
-            tuple((s, h.role, h.quality, h.freshness, h.coverage, h.definition, h.type) for s, h in holders),
-            tuple(self.carried.get(attr, ())),
-            tuple((uc.id, uc.value, tuple(uc.executes_in), nd.criticality, nd.freshness)
-                  for uc, nd in self.needs.get(attr, ())),
-            tuple((p.id, i, action, fn) for p, i, action, fn in self.writers.get(attr, ())),
+            tuple(self._hold_keys.get(attr, empty)),
+            tuple(self.carried.get(attr, empty)),
+            tuple(self._need_keys.get(attr, empty)),
+            tuple(self._writer_keys.get(attr, empty)),
         )
 
     def topology_key(self) -> tuple:
@@ -865,7 +876,8 @@ class Analyser:
 
     def analyse(self, ws: m.Workshop) -> Analysis:
         st = ws.effective_settings
-        run = _Analyser(ws)
+        with gc_paused():
+            run = _Analyser(ws)
         settings = (st.effective_min_quality, st.effective_min_coverage, st.effective_marketing_channels,
                     run.ix.topology_key())
         if settings != self._settings:
@@ -873,7 +885,8 @@ class Analyser:
             self._readiness_memo.clear()
             self._rows_memo.clear()
             self._settings = settings
-        return run.run(self._memo, self._readiness_memo, self._rows_memo)
+        with gc_paused():
+            return run.run(self._memo, self._readiness_memo, self._rows_memo)
 
 
 def analyse(ws: m.Workshop) -> Analysis:
@@ -883,4 +896,5 @@ def analyse(ws: m.Workshop) -> Analysis:
     tolerated (ignored), never fatal.  For repeated analysis of an edited
     workshop, :class:`Analyser` gives the same result faster.
     """
-    return _Analyser(ws).run()
+    with gc_paused():
+        return _Analyser(ws).run()

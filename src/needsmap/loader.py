@@ -35,12 +35,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +47,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from needsmap import model as m
 from needsmap import spec
+from needsmap.gcpause import gc_paused
 from needsmap.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
 
 try:  # pragma: no cover - which branch runs depends on the platform
@@ -169,18 +167,6 @@ def _first_chars(wanted) -> frozenset[str] | _AnyChar:
         return _AnyChar()
     return frozenset(first for first, resolvers in table.items()
                      if first is not None and any(wanted(tag) for tag, _ in resolvers))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (the load makes no cyclic garbage; see the module doc)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _pos(node) -> Position:
@@ -809,7 +795,7 @@ def comment_lines(text: str, root, start: int) -> tuple[int, ...]:
 # -- entry points ----------------------------------------------------------
 def parse_text(text: str, filename: str = "<string>") -> tuple[m.Workshop | None, list[Diagnostic], tuple[int, ...]]:
     """Parse workshop text: the model (or None), structural diagnostics, comment lines a save would drop."""
-    with _gc_paused():
+    with gc_paused():
         return _parse_text(text, filename)
 
 
