@@ -17,7 +17,7 @@ Cross-references, ids and other rules between items are checked afterwards by
 Speed (an enterprise workshop is 2.5 MB, ~350,000 YAML nodes):
 
 * the cyclic garbage collector is paused while the tree is built and walked
-  (:func:`_gc_paused`): the load allocates millions of objects that reference
+  (:func:`needsmap.gcpause.gc_paused`): the load allocates millions of objects that reference
   counting frees (only a recursive alias makes a cycle, collected after the
   load), and every allocation burst would otherwise trigger collections that
   traverse the whole growing tree again and again: they cost more than
