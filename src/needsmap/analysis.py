@@ -875,17 +875,16 @@ class Analyser:
         self._settings: tuple | None = None
 
     def analyse(self, ws: m.Workshop) -> Analysis:
-        st = ws.effective_settings
-        with gc_paused():
+        with gc_paused():  # one pause for the whole run: a collection in the middle would scan everything
+            st = ws.effective_settings
             run = _Analyser(ws)
-        settings = (st.effective_min_quality, st.effective_min_coverage, st.effective_marketing_channels,
-                    run.ix.topology_key())
-        if settings != self._settings:
-            self._memo.clear()
-            self._readiness_memo.clear()
-            self._rows_memo.clear()
-            self._settings = settings
-        with gc_paused():
+            settings = (st.effective_min_quality, st.effective_min_coverage, st.effective_marketing_channels,
+                        run.ix.topology_key())
+            if settings != self._settings:
+                self._memo.clear()
+                self._readiness_memo.clear()
+                self._rows_memo.clear()
+                self._settings = settings
             return run.run(self._memo, self._readiness_memo, self._rows_memo)
 
 
