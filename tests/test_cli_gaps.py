@@ -117,3 +117,10 @@ def test_hostile_text_is_inert_in_every_format(runner, tmp_path: Path):
     assert "\\<script\\>" in md and "\\*\\*bold\\*\\*" in md and "\\|" in md
     doc = json.loads(runner.invoke(main, ["gaps", str(path), "--format", "json"]).stdout)
     assert doc["workshop"]["name"] == evil  # JSON keeps the exact text; it is data, not markup
+
+
+def test_report_creates_the_output_folder(runner, tmp_path: Path):
+    out = tmp_path / "new" / "folder" / "report.md"
+    result = runner.invoke(main, ["report", str(DEMO), "-o", str(out), "--no-diagrams"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# ")

@@ -287,6 +287,12 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
         sys.exit(EXIT_USAGE)
     result = _open_valid(file)
     ws = result.workshop
+    target_folder = output if fmt == "csv" and output.suffix == "" else output.parent
+    try:
+        target_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        click.echo(f"{target_folder}: error: cannot create the folder: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
     if for_stakeholder is not None and not any(s.id == for_stakeholder for s in ws.stakeholders):
         from needsmap.diagnostics import suggestion_suffix
 
