@@ -8,17 +8,16 @@ by severity), Enter jumps to the gap's subject on its own screen.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from needsmap.analysis import SEVERITY_ORDER, Gap
 from needsmap.rules import RULE_ORDER, RULES
-from needsmap.tui import SUBJECT_SCREENS, is_global_key, plain
+from needsmap.tui import SUBJECT_SCREENS, plain
 from needsmap.tui.screens.overview import (
     ensure_columns,
     fit,
@@ -28,12 +27,9 @@ from needsmap.tui.screens.overview import (
     severity_cell,
     subjects_text,
 )
+from needsmap.tui.widgets.type_to_filter import TypeToFilter
 
 ORDERS = ("impact", "rule", "severity")
-#: Seconds of typing pause before the filter applies.
-FILTER_DELAY = 0.12
-#: After a global key, keys typed within this many seconds are not taken as filter text.
-PASS_THROUGH_SECONDS = 0.4
 #: Narrower than these, the subjects and then the rule columns go (the detail pane shows them).
 WIDE = 110
 SUBJECTS_WIDTH = 22
@@ -53,7 +49,10 @@ def gap_haystack(gap: Gap) -> str:
     return " ".join(parts).lower()
 
 
-class GapsScreen(Screen[None]):
+class GapsScreen(TypeToFilter, Screen[None]):
+
+    FILTER_INPUT = "gap-filter"
+    FILTER_TABLE = "gap-table"
     AUTO_FOCUS = "#gap-table"
     CSS_PATH = "gaps.tcss"
     BINDINGS = [
@@ -65,9 +64,6 @@ class GapsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._filter_timer: Timer | None = None
-        self._typing = False  # keys typed on the table are going to the filter
-        self._passing = False  # a global key was just pressed: keys right after it are not filter text
         self.order = "impact"
         self._rows: list[Gap | None] = []  # per table row: the gap, or None for a group heading
         self._haystacks: dict[int, str] = {}
@@ -230,58 +226,6 @@ class GapsScreen(Screen[None]):
         event.stop()
         await self.action_jump()
 
-    @on(Input.Changed, "#gap-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        # wait for a pause in typing before refilling a long table
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
-
-    def _filter_now(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-            self._filter_timer = None
-            self._fill()
-
-    @on(Input.Submitted, "#gap-filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._filter_now()
-        self.query_one("#gap-table", DataTable).focus()
-
-    def on_key(self, event: events.Key) -> None:
-        """Typing on the table goes to the filter (keys bound to something keep their meaning)."""
-        table = self.query_one("#gap-table", DataTable)
-        if self.focused is not table or not event.is_printable or not event.character:
-            return
-        if self._passing and not self._typing:
-            return  # typed right after a global key (a screen switch, the quick note): not filter text
-        # once typing has started, every key is text until the filter has focus (focus moves a moment later)
-        if not self._typing and is_global_key(event.key):
-            self._pass_through()
-            return
-        if not self._typing and event.key in self.active_bindings:
-            return
-        event.stop()
-        event.prevent_default()
-        self._typing = True
-        filt = self.query_one("#gap-filter", Input)
-        filt.focus()
-        filt.insert_text_at_cursor(event.character)
-
-    def on_descendant_focus(self, event) -> None:
-        self._typing = False
-
-    def _pass_through(self) -> None:
-        """Keys queued behind a global key belong to what it opens, not to this screen's filter."""
-        self._passing = True
-        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)
-
-    def _stop_passing(self) -> None:
-        self._passing = False
-
-    def on_screen_resume(self) -> None:
-        self._passing = False
 
     # -- actions --------------------------------------------------------------------------------
     async def action_jump(self) -> None:

@@ -11,27 +11,23 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from needsmap import model as m
 from needsmap.spec import ID_PATTERN
-from needsmap.tui import is_global_key, paragraphs, plain
+from needsmap.tui import paragraphs, plain
 from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
+from needsmap.tui.widgets.type_to_filter import TypeToFilter
 from needsmap.tui.widgets.dialogs import ConfirmDialog
 
 KIND_STYLE = {"question": "cyan", "decision": "green", "risk": "bold red", "idea": "magenta", "parking": "dim"}
 KIND_ORDER = {kind: i for i, kind in enumerate(m.NOTE_KINDS)}
 _ID = re.compile(ID_PATTERN)
-#: Seconds of typing pause before the filter applies.
-FILTER_DELAY = 0.12
-#: After a global key, keys typed within this many seconds are not taken as filter text.
-PASS_THROUGH_SECONDS = 0.4
 #: Below this width the id and by columns go (the detail pane shows them).
 WIDE = 110
 ID_WIDTH, ABOUT_WIDTH, BY_WIDTH = 18, 18, 8
@@ -185,7 +181,10 @@ class NoteForm(ModalScreen[m.Note | None]):
 
 
 # -- the screen --------------------------------------------------------------------------------
-class NotesScreen(Screen[None]):
+class NotesScreen(TypeToFilter, Screen[None]):
+
+    FILTER_INPUT = "note-filter"
+    FILTER_TABLE = "note-table"
     AUTO_FOCUS = "#note-table"
     CSS_PATH = "notes.tcss"
     BINDINGS = [
@@ -201,9 +200,6 @@ class NotesScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._filter_timer: Timer | None = None
-        self._typing = False  # keys typed on the table are going to the filter
-        self._passing = False  # a global key was just pressed: keys right after it are not filter text
         self.kind_filter: str | None = None
         self.open_only = False
         self._ids: list[str] = []
@@ -345,58 +341,6 @@ class NotesScreen(Screen[None]):
         event.stop()
         self.action_edit()
 
-    @on(Input.Changed, "#note-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        # wait for a pause in typing before refilling a long table
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
-
-    def _filter_now(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-            self._filter_timer = None
-            self._fill()
-
-    @on(Input.Submitted, "#note-filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._filter_now()
-        self.query_one("#note-table", DataTable).focus()
-
-    def on_key(self, event: events.Key) -> None:
-        """Typing on the table goes to the filter (keys bound to something keep their meaning)."""
-        table = self.query_one("#note-table", DataTable)
-        if self.focused is not table or not event.is_printable or not event.character:
-            return
-        if self._passing and not self._typing:
-            return  # typed right after a global key (a screen switch, the quick note): not filter text
-        # once typing has started, every key is text until the filter has focus (focus moves a moment later)
-        if not self._typing and is_global_key(event.key):
-            self._pass_through()
-            return
-        if not self._typing and event.key in self.active_bindings:
-            return
-        event.stop()
-        event.prevent_default()
-        self._typing = True
-        filt = self.query_one("#note-filter", Input)
-        filt.focus()
-        filt.insert_text_at_cursor(event.character)
-
-    def on_descendant_focus(self, event) -> None:
-        self._typing = False
-
-    def _pass_through(self) -> None:
-        """Keys queued behind a global key belong to what it opens, not to this screen's filter."""
-        self._passing = True
-        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)
-
-    def _stop_passing(self) -> None:
-        self._passing = False
-
-    def on_screen_resume(self) -> None:
-        self._passing = False
 
     # -- actions --------------------------------------------------------------------------------
     def _index(self, note_id: str) -> int:
