@@ -106,35 +106,31 @@ class ItemTable(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
+    class _Message(Message):
+        """A message about this table (``control`` lets ``@on(..., "#id")`` match it)."""
+
+        def __init__(self, table: ItemTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
+
+    class Highlighted(_Message):
         def __init__(self, table: ItemTable, key: str | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.key = key
 
-        @property
-        def control(self) -> ItemTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(_Message):
         def __init__(self, table: ItemTable, key: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.key = key
 
-        @property
-        def control(self) -> ItemTable:
-            return self.table
-
-    class HeaderClicked(Message):
+    class HeaderClicked(_Message):
         def __init__(self, table: ItemTable, column: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column = column
-
-        @property
-        def control(self) -> ItemTable:
-            return self.table
 
     def __init__(self, columns: Sequence[Column] = (), *, empty_text: str = "nothing here",
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
