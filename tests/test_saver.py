@@ -82,7 +82,7 @@ def test_comments_are_not_dropped_silently(tmp_path: Path):
         save(result.workshop, path, origin=result.origin)
     save(result.workshop, path, origin=result.origin, drop_comments=True)
     assert path.read_text() == "# kept header\n\nneedsmap: 1\nworkshop:\n  name: W\n" + "".join(
-        f"{s}: []\n" for s in m.ITEM_SECTIONS)
+        f"{s}: []\n" for s in m.CORE_SECTIONS)
 
 
 def test_hash_inside_quoted_text_is_not_a_comment(tmp_path: Path):

@@ -38,6 +38,10 @@ Horizon = Literal["now", "next", "later"]
 UseCaseStatus = Literal["proposed", "agreed", "rejected", "done"]
 NoteKind = Literal["question", "decision", "risk", "idea", "parking"]
 NoteStatus = Literal["open", "closed"]
+Cardinality = Literal["1-1", "1-n", "n-m", "none"]
+OptionStyle = Literal["registry", "consolidation", "coexistence", "increments", "custom"]
+OptionStatus = Literal["proposed", "shortlisted", "chosen", "rejected"]
+WorkKind = Literal["feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "other"]
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 ATTR_TYPES: tuple[str, ...] = (
@@ -54,6 +58,12 @@ HORIZONS: tuple[str, ...] = ("now", "next", "later")
 USE_CASE_STATUSES: tuple[str, ...] = ("proposed", "agreed", "rejected", "done")
 NOTE_KINDS: tuple[str, ...] = ("question", "decision", "risk", "idea", "parking")
 NOTE_STATUSES: tuple[str, ...] = ("open", "closed")
+CARDINALITIES: tuple[str, ...] = ("1-1", "1-n", "n-m", "none")
+OPTION_STYLES: tuple[str, ...] = ("registry", "consolidation", "coexistence", "increments", "custom")
+OPTION_STATUSES: tuple[str, ...] = ("proposed", "shortlisted", "chosen", "rejected")
+WORK_KINDS: tuple[str, ...] = (
+    "feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "other",
+)
 
 DEFAULT_FUNCTIONS: tuple[str, ...] = (
     "marketing", "sales", "service", "it", "data", "finance", "legal", "operations", "cx", "product",
@@ -67,6 +77,15 @@ DEFAULT_MIN_QUALITY = 3
 DEFAULT_MIN_COVERAGE = 0.5
 DEFAULT_ENTITY = "customer"
 DEFAULT_TYPE = "string"
+#: Effort points of one work item of each kind, when neither it nor settings.roadmap.effort says.
+DEFAULT_EFFORT: dict[str, float] = {
+    "feed": 3, "capture": 2, "master": 2, "owner": 1, "identifier": 3,
+    "system_change": 5, "hub": 8, "cleanse": 2, "other": 2,
+}
+#: Urgency added to a use case's value by its horizon (absent horizon counts as "later").
+DEFAULT_URGENCY: dict[str, float] = {"now": 3, "next": 1, "later": 0}
+DEFAULT_WAVE_CAPACITY = 10.0
+DEFAULT_WAVE_LENGTH = "quarter"
 
 #: Where an item and its fields sit in the file: ``""`` is the item itself,
 #: other keys are field names; list fields map to one position per element.
@@ -88,13 +107,75 @@ class WorkshopInfo:
 
 
 @dataclass(slots=True)
+class EffortWeights:
+    """Effort points per kind of roadmap work item; ``None`` means "use the default"."""
+
+    feed: float | None = None
+    capture: float | None = None
+    master: float | None = None
+    owner: float | None = None
+    identifier: float | None = None
+    system_change: float | None = None
+    hub: float | None = None
+    cleanse: float | None = None
+    other: float | None = None
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class UrgencyWeights:
+    """How much a use case's horizon adds to the value of unlocking it; ``None``: the default."""
+
+    now: float | None = None
+    next: float | None = None
+    later: float | None = None
+    loc: Loc | None = _loc()
+
+
+@dataclass(slots=True)
+class RoadmapSettings:
+    """How roadmap options are phased and ranked; ``None`` means "use the default"."""
+
+    wave_capacity: float | None = None
+    wave_length: str | None = None
+    first_wave: str | None = None
+    effort: EffortWeights | None = None
+    urgency: UrgencyWeights | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_wave_capacity(self) -> float:
+        return DEFAULT_WAVE_CAPACITY if self.wave_capacity is None else float(self.wave_capacity)
+
+    @property
+    def effective_wave_length(self) -> str:
+        return self.wave_length or DEFAULT_WAVE_LENGTH
+
+    def effort_of(self, kind: str) -> float:
+        """Effort points of a work item of ``kind`` that states none."""
+        stated = getattr(self.effort, kind, None) if self.effort is not None else None
+        return float(DEFAULT_EFFORT.get(kind, DEFAULT_EFFORT["other"]) if stated is None else stated)
+
+    def urgency_of(self, horizon: str | None) -> float:
+        """Urgency of a use case with ``horizon`` (``None`` counts as "later")."""
+        key = horizon or "later"
+        stated = getattr(self.urgency, key, None) if self.urgency is not None else None
+        return float(DEFAULT_URGENCY[key] if stated is None else stated)
+
+
+@dataclass(slots=True)
 class Settings:
     """Thresholds for the analysis; ``None`` means "use the default"."""
 
     min_quality: int | None = None
     min_coverage: float | None = None
     marketing_channels: list[str] | None = None
+    roadmap: RoadmapSettings | None = None
     loc: Loc | None = _loc()
+
+    @property
+    def effective_roadmap(self) -> RoadmapSettings:
+        return self.roadmap if self.roadmap is not None else RoadmapSettings()
 
     @property
     def effective_min_quality(self) -> int:
@@ -292,8 +373,95 @@ class Note:
         return self.status or "open"
 
 
+@dataclass(slots=True)
+class Relationship:
+    """A relationship between two entities of the model draft (overrides or adds to the defaults)."""
+
+    parent: str
+    child: str
+    cardinality: Cardinality | None = None
+    required: bool | None = None
+    name: str | None = None
+    note: str | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_cardinality(self) -> str:
+        return self.cardinality or "1-n"
+
+
+@dataclass(slots=True)
+class ModelSection:
+    """The optional ``model:`` section: how the model draft relates entities."""
+
+    default_relationships: bool | None = None
+    relationships: list[Relationship] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+    @property
+    def uses_default_relationships(self) -> bool:
+        return self.default_relationships is None or self.default_relationships
+
+
+@dataclass(slots=True)
+class WorkItem:
+    """One piece of work of a roadmap option."""
+
+    id: str
+    kind: WorkKind | None = None
+    title: str = ""
+    attribute: str | None = None
+    system: str | None = None
+    to: str | None = None
+    use_cases: list[str] = field(default_factory=list)
+    effort: float | None = None
+    depends_on: list[str] = field(default_factory=list)
+    wave: int | None = None
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_kind(self) -> str:
+        return self.kind or "other"
+
+
+@dataclass(slots=True)
+class Option:
+    """A strategic option: generated by ``needsmap roadmap --accept`` or written by the workshop."""
+
+    id: str
+    title: str = ""
+    style: OptionStyle | None = None
+    status: OptionStatus | None = None
+    description: str | None = None
+    work_items: list[WorkItem] = field(default_factory=list)
+    loc: Loc | None = _loc()
+
+    @property
+    def effective_style(self) -> str:
+        return self.style or "custom"
+
+    @property
+    def effective_status(self) -> str:
+        return self.status or "proposed"
+
+
+@dataclass(slots=True)
+class Vote:
+    """A stakeholder's score (1..5) for an option."""
+
+    stakeholder: str
+    option: str
+    score: int = 0
+    comment: str | None = None
+    loc: Loc | None = _loc()
+
+
 #: The sections holding items with ids, in file order.
-ITEM_SECTIONS: tuple[str, ...] = ("stakeholders", "attributes", "systems", "use_cases", "processes", "notes")
+ITEM_SECTIONS: tuple[str, ...] = (
+    "stakeholders", "attributes", "systems", "use_cases", "processes", "notes", "options",
+)
+#: The item sections every saved file shows, even when empty (``options`` appear once there are some).
+CORE_SECTIONS: tuple[str, ...] = ITEM_SECTIONS[:6]
 
 
 @dataclass(slots=True)
@@ -317,6 +485,9 @@ class Workshop:
     use_cases: list[UseCase] = field(default_factory=list)
     processes: list[Process] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    model: ModelSection | None = None
+    options: list[Option] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
     header: str = ""
     loc: Loc | None = _loc()
 

@@ -140,7 +140,7 @@ def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefi
             if not value:
                 # an empty list is written only where it differs from leaving the key out:
                 # the item sections (always shown) and lists whose absence means "the default"
-                if (rec is spec.WORKSHOP and fld.key in m.ITEM_SECTIONS) or _absent_is_none(rec, fld.attr):
+                if (rec is spec.WORKSHOP and fld.key in m.CORE_SECTIONS) or _absent_is_none(rec, fld.attr):
                     out.append(f"{lead}{fld.key}: []")
                     prefix = None
                 continue

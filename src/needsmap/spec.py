@@ -98,6 +98,28 @@ WORKSHOP_INFO = Record("workshop", m.WorkshopInfo, (
     Field("scope", LONG_TEXT, "What is in and out of scope."),
 ), "What the workshop is.")
 
+EFFORT_WEIGHTS = Record("effort", m.EffortWeights, tuple(
+    Field(kind, Scalar("number", minimum=0), f"Effort points of one '{kind}' work item.",
+          default=str(m.DEFAULT_EFFORT[kind]))
+    for kind in m.WORK_KINDS
+), "Effort points per kind of work item (used when a work item states no effort).")
+
+URGENCY_WEIGHTS = Record("urgency", m.UrgencyWeights, tuple(
+    Field(h, Scalar("number", minimum=0), f"Urgency added to the value of use cases with horizon '{h}'.",
+          default=str(m.DEFAULT_URGENCY[h]))
+    for h in m.HORIZONS
+), "Urgency by horizon, added to a use case's value when ranking work (weighted shortest job first).")
+
+ROADMAP_SETTINGS = Record("roadmap", m.RoadmapSettings, (
+    Field("wave_capacity", Scalar("number", minimum=0.1), "Effort points one wave can take.",
+          default=str(m.DEFAULT_WAVE_CAPACITY)),
+    Field("wave_length", TEXT, "What one wave is, as people say it (quarter, month, sprint...).",
+          default=m.DEFAULT_WAVE_LENGTH),
+    Field("first_wave", TEXT, "Label of the first wave, e.g. 2027-Q1 (absent: waves are numbered)."),
+    Field("effort", EFFORT_WEIGHTS, "Effort points per kind of work item."),
+    Field("urgency", URGENCY_WEIGHTS, "Urgency by horizon."),
+), "How roadmap options are phased into waves and ranked.")
+
 SETTINGS = Record("settings", m.Settings, (
     Field("min_quality", Scalar("int", minimum=1, maximum=5),
           "Holdings with a quality below this are low quality (1..5).", default=str(m.DEFAULT_MIN_QUALITY)),
@@ -107,7 +129,8 @@ SETTINGS = Record("settings", m.Settings, (
     Field("marketing_channels", ListOf(ref("channels")),
           "Outbound channels on which personal data needs consent.",
           default="[" + ", ".join(m.DEFAULT_MARKETING_CHANNELS) + "]"),
-), "Thresholds used by the analysis.")
+    Field("roadmap", ROADMAP_SETTINGS, "How roadmap options are phased and ranked."),
+), "Thresholds used by the analysis and the roadmap.")
 
 STAKEHOLDER = Record("stakeholder", m.Stakeholder, (
     Field("id", ID, "Unique id of the stakeholder.", required=True),
@@ -215,6 +238,51 @@ NOTE = Record("note", m.Note, (
     Field("status", enum(m.NOTE_STATUSES), "open | closed.", default="open"),
 ), "A question, decision, risk, idea or parking-lot item.")
 
+RELATIONSHIP = Record("relationship", m.Relationship, (
+    Field("parent", TEXT, "Entity on the 'one' side (for n-m: either side).", required=True),
+    Field("child", TEXT, "Entity on the 'many' side.", required=True),
+    Field("cardinality", enum(m.CARDINALITIES), "1-1 | 1-n | n-m | none (none removes a default relationship).",
+          default="1-n"),
+    Field("required", Scalar("bool"), "Every child must have a parent (NOT NULL foreign key).", default="false"),
+    Field("name", TEXT, "What the relationship means, e.g. 'lives at'."),
+    Field("note", LONG_TEXT, "Why, or what is still open."),
+), "A relationship of the model draft; it replaces any default between the same two entities.")
+
+MODEL_SECTION = Record("model", m.ModelSection, (
+    Field("default_relationships", Scalar("bool"),
+          "Start from needsmap's default relationships (docs/format.md).", default="true"),
+    Field("relationships", ListOf(RELATIONSHIP), "Relationships that add to or override the defaults."),
+), "How the model draft relates entities.")
+
+WORK_ITEM = Record("work_item", m.WorkItem, (
+    Field("id", ID, "Id of the work item, unique within its option.", required=True),
+    Field("kind", enum(m.WORK_KINDS), " | ".join(m.WORK_KINDS) + ".", default="other"),
+    Field("title", TEXT, "What is done.", required=True),
+    Field("attribute", ref("attributes"), "The attribute the work is about."),
+    Field("system", ref("systems"), "The system changed (for a feed: where it starts)."),
+    Field("to", ref("systems"), "For a feed: the receiving system."),
+    Field("use_cases", ListOf(ref("use_cases")), "Use cases this work helps unlock."),
+    Field("effort", Scalar("number", minimum=0), "Effort points (absent: from settings.roadmap.effort)."),
+    Field("depends_on", ListOf(TEXT), "Ids of work items of the same option that must come first."),
+    Field("wave", Scalar("int", minimum=1), "Pins the work item to this wave (1 is the first)."),
+), "One piece of work of an option.")
+
+OPTION = Record("option", m.Option, (
+    Field("id", ID, "Unique id of the option.", required=True),
+    Field("title", TEXT, "Short title.", required=True),
+    Field("style", enum(m.OPTION_STYLES), " | ".join(m.OPTION_STYLES) + ".", default="custom"),
+    Field("status", enum(m.OPTION_STATUSES), " | ".join(m.OPTION_STATUSES) + ".", default="proposed"),
+    Field("description", LONG_TEXT, "What the option is and why."),
+    Field("work_items", ListOf(WORK_ITEM), "The work it implies."),
+), "A strategic option for the roadmap.")
+
+VOTE = Record("vote", m.Vote, (
+    Field("stakeholder", ref("stakeholders"), "Who votes.", required=True),
+    Field("option", ref("options"), "The option voted on.", required=True),
+    Field("score", Scalar("int", minimum=1, maximum=5), "1 (against) .. 5 (strongly for).", required=True),
+    Field("comment", LONG_TEXT, "Why."),
+), "A stakeholder's score for an option.")
+
 WORKSHOP = Record("workshop file", m.Workshop, (
     Field("needsmap", Scalar("int", minimum=1, maximum=m.FORMAT_VERSION), "Format version; this is 1.",
           required=True),
@@ -230,6 +298,9 @@ WORKSHOP = Record("workshop file", m.Workshop, (
     Field("use_cases", ListOf(USE_CASE), "What the business wants to do."),
     Field("processes", ListOf(PROCESS), "Processes that touch customers."),
     Field("notes", ListOf(NOTE), "Questions, decisions, risks, ideas, parking lot."),
+    Field("model", MODEL_SECTION, "How the model draft relates entities."),
+    Field("options", ListOf(OPTION), "Strategic options for the roadmap."),
+    Field("votes", ListOf(VOTE), "Stakeholders' votes on the options."),
 ), "A needsmap workshop, format v1.")
 
 #: Section key -> record of its items, for the sections holding items with ids.
@@ -240,4 +311,5 @@ ITEM_RECORDS: dict[str, Record] = {
     "use_cases": USE_CASE,
     "processes": PROCESS,
     "notes": NOTE,
+    "options": OPTION,
 }

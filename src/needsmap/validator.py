@@ -28,7 +28,7 @@ _ID_RE = re.compile(spec.ID_PATTERN.strip("^$"))
 
 _SECTION_WORD = {
     "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-    "use_cases": "use case", "processes": "process", "notes": "note",
+    "use_cases": "use case", "processes": "process", "notes": "note", "options": "option",
     "functions": "function", "channels": "channel",
 }
 
@@ -73,9 +73,13 @@ class _Validator:
             word = _SECTION_WORD[section]
             for item in ws.section(section):
                 self._refs(item, rec, f"{word} '{item.id}'")
+        for i, vote in enumerate(ws.votes):
+            self._refs(vote, spec.VOTE, f"vote #{i + 1}")
         self._attribute_rules()
         self._system_rules()
         self._use_case_rules()
+        self._model_rules()
+        self._option_rules()
 
     # -- ids ---------------------------------------------------------------
     def _names(self, names: list[str] | None, ws: m.Workshop, key: str) -> set[str]:
@@ -211,6 +215,70 @@ class _Validator:
                                    f"(needs #{needed[need.attribute] + 1} and #{i + 1}); keep one")
                 else:
                     needed[need.attribute] = i
+
+
+    def _model_rules(self) -> None:
+        model = self.ws.model
+        if model is None:
+            return
+        entities = {a.effective_entity for a in self.ws.attributes}
+        pairs: dict[frozenset[str], int] = {}
+        for i, rel in enumerate(model.relationships):
+            label = f"relationship #{i + 1} of 'model'"
+            for key in ("parent", "child"):
+                name = getattr(rel, key)
+                if not _ID_RE.fullmatch(name):
+                    self.rep.error(_at(rel, key), "invalid-id",
+                                   f"'{key}' of {label} is '{name}', which is not a valid entity name: use "
+                                   "letters, digits, '_', '.', '-'")
+                elif entities and name not in entities:
+                    self.rep.warning(_at(rel, key), "unknown-entity",
+                                     f"'{key}' of {label} is entity '{name}', which no attribute has"
+                                     f"{suggestion_suffix(name, entities)}; the model draft will still make "
+                                     "an empty table for it")
+            if rel.parent == rel.child and rel.effective_cardinality != "none":
+                self.rep.error(_at(rel), "self-relationship",
+                               f"{label} relates '{rel.parent}' to itself; give parent and child different "
+                               "entities")
+            pair = frozenset((rel.parent, rel.child))
+            if pair in pairs:
+                self.rep.error(_at(rel), "duplicate-relationship",
+                               f"{label} relates '{rel.parent}' and '{rel.child}' again (first in relationship "
+                               f"#{pairs[pair] + 1}); keep one")
+            else:
+                pairs[pair] = i
+
+    def _option_rules(self) -> None:
+        for option in self.ws.options:
+            seen: dict[str, int] = {}
+            for i, work in enumerate(option.work_items):
+                if not _ID_RE.fullmatch(work.id):
+                    self.rep.error(_at(work, "id"), "invalid-id",
+                                   f"work item id '{work.id}' of option '{option.id}' is not valid: use "
+                                   "letters, digits, '_', '.', '-'")
+                if work.id in seen:
+                    self.rep.error(_at(work, "id"), "duplicate-id",
+                                   f"option '{option.id}' has two work items '{work.id}' (#{seen[work.id] + 1} "
+                                   f"and #{i + 1}); ids must be unique within an option")
+                else:
+                    seen[work.id] = i
+            for work in option.work_items:
+                for j, dep in enumerate(work.depends_on):
+                    if dep not in seen:
+                        self.rep.error(_at(work, "depends_on", j), "unknown-reference",
+                                       f"work item '{work.id}' of option '{option.id}' depends on '{dep}', which "
+                                       f"is not a work item of that option{suggestion_suffix(dep, seen)}")
+                    elif dep == work.id:
+                        self.rep.error(_at(work, "depends_on", j), "self-dependency",
+                                       f"work item '{work.id}' of option '{option.id}' depends on itself")
+        voted: dict[tuple[str, str], int] = {}
+        for i, vote in enumerate(self.ws.votes):
+            key = (vote.stakeholder, vote.option)
+            if key in voted:
+                self.rep.warning(_at(vote), "duplicate-vote",
+                                 f"vote #{i + 1}: '{vote.stakeholder}' already voted on option '{vote.option}' "
+                                 f"(vote #{voted[key] + 1}); only the last vote counts, remove the other")
+            voted[key] = i
 
 
 def _slug(text: str) -> str:

@@ -43,7 +43,7 @@ DISK_POLL_SECONDS = 2.0
 
 SECTION_WORDS = {
     "stakeholders": "stakeholder", "use_cases": "use case", "processes": "process",
-    "attributes": "attribute", "systems": "system", "notes": "note",
+    "attributes": "attribute", "systems": "system", "notes": "note", "options": "option",
 }
 SCREEN_TITLES = dict(SCREENS)
 

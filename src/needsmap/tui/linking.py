@@ -24,13 +24,13 @@ _SEPARATOR = {"attributes": "_"}
 #: The word for one item of a section, as messages say it.
 WORD = {
     "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-    "use_cases": "use case", "processes": "process", "notes": "note",
+    "use_cases": "use case", "processes": "process", "notes": "note", "options": "option",
 }
 
 #: Subject kind used by the analysis (Gap.subjects) for each section.
 KIND = {
     "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-    "use_cases": "use_case", "processes": "process", "notes": "note",
+    "use_cases": "use_case", "processes": "process", "notes": "note", "options": "option",
 }
 
 
