@@ -369,3 +369,113 @@ def open_(file: Path | None) -> None:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_FINDINGS if exc.diagnostics else EXIT_USAGE)
     app.run()
+
+
+def _load_version(version):
+    """Load one side of a diff, or print why not and exit (1 for an invalid workshop, 2 unreadable)."""
+    from needsmap.git_revisions import RevisionError
+    from needsmap.workshop_io import OpenError
+
+    try:
+        result = version.load()
+    except (RevisionError, OpenError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    if not result.ok:
+        for d in result.diagnostics:
+            if d.severity == "error":
+                click.echo(d.render(), err=True)
+        click.echo(f"{version.label}: fix the errors above first", err=True)
+        sys.exit(EXIT_FINDINGS)
+    return result.workshop
+
+
+@main.command()
+@click.argument("versions", nargs=-1, required=True, metavar="[OLD] NEW")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
+              help="table: for people at a terminal; md: for pull requests; json: for machines.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the terminal.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (like git diff --exit-code).")
+def diff(versions: tuple[str, ...], fmt: str, output: Path | None, exit_code: bool) -> None:
+    """What changed between two versions of a workshop, item by item, and what it did to the gaps.
+
+    OLD and NEW are files or git revisions: 'diff FILE' (last commit against
+    the working file), 'diff OLD.yaml NEW.yaml', 'diff HEAD~3 FILE',
+    'diff v1..v2 FILE', or REV:PATH on either side.
+    """
+    from needsmap.diff_output import json_document, markdown
+    from needsmap.git_revisions import versions_to_compare
+    from needsmap.workshop_diff import compare
+
+    if len(versions) > 2:
+        click.echo("error: give at most two versions: [OLD] NEW", err=True)
+        sys.exit(EXIT_USAGE)
+    old_v, new_v = versions_to_compare(versions[0] if len(versions) == 2 else None, versions[-1])
+    changes = compare(_load_version(old_v), _load_version(new_v), old_v.label, new_v.label)
+    if fmt == "json":
+        _emit(json.dumps(json_document(changes), indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "md":
+        _emit(markdown(changes), output)
+    else:
+        import io
+
+        from rich.console import Console
+
+        from needsmap.diff_terminal import print_changes
+
+        if output is not None:
+            buffer = io.StringIO()
+            print_changes(Console(file=buffer, width=120, color_system=None), changes)
+            _emit(buffer.getvalue(), output)
+        else:
+            print_changes(Console(highlight=False), changes)
+    sys.exit(EXIT_FINDINGS if exit_code and changes else EXIT_OK)
+
+
+@main.command("merge-driver")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("name", required=False)
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None:
+    """Git merge driver: merge workshop versions BASE, OURS and THEIRS into OURS (git's %O %A %B %P).
+
+    Merges by section, item id and field. Exit 0 when clean; 1 when conflicts
+    were recorded under 'conflicts:' in the file (needsmap validate explains
+    them); 2 when a file cannot be read or written. Install it with
+    'needsmap git-setup'.
+    """
+    from needsmap.merge import merge_files
+
+    try:
+        outcome = merge_files(base, ours, theirs, name)
+    except OSError as exc:
+        click.echo(f"{name or ours}: error: merge failed: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    sys.exit(EXIT_OK if outcome.clean else EXIT_FINDINGS)
+
+
+@main.command("git-setup")
+@click.option("--pattern", "patterns", multiple=True, default=("*.yaml",), show_default=True,
+              help="Files git merges with needsmap (.gitattributes patterns; repeat for several).")
+def git_setup(patterns: tuple[str, ...]) -> None:
+    """Install the needsmap merge driver in this git repository (git config and .gitattributes).
+
+    Safe to run again: nothing is added twice.
+    """
+    from needsmap.git_setup import GitSetupError, setup
+
+    try:
+        done = setup(".", patterns)
+    except GitSetupError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"git config merge.needsmap.driver = {done.driver}")
+    if done.attributes_added:
+        click.echo(f"Added to {done.attributes_file}: " + "; ".join(done.attributes_added)
+                   + " (commit it so everyone merges the same way)")
+    else:
+        click.echo(f"{done.attributes_file} already routes the files to needsmap")
