@@ -259,3 +259,26 @@ def test_unknown_revisions_and_folders_outside_git_are_explained(history, tmp_pa
     assert result.exit_code == 2
     assert "workshops/w.yaml: error: unknown revision 'nope'" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(GIT is None, reason="needs git")
+def test_report_since_a_revision_has_a_changes_section(history, runner, monkeypatch, tmp_path: Path):
+    repo, target, (demo, v1, v2) = history
+    monkeypatch.chdir(repo)
+    removed = demo.notes[-1].id
+    out = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", "workshops/w.yaml", "--since", "v1", "-o", str(out), "--no-diagrams"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert '<section id="changes-since">' in page and 'href="#changes-since"' in page
+    section = page.split('<section id="changes-since">', 1)[1].split("</section>", 1)[0]
+    assert "Changes since v1" in section and removed in section and "removed" in section
+    md_out = tmp_path / "report.md"
+    result = runner.invoke(main, ["report", "workshops/w.yaml", "--since", "v1", "-o", str(md_out)])
+    assert result.exit_code == 0, result.output
+    text = md_out.read_text(encoding="utf-8")
+    assert "## Changes since v1" in text and textsafe.markdown(removed) in text.split("## Changes since v1")[1]
+    plain = runner.invoke(main, ["report", "workshops/w.yaml", "-o", str(tmp_path / "plain.html"), "--no-diagrams"])
+    assert plain.exit_code == 0 and "changes-since" not in (tmp_path / "plain.html").read_text(encoding="utf-8")
+    bad = runner.invoke(main, ["report", "workshops/w.yaml", "--since", "nope", "-o", str(out)])
+    assert bad.exit_code == 2 and "unknown revision 'nope'" in bad.stderr

@@ -273,8 +273,9 @@ _REPORT_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="A folder with your own copies of the report templates (they win over the defaults).")
 @click.option("--no-diagrams", is_flag=True, help="Leave out the Graphviz diagrams (faster).")
+@click.option("--since", metavar="REV", help="Add a 'Changes since REV' section (a git revision of FILE; html, md).")
 def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | None, templates: Path | None,
-           no_diagrams: bool) -> None:
+           no_diagrams: bool, since: str | None) -> None:
     """Write the report of workshop FILE for stakeholders: HTML (one self-contained file), Markdown, Excel or CSV."""
     from rich.console import Console
 
@@ -300,6 +301,14 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
         click.echo(f"{file}: error: no stakeholder '{for_stakeholder}'{suggestion_suffix(for_stakeholder, ids)} "
                    f"(stakeholders: {', '.join(ids)})", err=True)
         sys.exit(EXIT_USAGE)
+    extra = []
+    if since is not None:
+        from needsmap.diff_output import report_section
+        from needsmap.git_revisions import Version
+        from needsmap.workshop_diff import compare
+
+        old = Version(str(file), since)
+        extra.append(report_section(compare(_load_version(old), ws, old.label, str(file)), since))
     console = Console(stderr=True, highlight=False)
     diagrams = not no_diagrams and fmt in ("html", "md")
     if diagrams and fmt == "html":
@@ -321,7 +330,7 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
                 try:
                     text = build_report(ws, analysis, fmt=fmt, source_file=str(file),
                                         for_stakeholder=for_stakeholder, templates=templates, progress=progress,
-                                        diagrams=diagrams)
+                                        diagrams=diagrams, extra_sections=extra)
                 except ReportTemplateError as exc:
                     from rich.markup import escape
 
@@ -479,3 +488,8 @@ def git_setup(patterns: tuple[str, ...]) -> None:
                    + " (commit it so everyone merges the same way)")
     else:
         click.echo(f"{done.attributes_file} already routes the files to needsmap")
+
+
+from needsmap.cli_import import import_group  # noqa: E402  (needsmap import sheet|...: its own module)
+
+main.add_command(import_group)

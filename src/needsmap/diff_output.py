@@ -154,8 +154,7 @@ def _html_table(header: list[str], body: list[list[str]]) -> Markup:
     trs = Markup("").join(
         Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(cell) for cell in row))
         for row in body)
-    return Markup('<div class="table-wrap"><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
-        head, trs)
+    return Markup('<table class="data"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>').format(head, trs)
 
 
 def html(changes: Changes) -> Markup:

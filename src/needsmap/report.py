@@ -423,8 +423,10 @@ def quality_css() -> Markup:
 def build_report(ws: m.Workshop, analysis: Analysis, *, fmt: str, source_file: str,
                  for_stakeholder: str | None = None, templates: Path | None = None,
                  today: _dt.date | None = None, progress: Callable[[str], None] | None = None,
-                 diagrams: bool = True) -> str:
+                 diagrams: bool = True, extra_sections: list[dict] | None = None) -> str:
     """The report of a workshop as text, HTML (``fmt="html"``) or Markdown (``"md"``).
+
+    ``extra_sections`` are added to ``ctx.extra_sections`` (see the module doc).
 
     Raises :class:`ValueError` for an unknown format or stakeholder and
     :class:`ReportTemplateError` for template problems.
@@ -440,6 +442,7 @@ def build_report(ws: m.Workshop, analysis: Analysis, *, fmt: str, source_file: s
     say = progress or (lambda _msg: None)
     say("Collecting the report's content")
     ctx = build_context(ws, analysis, source_file=source_file, today=today, for_stakeholder=for_stakeholder)
+    ctx.extra_sections.extend(extra_sections or ())
     if fmt == "html":
         add_visuals(ctx, ws, analysis, diagrams=diagrams, progress=say)
         say("Writing the HTML report")
