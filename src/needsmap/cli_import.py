@@ -58,7 +58,12 @@ def show_plan(plan, console=None) -> None:
     from needsmap.import_plan import PREVIEW_COLUMNS, preview_rows, summary
     from needsmap.textsafe import terminal
 
-    console = console or Console(highlight=False)
+    if console is None:
+        import os
+
+        # at a terminal the table fits its width; piped or redirected, rows are never wrapped (grep, diff)
+        wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+        console = Console(highlight=False, width=100_000 if wide else None)
     for note in plan.notes:
         console.print(Text(f"{terminal(plan.source)}: {terminal(note)}", style="dim"))
     rows = preview_rows(plan)

@@ -512,7 +512,9 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
     raw = {k: t for k, t in raw.items() if k != "id"}
     reader.read(raw, ctx)
     values = {k: val for k, val in ctx.values.items() if val is not None and val != []}
-    if not name:
+    if name:
+        values[name_field] = name  # one line, single spaces
+    else:
         values.pop(name_field, None)
     incoming = _ITEM_CLASS[kind](target_id, **values)
     message = "; ".join(ctx.notes)
