@@ -380,6 +380,34 @@ def open_(file: Path | None) -> None:
     app.run()
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--token", envvar="NEEDSMAP_TOKEN", metavar="TOKEN",
+              help="Secret participants must bring (in the URL printed at start); required beyond loopback. "
+                   "Prefer the NEEDSMAP_TOKEN variable: other users of this machine can read command lines.")
+@click.option("--public-url", metavar="URL", help="The address browsers use, when behind a proxy (https://...).")
+def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None) -> None:
+    """Serve the terminal UI on workshop FILE to web browsers, so remote participants can follow and type.
+
+    Each browser runs its own needsmap on FILE. Bound to 127.0.0.1 (this machine only) unless --host says
+    otherwise; then a --token is required. Plain HTTP shows the token and every keystroke to the network:
+    beyond a trusted network use an SSH tunnel or a TLS proxy.
+    """
+    from needsmap.serve import ServeError, WorkshopServer
+
+    _open_valid(file)
+    try:
+        server = WorkshopServer(file.resolve(), host=host, port=port, token=token, public_url=public_url,
+                                announce=lambda line: click.echo(line, err=True))
+        server.serve()
+    except ServeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _load_version(version):
     """Load one side of a diff, or print why not and exit (1 for an invalid workshop, 2 unreadable)."""
     from needsmap.git_revisions import RevisionError
