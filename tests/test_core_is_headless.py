@@ -13,7 +13,7 @@ CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validato
         "needsmap.workshop_io", "needsmap.starter", "needsmap.schema_export", "needsmap.diagnostics",
         "needsmap.textsafe", "needsmap.graph", "needsmap.rules", "needsmap.analysis", "needsmap.gaps_output",
         "needsmap.session", "needsmap.report_context", "needsmap.export_tables", "needsmap.synthetic",
-        "needsmap.diagrams", "needsmap.svgcharts",
+        "needsmap.diagrams", "needsmap.svgcharts", "needsmap.killtest",
         "needsmap.item_identity", "needsmap.workshop_diff", "needsmap.diff_output", "needsmap.git_revisions",
         "needsmap.git_setup", "needsmap.merge", "needsmap.merge_conflicts"]
 
