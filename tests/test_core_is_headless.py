@@ -14,8 +14,10 @@ CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validato
         "needsmap.textsafe", "needsmap.graph", "needsmap.rules", "needsmap.analysis", "needsmap.gaps_output",
         "needsmap.session", "needsmap.report_context", "needsmap.export_tables", "needsmap.synthetic",
         "needsmap.diagrams", "needsmap.svgcharts", "needsmap.killtest",
+        "needsmap.import_plan", "needsmap.import_sheet", "needsmap.sheet_reader", "needsmap.sheet_values",
         "needsmap.item_identity", "needsmap.workshop_diff", "needsmap.diff_output", "needsmap.git_revisions",
-        "needsmap.git_setup", "needsmap.merge", "needsmap.merge_conflicts"]
+        "needsmap.git_setup", "needsmap.merge", "needsmap.merge_conflicts",
+        "needsmap.roadmap", "needsmap.roadmap_output", "needsmap.roadmap_accept"]
 
 
 def test_importing_the_core_does_not_import_textual():

@@ -521,3 +521,64 @@ def git_setup(patterns: tuple[str, ...]) -> None:
 from needsmap.cli_import import import_group  # noqa: E402  (needsmap import sheet|...: its own module)
 
 main.add_command(import_group)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
+              help="table: for people at a terminal; md: for wikis; json: for machines.")
+@click.option("--option", "option_id", metavar="ID", help="Show this option's waves (work item by work item).")
+@click.option("--accept", "accept_id", metavar="ID",
+              help="Write this generated option into the file's options: (to adjust it, then vote on it).")
+@click.option("--replace", is_flag=True, help="With --accept: replace an option of the same id already in the file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the terminal.")
+def roadmap(file: Path, fmt: str, option_id: str | None, accept_id: str | None, replace: bool,
+            output: Path | None) -> None:
+    """Compare strategic options for workshop FILE: gaps closed and left, waves, value over time, effort, risk, votes."""
+    from needsmap.analysis import analyse
+    from needsmap.roadmap import RoadmapError, build_roadmap, generate_options
+    from needsmap.roadmap_output import json_document, markdown
+
+    result = _open_valid(file)
+    ws = result.workshop
+    analysis = analyse(ws)
+    if accept_id is not None:
+        from needsmap.roadmap_accept import AcceptError, accept_option
+
+        try:
+            message = accept_option(file, result, generate_options(ws, analysis), accept_id, replace=replace)
+        except AcceptError as exc:
+            click.echo(f"{file}: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(message)
+        return
+    try:
+        rm = build_roadmap(ws, analysis)
+    except RoadmapError as exc:
+        click.echo(f"{file}: error: {exc}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    if option_id is not None and rm.plan_of(option_id) is None:
+        from needsmap.diagnostics import suggestion_suffix
+
+        ids = [p.id for p in rm.plans]
+        click.echo(f"{file}: error: no option '{option_id}'{suggestion_suffix(option_id, ids)} "
+                   f"(options: {', '.join(ids) or 'none'})", err=True)
+        sys.exit(EXIT_USAGE)
+    if fmt == "json":
+        _emit(json.dumps(json_document(rm, ws, str(file)), indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "md":
+        _emit(markdown(rm, ws, option_id), output)
+    else:
+        import io
+
+        from rich.console import Console
+
+        from needsmap.terminal_roadmap import print_roadmap
+
+        if output is not None:
+            buffer = io.StringIO()
+            print_roadmap(Console(file=buffer, width=120, color_system=None), rm, ws, option_id)
+            _emit(buffer.getvalue(), output)
+        else:
+            print_roadmap(Console(highlight=False), rm, ws, option_id)

@@ -442,6 +442,11 @@ def build_report(ws: m.Workshop, analysis: Analysis, *, fmt: str, source_file: s
     say = progress or (lambda _msg: None)
     say("Collecting the report's content")
     ctx = build_context(ws, analysis, source_file=source_file, today=today, for_stakeholder=for_stakeholder)
+    if for_stakeholder is None:
+        from needsmap.roadmap_output import report_section
+
+        say("Comparing the roadmap options")
+        ctx.extra_sections.append(report_section(ws, analysis))
     ctx.extra_sections.extend(extra_sections or ())
     if fmt == "html":
         add_visuals(ctx, ws, analysis, diagrams=diagrams, progress=say)

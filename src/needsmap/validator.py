@@ -271,6 +271,8 @@ class _Validator:
                     elif dep == work.id:
                         self.rep.error(_at(work, "depends_on", j), "self-dependency",
                                        f"work item '{work.id}' of option '{option.id}' depends on itself")
+            if any(w.depends_on for w in option.work_items):
+                self._dependency_cycle(option)
         voted: dict[tuple[str, str], int] = {}
         for i, vote in enumerate(self.ws.votes):
             key = (vote.stakeholder, vote.option)
@@ -279,6 +281,24 @@ class _Validator:
                                  f"vote #{i + 1}: '{vote.stakeholder}' already voted on option '{vote.option}' "
                                  f"(vote #{voted[key] + 1}); only the last vote counts, remove the other")
             voted[key] = i
+
+    def _dependency_cycle(self, option: m.Option) -> None:
+        """Work items that wait on each other in a circle can never be planned (needsmap roadmap)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        ids = {w.id for w in option.work_items}
+        for w in option.work_items:
+            graph.add_edges_from((d, w.id) for d in w.depends_on if d in ids and d != w.id)
+        try:
+            cycle = [u for u, _ in nx.find_cycle(graph)]
+        except nx.NetworkXNoCycle:
+            return
+        last = next(w for w in option.work_items if w.id == cycle[-1])
+        j = last.depends_on.index(cycle[-2])
+        self.rep.error(_at(last, "depends_on", j), "dependency-cycle",
+                       f"work items of option '{option.id}' depend on each other in a circle: "
+                       + " -> ".join([*cycle, cycle[0]]) + "; remove one of these depends_on")
 
 
 def _slug(text: str) -> str:

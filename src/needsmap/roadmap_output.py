@@ -1,0 +1,399 @@
+"""The roadmap for people and machines: comparison rows, plain-words summaries, Markdown, JSON, report section.
+
+Everything here reads a :class:`needsmap.roadmap.Roadmap`; the terminal table
+(cli.py), the terminal UI and the report lay out the same rows and sentences,
+so the three always say the same thing.  Workshop text is untrusted: Markdown
+goes through :mod:`needsmap.textsafe`, HTML through markupsafe's escaping, and
+the SVG chart through XML escaping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from xml.sax.saxutils import escape as xml_escape
+
+from markupsafe import Markup, escape
+
+from needsmap import model as m
+from needsmap import textsafe
+from needsmap.analysis import Analysis
+from needsmap.roadmap import Plan, Roadmap, wave_label
+
+JSON_SCHEMA_ID = "needsmap.roadmap/1"
+
+
+def _n(x: float) -> str:
+    return f"{x:g}"
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def wave_word(rm: Roadmap, n: int | None) -> str:
+    if n is None:
+        return "never"
+    return wave_label(rm.settings, n)
+
+
+def summary(rm: Roadmap, p: Plan) -> str:
+    """One paragraph a stakeholder can read out: what the option closes, unlocks, costs and changes."""
+    errors = sum(1 for g in p.closed if g.severity == "error")
+    all_errors = errors + sum(1 for g in p.left if g.severity == "error")
+    length = rm.settings.effective_wave_length
+    unlocked = len(p.unlocks)
+    first = (f", the first in {wave_word(rm, p.first_value_wave)}" if p.first_value_wave else "")
+    changes = _plural(len(p.systems_changed), "system")
+    if p.new_components:
+        changes += f" and adds {_plural(p.new_components, 'new central component')}"
+    return (f"Closes {p.closed.__len__()} of {rm.total_gaps} gaps ({errors} of the {all_errors} errors). "
+            f"Unlocks {_plural(unlocked, 'use case')} (value {p.value_unlocked}){first}. "
+            f"{_n(p.effort)} points of work over {_plural(p.waves, length)}; changes {changes}.")
+
+
+def closes_text(p: Plan) -> str:
+    parts = [f"{theme} ({n})" for theme, n in p.closed_by_theme().items()]
+    return "; ".join(parts) if parts else "nothing"
+
+
+def leaves_text(p: Plan) -> list[str]:
+    """One line per theme left open, with why this option leaves it."""
+    return [f"{theme} ({n}): {p.left_why.get(theme, '')}" for theme, n in p.left_by_theme().items()]
+
+
+def comparison_rows(rm: Roadmap) -> list[dict]:
+    """One row per option, the columns of the side-by-side table."""
+    rows = []
+    for p in rm.plans:
+        t = rm.tallies.get(p.id)
+        rows.append({
+            "option": p.id,
+            "title": p.option.title,
+            "style": p.option.effective_style,
+            "status": p.option.effective_status if not p.generated else "generated",
+            "gaps_closed": len(p.closed),
+            "gaps_left": len(p.left),
+            "use_cases_unlocked": len(p.unlocks),
+            "value_unlocked": p.value_unlocked,
+            "value_waves": p.value_waves,
+            "first_value": wave_word(rm, p.first_value_wave),
+            "first_value_wave": p.first_value_wave,
+            "effort": p.effort,
+            "waves": p.waves,
+            "risk": p.risk,
+            "systems_changed": len(p.systems_changed),
+            "contested_left": p.contested_left,
+            "votes": t.votes if t else 0,
+            "mean_score": round(t.mean, 2) if t and t.mean is not None else None,
+        })
+    return rows
+
+
+def json_document(rm: Roadmap, ws: m.Workshop, file: str) -> dict:
+    """The machine-readable roadmap (``needsmap.roadmap/1``; fields are only ever added)."""
+    st = rm.settings
+    return {
+        "schema": JSON_SCHEMA_ID,
+        "workshop": {"file": file, "name": ws.workshop.name},
+        "settings": {
+            "wave_capacity": st.effective_wave_capacity, "wave_length": st.effective_wave_length,
+            "first_wave": st.first_wave,
+            "effort": {k: st.effort_of(k) for k in m.WORK_KINDS},
+            "urgency": {h: st.urgency_of(h) for h in m.HORIZONS},
+        },
+        "waves": rm.labels,
+        "comparison": comparison_rows(rm),
+        "options": [_plan_json(rm, p) for p in rm.plans],
+        "votes": {o: {"votes": t.votes, "total": t.total, "mean": t.mean, "by_stakeholder": t.by_stakeholder,
+                      "by_function": t.by_function} for o, t in rm.tallies.items()},
+    }
+
+
+def _plan_json(rm: Roadmap, p: Plan) -> dict:
+    return {
+        "id": p.id, "title": p.option.title, "style": p.option.effective_style,
+        "generated": p.generated, "status": p.option.effective_status,
+        "description": p.option.description or "",
+        "summary": summary(rm, p),
+        "closes": [{"code": g.code, "rule": g.rule, "subjects": [{"kind": k, "id": i} for k, i in g.subjects]}
+                   for g in p.closed],
+        "leaves": [{"code": g.code, "rule": g.rule, "subjects": [{"kind": k, "id": i} for k, i in g.subjects]}
+                   for g in p.left],
+        "leaves_why": p.left_why,
+        "unlocks": [{"use_case": u, "wave": w} for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0]))],
+        "not_unlocked": p.not_unlocked,
+        "effort": p.effort,
+        "effort_by_kind": {k: {"count": n, "points": pts} for k, (n, pts) in sorted(p.effort_by_kind.items())},
+        "waves": p.waves,
+        "value_by_wave": p.value_by_wave,
+        "systems_changed": list(p.systems_changed),
+        "risk": p.risk,
+        "notes": p.notes,
+        "work_items": [{
+            "id": it.item.id, "kind": it.kind, "title": it.item.title, "attribute": it.item.attribute,
+            "system": it.item.system, "to": it.item.to, "use_cases": list(it.item.use_cases),
+            "depends_on": list(it.item.depends_on), "effort": it.effort, "value": it.value,
+            "wsjf": round(it.wsjf, 4), "priority": round(it.priority, 4), "wave": it.wave, "end_wave": it.end_wave,
+        } for it in p.items],
+    }
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+
+def _md(text: object) -> str:
+    return textsafe.markdown(str(text))
+
+
+def _cell(text: object) -> str:
+    return textsafe.markdown(textsafe.one_line(str(text))).replace("|", "\\|")
+
+
+def markdown(rm: Roadmap, ws: m.Workshop, option: str | None = None, *, heading: int = 1) -> str:
+    """The comparison, each option in plain words, the waves (of one option, or of every one), the votes."""
+    h = "#" * heading
+    out = [f"{h} Roadmap options: {_md(ws.workshop.name)}", ""]
+    if not rm.plans:
+        out += ["No options: the analysis found no gap that work could close.", ""]
+        return "\n".join(out) + "\n"
+    out += _comparison_md(rm)
+    for p in rm.plans:
+        if option is not None and p.id != option:
+            continue
+        out += _option_md(rm, p, h + "#", waves=option is not None or heading > 1)
+    out += tally_markdown(rm, ws, h + "#")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _comparison_md(rm: Roadmap) -> list[str]:
+    out = ["| Option | Gaps closed | Use cases unlocked (value) | First value | Effort | Waves | Risk | Votes |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in comparison_rows(rm):
+        votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
+        out.append(f"| {_cell(r['title'])} (`{r['option']}`) | {r['gaps_closed']} of {rm.total_gaps} | "
+                   f"{r['use_cases_unlocked']} ({r['value_unlocked']}) | {_cell(r['first_value'])} | "
+                   f"{_n(r['effort'])} | {r['waves']} | {r['risk']} | {votes} |")
+    out += ["", "Effort in points (counts of work items times the weights in `settings.roadmap.effort`); risk is "
+            "the systems changed, plus new central components, plus contested attributes left open.", ""]
+    return out
+
+
+def _option_md(rm: Roadmap, p: Plan, h: str, *, waves: bool) -> list[str]:
+    out = [f"{h} {_md(p.option.title)} (`{p.id}`)", ""]
+    if p.option.description:
+        out += [_md(textsafe.one_line(p.option.description)), ""]
+    out += [summary(rm, p), "", f"- **Closes:** {_md(closes_text(p))}"]
+    left = leaves_text(p)
+    if left:
+        out.append("- **Leaves:**")
+        out += [f"  - {_md(line)}" for line in left]
+    if p.unlocks:
+        by_wave: dict[int, list[str]] = {}
+        for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0])):
+            by_wave.setdefault(w, []).append(u)
+        out.append("- **Unlocks:** " + "; ".join(f"{_md(wave_word(rm, w))}: {_md(', '.join(us))}"
+                                               for w, us in by_wave.items()))
+    kinds = ", ".join(f"{n} {k} ({_n(pts)})" for k, (n, pts) in sorted(p.effort_by_kind.items()))
+    out.append(f"- **Work:** {_md(kinds)}")
+    for note in p.notes:
+        out.append(f"- *Note:* {_md(note)}")
+    out.append("")
+    if waves:
+        out += ["| Wave | Work item | Kind | Effort | WSJF | Helps unlock |", "|---|---|---|---|---|---|"]
+        for it in p.items:
+            out.append(f"| {_cell(wave_word(rm, it.wave))} | {_cell(it.item.title)} (`{_cell(it.item.id)}`) | "
+                       f"{it.kind} | {_n(it.effort)} | {it.wsjf:.2f} | {_cell(', '.join(it.item.use_cases))} |")
+        out.append("")
+    return out
+
+
+def tally_rows(rm: Roadmap, ws: m.Workshop) -> tuple[list[str], list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """(options voted on, rows by stakeholder (name, scores), rows by function (function, mean scores))."""
+    options = [o for o, t in rm.tallies.items() if t.votes]
+    names = {s.id: s.name or s.id for s in ws.stakeholders}
+    by_person = []
+    for s in rm.voters:
+        by_person.append((names.get(s, s), [str(rm.tallies[o].by_stakeholder.get(s, "")) for o in options]))
+    functions = sorted({fn for o in options for fn in rm.tallies[o].by_function})
+    by_function = []
+    for fn in functions:
+        cells = []
+        for o in options:
+            mean = rm.tallies[o].by_function.get(fn)
+            cells.append("" if mean is None else f"{mean:.1f}")
+        by_function.append((fn or "(no function)", cells))
+    return options, by_person, by_function
+
+
+def tally_markdown(rm: Roadmap, ws: m.Workshop, h: str) -> list[str]:
+    options, by_person, by_function = tally_rows(rm, ws)
+    out = [f"{h} Votes", ""]
+    if not options:
+        return out + ["No votes yet. Accept an option (`needsmap roadmap FILE --accept ID`), then record votes in "
+                      "`votes:` or on the Roadmap screen of the terminal UI.", ""]
+    head = "| Stakeholder | " + " | ".join(f"`{_cell(o)}`" for o in options) + " |"
+    out += [head, "|---|" + "---|" * len(options)]
+    out += [f"| {_cell(n)} | " + " | ".join(cells) + " |" for n, cells in by_person]
+    means = [f"**{rm.tallies[o].mean:.1f}**" for o in options]
+    out += ["| **Mean** | " + " | ".join(means) + " |", ""]
+    out += ["| Function | " + " | ".join(f"`{_cell(o)}`" for o in options) + " |", "|---|" + "---|" * len(options)]
+    out += [f"| {_cell(fn)} | " + " | ".join(cells) + " |" for fn, cells in by_function]
+    out.append("")
+    comments = [(v.stakeholder, v.option, v.score, v.comment) for v in ws.votes if v.comment]
+    if comments:
+        out += [f"- {_md(names_of(ws).get(s, s))} on `{_cell(o)}` ({sc}): {_md(textsafe.one_line(c))}"
+                for s, o, sc, c in comments]
+        out.append("")
+    return out
+
+
+def names_of(ws: m.Workshop) -> dict[str, str]:
+    return {s.id: s.name or s.id for s in ws.stakeholders}
+
+
+# ----------------------------------------------------------------------------- SVG chart
+
+
+def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option") -> str:
+    """A line chart: cumulative value of the use cases each option unlocks, wave by wave (inline SVG)."""
+    plans = [p for p in rm.plans]
+    width, height, left, right, top, bottom = 640, 300, 48, 180, 36, 44
+    horizon = max(rm.horizon, 1)
+    top_value = max([1] + [max(p.value_by_wave or [0]) for p in plans])
+    plot_w, plot_h = width - left - right, height - top - bottom
+    uid = "rm-" + hashlib.sha1(repr([(p.id, p.value_by_wave) for p in plans]).encode()).hexdigest()[:8]
+    palette = ("#1b6ca8", "#c75000", "#2e7d32", "#7b3fa0", "#8a6d00", "#00838f", "#ad1457", "#455a64")
+    dashes = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 6")
+
+    def x(w: float) -> float:
+        return left + plot_w * (w / horizon)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / top_value)
+
+    desc = "; ".join(f"{p.id}: value {p.value_unlocked} by {wave_word(rm, p.waves) if p.waves else 'never'}, "
+                     f"first value {wave_word(rm, p.first_value_wave)}" for p in plans)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" aria-labelledby="{uid}-t {uid}-d" class="chart">',
+             f'<title id="{uid}-t">{_x(title)}</title><desc id="{uid}-d">{_x(desc)}</desc>',
+             f'<text x="{left}" y="20" font-size="13" font-weight="bold" font-family="Helvetica, Arial, sans-serif">'
+             f'{_x(title)}</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>']
+    step = max(1, horizon // 8)
+    for w in range(0, horizon + 1, step):
+        label = "start" if w == 0 else wave_word(rm, w)
+        parts.append(f'<text x="{x(w):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle" '
+                     f'font-family="Helvetica, Arial, sans-serif">{_x(label)}</text>')
+    for v in sorted({0, top_value // 2, top_value}):
+        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" '
+                     f'font-family="Helvetica, Arial, sans-serif">{v}</text>')
+        parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#ddd"/>')
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
+                 f'font-family="Helvetica, Arial, sans-serif">{_x(rm.settings.effective_wave_length)}s</text>')
+    for n, p in enumerate(plans):
+        colour, dash = palette[n % len(palette)], dashes[n % len(dashes)]
+        points = [(x(0), y(0))]
+        previous = 0
+        for w, v in enumerate(p.value_by_wave, 1):
+            points.append((x(w), y(previous)))
+            points.append((x(w), y(v)))
+            previous = v
+        path = " ".join(f"{a:.1f},{b:.1f}" for a, b in points)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{path}">'
+                     f'<title>{_x(p.id)}: value {p.value_unlocked}</title></polyline>')
+        ly = top + 14 + n * 18
+        parts.append(f'<line x1="{left + plot_w + 12}" y1="{ly - 4}" x2="{left + plot_w + 36}" y2="{ly - 4}" '
+                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        parts.append(f'<text x="{left + plot_w + 40}" y="{ly}" font-size="11" '
+                     f'font-family="Helvetica, Arial, sans-serif">{_x(_short(p.id, 18))} ({p.value_unlocked})</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _x(text: object) -> str:
+    cleaned = textsafe.terminal(textsafe.one_line(str(text)))
+    cleaned = "".join(c if c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF else "\ufffd" for c in cleaned)
+    return xml_escape(cleaned)
+
+
+
+# ----------------------------------------------------------------------------- the report section
+
+
+def report_section(ws: m.Workshop, analysis: Analysis) -> dict:
+    """The "Roadmap options" section of the report (``ctx.extra_sections``): HTML and Markdown."""
+    from needsmap.report import MarkdownText
+    from needsmap.roadmap import RoadmapError, build_roadmap
+
+    try:
+        rm = build_roadmap(ws, analysis)
+    except RoadmapError as exc:
+        return {"id": "roadmap", "title": "Roadmap options", "html": Markup("<p>{}</p>").format(str(exc)),
+                "markdown": MarkdownText(textsafe.markdown(str(exc)))}
+
+    md = markdown(rm, ws, heading=2).split("\n", 2)[2]  # the report gives the section its own title
+    return {"id": "roadmap", "title": "Roadmap options", "html": report_html(ws, rm),
+            "markdown": MarkdownText(md)}
+
+
+def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
+    """The section's HTML: everything escaped, the chart drawn by :func:`value_chart`."""
+    e = escape
+    if not rm.plans:
+        return Markup("<p>No options: the analysis found no gap that work could close.</p>")
+    html = [Markup('<p>Options generated from the gaps after the master-data implementation styles, and the '
+                   'options the workshop wrote itself, each phased into waves (dependencies first, then the most '
+                   'value per point of effort) and scored. See docs/roadmap.md of needsmap for the method.</p>')]
+    html.append(Markup('<div class="table-wrap"><table><thead><tr><th>Option</th><th>Gaps closed</th>'
+                       '<th>Use cases unlocked (value)</th><th>First value</th><th>Effort</th><th>Waves</th>'
+                       '<th>Risk</th><th>Votes</th></tr></thead><tbody>'))
+    for r in comparison_rows(rm):
+        votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
+        html.append(Markup("<tr><td>{} <code>{}</code></td><td>{} of {}</td><td>{} ({})</td><td>{}</td><td>{}</td>"
+                           "<td>{}</td><td>{}</td><td>{}</td></tr>").format(
+            r["title"], r["option"], r["gaps_closed"], rm.total_gaps, r["use_cases_unlocked"], r["value_unlocked"],
+            r["first_value"], _n(r["effort"]), r["waves"], r["risk"], votes))
+    html.append(Markup("</tbody></table></div>"))
+    html.append(Markup('<figure class="chart">{}</figure>').format(Markup(value_chart(rm))))
+    for p in rm.plans:
+        html.append(Markup('<h3 id="roadmap-{}">{} <code>{}</code></h3>').format(
+            "".join(c if c.isalnum() or c in "-_" else "-" for c in p.id), p.option.title, p.id))
+        if p.option.description:
+            html.append(Markup("<p>{}</p>").format(p.option.description))
+        html.append(Markup("<p><strong>{}</strong></p>").format(summary(rm, p)))
+        html.append(Markup("<ul><li><strong>Closes:</strong> {}</li>").format(closes_text(p)))
+        left = leaves_text(p)
+        if left:
+            html.append(Markup("<li><strong>Leaves:</strong><ul>{}</ul></li>").format(
+                Markup("").join(Markup("<li>{}</li>").format(x) for x in left)))
+        if p.unlocks:
+            html.append(Markup("<li><strong>Unlocks:</strong> {}</li>").format("; ".join(
+                f"{u} ({wave_word(rm, w)})" for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0])))))
+        html.append(Markup("</ul>"))
+        html.append(Markup("<details><summary>Waves: {} work items</summary><div class=\"table-wrap\"><table>"
+                           "<thead><tr><th>Wave</th><th>Work item</th><th>Kind</th><th>Effort</th><th>WSJF</th>"
+                           "<th>Helps unlock</th></tr></thead><tbody>").format(len(p.items)))
+        for it in p.items:
+            html.append(Markup("<tr><td>{}</td><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{:.2f}</td>"
+                               "<td>{}</td></tr>").format(wave_word(rm, it.wave), it.item.title, it.item.id, it.kind,
+                                                          _n(it.effort), it.wsjf, ", ".join(it.item.use_cases)))
+        html.append(Markup("</tbody></table></div></details>"))
+    options, by_person, by_function = tally_rows(rm, ws)
+    html.append(Markup("<h3>Votes</h3>"))
+    if not options:
+        html.append(Markup("<p>No votes yet.</p>"))
+    else:
+        for label, rows in (("Stakeholder", by_person), ("Function", by_function)):
+            html.append(Markup('<div class="table-wrap"><table><thead><tr><th>{}</th>{}</tr></thead><tbody>').format(
+                label, Markup("").join(Markup("<th><code>{}</code></th>").format(o) for o in options)))
+            for name, cells in rows:
+                html.append(Markup("<tr><td>{}</td>{}</tr>").format(
+                    name, Markup("").join(Markup("<td>{}</td>").format(c) for c in cells)))
+            html.append(Markup("</tbody></table></div>"))
+    return Markup("").join(e(x) if not isinstance(x, Markup) else x for x in html)
