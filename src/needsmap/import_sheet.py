@@ -512,10 +512,11 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
     raw = {k: t for k, t in raw.items() if k != "id"}
     reader.read(raw, ctx)
     values = {k: val for k, val in ctx.values.items() if val is not None and val != []}
-    if name:
+    matched_by_name = found.ident is not None and found.ident != row_id
+    if name and not matched_by_name:
         values[name_field] = name  # one line, single spaces
     else:
-        values.pop(name_field, None)
+        values.pop(name_field, None)  # found by this name or a synonym of it: the workshop's name stays
     incoming = _ITEM_CLASS[kind](target_id, **values)
     message = "; ".join(ctx.notes)
     if found.ident is not None:
