@@ -14,9 +14,12 @@ renames...), then loads the file and checks that
   ``kill test edit SEQ``, or (every fifth) adds a note ``kt-SEQ``; the edit that
   was in flight when the child died may or may not be there, nothing else may.
 
-The random delay is drawn from 0 to the time a calibration run (no kill) takes
-to make ``--edits-span`` edits, so the kills cover the start-up as well as the
-edits.  SIGKILL stops the process, not the machine: the operating system still
+A calibration run (no kill) measures how long a child takes to start (until
+it prints ``ready``, the file loaded) and to make one edit.  A fifth of the
+kills then land at a random moment of the start-up, the others at a random
+moment of the first ``--edits-span`` edits after ``ready``: while an edit is
+applied, rendered, written to the temporary file, fsynced, renamed over the
+workshop, or acknowledged.  SIGKILL stops the process, not the machine: the operating system still
 writes what the process handed to it, so this checks the program's ordering
 (temporary file, fsync, rename), not the disk's.
 
@@ -42,6 +45,8 @@ from pathlib import Path
 
 NOTE_EVERY = 5
 NOTE_PREFIX = "kt-"
+#: The share of kills that land while the child starts (the others land while it edits).
+START_SHARE = 0.2
 
 
 def marker(seq: int) -> str:
@@ -64,6 +69,7 @@ def child(path: Path, seq: int, edits: int | None) -> int:
 
     session = Session.open(path)
     ids = [a.id for a in session.workshop.attributes]
+    print("ready", flush=True)
     done = 0
     while edits is None or done < edits:
         if is_note_edit(seq):
@@ -88,6 +94,7 @@ class Figures:
     file_bytes: int
     iterations: int = 0
     kills: int = 0  # children killed by us
+    kills_starting: int = 0  # ... of which while starting (the others while editing)
     kills_survived: int = 0  # ... after which the file was valid and held every acknowledged edit
     acknowledged_edits: int = 0
     edits_lost: int = 0
@@ -96,7 +103,8 @@ class Figures:
     in_flight_landed: int = 0  # edits saved but killed before the acknowledgement
     children_failed: int = 0  # exited on their own (crash, conflict)
     stray_temp_files: int = 0
-    max_delay_s: float = 0.0
+    start_s: float = 0.0  # a child's start-up, to "ready" (calibration)
+    edit_s: float = 0.0  # one edit, saved and acknowledged (calibration)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -108,26 +116,41 @@ def _command(path: Path, seq: int, edits: int | None = None) -> list[str]:
     return cmd
 
 
-def _run_child(path: Path, seq: int, delay: float | None, edits: int | None = None) -> tuple[list[int], int, str]:
-    """Run a child, kill it after ``delay`` seconds; return (acknowledged seqs, return code, stderr)."""
+def _run_child(path: Path, seq: int, kill: tuple[str, float] | None,
+               edits: int | None = None) -> tuple[list[int], int, str, dict[str, float]]:
+    """Run a child; ``kill`` is (``"start"`` or ``"ready"``, seconds): SIGKILL that long after it was
+    started, or after it said ``ready``.  Returns (acknowledged seqs, return code, errors, timings)."""
+    started = time.perf_counter()
     proc = subprocess.Popen(_command(path, seq, edits), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    timer = threading.Timer(delay, proc.send_signal, (signal.SIGKILL,)) if delay is not None else None
-    if timer is not None:
+    timer: threading.Timer | None = None
+
+    def arm(delay: float) -> None:
+        nonlocal timer
+        timer = threading.Timer(delay, proc.send_signal, (signal.SIGKILL,))
         timer.start()
+
+    if kill is not None and kill[0] == "start":
+        arm(kill[1])
     acks: list[int] = []
     failures: list[str] = []
+    timings: dict[str, float] = {}
     assert proc.stdout is not None and proc.stderr is not None
     for line in proc.stdout:
         word, _, rest = line.strip().partition(" ")
-        if word == "ack":
+        if word == "ready":
+            timings["ready"] = time.perf_counter() - started
+            if kill is not None and kill[0] == "ready":
+                arm(kill[1])
+        elif word == "ack":
             acks.append(int(rest))
         elif word == "fail":
             failures.append(rest)
     err = proc.stderr.read()
     code = proc.wait()
+    timings["end"] = time.perf_counter() - started
     if timer is not None:
         timer.cancel()
-    return acks, code, "\n".join(failures) + err
+    return acks, code, "\n".join(failures) + err, timings
 
 
 class Checker:
@@ -178,8 +201,9 @@ class Checker:
         lost = sum(1 for seq in acks if (f"{NOTE_PREFIX}{seq}" not in actual_notes if is_note_edit(seq)
                                          else actual_defs.get(attribute_for(seq, self.ids)) not in
                                          (marker(s) for s in _later_same_target(seq, acks, in_flight, self.ids))))
+        # changed, but neither to what was acknowledged nor left as it was (a lost edit leaves it as it was)
         phantom = len(actual_notes - expected_notes) + sum(
-            1 for k, v in actual_defs.items() if v != expected_defs.get(k))
+            1 for k, v in actual_defs.items() if v != expected_defs.get(k) and v != self.definitions.get(k))
         # the file as it is now is the baseline for the next iteration
         self.definitions = actual_defs
         self.notes = actual_notes
@@ -192,16 +216,15 @@ def _later_same_target(seq: int, acks: list[int], in_flight: int, ids: list[str]
     return [s for s in [*acks, in_flight] if s >= seq and not is_note_edit(s) and attribute_for(s, ids) == target]
 
 
-def calibrate(path: Path, edits: int) -> float:
-    """Seconds a child takes to start and make ``edits`` edits (no kill)."""
-    start = time.perf_counter()
-    acks, code, err = _run_child(path, 10**9, None, edits=edits)
-    if code != 0 or len(acks) != edits:
+def calibrate(path: Path, edits: int) -> tuple[float, float]:
+    """(seconds to start, seconds per edit) of a child making ``edits`` edits (no kill)."""
+    acks, code, err, timings = _run_child(path, 10**9, None, edits=edits)
+    if code != 0 or len(acks) != edits or "ready" not in timings:
         raise RuntimeError(f"calibration run failed (exit {code}): {err.strip()[-2000:]}")
-    return time.perf_counter() - start
+    return timings["ready"], (timings["end"] - timings["ready"]) / edits
 
 
-def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: int = 8,
+def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: int = 10,
              progress=None) -> Figures:
     """Write a synthetic workshop of ``scale`` in ``folder`` and kill ``iterations`` children editing it."""
     from needsmap.saver import save
@@ -209,22 +232,28 @@ def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: i
 
     path = folder / f"killtest-{scale}.yaml"
     save(generate(scale, seed), path)
-    max_delay = calibrate(path, edits_span)
+    start_s, edit_s = calibrate(path, 10)
     # the calibration's edits use their own sequence numbers; re-baseline after it
     checker = Checker(path)
-    figures = Figures(scale=scale, file_bytes=path.stat().st_size, max_delay_s=round(max_delay, 3))
+    figures = Figures(scale=scale, file_bytes=path.stat().st_size, start_s=round(start_s, 3),
+                      edit_s=round(edit_s, 4))
     rng = random.Random(seed)
     seq = 0
     started = time.perf_counter()
     for i in range(iterations):
-        delay = rng.uniform(0, max_delay)
-        acks, code, err = _run_child(path, seq, delay)
+        if rng.random() < START_SHARE:
+            kill = ("start", rng.uniform(0, start_s))
+        else:
+            kill = ("ready", rng.uniform(0, edits_span * edit_s))
+        acks, code, err, _ = _run_child(path, seq, kill)
         in_flight = (acks[-1] + 1) if acks else seq
         figures.iterations += 1
         figures.acknowledged_edits += len(acks)
         killed = code == -signal.SIGKILL
         if killed:
             figures.kills += 1
+            if kill[0] == "start":
+                figures.kills_starting += 1
         else:
             figures.children_failed += 1
             figures.problems.append(f"iteration {i}: child exited {code}: {err.strip()[-500:]}")
@@ -263,8 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="enterprise")
     parser.add_argument("--iterations", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--edits-span", type=int, default=8,
-                        help="kill within the time a child takes to start and make this many edits")
+    parser.add_argument("--edits-span", type=int, default=10,
+                        help="kill within the time a child takes to make this many edits (after it started)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.mode == "child":
