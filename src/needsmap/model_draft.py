@@ -108,6 +108,7 @@ class Column:
     values: tuple[str, ...] = ()  # allowed values (type enum)
     primary_key: bool = False
     references: str | None = None  # name of the table whose key this column holds
+    ref_column: str | None = None  # the key column of that table
     unique: bool = False
     identifier: bool = False
     sensitivity: str = "none"
@@ -158,8 +159,9 @@ class RelationshipDraft:
     note: str
     origin: str  # "default" | "workshop" | "split"
     parent_table: str
-    child_table: str  # for n-m: the link table
-    column: str  # the foreign key column in child_table (for n-m: the one to the parent)
+    child_table: str  # the child entity's table
+    column: str  # the foreign key column (in child_table; for n-m in link_table, the one to the parent)
+    link_table: str = ""  # for n-m: the table linking the two
 
 
 @dataclass(slots=True)
@@ -183,6 +185,7 @@ class DraftModel:
     relationships: list[RelationshipDraft]
     open_decisions: list[OpenDecision]
     unmodelled: tuple[str, ...] = ()  # entities left out (scope), for the reader
+    systems: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id -> (name, kind)
 
     def table(self, name: str) -> Table:
         return next(t for t in self.tables if t.name == name)
@@ -303,7 +306,8 @@ class _Drafter:
         decisions = self._decisions()
         unmodelled = tuple(sorted(used_entities - set(entities)))
         tables = parents_first(self.tables)
-        return DraftModel(ws.workshop.name, self.scope, tables, self.relationships, decisions, unmodelled)
+        systems = {sy.id: (sy.name or sy.id, sy.kind) for sy in ws.systems}
+        return DraftModel(ws.workshop.name, self.scope, tables, self.relationships, decisions, unmodelled, systems)
 
     # -- relationships ---------------------------------------------------------------------
     def _relationships(self, used: set[str]) -> list[tuple[str, str, str, bool, str, str, str]]:
@@ -334,19 +338,19 @@ class _Drafter:
                          f"Links {parent} and {child} (n-m).")
             names = _Names()
             a = Column(names.take(pt.key.name), "key", False, f"The {parent}.", primary_key=True,
-                       references=pt.name)
+                       references=pt.name, ref_column=pt.key.name)
             b = Column(names.take(ct.key.name), "key", False, f"The {child}.", primary_key=True,
-                       references=ct.name)
+                       references=ct.name, ref_column=ct.key.name)
             link.columns = [a, b]
             self.tables.append(link)
             self.relationships.append(RelationshipDraft(parent, child, card, required, name, note, origin,
-                                                        pt.name, link.name, a.name))
+                                                        pt.name, ct.name, a.name, link.name))
             return
         names = _Names()
         names.taken.update(c.name for c in ct.columns)
         fk = Column(names.take(pt.key.name), "key", not required,
                     f"The {parent} this {child} belongs to" + (f" ({name})." if name else "."),
-                    references=pt.name, unique=card == "1-1")
+                    references=pt.name, ref_column=pt.key.name, unique=card == "1-1")
         ct.columns.insert(1 + sum(1 for c in ct.columns[1:] if c.references), fk)
         self.relationships.append(RelationshipDraft(parent, child, card, required, name, note, origin,
                                                     pt.name, ct.name, fk.name))
@@ -372,7 +376,7 @@ class _Drafter:
             else:
                 table.columns.append(Column(names.take(first.key.name), "key", False,
                                             f"The {entity} these attributes belong to.", primary_key=True,
-                                            references=first.name))
+                                            references=first.name, ref_column=first.key.name))
                 self.relationships.append(RelationshipDraft(entity, entity, "extension", True, "", "",
                                                             "split", first.name, tname, table.key.name))
             for a in part:
@@ -400,7 +404,7 @@ class _Drafter:
             return Column(f"{t}_key", "key", False, f"Surrogate key of {t}, generated.", primary_key=True)
 
         def ref(t: str, nullable: bool, comment: str) -> Column:
-            return Column(f"{t}_key", "key", nullable, comment, references=t)
+            return Column(f"{t}_key", "key", nullable, comment, references=t, ref_column=f"{t}_key")
 
         systems = Table(SOURCE_SYSTEM, SOURCE_SYSTEM, "integration",
                         "The source systems of the workshop, one row each.")
