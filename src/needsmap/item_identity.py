@@ -10,9 +10,11 @@ versions:
   items with ids) by their id;
 * records with a short form (holdings, needs) by the field the short form
   stands for (the attribute);
-* other records (feeds, process steps) by their first required field (``to``,
-  ``name``), but only when that value is unique in the list; a list where it
-  is not is compared as a whole (:func:`keyed` returns ``None``).
+* other records by their required text and reference fields together: feeds
+  by ``to``, process steps by ``name``, votes by ``stakeholder`` and
+  ``option`` (``sanne/registry``), but only when that key is unique in the
+  list; a list where it is not is compared as a whole (:func:`keyed` returns
+  ``None``).
 """
 
 from __future__ import annotations
@@ -27,29 +29,34 @@ from needsmap import spec
 
 
 @functools.cache
-def key_field(rec: spec.Record) -> str | None:
-    """The field that identifies an element of a list of ``rec`` records."""
+def key_fields(rec: spec.Record) -> tuple[str, ...]:
+    """The fields that identify an element of a list of ``rec`` records (empty: nothing does)."""
     if "id" in rec.by_key:
-        return "id"
+        return ("id",)
     if rec.short is not None:
-        return rec.short
-    for fld in rec.fields:
-        if fld.required and isinstance(fld.shape, spec.Scalar):
-            return fld.key
-    return None
+        return (rec.short,)
+    return tuple(f.key for f in rec.fields
+                 if f.required and isinstance(f.shape, spec.Scalar) and f.shape.kind in ("str", "id", "ref"))
+
+
+def key_of(item, rec: spec.Record) -> str | None:
+    """An element's key as text (``email``; ``sanne/registry`` for several key fields)."""
+    values = [getattr(item, attr) for attr in key_fields(rec)]
+    if not values or any(v is None for v in values):
+        return None
+    return "/".join(str(v) for v in values)
 
 
 def keyed(items: list, rec: spec.Record) -> dict[str, object] | None:
     """The elements of a list by their key, or None when keys are missing or repeated."""
-    attr = key_field(rec)
-    if attr is None:
+    if not key_fields(rec):
         return None
     out: dict[str, object] = {}
     for item in items:
-        key = getattr(item, attr)
+        key = key_of(item, rec)
         if key is None or key in out:
             return None
-        out[str(key)] = item
+        out[key] = item
     return out
 
 
