@@ -582,3 +582,28 @@ def roadmap(file: Path, fmt: str, option_id: str | None, accept_id: str | None, 
             _emit(buffer.getvalue(), output)
         else:
             print_roadmap(Console(highlight=False), rm, ws, option_id)
+
+
+@main.command("model")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["sql", "dbml", "mermaid", "jsonschema", "dot", "yaml"]),
+              default="sql", show_default=True,
+              help="sql: DDL; dbml, mermaid, dot: diagrams; jsonschema: a customer record; yaml: with traceability.")
+@click.option("--dialect", type=click.Choice(["postgres", "sqlite", "mysql", "tsql"]), default="postgres",
+              show_default=True, help="SQL dialect (for --format sql).")
+@click.option("--scope", type=click.Choice(["needed", "all"]), default="needed", show_default=True,
+              help="needed: attributes a non-rejected use case needs; all: every attribute.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the terminal.")
+def model_(file: Path, fmt: str, dialect: str, scope: str, output: Path | None) -> None:
+    """Draft a data model from workshop FILE: what use cases need, traced to who asked, open decisions kept open.
+
+    One table per entity, relationships from needsmap's defaults and the file's model: section, an
+    integration view (identity cross-reference, source mapping, proposed survivorship). See docs/model.md.
+    """
+    from needsmap.analysis import analyse
+    from needsmap.model_draft import draft_model
+    from needsmap.model_render import render
+
+    ws = _open_valid(file).workshop
+    _emit(render(draft_model(ws, analyse(ws), scope), fmt, dialect), output)

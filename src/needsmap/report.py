@@ -443,8 +443,11 @@ def build_report(ws: m.Workshop, analysis: Analysis, *, fmt: str, source_file: s
     say("Collecting the report's content")
     ctx = build_context(ws, analysis, source_file=source_file, today=today, for_stakeholder=for_stakeholder)
     if for_stakeholder is None:
+        from needsmap.model_report import model_section
         from needsmap.roadmap_output import report_section
 
+        say("Drafting the data model")
+        ctx.extra_sections.append(model_section(ws, analysis, diagram=fmt == "html" and diagrams))
         say("Comparing the roadmap options")
         ctx.extra_sections.append(report_section(ws, analysis))
     ctx.extra_sections.extend(extra_sections or ())
