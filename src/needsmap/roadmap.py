@@ -725,6 +725,7 @@ def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, t
         if guard > 10 * len(work) + 10_000:  # pragma: no cover - defensive: a bug, not a user error
             raise RoadmapError(f"option '{option.id}': the plan does not converge")
         load = 0.0
+        count = 0  # items placed in this wave
         deferred: list[tuple] = []
         while ready:
             entry = heapq.heappop(ready)
@@ -739,7 +740,7 @@ def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, t
             if forced and pin < wave:
                 notes.append(f"'{i}' is pinned to wave {pin}, but its prerequisites finish only in wave {wave}")
             fits = load + effort <= capacity + 1e-9
-            if not (fits or forced or (load == 0 and effort > capacity)):
+            if not (fits or forced or (count == 0 and effort > capacity)):
                 deferred.append(entry)
                 continue
             span = 1 if fits or forced else math.ceil(effort / capacity - 1e-9)
@@ -748,6 +749,7 @@ def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, t
             done_wave[i] = end
             remaining -= 1
             load += effort
+            count += 1
             if forced and load > capacity + 1e-9:
                 notes.append(f"wave {wave} is over capacity ({load:g} of {capacity:g} points) because of the pin "
                              f"of '{i}'")

@@ -149,6 +149,16 @@ def _cell(text: object) -> str:
     return textsafe.markdown(textsafe.one_line(str(text))).replace("|", "\\|")
 
 
+def _code(value: object) -> str:
+    """Workshop text as inline code: a fence longer than any run of backticks in it, pipes escaped."""
+    import re
+
+    text = textsafe.terminal(textsafe.one_line(str(value))).replace("|", "\\|")
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def markdown(rm: Roadmap, ws: m.Workshop, option: str | None = None, *, heading: int = 1) -> str:
     """The comparison, each option in plain words, the waves (of one option, or of every one), the votes."""
     h = "#" * heading
@@ -170,7 +180,7 @@ def _comparison_md(rm: Roadmap) -> list[str]:
            "|---|---|---|---|---|---|---|---|"]
     for r in comparison_rows(rm):
         votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
-        out.append(f"| {_cell(r['title'])} (`{r['option']}`) | {r['gaps_closed']} of {rm.total_gaps} | "
+        out.append(f"| {_cell(r['title'])} ({_code(r['option'])}) | {r['gaps_closed']} of {rm.total_gaps} | "
                    f"{r['use_cases_unlocked']} ({r['value_unlocked']}) | {_cell(r['first_value'])} | "
                    f"{_n(r['effort'])} | {r['waves']} | {r['risk']} | {votes} |")
     out += ["", "Effort in points (counts of work items times the weights in `settings.roadmap.effort`); risk is "
@@ -179,7 +189,7 @@ def _comparison_md(rm: Roadmap) -> list[str]:
 
 
 def _option_md(rm: Roadmap, p: Plan, h: str, *, waves: bool) -> list[str]:
-    out = [f"{h} {_md(p.option.title)} (`{p.id}`)", ""]
+    out = [f"{h} {_md(p.option.title)} ({_code(p.id)})", ""]
     if p.option.description:
         out += [_md(textsafe.one_line(p.option.description)), ""]
     out += [summary(rm, p), "", f"- **Closes:** {_md(closes_text(p))}"]
@@ -201,7 +211,7 @@ def _option_md(rm: Roadmap, p: Plan, h: str, *, waves: bool) -> list[str]:
     if waves:
         out += ["| Wave | Work item | Kind | Effort | WSJF | Helps unlock |", "|---|---|---|---|---|---|"]
         for it in p.items:
-            out.append(f"| {_cell(wave_word(rm, it.wave))} | {_cell(it.item.title)} (`{_cell(it.item.id)}`) | "
+            out.append(f"| {_cell(wave_word(rm, it.wave))} | {_cell(it.item.title)} ({_code(it.item.id)}) | "
                        f"{it.kind} | {_n(it.effort)} | {it.wsjf:.2f} | {_cell(', '.join(it.item.use_cases))} |")
         out.append("")
     return out
@@ -231,17 +241,17 @@ def tally_markdown(rm: Roadmap, ws: m.Workshop, h: str) -> list[str]:
     if not options:
         return out + ["No votes yet. Accept an option (`needsmap roadmap FILE --accept ID`), then record votes in "
                       "`votes:` or on the Roadmap screen of the terminal UI.", ""]
-    head = "| Stakeholder | " + " | ".join(f"`{_cell(o)}`" for o in options) + " |"
+    head = "| Stakeholder | " + " | ".join(_code(o) for o in options) + " |"
     out += [head, "|---|" + "---|" * len(options)]
     out += [f"| {_cell(n)} | " + " | ".join(cells) + " |" for n, cells in by_person]
     means = [f"**{rm.tallies[o].mean:.1f}**" for o in options]
     out += ["| **Mean** | " + " | ".join(means) + " |", ""]
-    out += ["| Function | " + " | ".join(f"`{_cell(o)}`" for o in options) + " |", "|---|" + "---|" * len(options)]
+    out += ["| Function | " + " | ".join(_code(o) for o in options) + " |", "|---|" + "---|" * len(options)]
     out += [f"| {_cell(fn)} | " + " | ".join(cells) + " |" for fn, cells in by_function]
     out.append("")
     comments = [(v.stakeholder, v.option, v.score, v.comment) for v in ws.votes if v.comment]
     if comments:
-        out += [f"- {_md(names_of(ws).get(s, s))} on `{_cell(o)}` ({sc}): {_md(textsafe.one_line(c))}"
+        out += [f"- {_md(names_of(ws).get(s, s))} on {_code(o)} ({sc}): {_md(textsafe.one_line(c))}"
                 for s, o, sc, c in comments]
         out.append("")
     return out
