@@ -178,6 +178,8 @@ def test_cli_diff_refuses_invalid_and_missing_files(tmp_path: Path, runner):
     assert f"{bad}:6:12: error:" in result.stderr
     missing = runner.invoke(main, ["diff", str(DEMO), str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+    missing_old = runner.invoke(main, ["diff", str(tmp_path / "old.yaml"), str(DEMO)])
+    assert missing_old.exit_code == 2 and f"{tmp_path / 'old.yaml'}: error: no such file" in missing_old.stderr
 
 
 def _git(repo: Path, *args: str) -> str:

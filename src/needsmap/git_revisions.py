@@ -81,6 +81,10 @@ class Version:
         return load_at_revision(self.path, self.rev)
 
 
+#: An OLD argument with one of these suffixes is a file, even a missing one (then: "no such file").
+_WORKSHOP_SUFFIXES = (".yaml", ".yml")
+
+
 def _split_rev_path(arg: str) -> Version | None:
     """``REV:PATH`` (git's own notation), when ``arg`` is not an existing file."""
     rev, sep, path = arg.partition(":")
@@ -101,7 +105,7 @@ def versions_to_compare(old: str | None, new: str) -> tuple[Version, Version]:
     if old is None:
         return Version(new, "HEAD"), Version(new)
     newer = _split_rev_path(new) or Version(new)
-    if Path(old).is_file():
+    if Path(old).is_file() or Path(old).suffix.lower() in _WORKSHOP_SUFFIXES:
         return Version(old), newer
     spec = _split_rev_path(old)
     if spec is not None:
