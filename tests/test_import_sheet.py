@@ -447,6 +447,10 @@ def test_values_not_understood_say_what_would_be(reader, text, message):
 def test_lists_split_on_commas_semicolons_line_breaks_and_bullets():
     assert v.split_list("email; phone,\n• birth date\n- loyalty card\n\n1. e-mail;email") == [
         "email", "phone", "birth date", "loyalty card", "e-mail"]
+    # a name with commas in it stays whole when the caller knows it
+    assert v.split_list("Gross margin, last 90 days; email, phone",
+                        keep=lambda part: part == "Gross margin, last 90 days") == [
+        "Gross margin, last 90 days", "email", "phone"]
 
 
 # -- bad input: clear message, no traceback, nothing written ------------------------------------

@@ -373,16 +373,33 @@ class PlanBuilder:
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _added: dict[str, dict[str, object]] = field(default_factory=dict)  # section -> id -> new item
+    _items: dict[str, dict[str, object]] = field(default_factory=dict)  # section -> id -> item (both)
     _names: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # section -> name_key -> ids
+    _choices: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # names and ids, for fuzzy lookups
+    _fuzzy: dict[str, dict[str, Match]] = field(default_factory=dict)  # section -> name_key -> result
 
     def __post_init__(self) -> None:
         for section in m.ITEM_SECTIONS:
             self._added[section] = {}
-            index: dict[str, list[str]] = {}
+            self._items[section] = {}
+            self._names[section] = {}
+            self._choices[section] = {}
+            self._fuzzy[section] = {}
             for item in self.workshop.section(section):
-                for text in self._names_of(item):
-                    index.setdefault(name_key(text), []).append(item.id)
-            self._names[section] = index
+                self._index(section, item)
+
+    def _index(self, section: str, item) -> None:
+        self._items[section].setdefault(item.id, item)
+        for text in self._names_of(item):
+            ids = self._names[section].setdefault(name_key(text), [])
+            if item.id not in ids:
+                ids.append(item.id)
+        for key in {name_key(t) for t in self._names_of(item)} | {name_key(item.id)}:
+            if key:
+                ids = self._choices[section].setdefault(key, [])
+                if item.id not in ids:
+                    ids.append(item.id)
+        self._fuzzy[section].clear()
 
     @staticmethod
     def _names_of(item) -> list[str]:
@@ -392,20 +409,19 @@ class PlanBuilder:
 
     # what exists (in the workshop, or added by this plan) -----------------------------
     def existing(self, section: str, ident: str):
-        for item in self.workshop.section(section):
-            if item.id == ident:
-                return item
-        return self._added[section].get(ident)
+        """The item ``ident`` of ``section``: the workshop's, or the one this plan adds (as merged so far)."""
+        added = self._added[section].get(ident)
+        return added if added is not None else self._items[section].get(ident)
 
     def taken_ids(self, section: str) -> set[str]:
-        return {i.id for i in self.workshop.section(section)} | set(self._added[section])
+        return set(self._items[section])
 
     def find(self, section: str, *, ident: str | None = None, name: str | None = None) -> Match:
         """The item an incoming one is the same as: same id, or same name/synonym (ignoring case and spacing)."""
-        if ident and self.existing(section, ident) is not None:
+        if ident and ident in self._items[section]:
             return Match(ident, (ident,), 100)
         if name:
-            ids = list(dict.fromkeys(self._names[section].get(name_key(name), ())))
+            ids = self._names[section].get(name_key(name), ())
             if len(ids) == 1:
                 return Match(ids[0], (ids[0],), 100)
             if ids:
@@ -414,26 +430,29 @@ class PlanBuilder:
 
     def lookup(self, section: str, text: str) -> Match:
         """``text`` as an id, a name or a synonym; a near-miss gives candidates; nothing found gives an empty Match."""
-        from rapidfuzz import fuzz, process
-
         text = " ".join(text.split())
         if not text:
             return Match()
-        if self.existing(section, text) is not None:
+        if text in self._items[section]:
             return Match(text, (text,), 100)
         exact = self.find(section, name=text)
         if exact.ident is not None or exact.candidates:
             return exact
         key = name_key(text)
-        by_id = {name_key(i): i for i in self.taken_ids(section)}
-        if key in by_id:
-            return Match(by_id[key], (by_id[key],), 100)
-        choices: dict[str, list[str]] = {}
-        for k, ids in self._names[section].items():
-            choices.setdefault(k, []).extend(ids)
-        for k, i in by_id.items():
-            choices.setdefault(k, []).append(i)
-        if not key or not choices:
+        if not key:
+            return Match()
+        cached = self._fuzzy[section].get(key)
+        if cached is None:
+            cached = self._fuzzy[section][key] = self._fuzzy_lookup(section, key)
+        return Match(cached.ident, cached.candidates, cached.score)
+
+    def _fuzzy_lookup(self, section: str, key: str) -> Match:
+        from rapidfuzz import fuzz, process
+
+        choices = self._choices[section]
+        if key in choices and len(choices[key]) == 1:  # the id itself, spelled differently ("Tom" for tom)
+            return Match(choices[key][0], (choices[key][0],), 100)
+        if not choices:
             return Match()
         if section == "stakeholders":
             scorer, same, near = fuzz.ratio, PERSON_SAME_SCORE, PERSON_NEAR_MISS_SCORE
@@ -477,8 +496,7 @@ class PlanBuilder:
         self.changes.append(change)
         if section in m.ITEM_SECTIONS:
             self._added[section][item.id] = item
-            for text in self._names_of(item):
-                self._names[section].setdefault(name_key(text), []).append(item.id)
+            self._index(section, item)
         return change
 
     def merge(self, section: str, existing, incoming, source: Source, message: str = "") -> Change:

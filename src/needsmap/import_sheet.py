@@ -327,52 +327,56 @@ class _RowReader:
                 if plain is not None:
                     ctx.values[name] = plain(text)
                 else:
-                    ctx.values[name] = getattr(self, "_" + column.read)(text, ctx, name)
+                    ctx.values[name] = getattr(self, column.read)(text, ctx, name)
             except v.ValueNotUnderstood as exc:
                 ctx.problems.append((f"{name}: {exc}; left empty", ()))
 
-    # resolving readers ------------------------------------------------------------------------
-    def _slug(self, text: str, ctx: _RowContext, name: str) -> str:
+    # resolving readers: (cell text, row context, field) -> value; named by Column.read -----------
+    def slug(self, text: str, ctx: _RowContext, name: str) -> str:
         from needsmap.import_plan import slug
 
         return slug(text, "_") or text
 
-    def _stakeholder(self, text: str, ctx: _RowContext, name: str) -> str | None:
+    def stakeholder(self, text: str, ctx: _RowContext, name: str) -> str | None:
         return self._reference("stakeholders", text, ctx, name, lambda ident: m.Stakeholder(ident, name=text))
 
-    def _system(self, text: str, ctx: _RowContext, name: str) -> str | None:
+    def system(self, text: str, ctx: _RowContext, name: str) -> str | None:
         return self._reference("systems", text, ctx, name, lambda ident: m.System(ident, name=text))
 
-    def _use_case(self, text: str, ctx: _RowContext, name: str) -> str | None:
+    def use_case(self, text: str, ctx: _RowContext, name: str) -> str | None:
         return self._reference("use_cases", text, ctx, name, lambda ident: m.UseCase(ident, title=text))
 
-    def _attribute(self, text: str, ctx: _RowContext, name: str) -> str | None:
+    def attribute(self, text: str, ctx: _RowContext, name: str) -> str | None:
         return self._reference("attributes", text, ctx, name, lambda ident: self._new_attribute(ident, text))
 
-    def _systems(self, text: str, ctx: _RowContext, name: str) -> list[str]:
-        return [i for part in v.split_list(text) if (i := self._system(part, ctx, name))]
+    def systems(self, text: str, ctx: _RowContext, name: str) -> list[str]:
+        return [i for part in v.split_list(text) if (i := self.system(part, ctx, name))]
 
-    def _needs(self, text: str, ctx: _RowContext, name: str) -> list[m.Need]:
+    def _attribute_list(self, text: str) -> list[str]:
+        """The parts of a 'data needed' cell: an attribute whose name has commas stays one part."""
+        return v.split_list(text, keep=lambda part: self.builder.find("attributes", name=part).ident is not None)
+
+    def needs(self, text: str, ctx: _RowContext, name: str) -> list[m.Need]:
         out: list[m.Need] = []
-        for part in v.split_list(text):
-            ident = self._attribute(part, ctx, name)
+        for part in self._attribute_list(text):
+            ident = self.attribute(part, ctx, name)
             if ident and all(n.attribute != ident for n in out):
                 out.append(m.Need(ident))
         return out
 
-    def _holdings(self, text: str, ctx: _RowContext, name: str) -> list[m.Holding]:
+    def holdings(self, text: str, ctx: _RowContext, name: str) -> list[m.Holding]:
         out: list[m.Holding] = []
-        for part in v.split_list(text):
-            ident = self._attribute(part, ctx, name)
+        for part in self._attribute_list(text):
+            ident = self.attribute(part, ctx, name)
             if ident and all(h.attribute != ident for h in out):
                 out.append(m.Holding(ident))
         return out
 
-    def _function(self, text: str, ctx: _RowContext, name: str) -> str | None:
+    def function(self, text: str, ctx: _RowContext, name: str) -> str | None:
         functions = self.builder.workshop.function_ids
         return self._from_list(text, functions, v.FUNCTION_WORDS, ctx, "function", "functions")
 
-    def _channels(self, text: str, ctx: _RowContext, name: str) -> list[str]:
+    def channels(self, text: str, ctx: _RowContext, name: str) -> list[str]:
         channels = self.builder.workshop.channel_ids
         out = []
         for part in v.split_list(text.replace("/", ",").replace("+", ",")):
@@ -466,10 +470,8 @@ def plan_from_table(ws: m.Workshop, table: SheetTable, kind: str, *,
         seen[signature] = row.number
         if kind in _ITEM_CLASS:
             _item_row(builder, reader, kind, raw, source, seen_keys)
-        elif kind == "needs":
-            _need_row(builder, reader, raw, source, seen_keys)
         else:
-            _holding_row(builder, reader, raw, source, seen_keys)
+            _child_row(builder, reader, kind, raw, source, seen_keys)
     return builder.plan()
 
 
@@ -527,67 +529,59 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
     _problems(builder, ctx, section, change.ident, change.label)
 
 
-def _need_row(builder: PlanBuilder, reader: _RowReader, raw: dict[str, str], source: Source,
-              seen_keys: dict[str, int]) -> None:
-    ctx = _RowContext(source)
-    if "use_case" not in raw or "attribute" not in raw:
-        builder.skip(source, "no use case or no attribute in this row", "needs")
-        return
-    use_case = reader._use_case(raw["use_case"], ctx, "use_case")
-    attribute = reader._attribute(raw["attribute"], ctx, "attribute")
-    reader.read({k: t for k, t in raw.items() if k not in ("use_case", "attribute")}, ctx)
-    label = f"{raw['use_case']} needs {raw['attribute']}"
-    if use_case is None or attribute is None:
-        _problems(builder, ctx, "needs", "", label)
-        return
-    ident = f"{use_case}/{attribute}"
-    if ident in seen_keys:
-        first = Source(source.file, source.sheet, seen_keys[ident]).short
-        builder.ambiguous("needs", ident, label, source, f"the same need as {first} with other values; "
-                          f"only {first} is imported")
-        return
-    seen_keys[ident] = source.row or 0
-    if ctx.values.get("criticality") == "wont":
-        builder.skip(source, "criticality is won't-have: not a need", "needs", label)
-        return
-    need = m.Need(attribute, **{k: val for k, val in ctx.values.items() if val is not None})
-    uc = builder.existing("use_cases", use_case)
-    existing = next((n for n in uc.needs if n.attribute == attribute), None) if uc is not None else None
-    builder.merge_child("needs", ident, label, NeedProposal(use_case, need), existing, source,
-                        "; ".join(ctx.notes))
-    _problems(builder, ctx, "needs", ident, label)
+@dataclass(frozen=True, slots=True)
+class _ChildKind:
+    """A sheet of needs (use case + attribute) or holdings (system + attribute)."""
+
+    section: str  # "needs" | "holdings"
+    parent_field: str  # the column naming the parent: "use_case" | "system"
+    parent_section: str  # "use_cases" | "systems"
+    children: str  # the parent's list field: "needs" | "holds"
+    verb: str  # "needs" | "holds", for labels
 
 
-def _holding_row(builder: PlanBuilder, reader: _RowReader, raw: dict[str, str], source: Source,
-                 seen_keys: dict[str, int]) -> None:
+_CHILD_KINDS = {
+    "needs": _ChildKind("needs", "use_case", "use_cases", "needs", "needs"),
+    "holdings": _ChildKind("holdings", "system", "systems", "holds", "holds"),
+}
+
+
+def _child_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str, str], source: Source,
+               seen_keys: dict[str, int]) -> None:
+    spec = _CHILD_KINDS[kind]
     ctx = _RowContext(source)
-    if "system" not in raw or "attribute" not in raw:
-        builder.skip(source, "no system or no attribute in this row", "holdings")
+    if spec.parent_field not in raw or "attribute" not in raw:
+        builder.skip(source, f"no {spec.parent_field.replace('_', ' ')} or no attribute in this row", spec.section)
         return
-    system = reader._system(raw["system"], ctx, "system")
+    label = f"{raw[spec.parent_field]} {spec.verb} {raw['attribute']}"
+    parent = getattr(reader, spec.parent_field)(raw[spec.parent_field], ctx, spec.parent_field)
     before = len(ctx.notes)
-    attribute = reader._attribute(raw["attribute"], ctx, "attribute")
-    near_miss = len(ctx.notes) > before and attribute is not None
-    reader.read({k: t for k, t in raw.items() if k not in ("system", "attribute")}, ctx)
-    label = f"{raw['system']} holds {raw['attribute']}"
-    if system is None or attribute is None:
-        _problems(builder, ctx, "holdings", "", label)
+    attribute = reader.attribute(raw["attribute"], ctx, "attribute")
+    near_miss = attribute is not None and len(ctx.notes) > before
+    reader.read({k: t for k, t in raw.items() if k not in (spec.parent_field, "attribute")}, ctx)
+    if parent is None or attribute is None:
+        _problems(builder, ctx, spec.section, "", label)
         return
-    ident = f"{system}/{attribute}"
+    ident = f"{parent}/{attribute}"
     if ident in seen_keys:
         first = Source(source.file, source.sheet, seen_keys[ident]).short
-        builder.ambiguous("holdings", ident, label, source, f"the same holding as {first} with other values; "
-                          f"only {first} is imported")
+        builder.ambiguous(spec.section, ident, label, source,
+                          f"the same {spec.section[:-1]} as {first} with other values; only {first} is imported")
         return
     seen_keys[ident] = source.row or 0
-    holding = m.Holding(attribute, **{k: val for k, val in ctx.values.items() if val is not None})
-    if near_miss:
+    values = {k: val for k, val in ctx.values.items() if val is not None}
+    if kind == "needs":
+        if values.get("criticality") == "wont":
+            builder.skip(source, "criticality is won't-have: not a need", spec.section, label)
+            return
+        proposal: NeedProposal | HoldingProposal = NeedProposal(parent, m.Need(attribute, **values))
+    elif near_miss:
         score = builder.lookup("attributes", raw["attribute"]).score
-        proposal = HoldingProposal(system, holding, round(score / 100, 2), f"'{raw['attribute']}' is close to "
-                                   f"'{_label(builder, 'attributes', attribute)}'")
+        proposal = HoldingProposal(parent, m.Holding(attribute, **values), round(score / 100, 2),
+                                   f"'{raw['attribute']}' is close to '{_label(builder, 'attributes', attribute)}'")
     else:
-        proposal = HoldingProposal(system, holding, 1.0, "named in the sheet")
-    sys_item = builder.existing("systems", system)
-    existing = next((h for h in sys_item.holds if h.attribute == attribute), None) if sys_item else None
-    builder.merge_child("holdings", ident, label, proposal, existing, source, "; ".join(ctx.notes))
-    _problems(builder, ctx, "holdings", ident, label)
+        proposal = HoldingProposal(parent, m.Holding(attribute, **values), 1.0, "named in the sheet")
+    owner = builder.existing(spec.parent_section, parent)
+    existing = next((c for c in getattr(owner, spec.children) if c.attribute == attribute), None) if owner else None
+    builder.merge_child(spec.section, ident, label, proposal, existing, source, "; ".join(ctx.notes))
+    _problems(builder, ctx, spec.section, ident, label)

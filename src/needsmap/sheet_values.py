@@ -9,6 +9,7 @@ and French, ignoring case, accents and punctuation.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from needsmap.import_plan import name_key
 
@@ -236,18 +237,28 @@ def read_coverage(text: str) -> float:
     return round(number, 4)
 
 
-_LIST_SPLIT = re.compile(r"[,;\n\r•·|]+")
+_STRONG_SPLIT = re.compile(r"[;\n\r•·|]+")
 _BULLET = re.compile(r"^\s*(?:[-*–]\s+|\d+[.)]\s+)")
 
 
-def split_list(text: str) -> list[str]:
-    """A cell listing several things: separated by commas, semicolons, line breaks or bullets."""
-    out = []
-    for part in _LIST_SPLIT.split(text):
-        part = _BULLET.sub("", part)
-        part = " ".join(part.split()).strip(" .-*")
-        if part and part not in out:
-            out.append(part)
+def _tidy(part: str) -> str:
+    return " ".join(_BULLET.sub("", part).split()).strip(" .-*")
+
+
+def split_list(text: str, keep: Callable[[str], bool] | None = None) -> list[str]:
+    """A cell listing several things: separated by commas, semicolons, line breaks or bullets.
+
+    ``keep(part)`` says whether a part between semicolons or line breaks is one
+    thing although it holds commas (an attribute called "Gross margin, last 90 days").
+    """
+    out: list[str] = []
+    for piece in _STRONG_SPLIT.split(text):
+        piece = _tidy(piece)
+        parts = [piece] if not piece or "," not in piece or (keep and keep(piece)) else piece.split(",")
+        for part in parts:
+            part = _tidy(part)
+            if part and part not in out:
+                out.append(part)
     return out
 
 
