@@ -166,6 +166,11 @@ def test_cli_diff_of_two_files_in_every_format(tmp_path: Path, runner, demo):
     assert doc["changes"] == [{"section": "use_cases", "id": new.use_cases[0].id, "change": "changed",
                                "fields": [{"path": "title", "change": "changed", "old": demo.use_cases[0].title,
                                            "new": "Renamed use case"}]}]
+    hostile = copy.deepcopy(demo)
+    hostile.notes[0].text = "red \x1b[31m alert [bold]markup[/bold]"
+    _write(target, hostile)
+    shown = runner.invoke(main, ["diff", str(DEMO), str(target)])
+    assert "\x1b" not in shown.stdout and "\\x1b[31m" in shown.stdout and "[bold]markup[/bold]" in shown.stdout
     same = runner.invoke(main, ["diff", str(DEMO), str(DEMO), "--exit-code"])
     assert same.exit_code == 0 and "No changes." in same.stdout
 
