@@ -127,7 +127,7 @@ def _trace(col_or_table) -> str:
     return f" Needed by: {', '.join(ucs)}." if ucs else ""
 
 
-def column_comment(col: Column) -> str:
+def column_comment(col: Column, decisions: bool = True) -> str:
     """A column's definition, its business name and who needs it, with its open decisions."""
     parts = [col.comment]
     if col.label and col.label != col.name and col.attribute:
@@ -135,7 +135,7 @@ def column_comment(col: Column) -> str:
     if col.values:
         parts.append(f"Values: {', '.join(col.values)}.")
     text = " ".join(p for p in parts if p) + _trace(col)
-    if col.open_decisions:
+    if col.open_decisions and decisions:
         text += f" Open decisions: {', '.join(col.open_decisions)}."
     return text
 
@@ -391,7 +391,10 @@ def mermaid(model: DraftModel) -> str:
             line = f"        {typ} {mermaid_name(c.name)}"
             if keys:
                 line += " " + ", ".join(keys)
-            out.append(f"{line} {mermaid_string(column_comment(c))}")
+            comment = column_comment(c, decisions=False)
+            if c.open_decisions:  # first, so that shortening never hides them
+                comment = f"[open: {', '.join(c.open_decisions)}] {comment}"
+            out.append(f"{line} {mermaid_string(comment)}")
         out.append("    }")
     for t in model.tables:
         for c in t.columns:
@@ -504,12 +507,12 @@ def dot(model: DraftModel, max_columns: int | None = None, integration: bool = T
     for t in tables:
         shown = t.columns if max_columns is None else _shown_columns(t, max_columns)
         head = {"integration": "#e8eef7", "link": "#eeeeee"}.get(t.kind, "#d9f0d3")
-        rows = [f'<TR><TD BGCOLOR="{head}" COLSPAN="2" ALIGN="LEFT"><B>{html_text(t.name, 60)}</B></TD></TR>']
+        rows = [f'<TR><TD BGCOLOR="{head}" COLSPAN="2" ALIGN="LEFT"><B>{html_text(t.name, None)}</B></TD></TR>']
         for i, c in enumerate(shown, start=1):
             port = f"c{i}"
             ports[(t.name, c.name)] = port
             mark = "PK " if c.primary_key else ("FK " if c.references else "")
-            name = html_text(c.name, 50)
+            name = html_text(c.name, None)
             if not c.nullable:
                 name = f"<B>{name}</B>"
             decision = f' <FONT COLOR="#c62828">{html_text(", ".join(c.open_decisions), 30)}</FONT>' \
