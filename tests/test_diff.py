@@ -287,5 +287,7 @@ def test_report_since_a_revision_has_a_changes_section(history, runner, monkeypa
     assert "## Changes since v1" in text and textsafe.markdown(removed) in text.split("## Changes since v1")[1]
     plain = runner.invoke(main, ["report", "workshops/w.yaml", "-o", str(tmp_path / "plain.html"), "--no-diagrams"])
     assert plain.exit_code == 0 and "changes-since" not in (tmp_path / "plain.html").read_text(encoding="utf-8")
+    xlsx = runner.invoke(main, ["report", "workshops/w.yaml", "--since", "v1", "-o", str(tmp_path / "r.xlsx")])
+    assert xlsx.exit_code == 2 and "--since adds a section to html and md reports" in xlsx.stderr
     bad = runner.invoke(main, ["report", "workshops/w.yaml", "--since", "nope", "-o", str(out)])
     assert bad.exit_code == 2 and "unknown revision 'nope'" in bad.stderr

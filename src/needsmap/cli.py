@@ -302,6 +302,9 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
                    f"(stakeholders: {', '.join(ids)})", err=True)
         sys.exit(EXIT_USAGE)
     extra = []
+    if since is not None and fmt not in ("html", "md"):
+        click.echo(f"{output}: error: --since adds a section to html and md reports, not to {fmt}", err=True)
+        sys.exit(EXIT_USAGE)
     if since is not None:
         from needsmap.diff_output import report_section
         from needsmap.git_revisions import Version
@@ -418,12 +421,15 @@ def _load_version(version):
     except (RevisionError, OpenError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
-    if not result.ok:
-        for d in result.diagnostics:
-            if d.severity == "error":
-                click.echo(d.render(), err=True)
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if result.workshop is None or any(d.code != "merge-conflict" for d in errors):
+        for d in errors:
+            click.echo(d.render(), err=True)
         click.echo(f"{version.label}: fix the errors above first", err=True)
         sys.exit(EXIT_FINDINGS)
+    if errors:  # a merge in progress: what it brought in is worth seeing before resolving
+        click.echo(f"{version.label}: warning: {_plural(len(errors), 'unresolved merge conflict')} "
+                   f"(needsmap validate {version.label})", err=True)
     return result.workshop
 
 
@@ -483,10 +489,14 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None
     them); 2 when a file cannot be read or written. Install it with
     'needsmap git-setup'.
     """
+    from needsmap.loader import FileTooLarge
     from needsmap.merge import merge_files
 
     try:
         outcome = merge_files(base, ours, theirs, name)
+    except FileTooLarge as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_USAGE)
     except OSError as exc:
         click.echo(f"{name or ours}: error: merge failed: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
