@@ -207,7 +207,13 @@ def test_apply_into_a_new_file_starts_from_the_starter(tmp_path: Path, runner, m
     assert ws.functions == list(m.DEFAULT_FUNCTIONS)
     # nothing in the empty workshop: every owner and attribute is new
     assert [s.name for s in ws.stakeholders] == ["Sanne", "Tom Peeters", "Jan de Vries"]
-    assert {a.id for a in ws.attributes} >= {"e_mail_address", "pasnummer", "favourite_colour"}
+    # attributes the reference catalog knows come with its meaning; the others with just their name
+    assert [a.id for a in ws.attributes] == ["email", "loyalty_number", "favourite_colour", "date_of_birth",
+                                             "email_marketing_consent"]
+    loyalty = ws.attributes[1]
+    assert loyalty.definition and loyalty.type == "id" and loyalty.identifier is True
+    assert "pasnummer" in [s.casefold() for s in loyalty.synonyms]
+    assert ws.attributes[2] == m.Attribute("favourite_colour", name="Favourite colour")
     assert [u.title for u in ws.use_cases] == ["Churn prediction", "welcome JOURNEY", "Store pickup reminder",
                                                "Service recovery"]
 
@@ -278,10 +284,10 @@ def test_german_and_french_headers(small: Path):
     de = plan_sheet_import(ws, "de.csv", "use_cases")
     assert de.notes == ("header in line 1: 'Anwendungsfall' as title, 'Beschreibung' as description, "
                         "'Verantwortlich' as owner, 'Wert' as value, 'Benötigte Daten' as needs",)
-    assert _rows(de) == [
-        ("add", "attributes", "geburtsdatum", "Geburtsdatum", "de.csv:2", "named in needs of line 2"),
+    assert _rows(de) == [  # 'Geburtsdatum' is the workshop's date_of_birth, through the reference catalog
         ("add", "use_cases", "geburtstagsgutschein", "Geburtstagsgutschein", "de.csv:2",
-         "description 'Gutschein zum Geburtstag'; owner tom; value 5; needs geburtsdatum"),
+         "description 'Gutschein zum Geburtstag'; owner tom; value 5; needs date_of_birth; "
+         "needs: 'Geburtsdatum' read as 'date_of_birth' (Date of birth) through the reference catalog"),
     ]
     fr = plan_sheet_import(ws, "fr.csv", "use_cases")
     assert _rows(fr) == [("add", "use_cases", "relance-panier", "Relance panier", "fr.csv:2",
@@ -369,12 +375,16 @@ def test_attributes_and_systems_sheets(small: Path):
         "Klantsegment;Waarde-segment;keuzelijst;geen;nee;segment;onbekende eigenaar?\n", encoding="utf-8")
     plan = plan_sheet_import(_workshop(small), "attrs.csv", "attributes")
     assert _rows(plan) == [
-        ("add", "attributes", "geboortedatum", "Geboortedatum", "attrs.csv:2",
-         "type date; definition 'Dag van geboorte'; identifier no; sensitivity personal; owner sanne; "
-         "synonyms birthday, dob"),
         ("add", "stakeholders", "onbekende", "onbekende eigenaar?", "attrs.csv:4", "named in owner of line 4"),
-        ("add", "attributes", "klantsegment", "Klantsegment", "attrs.csv:4",
-         "type enum; definition Waarde-segment; identifier no; sensitivity none; owner onbekende; synonyms segment"),
+        # known to the reference catalog: its id, and what the sheet does not say
+        ("add", "attributes", "customer_segment", "Klantsegment", "attrs.csv:4",
+         "entity customer; type enum; values new, regular, vip, at_risk, lapsed; definition Waarde-segment; "
+         "identifier no; sensitivity none; owner onbekende; synonyms segment, 'Customer segment', "
+         "'Customer group', 'Customer category'; completed from the reference catalog (customer_segment)"),
+        # Dutch for an attribute the workshop has in English, through the catalog
+        ("merge", "attributes", "date_of_birth", "Date of birth", "attrs.csv:2",
+         "definition 'Dag van geboorte'; identifier no; sensitivity personal; owner sanne; synonyms +birthday, dob; "
+         "'Geboortedatum' is 'date_of_birth' through the reference catalog"),
         ("merge", "attributes", "email", "E-mail address", "attrs.csv:3",
          "definition 'Adres voor contact'; identifier yes; sensitivity personal; owner tom"),
     ]
@@ -559,3 +569,17 @@ def test_terminal_escapes_in_cells_are_shown_not_run(small: Path, runner):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout
     assert "Evil\\x1b[2J title" in result.stdout and "[bold]Mallory[/bold]" in result.stdout
+
+
+def test_bilingual_and_misspelt_headers_and_names_with_commas(small: Path):
+    ws = _workshop(small)
+    margin = m.Attribute("margin_90d", name="Gross margin, last 90 days")
+    ws = dataclasses.replace(ws, attributes=[*ws.attributes, margin])
+    Path("uc.csv").write_text('Use case,Omschrjving,Eigenaar / Owner,Data needed\n'
+                              '"Margin report","Monthly","Tom Peeters","Gross margin, last 90 days; email, mail"\n',
+                              encoding="utf-8")
+    plan = plan_sheet_import(ws, "uc.csv", "use_cases")
+    assert plan.notes == ("header in line 1: 'Use case' as title, 'Omschrjving' as description, "
+                          "'Eigenaar / Owner' as owner, 'Data needed' as needs",)
+    assert _rows(plan) == [("add", "use_cases", "margin-report", "Margin report", "uc.csv:2",
+                            "description Monthly; owner tom; needs margin_90d, email")]

@@ -159,7 +159,10 @@ def _field_names(item) -> list[str]:
 
 
 def _child_key(value) -> object:
-    """Elements of a list field are the same when they are about the same attribute (needs, holdings)."""
+    """Elements of a list field are the same when they are about the same attribute (needs, holdings),
+    or are the same text ignoring case and spacing (synonyms, channels)."""
+    if isinstance(value, str):
+        return name_key(value) or value
     return getattr(value, "attribute", value)
 
 

@@ -14,6 +14,7 @@ their names.  Who or what is not there yet becomes a proposed new item.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -347,6 +348,21 @@ class _RowReader:
         return self._reference("use_cases", text, ctx, name, lambda ident: m.UseCase(ident, title=text))
 
     def attribute(self, text: str, ctx: _RowContext, name: str) -> str | None:
+        """An attribute of the workshop (or of this plan); else, through the reference catalog, the workshop's
+        attribute for the same catalog entry ('Geburtsdatum' is date_of_birth), or a new one with the entry's
+        meaning; else a new attribute with just this name."""
+        if self.builder.lookup("attributes", text) == Match():
+            entry = catalog_entry(text)
+            if entry is not None:
+                same = attribute_for_entry(self.builder, entry)
+                if same is not None:
+                    ctx.notes.append(f"{name}: '{text}' read as '{same}' ({_label(self.builder, 'attributes', same)})"
+                                     " through the reference catalog")
+                    return same
+                attr = attribute_from_entry(self.builder, entry, text)
+                self.builder.add("attributes", attr, ctx.source,
+                                 message=f"named in {name} of {ctx.source.short}; from the reference catalog")
+                return attr.id
         return self._reference("attributes", text, ctx, name, lambda ident: self._new_attribute(ident, text))
 
     def systems(self, text: str, ctx: _RowContext, name: str) -> list[str]:
@@ -417,6 +433,37 @@ class _RowReader:
     def _new_attribute(self, ident: str, text: str) -> m.Attribute:
         name = text[0].upper() + text[1:] if text[:1].islower() else text
         return m.Attribute(ident, name=name)
+
+
+# -- the reference catalog (needsmap.catalog) ------------------------------------------------
+def catalog_entry(text: str):
+    """The catalog entry ``text`` names exactly (id, name, synonym or column spelling, any language), if one."""
+    from needsmap import catalog
+
+    try:
+        hits = catalog.search(text, limit=2)
+    except catalog.CatalogError:  # pragma: no cover - the shipped catalog is checked by its own tests
+        return None
+    if hits and hits[0][1] >= 100 and (len(hits) == 1 or hits[1][1] < 100):
+        return hits[0][0]
+    return None
+
+
+def attribute_for_entry(builder: PlanBuilder, entry) -> str | None:
+    """The workshop's attribute for a catalog entry: the same id, or exactly one of the entry's names."""
+    if builder.existing("attributes", entry.id) is not None:
+        return entry.id
+    found = {builder.find("attributes", name=n).ident for n in entry.names} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def attribute_from_entry(builder: PlanBuilder, entry, text: str) -> m.Attribute:
+    """A new attribute with the catalog entry's meaning; the sheet's spelling is kept as a synonym."""
+    attr = entry.to_attribute(builder.new_id("attributes", entry.name, preferred=entry.id))
+    spelling = " ".join(text.split())
+    if name_key(spelling) not in {name_key(n) for n in (attr.name, *attr.synonyms)}:
+        attr = dataclasses.replace(attr, synonyms=[*attr.synonyms, spelling])
+    return attr
 
 
 def _label(builder: PlanBuilder, section: str, ident: str) -> str:
@@ -500,6 +547,11 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
     if name:
         seen_keys[name_key(name)] = source.row or 0
     found = builder.find(section, ident=row_id, name=name or None)
+    entry = catalog_entry(name) if kind == "attributes" and name and found == Match() else None
+    if entry is not None:  # the same attribute in another language or spelling, or a known one to start from
+        same = attribute_for_entry(builder, entry)
+        if same is not None:
+            found = Match(same, (same,), 100)
     if found.ident is None and found.candidates:
         builder.ambiguous(section, "", name, source, f"more than one {_WORD[kind]} is called '{name}'",
                           found.candidates)
@@ -510,6 +562,8 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
         return
     ctx = _RowContext(source)
     preferred = row_id if row_id and not row_id.isdigit() else None  # a row number is no id
+    if preferred is None and entry is not None:
+        preferred = entry.id  # the catalog's id: the same attribute has the same id in every workshop
     target_id = found.ident or builder.new_id(section, name or row_id or "", preferred=preferred)
     raw = {k: t for k, t in raw.items() if k != "id"}
     reader.read(raw, ctx)
@@ -520,6 +574,17 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
     else:
         values.pop(name_field, None)  # found by this name or a synonym of it: the workshop's name stays
     incoming = _ITEM_CLASS[kind](target_id, **values)
+    if entry is not None and found.ident is None:
+        from needsmap.import_plan import merge_fields
+
+        base = attribute_from_entry(builder, entry, name)
+        synonyms = [n for n in (base.name, *base.synonyms) if name_key(n) != name_key(name)]
+        fills, _ = merge_fields(incoming, dataclasses.replace(base, name=name, id=target_id, synonyms=synonyms))
+        incoming = dataclasses.replace(incoming, **{f.field: (getattr(incoming, f.field) + f.new) if f.is_list
+                                                    else f.new for f in fills})
+        ctx.notes.insert(0, f"completed from the reference catalog ({entry.id})")
+    elif entry is not None:
+        ctx.notes.insert(0, f"'{name}' is '{found.ident}' through the reference catalog")
     message = "; ".join(ctx.notes)
     if found.ident is not None:
         existing = builder.existing(section, found.ident)
