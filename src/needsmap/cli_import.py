@@ -82,7 +82,7 @@ def apply_and_save(plan, ws, origin, into: Path) -> None:
     from needsmap.import_plan import PlanError, apply_plan
     from needsmap.saver import SaveError, save
 
-    if not plan.applicable and origin is not None:
+    if not plan.applicable:
         click.echo(f"{into}: nothing to change; not written")
         return
     try:
