@@ -14,7 +14,7 @@ CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validato
         "needsmap.textsafe", "needsmap.graph", "needsmap.rules", "needsmap.analysis", "needsmap.gaps_output",
         "needsmap.session", "needsmap.report_context", "needsmap.export_tables", "needsmap.synthetic",
         "needsmap.diagrams", "needsmap.svgcharts", "needsmap.killtest",
-        "needsmap.catalog", "needsmap.column_match",
+        "needsmap.catalog", "needsmap.column_match", "needsmap.column_match_bench",
         "needsmap.import_plan", "needsmap.import_sheet", "needsmap.sheet_reader", "needsmap.sheet_values",
         "needsmap.item_identity", "needsmap.workshop_diff", "needsmap.diff_output", "needsmap.git_revisions",
         "needsmap.git_setup", "needsmap.merge", "needsmap.merge_conflicts",

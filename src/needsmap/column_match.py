@@ -46,12 +46,14 @@ entity the table is about gets a small bonus.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from needsmap import model as m
 
@@ -94,6 +96,8 @@ ABBREVIATIONS: dict[str, str] = {
     "str": "street", "pc": "postcode", "desc": "description", "org": "organization", "pref": "preference",
     "prefs": "preferences", "lang": "language", "qty": "quantity", "amt": "amount", "ts": "timestamp",
     "mail": "email", "eml": "email", "cd": "code", "hh": "household", "hse": "house", "apt": "apartment",
+    "brth": "birth", "pstl": "postal", "ln": "line", "ord": "order", "ctct": "contact", "acct": "account",
+    "co": "company", "pers": "person",
 }
 
 #: Leading words that qualify a column without changing what it holds.
@@ -102,6 +106,7 @@ QUALIFIERS: frozenset[str] = frozenset({
     "home", "work", "business", "private", "personal", "mailing", "postal", "legal", "registered",
     "preferred", "main", "std", "standard", "new", "old", "original", "the", "my", "is", "has", "x", "c",
     "ps", "tbl", "t", "src", "raw", "stg", "dim", "fct", "fld", "f", "col", "v", "vw",
+    "hs", "sf", "sfdc", "crm", "erp", "cdp", "mdm", "ext", "other", "alt",
 })
 
 #: Table (and leading column) words that say which entity the row is about.
@@ -140,6 +145,7 @@ _GENERIC_COLUMNS = frozenset({"name", "value", "number", "text", "address", "cod
 _TRAILING_KEY_WORDS = frozenset({"id", "key", "fk", "ref", "code"})
 
 
+@functools.lru_cache(maxsize=4096)
 def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
     """The telling word(s) of a table name and the entity they point to: ``customer_address`` -> (address,), address."""
     if not table:
@@ -257,23 +263,45 @@ class _Hit:
     how: str  # "spelling 'firstname'"
 
 
+#: Last words that all mean "when": OPTIN_TIME, optin_ts and optin_at read as optin_date.
+_TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp"})
+#: A context match explains more of the column than the bare name, so it wins ties.
+_CONTEXT_FACTOR = 1.02
+
+
+def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str]]:
+    """The column's words, then each rewriting that changes them, applied one after the other."""
+    out = [(tokens, 1.0, "")]
+
+    def add(words: tuple[str, ...], factor: float, note: str) -> None:
+        last_words, last_factor, last_note = out[-1]
+        if words and words != last_words:
+            out.append((words, last_factor * factor, _join(last_note, note)))
+
+    add(tuple(w for t in out[-1][0] for w in ABBREVIATIONS.get(t, t).split()), 0.97, "abbreviations expanded")
+    words = out[-1][0]
+    if len(words) > 1 and words[0] == "id":
+        add(words[1:] + ("id",), 0.97, "id_ prefix read as _id")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1] in _TEMPORAL:
+        add(words[:-1] + ("date",), 0.97, f"'_{words[-1]}' read as '_date'")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1].isdigit():
+        add(words[:-1], 0.97, f"without '{words[-1]}'")
+    return out
+
+
 def _variants(tokens: tuple[str, ...], context: tuple[str, ...], context_entity: str | None
               ) -> list[tuple[tuple[str, ...], float, str, str | None]]:
     """Readings of a column's words: (words, factor, note, entity hinted by dropped words)."""
     out: list[tuple[tuple[str, ...], float, str, str | None]] = []
-    bases = [(tokens, 1.0, "")]
-    expanded = tuple(w for t in tokens for w in ABBREVIATIONS.get(t, t).split())
-    if expanded != tokens:
-        bases.append((expanded, 0.97, "abbreviations expanded"))
-    if len(tokens) > 1 and tokens[0] == "id":
-        bases.append((tokens[1:] + ("id",), 0.97, "id_ prefix read as _id"))
-    for words, factor, note in bases:
+    for words, factor, note in _readings(tokens):
         out.append((words, factor, note, None))
         if context and words[: len(context)] != context:
-            out.append((context + words, factor * 0.97, _join(note, f"table context '{' '.join(context)}'"),
-                        None))
+            out.append((context + words, factor * _CONTEXT_FACTOR,
+                        _join(note, f"table context '{' '.join(context)}'"), None))
             if context in _CONTACT_PAIRS:  # email_address.invalid -> email invalid
-                out.append((context[:1] + words, factor * 0.97,
+                out.append((context[:1] + words, factor * _CONTEXT_FACTOR,
                             _join(note, f"table context '{context[0]}'"), None))
             if set(words) <= _GENERIC_COLUMNS:
                 for k in range(len(context)):
@@ -282,7 +310,8 @@ def _variants(tokens: tuple[str, ...], context: tuple[str, ...], context_entity:
         dropped_factor = factor
         for k in range(1, len(words)):
             word = words[k - 1]
-            dropped_factor *= 0.96 if (word in QUALIFIERS or word in ENTITY_WORDS) else 0.85
+            cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
+            dropped_factor *= 0.96 if cheap else 0.85
             hint = ENTITY_WORDS.get(word)
             out.append((words[k:], dropped_factor,
                         _join(note, f"without '{'_'.join(words[:k])}_'"), hint))
@@ -321,6 +350,7 @@ class ColumnMatcher:
         self._keys = list(self._exact)
         self._cache: dict[tuple, list[Candidate]] = {}
         self._by_length: dict[int, list[str]] | None = None
+        self._windows: dict[tuple[int, int, int], list[str]] = {}
 
     # -------------------------------------------------------------- constructors
 
@@ -412,7 +442,7 @@ class ColumnMatcher:
             if not found or max(s for s, _ in found.values()) < 0.9:
                 for words, factor, note, hint in variants:
                     query = "".join(words)
-                    if note in ("", "abbreviations expanded") and len(query) >= 4:
+                    if "table" not in note and "without" not in note and len(query) >= 4:
                         fuzzy_queries.setdefault(query, []).append((key, factor, note, hint))
         if fuzzy_queries and self._keys:
             for query, hits in self._fuzzy(list(fuzzy_queries)).items():
@@ -453,22 +483,36 @@ class ColumnMatcher:
         """For each query, the index keys with rapidfuzz ``ratio`` >= the cutoff (best 5).
 
         Only keys of a length that can reach the cutoff are compared (ratio is
-        2 * matches / total length).
+        2 * matches / total length).  Short queries (5-6 letters) also accept
+        one swapped, missing or wrong letter (emial), which ``ratio`` scores
+        below the cutoff.
         """
-        if self._by_length is None:
-            by_length: dict[int, list[str]] = {}
-            for k in self._keys:
-                by_length.setdefault(len(k), []).append(k)
-            self._by_length = by_length
         share = _FUZZY_CUTOFF / 100
         out: dict[str, list[tuple[str, float]]] = {}
         for q in queries:
             n = len(q)
-            low, high = int(n * share / (2 - share)), int(n * (2 - share) / share) + 1
-            choices = [k for size in range(low, high + 1) for k in self._by_length.get(size, ())]
-            out[q] = [(k, s) for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5,
-                                                              score_cutoff=_FUZZY_CUTOFF)]
+            choices = self._keys_near(n, int(n * share / (2 - share)), int(n * (2 - share) / share) + 1)
+            found = {k: s for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5,
+                                                           score_cutoff=_FUZZY_CUTOFF)}
+            if 5 <= n <= 6:
+                for k, _dist, _ in process.extract(q, self._keys_near(n, n - 1, n + 1), scorer=OSA.distance,
+                                                    limit=5, score_cutoff=1):
+                    found.setdefault(k, 100.0 * (1 - 1 / max(n, len(k))))
+            out[q] = sorted(found.items(), key=lambda kv: -kv[1])[:5]
         return out
+
+    def _keys_near(self, n: int, low: int, high: int) -> list[str]:
+        """Index keys with a length in low..high (cached per query length and window)."""
+        window = self._windows.get((n, low, high))
+        if window is None:
+            if self._by_length is None:
+                by_length: dict[int, list[str]] = {}
+                for k in self._keys:
+                    by_length.setdefault(len(k), []).append(k)
+                self._by_length = by_length
+            window = [k for size in range(low, high + 1) for k in self._by_length.get(size, ())]
+            self._windows[(n, low, high)] = window
+        return window
 
 
 def _entry_target(entry) -> _Target:
