@@ -484,13 +484,17 @@ def test_binary_file_is_refused(small: Path, runner):
 def test_old_xls_and_broken_xlsx_are_refused(small: Path, runner):
     Path("old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     assert _refused(runner, "old.xls", small) == (
-        "old.xls: error: this is an old binary Office file (.xls); save it as .xlsx or CSV first\nnothing written\n")
+        "old.xls: error: this is an old binary Office file (.xls) or a password-protected workbook; save it as "
+        ".xlsx (without a password) or CSV first\nnothing written\n")
     Path("fake.xlsx").write_text("Use case,Owner\nA,B\n", encoding="utf-8")
     assert _refused(runner, "fake.xlsx", small).startswith(
         "fake.xlsx: error: this is not an Excel workbook (an .xlsx file is a zip archive; this one is not)")
     with zipfile.ZipFile("broken.xlsx", "w") as archive:
         archive.writestr("hello.txt", "not a workbook")
     assert _refused(runner, "broken.xlsx", small).startswith("broken.xlsx: error: not a readable Excel workbook (")
+    shutil.copyfile("broken.xlsx", "calc.ods")
+    assert _refused(runner, "calc.ods", small) == ("calc.ods: error: only Excel workbooks (.xlsx) and CSV are read; "
+                                                   "save it as .xlsx or CSV first\nnothing written\n")
 
 
 def test_a_200_mb_sheet_is_refused_by_its_size_before_parsing(small: Path, runner):

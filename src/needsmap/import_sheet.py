@@ -159,8 +159,6 @@ IMPORT_KINDS: dict[str, tuple[Column, ...]] = {
 #: The field naming the item of each kind (a row without it is skipped).
 _NAME_FIELD = {"use_cases": "title", "attributes": "name", "systems": "name", "stakeholders": "name"}
 _REQUIRED = {"needs": ("use_case", "attribute"), "holdings": ("system", "attribute")}
-_SECTION = {"use_cases": "use_cases", "attributes": "attributes", "systems": "systems",
-            "stakeholders": "stakeholders", "needs": "needs", "holdings": "holdings"}
 _ITEM_CLASS = {"use_cases": m.UseCase, "attributes": m.Attribute, "systems": m.System,
                "stakeholders": m.Stakeholder}
 _WORD = {"use_cases": "use case", "attributes": "attribute", "systems": "system", "stakeholders": "stakeholder"}
@@ -304,13 +302,10 @@ class _RowContext:
 class _RowReader:
     """Turns the text cells of rows into field values, resolving names against the workshop and the plan."""
 
-    def __init__(self, builder: PlanBuilder, headers: dict[int, str], kind: str, table: SheetTable) -> None:
+    def __init__(self, builder: PlanBuilder, headers: dict[int, str], kind: str) -> None:
         self.builder = builder
-        self.kind = kind
-        self.table = table
         self.headers = headers
         self.columns = {c.field: c for c in IMPORT_KINDS[kind]}
-        self.header_text: dict[str, str] = {}
 
     # plain cells ---------------------------------------------------------------------------
     def raw(self, row: SheetRow) -> dict[str, str]:
@@ -495,7 +490,7 @@ def plan_from_table(ws: m.Workshop, table: SheetTable, kind: str, *,
     read_as = ", ".join(f"'{header.row.cells[i]}' as {f}" for i, f in header.fields.items())
     builder.notes.append(f"header in {Source(table.file, table.sheet, header.row.number).short}: {read_as}")
     builder.notes.extend(header.ignored)
-    reader = _RowReader(builder, header.fields, kind, table)
+    reader = _RowReader(builder, header.fields, kind)
     seen: dict[tuple, int] = {}  # the row's values -> its row number
     seen_keys: dict[str, int] = {}  # the item's id or name -> its row number
     header_keys = tuple(name_key(c) for c in header.row.cells)
@@ -529,7 +524,7 @@ def _problems(builder: PlanBuilder, ctx: _RowContext, section: str, ident: str, 
 
 def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str, str], source: Source,
               seen_keys: dict[str, int]) -> None:
-    section = _SECTION[kind]
+    section = kind
     name_field = _NAME_FIELD[kind]
     name = " ".join(raw.get(name_field, "").split())
     row_id = raw.get("id", "").strip() or None

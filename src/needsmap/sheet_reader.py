@@ -87,7 +87,8 @@ def read_sheet(path: str | os.PathLike[str], sheet: str | None = None) -> SheetT
     except OSError as exc:
         raise SheetError(f"{name}: error: cannot read the file: {exc.strerror or exc}") from None
     if head.startswith(_OLE_MAGIC):
-        raise SheetError(f"{name}: error: this is an old binary Office file (.xls); save it as .xlsx or CSV first")
+        raise SheetError(f"{name}: error: this is an old binary Office file (.xls) or a password-protected "
+                         "workbook; save it as .xlsx (without a password) or CSV first")
     if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(target, name, sheet)
     if target.suffix.lower() in (".xlsx", ".xlsm"):
@@ -222,6 +223,9 @@ def _read_xlsx(target: Path, name: str, sheet: str | None) -> SheetTable:
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
             wb = openpyxl.load_workbook(target, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files; all mean "cannot read it"
+        if target.suffix.lower() in (".ods", ".numbers"):
+            raise SheetError(f"{name}: error: only Excel workbooks (.xlsx) and CSV are read; save it as .xlsx "
+                             "or CSV first") from None
         raise SheetError(f"{name}: error: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     try:
         names = tuple(wb.sheetnames)
