@@ -241,24 +241,24 @@ def test_cli_preview_has_exact_text_for_a_csv(small: Path, runner):
 
 
 # -- CSV: encodings, delimiters, languages ---------------------------------------------------
-def _stakeholder_csv(delimiter: str) -> str:
-    return delimiter.join(["Naam", "Functietitel", "Afdeling", "Invloed", "Belang"]) + "\n" + "\n".join(
+def _stakeholder_csv(delimiter: str, newline: str) -> str:
+    return delimiter.join(["Naam", "Functietitel", "Afdeling", "Invloed", "Belang"]) + newline + newline.join(
         delimiter.join(row) for row in [
             ["José Müller", "Hoofd Klantenservice", "Klantenservice", "Hoog", "middel"],
             ["", "", "", "", ""],
             ["Sanne de Vries", "CMO", "Marketing", "5", "H"],
             ["Renée Dubois", "Privacy officer", "Juridisch", "L", "4"],
-        ]) + "\n"
+        ]) + newline
 
 
-@pytest.mark.parametrize(("encoding", "delimiter", "expected_encoding"), [
-    ("utf-8-sig", ",", "utf-8-sig"),  # Excel's "CSV UTF-8": with a byte-order mark
-    ("cp1252", ";", "cp1252"),  # Excel's "CSV" on a Dutch Windows: semicolons, Windows-1252
-    ("utf-16", "\t", "utf-16"),  # Excel's "Unicode text"
-    ("utf-8", "|", "utf-8"),
+@pytest.mark.parametrize(("encoding", "delimiter", "newline", "expected_encoding"), [
+    ("utf-8-sig", ",", "\r\n", "utf-8-sig"),  # Excel's "CSV UTF-8": with a byte-order mark
+    ("cp1252", ";", "\r\n", "cp1252"),  # Excel's "CSV" on a Dutch Windows: semicolons, Windows-1252
+    ("utf-16", "\t", "\r\n", "utf-16"),  # Excel's "Unicode text"
+    ("utf-8", "|", "\n", "utf-8"),
 ])
-def test_csv_encodings_and_delimiters_are_recognised(small: Path, encoding, delimiter, expected_encoding):
-    Path("people.csv").write_bytes(_stakeholder_csv(delimiter).encode(encoding))
+def test_csv_encodings_and_delimiters_are_recognised(small: Path, encoding, delimiter, newline, expected_encoding):
+    Path("people.csv").write_bytes(_stakeholder_csv(delimiter, newline).encode(encoding))
     table = read_sheet("people.csv")
     assert (table.encoding, table.delimiter) == (expected_encoding, delimiter)
     assert table.rows[0].cells[0] == "Naam"  # no byte-order mark glued to the first header
@@ -587,3 +587,24 @@ def test_bilingual_and_misspelt_headers_and_names_with_commas(small: Path):
                           "'Eigenaar / Owner' as owner, 'Data needed' as needs",)
     assert _rows(plan) == [("add", "use_cases", "margin-report", "Margin report", "uc.csv:2",
                             "description Monthly; owner tom; needs margin_90d, email")]
+
+
+def test_a_file_changed_on_disk_during_the_import_is_not_overwritten(small: Path, runner, monkeypatch):
+    import needsmap.import_sheet as import_sheet
+
+    Path("uc.csv").write_text("Use case\nLoyalty dashboard\n", encoding="utf-8")
+    real = import_sheet.plan_sheet_import
+
+    def colleague_saves_meanwhile(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        small.write_text(small.read_text(encoding="utf-8").replace("Import tests", "Renamed meanwhile"),
+                         encoding="utf-8")
+        return plan
+
+    monkeypatch.setattr(import_sheet, "plan_sheet_import", colleague_saves_meanwhile)
+    result = runner.invoke(main, ["import", "sheet", "uc.csv", "ws.yaml", "--as", "use_cases", "--apply"])
+    assert result.exit_code == 2
+    assert result.stderr == ("ws.yaml: error: the file changed on disk since it was loaded; reload it, or save with "
+                             "force to overwrite the other changes\nws.yaml: nothing written\n")
+    assert "Renamed meanwhile" in small.read_text(encoding="utf-8")
+    assert "Loyalty dashboard" not in small.read_text(encoding="utf-8")
