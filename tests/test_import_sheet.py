@@ -608,3 +608,16 @@ def test_a_file_changed_on_disk_during_the_import_is_not_overwritten(small: Path
                              "force to overwrite the other changes\nws.yaml: nothing written\n")
     assert "Renamed meanwhile" in small.read_text(encoding="utf-8")
     assert "Loyalty dashboard" not in small.read_text(encoding="utf-8")
+
+
+def test_rows_merge_by_id_and_say_what_they_keep(small: Path):
+    Path("uc.csv").write_text("ID,Use case,Status,Horizon\nwelcome-journey,Welcome series,Goedgekeurd,nu\n"
+                              "birthday-mail,Birthday mail,idee,later\n", encoding="utf-8")
+    plan = plan_sheet_import(_workshop(small), "uc.csv", "use_cases")
+    assert _rows(plan) == [
+        ("add", "use_cases", "birthday-mail", "Birthday mail", "uc.csv:3", "horizon later; status proposed"),
+        ("merge", "use_cases", "welcome-journey", "Welcome journey", "uc.csv:2",
+         "horizon now; status agreed; keeps title 'Welcome journey' (input: 'Welcome series')"),
+    ]
+    new = apply_plan(_workshop(small), plan)
+    assert new.use_cases[0].title == "Welcome journey" and new.use_cases[0].status == "agreed"
