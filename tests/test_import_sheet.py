@@ -621,3 +621,16 @@ def test_rows_merge_by_id_and_say_what_they_keep(small: Path):
     ]
     new = apply_plan(_workshop(small), plan)
     assert new.use_cases[0].title == "Welcome journey" and new.use_cases[0].status == "agreed"
+
+
+def test_an_owner_cell_naming_several_people_takes_the_first(small: Path):
+    Path("uc.csv").write_text("Use case,Owner\nLoyalty dashboard,Tom Peeters / Sanne\nApp push,Jan en Piet\n",
+                              encoding="utf-8")
+    plan = plan_sheet_import(_workshop(small), "uc.csv", "use_cases")
+    assert _rows(plan) == [
+        ("add", "use_cases", "loyalty-dashboard", "Loyalty dashboard", "uc.csv:2",
+         "owner tom; owner: 'Tom Peeters / Sanne' names 2 people; the first is taken"),
+        ("add", "stakeholders", "jan", "Jan", "uc.csv:3", "named in owner of line 3"),
+        ("add", "use_cases", "app-push", "App push", "uc.csv:3", "owner jan; owner: 'Jan en Piet' names 2 people; "
+         "the first is taken"),
+    ]

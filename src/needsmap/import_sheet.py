@@ -299,6 +299,9 @@ class _RowContext:
     notes: list[str] = field(default_factory=list)  # what was read with some freedom (near-miss names)
 
 
+_SEVERAL_PEOPLE = re.compile(r"\s*[/&,;+]\s*|\s+(?:and|en|und|et)\s+", re.IGNORECASE)
+
+
 class _RowReader:
     """Turns the text cells of rows into field values, resolving names against the workshop and the plan."""
 
@@ -334,6 +337,11 @@ class _RowReader:
         return slug(text, "_") or text
 
     def stakeholder(self, text: str, ctx: _RowContext, name: str) -> str | None:
+        """One person; of a cell naming several ('Sanne / Tom'), the first, and the row says so."""
+        people = [p for p in _SEVERAL_PEOPLE.split(text) if p.strip()]
+        if len(people) > 1 and self.builder.lookup("stakeholders", text) == Match():
+            ctx.notes.append(f"{name}: '{text}' names {len(people)} people; the first is taken")
+            text = people[0].strip()
         return self._reference("stakeholders", text, ctx, name, lambda ident: m.Stakeholder(ident, name=text))
 
     def system(self, text: str, ctx: _RowContext, name: str) -> str | None:
