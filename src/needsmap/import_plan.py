@@ -531,6 +531,23 @@ class PlanBuilder:
         self.changes.append(change)
         return change
 
+    def propose_need(self, use_case: str, need: m.Need, source: Source, label: str = "",
+                     message: str = "") -> Change:
+        """``use_case`` (in the workshop or added by this plan) needs ``need.attribute``: added, or merged."""
+        parent = self.existing("use_cases", use_case)
+        current = next((n for n in parent.needs if n.attribute == need.attribute), None) if parent else None
+        return self.merge_child("needs", f"{use_case}/{need.attribute}", label or f"{use_case} needs {need.attribute}",
+                                NeedProposal(use_case, need), current, source, message)
+
+    def propose_holding(self, system: str, holding: m.Holding, source: Source, *, confidence: float = 1.0,
+                        reason: str = "", label: str = "", message: str = "") -> Change:
+        """``system`` holds ``holding.attribute``, with how sure the importer is and why: added, or merged."""
+        parent = self.existing("systems", system)
+        current = next((h for h in parent.holds if h.attribute == holding.attribute), None) if parent else None
+        return self.merge_child("holdings", f"{system}/{holding.attribute}",
+                                label or f"{system} holds {holding.attribute}",
+                                HoldingProposal(system, holding, confidence, reason), current, source, message)
+
     def ambiguous(self, section: str, ident: str, label: str, source: Source, message: str,
                   candidates: Iterable[str] = ()) -> Change:
         change = Change("ambiguous", section, ident, label, source, message=message, candidates=tuple(candidates))

@@ -22,15 +22,7 @@ from typing import Callable
 
 from needsmap import model as m
 from needsmap import sheet_values as v
-from needsmap.import_plan import (
-    HoldingProposal,
-    ImportPlan,
-    Match,
-    NeedProposal,
-    PlanBuilder,
-    Source,
-    name_key,
-)
+from needsmap.import_plan import ImportPlan, Match, PlanBuilder, Source, name_key
 from needsmap.sheet_reader import SheetError, SheetRow, SheetTable, read_sheet
 
 __all__ = ["IMPORT_KINDS", "SheetError", "plan_sheet_import", "plan_from_table", "parse_mapping", "MappingError"]
@@ -603,14 +595,12 @@ class _ChildKind:
 
     section: str  # "needs" | "holdings"
     parent_field: str  # the column naming the parent: "use_case" | "system"
-    parent_section: str  # "use_cases" | "systems"
-    children: str  # the parent's list field: "needs" | "holds"
     verb: str  # "needs" | "holds", for labels
 
 
 _CHILD_KINDS = {
-    "needs": _ChildKind("needs", "use_case", "use_cases", "needs", "needs"),
-    "holdings": _ChildKind("holdings", "system", "systems", "holds", "holds"),
+    "needs": _ChildKind("needs", "use_case", "needs"),
+    "holdings": _ChildKind("holdings", "system", "holds"),
 }
 
 
@@ -638,18 +628,18 @@ def _child_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[st
         return
     seen_keys[ident] = source.row or 0
     values = {k: val for k, val in ctx.values.items() if val is not None}
+    message = "; ".join(ctx.notes)
     if kind == "needs":
         if values.get("criticality") == "wont":
             builder.skip(source, "criticality is won't-have: not a need", spec.section, label)
             return
-        proposal: NeedProposal | HoldingProposal = NeedProposal(parent, m.Need(attribute, **values))
+        builder.propose_need(parent, m.Need(attribute, **values), source, label, message)
     elif near_miss:
         score = builder.lookup("attributes", raw["attribute"]).score
-        proposal = HoldingProposal(parent, m.Holding(attribute, **values), round(score / 100, 2),
-                                   f"'{raw['attribute']}' is close to '{_label(builder, 'attributes', attribute)}'")
+        builder.propose_holding(parent, m.Holding(attribute, **values), source, confidence=round(score / 100, 2),
+                                reason=f"'{raw['attribute']}' is close to '{_label(builder, 'attributes', attribute)}'",
+                                label=label, message=message)
     else:
-        proposal = HoldingProposal(parent, m.Holding(attribute, **values), 1.0, "named in the sheet")
-    owner = builder.existing(spec.parent_section, parent)
-    existing = next((c for c in getattr(owner, spec.children) if c.attribute == attribute), None) if owner else None
-    builder.merge_child(spec.section, ident, label, proposal, existing, source, "; ".join(ctx.notes))
+        builder.propose_holding(parent, m.Holding(attribute, **values), source, reason="named in the sheet",
+                                label=label, message=message)
     _problems(builder, ctx, spec.section, ident, label)
