@@ -634,3 +634,34 @@ def test_an_owner_cell_naming_several_people_takes_the_first(small: Path):
         ("add", "use_cases", "app-push", "App push", "uc.csv:3", "owner jan; owner: 'Jan en Piet' names 2 people; "
          "the first is taken"),
     ]
+
+
+# -- the shared plumbing, used as another importer (DDL, database) would use it ------------------
+def test_import_plan_for_another_kind_of_input(small: Path):
+    from needsmap import validator
+    from needsmap.import_plan import PlanBuilder
+
+    ws = _workshop(small)
+    builder = PlanBuilder(ws, "schema.sql")
+    builder.add("systems", m.System("dwh", name="Data warehouse"), Source("schema.sql", row=3))
+    builder.propose_holding("dwh", m.Holding("email", field="customer.email_addr"), Source("schema.sql", row=5),
+                            confidence=0.8, reason="column name is a spelling of 'email'")
+    builder.propose_holding("crm", m.Holding("email", field="Contact.Email", type="string"),
+                            Source("schema.sql", row=9))
+    builder.propose_holding("crm", m.Holding("email", field="Contact.Mail"), Source("schema.sql", row=10))
+    plan = builder.plan()
+    assert _rows(plan) == [
+        ("add", "systems", "dwh", "Data warehouse", "schema.sql:3", ""),
+        ("add", "holdings", "dwh/email", "dwh holds email", "schema.sql:5",
+         "field customer.email_addr; confidence 0.80: column name is a spelling of 'email'"),
+        ("merge", "holdings", "crm/email", "crm holds email", "schema.sql:9", "type string"),
+        ("unchanged", "holdings", "crm/email", "crm holds email", "schema.sql:10",
+         "keeps field Contact.Email (input: Contact.Mail)"),
+    ]
+    new = apply_plan(ws, plan)
+    assert not [d for d in validator.validate(new) if d.severity == "error"]
+    assert new.systems[-1] == m.System("dwh", name="Data warehouse", holds=[m.Holding("email",
+                                                                                       field="customer.email_addr")])
+    assert new.systems[0].holds == [m.Holding("email", field="Contact.Email", type="string")]
+    assert ws.systems[0].holds == [m.Holding("email", field="Contact.Email")]  # the original is untouched
+    assert str(Source("BOOK.xlsx", "Sheet1", 12)) == "BOOK.xlsx:Sheet1:R12"
