@@ -188,13 +188,13 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
         where = f"{source}:{line}" if line else source
         what = f"entry '{label}'" if isinstance(label, str) else f"entry {i + 1}"
         errors.extend(f"{where}: {what}: {p}" for p in problems)
-        if entry is None:
-            continue
-        if entry.id in seen:
-            errors.append(f"{where}: {what}: duplicate id (first at line {seen[entry.id]})")
-            continue
-        seen[entry.id] = line
-        entries.append(entry)
+        if isinstance(label, str):
+            if label in seen:
+                errors.append(f"{where}: {what}: duplicate id (first at line {seen[label]})")
+                continue
+            seen[label] = line
+        if entry is not None:
+            entries.append(entry)
     if errors:
         raise CatalogError("\n".join(errors))
     header = "\n".join(line[1:].strip() for line in text.splitlines() if line.startswith("#"))
@@ -216,6 +216,30 @@ def load_catalog_file(path: str | Path) -> Catalog:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     return parse_catalog(text, source=str(path))
+
+
+def entry_as_dict(entry: CatalogEntry) -> dict:
+    """The entry as in the catalog file (fields in file order, absent ones left out)."""
+    out: dict = {"id": entry.id, "name": entry.name, "entity": entry.entity, "type": entry.type}
+    if entry.values:
+        out["values"] = list(entry.values)
+    if entry.identifier:
+        out["identifier"] = True
+    out["sensitivity"] = entry.sensitivity
+    out["definition"] = entry.definition
+    out["synonyms"] = list(entry.synonyms)
+    out["spellings"] = list(entry.spellings)
+    if entry.schema_org:
+        out["schema_org"] = entry.schema_org
+    if entry.core:
+        out["core"] = True
+    return out
+
+
+def entries_as_yaml(entries: list[CatalogEntry]) -> str:
+    """Entries as catalog-format YAML (``entries:`` list), readable by :func:`parse_catalog`."""
+    return yaml.safe_dump({"entries": [entry_as_dict(e) for e in entries]}, sort_keys=False,
+                          allow_unicode=True, width=110)
 
 
 # --------------------------------------------------------------------------- search
@@ -241,11 +265,13 @@ def _search_index(catalog: Catalog) -> tuple[list[str], list[int]]:
 
 
 def search(text: str = "", *, entity: str | None = None, limit: int | None = None,
-           catalog: Catalog | None = None, min_score: float = 60.0) -> list[tuple[CatalogEntry, float]]:
+           catalog: Catalog | None = None, min_score: float = 75.0) -> list[tuple[CatalogEntry, float]]:
     """Entries matching ``text`` with a score 0..100, best first; all entries (in file order) for empty text.
 
-    An exact name or spelling scores 100, a name starting with the text 95, a
-    name containing it 90, otherwise rapidfuzz's WRatio decides.
+    Only an exact id, name, synonym or spelling scores 100 (case, separators
+    and accents aside: ``Geburtsdatum``, ``first-name``); a name starting with
+    the text scores at least 95, one containing it 90, otherwise rapidfuzz's
+    WRatio decides (at most 99).
     """
     catalog = catalog or load_catalog()
     wanted = [e for e in catalog.entries if entity is None or e.entity == entity]
@@ -255,15 +281,17 @@ def search(text: str = "", *, entity: str | None = None, limit: int | None = Non
         return found[:limit] if limit else found
     keys, owners = _search_index(catalog)
     best: dict[int, float] = {}
+    compact = query.replace(" ", "")
     for key, score, pos in process.extract(query, keys, scorer=fuzz.WRatio, limit=None, score_cutoff=min_score):
-        owner = owners[pos]
-        if key == query:
+        if key.replace(" ", "") == compact:
             score = 100.0
         elif key.startswith(query):
-            score = max(score, 95.0)
+            score = max(min(score, 99.0), 95.0)
         elif query in key:
-            score = max(score, 90.0)
-        best[owner] = max(best.get(owner, 0.0), score)
+            score = max(min(score, 99.0), 90.0)
+        else:
+            score = min(score, 99.0)  # 100 is kept for exact names
+        best[owners[pos]] = max(best.get(owners[pos], 0.0), score)
     allowed = {id(e) for e in wanted}
     ranked = sorted(
         ((catalog.entries[i], s) for i, s in best.items() if id(catalog.entries[i]) in allowed),

@@ -110,7 +110,10 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
 @click.option("--name", required=True, help="Name of the workshop, e.g. \"Omnichannel customer data discovery\".")
 @click.option("--organization", help="The organisation the workshop is for.")
 @click.option("--facilitator", help="Who runs the workshop.")
-def new(file: Path, name: str, organization: str | None, facilitator: str | None) -> None:
+@click.option("--with-catalog", "with_catalog", metavar="core|all|ENTITY,...",
+              help="Start with attributes of the reference catalog: core (about 30), all, or entities "
+                   "such as customer,address (see needsmap catalog).")
+def new(file: Path, name: str, organization: str | None, facilitator: str | None, with_catalog: str | None) -> None:
     """Create FILE: a starter workshop with the default functions, channels and guidance.
 
     Refuses to overwrite an existing file.
@@ -124,7 +127,12 @@ def new(file: Path, name: str, organization: str | None, facilitator: str | None
     if not file.parent.is_dir():
         click.echo(f"{file}: error: the folder {file.parent} does not exist", err=True)
         sys.exit(EXIT_USAGE)
-    ws = new_workshop(name, organization=organization, facilitator=facilitator, target=file)
+    try:
+        ws = new_workshop(name, organization=organization, facilitator=facilitator, target=file,
+                          with_catalog=with_catalog)
+    except ValueError as exc:
+        click.echo(f"error: --with-catalog: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         save(ws, file)
     except SaveError as exc:
@@ -531,6 +539,10 @@ def git_setup(patterns: tuple[str, ...]) -> None:
 from needsmap.cli_import import import_group  # noqa: E402  (needsmap import sheet|...: its own module)
 
 main.add_command(import_group)
+
+from needsmap.cli_catalog import catalog_command  # noqa: E402  (needsmap catalog: its own module)
+
+main.add_command(catalog_command)
 
 
 @main.command()

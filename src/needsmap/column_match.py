@@ -97,7 +97,7 @@ ABBREVIATIONS: dict[str, str] = {
     "prefs": "preferences", "lang": "language", "qty": "quantity", "amt": "amount", "ts": "timestamp",
     "mail": "email", "eml": "email", "cd": "code", "hh": "household", "hse": "house", "apt": "apartment",
     "brth": "birth", "pstl": "postal", "ln": "line", "ord": "order", "ctct": "contact", "acct": "account",
-    "co": "company", "pers": "person",
+    "co": "company", "pers": "person", "fav": "favourite", "fave": "favourite", "info": "information",
 }
 
 #: Leading words that qualify a column without changing what it holds.
@@ -156,7 +156,11 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
         if i > 0 and (words[i - 1], word) in _CONTACT_PAIRS:
             return (words[i - 1], word), "contact_point"
         if word in ENTITY_WORDS:
-            return words[i:], ENTITY_WORDS[word]
+            for plural in ("es", "s"):  # orders.status reads as order status
+                if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
+                    word = word[: -len(plural)]
+                    break
+            return (word, *words[i + 1:]), ENTITY_WORDS[word]
         for hint, entity in ENTITY_WORDS.items():  # compound words: customernote, klantadres
             if len(hint) >= 4 and len(word) > len(hint) and word.endswith(hint):
                 return (hint,), entity

@@ -38,8 +38,19 @@ def schema_modeline(target: str | os.PathLike[str] | None) -> str:
 
 
 def new_workshop(name: str, *, organization: str | None = None, facilitator: str | None = None,
-                 today: _dt.date | None = None, target: str | os.PathLike[str] | None = None) -> m.Workshop:
-    """A starter workshop: default functions, channels and settings, written out so they can be edited."""
+                 today: _dt.date | None = None, target: str | os.PathLike[str] | None = None,
+                 with_catalog: str | None = None) -> m.Workshop:
+    """A starter workshop: default functions, channels and settings, written out so they can be edited.
+
+    ``with_catalog`` (``core``, ``all`` or comma-separated entity slugs) adds those
+    attributes of the reference catalog (:func:`needsmap.catalog.select`; ValueError
+    for an unknown slug), so a workshop starts with agreed definitions.
+    """
+    attributes: list[m.Attribute] = []
+    if with_catalog is not None:
+        from needsmap.catalog import select
+
+        attributes = [entry.to_attribute() for entry in select(with_catalog)]
     header = "\n".join("# " + line if line else "#" for line in GUIDANCE.splitlines())
     header = f"# {schema_modeline(target)}\n{header}"
     return m.Workshop(
@@ -49,5 +60,6 @@ def new_workshop(name: str, *, organization: str | None = None, facilitator: str
                             marketing_channels=list(m.DEFAULT_MARKETING_CHANNELS)),
         functions=list(m.DEFAULT_FUNCTIONS),
         channels=list(m.DEFAULT_CHANNELS),
+        attributes=attributes,
         header=header,
     )
