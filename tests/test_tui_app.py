@@ -19,7 +19,7 @@ from textual import events
 from textual.widgets import DataTable, Footer
 
 from needsmap.session import Session
-from needsmap.tui import SCREENS
+from needsmap.tui import SCREENS, screen_key
 from needsmap.tui.app import NeedsmapApp, NewWorkshopScreen, create_app, new_note_id
 from needsmap.tui.screens import PlaceholderScreen
 from needsmap.tui.screens.gaps import GapsScreen
@@ -88,7 +88,7 @@ def test_number_keys_reach_every_screen_with_bars_and_footer(demo: Path):
             await settle(app, pilot)
             assert isinstance(app.screen, OverviewScreen)
             for n, (mode, _title) in enumerate(SCREENS, 1):
-                await pilot.press(str(n))
+                await pilot.press(screen_key(n))
                 await until(pilot, lambda mode=mode: app.current_mode == mode and app.screen.query(StatusBar))
                 screen = app.screen
                 assert screen.query_one(NavBar) and screen.query_one(StatusBar)

@@ -17,7 +17,7 @@ from needsmap.tui.app import NeedsmapApp
 from .conftest import DEMO
 
 SCREENS = {"1": "overview", "2": "stakeholders", "3": "use-cases", "4": "processes", "5": "attributes",
-           "6": "systems", "7": "matrix", "8": "gaps", "9": "notes"}
+           "6": "systems", "7": "matrix", "8": "gaps", "9": "notes", "0": "roadmap"}
 
 
 @pytest.fixture

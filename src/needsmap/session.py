@@ -41,8 +41,8 @@ from needsmap.saver import ChangedOnDisk, CommentsWouldBeLost, ItemTextCache, Sa
 from needsmap.validator import validate
 from needsmap.workshop_io import open_workshop
 
-#: Top-level fields of a workshop that are edited as a whole.
-TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header")
+#: Top-level fields of a workshop that are edited as a whole (votes: the whole list, see the Roadmap screen).
+TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header", "votes")
 
 
 class SessionError(Exception):

@@ -10,7 +10,7 @@ Layout of the package
 ---------------------
 * ``app.py`` / ``app.tcss``: :class:`~needsmap.tui.app.NeedsmapApp`, the global
   keys, the command palette provider, the disk watch, the analysis worker.
-* ``screens/``: one module (and ``.tcss`` beside it) per screen.  The nine
+* ``screens/``: one module (and ``.tcss`` beside it) per screen.  The ten
   screens are Textual *modes* named by :data:`SCREENS` below.
 * ``widgets/``: the status and navigation bars, the quick note, dialogs, and
   the forms and pickers of the list screens.
@@ -96,7 +96,7 @@ from rich.text import Text
 
 from needsmap import textsafe
 
-#: The screens, in number-key order: (mode name, title).  Keys 1..9.
+#: The screens, in number-key order: (mode name, title).  Keys 1..9, then 0 (see :func:`screen_key`).
 SCREENS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
     ("stakeholders", "Stakeholders"),
@@ -107,6 +107,7 @@ SCREENS: tuple[tuple[str, str], ...] = (
     ("matrix", "Matrix"),
     ("gaps", "Gaps"),
     ("notes", "Notes"),
+    ("roadmap", "Roadmap"),
 )
 
 #: Gap subject kinds (and section names) -> the mode that shows such items.
@@ -117,14 +118,20 @@ SUBJECT_SCREENS: dict[str, str] = {
     "attribute": "attributes", "attributes": "attributes",
     "system": "systems", "systems": "systems",
     "note": "notes", "notes": "notes",
+    "option": "roadmap", "options": "roadmap",
 }
 
 #: Keys bound by the app for every screen (Textual key names).
 GLOBAL_KEYS: frozenset[str] = frozenset({
-    "1", "2", "3", "4", "5", "6", "7", "8", "9",
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
     "n", "question_mark", "q",
     "ctrl+z", "ctrl+y", "ctrl+p", "ctrl+q", "ctrl+s", "ctrl+r",
 })
+
+
+def screen_key(n: int) -> str:
+    """The key of the ``n``-th screen (1-based): 1..9, then 0 for the tenth."""
+    return str(n % 10)
 
 
 def is_global_key(key: str) -> bool:

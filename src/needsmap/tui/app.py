@@ -31,7 +31,7 @@ from needsmap import model as m
 from needsmap import textsafe
 from needsmap.analysis import Analyser, Analysis
 from needsmap.session import Session, SessionError
-from needsmap.tui import SCREENS, SUBJECT_SCREENS, plain
+from needsmap.tui import SCREENS, SUBJECT_SCREENS, plain, screen_key
 from needsmap.tui.screens import section_screen
 from needsmap.tui.widgets.dialogs import CommentsDialog, ConfirmDialog, ConflictDialog
 from needsmap.tui.widgets.quick_note import QuickNoteResult, QuickNoteScreen
@@ -73,6 +73,12 @@ def _notes() -> Screen:
     return NotesScreen()
 
 
+def _roadmap() -> Screen:
+    from needsmap.tui.screens.roadmap import RoadmapScreen
+
+    return RoadmapScreen()
+
+
 MODE_FACTORIES: dict[str, Callable[[], Screen]] = {
     "overview": _overview,
     "stakeholders": partial(section_screen, "stakeholders", "Stakeholders"),
@@ -83,6 +89,7 @@ MODE_FACTORIES: dict[str, Callable[[], Screen]] = {
     "matrix": _matrix,
     "gaps": _gaps,
     "notes": _notes,
+    "roadmap": _roadmap,
 }
 
 
@@ -149,7 +156,7 @@ class NeedsmapCommands(Provider):
         assert isinstance(app, NeedsmapApp)
         commands: list[tuple[str, Callable, str]] = []
         for n, (mode, title) in enumerate(SCREENS, 1):
-            commands.append((f"Go to {title}", partial(app.run_action, f"show('{mode}')"), f"key {n}"))
+            commands.append((f"Go to {title}", partial(app.run_action, f"show('{mode}')"), f"key {screen_key(n)}"))
         for name, action, help_text in app.global_commands():
             commands.append((name, partial(app.run_action, action), help_text))
         screen = self.screen
@@ -203,7 +210,7 @@ class NeedsmapApp(App[None]):
     MODES = MODE_FACTORIES
     COMMANDS = App.COMMANDS | {NeedsmapCommands}
     BINDINGS = [
-        *(Binding(str(n), f"show('{mode}')", title, show=False, id=f"screen-{mode}")
+        *(Binding(screen_key(n), f"show('{mode}')", title, show=False, id=f"screen-{mode}")
           for n, (mode, title) in enumerate(SCREENS, 1)),
         Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change (as far back as you like)", id="undo"),
         Binding("ctrl+y", "redo", "Redo", tooltip="Redo what was undone", id="redo"),
@@ -452,7 +459,7 @@ class NeedsmapApp(App[None]):
                 yield command
 
     async def action_show(self, mode: str) -> None:
-        """Switch to a screen by its mode name (keys 1-9)."""
+        """Switch to a screen by its mode name (keys 1-9 and 0)."""
         if self.session is None or mode not in self.MODES:
             return
         if self.current_mode != mode:

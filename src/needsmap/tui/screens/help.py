@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from needsmap.tui import SCREENS
+from needsmap.tui import SCREENS, screen_key
 
 KEY_WIDTH = 22
 
@@ -43,6 +43,8 @@ def _screen_classes() -> list[tuple[str, type | None]]:
                 from needsmap.tui.screens.gaps import GapsScreen as cls  # type: ignore[no-redef]
             elif mode == "notes":
                 from needsmap.tui.screens.notes import NotesScreen as cls  # type: ignore[no-redef]
+            elif mode == "roadmap":
+                from needsmap.tui.screens.roadmap import RoadmapScreen as cls  # type: ignore[no-redef]
         except Exception:  # noqa: BLE001 - a screen that cannot load has no keys to list
             cls = None
         out.append((title, cls))
@@ -97,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
     def _content(self) -> Group:
         app = self.app
         parts = []
-        glob = [(f"{n}", f"{title} screen") for n, (_mode, title) in enumerate(SCREENS, 1)]
+        glob = [(screen_key(n), f"{title} screen") for n, (_mode, title) in enumerate(SCREENS, 1)]
         for binding in Binding.make_bindings(app.BINDINGS):
             if binding.action.startswith("show("):
                 continue

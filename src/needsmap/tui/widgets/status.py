@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from needsmap.tui import SCREENS, plain
+from needsmap.tui import SCREENS, plain, screen_key
 
 if TYPE_CHECKING:
     from needsmap.tui.app import NeedsmapApp
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 SHORT_TITLES = {
     "overview": "Home", "stakeholders": "People", "use_cases": "Uses", "processes": "Procs",
     "attributes": "Attrs", "systems": "Sys", "matrix": "Matrix", "gaps": "Gaps", "notes": "Notes",
+    "roadmap": "Road",
 }
 
 
@@ -51,9 +52,9 @@ class NavBar(_AppBar):
         out = []
         for n, (mode, _) in enumerate(SCREENS, 1):
             if level < 2 or mode == current:
-                out.append((mode, f" {n} {titles[mode]} "))
+                out.append((mode, f" {screen_key(n)} {titles[mode]} "))
             else:
-                out.append((mode, f" {n} "))
+                out.append((mode, f" {screen_key(n)} "))
         return out
 
     def render(self) -> Text:
