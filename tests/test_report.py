@@ -22,7 +22,8 @@ from needsmap.workshop_io import open_workshop
 from .conftest import DEMO
 
 TODAY = dt.date(2026, 11, 20)
-SECTIONS = ["summary", "stakeholders", "use-cases", "gaps", "matrices", "diagrams", "ownership", "notes", "appendix"]
+SECTIONS = ["summary", "stakeholders", "use-cases", "gaps", "matrices", "diagrams", "ownership", "notes",
+            "model-draft", "roadmap", "appendix"]
 PERSONAL = ["asked", "stands", "blocks", "from-you", "use-cases", "gaps", "ownership", "notes", "appendix"]
 SANNE_USE_CASES = ["Win back lapsing club members", "Welcome journey for new Haven Club members"]
 
@@ -144,7 +145,7 @@ def test_demo_diagrams_are_inline_svg_with_lineage_in_the_use_cases(demo_html):
     lineage = [i for i in page.ids if i.startswith("lineage-")]
     assert len(lineage) == report.MAX_LINEAGE_DIAGRAMS  # the demo has 17 use cases: the 12 most valuable
     assert "Lineage diagrams are drawn for the 12 most valuable of the 16 use cases with needs" in page.all_text
-    assert demo_html.count('class="needsmap-diagram"') == report.MAX_LINEAGE_DIAGRAMS + 2
+    assert demo_html.count('class="needsmap-diagram"') == report.MAX_LINEAGE_DIAGRAMS + 3  # + landscape, identity, model
     assert "<?xml" not in demo_html and "<!DOCTYPE svg" not in demo_html
 
 

@@ -113,7 +113,7 @@ def test_demo_report_in_chromium(browser, demo, tmp_path):
         box = page.locator("nav.toc").bounding_box()
         assert box is not None and box["y"] <= 1 and page.locator("nav.toc a[href='#summary']").is_visible()
         # diagrams and charts are drawn inline
-        assert page.locator("svg.needsmap-diagram").count() == report.MAX_LINEAGE_DIAGRAMS + 2
+        assert page.locator("svg.needsmap-diagram").count() == report.MAX_LINEAGE_DIAGRAMS + 3  # + model draft
         assert page.locator("#chart-readiness svg").is_visible()
 
         # the catalog has a filter box: typing really filters rows

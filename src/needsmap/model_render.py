@@ -23,6 +23,7 @@ See docs/model.md for the method and the type of each attribute type per dialect
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -114,8 +115,8 @@ _BREAKS = re.compile(r"\s+")
 
 def one_line(text: str, limit: int | None = None) -> str:
     """``text`` on one line without control, format or separator characters (no line break survives)."""
-    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") else ch
-                   for ch in text)
+    kept = text if text.isprintable() else "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") else ch for ch in text)
     out = _BREAKS.sub(" ", kept).strip()
     if limit is not None and len(out) > limit:
         out = out[: limit - 1].rstrip() + "\u2026"
@@ -157,7 +158,7 @@ class _Sql:
 
     def q(self, name: str) -> str:
         """A quoted identifier."""
-        return exp.to_identifier(name, quoted=True).sql(dialect=self.glot)
+        return _quoted(name, self.glot)
 
     def lit(self, text: object) -> str:
         """A string literal (NUL characters dropped: no database keeps them in text)."""
@@ -165,7 +166,7 @@ class _Sql:
             return "NULL"
         if isinstance(text, (int, float)):
             return repr(text)
-        out = exp.Literal.string(str(text).replace("\x00", "")).sql(dialect=self.glot)
+        out = _literal(str(text).replace("\x00", ""), self.glot)
         if self.dialect == "tsql" and not str(text).isascii():
             out = "N" + out
         return out
@@ -177,6 +178,16 @@ class _Sql:
 
     def comment_line(self, text: str, indent: str = "") -> str:
         return f"{indent}-- {one_line(text)}"
+
+
+@functools.lru_cache(maxsize=65536)
+def _quoted(name: str, dialect: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect=dialect)
+
+
+@functools.lru_cache(maxsize=65536)
+def _literal(text: str, dialect: str) -> str:
+    return exp.Literal.string(text).sql(dialect=dialect)
 
 
 def sql(model: DraftModel, dialect: str = "postgres", seed: bool = True) -> str:
