@@ -63,6 +63,8 @@ _FUZZY_CUTOFF = 85.0
 _FUZZY_WEIGHT = 0.9
 _KIND_WEIGHT = {"id": 1.0, "name": 1.0, "spelling": 1.0, "synonym": 0.97}
 _INHERITED_WEIGHT = 0.99
+#: Readings that also get fuzzy matching: the name as written, and with abbreviations expanded.
+_FUZZY_READINGS = ("", "abbreviations expanded")
 
 _CAMEL_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
 _CAMEL_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -446,7 +448,7 @@ class ColumnMatcher:
             if not found or max(s for s, _ in found.values()) < 0.9:
                 for words, factor, note, hint in variants:
                     query = "".join(words)
-                    if "table" not in note and "without" not in note and len(query) >= 4:
+                    if note in _FUZZY_READINGS and len(query) >= 4:
                         fuzzy_queries.setdefault(query, []).append((key, factor, note, hint))
         if fuzzy_queries and self._keys:
             for query, hits in self._fuzzy(list(fuzzy_queries)).items():

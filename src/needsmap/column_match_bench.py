@@ -7,7 +7,8 @@ abbreviation or a typo), half of them columns with no customer meaning
 (``batch_sku_weight_3``), which take the slow fuzzy path - and times:
 
 * loading and checking the shipped catalog (cold, in this process);
-* building a :class:`~needsmap.column_match.ColumnMatcher` from it;
+* building a :class:`~needsmap.column_match.ColumnMatcher` from it (with
+  ``--workshop SCALE``: from a synthetic workshop's attributes plus the catalog);
 * :meth:`~needsmap.column_match.ColumnMatcher.match_many` over all columns
   with a fresh matcher (empty cache), median of ``--repeat`` runs.
 
@@ -78,7 +79,7 @@ def make_columns(n: int, seed: int = 1) -> list[Column]:
     return columns
 
 
-def run(n: int, seed: int, repeat: int) -> dict:
+def run(n: int, seed: int, repeat: int, workshop_scale: str | None = None) -> dict:
     from needsmap import catalog
 
     t0 = time.perf_counter()
@@ -86,11 +87,17 @@ def run(n: int, seed: int, repeat: int) -> dict:
     cat = catalog.load_catalog()
     load_s = time.perf_counter() - t0
     columns = make_columns(n, seed)
+    workshop = None
+    if workshop_scale:
+        from needsmap.synthetic import generate
+
+        workshop = generate(workshop_scale, seed)
     build_times, match_times = [], []
     matched = 0
     for _ in range(repeat):
         t0 = time.perf_counter()
-        matcher = ColumnMatcher.from_catalog(cat)
+        matcher = (ColumnMatcher.for_workshop(workshop, cat) if workshop is not None
+                   else ColumnMatcher.from_catalog(cat))
         t1 = time.perf_counter()
         results = matcher.match_many(columns, limit=3)
         t2 = time.perf_counter()
@@ -99,6 +106,7 @@ def run(n: int, seed: int, repeat: int) -> dict:
         matched = sum(1 for r in results if r and r[0].confidence >= 0.6)
     return {
         "columns": n, "entries": len(cat), "catalog_load_s": load_s,
+        "workshop_attributes": len(workshop.attributes) if workshop is not None else 0,
         "build_s": statistics.median(build_times), "match_s": statistics.median(match_times),
         "matched_share": matched / n,
     }
@@ -109,11 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workshop", choices=["small", "medium", "enterprise"],
+                        help="Also match against the attributes of a synthetic workshop of this scale.")
     args = parser.parse_args(argv)
-    r = run(args.columns, args.seed, args.repeat)
+    r = run(args.columns, args.seed, args.repeat, args.workshop)
     total = r["build_s"] + r["match_s"]
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"catalog: {r['entries']} entries, load+check {r['catalog_load_s'] * 1000:.0f} ms (cold)")
+    if r["workshop_attributes"]:
+        print(f"workshop: {r['workshop_attributes']:,} attributes ({args.workshop}) plus the catalog")
     print(f"matcher build: {r['build_s'] * 1000:.0f} ms (median of {args.repeat})")
     print(f"match_many({r['columns']:,} columns): {r['match_s']:.2f} s (median of {args.repeat}); "
           f"{r['matched_share']:.0%} matched at confidence >= 0.6")
