@@ -18,7 +18,7 @@ CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validato
         "needsmap.import_plan", "needsmap.import_sheet", "needsmap.sheet_reader", "needsmap.sheet_values",
         "needsmap.item_identity", "needsmap.workshop_diff", "needsmap.diff_output", "needsmap.git_revisions",
         "needsmap.git_setup", "needsmap.merge", "needsmap.merge_conflicts",
-        "needsmap.roadmap", "needsmap.roadmap_output", "needsmap.roadmap_accept",
+        "needsmap.roadmap", "needsmap.roadmap_output", "needsmap.roadmap_accept", "needsmap.roadmap_bench",
         "needsmap.model_draft", "needsmap.model_render", "needsmap.model_report"]
 
 

@@ -281,6 +281,11 @@ class _Facts:
                 if not self.channel_systems.get(c):
                     self.channel_systems[c] = list(dict.fromkeys(u.executes_in))
         # system -> attributes its process steps create or update (what a two-way sync must write back)
+        self._blocking: dict[str, list[Gap]] = {}
+        self.step_use_cases: dict[str, list[str]] = defaultdict(list)  # system -> use cases of its step-not-held
+        for g in self.gaps_by_rule.get("step-not-held", ()):
+            for s in g.subject_ids("system"):
+                self.step_use_cases[s].extend(u for u in g.use_cases if u not in self.step_use_cases[s])
         self.written_in: dict[str, set[str]] = defaultdict(set)
         for p in ws.processes:
             for st in p.steps:
@@ -290,10 +295,17 @@ class _Facts:
 
     def blocking(self, uc_id: str) -> list[Gap]:
         """The gaps behind a use case's readiness reasons (what keeps it from being ready)."""
+        found = self._blocking.get(uc_id)
+        if found is None:
+            found = self._blocking[uc_id] = self._find_blocking(uc_id)
+        return found
+
+    def _find_blocking(self, uc_id: str) -> list[Gap]:
         r = self.analysis.readiness.get(uc_id)
         if r is None:
             return []
         out = []
+        seen: set[tuple] = set()
         for ns in r.needs:
             for p in ns.problems:
                 counts = ((ns.criticality == "must" and p in _NEEDS_PROBLEMS_HARD + _NEEDS_PROBLEMS_SOFT)
@@ -305,7 +317,8 @@ class _Facts:
                 else:
                     key = (p, (("attribute", ns.attribute),))
                 g = self.gap_by_key.get(key)
-                if g is not None and g not in out:
+                if g is not None and key not in seen:
+                    seen.add(key)
                     out.append(g)
         return out
 
@@ -520,8 +533,7 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
                      f"{'s' if len(needed_here) != 1 else ''})"
         if two_way and f.written_in.get(sy.id, set()) & f.needed:
             back = sorted(f.written_in[sy.id] & f.needed)
-            process_ucs = [u for g in f.gaps_by_rule.get("step-not-held", ()) if sy.id in g.subject_ids("system")
-                           for u in g.use_cases]
+            process_ucs = f.step_use_cases.get(sy.id, [])
             items.add(f"sync-{sy.id}", "system_change",
                       f"Two-way sync: take the hub's settled values back into {sy.id} ({len(back)} attribute"
                       f"{'s' if len(back) != 1 else ''} its processes write)", system=sy.id,
@@ -570,9 +582,9 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
     return items.done()
 
 
-def generate_options(ws: m.Workshop, analysis: Analysis) -> list[m.Option]:
+def generate_options(ws: m.Workshop, analysis: Analysis, *, _facts: _Facts | None = None) -> list[m.Option]:
     """The generated options for this workshop's gaps: up to four; one that closes no gap is left out."""
-    f = _Facts(ws, analysis)
+    f = _facts or _Facts(ws, analysis)
     makers = {
         "increments": lambda: _increments(f),
         "registry": lambda: _registry(f),
@@ -672,13 +684,12 @@ def dependency_graph(option: m.Option) -> nx.DiGraph:
     return graph
 
 
-def find_cycle(option: m.Option) -> list[str] | None:
+def find_cycle(option: m.Option, graph: nx.DiGraph | None = None) -> list[str] | None:
     """The work items of a dependency cycle (in order), or None when there is none."""
-    try:
-        edges = nx.find_cycle(dependency_graph(option))
-    except nx.NetworkXNoCycle:
+    graph = dependency_graph(option) if graph is None else graph
+    if nx.is_directed_acyclic_graph(graph):
         return None
-    return [u for u, _ in edges]
+    return [u for u, _ in nx.find_cycle(graph)]
 
 
 def item_value(f: _Facts, settings: m.RoadmapSettings, item: m.WorkItem) -> float:
@@ -696,8 +707,8 @@ def item_value(f: _Facts, settings: m.RoadmapSettings, item: m.WorkItem) -> floa
 MIN_EFFORT = 0.1
 
 
-def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, tuple], capacity: float
-              ) -> tuple[list[tuple[str, int, int]], list[str]]:
+def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, tuple], capacity: float,
+              graph: nx.DiGraph) -> tuple[list[tuple[str, int, int]], list[str]]:
     """Greedy list scheduling: per wave, the available item of highest priority that still fits.
 
     Returns (item id, start wave, end wave) in plan order, and notes.  An item
@@ -707,7 +718,6 @@ def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, t
     not available before their pin and are placed in it even over capacity.
     """
     work = {w.id: w for w in option.work_items}
-    graph = dependency_graph(option)
     waiting = {i: graph.in_degree(i) for i in work}
     done_wave: dict[str, int] = {}
     placed: list[tuple[str, int, int]] = []
@@ -774,7 +784,8 @@ def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: boo
     """Phase ``option`` into waves and score it (raises :class:`RoadmapError` on a dependency cycle)."""
     f = _facts or _Facts(ws, analysis)
     settings = ws.effective_settings.effective_roadmap
-    cycle = find_cycle(option)
+    graph = dependency_graph(option)
+    cycle = find_cycle(option, graph)
     if cycle:
         raise RoadmapError(f"option '{option.id}': its work items depend on each other in a circle: "
                            + " -> ".join([*cycle, cycle[0]]) + "; remove one of these depends_on")
@@ -784,7 +795,6 @@ def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: boo
     values = {w.id: item_value(f, settings, w) for w in work}
     wsjf = {i: values[i] / max(efforts[i], MIN_EFFORT) for i in values}
     # an item is as urgent as the most urgent work waiting for it (reverse topological order)
-    graph = dependency_graph(option)
     prio = dict(wsjf)
     for i in reversed(list(nx.topological_sort(graph))):
         for nxt in graph.successors(i):
@@ -792,7 +802,7 @@ def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: boo
                 prio[i] = prio[nxt]
     order = {w.id: n for n, w in enumerate(work)}
     priority = {i: (-prio[i], -values[i], order[i]) for i in prio}
-    placed, notes = _schedule(option, efforts, priority, settings.effective_wave_capacity)
+    placed, notes = _schedule(option, efforts, priority, settings.effective_wave_capacity, graph)
 
     addressing = _Addressing(f, work)
     closes: dict[str, list[tuple]] = defaultdict(list)
@@ -880,7 +890,7 @@ def build_roadmap(ws: m.Workshop, analysis: Analysis) -> Roadmap:
     f = _Facts(ws, analysis)
     written = {o.id for o in ws.options}
     plans = [plan(ws, analysis, o, generated=False, _facts=f) for o in ws.options]
-    for o in generate_options(ws, analysis):
+    for o in generate_options(ws, analysis, _facts=f):
         if o.id not in written:
             plans.append(plan(ws, analysis, o, generated=True, _facts=f))
     horizon = max((p.waves for p in plans), default=0)
