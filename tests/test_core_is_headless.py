@@ -19,7 +19,8 @@ CORE = ["needsmap.model", "needsmap.spec", "needsmap.loader", "needsmap.validato
         "needsmap.item_identity", "needsmap.workshop_diff", "needsmap.diff_output", "needsmap.git_revisions",
         "needsmap.git_setup", "needsmap.merge", "needsmap.merge_conflicts",
         "needsmap.roadmap", "needsmap.roadmap_output", "needsmap.roadmap_accept", "needsmap.roadmap_bench",
-        "needsmap.model_draft", "needsmap.model_render", "needsmap.model_report"]
+        "needsmap.model_draft", "needsmap.model_render", "needsmap.model_report",
+        "needsmap.model_bench"]
 
 
 def test_importing_the_core_does_not_import_textual():

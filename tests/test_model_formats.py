@@ -24,7 +24,7 @@ from needsmap.model_render import (
 from needsmap.workshop_io import open_workshop
 
 from . import mermaid_js
-from .conftest import DATA, DEMO
+from .conftest import DEMO
 from .test_model_sql import hostile_workshop
 
 CHROMIUM = "/usr/bin/chromium"

@@ -62,7 +62,8 @@ def test_hostile_text_is_escaped_in_the_section():
     evil = '<script>alert("x")</script>\u202e'
     ws = m.Workshop(workshop=m.WorkshopInfo(name="t"),
                     attributes=[m.Attribute("a", evil, entity=evil, definition=evil, identifier=True)],
-                    systems=[m.System("s1", "S1", holds=[m.Holding("a")]), m.System("s2", "S2", holds=[m.Holding("a")])],
+                    systems=[m.System("s1", "S1", holds=[m.Holding("a")]),
+                             m.System("s2", "S2", holds=[m.Holding("a")])],
                     use_cases=[m.UseCase("u", "U", needs=[m.Need("a")])])
     analysis = analyse(ws)
     for diagrams in (True, False):

@@ -76,7 +76,7 @@ _SQLGLOT_DIALECT = {"postgres": "postgres", "sqlite": "sqlite", "mysql": "mysql"
 ENUM_MIN_LENGTH = 32
 #: MySQL's limits on comment length (columns; tables are 2048).
 MYSQL_COMMENT_MAX = 1024
-#: The portable type each attribute type is written as in DBML (PostgreSQL's names).
+#: The JSON Schema of each attribute type (the --format jsonschema record).
 _JSON_TYPES = {
     "integer": {"type": "integer"}, "decimal": {"type": "number"}, "money": {"type": "number"},
     "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},

@@ -90,7 +90,8 @@ def _markdown(model: DraftModel):
     from needsmap.report import MarkdownText
 
     md = textsafe.markdown
-    lines = [md(_INTRO), "", "| Table | Kind | Columns | Needed by | Open decisions |", "| --- | --- | ---: | --- | --- |"]
+    lines = [md(_INTRO), "", "| Table | Kind | Columns | Needed by | Open decisions |",
+             "| --- | --- | ---: | --- | --- |"]
     for t in model.tables:
         lines.append(f"| {md(t.name)} | {t.kind} | {len(t.columns)} | {md(', '.join(t.use_cases))} | "
                      f"{md(', '.join(_decisions_of(t)))} |")
