@@ -541,8 +541,13 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
     for g in f.gaps_by_rule.get("missing-source", ()):
         attr = g.subject_ids("attribute")[0]
         owner = _owner_dep(f, items, attr, g.use_cases)
-        items.add(f"capture-{attr}", "capture", f"Start capturing {attr} into the hub", attribute=attr,
-                  use_cases=g.use_cases, depends_on=[hub.id, owner])
+        capture = items.add(f"capture-{attr}", "capture", f"Start capturing {attr} into the hub", attribute=attr,
+                            use_cases=g.use_cases, depends_on=[hub.id, owner])
+        for uc_id in g.use_cases:  # capture before use: served from the hub where the use case runs
+            uc = f.use_cases.get(uc_id)
+            if uc is not None and uc.executes_in:
+                items.feed(f"serve-{uc.executes_in[0]}", attr, None, uc.executes_in[0], [uc_id],
+                           [hub.id, capture.id], verb="Serve")
     for g in f.gaps_by_rule.get("low-quality", ()):
         attr = g.subject_ids("attribute")[0]
         where = f.best_holder(attr)
