@@ -107,7 +107,8 @@ def fill_every_table(model: DraftModel, dialect: str, execute) -> dict[str, int]
 
 
 def _child_with_missing_parent(model: DraftModel) -> tuple[Table, str]:
-    t = next(t for t in model.tables if t.kind == "entity" and any(c.references for c in t.columns))
+    with_fk = [t for t in model.tables if any(c.references for c in t.columns)]
+    t = next((t for t in with_fk if t.kind == "entity"), with_fk[0])
     return t, next(c.name for c in t.columns if c.references)
 
 
@@ -213,6 +214,17 @@ def test_demo_sql_runs_on_postgres(postgres_url):
     nullable = {r[0]: r[1] == "YES" for r in conn.execute(
         "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'customer'")}
     assert nullable == {c.name: c.nullable for c in customer.columns}
+
+
+def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
+    import psycopg
+
+    _run_postgres(_draft(_demo(), "all"), postgres_url).close()
+    empty = _draft(m.Workshop(workshop=m.WorkshopInfo(name="empty")))
+    assert [t.kind for t in empty.tables] == ["integration"] * 4
+    with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    _run_postgres(empty, postgres_url).close()
 
 
 def test_enterprise_sql_runs_on_postgres(postgres_url, enterprise):

@@ -392,7 +392,7 @@ class _Drafter:
         must = bool(needs) and all(n.effective_criticality == "must" for _, n in needs)
         sources = tuple(Source(sid, h.field, h.effective_role, h.quality, h.effective_freshness, h.coverage)
                         for sid, h in self.holdings.get(a.id, []))
-        comment = (a.definition or "").strip() or f"{a.name or a.id} (no definition agreed yet)."
+        comment = (a.definition or "").strip() or "No definition agreed yet."
         return Column(names.take(a.id), a.effective_type, not must, comment, a.id, a.name or a.id,
                       tuple(a.values) if a.effective_type == "enum" else (), identifier=a.is_identifier,
                       sensitivity=a.effective_sensitivity, use_cases=use_cases, stakeholders=stakeholders,

@@ -241,11 +241,11 @@ def _create_table(s: _Sql, t: Table, names: md._Names, later: list[str]) -> list
                 definition += " PRIMARY KEY"
             if c.unique:
                 definition += " UNIQUE"
+        if d == "mysql":
+            definition += f" COMMENT {s.lit(one_line(column_comment(c), MYSQL_COMMENT_MAX))}"
         if c.values:
             values = ", ".join(s.lit(v) for v in c.values)
             definition += f" CHECK ({s.q(c.name)} IN ({values}))"
-        if d == "mysql":
-            definition += f" COMMENT {s.lit(one_line(column_comment(c), MYSQL_COMMENT_MAX))}"
         items.append((definition, column_comment(c)))
     if len(pk) > 1:
         items.append((f"CONSTRAINT {s.q(names.take(f'pk_{t.name}'))} PRIMARY KEY ({', '.join(map(s.q, pk))})", ""))
