@@ -39,7 +39,7 @@ def _diagram(model: DraftModel) -> tuple[str | None, str]:
     from needsmap.model_render import dot
 
     result = render_svg(Diagram("model-draft", "Model draft: entities and relationships",
-                                dot(model, max_columns=DIAGRAM_COLUMNS)))
+                                dot(model, max_columns=DIAGRAM_COLUMNS, integration=False)))
     return result.svg, result.error or ""
 
 
@@ -49,7 +49,7 @@ def _html(model: DraftModel, svg: str | None, why_not: str) -> Markup:
         parts.append(Markup('<figure class="diagram" id="diagram-model-draft"><figcaption>{}</figcaption>'
                             '<div class="svg">{}</div></figure>').format(
             f"Entities and relationships (up to {DIAGRAM_COLUMNS} columns per table; bold: NOT NULL; red: "
-            "open decisions)", Markup(svg)))
+            "open decisions; the integration view's tables are listed below)", Markup(svg)))
     elif why_not:
         parts.append(Markup('<div class="callout">{}</div>').format(why_not))
     rows = [Markup("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>").format(
