@@ -10,6 +10,7 @@ the SVG chart through XML escaping.
 from __future__ import annotations
 
 import hashlib
+import math
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup, escape
@@ -284,23 +285,24 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
     desc = "; ".join(f"{p.id}: value {p.value_unlocked} by {wave_word(rm, p.waves) if p.waves else 'never'}, "
                      f"first value {wave_word(rm, p.first_value_wave)}" for p in plans)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" aria-labelledby="{uid}-t {uid}-d" class="chart">',
+             f'width="{width}" height="{height}" aria-labelledby="{uid}-t {uid}-d" class="needsmap-chart">',
              f'<title id="{uid}-t">{_x(title)}</title><desc id="{uid}-d">{_x(desc)}</desc>',
              f'<text x="{left}" y="20" font-size="13" font-weight="bold" font-family="Helvetica, Arial, sans-serif">'
              f'{_x(title)}</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>']
-    step = max(1, horizon // 8)
+    step = max(1, math.ceil(horizon / 12))
     for w in range(0, horizon + 1, step):
-        label = "start" if w == 0 else wave_word(rm, w)
+        label = str(w)
         parts.append(f'<text x="{x(w):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle" '
                      f'font-family="Helvetica, Arial, sans-serif">{_x(label)}</text>')
     for v in sorted({0, top_value // 2, top_value}):
         parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" '
                      f'font-family="Helvetica, Arial, sans-serif">{v}</text>')
         parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#ddd"/>')
+    axis = f"{rm.settings.effective_wave_length}s (wave 1 = {wave_word(rm, 1)})"
     parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
-                 f'font-family="Helvetica, Arial, sans-serif">{_x(rm.settings.effective_wave_length)}s</text>')
+                 f'font-family="Helvetica, Arial, sans-serif">{_x(axis)}</text>')
     for n, p in enumerate(plans):
         colour, dash = palette[n % len(palette)], dashes[n % len(dashes)]
         points = [(x(0), y(0))]
@@ -360,7 +362,7 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
     html = [Markup('<p>Options generated from the gaps after the master-data implementation styles, and the '
                    'options the workshop wrote itself, each phased into waves (dependencies first, then the most '
                    'value per point of effort) and scored. See docs/roadmap.md of needsmap for the method.</p>')]
-    html.append(Markup('<div class="table-wrap"><table><thead><tr><th>Option</th><th>Gaps closed</th>'
+    html.append(Markup('<div class="scroll"><table><thead><tr><th>Option</th><th>Gaps closed</th>'
                        '<th>Use cases unlocked (value)</th><th>First value</th><th>Effort</th><th>Waves</th>'
                        '<th>Risk</th><th>Votes</th></tr></thead><tbody>'))
     for r in comparison_rows(rm):
@@ -386,7 +388,7 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
             html.append(Markup("<li><strong>Unlocks:</strong> {}</li>").format("; ".join(
                 f"{u} ({wave_word(rm, w)})" for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0])))))
         html.append(Markup("</ul>"))
-        html.append(Markup("<details><summary>Waves: {} work items</summary><div class=\"table-wrap\"><table>"
+        html.append(Markup("<details><summary>Waves: {} work items</summary><div class=\"scroll\"><table>"
                            "<thead><tr><th>Wave</th><th>Work item</th><th>Kind</th><th>Effort</th><th>WSJF</th>"
                            "<th>Helps unlock</th></tr></thead><tbody>").format(len(p.items)))
         for it in p.items:
@@ -400,7 +402,7 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
         html.append(Markup("<p>No votes yet.</p>"))
     else:
         for label, rows in (("Stakeholder", by_person), ("Function", by_function)):
-            html.append(Markup('<div class="table-wrap"><table><thead><tr><th>{}</th>{}</tr></thead><tbody>').format(
+            html.append(Markup('<div class="scroll"><table><thead><tr><th>{}</th>{}</tr></thead><tbody>').format(
                 label, Markup("").join(Markup("<th><code>{}</code></th>").format(o) for o in options)))
             for name, cells in rows:
                 html.append(Markup("<tr><td>{}</td>{}</tr>").format(
