@@ -106,3 +106,13 @@ def test_a_dependency_cycle_stops_the_command_with_a_located_error(runner, tmp_p
     assert result.exit_code == 1
     assert f"{path}:" in result.stderr and "dependency-cycle" not in result.stdout
     assert "depend on each other in a circle" in result.stderr
+
+
+def test_accept_refuses_to_drop_comments_and_leaves_the_file_alone(runner, tmp_path):
+    path = _copy(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("\nstakeholders:", "\n# who is in the room\nstakeholders:", 1)
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["roadmap", str(path), "--accept", "registry"])
+    assert result.exit_code == 2
+    assert "comments" in result.stderr and result.stderr.startswith(f"{path}: error: ")
+    assert path.read_text(encoding="utf-8") == text
