@@ -45,7 +45,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(condition: Callable[[], object], timeout: float, what: str, step: Callable[[], None]) -> object:
+def wait_until(condition: Callable[[], object], timeout: float, what: str, step: Callable[[], None],
+               context: Callable[[], str] | None = None) -> object:
     """Poll ``condition`` (calling ``step`` between tries) until it is truthy, or fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
@@ -53,7 +54,7 @@ def wait_until(condition: Callable[[], object], timeout: float, what: str, step:
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}" + (f"\n{context()}" if context else ""))
         step()
 
 
@@ -158,6 +159,17 @@ def test_a_short_token_is_refused(runner, tmp_path):
     check_access("0.0.0.0", "x" * MIN_TOKEN_LENGTH)  # long enough: accepted
     with pytest.raises(ServeError):
         check_access("0.0.0.0", None)
+
+
+def test_a_public_proxy_address_needs_a_token_too(runner, tmp_path):
+    """Bound to loopback behind a reverse proxy, the network still gets in: the token is required."""
+    file = tmp_path / "w.yaml"
+    shutil.copyfile(DEMO, file)
+    result = runner.invoke(main, ["serve", str(file), "--public-url", "https://workshop.example.com"],
+                           env={"NEEDSMAP_TOKEN": None})
+    assert result.exit_code == 2 and "through a proxy" in result.output and "--token" in result.output
+    check_access("127.0.0.1", None, "http://localhost:8000")  # an SSH tunnel's address: fine
+    check_access("127.0.0.1", TOKEN, "https://workshop.example.com")
 
 
 def test_an_invalid_or_missing_file_is_reported_before_serving(runner, tmp_path):
@@ -266,7 +278,7 @@ class Terminal:
 
     def wait_for_text(self, needle: str, timeout: float = START_TIMEOUT, since: int = 0) -> None:
         wait_until(lambda: needle in ANSI.sub("", "".join(self.chunks[since:])), timeout,
-                   f"{needle!r} on the terminal", lambda: self.page.wait_for_timeout(50))
+                   f"{needle!r} on the terminal", lambda: self.page.wait_for_timeout(50), lambda: self.text()[-1500:])
 
     def close(self) -> None:
         self.context.close()
@@ -296,13 +308,17 @@ def test_a_participant_types_a_note_in_the_browser_and_it_lands_in_the_file(brow
         mark = len(term.chunks)
         term.page.keyboard.press("n")  # the quick note
         term.wait_for_text("parking", since=mark)
-        term.page.keyboard.press("i")  # an idea
+        mark = len(term.chunks)
+        term.page.keyboard.press("i")  # an idea; the text box gets the focus
+        wait_until(lambda: len(term.chunks) > mark, START_TIMEOUT, "the app to redraw after 'i'",
+                   lambda: term.page.wait_for_timeout(50))
         text = "Typed in Chromium via needsmap serve"
         term.page.keyboard.type(text)
-        term.wait_for_text(text[-10:], since=mark)
+        term.wait_for_text(text, since=mark)
         term.page.keyboard.press("Enter")
         note = wait_until(lambda: next((n for n in _notes(token_server.file) if n.get("text") == text), None),
-                          START_TIMEOUT, "the note in the YAML file", lambda: term.page.wait_for_timeout(50))
+                          START_TIMEOUT, "the note in the YAML file", lambda: term.page.wait_for_timeout(50),
+                          lambda: term.text()[-1500:])
         assert note["kind"] == "idea"
         outside = [u for u in term.requests if not u.startswith((token_server.base, "ws://127.0.0.1"))]
         assert outside == []

@@ -76,14 +76,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_access(host: str, token: str | None) -> None:
-    """Refuse a binding that would let the network in without a (good enough) token."""
+def check_access(host: str, token: str | None, public_url: str | None = None) -> None:
+    """Refuse a binding (or a proxy's public address) that would let the network in without a good token."""
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         raise ServeError(f"the token is too short ({len(token)} characters); use at least {MIN_TOKEN_LENGTH}, "
                          f"e.g. from: {TOKEN_HINT}")
     if token is None and not is_loopback(host):
         raise ServeError(f"binding {host} lets other machines connect: give a --token (or set NEEDSMAP_TOKEN) "
                          f"so that only invited participants get in, e.g. from: {TOKEN_HINT}")
+    public_host = urlsplit(public_url).hostname if public_url else None
+    if token is None and public_url is not None and not (public_host and is_loopback(public_host)):
+        raise ServeError(f"the public URL {public_url} lets other machines connect through a proxy: give a --token "
+                         f"(or set NEEDSMAP_TOKEN), e.g. from: {TOKEN_HINT}")
 
 
 def app_command(file: Path, python: str | None = None) -> str:
@@ -108,7 +112,7 @@ class WorkshopServer(Server):
     def __init__(self, file: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
                  public_url: str | None = None, announce: Callable[[str], None] | None = None,
                  command: str | None = None) -> None:
-        check_access(host, token)
+        check_access(host, token, public_url)
         super().__init__(command or app_command(file), host=host, port=port, title=f"needsmap: {file.name}",
                          public_url=public_url, templates_path=TEMPLATES)
         self.file = file
