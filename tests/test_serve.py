@@ -11,6 +11,7 @@ the server's output except in the URL printed at start.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import re
 import shutil
@@ -353,3 +354,56 @@ def test_a_second_participant_is_told_the_file_is_open_twice_and_sees_the_others
             second.close()
     finally:
         first.close()
+
+
+def test_participants_are_limited(tmp_path, monkeypatch):
+    """Each browser costs a process: beyond MAX_PARTICIPANTS the websocket answers 503 (here with a limit of 1)."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from needsmap import serve
+
+    file = tmp_path / "w.yaml"
+    shutil.copyfile(DEMO, file)
+    monkeypatch.setattr(serve, "MAX_PARTICIPANTS", 1)
+
+    async def scenario() -> None:
+        server = serve.WorkshopServer(file, port=0, announce=lambda line: None)
+        async with TestClient(TestServer(await server._make_app())) as client:
+            async with client.ws_connect("/ws?width=160&height=50") as first:
+                # the first participant's app is running: it draws the overview
+                await first.send_json(["resize", {"width": 160, "height": 50}])
+                text = ""
+                while "Overview" not in ANSI.sub("", text):
+                    message = await asyncio.wait_for(first.receive(), START_TIMEOUT)
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        text += message.data.decode("utf-8", "replace")
+                with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                    await client.ws_connect("/ws")
+                assert refused.value.status == 503
+                assert server.participants == 1
+            # the first left: its app is stopped and there is room again
+            deadline = time.monotonic() + START_TIMEOUT
+            while server.participants and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert server.participants == 0
+            # the app process ends; textual-serve leaves its transport to the garbage collector
+            while _children() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert _children() == []
+            gc.collect()
+
+    asyncio.run(scenario())
+
+
+def _children() -> list[int]:
+    """This process's running child processes (Linux)."""
+    me = os.getpid()
+    running = []
+    for pid in Path(f"/proc/{me}/task/{me}/children").read_text().split():
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][:1]
+        except OSError:
+            continue  # gone
+        if state != "Z":
+            running.append(int(pid))
+    return running

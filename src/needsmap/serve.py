@@ -53,6 +53,8 @@ from textual_serve.server import Server, to_int
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: At most this many browsers at once (each runs a needsmap process): a leaked URL cannot exhaust the machine.
+MAX_PARTICIPANTS = 24
 MIN_TOKEN_LENGTH = 16
 TEMPLATES = Path(__file__).parent / "serve_templates"
 #: How to make a good token (shown when a token is missing or too short).
@@ -124,6 +126,7 @@ class WorkshopServer(Server):
             self.public_url = f"http://{socket.gethostname()}:{port}"
         self.announce = announce or (lambda line: print(line, flush=True))
         self.cookie_name = f"needsmap_{port}"
+        self.participants = 0
         self._cookie_value = (hmac.new(token.encode(), b"needsmap serve cookie", hashlib.sha256).hexdigest()
                               if token is not None else None)
 
@@ -201,6 +204,15 @@ class WorkshopServer(Server):
         response.headers["X-Content-Type-Options"] = "nosniff"
         if request.path == "/":
             response.headers["Cache-Control"] = "no-store"
+
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+        if self.participants >= MAX_PARTICIPANTS:
+            return web.Response(status=503, text=f"503: {MAX_PARTICIPANTS} participants already; try again later\n")
+        self.participants += 1
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self.participants -= 1
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         """The page: textual-serve's, with URLs for the address the browser used (unless public_url is set)."""
