@@ -669,7 +669,7 @@ def _safely(construct, node):
     """PyYAML's constructor for a scalar, or _MISSING when the text is not what its tag says (``!!int x``)."""
     try:
         return construct(node)
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError):  # IndexError: '!!int' alone
         return _MISSING
 
 
