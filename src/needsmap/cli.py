@@ -400,7 +400,9 @@ def open_(file: Path | None) -> None:
               help="Secret participants must bring (in the URL printed at start); required beyond loopback. "
                    "Prefer the NEEDSMAP_TOKEN variable: other users of this machine can read command lines.")
 @click.option("--public-url", metavar="URL", help="The address browsers use, when behind a proxy (https://...).")
-def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None) -> None:
+@click.option("--max-participants", type=click.IntRange(1), default=24, show_default=True,
+              help="Browsers connected at once (each runs a needsmap process).")
+def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None, max_participants: int) -> None:
     """Serve the terminal UI on workshop FILE to web browsers, so remote participants can follow and type.
 
     Each browser runs its own needsmap on FILE. Bound to 127.0.0.1 (this machine only) unless --host says
@@ -412,7 +414,7 @@ def serve(file: Path, host: str, port: int, token: str | None, public_url: str |
     _open_valid(file)
     try:
         server = WorkshopServer(file.resolve(), host=host, port=port, token=token, public_url=public_url,
-                                announce=lambda line: click.echo(line, err=True))
+                                announce=lambda line: click.echo(line, err=True), max_participants=max_participants)
         server.serve()
     except ServeError as exc:
         click.echo(f"error: {exc}", err=True)

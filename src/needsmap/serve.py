@@ -53,7 +53,8 @@ from textual_serve.server import Server, to_int
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-#: At most this many browsers at once (each runs a needsmap process): a leaked URL cannot exhaust the machine.
+#: At most this many browsers at once by default (each runs a needsmap process): a leaked URL cannot
+#: exhaust the machine.
 MAX_PARTICIPANTS = 24
 MIN_TOKEN_LENGTH = 16
 TEMPLATES = Path(__file__).parent / "serve_templates"
@@ -113,7 +114,7 @@ class WorkshopServer(Server):
 
     def __init__(self, file: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
                  public_url: str | None = None, announce: Callable[[str], None] | None = None,
-                 command: str | None = None) -> None:
+                 command: str | None = None, max_participants: int = MAX_PARTICIPANTS) -> None:
         check_access(host, token, public_url)
         super().__init__(command or app_command(file), host=host, port=port, title=f"needsmap: {file.name}",
                          public_url=public_url, templates_path=TEMPLATES)
@@ -127,6 +128,7 @@ class WorkshopServer(Server):
         self.announce = announce or (lambda line: print(line, flush=True))
         self.cookie_name = f"needsmap_{port}"
         self.participants = 0
+        self.max_participants = max_participants
         self._cookie_value = (hmac.new(token.encode(), b"needsmap serve cookie", hashlib.sha256).hexdigest()
                               if token is not None else None)
 
@@ -206,8 +208,8 @@ class WorkshopServer(Server):
             response.headers["Cache-Control"] = "no-store"
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
-        if self.participants >= MAX_PARTICIPANTS:
-            return web.Response(status=503, text=f"503: {MAX_PARTICIPANTS} participants already; try again later\n")
+        if self.participants >= self.max_participants:
+            return web.Response(status=503, text=f"503: {self.participants} participants already; try again later\n")
         self.participants += 1
         try:
             return await super().handle_websocket(request)
@@ -263,6 +265,8 @@ class WorkshopServer(Server):
 
 
 def serve(file: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-          public_url: str | None = None, announce: Callable[[str], None] | None = None) -> None:
+          public_url: str | None = None, announce: Callable[[str], None] | None = None,
+          max_participants: int = MAX_PARTICIPANTS) -> None:
     """Serve the terminal UI on ``file`` until stopped (see the module documentation)."""
-    WorkshopServer(file, host=host, port=port, token=token, public_url=public_url, announce=announce).serve()
+    WorkshopServer(file, host=host, port=port, token=token, public_url=public_url, announce=announce,
+                   max_participants=max_participants).serve()
