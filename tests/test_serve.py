@@ -229,8 +229,8 @@ def test_without_the_token_page_websocket_and_files_are_forbidden(token_server):
 
     async def scenario() -> None:
         async with aiohttp.ClientSession() as anonymous:
-            for path in ("/", "/?token=wrong-token-of-the-right-length", f"/?token={TOKEN}x", "/static/js/textual.js",
-                         "/download/anything"):
+            for path in ("/", "/?token=wrong-token-of-the-right-length", f"/?token={TOKEN}x",
+                         "/static/js/textual.js", "/download/anything"):
                 assert await _status(anonymous, base + path) == 403, path
             assert await _ws_status(anonymous, f"{base}/ws") == 403
             assert await _ws_status(anonymous, f"{base}/ws?token=wrong") == 403

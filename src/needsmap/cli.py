@@ -402,7 +402,8 @@ def open_(file: Path | None) -> None:
 @click.option("--public-url", metavar="URL", help="The address browsers use, when behind a proxy (https://...).")
 @click.option("--max-participants", type=click.IntRange(1), default=24, show_default=True,
               help="Browsers connected at once (each runs a needsmap process).")
-def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None, max_participants: int) -> None:
+def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None,
+          max_participants: int) -> None:
     """Serve the terminal UI on workshop FILE to web browsers, so remote participants can follow and type.
 
     Each browser runs its own needsmap on FILE. Bound to 127.0.0.1 (this machine only) unless --host says
