@@ -236,8 +236,8 @@ def test_without_the_token_page_websocket_and_files_are_forbidden(token_server):
             assert await _ws_status(anonymous, f"{base}/ws?token=wrong") == 403
             forged = {token_server_cookie(token_server): TOKEN}  # the token itself is not the cookie
             assert await _status(anonymous, base + "/", cookies=forged) == 403
-            assert await _ws_status(anonymous, f"{base}/ws", headers={"Cookie": f"{token_server_cookie(token_server)}=x"}) \
-                == 403
+            bad_cookie = {"Cookie": f"{token_server_cookie(token_server)}=x"}
+            assert await _ws_status(anonymous, f"{base}/ws", headers=bad_cookie) == 403
 
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as invited:
             async with invited.get(f"{base}/?token={TOKEN}&fontsize=20", allow_redirects=False) as response:
