@@ -456,6 +456,23 @@ class Vote:
     loc: Loc | None = _loc()
 
 
+@dataclass(slots=True)
+class Conflict:
+    """A merge conflict recorded by ``needsmap merge-driver`` (see docs/collaboration.md).
+
+    ``base``/``ours``/``theirs`` are the values as YAML text (None: not set, or no such item).
+    """
+
+    section: str
+    id: str | None = None
+    field: str | None = None
+    kept: Literal["ours", "theirs"] | None = None
+    base: str | None = None
+    ours: str | None = None
+    theirs: str | None = None
+    loc: Loc | None = _loc()
+
+
 #: The sections holding items with ids, in file order.
 ITEM_SECTIONS: tuple[str, ...] = (
     "stakeholders", "attributes", "systems", "use_cases", "processes", "notes", "options",
@@ -488,6 +505,7 @@ class Workshop:
     model: ModelSection | None = None
     options: list[Option] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     header: str = ""
     loc: Loc | None = _loc()
 

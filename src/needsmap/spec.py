@@ -283,6 +283,16 @@ VOTE = Record("vote", m.Vote, (
     Field("comment", LONG_TEXT, "Why."),
 ), "A stakeholder's score for an option.")
 
+CONFLICT = Record("conflict", m.Conflict, (
+    Field("section", TEXT, "Top-level section of the conflicting value (use_cases, settings...).", required=True),
+    Field("id", TEXT, "Id of the item in that section."),
+    Field("field", TEXT, "Field inside the item (value, holds[email].quality); absent: the whole item."),
+    Field("kept", enum(("ours", "theirs")), "Which side's value the file keeps now.", default="ours"),
+    Field("base", LONG_TEXT, "The value before both edits, as YAML (absent: not set, or no such item)."),
+    Field("ours", LONG_TEXT, "Our value, as YAML (absent: not set, or deleted)."),
+    Field("theirs", LONG_TEXT, "Their value, as YAML (absent: not set, or deleted)."),
+), "A merge conflict left by needsmap merge-driver: resolve it, then delete the entry.")
+
 WORKSHOP = Record("workshop file", m.Workshop, (
     Field("needsmap", Scalar("int", minimum=1, maximum=m.FORMAT_VERSION), "Format version; this is 1.",
           required=True),
@@ -301,6 +311,7 @@ WORKSHOP = Record("workshop file", m.Workshop, (
     Field("model", MODEL_SECTION, "How the model draft relates entities."),
     Field("options", ListOf(OPTION), "Strategic options for the roadmap."),
     Field("votes", ListOf(VOTE), "Stakeholders' votes on the options."),
+    Field("conflicts", ListOf(CONFLICT), "Merge conflicts to resolve (written by needsmap merge-driver)."),
 ), "A needsmap workshop, format v1.")
 
 #: Section key -> record of its items, for the sections holding items with ids.

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from needsmap import model as m
 from needsmap import spec
 from needsmap.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
+from needsmap.merge_conflicts import report_conflicts
 
 _ID_RE = re.compile(spec.ID_PATTERN.strip("^$"))
 
@@ -78,6 +79,7 @@ class _Validator:
         self._attribute_rules()
         self._system_rules()
         self._use_case_rules()
+        report_conflicts(ws, self.rep)
         self._model_rules()
         self._option_rules()
 
