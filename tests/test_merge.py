@@ -284,3 +284,19 @@ def test_sections_without_ids_merge_by_their_key_fields():
     changes = diff_workshops(base, ours).changes
     assert {(c.section, c.id, c.change) for c in changes} == {("votes", f"{alice}/hub", "added"),
                                                               ("votes", f"{alice}/registry", "changed")}
+
+
+def test_a_reordering_on_one_side_is_kept_while_the_other_side_edits():
+    process = next(p for p in BASE.processes if len(p.steps) >= 3 and len({s.name for s in p.steps}) == len(p.steps))
+    ours, theirs = copy.deepcopy(BASE), copy.deepcopy(BASE)
+    mine = next(p for p in ours.processes if p.id == process.id)
+    mine.steps[0].actor = "Someone else"
+    other = next(p for p in theirs.processes if p.id == process.id)
+    other.steps.reverse()
+    result = merge_workshops(BASE, ours, theirs)
+    assert result.clean
+    merged = next(p for p in result.workshop.processes if p.id == process.id)
+    assert [s.name for s in merged.steps] == [s.name for s in reversed(process.steps)]
+    assert merged.steps[-1].actor == "Someone else"
+    both = merge_workshops(BASE, theirs, ours)  # the same when the sides swap
+    assert next(p for p in both.workshop.processes if p.id == process.id) == merged

@@ -10,7 +10,7 @@ versions (``ours``, ``theirs``) as loaded models and walks them guided by
   either side are kept, the other side's new items placed after the item that
   precedes them there; an item deleted on one side and untouched on the other
   goes; edits to different items, or to different fields of one item, all
-  land;
+  land; the order is ours, or theirs when only they reordered;
 * lists of names (channels of a use case, functions...) merge as sets: what
   either side added is added, what either side removed is removed, in our order;
 * the header comment merges like a value.
@@ -145,9 +145,7 @@ class _Merger:
                     merged[key] = self.deleted_and_changed(where.element(key), base[key], item, rec, OURS)
             else:
                 merged[key] = item
-        order = list(merged)
-        theirs_order = list(theirs)
-        for i, (key, item) in enumerate(theirs.items()):
+        for key, item in theirs.items():
             if key in ours:
                 continue
             if key in base:  # ours deleted it
@@ -155,9 +153,29 @@ class _Merger:
                     continue
                 item = self.deleted_and_changed(where.element(key), base[key], item, rec, THEIRS)
             merged[key] = item
-            before = next((k for k in reversed(theirs_order[:i]) if k in merged and k != key), None)
-            order.insert(order.index(before) + 1 if before is not None else 0, key)
-        return [merged[k] for k in order]
+        return [merged[k] for k in _merged_order(list(base), list(ours), list(theirs), merged)]
+
+
+def _merged_order(base: list, ours: list, theirs: list, kept) -> list:
+    """The order of the merged elements: our order, or theirs when only they moved elements around.
+
+    Elements only the other side has are placed after the element that
+    precedes them on that side.
+    """
+    shared = set(base) & set(ours) & set(theirs)
+    in_base = [k for k in base if k in shared]
+    first, second = ours, theirs
+    if [k for k in ours if k in shared] == in_base and [k for k in theirs if k in shared] != in_base:
+        first, second = theirs, ours
+    order = [k for k in first if k in kept]
+    placed = set(order)
+    for i, key in enumerate(second):
+        if key in placed or key not in kept:
+            continue
+        before = next((k for k in reversed(second[:i]) if k in placed), None)
+        order.insert(order.index(before) + 1 if before is not None else 0, key)
+        placed.add(key)
+    return order
 
 
 def _set_merge(b: list, o: list, t: list) -> list:
