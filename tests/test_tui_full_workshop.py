@@ -169,8 +169,7 @@ async def choose(pilot, form: ItemForm, field: str, search: str, value: object, 
 async def save_form(pilot, screen: ItemListScreen, form: ItemForm, key: str = "ctrl+s") -> None:
     """ctrl+s (or Enter in a one-line field) and wait for the form to close on a clean save.
 
-    Not a click on Save: a save by click sometimes leaves the form's draft behind (the blur of the field
-    is handled after the save cleared the draft), and the next "add" form opens filled with it.
+    (Saving by a click on Save is tested in test_tui_form_draft.py.)
     """
     assert not [p.message for p in form.problems if p.severity == "error"], form.problems
     await pilot.press(key)

@@ -156,6 +156,7 @@ class ItemForm(TypeAhead):
         #: the workshop file: while the form is open, what it holds is kept in a draft beside it
         self.draft = draft
         self._draft_timer = None
+        self._dismissed = False  # nothing may write the draft again (a late blur would)
         self.form_title = title
         self.start = dict(values) if values is not None else model.initial()
         self.suggest_ids = (model.original is None or values is not None) if suggest_ids is None else suggest_ids
@@ -375,10 +376,13 @@ class ItemForm(TypeAhead):
 
     def write_draft(self) -> None:
         self._draft_timer = None
+        if self._dismissed:
+            return
         if self.draft is not None and self.is_attached and self.model.changed(self.values()):
             save_draft(self.draft, self.draft_key(), self.form_title, self.values())
 
     def dismiss(self, result=None):  # type: ignore[override]
+        self._dismissed = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
