@@ -3,8 +3,8 @@
 The Mermaid output of ``needsmap model`` is checked by Mermaid itself
 (``mermaid.parse`` in headless Chromium, see tests/test_model_formats.py).
 Mermaid is a JavaScript package, so it is not in the Python lock: ``./dev test``
-runs ``python -m tests.mermaid_js``, which fetches the pinned version with
-``npm pack``, checks the tarball against the pinned sha512 integrity (the
+runs ``python -m tests.mermaid_js``, which downloads the pinned version's tarball
+from the npm registry (no npm needed), checks the tarball against the pinned sha512 integrity (the
 registry's ``dist.integrity``) and keeps its self-contained ``dist/mermaid.min.js``
 in the user's cache.  :func:`path` returns it, or None when it has not been
 fetched (the test then skips, or fails when ``NEEDSMAP_REQUIRE_MERMAID=1``).
@@ -16,11 +16,9 @@ import base64
 import hashlib
 import io
 import os
-import shutil
-import subprocess
 import sys
 import tarfile
-import tempfile
+import urllib.request
 from pathlib import Path
 
 VERSION = "11.12.1"
@@ -43,14 +41,14 @@ def fetch() -> Path:
     target = cache_file()
     if target.is_file():
         return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("npm is needed to fetch Mermaid for the tests (apt-get install npm)")
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([npm, "pack", f"mermaid@{VERSION}", "--pack-destination", tmp, "--silent"],
-                       check=True, stdout=subprocess.DEVNULL)
-        tarball = next(Path(tmp).glob("mermaid-*.tgz"))
-        data = tarball.read_bytes()
+    registry = (os.environ.get("NPM_CONFIG_REGISTRY") or os.environ.get("npm_config_registry")
+                or "https://registry.npmjs.org/").rstrip("/")
+    url = f"{registry}/mermaid/-/mermaid-{VERSION}.tgz"
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - a pinned https URL
+            data = response.read()
+    except OSError as exc:
+        raise SystemExit(f"could not download {url}: {exc}") from exc
     digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
     if digest != INTEGRITY:
         raise SystemExit(f"mermaid@{VERSION}: integrity mismatch ({digest} != {INTEGRITY})")
