@@ -22,7 +22,8 @@ Plain HTTP carries the token and the keystrokes in clear: beyond a trusted
 network, put the server behind an SSH tunnel or a TLS reverse proxy (and pass
 ``public_url="https://..."`` so the cookie is marked ``Secure``).
 
-Several browsers on one file run several app processes on it: the file's lock
+Several browsers on one file run several app processes on it (at most
+``max_participants`` at once; more get a 503): the file's lock
 tells each later one that the file is already open, and an edit made in one
 shows in the others as "the file changed on disk" with a reload offer (see
 :mod:`needsmap.session`).
