@@ -330,3 +330,21 @@ def test_any_written_option_is_planned_without_breaking_a_dependency(option, cap
 @functools.lru_cache(maxsize=1)
 def _demo_analysis():
     return analyse(_demo())
+
+
+def test_the_report_has_a_roadmap_section_with_the_chart_and_the_votes():
+    from needsmap.report import build_report
+
+    ws = demo()
+    ws.options.append(copy.deepcopy(generate_options(ws, analyse(ws))[0]))
+    ws.votes = [m.Vote("sanne", "increments", 5), m.Vote("tom", "increments", 3)]
+    html = build_report(ws, analyse(ws), fmt="html", source_file="demo.yaml", diagrams=False)
+    section = html[html.index('<section id="roadmap"'):]
+    section = section[:section.index("</section>")]
+    assert "<h2>Roadmap options</h2>" in section and "<svg" in section and "Value unlocked over time" in section
+    assert "<td>Sanne de Vries</td><td>5</td>" in section and "<td>marketing</td><td>5.0</td>" in section
+    md = build_report(ws, analyse(ws), fmt="md", source_file="demo.yaml", diagrams=False)
+    assert "## Roadmap options" in md and "| Option | Gaps closed |" in md
+    assert "| Sanne de Vries | 5 |" in md
+    mine = build_report(ws, analyse(ws), fmt="md", source_file="demo.yaml", diagrams=False, for_stakeholder="sanne")
+    assert "## Roadmap options" not in mine  # one stakeholder's view leaves the comparison to the full report
