@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import re
 
@@ -348,3 +349,17 @@ def test_the_report_has_a_roadmap_section_with_the_chart_and_the_votes():
     assert "| Sanne de Vries | 5 |" in md
     mine = build_report(ws, analyse(ws), fmt="md", source_file="demo.yaml", diagrams=False, for_stakeholder="sanne")
     assert "## Roadmap options" not in mine  # one stakeholder's view leaves the comparison to the full report
+
+
+def test_a_workshop_without_any_identifier_gets_identity_work_in_every_option_that_builds_identity():
+    """no-identifier findings without identity-island findings (nothing identifies anyone anywhere)."""
+    ws = demo()
+    ws.attributes = [dataclasses.replace(a, identifier=False) for a in ws.attributes]
+    analysis = analyse(ws)
+    rules = {g.rule for g in analysis.gaps}
+    assert "no-identifier" in rules and "identity-island" not in rules
+    roadmap = build_roadmap(ws, analysis)
+    registry = next(p for p in roadmap.plans if p.option.effective_style == "registry")
+    unidentified = {s for g in analysis.gaps if g.rule == "no-identifier" for s in g.subject_ids("system")}
+    identified = {w.system for w in registry.option.work_items if w.kind == "identifier"}
+    assert unidentified and unidentified <= identified

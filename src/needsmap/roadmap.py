@@ -475,7 +475,7 @@ def _increments(f: _Facts) -> list[m.WorkItem]:
 
 def _identity_work(f: _Facts, items: _Items, depends_on=()) -> None:
     """Identifiers for islands and unidentified systems, identifying steps on anonymous channels."""
-    for g in f.gaps_by_rule.get("identity-island", ()) + f.gaps_by_rule.get("no-identifier", ()):
+    for g in (*f.gaps_by_rule.get("identity-island", ()), *f.gaps_by_rule.get("no-identifier", ())):
         for s in g.subject_ids("system"):
             _identify(f, items, s, g.use_cases, depends_on)
     for g in f.gaps_by_rule.get("anonymous-channel", ()):
