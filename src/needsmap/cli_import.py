@@ -20,7 +20,7 @@ _KIND_STYLE = {"add": "green", "merge": "cyan", "unchanged": "dim", "ambiguous":
 
 @click.group("import")
 def import_group() -> None:
-    """Import spreadsheets into a workshop: a preview first, --apply writes."""
+    """Import spreadsheets, SQL DDL and database schemas into a workshop: a preview first, --apply writes."""
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -146,3 +146,177 @@ def sheet(book: Path, into: Path, kind: str, maps: tuple[str, ...], sheet_name: 
                                               *(x for mp in maps for x in ("--map", mp)),
                                               *(("--sheet", sheet_name) if sheet_name else ())])
     finish(plan, ws, origin, into, not dry_run, again)
+
+
+# -- schemas: DDL files and live databases -------------------------------------------------
+def _schema_options(func):
+    """The options `import ddl` and `import db` share."""
+    options = [
+        click.option("--system", required=True, metavar="ID",
+                     help="The system that holds these tables (added to the workshop when new)."),
+        click.option("--tables", "tables", multiple=True, metavar="GLOB",
+                     help="Tables to read, e.g. 'ps_customer*' (repeatable, comma-separated); '!GLOB' leaves "
+                          "tables out. Default: the customer-related tables."),
+        click.option("--accept-above", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+                     help="Proposals at or above this confidence are accepted; the others go to review."),
+        click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write every proposal to this YAML file to decide on, then: needsmap import apply FILE"),
+        click.option("--dry-run/--apply", "dry_run", default=True, show_default=True,
+                     help="--dry-run only shows what would change; --apply writes the accepted holdings."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _check_system(system: str) -> None:
+    import re
+
+    from needsmap.spec import ID_PATTERN
+
+    if not re.match(ID_PATTERN, system):
+        fail(f"error: --system '{system}' is not a valid id (letters, digits, _ . -)")
+
+
+def _finish_schema(result, ws, origin, into: Path, *, system: str, source: str, review_path: Path | None,
+                   accept_above: float, dry_run: bool, again: str) -> None:
+    from needsmap.import_review import write_review
+    from needsmap.import_schema import counts
+
+    n = counts(result.proposals)
+    finish(result.plan, ws, origin, into, not dry_run, again)
+    click.echo(f"{n['accept']} accepted (confidence >= {accept_above:g}), {n['review']} to review, "
+               f"{n['reject']} without attribute")
+    if review_path is not None:
+        try:
+            write_review(review_path, result.proposals, source=source, system=system, into=str(into),
+                         accept_above=accept_above)
+        except OSError as exc:
+            fail(f"{review_path}: error: cannot write: {exc.strerror or exc}")
+        click.echo(f"Wrote {review_path}: set each decision, then: needsmap import apply {review_path}")
+    elif n["review"]:
+        click.echo("To decide on the rest: add --review REVIEW.yaml, edit it, then: needsmap import apply REVIEW.yaml")
+
+
+def _review_is_not_into(review_path: Path | None, into: Path) -> None:
+    if review_path is not None and review_path.resolve() == into.resolve():
+        fail(f"{review_path}: error: the review file must not be the workshop file")
+
+
+@import_group.command("ddl")
+@click.argument("schema_file", metavar="SCHEMA.sql", type=click.Path(path_type=Path))
+@click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dialect", metavar="NAME",
+              help="SQL dialect: mysql, postgres, tsql, oracle, sqlite (default: guessed from the file).")
+@_schema_options
+def ddl(schema_file: Path, into: Path, dialect: str | None, system: str, tables: tuple[str, ...],
+        accept_above: float, review_path: Path | None, dry_run: bool) -> None:
+    """Propose what SYSTEM holds from the CREATE TABLE statements of SCHEMA.sql.
+
+    Each column of the customer-related tables is matched to an attribute of
+    INTO or of the reference catalog, with a confidence and a reason;
+    columns that match nothing are listed.
+    """
+    import shlex
+
+    from needsmap.import_ddl import plan_ddl_import
+    from needsmap.import_schema import SchemaError, parse_table_globs
+
+    _check_system(system)
+    _review_is_not_into(review_path, into)
+    include, exclude = parse_table_globs(tables)
+    ws, origin = open_target(into, str(schema_file))
+    try:
+        result = plan_ddl_import(ws, schema_file, system=system, dialect=dialect, include=include,
+                                 exclude=exclude, accept_above=accept_above)
+    except SchemaError as exc:
+        fail(f"{exc}\nnothing written")
+    again = " ".join(shlex.quote(a) for a in [
+        "needsmap", "import", "ddl", str(schema_file), str(into), "--system", system,
+        *(("--dialect", dialect) if dialect else ()), *(x for t in tables for x in ("--tables", t)),
+        *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ())])
+    _finish_schema(result, ws, origin, into, system=system, source=str(schema_file), review_path=review_path,
+                   accept_above=accept_above, dry_run=dry_run, again=again)
+
+
+@import_group.command("db")
+@click.argument("url")
+@click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--schema", "db_schema", metavar="NAME", help="The database schema to read (default: the default one).")
+@click.option("--profile", is_flag=True,
+              help="Measure each matched column's coverage (share of non-empty values) in a sample of rows.")
+@click.option("--sample-rows", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True,
+              help="Rows per table --profile reads.")
+@_schema_options
+def db(url: str, into: Path, db_schema: str | None, profile: bool, sample_rows: int, system: str,
+       tables: tuple[str, ...], accept_above: float, review_path: Path | None, dry_run: bool) -> None:
+    """Propose what SYSTEM holds from the schema of the live database at URL.
+
+    URL is a SQLAlchemy URL: sqlite:///shop.db, postgresql+psycopg://USER@HOST/DB
+    (other databases through the SQLAlchemy dialect you install). Never put
+    the password in the URL: set NEEDSMAP_DB_PASSWORD, or use the driver's
+    own means (~/.pgpass). Only the schema is read, and with --profile a
+    bounded sample of rows; nothing in the database is changed.
+    """
+    import shlex
+
+    from needsmap.import_db import PASSWORD_ENV, parse_url, password_in_url, plan_db_import
+    from needsmap.import_schema import SchemaError, parse_table_globs
+
+    try:
+        parsed = parse_url(url)
+    except SchemaError as exc:
+        fail(f"{exc}\nnothing written")
+    if password_in_url(parsed):
+        fail(f"{parsed.safe}: error: the URL holds a password (not shown): on a command line it stays in the "
+             f"shell history and is visible to other users. Leave it out and set {PASSWORD_ENV} "
+             f"(or use ~/.pgpass); nothing written")
+    _check_system(system)
+    _review_is_not_into(review_path, into)
+    include, exclude = parse_table_globs(tables)
+    ws, origin = open_target(into, parsed.safe)
+    try:
+        result = plan_db_import(ws, url, system=system, schema=db_schema, include=include, exclude=exclude,
+                                accept_above=accept_above, profile=profile, sample_rows=sample_rows)
+    except SchemaError as exc:
+        fail(f"{exc}\nnothing written")
+    again = " ".join(shlex.quote(a) for a in [
+        "needsmap", "import", "db", parsed.safe, str(into), "--system", system,
+        *(("--schema", db_schema) if db_schema else ()), *(x for t in tables for x in ("--tables", t)),
+        *(("--profile",) if profile else ()),
+        *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ())])
+    _finish_schema(result, ws, origin, into, system=system, source=parsed.safe, review_path=review_path,
+                   accept_above=accept_above, dry_run=dry_run, again=again)
+
+
+@import_group.command("apply")
+@click.argument("review_file", metavar="REVIEW.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workshop to apply to (default: the review file's 'into').")
+@click.option("--dry-run", is_flag=True, help="Only show what would change.")
+def apply_review(review_file: Path, into: Path | None, dry_run: bool) -> None:
+    """Apply the decisions of a review file written by `import ddl|db --review`.
+
+    Accepted and re-mapped (map:ID) columns become holdings of the review's
+    system; rejected ones and those still marked 'review' are left out.
+    """
+    from needsmap.import_review import ReviewError, plan_review, read_review
+
+    try:
+        review = read_review(review_file)
+    except ReviewError as exc:
+        fail(f"{exc}\nnothing written")
+    if into is None:
+        if not review.into:
+            fail(f"{review_file}: error: the review file names no workshop ('into'); give --into FILE")
+        into = Path(review.into)
+    ws, origin = open_target(into, review.source)
+    try:
+        plan = plan_review(ws, review, review_file)
+    except ReviewError as exc:
+        fail(f"{exc}\nnothing written")
+    show_plan(plan)
+    if dry_run:
+        click.echo(f"Dry run: nothing written. To write: needsmap import apply {review_file}")
+    else:
+        apply_and_save(plan, ws, origin, into)
