@@ -73,10 +73,11 @@ def _secrets_in_text(text: str) -> tuple[str, ...]:
 
 def safe_url(url) -> str:
     """The URL without its password (and without secret query values): safe to show and to store."""
-    clean = url.set(password=None)
+    from sqlalchemy.engine import URL
+
     query = {k: v for k, v in url.query.items() if not _SECRET_QUERY_KEYS.search(k)}
-    if query != dict(url.query):
-        clean = clean.set(query=query)
+    clean = URL.create(url.drivername, username=url.username, password=None, host=url.host, port=url.port,
+                       database=url.database, query=query)
     return clean.render_as_string(hide_password=True)
 
 
