@@ -205,6 +205,8 @@ class ItemListScreen(Screen):
     SUBLISTS: ClassVar[tuple[SubList, ...]] = ()
     #: fields shown at the top of the detail pane as the heading ("name" / "title" / "text")
     NAME_FIELD: ClassVar[str] = "name"
+    #: the form for adding and editing an item (attributes: one that offers the reference catalog)
+    FORM: ClassVar[type[ItemForm]] = ItemForm
 
     BINDINGS = [
         Binding("slash,ctrl+f", "focus_filter", "Filter", key_display="/"),
@@ -673,11 +675,11 @@ class ItemListScreen(Screen):
 
     def _form(self, model: FormModel, title: str, values: dict | None = None) -> ItemForm:
         """The form, filled with the draft left for it when needsmap stopped before it was saved."""
-        form = ItemForm(model, title=title, values=values, draft=self.session.path)
+        form = self.FORM(model, title=title, values=values, draft=self.session.path)
         found = load_draft(self.session.path)
         if found is not None and found[0] == form.draft_key():
-            form = ItemForm(model, title=title, values={**model.initial(), **found[2]}, draft=self.session.path,
-                            suggest_ids=False)
+            form = self.FORM(model, title=title, values={**model.initial(), **found[2]}, draft=self.session.path,
+                             suggest_ids=False)
             self.notify("Restored what was being typed in this form when needsmap stopped", timeout=6)
         return form
 

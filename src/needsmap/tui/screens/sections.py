@@ -32,6 +32,7 @@ from needsmap.tui.screens.items import (
     readiness_cell,
     safe,
 )
+from needsmap.tui.widgets.catalog_suggest import AttributeForm
 from needsmap.tui.widgets.picker import (
     feed_attribute_picker,
     feed_target_picker,
@@ -298,6 +299,7 @@ def _row_of(item, facts: Facts):
 
 class AttributesScreen(ItemListScreen):
     SECTION = "attributes"
+    FORM = AttributeForm  # a new attribute is offered reference-catalog entries as its name is typed
     HEADING = "Attributes"
     COLUMNS = (
         ListColumn("id", "id", attr("id"), max_width=26),
