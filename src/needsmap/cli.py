@@ -371,12 +371,17 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
 
 @main.command("open")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def open_(file: Path | None) -> None:
+@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path), metavar="REVIEW.yaml",
+              help="Open the review screen on a review file of: needsmap import ddl|db --review")
+def open_(file: Path | None, review: Path | None) -> None:
     """Open workshop FILE in the terminal UI (every edit is saved at once; there is no "save")."""
     from needsmap.session import SessionError
 
     if file is not None and not file.exists():
         click.echo(f"{file}: error: no such file; start one with: needsmap new {file} --name \"...\"", err=True)
+        sys.exit(EXIT_USAGE)
+    if review is not None and not review.is_file():
+        click.echo(f"{review}: error: no such review file", err=True)
         sys.exit(EXIT_USAGE)
     try:
         from needsmap.tui.app import create_app
@@ -388,6 +393,7 @@ def open_(file: Path | None) -> None:
                 click.echo(d.render(), err=True)
         click.echo(str(exc), err=True)
         sys.exit(EXIT_FINDINGS if exc.diagnostics else EXIT_USAGE)
+    app.review_on_start = review
     app.run()
 
 

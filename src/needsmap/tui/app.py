@@ -225,6 +225,8 @@ class NeedsmapApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-now"),
     ]
 
+    #: A review file of ``needsmap import ddl|db --review`` to open once the workshop is shown (open --review).
+    review_on_start: Path | None = None
     #: Bumped after anything the bars show changed (edit, save, conflict, analysis).
     revision: var[int] = var(0, init=False)
 
@@ -364,6 +366,8 @@ class NeedsmapApp(App[None]):
                         title="This file is open twice", severity="warning", timeout=20, markup=False)
         if session.comments_pending:
             self._ask_comments()
+        if self.review_on_start is not None:
+            self.action_review_import(str(self.review_on_start))
 
     async def _created(self, session: Session | None) -> None:
         if session is None:
@@ -449,6 +453,8 @@ class NeedsmapApp(App[None]):
             ("Check the file on disk for changes now", "check_disk_now", "changes by others are checked every 2 s"),
             ("Export the HTML report", "export_report", "key ctrl+r: written beside the workshop file"),
             ("Open the last HTML report in a browser", "open_report", "after Export the HTML report"),
+            ("Review import proposals", "review_import",
+             "a review file of needsmap import ddl|db --review: a accept, r reject, m re-map"),
             ("Quit", "quit", "key q: everything is already saved"),
         ]
         return commands
@@ -580,6 +586,22 @@ class NeedsmapApp(App[None]):
         self.last_report = target
         self.call_from_thread(self.notify, f"Report written: {target}", title="HTML report", markup=False,
                               timeout=15)
+
+    def action_review_import(self, path: str = "") -> None:
+        """Review import proposals: the review file ``path``, or ask which one."""
+        from needsmap.tui.screens.import_review import AskReviewFile, ImportReviewScreen
+
+        if self.session is None:
+            return
+        if path:
+            self.push_screen(ImportReviewScreen(Path(path)))
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer:
+                self.push_screen(ImportReviewScreen(Path(answer)))
+
+        self.push_screen(AskReviewFile(), chosen)
 
     def action_open_report(self) -> None:
         if self.last_report is None:
