@@ -143,8 +143,9 @@ def test_catalog_yaml_output_reads_back(catalog):
 
 
 def test_search_scores_exact_names_100_in_any_language(catalog):
-    for text, expected in (("Geburtsdatum", "date_of_birth"), ("first-name", "first_name"), ("KvK", "chamber_of_commerce_number"),
-                           ("code postal", "postal_code"), ("Given name", "first_name")):
+    for text, expected in (("Geburtsdatum", "date_of_birth"), ("first-name", "first_name"),
+                           ("KvK", "chamber_of_commerce_number"), ("code postal", "postal_code"),
+                           ("Given name", "first_name")):
         hits = cat.search(text)
         assert hits[0][0].id == expected and hits[0][1] == 100.0, text
         assert all(score < 100 for _, score in hits[1:]), text

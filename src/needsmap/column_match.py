@@ -31,17 +31,23 @@ Used by the imports (issue 8) and by the catalog tests.  The public API:
 How a column is read (:func:`name_tokens`, :meth:`ColumnMatcher.match`):
 camelCase, digits and separators split into lower-case words with accents
 dropped (``FirstName``, ``first-name`` and ``FIRST_NAME`` are one key); a
-``table.column`` name is split; table prefixes (``ps_``, ``tbl_``) are ignored
-and the table's last telling word (``customer_address`` -> address) gives
-context; leading qualifier words (``billing_``, ``default_``, ``cust_``) are
-tried away one at a time; ``id_customer`` is also read as ``customer_id``;
-common abbreviations (``nm``, ``nr``, ``addr``, ``tel``) are expanded.  Exact
-names score highest (spelling, id or name 1.0, synonym 0.97), each
-reinterpretation costs a little, and close spellings are found with
-rapidfuzz (``ratio`` >= 80).  Then the SQL type is checked against the
-attribute type (:func:`sql_type_family`): a fitting type keeps the score, a
-loosely fitting one costs 15%, a clashing one 40%; and an attribute of the
-entity the table is about gets a small bonus.
+``table.column`` name is split; the table's last telling word gives context
+(:func:`table_context`: ``customer_address`` -> address, ``orders`` -> order,
+``email_address`` -> a contact point), so ``account.name`` reads as
+``account_name`` and ``email_address.name`` as the e-mail address; leading
+qualifier and prefix words (``billing_``, ``default_``, ``cust_``, ``ps_``,
+``tbl_``) are tried away one at a time; ``id_customer`` is also read as
+``customer_id``, ``optin_time`` as ``optin_date``, ``ORT01`` as ``ort``;
+common abbreviations (``nm``, ``nr``, ``addr``, ``brth``, ``dt``) are
+expanded.  Exact names score highest (spelling, id or name 1.0, synonym
+0.97); a reading through the table's context wins a tie with the bare name;
+each reinterpretation costs a little.  Names with no exact reading go to
+rapidfuzz (``ratio`` >= 85 against keys of a length that can reach it; one
+swapped, missing or wrong letter for 5-6 letter names), scored 0.9 x ratio.
+Then the SQL type is checked against the attribute type
+(:func:`sql_type_family`, :func:`type_fit`): a fitting type keeps the score,
+a loosely fitting one costs 15%, a clashing one 40%; an attribute of the
+entity the table is about gets a small bonus.  Confidences are capped at 1.
 """
 
 from __future__ import annotations
@@ -106,7 +112,7 @@ ABBREVIATIONS: dict[str, str] = {
 QUALIFIERS: frozenset[str] = frozenset({
     "billing", "bill", "invoice", "shipping", "ship", "delivery", "default", "primary", "main", "current",
     "home", "work", "business", "private", "personal", "mailing", "postal", "legal", "registered",
-    "preferred", "main", "std", "standard", "new", "old", "original", "the", "my", "is", "has", "x", "c",
+    "preferred", "std", "standard", "new", "old", "original", "the", "my", "is", "has", "x", "c",
     "ps", "tbl", "t", "src", "raw", "stg", "dim", "fct", "fld", "f", "col", "v", "vw",
     "hs", "sf", "sfdc", "crm", "erp", "cdp", "mdm", "ext", "other", "alt",
 })
@@ -297,8 +303,10 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
     return out
 
 
-def _variants(tokens: tuple[str, ...], context: tuple[str, ...], context_entity: str | None
-              ) -> list[tuple[tuple[str, ...], float, str, str | None]]:
+_Variant = tuple[tuple[str, ...], float, str, "str | None"]
+
+
+def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Variant]:
     """Readings of a column's words: (words, factor, note, entity hinted by dropped words)."""
     out: list[tuple[tuple[str, ...], float, str, str | None]] = []
     for words, factor, note in _readings(tokens):
@@ -440,7 +448,7 @@ class ColumnMatcher:
         fuzzy_queries: dict[str, list[tuple[tuple, float, str, str | None]]] = {}
         for key, (tokens, context, entity, _family) in pending.items():
             found: dict[int, tuple[float, str]] = {}
-            variants = _variants(tokens, context, entity) if tokens else []
+            variants = _variants(tokens, context) if tokens else []
             for words, factor, note, hint in variants:
                 for hit in self._exact.get("".join(words), ()):
                     self._offer(found, hit.target, factor * hit.weight, _join(hit.how, note), hint, entity)

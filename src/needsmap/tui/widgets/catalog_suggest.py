@@ -1,13 +1,14 @@
 """The new-attribute form, offering the reference catalog as the name is typed.
 
 Typing "geboortedatum" or "email" into the name of a new attribute lists the
-closest entries of the reference catalog (:func:`needsmap.catalog.search`)
-in a three-line list below the fields (always there, so no field moves); ``down`` moves into the list (Tab still goes to the next
-field, ``escape`` back to the name), ``enter`` (or a click) takes an
-entry: id, name, entity, type, values, definition, sensitivity, identifier and
-synonyms are filled from it, so a workshop starts from agreed definitions.
-Everything stays editable before saving.  Editing an existing attribute shows
-no suggestions.
+closest entries of the reference catalog (:func:`needsmap.catalog.search`) in
+a list below the fields that is always there (three lines; one on a small
+terminal), so no field ever moves.  ``down`` moves into the list (Tab still
+goes to the next field, ``escape`` back to the name); ``enter`` (or a click)
+takes an entry: id, name, entity, type, values, definition, sensitivity,
+identifier and synonyms are filled from it, so a workshop starts from agreed
+definitions.  Everything stays editable before saving.  Editing an existing
+attribute shows no suggestions.
 """
 
 from __future__ import annotations
