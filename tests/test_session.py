@@ -87,26 +87,40 @@ def test_analysis_follows_edits(demo: Path):
     s.close()
 
 
-def test_a_change_on_disk_is_never_overwritten(demo: Path):
+def test_a_change_on_disk_is_merged_with_ours_not_overwritten(demo: Path):
     s = Session.open(demo)
     text = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: Sanne de Vries-Bakker")
     time.sleep(0.01)
     demo.write_text(text, encoding="utf-8")  # a colleague saves, or git pull
     assert s.check_disk().changed
     s.update("use_cases", 0, title="Mine")
+    assert s.conflict is None
+    saved = open_workshop(demo).workshop
+    assert saved.use_cases[0].title == "Mine"  # ours
+    assert saved.stakeholders[0].name == "Sanne de Vries-Bakker"  # and theirs
+    assert s.item("stakeholders", "sanne").name == "Sanne de Vries-Bakker"
+    s.close()
+
+
+def test_an_unreadable_file_on_disk_is_never_overwritten(demo: Path):
+    s = Session.open(demo)
+    text = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne de Vries")
+    time.sleep(0.01)
+    demo.write_text(text, encoding="utf-8")  # an editor's half-finished save: not valid YAML
+    assert s.sync_with_disk().kind == "unreadable"
+    s.update("use_cases", 0, title="Mine")
     assert s.conflict and "changed on disk" in s.conflict
     assert demo.read_text(encoding="utf-8") == text  # theirs is untouched
     s.keep_mine()
     assert "title: Mine" in demo.read_text(encoding="utf-8")
-    assert "Sanne de Vries-Bakker" in (demo.with_name("demo.yaml.bak")).read_text(encoding="utf-8")
+    assert "[Sanne de Vries" in (demo.with_name("demo.yaml.bak")).read_text(encoding="utf-8")
     s.close()
 
 
 def test_reload_takes_theirs(demo: Path):
     s = Session.open(demo)
-    demo.write_text(demo.read_text(encoding="utf-8").replace("Sanne de Vries", "Sanne Theirs"), encoding="utf-8")
     s.update("use_cases", 0, title="Mine")
-    assert s.conflict
+    demo.write_text(demo.read_text(encoding="utf-8").replace("Sanne de Vries", "Sanne Theirs"), encoding="utf-8")
     s.reload()
     assert s.item("stakeholders", "sanne").name == "Sanne Theirs"
     assert not s.undo_stack and s.conflict is None

@@ -421,16 +421,14 @@ def _changed_on_disk(path: Path) -> None:
     path.write_text(text.replace("name: Sanne de Vries", "name: Sanne de Vries-Jansen"), encoding="utf-8")
 
 
-def test_a_change_on_disk_offers_reload(demo: Path):
+def test_a_change_on_disk_is_merged_in(demo: Path):
     async def body():
         app = create_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             _changed_on_disk(demo)
             app.check_disk()  # what the 2-second timer calls
-            await until(pilot, lambda: isinstance(app.screen, ConflictDialog))
-            await pilot.press("r")
-            await until(pilot, lambda: not isinstance(app.screen, ConflictDialog))
-            assert app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen"
+            await until(pilot, lambda: app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen")
+            assert not isinstance(app.screen, ConflictDialog)
             app.check_disk()
             await pilot.pause()
             assert not isinstance(app.screen, ConflictDialog)
@@ -448,26 +446,43 @@ def test_the_timer_notices_a_change_on_disk(demo: Path, monkeypatch):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             _changed_on_disk(demo)
-            await until(pilot, lambda: isinstance(app.screen, ConflictDialog))
+            await until(pilot, lambda: app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen")
 
     run(body)
 
 
-def test_an_edit_after_a_change_on_disk_is_not_saved_until_keep_mine(demo: Path):
+def test_an_edit_after_a_change_on_disk_keeps_both(demo: Path):
     async def body():
         app = create_app(demo)
         async with app.run_test(size=SIZE) as pilot:
             _changed_on_disk(demo)
             app.session.update("stakeholders", 1, name="Noor Changed")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConflictDialog)
+            saved = on_disk(demo)
+            assert saved.stakeholders[1].name == "Noor Changed"
+            assert saved.stakeholders[0].name == "Sanne de Vries-Jansen"
+            assert app.save_problem() is None
+
+    run(body)
+
+
+def test_an_edit_while_the_file_on_disk_is_broken_is_not_saved_until_keep_mine(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            broken = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne")
+            demo.write_text(broken, encoding="utf-8")
+            app.session.update("stakeholders", 1, name="Noor Changed")
             await until(pilot, lambda: isinstance(app.screen, ConflictDialog))
             assert "NOT SAVED" in str(app.screen_stack[0].query_one(StatusBar).render())
-            assert "Noor Changed" not in demo.read_text(encoding="utf-8")
+            assert demo.read_text(encoding="utf-8") == broken
             await pilot.press("k")
             await until(pilot, lambda: not isinstance(app.screen, ConflictDialog))
             saved = on_disk(demo)
             assert saved.stakeholders[1].name == "Noor Changed"
             assert saved.stakeholders[0].name == "Sanne de Vries"
-            assert demo.with_name(demo.name + ".bak").exists() or any(demo.parent.glob("*.bak"))
+            assert demo.with_name(demo.name + ".bak").read_text(encoding="utf-8") == broken
             assert app.save_problem() is None
 
     run(body)

@@ -7,10 +7,18 @@ turns keystrokes into the edits below.  Its promises:
   :func:`needsmap.saver.save` (nothing to "save" on quit);
 * **undo/redo** for every edit, across saves; a rename that updates every
   reference is one edit;
-* **never overwrite someone else's work**: if the file changed on disk since
-  we last loaded or saved it (a colleague, ``git pull``), saving stops and the
-  session reports a conflict; the caller chooses :meth:`Session.reload` or
-  :meth:`Session.keep_mine`;
+* **never overwrite someone else's work, never lose our own**: when the file
+  changed on disk since we last loaded or saved it (a second needsmap, a text
+  editor, ``git pull``), :meth:`Session.sync_with_disk` (called by the UI every
+  few seconds, and by :meth:`Session.save` when it finds the file changed)
+  three-way merges their version into ours by section, item and field
+  (:func:`needsmap.merge.merge_workshops`, the merge driver's engine), with the
+  version we last loaded or saved as the base.  Where both changed the same
+  field, ours stays in the file and the conflict waits in
+  :attr:`Session.pending_conflicts` until the user keeps it or takes theirs
+  (:meth:`Session.resolve_conflicts`).  Only when their file cannot be read
+  (half-written by an editor, invalid) does saving stop and report a conflict;
+  the caller then chooses :meth:`Session.reload` or :meth:`Session.keep_mine`;
 * **a second session on the same file is noticed** through a lock file
   (``.FILE.needsmap-lock``) that says who else has it open;
 * fast at enterprise scale: items are never changed in place, an edit
@@ -85,6 +93,22 @@ class DiskState:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What :meth:`Session.sync_with_disk` did.
+
+    kind: ``unchanged`` (nothing new on disk), ``merged`` (their changes are in,
+    ours kept), ``conflicts`` (merged, but some fields were changed on both
+    sides: see ``conflicts``), ``unreadable`` (their file has errors: nothing
+    merged, nothing written, ``message`` says why), ``deleted``.
+    """
+
+    kind: str
+    message: str = ""
+    conflicts: tuple[m.Conflict, ...] = ()
+    changed_items: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class OtherInstance:
     pid: int
     host: str
@@ -107,6 +131,17 @@ def _apply(ws: m.Workshop, op: Op) -> None:
         if items[i] is not op.old:
             raise AssertionError("edit history out of step with the workshop")  # pragma: no cover
         items[i] = op.new
+
+
+def _snapshot(ws: m.Workshop) -> m.Workshop:
+    """A copy that later edits do not reach: the item lists are copied, the items are shared
+    (items are never changed in place, an edit replaces them)."""
+    snap = copy.copy(ws)
+    for section in m.ITEM_SECTIONS:
+        setattr(snap, section, list(ws.section(section)))
+    snap.votes = list(ws.votes)
+    snap.conflicts = list(ws.conflicts)
+    return snap
 
 
 def edited(item, **changes):
@@ -158,6 +193,11 @@ class Session:
         self.other_instance: OtherInstance | None = None
         self.conflict: str | None = None  # why the last save was refused, until resolved
         self.comments_pending = bool(origin and origin.dropped_comment_lines)
+        #: fields both we and someone else changed, merged with ours kept (see resolve_conflicts)
+        self.pending_conflicts: list[m.Conflict] = []
+        self._base = _snapshot(ws)  # the workshop as the file on disk had it when we last loaded or saved
+        self._merge_sides: tuple[m.Workshop, m.Workshop, m.Workshop] | None = None
+        self._syncing = False
         self.saved_at: float | None = None
         self.last_error: str | None = None
         self._cache = ItemTextCache()
@@ -363,6 +403,8 @@ class Session:
             result = save(self.workshop, self.path, origin=self.origin, force=force, text=text,
                           drop_comments=True)
         except ChangedOnDisk as exc:
+            if not self._syncing and self.sync_with_disk().kind in ("merged", "conflicts"):
+                return self.conflict is None  # merged with theirs, and saved
             self.conflict = str(exc)
             return False
         except (CommentsWouldBeLost, SaveError, OSError) as exc:
@@ -372,6 +414,7 @@ class Session:
         self.conflict = None
         self.last_error = None
         self.saved_at = time.time()
+        self._base = _snapshot(self.workshop)
         self._remember_disk()
         if len(self._cache._lines) > 2 * sum(len(self.workshop.section(s)) for s in m.ITEM_SECTIONS) + 64:
             self._cache.keep_only(self.workshop)
@@ -410,10 +453,97 @@ class Session:
             return DiskState(False)
         return DiskState(True, False, f"{self.path} changed on disk (another editor, or git)")
 
+    def sync_with_disk(self) -> SyncResult:
+        """Merge what someone else saved into our workshop (three-way, by item and field); save the result.
+
+        The base is the version we last loaded or saved.  Their changes to
+        items and fields we did not touch come in; ours stay.  A field both
+        changed keeps our value and is added to :attr:`pending_conflicts`.
+        The undo history starts again after a merge that brought anything in
+        (its steps are positions in lists that the merge moved).
+        """
+        from needsmap.merge import merge_workshops
+        from needsmap.workshop_io import OpenError
+
+        state = self.check_disk()
+        if not state.changed:
+            return SyncResult("unchanged")
+        if state.deleted:
+            return SyncResult("deleted", state.message)
+        try:
+            result = open_workshop(self.path)
+        except OpenError as exc:
+            return SyncResult("unreadable", str(exc))
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        if errors or result.workshop is None or result.origin is None:
+            first = errors[0].render() if errors else f"{self.path}: cannot be read"
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            return SyncResult("unreadable", f"{first}{more}; waiting until the file on disk is valid again "
+                                            "before merging it")
+        theirs = result.workshop
+        ours = _snapshot(self.workshop)
+        merged = merge_workshops(self._base, ours, theirs)
+        ws = merged.workshop
+        fresh = list(merged.conflicts)
+        # the conflicts wait in the session for the user's decision; the file keeps our values meanwhile
+        ws.conflicts = [c for c in ws.conflicts if not any(c is f for f in fresh)]
+        changed = _count_changed(ours, ws)
+        self._merge_sides = (self._base, ours, theirs) if fresh else self._merge_sides
+        self.pending_conflicts.extend(fresh)
+        self.workshop = ws
+        self.origin = result.origin
+        self._base = _snapshot(theirs)
+        self.comments_pending = self.comments_pending or bool(result.origin.dropped_comment_lines)
+        self.conflict = None
+        if changed:
+            self.undo_stack.clear()
+            self.redo_stack.clear()
+        self._analysis = None
+        self._diagnostics = None
+        self._remember_disk()
+        if ws != theirs:
+            self._syncing = True
+            try:
+                self.save()
+            finally:
+                self._syncing = False
+        for listener in list(self.listeners):
+            listener(self)
+        kind = "conflicts" if fresh else "merged"
+        return SyncResult(kind, f"merged {changed} change(s) saved by someone else", tuple(fresh), changed)
+
+    def resolve_conflicts(self, take_theirs: bool) -> None:
+        """Settle :attr:`pending_conflicts`: keep our values (as the file has them) or take theirs.
+
+        Taking theirs re-merges with their side preferred and carries that onto
+        the workshop as it is now, so edits made since the merge stay.
+        """
+        from needsmap.merge import merge_workshops
+
+        if take_theirs and self._merge_sides is not None:
+            base, ours, theirs = self._merge_sides
+            ours_kept = merge_workshops(base, ours, theirs).workshop
+            theirs_kept = merge_workshops(base, theirs, ours).workshop
+            for ws in (ours_kept, theirs_kept):
+                ws.conflicts = [c for c in ws.conflicts if c in self.workshop.conflicts]
+            now = _snapshot(self.workshop)
+            result = merge_workshops(ours_kept, now, theirs_kept)
+            result.workshop.conflicts = [c for c in result.workshop.conflicts
+                                         if not any(c is f for f in result.conflicts)]
+            self.workshop = result.workshop
+            self.undo_stack.clear()
+            self.redo_stack.clear()
+        self.pending_conflicts.clear()
+        self._merge_sides = None
+        self._changed()
+
     def reload(self) -> None:
         """Take the version on disk; our unsaved edits are dropped (undo history too)."""
         fresh = Session.open(self.path)
         self.workshop, self.origin = fresh.workshop, fresh.origin
+        self._base = _snapshot(fresh.workshop)
+        self.pending_conflicts.clear()
+        self._merge_sides = None
         self.undo_stack.clear()
         self.redo_stack.clear()
         self.conflict = None
@@ -429,6 +559,19 @@ class Session:
         """Overwrite the file on disk with our version (the other version is kept as FILE.bak)."""
         self.conflict = None
         return self.save(force=True)
+
+
+def _count_changed(before: m.Workshop, after: m.Workshop) -> int:
+    """How many items (and top-level fields) differ between two versions of a workshop."""
+    count = 0
+    for section in m.ITEM_SECTIONS:
+        old = {item.id: item for item in before.section(section)}
+        new = {item.id: item for item in after.section(section)}
+        count += sum(1 for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    for name in (*TOP_FIELDS, "model"):
+        if getattr(before, name) != getattr(after, name):
+            count += 1
+    return count
 
 
 def _renamed(item, rec: spec.Record, section: str, old_id: str, new_id: str):

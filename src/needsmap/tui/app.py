@@ -244,6 +244,7 @@ class NeedsmapApp(App[None]):
         self._seen: dict[int, tuple[int, int]] = {}  # id(screen) -> (workshop rev, analysis rev) it has shown
         self._dressed: set[int] = set()
         self._dialog_open = False
+        self._unreadable_seen: str | None = None  # the last "cannot merge yet" message shown
         self._comments_ok = False
         self._poll_timer = None
         if session is not None:
@@ -278,6 +279,8 @@ class NeedsmapApp(App[None]):
             self._ask_comments()
         elif session.conflict:
             self._show_conflict(session.conflict, after_edit=True)
+        elif session.pending_conflicts:
+            self._show_merge_conflicts()
         if session.last_error:
             self.notify(f"NOT SAVED: {session.last_error}", title="Saving failed", severity="error",
                         markup=False, timeout=10)
@@ -385,9 +388,41 @@ class NeedsmapApp(App[None]):
         """Has someone changed the file behind our back?  (Every DISK_POLL_SECONDS, and callable.)"""
         if self.session is None or self._dialog_open:
             return
-        state = self.session.check_disk()
-        if state.changed:
-            self._show_conflict(state.message, deleted=state.deleted)
+        result = self.session.sync_with_disk()  # merges what others saved; listeners refresh the screens
+        if result.kind == "merged":
+            self.notify(f"Merged {result.changed_items} change(s) someone else saved to the file",
+                        title="The file changed on disk", markup=False, timeout=4)
+        elif result.kind == "deleted":
+            self._show_conflict(result.message, deleted=True)
+        elif result.kind == "unreadable" and result.message != self._unreadable_seen:
+            self._unreadable_seen = result.message
+            self.notify(result.message, title="The file on disk cannot be merged yet", severity="warning",
+                        markup=False, timeout=10)
+        if result.kind != "unreadable":
+            self._unreadable_seen = None
+
+    def _show_merge_conflicts(self) -> None:
+        session = self.session
+        if session is None or self._dialog_open or not session.pending_conflicts:
+            return
+        from needsmap.merge_conflicts import subject
+        from needsmap.tui.widgets.dialogs import MergeConflictsDialog
+
+        def value(text: str | None) -> str:
+            return "(not set)" if text is None else repr(" ".join(text.split())[:60])
+
+        lines = [f"{subject(c)}: yours {value(c.ours)}, theirs {value(c.theirs)}" for c in session.pending_conflicts]
+        self._dialog_open = True
+        self.push_screen(MergeConflictsDialog(lines), self._resolve_merge_conflicts)
+        self.revision += 1
+
+    def _resolve_merge_conflicts(self, answer: str | None) -> None:
+        self._dialog_open = False
+        if self.session is None:
+            return
+        self.session.resolve_conflicts(take_theirs=answer == "theirs")
+        self.notify("Took their values" if answer == "theirs" else "Kept your values", markup=False)
+        self.revision += 1
 
     def _show_conflict(self, message: str, *, deleted: bool = False, after_edit: bool = False) -> None:
         if self._dialog_open:

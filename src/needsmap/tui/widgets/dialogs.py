@@ -112,6 +112,51 @@ class ConflictDialog(ModalScreen[str]):
         self.dismiss(answer)
 
 
+class MergeConflictsDialog(ModalScreen[str]):
+    """Someone else saved changes to the same fields we changed: ``"mine"`` or ``"theirs"``.
+
+    Everything else was merged already; the file keeps our values until this is answered.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("k", "answer('mine')", "Keep mine"),
+        Binding("t", "answer('theirs')", "Take theirs"),
+    ]
+    #: Conflicts listed one per line; more are counted.
+    SHOWN = 8
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(classes="nm-dialog")
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        shown = [plain(line) for line in self.lines[:self.SHOWN]]
+        more = len(self.lines) - len(shown)
+        body = Text.assemble(
+            "Their other changes are merged in. These fields were changed by both of you:\n\n",
+            *(Text.assemble("• ", line, "\n") for line in shown),
+            f"… and {more} more\n" if more > 0 else "",
+            "\nKeep mine: the file keeps your values (as it does now).\n"
+            "Take theirs: their values replace yours for these fields only.")
+        with Vertical(classes="dialog-box warning"):
+            yield Static("Someone else changed the same thing", classes="dialog-title")
+            yield Static(body, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep mine (k)", id="mine", variant="primary")
+                yield Button("Take theirs (t)", id="theirs", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(str(event.button.id))
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
+
+
 class CommentsDialog(ModalScreen[bool]):
     """The file has YAML comments that needsmap cannot keep: go on (True) or quit (False)."""
 
