@@ -332,3 +332,13 @@ def test_new_with_catalog_starts_with_valid_attributes(runner, tmp_path):
     refused = runner.invoke(main, ["new", str(bad), "--name", "x", "--with-catalog", "planets"])
     assert refused.exit_code == 2 and "unknown entity 'planets'" in refused.output
     assert not bad.exists()
+
+
+def test_opposites_and_links_to_other_records_are_not_proposed(matcher):
+    assert matcher.best("is_inactive", table="account_contact", sql_type="tinyint(1)") is None
+    assert matcher.best("unverified", sql_type="boolean") is None
+    assert matcher.best("address_id", table="account_user_addresses", sql_type="integer") is None
+    assert matcher.best("id_product", table="ps_customer_thread", sql_type="int(10)") is None
+    # a coded attribute behind a key is still found
+    assert matcher.best("country_id", table="res_partner", sql_type="integer").attribute == "country"
+    assert matcher.best("is_active", sql_type="boolean").attribute == "is_active"

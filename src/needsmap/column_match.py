@@ -329,9 +329,34 @@ def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Varian
             hint = ENTITY_WORDS.get(word)
             out.append((words[k:], dropped_factor,
                         _join(note, f"without '{'_'.join(words[:k])}_'"), hint))
-        if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS:
+        if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS and not _names_an_entity(words[:-1]):
+            # country_id, gender_id: a coded attribute; address_id, product_id: a link to another record
             out.append((words[:-1], factor * 0.9, _join(note, f"without '_{words[-1]}'"), None))
     return out
+
+
+def _names_an_entity(words: tuple[str, ...]) -> bool:
+    """``address``, ``product``, ``email_address``: a record of its own, not an attribute."""
+    return (len(words) == 1 and words[0] in ENTITY_WORDS) or words in _CONTACT_PAIRS
+
+
+def _is_link(tokens: tuple[str, ...]) -> bool:
+    """``address_id``, ``id_product``: a key of another record."""
+    if len(tokens) < 2:
+        return False
+    if tokens[-1] in ("id", "key", "fk"):
+        return _names_an_entity(tokens[:-1])
+    return tokens[0] == "id" and _names_an_entity(tokens[1:])
+
+
+#: Word beginnings that turn a name into its opposite: is_inactive is not is_active.
+_NEGATIONS = ("in", "un", "non", "not", "no", "dis")
+
+
+def _negates(query: str, key: str) -> bool:
+    """True when ``query`` and ``key`` differ only by a negation (isinactive / isactive)."""
+    longer, shorter = (query, key) if len(query) > len(key) else (key, query)
+    return any(neg in longer and longer.replace(neg, "", 1) == shorter for neg in _NEGATIONS)
 
 
 def _join(a: str, b: str) -> str:
@@ -449,11 +474,14 @@ class ColumnMatcher:
         for key, (tokens, context, entity, _family) in pending.items():
             found: dict[int, tuple[float, str]] = {}
             variants = _variants(tokens, context) if tokens else []
+            link = _is_link(tokens)
+            if link:  # address_id, id_product: only an exact name (customer_id is an identifier of its own)
+                variants = [v for v in variants if "without" not in v[2]]
             for words, factor, note, hint in variants:
                 for hit in self._exact.get("".join(words), ()):
                     self._offer(found, hit.target, factor * hit.weight, _join(hit.how, note), hint, entity)
             scored[key] = found
-            if not found or max(s for s, _ in found.values()) < 0.9:
+            if not link and (not found or max(s for s, _ in found.values()) < 0.9):
                 for words, factor, note, hint in variants:
                     query = "".join(words)
                     if note in _FUZZY_READINGS and len(query) >= 4:
@@ -507,11 +535,12 @@ class ColumnMatcher:
             n = len(q)
             choices = self._keys_near(n, int(n * share / (2 - share)), int(n * (2 - share) / share) + 1)
             found = {k: s for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5,
-                                                           score_cutoff=_FUZZY_CUTOFF)}
+                                                           score_cutoff=_FUZZY_CUTOFF) if not _negates(q, k)}
             if 5 <= n <= 6:
                 for k, _dist, _ in process.extract(q, self._keys_near(n, n - 1, n + 1), scorer=OSA.distance,
                                                     limit=5, score_cutoff=1):
-                    found.setdefault(k, 100.0 * (1 - 1 / max(n, len(k))))
+                    if not _negates(q, k):
+                        found.setdefault(k, 100.0 * (1 - 1 / max(n, len(k))))
             out[q] = sorted(found.items(), key=lambda kv: -kv[1])[:5]
         return out
 
