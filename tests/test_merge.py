@@ -300,3 +300,28 @@ def test_a_reordering_on_one_side_is_kept_while_the_other_side_edits():
     assert merged.steps[-1].actor == "Someone else"
     both = merge_workshops(BASE, theirs, ours)  # the same when the sides swap
     assert next(p for p in both.workshop.processes if p.id == process.id) == merged
+
+
+def test_one_record_sections_merge_field_by_field():
+    """The `model:` section (one record holding a list keyed by parent and child) merges like any other."""
+    from needsmap import model as m
+
+    base = copy.deepcopy(BASE)
+    base.model = m.ModelSection(relationships=[m.Relationship("customer", "address", "n-m")])
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours.model.default_relationships = False
+    ours.model.relationships.append(m.Relationship("household", "customer", "none"))
+    theirs.model.relationships[0].name = "delivers to"
+    result = merge_workshops(base, ours, theirs)
+    assert result.clean
+    assert result.workshop.model == m.ModelSection(False, [m.Relationship("customer", "address", "n-m",
+                                                                          name="delivers to"),
+                                                           m.Relationship("household", "customer", "none")])
+    theirs.model.relationships[0].cardinality = "1-n"
+    ours.model.relationships[0].cardinality = "1-1"
+    (conflict,) = merge_workshops(base, ours, theirs).conflicts
+    assert (conflict.section, conflict.id, conflict.field) == ("model", None,
+                                                               "relationships[customer/address].cardinality")
+    (change,) = diff_workshops(base, ours).changes
+    assert change.section == "model" and {f.path for f in change.fields} == {
+        "default_relationships", "relationships[household/customer]", "relationships[customer/address].cardinality"}
