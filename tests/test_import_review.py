@@ -181,3 +181,21 @@ def test_review_file_must_not_be_the_workshop(runner, small):
                                   str(small)])
     assert result.exit_code == 2
     assert "the review file must not be the workshop file" in result.output
+
+
+def test_interactive_prompt_decides_and_the_review_file_keeps_the_answers(runner, small):
+    plain = _write_review(runner, small, "--accept-above", "0.99")
+    pending = [p["column"] for p in yaml.safe_load(plain.read_text(encoding="utf-8"))["proposals"]
+               if p["decision"] == "review"]
+    assert len(pending) >= 4
+    review = small.parent / "asked.yaml"
+    answers = "a\nr\nm\nno_such_attribute\nsalutation\nq\n"
+    result = runner.invoke(main, ["import", "ddl", str(SYLIUS), str(small), "--system", "shop", "--interactive",
+                                  "--accept-above", "0.99", "--review", str(review), "--apply"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert f"[1/{len(pending)}] {pending[0]}" in result.output
+    assert "'no_such_attribute' is neither an attribute of the workshop nor a catalog id" in result.output
+    decided = {p["column"]: p["decision"] for p in yaml.safe_load(review.read_text(encoding="utf-8"))["proposals"]}
+    assert [decided[c] for c in pending[:4]] == ["accept", "reject", "map:salutation", "review"]
+    held = _holdings(small, "shop")
+    assert held["salutation"].field == pending[2]

@@ -161,6 +161,8 @@ def _schema_options(func):
                      help="Proposals at or above this confidence are accepted; the others go to review."),
         click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write every proposal to this YAML file to decide on, then: needsmap import apply FILE"),
+        click.option("--interactive", is_flag=True,
+                     help="Ask about each proposal below --accept-above: a accept, r reject, m map, Enter leaves it."),
         click.option("--dry-run/--apply", "dry_run", default=True, show_default=True,
                      help="--dry-run only shows what would change; --apply writes the accepted holdings."),
     ]
@@ -178,15 +180,55 @@ def _check_system(system: str) -> None:
         fail(f"error: --system '{system}' is not a valid id (letters, digits, _ . -)")
 
 
-def _finish_schema(result, ws, origin, into: Path, *, system: str, source: str, review_path: Path | None,
-                   accept_above: float, dry_run: bool, again: str) -> None:
-    from needsmap.import_review import write_review
-    from needsmap.import_schema import counts
+def _ask_decisions(proposals, ws) -> list:
+    """The proposals to review, one question each: a accept, r reject, m map to another attribute."""
+    from dataclasses import replace
 
+    from needsmap.catalog import load_catalog
+    from needsmap.textsafe import one_line, terminal
+
+    known = {a.id for a in ws.attributes} | {e.id for e in load_catalog().entries}
+    pending = [p for p in proposals if p.decision == "review"]
+    out = list(proposals)
+    for n, p in enumerate(pending, 1):
+        alts = ", ".join(f"{a} {c:.2f}" for a, c in p.alternatives[:3])
+        click.echo(terminal(one_line(f"[{n}/{len(pending)}] {p.key} ({p.sql_type or '?'}) -> {p.attribute} "
+                                     f"{p.confidence:.2f}: {p.reason}" + (f"; or: {alts}" if alts else ""))))
+        while True:
+            answer = click.prompt("  a accept, r reject, m map, Enter leave it, q stop", default="",
+                                  show_default=False).strip().lower()
+            if answer in ("", "a", "r", "q"):
+                break
+            if answer == "m":
+                target = click.prompt("  attribute id (Enter: back)", default="", show_default=False).strip()
+                while target and target not in known:
+                    click.echo(f"  '{terminal(one_line(target))}' is neither an attribute of the workshop nor a "
+                               f"catalog id (needsmap catalog SEARCH lists them)")
+                    target = click.prompt("  attribute id (Enter: back)", default="", show_default=False).strip()
+                if target:
+                    answer = f"map:{target}"
+                    break
+        if answer == "q":
+            break
+        decision = {"a": "accept", "r": "reject", "": "review"}.get(answer, answer)
+        i = out.index(p)
+        out[i] = replace(p, decision=decision)
+    return out
+
+
+def _finish_schema(result, ws, origin, into: Path, *, system: str, source: str, review_path: Path | None,
+                   accept_above: float, dry_run: bool, again: str, interactive: bool = False) -> None:
+    from needsmap.import_review import write_review
+    from needsmap.import_schema import counts, plan_holdings
+
+    if interactive:
+        result.proposals = _ask_decisions(result.proposals, ws)
+        result.plan = plan_holdings(ws, result.proposals, system=system, source=result.plan.source,
+                                    notes=result.plan.notes)
     n = counts(result.proposals)
     finish(result.plan, ws, origin, into, not dry_run, again)
-    click.echo(f"{n['accept']} accepted (confidence >= {accept_above:g}), {n['review']} to review, "
-               f"{n['reject']} without attribute")
+    click.echo(f"{n['accept']} accepted, {n['map']} mapped, {n['review']} to review, {n['reject']} rejected or "
+               f"without attribute (automatic accept at confidence >= {accept_above:g})")
     if review_path is not None:
         try:
             write_review(review_path, result.proposals, source=source, system=system, into=str(into),
@@ -210,7 +252,7 @@ def _review_is_not_into(review_path: Path | None, into: Path) -> None:
               help="SQL dialect: mysql, postgres, tsql, oracle, sqlite (default: guessed from the file).")
 @_schema_options
 def ddl(schema_file: Path, into: Path, dialect: str | None, system: str, tables: tuple[str, ...],
-        accept_above: float, review_path: Path | None, dry_run: bool) -> None:
+        accept_above: float, review_path: Path | None, interactive: bool, dry_run: bool) -> None:
     """Propose what SYSTEM holds from the CREATE TABLE statements of SCHEMA.sql.
 
     Each column of the customer-related tables is matched to an attribute of
@@ -236,7 +278,8 @@ def ddl(schema_file: Path, into: Path, dialect: str | None, system: str, tables:
         *(("--dialect", dialect) if dialect else ()), *(x for t in tables for x in ("--tables", t)),
         *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ())])
     _finish_schema(result, ws, origin, into, system=system, source=str(schema_file), review_path=review_path,
-                   accept_above=accept_above, dry_run=dry_run, again=again)
+                   accept_above=accept_above, dry_run=dry_run, again=again,
+                   interactive=interactive)
 
 
 @import_group.command("db")
@@ -249,7 +292,8 @@ def ddl(schema_file: Path, into: Path, dialect: str | None, system: str, tables:
               help="Rows per table --profile reads.")
 @_schema_options
 def db(url: str, into: Path, db_schema: str | None, profile: bool, sample_rows: int, system: str,
-       tables: tuple[str, ...], accept_above: float, review_path: Path | None, dry_run: bool) -> None:
+       tables: tuple[str, ...], accept_above: float, review_path: Path | None, interactive: bool,
+       dry_run: bool) -> None:
     """Propose what SYSTEM holds from the schema of the live database at URL.
 
     URL is a SQLAlchemy URL: sqlite:///shop.db, postgresql+psycopg://USER@HOST/DB
@@ -286,7 +330,8 @@ def db(url: str, into: Path, db_schema: str | None, profile: bool, sample_rows: 
         *(("--profile",) if profile else ()),
         *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ())])
     _finish_schema(result, ws, origin, into, system=system, source=parsed.safe, review_path=review_path,
-                   accept_above=accept_above, dry_run=dry_run, again=again)
+                   accept_above=accept_above, dry_run=dry_run, again=again,
+                   interactive=interactive)
 
 
 @import_group.command("apply")
