@@ -52,10 +52,14 @@ def attribute_choices(ws: m.Workshop) -> list[Candidate]:
     return out
 
 
+#: The dialogs' look (a box in the middle of a dimmed screen), then this screen's own rules.
+_DIALOG_CSS = ["../widgets/dialogs.tcss", "import_review.tcss"]
+
+
 class AttributePicker(ModalScreen[str | None]):
     """Type to filter, Up/Down to move, Enter picks, Escape cancels."""
 
-    CSS_PATH = "import_review.tcss"
+    CSS_PATH = _DIALOG_CSS
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "move(1)", "Next", show=False),
@@ -71,10 +75,11 @@ class AttributePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="review-picker-box"):
-            yield Static(Text.assemble("Map ", (_safe(self.column), "bold"), " to which attribute?"))
+            yield Static(Text.assemble("Map ", (_safe(self.column), "bold"), " to which attribute?"),
+                         classes="dialog-title")
             yield Input(value=self.query_text, placeholder="type a name, id or synonym", id="review-picker-input")
             yield OptionList(id="review-picker-options")
-            yield Static(Text("Enter picks, Esc cancels", style="dim"))
+            yield Static("Enter picks, Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._refilter(self.query_text)
@@ -154,7 +159,8 @@ class ImportReviewScreen(Screen[None]):
             self.review = read_review(self.path)
         except ReviewError as exc:
             self.error = str(exc)
-        self._fill()
+        first = next((p.key for p in self.review.proposals if p.decision == "review"), None) if self.review else None
+        self._fill(keep=first)
 
     # -- showing -------------------------------------------------------------------------------
     def _title(self) -> Text:
@@ -295,7 +301,7 @@ class ImportReviewScreen(Screen[None]):
 class AskReviewFile(ModalScreen[str | None]):
     """Which review file? Enter opens it, Escape cancels."""
 
-    CSS_PATH = "import_review.tcss"
+    CSS_PATH = _DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, start: str = "") -> None:
@@ -304,8 +310,8 @@ class AskReviewFile(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Text("Review import proposals", style="bold"))
-            yield Static("The review file written by: needsmap import ddl|db ... --review FILE")
+            yield Static("Review import proposals", classes="dialog-title")
+            yield Static("The review file written by: needsmap import ddl|db ... --review FILE", classes="dialog-body")
             yield Input(value=self.start, placeholder="review.yaml", id="review-file-input")
             yield Static(id="review-file-error")
 
