@@ -183,8 +183,9 @@ def propose(tables: Sequence[SchemaTable], matcher: ColumnMatcher, *, accept_abo
         note = ""
         best = cands[0] if cands else None
         alt = by_comment.get(i)
-        if alt and alt[0].confidence >= MIN_CONFIDENCE and (best is None or alt[0].confidence > best.confidence
-                                                            and best.confidence < accept_above):
+        comment_is_better = alt and alt[0].confidence >= MIN_CONFIDENCE and (
+            best is None or (best.confidence < accept_above and alt[0].confidence > best.confidence))
+        if comment_is_better:
             cands, note = alt, f"comment '{col.comment.strip()[:60]}': "
         at = f"{where}:{col.line}" if where and col.line else (where or table.name)
         if cands and cands[0].confidence >= MIN_CONFIDENCE:

@@ -28,7 +28,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from needsmap import model as m
-from needsmap.import_plan import apply_plan
+from needsmap.import_plan import PlanError, apply_plan
 from needsmap.import_review import Review, ReviewError, plan_review, read_review, save_review
 from needsmap.textsafe import one_line, terminal
 from needsmap.tui import plain
@@ -274,7 +274,7 @@ class ImportReviewScreen(Screen[None]):
         try:
             plan = plan_review(session.workshop, self.review, self.path)
             new_ws = apply_plan(session.workshop, plan)
-        except (ReviewError, Exception) as exc:  # a plan that does not fit this workshop: say so, change nothing
+        except (ReviewError, PlanError) as exc:  # a plan that does not fit this workshop: say so, change nothing
             self.notify(str(exc), title="Not applied", severity="error", markup=False, timeout=12)
             return
         changed = 0
