@@ -235,6 +235,7 @@ def test_postgres_schema_is_matched_and_profiled(runner, small, postgres_url, tm
     assert crm["date_of_birth"].coverage == 0.0
     for text in (result.output, review.read_text(encoding="utf-8"), small.read_text(encoding="utf-8")):
         assert "pg-env-secret" not in text
+    assert "127.0.0.1" not in small.read_text(encoding="utf-8")  # the workshop never stores the URL
 
 
 def test_postgres_is_only_read(runner, small, postgres_url):

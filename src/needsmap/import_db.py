@@ -161,7 +161,10 @@ def read_db_schema(url_text: str, *, schema: str | None = None, password: str | 
     from sqlalchemy.exc import SQLAlchemyError
 
     parsed = parse_url(url_text)
-    engine = _engine(parsed, password if password is not None else os.environ.get(PASSWORD_ENV) or None)
+    password = password if password is not None else os.environ.get(PASSWORD_ENV) or None
+    if password:  # never shown either, should a driver repeat it in a message
+        parsed = ParsedUrl(parsed.url, parsed.safe, (*parsed.secrets, password))
+    engine = _engine(parsed, password)
     try:
         inspector = sa.inspect(engine)
         names = inspector.get_table_names(schema=schema)
