@@ -148,3 +148,25 @@ def test_tab_goes_to_the_next_field_and_escape_from_the_list_back_to_the_name(em
             assert form.query_one("#input-definition").text == ""
 
     asyncio.run(body())
+
+
+def test_an_entry_the_workshop_already_has_is_shown_but_not_offered(empty: Path):
+    async def body():
+        app = create_app(empty)
+        async with app.run_test(size=SIZE) as pilot:
+            form = await open_form(pilot)
+            form.use_entry(catalog.load_catalog().get("date_of_birth"))
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not isinstance(app.screen, AttributeForm), "the form to close")
+            form = await open_form(pilot)
+            await pilot.press(*"geboortedatum")
+            offered = form.query_one("#catalog-suggestions", OptionList)
+            await until(pilot, lambda: offered.has_class("-shown"), "suggestions")
+            first = offered.get_option_at_index(0)
+            assert first.id == "date_of_birth" and first.disabled
+            assert "in this workshop already" in str(first.prompt)
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            assert form.query_one("#input-id").value != "date_of_birth_2"  # nothing filled from it
+
+    asyncio.run(body())

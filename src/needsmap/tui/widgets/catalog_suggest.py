@@ -96,8 +96,14 @@ class AttributeForm(ItemForm):
         suggestions = self.suggestions
         suggestions.clear_options()
         if found:
+            # an entry the workshop already has (same id or name) is shown, but not offered: no duplicates
+            here = {a.name.casefold(): a.id for a in self.model.ws.attributes}
+            here.update({a.id: a.id for a in self.model.ws.attributes})
             suggestions.add_options(
-                Option(f"catalog: {safe(e.name)}  ·  {e.entity}, {e.type}  ·  {e.id}", id=e.id) for e in found
+                Option(f"in this workshop already: {safe(e.name)}  ·  {safe(held)}", id=e.id, disabled=True)
+                if (held := here.get(e.id) or here.get(e.name.casefold())) is not None
+                else Option(f"catalog: {safe(e.name)}  ·  {e.entity}, {e.type}  ·  {e.id}", id=e.id)
+                for e in found
             )
         else:
             suggestions.add_option(Option(HINT, disabled=True))
