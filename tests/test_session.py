@@ -179,3 +179,19 @@ def test_saving_after_an_edit_is_fast_at_enterprise_scale(tmp_path: Path):
     assert len(changed) == 1
     assert open_workshop(tmp_path / "big.yaml").ok
     s.close()
+
+
+def test_opening_removes_temporary_files_that_a_killed_save_left_behind(demo: Path):
+    old_tmp = demo.with_name(f".{demo.name}.abc123.needsmap-tmp")
+    fresh_tmp = demo.with_name(f".{demo.name}.def456.needsmap-tmp")
+    other = demo.with_name(f".other.yaml.abc123.needsmap-tmp")
+    for path in (old_tmp, fresh_tmp, other):
+        path.write_text("half a workshop", encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    for path in (old_tmp, other):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    s = Session.open(demo)
+    assert not old_tmp.exists()  # left by a needsmap that was killed mid-save
+    assert fresh_tmp.exists()  # may be a save in progress right now
+    assert other.exists()  # another file's
+    s.close()

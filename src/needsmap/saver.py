@@ -27,9 +27,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import functools
+import glob
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,6 +344,35 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
     target = Path(path)
     _write_atomically(target, text.encode("utf-8"), 0o666 & ~_current_umask())
     _fsync_dir(target.parent)
+
+
+#: A temporary file of a save older than this (seconds) was left by a process that died mid-save.
+STALE_TEMP_SECONDS = 15 * 60
+
+
+def remove_stale_temp_files(path: str | os.PathLike[str], older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Delete the temporary files that saves of ``path`` left behind when killed; how many went.
+
+    A save writes ``.NAME.<random>.needsmap-tmp`` beside the file and renames it
+    over the file; a process killed in between leaves it.  Only files of that
+    name older than ``older_than`` go, so a save in progress elsewhere is never
+    touched.
+    """
+    target = Path(path)
+    removed = 0
+    now = time.time()
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.needsmap-tmp"))
+    except OSError:
+        return 0
+    for tmp in candidates:
+        try:
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def origin_after_save(result: SaveResult) -> FileOrigin:

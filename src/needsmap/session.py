@@ -45,7 +45,16 @@ from needsmap import spec
 from needsmap.analysis import Analyser, Analysis
 from needsmap.diagnostics import Diagnostic
 from needsmap.loader import FileOrigin, digest_bytes
-from needsmap.saver import ChangedOnDisk, CommentsWouldBeLost, ItemTextCache, SaveError, dump, origin_after_save, save
+from needsmap.saver import (
+    ChangedOnDisk,
+    CommentsWouldBeLost,
+    ItemTextCache,
+    SaveError,
+    dump,
+    origin_after_save,
+    remove_stale_temp_files,
+    save,
+)
 from needsmap.validator import validate
 from needsmap.workshop_io import open_workshop
 
@@ -225,6 +234,7 @@ class Session:
                                result.diagnostics)
         session = cls(p, result.workshop, result.origin)
         session._take_lock()
+        remove_stale_temp_files(p)  # left by a needsmap killed mid-save
         session._warm_cache()
         return session
 
