@@ -124,3 +124,17 @@ def test_report_creates_the_output_folder(runner, tmp_path: Path):
     result = runner.invoke(main, ["report", str(DEMO), "-o", str(out), "--no-diagrams"])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize("args", [
+    ["gaps", str(DEMO), "--format", "md"],
+    ["model", str(DEMO), "--format", "sql", "--dialect", "postgres"],
+    ["roadmap", str(DEMO), "--format", "md"],
+    ["schema"],
+])
+def test_every_command_writing_a_file_creates_its_folder(runner, tmp_path: Path, args):
+    """What ./dev demo does on a clean clone: -o out/x where out/ does not exist yet."""
+    out = tmp_path / "out" / "deeper" / "result.txt"
+    result = runner.invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert out.stat().st_size > 0

@@ -153,7 +153,10 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        from needsmap.saver import write_text_atomically
+
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(output, text)
     except OSError as exc:
         click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -239,6 +242,7 @@ def _emit(text: str, output: Path | None) -> None:
     try:
         from needsmap.saver import write_text_atomically
 
+        output.parent.mkdir(parents=True, exist_ok=True)  # like report: -o out/x.sql makes out/
         write_text_atomically(output, text)
     except OSError as exc:
         click.echo(f"{output}: error: cannot write: {exc.strerror or exc}", err=True)
