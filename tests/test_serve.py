@@ -107,11 +107,28 @@ def start_server(tmp_path: Path, *args: str, token: str | None = None) -> Served
     return Served(proc, port, file, token)
 
 
+def _apps_on(file: Path) -> list[int]:
+    """Running ``needsmap open FILE`` processes, whoever started them (Linux)."""
+    wanted = b"\x00".join([b"needsmap", b"open", str(file).encode()])
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if wanted in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def stop(served: Served) -> str:
+    """SIGTERM the server, as Ctrl+C would; it exits cleanly and every participant's app ends with it."""
     if served.proc.poll() is None:
         served.proc.send_signal(signal.SIGTERM)
     output = served.output()
     assert served.proc.returncode == 0, output
+    wait_until(lambda: not _apps_on(served.file), START_TIMEOUT, "the apps to end with the server",
+               lambda: time.sleep(0.05))
     return output
 
 
@@ -400,3 +417,29 @@ def test_participants_are_limited(tmp_path):
         stop(served)
 
 
+
+
+def test_stopping_the_server_ends_the_participants_apps(tmp_path):
+    served = start_server(tmp_path)
+    url = f"{served.base}/ws?width=160&height=50"
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            participant = await client.ws_connect(url, autoping=False)  # answers the close, like a browser
+            await participant.send_json(["resize", {"width": 160, "height": 50}])
+            text = ""
+            while "Overview" not in ANSI.sub("", text):
+                message = await asyncio.wait_for(participant.receive(), START_TIMEOUT)
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    text += message.data.decode("utf-8", "replace")
+            assert _apps_on(served.file)
+            stopping = asyncio.create_task(asyncio.to_thread(stop, served))  # SIGTERM while connected
+            message = await asyncio.wait_for(participant.receive(), START_TIMEOUT)
+            while message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.PING):  # last frames, then the close
+                message = await asyncio.wait_for(participant.receive(), START_TIMEOUT)
+            assert message.type == aiohttp.WSMsgType.CLOSE  # the server closed the participant's websocket
+            await stopping
+        assert _apps_on(served.file) == []
+        assert not (served.file.parent / f".{served.file.name}.needsmap-lock").exists()  # the app closed its session
+
+    run_async(scenario)

@@ -129,6 +129,7 @@ class WorkshopServer(Server):
         self.announce = announce or (lambda line: print(line, flush=True))
         self.cookie_name = f"needsmap_{port}"
         self.participants = 0
+        self._sessions: set[asyncio.Task[Any]] = set()
         self.max_participants = max_participants
         self._cookie_value = (hmac.new(token.encode(), b"needsmap serve cookie", hashlib.sha256).hexdigest()
                               if token is not None else None)
@@ -196,7 +197,6 @@ class WorkshopServer(Server):
             web.get("/download/{key}", self.handle_download, name="download"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
-        app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         app.on_response_prepare.append(self._headers)
         return app
@@ -212,10 +212,22 @@ class WorkshopServer(Server):
         if self.participants >= self.max_participants:
             return web.Response(status=503, text=f"503: {self.participants} participants already; try again later\n")
         self.participants += 1
+        task = asyncio.current_task()
+        if task is not None:
+            self._sessions.add(task)
         try:
             return await super().handle_websocket(request)
         finally:
             self.participants -= 1
+            self._sessions.discard(task)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Stopping: end every participant's session now (textual-serve then tells each app to quit and waits
+        for it), rather than waiting for aiohttp's shutdown timeout."""
+        sessions = list(self._sessions)
+        for task in sessions:
+            task.cancel()
+        await asyncio.gather(*sessions, return_exceptions=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         """The page: textual-serve's, with URLs for the address the browser used (unless public_url is set)."""
@@ -229,7 +241,7 @@ class WorkshopServer(Server):
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
-    async def on_startup(self, app: web.Application) -> None:
+    def _announce_listening(self) -> None:
         self.announce(f"Serving {self.file} to browsers at {self.url()}")
         if self.token is None:
             self.announce("Only this machine can connect (loopback). Press Ctrl+C to stop.")
@@ -244,25 +256,31 @@ class WorkshopServer(Server):
 
     def serve(self, debug: bool = False) -> None:
         """Run until Ctrl+C or SIGTERM; raises :class:`ServeError` when the address cannot be used."""
-        import signal
-
         self.debug = debug
         self.initialize_logging()
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, self.request_exit)
-            except NotImplementedError:  # pragma: no cover - Windows
-                pass
         try:
-            web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
-                        print=lambda *args: None, access_log_class=_AccessLogger)
+            asyncio.run(self._serve_until_stopped())
         except OSError as exc:
             raise ServeError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
+
+    async def _serve_until_stopped(self) -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except NotImplementedError:  # pragma: no cover - Windows
+                pass
+        runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log_class=_AccessLogger)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+            self._announce_listening()  # only once listening: a busy port is an error, not a "Serving" line
+            await stop.wait()
         finally:
-            if not loop.is_closed():
-                loop.close()
+            await runner.cleanup()  # closes the websockets: every participant's app is told to quit
 
 
 def serve(file: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
