@@ -334,6 +334,15 @@ def _notes(file: Path) -> list[dict]:
 
 
 def test_a_participant_types_a_note_in_the_browser_and_it_lands_in_the_file(browser, token_server):
+    uninvited = browser.new_context()
+    try:
+        page = uninvited.new_page()
+        for url in (f"{token_server.base}/", f"{token_server.base}/?token=not-the-token-at-all-no"):
+            response = page.goto(url)
+            assert response is not None and response.status == 403
+            assert "not invited" in page.content()
+    finally:
+        uninvited.close()
     term = Terminal(browser, f"{token_server.base}/?token={TOKEN}")
     try:
         assert term.page.url == f"{token_server.base}/"  # redirected: the token left the address bar
