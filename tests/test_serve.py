@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -40,12 +39,6 @@ START_TIMEOUT = 30.0
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Za-z0-9]|[=>78])")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_until(condition: Callable[[], object], timeout: float, what: str, step: Callable[[], None],
                context: Callable[[], str] | None = None) -> object:
     """Poll ``condition`` (calling ``step`` between tries) until it is truthy, or fail after ``timeout``."""
@@ -62,9 +55,11 @@ def wait_until(condition: Callable[[], object], timeout: float, what: str, step:
 @dataclass
 class Served:
     proc: subprocess.Popen
-    port: int
     file: Path
     token: str | None
+    lines: list[str]  # what the server printed on stderr, as it comes
+    reader: threading.Thread
+    port: int = 0
 
     @property
     def base(self) -> str:
@@ -72,39 +67,39 @@ class Served:
 
     def output(self) -> str:
         """Everything the server printed (after it stopped)."""
-        out, err = self.proc.communicate(timeout=30)
-        return out + err
+        out, _ = self.proc.communicate(timeout=30)
+        self.reader.join(timeout=30)
+        return out + "".join(self.lines)
 
 
-def _accepting(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def _block_briefly(proc: subprocess.Popen) -> Callable[[], None]:
-    def step() -> None:
-        try:
-            proc.wait(timeout=0.05)
-        except subprocess.TimeoutExpired:
-            return
-        pytest.fail(f"the server exited with {proc.returncode}: {proc.communicate()}")
-    return step
+def _listening_port(served: Served) -> int | None:
+    """The port from the server's "Serving FILE to browsers at URL" line (printed once it listens)."""
+    for line in list(served.lines):
+        if found := re.search(r" at http://[^/]+:(\d+)/", line):
+            return int(found.group(1))
+    if served.proc.poll() is not None:
+        served.reader.join(timeout=30)
+        pytest.fail(f"the server exited with {served.proc.returncode}: {''.join(served.lines)}")
+    return None
 
 
 def start_server(tmp_path: Path, *args: str, token: str | None = None) -> Served:
+    """``needsmap serve`` on a copy of the demo, on a port the system picks (--port 0)."""
     file = tmp_path / "workshop.yaml"
     shutil.copyfile(DEMO, file)
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "NEEDSMAP_TOKEN"}
     if token is not None:
         env["NEEDSMAP_TOKEN"] = token
-    proc = subprocess.Popen([sys.executable, "-m", "needsmap", "serve", str(file), "--port", str(port), *args],
+    proc = subprocess.Popen([sys.executable, "-m", "needsmap", "serve", str(file), "--port", "0", *args],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_until(lambda: _accepting(port), START_TIMEOUT, "the server to listen", _block_briefly(proc))
-    return Served(proc, port, file, token)
+    lines: list[str] = []
+    assert proc.stderr is not None
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True)
+    reader.start()
+    served = Served(proc, file, token, lines, reader)
+    served.port = wait_until(lambda: _listening_port(served), START_TIMEOUT, "the server to listen",
+                             lambda: time.sleep(0.05))
+    return served
 
 
 def _apps_on(file: Path) -> list[int]:
@@ -177,7 +172,7 @@ def test_binding_beyond_loopback_without_a_token_is_refused(runner, tmp_path):
     file = tmp_path / "w.yaml"
     shutil.copyfile(DEMO, file)
     for host in ("0.0.0.0", "192.168.1.20", "::"):
-        result = runner.invoke(main, ["serve", str(file), "--host", host, "--port", str(free_port())],
+        result = runner.invoke(main, ["serve", str(file), "--host", host, "--port", "0"],
                                env={"NEEDSMAP_TOKEN": None})
         assert result.exit_code == 2, result.output
         assert "--token" in result.output and "Traceback" not in result.output

@@ -39,6 +39,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import re
 import shlex
 import sys
 from collections.abc import Awaitable, Callable
@@ -277,6 +278,11 @@ class WorkshopServer(Server):
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.port).start()
+            if self.port == 0:  # the system chose: say which
+                self.port = int(runner.addresses[0][1])
+                self.cookie_name = f"needsmap_{self.port}"
+                if not self.explicit_public_url:
+                    self.public_url = re.sub(r":0$", f":{self.port}", self.public_url)
             self._announce_listening()  # only once listening: a busy port is an error, not a "Serving" line
             await stop.wait()
         finally:
