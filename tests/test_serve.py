@@ -371,7 +371,7 @@ def _add_note(term: Terminal, text: str) -> None:
 
 def test_a_second_participant_is_told_the_file_is_open_twice_and_sees_the_others_edits(browser, loopback_server):
     """Each browser runs its own app on the file: the later one is warned, and an edit made in one browser
-    reaches the other (a "changed on disk" question with a reload; or merged, once sessions merge)."""
+    reaches the other (merged in, with a "The file changed on disk" notice)."""
     first = Terminal(browser, loopback_server.base + "/")
     try:
         first.wait_for_text("Overview")

@@ -365,7 +365,8 @@ class NeedsmapApp(App[None]):
         other = session.other_instance
         if other is not None:
             self.notify(f"Another needsmap (pid {other.pid} on {other.host}, since {other.since}) has this file "
-                        "open. Edit in one place only: the other one will be told its file changed.",
+                        "open. Edits in both are merged: each shows the other's within two seconds, and a "
+                        "field changed in both asks which value to keep.",
                         title="This file is open twice", severity="warning", timeout=20, markup=False)
         if session.comments_pending:
             self._ask_comments()
