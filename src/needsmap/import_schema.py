@@ -280,10 +280,12 @@ def plan_holdings(ws: m.Workshop, proposals: Sequence[Proposal], *, system: str,
             builder.add("attributes", catalog[target].to_attribute(), src, message="from the reference catalog")
             added_attrs.add(target)
         also = [o.key for o in others.get(target, ())]
-        how = "mapped by a person" if p.decision.startswith("map:") else f"{p.confidence:.2f}: {p.reason}"
-        message = how + (f"; also in {', '.join(also)}" if also else "")
-        holding = m.Holding(attribute=target, field=p.key, coverage=p.coverage)
         confidence = 1.0 if p.decision.startswith("map:") else p.confidence
+        # below 1 the preview already shows "confidence 0.99: reason" (import_plan.describe_item)
+        how = ("mapped by a person" if p.decision.startswith("map:")
+               else f"{p.confidence:.2f}: {p.reason}" if confidence >= 1 else "")
+        message = "; ".join(part for part in (how, f"also in {', '.join(also)}" if also else "") if part)
+        holding = m.Holding(attribute=target, field=p.key, coverage=p.coverage)
         builder.propose_holding(system, holding, src, confidence=confidence, reason=p.reason,
                                 label=f"{system} holds {target} ({p.key})", message=message)
     return builder.plan()
