@@ -64,23 +64,27 @@ def _table(found, searched: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    console = Console(highlight=False)
+    narrow = console.width < 110  # an 80-column terminal: the definition is left to --format yaml
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("name", no_wrap=True)
-    table.add_column("entity")
-    table.add_column("type")
-    table.add_column("sens.")
-    table.add_column("definition", ratio=1, min_width=30)
+    table.add_column("name", max_width=28)
+    table.add_column("entity", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("sens.", no_wrap=True)
+    if not narrow:
+        table.add_column("definition", ratio=1, min_width=24)
     if searched:
-        table.add_column("score", justify="right")
+        table.add_column("score", justify="right", no_wrap=True)
     for entry, score in found:
         flags = ("*" if entry.core else "") + (" id" if entry.identifier else "")
         row = [Text(entry.id + (" " + flags.strip() if flags.strip() else "")), Text(entry.name), Text(entry.entity),
-               Text(entry.type), Text(entry.sensitivity), Text(entry.definition)]
+               Text(entry.type), Text(entry.sensitivity)]
+        if not narrow:
+            row.append(Text(entry.definition))
         if searched:
             row.append(Text(f"{score:.0f}"))
         table.add_row(*row)
-    console = Console(highlight=False)
     console.print(table)
     console.print(Text(f"{len(found)} entries; * core (needsmap new --with-catalog core), id = identifier. "
                        "Details: needsmap catalog SEARCH --format yaml", style="dim"))
