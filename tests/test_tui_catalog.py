@@ -170,3 +170,25 @@ def test_an_entry_the_workshop_already_has_is_shown_but_not_offered(empty: Path)
             assert form.query_one("#input-id").value != "date_of_birth_2"  # nothing filled from it
 
     asyncio.run(body())
+
+
+def test_creating_an_attribute_from_a_link_picker_takes_the_catalog_definition(empty: Path):
+    """"+ create attribute 'geboortedatum'" (a need, a holding, a feed): the catalog knows it exactly."""
+    from needsmap import model as m
+    from needsmap.session import Session
+    from needsmap.tui import linking
+
+    s = Session.open(empty)
+    s.add("use_cases", m.UseCase(id="birthday", title="Birthday offer"))
+    linking.add_need(s, "birthday", None, "must", create_name="geboortedatum")
+    linking.add_need(s, "birthday", None, "should", create_name="favourite colour")
+    entry = catalog.load_catalog().get("date_of_birth")
+    saved = {a.id: a for a in on_disk(empty).attributes}
+    born = saved["date_of_birth"]
+    assert born.name == "Geboortedatum"  # the workshop's own words
+    assert (born.definition, born.type, born.sensitivity) == (entry.definition, "date", "personal")
+    assert saved["favourite_colour"].definition is None  # unknown to the catalog: a plain attribute
+    assert [n.attribute for n in on_disk(empty).use_cases[0].needs] == ["date_of_birth", "favourite_colour"]
+    assert linking.catalog_entry_for("Geburtsdatum") is entry
+    assert linking.catalog_entry_for("colour of the moon") is None
+    s.close()

@@ -70,12 +70,36 @@ def ids(session: Session, section: str) -> set[str]:
     return {item.id for item in session.workshop.section(section)}
 
 
+def catalog_entry_for(name: str):
+    """The reference catalog's entry whose id, name, synonym or column spelling is exactly ``name``
+    (case, separators and accents aside: "geboortedatum", "E-mail address"), or None."""
+    from needsmap import catalog
+
+    found = catalog.search(name, limit=1)
+    return found[0][0] if found and found[0][1] >= 100 else None
+
+
 def create(session: Session, section: str, name: str) -> str:
-    """Add a minimal item called ``name`` to ``section``; returns its new id (call inside a batch)."""
+    """Add a minimal item called ``name`` to ``section``; returns its new id (call inside a batch).
+
+    An attribute whose name the reference catalog knows exactly gets the catalog's
+    definition, type, entity, sensitivity and synonyms (and its id, when free); the
+    name stays as typed, in the workshop's own words.
+    """
     name = " ".join(name.split())
     if name[:1].islower():
         name = name[0].upper() + name[1:]  # "favourite colour" -> "Favourite colour", like the other names
-    new_id = suggest_id(section, name, ids(session, section))
+    taken = ids(session, section)
+    entry = catalog_entry_for(name) if section == "attributes" else None
+    if entry is not None:
+        new_id, n = entry.id, 2
+        while new_id in taken:
+            new_id, n = f"{entry.id}_{n}", n + 1
+        item = entry.to_attribute(new_id)
+        item.name = name
+        session.add(section, item, label=f"add {WORD[section]} {new_id} (reference catalog)")
+        return new_id
+    new_id = suggest_id(section, name, taken)
     if section == "use_cases":
         item = m.UseCase(id=new_id, title=name)
     elif section == "notes":

@@ -290,8 +290,10 @@ class LinkPicker(TypeAhead):
         if self.create_section and query:
             exact = any(_norm(query) in (_norm(mt.candidate.name), _norm(mt.candidate.id)) for mt in self.matches)
             if not exact:
-                create = Option(Content.assemble(("+ create ", "bold $text-success"),
-                                                 f"{WORD[self.create_section]} '{_safe(query)}'"), id=CREATE)
+                known = (linking.catalog_entry_for(query) if self.create_section == "attributes" else None)
+                create = Option(Content.assemble(
+                    ("+ create ", "bold $text-success"), f"{WORD[self.create_section]} '{_safe(query)}'",
+                    (f"  with the catalog's definition of {_safe(known.name)}" if known else "", "dim")), id=CREATE)
                 # a close match (a typo: "emial") comes before "create"; a far one after it
                 good = bool(self.matches) and self.matches[0].score >= CLOSE_MATCH
                 options = options + [create] if good else [create] + options
