@@ -196,3 +196,51 @@ def test_two_terminal_uis_on_one_file(demo: Path):
             assert s1.workshop == s2.workshop == ws
 
     asyncio.run(body())
+
+
+# -- conflicts a git merge left in the file ------------------------------------------------------------
+def _conflicted(path: Path) -> None:
+    """Write ``path`` as the merge driver leaves it: both branches changed tom's role."""
+    import dataclasses
+
+    from needsmap.merge import merge_workshops
+    from needsmap.saver import dump
+
+    base = on_disk(path)
+
+    def branch(role: str):
+        ws = open_workshop(path).workshop
+        ws.stakeholders = [dataclasses.replace(s, role=role) if s.id == "tom" else s for s in ws.stakeholders]
+        return ws
+
+    merged = merge_workshops(base, branch("Ours"), branch("Theirs"))
+    assert len(merged.conflicts) == 1
+    path.write_text(dump(merged.workshop), encoding="utf-8")
+
+
+@pytest.mark.parametrize("key, settled", [("k", True), ("l", False)])
+def test_a_file_with_conflicts_from_git_opens_and_they_can_be_settled(demo: Path, key: str, settled: bool):
+    _conflicted(demo)
+    assert [d.code for d in open_workshop(demo).diagnostics if d.severity == "error"] == ["merge-conflict"]
+
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, MergeConflictsDialog), "the conflicts to be shown")
+            assert "the file has 'Ours', the other branch 'Theirs'" in "\n".join(app.screen.lines)
+            await pilot.press(key)
+            await until(pilot, lambda: not isinstance(app.screen, MergeConflictsDialog), "the dialog to close")
+            if settled:
+                await until(pilot, lambda: not on_disk_conflicts(demo), "the file to be saved without conflicts")
+                app.session.undo()  # one undoable edit
+                await until(pilot, lambda: on_disk_conflicts(demo), "undo to bring the conflict back")
+            else:
+                assert on_disk_conflicts(demo)
+
+    asyncio.run(body())
+    result = open_workshop(demo)
+    assert field_of(result.workshop, "stakeholders", "tom", "role") == "Ours"
+
+
+def on_disk_conflicts(path: Path):
+    return open_workshop(path).workshop.conflicts

@@ -59,7 +59,7 @@ from needsmap.validator import validate
 from needsmap.workshop_io import open_workshop
 
 #: Top-level fields of a workshop that are edited as a whole (votes: the whole list, see the Roadmap screen).
-TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header", "votes")
+TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header", "votes", "conflicts")
 
 
 class SessionError(Exception):
@@ -228,7 +228,8 @@ class Session:
             result = open_workshop(p)
         except OpenError as exc:
             raise SessionError(str(exc)) from exc
-        errors = [d for d in result.diagnostics if d.severity == "error"]
+        # merge conflicts that git left (a valid file, see docs/collaboration.md) can be settled while editing
+        errors = [d for d in result.diagnostics if d.severity == "error" and d.code != "merge-conflict"]
         if errors or result.workshop is None:
             raise SessionError(f"{p}: {len(errors)} error(s); fix them before editing (needsmap validate {p})",
                                result.diagnostics)
@@ -521,6 +522,17 @@ class Session:
             listener(self)
         kind = "conflicts" if fresh else "merged"
         return SyncResult(kind, f"merged {changed} change(s) saved by someone else", tuple(fresh), changed)
+
+    def settle_file_conflicts(self) -> int:
+        """Keep the values the file has for the merge conflicts git left in it; how many were settled.
+
+        The file already holds one side's value for each (``kept``); this removes
+        the entries from ``conflicts``, as one undoable edit.
+        """
+        count = len(self.workshop.conflicts)
+        if count:
+            self.set_top("conflicts", [], label=f"settle {count} merge conflict(s)")
+        return count
 
     def resolve_conflicts(self, take_theirs: bool) -> None:
         """Settle :attr:`pending_conflicts`: keep our values (as the file has them) or take theirs.

@@ -370,6 +370,8 @@ class NeedsmapApp(App[None]):
                         title="This file is open twice", severity="warning", timeout=20, markup=False)
         if session.comments_pending:
             self._ask_comments()
+        elif session.workshop.conflicts:
+            self._show_file_conflicts()
         if self.review_on_start is not None:
             self.action_review_import(str(self.review_on_start))
 
@@ -416,6 +418,32 @@ class NeedsmapApp(App[None]):
         self._dialog_open = True
         self.push_screen(MergeConflictsDialog(lines), self._resolve_merge_conflicts)
         self.revision += 1
+
+    def _show_file_conflicts(self) -> None:
+        """Conflicts a git merge left in the file: keep the values the file has, or settle them later."""
+        session = self.session
+        if session is None or self._dialog_open or not session.workshop.conflicts:
+            return
+        from needsmap.merge_conflicts import subject
+        from needsmap.tui.widgets.dialogs import MergeConflictsDialog
+
+        def value(text: str | None) -> str:
+            return "(not set)" if text is None else repr(" ".join(text.split())[:60])
+
+        lines = []
+        for c in session.workshop.conflicts:
+            kept, other = (c.theirs, c.ours) if c.kept == "theirs" else (c.ours, c.theirs)
+            lines.append(f"{subject(c)}: the file has {value(kept)}, the other branch {value(other)}")
+
+        def answered(answer: str | None) -> None:
+            self._dialog_open = False
+            if answer == "mine" and self.session is not None:
+                count = self.session.settle_file_conflicts()
+                self.notify(f"Settled {count} merge conflict(s) with the file's values", markup=False)
+            self.revision += 1
+
+        self._dialog_open = True
+        self.push_screen(MergeConflictsDialog(lines, from_git=True), answered)
 
     def _resolve_merge_conflicts(self, answer: str | None) -> None:
         self._dialog_open = False

@@ -122,29 +122,42 @@ class MergeConflictsDialog(ModalScreen[str]):
     BINDINGS = [
         Binding("k", "answer('mine')", "Keep mine"),
         Binding("t", "answer('theirs')", "Take theirs"),
+        Binding("l,escape", "later", "Later"),
     ]
     #: Conflicts listed one per line; more are counted.
     SHOWN = 8
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], *, from_git: bool = False) -> None:
         super().__init__(classes="nm-dialog")
         self.lines = lines
+        #: conflicts a git merge left in the file (not met while editing): keep the file's values, or later
+        self.from_git = from_git
 
     def compose(self) -> ComposeResult:
         shown = [plain(line) for line in self.lines[:self.SHOWN]]
         more = len(self.lines) - len(shown)
-        body = Text.assemble(
-            "Their other changes are merged in. These fields were changed by both of you:\n\n",
-            *(Text.assemble("• ", line, "\n") for line in shown),
-            f"… and {more} more\n" if more > 0 else "",
-            "\nKeep mine: the file keeps your values (as it does now).\n"
-            "Take theirs: their values replace yours for these fields only.")
+        if self.from_git:
+            title = "A git merge left conflicts in this file"
+            intro = "Both branches changed these fields; the file holds one side's value for each:\n\n"
+            outro = ("\nKeep the file's values: the conflicts are settled as they are (undo brings them back).\n"
+                     "Later: edit the fields first; until settled, needsmap validate reports them as errors.")
+        else:
+            title = "Someone else changed the same thing"
+            intro = "Their other changes are merged in. These fields were changed by both of you:\n\n"
+            outro = ("\nKeep mine: the file keeps your values (as it does now).\n"
+                     "Take theirs: their values replace yours for these fields only.")
+        body = Text.assemble(intro, *(Text.assemble("• ", line, "\n") for line in shown),
+                             f"… and {more} more\n" if more > 0 else "", outro)
         with Vertical(classes="dialog-box warning"):
-            yield Static("Someone else changed the same thing", classes="dialog-title")
+            yield Static(title, classes="dialog-title")
             yield Static(body, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Keep mine (k)", id="mine", variant="primary")
-                yield Button("Take theirs (t)", id="theirs", variant="warning")
+                if self.from_git:
+                    yield Button("Keep the file's values (k)", id="mine", variant="primary")
+                    yield Button("Later (l)", id="later")
+                else:
+                    yield Button("Keep mine (k)", id="mine", variant="primary")
+                    yield Button("Take theirs (t)", id="theirs", variant="warning")
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
@@ -154,7 +167,13 @@ class MergeConflictsDialog(ModalScreen[str]):
         self.dismiss(str(event.button.id))
 
     def action_answer(self, answer: str) -> None:
+        if answer == "theirs" and self.from_git:
+            return
         self.dismiss(answer)
+
+    def action_later(self) -> None:
+        if self.from_git:
+            self.dismiss("later")
 
 
 class CommentsDialog(ModalScreen[bool]):
