@@ -227,7 +227,7 @@ def test_a_file_with_conflicts_from_git_opens_and_they_can_be_settled(demo: Path
         app = create_app(demo)
         async with app.run_test(size=(120, 40)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, MergeConflictsDialog), "the conflicts to be shown")
-            assert "the file has 'Ours', the other branch 'Theirs'" in "\n".join(app.screen.lines)
+            assert 'the file has "Ours", the other branch "Theirs"' in "\n".join(app.screen.lines)
             await pilot.press(key)
             await until(pilot, lambda: not isinstance(app.screen, MergeConflictsDialog), "the dialog to close")
             if settled:

@@ -32,7 +32,8 @@ def subject(c: m.Conflict, line: int | None = None) -> str:
     return head + (f", field '{c.field}'" if c.field else "")
 
 
-def _shown(value: str | None, absent: str) -> str:
+def shown(value: str | None, absent: str = "not set") -> str:
+    """A conflict's value on one line, quoted and shortened; ``absent`` when the side has none."""
     if value is None:
         return absent
     one = " ".join(value.split())
@@ -48,8 +49,8 @@ def _what(c: m.Conflict) -> str:
                 "Delete it if it should go, then delete this entry from 'conflicts'")
     absent = "not set" if c.field else "not there"
     kept_value = c.ours if kept == OURS else c.theirs
-    return (f"was changed on both sides: ours {_shown(c.ours, absent)}, theirs {_shown(c.theirs, absent)} "
-            f"(before: {_shown(c.base, absent)}); the file keeps {kept} ({_shown(kept_value, absent)}). "
+    return (f"was changed on both sides: ours {shown(c.ours, absent)}, theirs {shown(c.theirs, absent)} "
+            f"(before: {shown(c.base, absent)}); the file keeps {kept} ({shown(kept_value, absent)}). "
             "Set the value you want, then delete this entry from 'conflicts'")
 
 

@@ -408,13 +408,10 @@ class NeedsmapApp(App[None]):
         session = self.session
         if session is None or self._dialog_open or not session.pending_conflicts:
             return
-        from needsmap.merge_conflicts import subject
+        from needsmap.merge_conflicts import shown, subject
         from needsmap.tui.widgets.dialogs import MergeConflictsDialog
 
-        def value(text: str | None) -> str:
-            return "(not set)" if text is None else repr(" ".join(text.split())[:60])
-
-        lines = [f"{subject(c)}: yours {value(c.ours)}, theirs {value(c.theirs)}" for c in session.pending_conflicts]
+        lines = [f"{subject(c)}: yours {shown(c.ours)}, theirs {shown(c.theirs)}" for c in session.pending_conflicts]
         self._dialog_open = True
         self.push_screen(MergeConflictsDialog(lines), self._resolve_merge_conflicts)
         self.revision += 1
@@ -424,16 +421,13 @@ class NeedsmapApp(App[None]):
         session = self.session
         if session is None or self._dialog_open or not session.workshop.conflicts:
             return
-        from needsmap.merge_conflicts import subject
+        from needsmap.merge_conflicts import shown, subject
         from needsmap.tui.widgets.dialogs import MergeConflictsDialog
-
-        def value(text: str | None) -> str:
-            return "(not set)" if text is None else repr(" ".join(text.split())[:60])
 
         lines = []
         for c in session.workshop.conflicts:
             kept, other = (c.theirs, c.ours) if c.kept == "theirs" else (c.ours, c.theirs)
-            lines.append(f"{subject(c)}: the file has {value(kept)}, the other branch {value(other)}")
+            lines.append(f"{subject(c)}: the file has {shown(kept)}, the other branch {shown(other)}")
 
         def answered(answer: str | None) -> None:
             self._dialog_open = False
