@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from needsmap import model as m
+from needsmap.format import model as m
 
 # Any text a person could type or paste, except lone surrogates (not encodable).
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from needsmap.cli import main
+from needsmap.cli.main import main
 
 from .conftest import DATA
 
@@ -37,7 +37,7 @@ def test_bad_file_message(name: str, runner, monkeypatch):
 
 
 def test_file_over_size_limit_is_refused(tmp_path: Path, runner, monkeypatch):
-    from needsmap import spec
+    from needsmap.format import spec
 
     big = tmp_path / "big.yaml"
     with open(big, "wb") as fh:

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needsmap import catalog as cat
-from needsmap import model as m
-from needsmap.column_match import Column, ColumnMatcher, compact_key, name_tokens, sql_type_family, table_context
-from needsmap.loader import load_bytes
-from needsmap.saver import dump
-from needsmap.starter import new_workshop
-from needsmap.validator import validate
+from needsmap.catalog import entries as cat
+from needsmap.format import model as m
+from needsmap.catalog.name_tokens import compact_key, name_tokens
+from needsmap.imports.column_match import Column, ColumnMatcher, sql_type_family, table_context
+from needsmap.format.loader import load_bytes
+from needsmap.format.saver import dump
+from needsmap.format.starter import new_workshop
+from needsmap.format.validator import validate
 
 from .conftest import DATA
 
@@ -48,7 +49,7 @@ def test_catalog_is_big_enough_and_covers_every_entity(catalog):
 
 
 def test_every_entry_loads_as_an_attribute_and_passes_the_workshop_validator(catalog):
-    ws = new_workshop("Catalog check", with_catalog="all")
+    ws = new_workshop("Catalog check", attributes=cat.starter_attributes("all"))
     assert [a.id for a in ws.attributes] == [e.id for e in catalog]
     errors = [d.render() for d in validate(ws) if d.severity == "error"]
     assert errors == []
@@ -290,7 +291,7 @@ def test_workshop_attributes_inherit_catalog_spellings(catalog):
 
 
 def test_catalog_command_searches_in_every_format(runner):
-    from needsmap.cli import main
+    from needsmap.cli.main import main
 
     table = runner.invoke(main, ["catalog", "voornaam"])
     assert table.exit_code == 0, table.output
@@ -306,7 +307,7 @@ def test_catalog_command_searches_in_every_format(runner):
 
 
 def test_catalog_command_reports_unknown_entity_and_no_match(runner):
-    from needsmap.cli import main
+    from needsmap.cli.main import main
 
     bad = runner.invoke(main, ["catalog", "--entity", "planet"])
     assert bad.exit_code == 2 and "unknown entity 'planet'" in bad.output
@@ -315,8 +316,8 @@ def test_catalog_command_reports_unknown_entity_and_no_match(runner):
 
 
 def test_new_with_catalog_starts_with_valid_attributes(runner, tmp_path):
-    from needsmap.cli import main
-    from needsmap.workshop_io import open_workshop
+    from needsmap.cli.main import main
+    from needsmap.format.opening import open_workshop
 
     target = tmp_path / "w.yaml"
     done = runner.invoke(main, ["new", str(target), "--name", "Discovery", "--with-catalog", "core"])

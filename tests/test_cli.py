@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from needsmap import __version__
-from needsmap.cli import main
-from needsmap.workshop_io import open_workshop
+from needsmap.cli.main import main
+from needsmap.format.opening import open_workshop
 
 from .conftest import DATA, DEMO
 
@@ -76,7 +76,7 @@ def test_strict_makes_warnings_fail(runner, monkeypatch):
 
 
 def test_schema_command_prints_the_shipped_schema(runner, tmp_path: Path):
-    from needsmap.schema_export import shipped_schema_path
+    from needsmap.format.schema import shipped_schema_path
 
     result = runner.invoke(main, ["schema"])
     assert result.exit_code == 0

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from needsmap.cli import main
-from needsmap.rules import RULES
+from needsmap.cli.main import main
+from needsmap.analysis.rules import RULES
 
 from .conftest import DATA, DEMO, ROOT
 
@@ -81,9 +81,9 @@ def test_fail_on(runner, tmp_path: Path):
 
 @pytest.mark.parametrize("by", ["rule", "use-case", "system", "stakeholder"])
 def test_every_grouping_shows_every_gap(runner, by):
-    from needsmap.analysis import analyse
-    from needsmap.gaps_output import group
-    from needsmap.workshop_io import open_workshop
+    from needsmap.analysis.engine import analyse
+    from needsmap.analysis.output import group
+    from needsmap.format.opening import open_workshop
 
     ws = open_workshop(DEMO).workshop
     analysis = analyse(ws)

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needsmap.session import Session
+from needsmap.collab.session import Session
 from needsmap.tui.app import create_app
 from needsmap.tui.widgets.dialogs import MergeConflictsDialog
-from needsmap.workshop_io import open_workshop
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 
@@ -74,7 +74,7 @@ def test_interleaved_edits_of_two_sessions_all_land(demo: Path):
 
 def test_items_added_and_deleted_on_both_sides_all_land(demo: Path):
     a, b = Session.open(demo), Session.open(demo)
-    from needsmap import model as m
+    from needsmap.format import model as m
 
     a.add("notes", m.Note(id="from-a", text="Asked by A"))
     tick()
@@ -203,8 +203,8 @@ def _conflicted(path: Path) -> None:
     """Write ``path`` as the merge driver leaves it: both branches changed tom's role."""
     import dataclasses
 
-    from needsmap.merge import merge_workshops
-    from needsmap.saver import dump
+    from needsmap.collab.merge import merge_workshops
+    from needsmap.format.saver import dump
 
     base = on_disk(path)
 

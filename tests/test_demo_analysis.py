@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from needsmap.analysis import analyse
-from needsmap.rules import RULES
-from needsmap.workshop_io import open_workshop
+from needsmap.analysis.engine import analyse
+from needsmap.analysis.rules import RULES
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

@@ -18,11 +18,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from needsmap import diagrams as D
-from needsmap import model as m
-from needsmap import svgcharts as C
-from needsmap.analysis import analyse
-from needsmap.workshop_io import open_workshop
+from needsmap.report import diagrams as D
+from needsmap.util import graphviz as G
+from needsmap.format import model as m
+from needsmap.report import charts as C
+from needsmap.analysis.engine import analyse
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 
@@ -30,7 +31,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
 try:  # the synthetic generator arrives separately
-    from needsmap.synthetic import generate
+    from needsmap.synthetic.builder import generate
 except ImportError:  # pragma: no cover
     generate = None
 
@@ -43,7 +44,7 @@ def demo():
 
 
 def render(diagram: D.Diagram) -> ET.Element:
-    result = D.render_svg(diagram)
+    result = G.render_svg(diagram)
     assert result.error is None, result.error
     assert result.svg is not None
     return ET.fromstring(result.svg)
@@ -202,7 +203,7 @@ def test_inline_svg_is_ready_for_html(demo):
     diagrams = D.all_diagrams(ws, an, ["welcome-journey", "nbo-in-store"])
     seen_ids: set[str] = set()
     for d in diagrams:
-        r = D.render_svg(d)
+        r = G.render_svg(d)
         assert r.ok and r.seconds < 5
         svg = r.svg
         assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>")
@@ -270,7 +271,7 @@ def test_hostile_names_give_valid_dot_and_inert_svg():
         proc = subprocess.run(["dot", "-Tcanon"], input=d.dot.encode(), capture_output=True, timeout=30)
         assert proc.returncode == 0, proc.stderr.decode()
         assert b"syntax error" not in proc.stderr.lower()
-        r = D.render_svg(d)
+        r = G.render_svg(d)
         assert r.error is None, r.error
         assert_nothing_executes(r.svg)
         text = visible_text(ET.fromstring(r.svg))
@@ -296,7 +297,7 @@ def test_hostile_text_in_titles_and_tooltips_is_escaped():
     an = analyse(ws)
     d = D.lineage_dot(ws, an, "uc<1>")
     assert "\n" not in d.title and "\x1b" not in d.title
-    r = D.render_svg(d)
+    r = G.render_svg(d)
     root = ET.fromstring(r.svg)
     assert root.get("aria-label") == d.title
     titles = " ".join(t.text or "" for t in root.iter(f"{SVG}title"))
@@ -305,12 +306,12 @@ def test_hostile_text_in_titles_and_tooltips_is_escaped():
 
 
 def test_html_text_escapes_every_special_character():
-    assert D.html_text('<a href="x">&\'\\') == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\\\"
-    assert D.html_text("a\nb\tc\r\nd") == "a b c d"
-    assert D.html_text("\x1b[0m\x00\x7f") == "\\\\x1b[0m\\\\x00\\\\x7f"
-    assert D.html_text("x" * 100, 10) == "x" * 9 + "\u2026"
-    assert D.html_text("\U0001F468\u200d\U0001F469\u200d\U0001F467" * 5, 4).endswith("\u2026")
-    assert D.clean_text("\ud800 lone surrogate") == "\ufffd lone surrogate"
+    assert G.html_text('<a href="x">&\'\\') == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\\\\"
+    assert G.html_text("a\nb\tc\r\nd") == "a b c d"
+    assert G.html_text("\x1b[0m\x00\x7f") == "\\\\x1b[0m\\\\x00\\\\x7f"
+    assert G.html_text("x" * 100, 10) == "x" * 9 + "\u2026"
+    assert G.html_text("\U0001F468\u200d\U0001F469\u200d\U0001F467" * 5, 4).endswith("\u2026")
+    assert G.clean_text("\ud800 lone surrogate") == "\ufffd lone surrogate"
 
 
 def test_unsafe_attribute_values_are_refused():
@@ -333,7 +334,7 @@ def enterprise():
 
 
 def _timed(diagram: D.Diagram) -> float:
-    r = D.render_svg(diagram)
+    r = G.render_svg(diagram)
     assert r.error is None, r.error
     ET.fromstring(r.svg)
     return r.seconds
@@ -350,7 +351,7 @@ def test_enterprise_landscape_and_identity_aggregate(enterprise):
     ident = D.identity_dot(ws, an)
     assert ident.aggregated and "summarised in one table" in ident.note
     assert _timed(ident) < 5
-    root = ET.fromstring(D.render_svg(ident).svg)
+    root = ET.fromstring(G.render_svg(ident).svg)
     text = visible_text(root)
     assert "Linked group: 115 systems can recognise the same customer" in text
     assert "identity island" in text  # the islands are still drawn system by system
@@ -394,12 +395,12 @@ def test_empty_workshop_gives_placeholder_diagrams():
 def test_render_without_dot_returns_the_install_message(demo, monkeypatch, tmp_path):
     ws, an = demo
     monkeypatch.setenv("PATH", str(tmp_path))
-    D.dot_available.cache_clear()
+    G.dot_available.cache_clear()
     try:
-        assert D.dot_available() is False
-        r = D.render_svg(D.landscape_dot(ws, an))
+        assert G.dot_available() is False
+        r = G.render_svg(D.landscape_dot(ws, an))
     finally:
-        D.dot_available.cache_clear()
+        G.dot_available.cache_clear()
     assert r.svg is None and not r.ok
     assert "apt-get install graphviz" in r.error and "brew install graphviz" in r.error
     assert "https://graphviz.org/download/" in r.error
@@ -407,32 +408,32 @@ def test_render_without_dot_returns_the_install_message(demo, monkeypatch, tmp_p
 
 @needs_dot
 def test_graphviz_errors_and_timeouts_are_returned_not_raised(monkeypatch):
-    broken = D.Diagram("broken", "Broken", "digraph G { a -> }")
-    r = D.render_svg(broken)
+    broken = G.Diagram("broken", "Broken", "digraph G { a -> }")
+    r = G.render_svg(broken)
     assert r.svg is None and r.error.startswith("Graphviz could not draw this diagram")
 
     def too_slow(*args, **kwargs):
         raise subprocess.TimeoutExpired(args[0], kwargs.get("timeout", 1))
 
-    monkeypatch.setattr(D.subprocess, "run", too_slow)
-    r = D.render_svg(D.Diagram("slow", "Slow", "digraph G { a }"), timeout=0.5)
+    monkeypatch.setattr(G.subprocess, "run", too_slow)
+    r = G.render_svg(G.Diagram("slow", "Slow", "digraph G { a }"), timeout=0.5)
     assert r.svg is None and "longer than 0.5 s" in r.error
 
 
 def test_dot_available_is_cached(monkeypatch):
-    D.dot_available.cache_clear()
-    first = D.dot_available()
-    monkeypatch.setattr(D, "find_dot", lambda: None if first else "/usr/bin/dot")
-    assert D.dot_available() is first
-    D.dot_available.cache_clear()
+    G.dot_available.cache_clear()
+    first = G.dot_available()
+    monkeypatch.setattr(G, "find_dot", lambda: None if first else "/usr/bin/dot")
+    assert G.dot_available() is first
+    G.dot_available.cache_clear()
 
 
 def test_diagram_modules_do_not_import_the_terminal_ui():
-    code = ("import sys\nimport needsmap.diagrams, needsmap.svgcharts\n"
+    code = ("import sys\nimport needsmap.report.diagrams, needsmap.report.charts\n"
             "print(','.join(sorted(x for x in sys.modules if x.split('.')[0] in ('textual', 'click', 'rich'))))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
-    code = "import sys\nimport needsmap.svgcharts\nprint('networkx' in sys.modules, 'graphviz' in sys.modules)\n"
+    code = "import sys\nimport needsmap.report.charts\nprint('networkx' in sys.modules, 'graphviz' in sys.modules)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
 
@@ -523,11 +524,11 @@ def test_render_all_keeps_order_and_pick_lineages_puts_blocked_first(demo):
     assert statuses[0] == "blocked"
     assert ids[0] == "nbo-in-store"  # the blocked use case of the highest value, first in the file
     diagrams = D.all_diagrams(ws, an, ids)
-    results = D.render_all(diagrams, workers=2)
+    results = G.render_all(diagrams, workers=2)
     assert [r.ok for r in results] == [True] * len(diagrams)
     for d, r in zip(diagrams, results):
         assert f'id="nm-{d.name}-' in r.svg
-    assert D.render_all([]) == []
+    assert G.render_all([]) == []
 
 
 def test_lineage_names_are_distinct_for_ids_that_look_alike(demo):

@@ -12,15 +12,17 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from needsmap import spec, textsafe
-from needsmap.analysis import analyse
-from needsmap.cli import main
-from needsmap.diff_output import html, json_document, markdown, rows
-from needsmap.git_revisions import RevisionError, Version, read_at_revision, versions_to_compare
-from needsmap.saver import dump
-from needsmap.synthetic import generate
-from needsmap.workshop_diff import ADDED, CHANGED, REMOVED, compare, diff_workshops
-from needsmap.workshop_io import open_workshop
+from needsmap.format import spec
+from needsmap.util import text as textsafe
+from needsmap.analysis.engine import analyse
+from needsmap.cli.main import main
+from needsmap.collab.diff_output import json_document, markdown, rows
+from needsmap.report.sections.changes import html
+from needsmap.collab.git_revisions import RevisionError, Version, read_at_revision, versions_to_compare
+from needsmap.format.saver import dump
+from needsmap.synthetic.builder import generate
+from needsmap.collab.diff import ADDED, CHANGED, REMOVED, compare, diff_workshops
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from needsmap.analysis import analyse
-from needsmap.export_tables import (
+from needsmap.analysis.engine import analyse
+from needsmap.report.tables import (
     CSV_FILES, SHEETS, XLSX_CELL_LIMIT, matrix_table, safe_cell, sheet_title, write_csv, write_xlsx,
 )
-from needsmap.report_context import Matrix, build_context
-from needsmap.workshop_io import open_workshop, parse_workshop
+from needsmap.report.context import Matrix, build_context
+from needsmap.format.opening import open_workshop, parse_workshop
 
 from .conftest import DEMO
 
@@ -482,7 +482,7 @@ def test_exports_are_core_library():
     """The lead wires the CLI to this module; it must not pull in the terminal UI itself."""
     import subprocess
     import sys
-    code = ("import sys, needsmap.export_tables\n"
+    code = ("import sys, needsmap.report.tables\n"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'click', 'rich'))))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -32,10 +32,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needsmap.cli import main
-from needsmap.loader import load_bytes
-from needsmap.saver import dump
-from needsmap.synthetic import generate
+from needsmap.cli.main import main
+from needsmap.format.loader import load_bytes
+from needsmap.format.saver import dump
+from needsmap.synthetic.builder import generate
 
 from . import strategies as ws_strategies
 from .conftest import DATA, DEMO

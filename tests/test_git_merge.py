@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needsmap.cli import main
-from needsmap.saver import dump
-from needsmap.workshop_io import open_workshop
+from needsmap.cli.main import main
+from needsmap.format.saver import dump
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

@@ -7,10 +7,10 @@ import re
 import networkx as nx
 import pytest
 
-from needsmap import graph as gr
-from needsmap import model as m
-from needsmap.graph import best_paths, build_graph, edges_of_type, identity_components, lineage, path_to
-from needsmap.workshop_io import open_workshop
+from needsmap.analysis import graph as gr
+from needsmap.format import model as m
+from needsmap.analysis.graph import best_paths, build_graph, edges_of_type, identity_components, lineage, path_to
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 from .test_rules import build

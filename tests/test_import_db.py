@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from needsmap.cli import main
-from needsmap.import_db import mask, parse_url, safe_url
-from needsmap.workshop_io import open_workshop
+from needsmap.cli.main import main
+from needsmap.imports.db import mask, parse_url, safe_url
+from needsmap.format.opening import open_workshop
 
 from .conftest import DATA
 
@@ -239,7 +239,7 @@ def test_postgres_schema_is_matched_and_profiled(runner, small, postgres_url, tm
 
 
 def test_postgres_is_only_read(runner, small, postgres_url):
-    from needsmap.import_db import read_db_schema
+    from needsmap.imports.db import read_db_schema
 
     engine = sa.create_engine(postgres_url)
     try:
@@ -264,7 +264,7 @@ def test_postgres_is_only_read(runner, small, postgres_url):
 
 
 def test_sqlite_connection_is_read_only(shop_db):
-    from needsmap.import_db import read_db_schema
+    from needsmap.imports.db import read_db_schema
 
     db = read_db_schema(f"sqlite:///{shop_db}")
     try:

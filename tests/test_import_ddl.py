@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needsmap import model as m
-from needsmap.cli import main
-from needsmap.column_match import ColumnMatcher
-from needsmap.import_ddl import guess_dialect, plan_ddl_import, read_ddl
-from needsmap.import_schema import SchemaError, parse_table_globs, propose, select_tables
-from needsmap.workshop_io import open_workshop
+from needsmap.format import model as m
+from needsmap.cli.main import main
+from needsmap.imports.column_match import ColumnMatcher
+from needsmap.imports.ddl import guess_dialect, plan_ddl_import, read_ddl
+from needsmap.imports.schema import SchemaError, parse_table_globs, propose, select_tables
+from needsmap.format.opening import open_workshop
 
 from .conftest import DATA
 
@@ -89,7 +89,7 @@ def test_top1_accuracy_on_real_schemas_reaches_85_percent():
 
 
 def test_the_labels_name_real_catalog_ids():
-    from needsmap.catalog import load_catalog
+    from needsmap.catalog.entries import load_catalog
 
     ids = {e.id for e in load_catalog().entries}
     for system in SYSTEMS:

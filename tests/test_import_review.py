@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needsmap.cli import main
-from needsmap.import_review import ReviewError, read_review, with_decision
-from needsmap.workshop_io import open_workshop
+from needsmap.cli.main import main
+from needsmap.imports.review import ReviewError, read_review, with_decision
+from needsmap.format.opening import open_workshop
 
 from .conftest import DATA
 

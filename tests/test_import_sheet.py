@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from needsmap import model as m
-from needsmap import sheet_values as v
-from needsmap.cli import main
-from needsmap.import_plan import (
+from needsmap.format import model as m
+from needsmap.imports import sheet_values as v
+from needsmap.cli.main import main
+from needsmap.imports.plan import (
     Change,
     HoldingProposal,
     ImportPlan,
@@ -23,10 +23,10 @@ from needsmap.import_plan import (
     preview_rows,
     summary,
 )
-from needsmap.import_sheet import MappingError, SheetError, parse_mapping, plan_sheet_import
-from needsmap.saver import dump
-from needsmap.sheet_reader import MAX_SHEET_BYTES, read_sheet
-from needsmap.workshop_io import open_workshop
+from needsmap.imports.sheet import MappingError, SheetError, parse_mapping, plan_sheet_import
+from needsmap.format.saver import dump
+from needsmap.imports.sheet_reader import MAX_SHEET_BYTES, read_sheet
+from needsmap.format.opening import open_workshop
 
 from .conftest import DATA
 
@@ -509,7 +509,7 @@ def test_a_200_mb_sheet_is_refused_by_its_size_before_parsing(small: Path, runne
 
 
 def test_limits_on_unpacked_size_and_rows(small: Path, monkeypatch):
-    import needsmap.sheet_reader as reader
+    import needsmap.imports.sheet_reader as reader
 
     book = messy_book(Path("book.xlsx"))
     monkeypatch.setattr(reader, "MAX_UNPACKED_BYTES", 100)
@@ -590,7 +590,7 @@ def test_bilingual_and_misspelt_headers_and_names_with_commas(small: Path):
 
 
 def test_a_file_changed_on_disk_during_the_import_is_not_overwritten(small: Path, runner, monkeypatch):
-    import needsmap.import_sheet as import_sheet
+    import needsmap.imports.sheet as import_sheet
 
     Path("uc.csv").write_text("Use case\nLoyalty dashboard\n", encoding="utf-8")
     real = import_sheet.plan_sheet_import
@@ -638,8 +638,8 @@ def test_an_owner_cell_naming_several_people_takes_the_first(small: Path):
 
 # -- the shared plumbing, used as another importer (DDL, database) would use it ------------------
 def test_import_plan_for_another_kind_of_input(small: Path):
-    from needsmap import validator
-    from needsmap.import_plan import PlanBuilder
+    from needsmap.format import validator
+    from needsmap.imports.plan import PlanBuilder
 
     ws = _workshop(small)
     builder = PlanBuilder(ws, "schema.sql")

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from needsmap import model as m
-from needsmap.analysis import Analyser, analyse
-from needsmap.synthetic import generate
-from needsmap.workshop_io import open_workshop
+from needsmap.format import model as m
+from needsmap.analysis.engine import Analyser, analyse
+from needsmap.synthetic.builder import generate
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

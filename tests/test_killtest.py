@@ -1,14 +1,14 @@
 """The kill test, short: children editing a workshop are SIGKILLed at random moments; no edit is lost.
 
 The full campaign (1,000 kills on the enterprise workshop) is ``python -m
-needsmap.killtest``; its figures are in docs/reliability.md.
+benchmarks.killtest``; its figures are in docs/reliability.md.
 """
 
 from __future__ import annotations
 
 import shutil
 
-from needsmap import killtest
+from benchmarks import killtest
 
 
 def test_thirty_random_kills_lose_no_acknowledged_edit(tmp_path):
@@ -23,8 +23,8 @@ def test_thirty_random_kills_lose_no_acknowledged_edit(tmp_path):
 def test_the_checker_notices_a_lost_edit(tmp_path):
     """If a save were lost (here: the previous version put back), the campaign would say so."""
     path = tmp_path / "w.yaml"
-    from needsmap.saver import save
-    from needsmap.synthetic import generate
+    from needsmap.format.saver import save
+    from needsmap.synthetic.builder import generate
 
     save(generate("small", 3), path)
     checker = killtest.Checker(path)
@@ -37,8 +37,8 @@ def test_the_checker_notices_a_lost_edit(tmp_path):
 
 def test_the_checker_notices_a_broken_file(tmp_path):
     path = tmp_path / "w.yaml"
-    from needsmap.saver import save
-    from needsmap.synthetic import generate
+    from needsmap.format.saver import save
+    from needsmap.synthetic.builder import generate
 
     save(generate("small", 3), path)
     checker = killtest.Checker(path)

@@ -1,6 +1,6 @@
 """The fast loader reads every file exactly as the straightforward one did.
 
-:mod:`needsmap.loader` pauses the garbage collector, leaves PyYAML's implicit
+:mod:`needsmap.format.loader` pauses the garbage collector, leaves PyYAML's implicit
 tag resolution to the walker and takes fast paths for values that need no
 message.  None of that may change what a file means: this module keeps the
 straightforward loader it replaced (``ref_parse_text``: PyYAML's resolver on
@@ -27,15 +27,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from needsmap import loader, spec
-from needsmap import model as m
-from needsmap.diagnostics import Position, Reporter, suggestion_suffix
-from needsmap.loader import (
+from needsmap.format import loader, spec
+from needsmap.format import model as m
+from needsmap.format.diagnostics import Position, Reporter, suggestion_suffix
+from needsmap.format.loader import (
     _KIND_WORDS, _PLAIN_SCALAR_TAGS, TAG_BOOL, TAG_FLOAT, TAG_INT, TAG_MAP, TAG_MERGE, TAG_NULL, TAG_SEQ,
     TAG_STR, TAG_TS, _Abort, _constructor, _explain_syntax_error, _index_to_pos, _own_version, _placeholder,
     _range, _T, split_header,
 )
-from needsmap.saver import dump
+from needsmap.format.saver import dump
 
 from .conftest import DATA, DEMO
 
@@ -43,7 +43,7 @@ from .conftest import DATA, DEMO
 # The reference: the loader as it was before it was made fast (verbatim but for the names and
 # the parser class, which is _REF_LOADER).
 # ---------------------------------------------------------------------------------------------
-_MISSING = object()
+MISSING = object()
 _REF_LOADER = yaml.CSafeLoader
 _COMMENT_CANDIDATE = re.compile(r"(?:^|[ \t])#", re.MULTILINE)
 
@@ -138,7 +138,7 @@ class _RefWalker:
                                f" (allowed: {', '.join(by_key)})")
                 continue
             value = self.value(vnode, fld.shape, f"'{key}' of {where}", key, loc, where)
-            if value is not _MISSING:
+            if value is not MISSING:
                 kwargs[fld.attr] = value
             elif fld.required and isinstance(vnode, ScalarNode) and vnode.tag == TAG_NULL:
                 self.rep.error(_pos(knode), "missing-field", f"'{key}' of {where} is empty (required)")
@@ -160,32 +160,32 @@ class _RefWalker:
     def value(self, node, shape, where: str, key: str, loc: m.Loc, owner: str = ""):
         if isinstance(shape, spec.Record):
             if isinstance(node, ScalarNode) and node.tag == TAG_NULL:
-                return _MISSING
+                return MISSING
             loc[key] = _pos(node)
             item = self.record(node, shape, f"'{key}'")
-            return _MISSING if item is None else item
+            return MISSING if item is None else item
         if isinstance(shape, spec.ListOf):
             return self.sequence(node, shape, where, key, loc, owner)
         self._tick(node)
         if isinstance(node, ScalarNode) and node.tag == TAG_NULL:
-            return _MISSING
+            return MISSING
         value = self.scalar(node, shape, where)
-        if value is not _MISSING:
+        if value is not MISSING:
             loc[key] = _pos(node)
         return value
 
     def sequence(self, node, shape: spec.ListOf, where: str, key: str, loc: m.Loc, owner: str = ""):
         self._tick(node)
         if isinstance(node, ScalarNode) and node.tag == TAG_NULL:
-            return _MISSING
+            return MISSING
         if not isinstance(node, SequenceNode):
             example = f"[{node.value}]" if isinstance(node, ScalarNode) else "a list"
             self.rep.error(_pos(node), "wrong-type",
                            f"{where} must be a list, not {_describe(node)}"
                            + (f"; write {example}" if isinstance(node, ScalarNode) else ""))
-            return _MISSING
+            return MISSING
         if not self._check_tag(node):
-            return _MISSING
+            return MISSING
         item_shape = shape.item
         out: list = []
         positions: list[Position] = []
@@ -202,7 +202,7 @@ class _RefWalker:
                     self.rep.error(_pos(child), "wrong-type", f"item #{i + 1} of {where} is empty")
                     continue
                 value = self.scalar(child, item_shape, f"item #{i + 1} of {where}")
-                if value is not _MISSING:
+                if value is not MISSING:
                     out.append(value)
                     positions.append(_pos(child))
             loc[key] = positions
@@ -213,12 +213,12 @@ class _RefWalker:
     def scalar(self, node, shape: spec.Scalar, where: str):
         if not isinstance(node, ScalarNode):
             if not self._check_tag(node):
-                return _MISSING
+                return MISSING
             self.rep.error(_pos(node), "wrong-type",
                            f"{where} must be {_KIND_WORDS[shape.kind]}, not {_describe(node)}")
-            return _MISSING
+            return MISSING
         if not self._check_tag(node):
-            return _MISSING
+            return MISSING
         kind = shape.kind
         tag = node.tag
         text = node.value
@@ -230,12 +230,12 @@ class _RefWalker:
             self.rep.error(_pos(node), "invalid-value",
                            f"{where} is '{text}', which is not allowed{suggestion_suffix(text, shape.choices)}"
                            f" (allowed: {', '.join(shape.choices)})")
-            return _MISSING
+            return MISSING
         if kind == "int":
             if tag != TAG_INT:
                 self.rep.error(_pos(node), "wrong-type",
                                f"{where} must be a whole number{_range(shape)}, not {_describe(node)}")
-                return _MISSING
+                return MISSING
             number = _constructor.construct_yaml_int(node)
             return self._in_range(node, number, shape, where)
         if kind == "number":
@@ -245,16 +245,16 @@ class _RefWalker:
                 number = _constructor.construct_yaml_float(node)
                 if number != number or number in (float("inf"), float("-inf")):
                     self.rep.error(_pos(node), "invalid-value", f"{where} must be a finite number{_range(shape)}")
-                    return _MISSING
+                    return MISSING
             else:
                 self.rep.error(_pos(node), "wrong-type",
                                f"{where} must be a number{_range(shape)}, not {_describe(node)}")
-                return _MISSING
+                return MISSING
             return self._in_range(node, number, shape, where)
         if kind == "bool":
             if tag != TAG_BOOL:
                 self.rep.error(_pos(node), "wrong-type", f"{where} must be true or false, not {_describe(node)}")
-                return _MISSING
+                return MISSING
             return _constructor.construct_yaml_bool(node)
         if kind == "date":
             if tag == TAG_TS or tag == TAG_STR:
@@ -266,14 +266,14 @@ class _RefWalker:
                 if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
                     return value
             self.rep.error(_pos(node), "wrong-type", f"{where} must be a date like 2026-11-02, not {_describe(node)}")
-            return _MISSING
+            return MISSING
         raise AssertionError(f"unknown scalar kind {kind}")  # pragma: no cover - spec bug
 
     def _in_range(self, node, number, shape: spec.Scalar, where: str):
         lo, hi = shape.minimum, shape.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             self.rep.error(_pos(node), "out-of-range", f"{where} is {number}, outside the allowed range{_range(shape)}")
-            return _MISSING
+            return MISSING
         return number
 
 
@@ -527,7 +527,7 @@ def test_every_file_of_the_test_data():
 
 @pytest.mark.parametrize("scale,seed", [("small", 1), ("small", 2), ("medium", 3)])
 def test_synthetic_workshops(scale: str, seed: int):
-    from needsmap.synthetic import generate
+    from needsmap.synthetic.builder import generate
 
     assert_same(dump(generate(scale, seed)))
 
@@ -766,8 +766,8 @@ def test_mutated_demo_workshop():
 
 def test_the_walker_still_reads_resolved_nodes():
     """The terminal UI's forms hand the walker nodes tagged by PyYAML's resolver (strings)."""
-    from needsmap.loader import _MISSING as NEW_MISSING
-    from needsmap.loader import _Walker
+    from needsmap.format.loader import MISSING as NEW_MISSING
+    from needsmap.format.loader import ValueReader
 
     resolver = yaml.resolver.Resolver()
     mark = yaml.Mark("<form>", 0, 0, 0, None, None)
@@ -779,20 +779,20 @@ def test_the_walker_still_reads_resolved_nodes():
         for shape in shapes:
             new_rep, old_rep = Reporter("f"), Reporter("f")
             try:
-                new = loader._Walker(new_rep).scalar(node, shape, "'x' of y")
+                new = loader.ValueReader(new_rep).scalar(node, shape, "'x' of y")
             except Exception as exc:  # noqa: BLE001
                 new = ("raised", type(exc).__name__)
             try:
                 old = _RefWalker(old_rep).scalar(node, shape, "'x' of y")
             except Exception as exc:  # noqa: BLE001
                 old = ("raised", type(exc).__name__)
-            new = _MISSING if new is NEW_MISSING else new
+            new = MISSING if new is NEW_MISSING else new
             if isinstance(old, tuple) and old[:1] == ("raised",):
                 # where the old walker crashed, the new one reports a located error
-                assert new is _MISSING and [d.code for d in new_rep.items] == ["invalid-value"], (text, shape)
+                assert new is MISSING and [d.code for d in new_rep.items] == ["invalid-value"], (text, shape)
                 continue
             assert (repr(new), new_rep.items) == (repr(old), old_rep.items), (text, shape)
-    assert _Walker is loader._Walker
+    assert ValueReader is loader.ValueReader
 
 
 @settings(max_examples=500, deadline=None)

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needsmap.merge import merge_files, merge_workshops
-from needsmap.saver import dump
-from needsmap.workshop_diff import diff_workshops
-from needsmap.workshop_io import open_workshop, parse_workshop
+from needsmap.collab.merge import merge_files, merge_workshops
+from needsmap.format.saver import dump
+from needsmap.collab.diff import diff_workshops
+from needsmap.format.opening import open_workshop, parse_workshop
 
 from .conftest import DEMO
 from .strategies import workshops
@@ -262,7 +262,7 @@ def test_files_that_are_not_workshops_merge_line_by_line(tmp_path: Path):
 
 def test_sections_without_ids_merge_by_their_key_fields():
     """Votes have no id: they are matched by stakeholder and option (any section the spec declares merges)."""
-    from needsmap import model as m
+    from needsmap.format import model as m
 
     base = copy.deepcopy(BASE)
     base.options = [m.Option("registry", "Registry"), m.Option("hub", "Hub")]
@@ -304,7 +304,7 @@ def test_a_reordering_on_one_side_is_kept_while_the_other_side_edits():
 
 def test_one_record_sections_merge_field_by_field():
     """The `model:` section (one record holding a list keyed by parent and child) merges like any other."""
-    from needsmap import model as m
+    from needsmap.format import model as m
 
     base = copy.deepcopy(BASE)
     base.model = m.ModelSection(relationships=[m.Relationship("customer", "address", "n-m")])

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from needsmap import model as m
-from needsmap import synthetic
-from needsmap.analysis import analyse
-from needsmap.model_draft import (
+from needsmap.format import model as m
+from needsmap.synthetic import builder as synthetic
+from needsmap.analysis.engine import analyse
+from needsmap.draft.engine import (
     DEFAULT_RELATIONSHIPS, MAX_COLUMNS_PER_TABLE, MAX_NAME, DraftModel, draft_model, physical_name,
     propose_survivorship, Source,
 )
-from needsmap.workshop_io import open_workshop
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needsmap import synthetic
-from needsmap.analysis import analyse
-from needsmap.cli import main
-from needsmap.model_draft import DraftModel, draft_model
-from needsmap.model_render import (
+from needsmap.synthetic import builder as synthetic
+from needsmap.analysis.engine import analyse
+from needsmap.cli.main import main
+from needsmap.draft.engine import DraftModel, draft_model
+from needsmap.draft.render import (
     DIALECTS, FORMATS, MERMAID_KEYWORDS, as_data, column_comment, dbml, dot, json_schema, mermaid, mermaid_name,
     one_line, render, table_comment,
 )
-from needsmap.workshop_io import open_workshop
+from needsmap.format.opening import open_workshop
 
 from . import mermaid_js
 from .conftest import DEMO

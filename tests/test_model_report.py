@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-from needsmap import model as m
-from needsmap.analysis import analyse
-from needsmap.model_draft import draft_model
-from needsmap.report import build_report
-from needsmap.workshop_io import open_workshop
+from needsmap.format import model as m
+from needsmap.analysis.engine import analyse
+from needsmap.draft.engine import draft_model
+from needsmap.report.render import build_report
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

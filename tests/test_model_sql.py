@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from needsmap import model as m
-from needsmap import synthetic
-from needsmap.analysis import analyse
-from needsmap.model_draft import DraftModel, Table, draft_model
-from needsmap.model_render import DIALECTS, column_comment, one_line, sql, table_comment
-from needsmap.workshop_io import open_workshop
+from needsmap.format import model as m
+from needsmap.synthetic import builder as synthetic
+from needsmap.analysis.engine import analyse
+from needsmap.draft.engine import DraftModel, Table, draft_model
+from needsmap.draft.render import DIALECTS, column_comment, one_line, sql, table_comment
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

@@ -26,7 +26,7 @@ import needsmap
 REPO = Path(__file__).resolve().parents[1]
 SRC_PACKAGE = REPO / "src" / "needsmap"
 TEMPLATES = REPO / "templates"
-SCHEMA = SRC_PACKAGE / "schema" / "workshop.schema.json"
+SCHEMA = SRC_PACKAGE / "format" / "workshop.schema.json"
 REQUIREMENTS = REPO / "requirements"
 
 
@@ -96,9 +96,9 @@ def test_wheel_ships_every_package_file(wheel: zipfile.ZipFile) -> None:
     assert not [n for n in names if n.startswith(("tests/", "src/", "workshops/"))]
 
 
-@pytest.mark.skipif(not SCHEMA.exists(), reason="src/needsmap/schema/workshop.schema.json not written yet")
+@pytest.mark.skipif(not SCHEMA.exists(), reason="src/needsmap/format/workshop.schema.json not written yet")
 def test_wheel_ships_the_json_schema(wheel: zipfile.ZipFile) -> None:
-    data = wheel.read("needsmap/schema/workshop.schema.json")
+    data = wheel.read("needsmap/format/workshop.schema.json")
     schema = json.loads(data)
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validators.validator_for(schema).check_schema(schema)
@@ -110,7 +110,7 @@ def test_wheel_metadata(wheel: zipfile.ZipFile) -> None:
     assert meta["Version"] == needsmap.__version__
     assert meta["Requires-Python"] == ">=3.11"
     entry_points = _dist_info_file(wheel, "entry_points.txt")
-    assert "needsmap = needsmap.cli:main" in entry_points
+    assert "needsmap = needsmap.cli.main:main" in entry_points
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

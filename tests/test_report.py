@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from needsmap import report
-from needsmap.analysis import analyse
-from needsmap.report import MarkdownText, ReportTemplateError
-from needsmap.report_context import build_context
-from needsmap.workshop_io import open_workshop
+from needsmap.report import render as report
+from needsmap.analysis.engine import analyse
+from needsmap.report.render import ReportTemplateError
+from needsmap.util.text import MarkdownText
+from needsmap.report.context import build_context
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 
@@ -469,10 +470,10 @@ def test_extra_sections_are_rendered_safely(demo):
 
 
 def test_without_graphviz_the_report_says_how_to_install_it(demo, monkeypatch):
-    from needsmap import diagrams
+    from needsmap.util import graphviz
 
-    monkeypatch.setattr(diagrams, "dot_available", lambda: False)
-    monkeypatch.setattr(diagrams, "find_dot", lambda: None)
+    monkeypatch.setattr(graphviz, "dot_available", lambda: False)
+    monkeypatch.setattr(graphviz, "find_dot", lambda: None)
     ws, an = demo
     html = report.build_report(ws, an, fmt="html", source_file="x")
     assert 'class="needsmap-diagram"' not in html
@@ -521,7 +522,7 @@ def test_core_report_imports_no_terminal_libraries():
 # -- scale -----------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_enterprise_scale_report_is_fast_and_readable():
-    from needsmap.synthetic import generate
+    from needsmap.synthetic.builder import generate
 
     ws = generate("enterprise", 1)
     an = analyse(ws)

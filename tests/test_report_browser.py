@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from needsmap import report
-from needsmap.analysis import analyse
-from needsmap.workshop_io import open_workshop
+from needsmap.report import render as report
+from needsmap.analysis.engine import analyse
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 from .test_report import HOSTILE, PERSONAL, SECTIONS, hostile_workshop

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needsmap import model as m
-from needsmap.analysis import analyse
-from needsmap.roadmap import (
+from needsmap.format import model as m
+from needsmap.analysis.engine import analyse
+from needsmap.roadmap.engine import (
     RoadmapError,
     build_roadmap,
     dependency_graph,
@@ -22,10 +22,11 @@ from needsmap.roadmap import (
     tally,
     wave_label,
 )
-from needsmap.roadmap_output import json_document, markdown, report_html, value_chart
-from needsmap.synthetic import generate
-from needsmap.validator import validate
-from needsmap.workshop_io import open_workshop
+from needsmap.report.sections.roadmap import report_html, value_chart
+from needsmap.roadmap.output import json_document, markdown
+from needsmap.synthetic.builder import generate
+from needsmap.format.validator import validate
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 
@@ -201,7 +202,7 @@ def test_a_dependency_cycle_is_a_located_validation_error_and_refused_by_the_pla
     with pytest.raises(RoadmapError, match="in a circle"):
         plan(ws, analyse(ws), ws.options[-1])
     path = tmp_path / "w.yaml"
-    from needsmap.saver import save
+    from needsmap.format.saver import save
 
     save(ws, path)
     result = open_workshop(path)
@@ -334,7 +335,7 @@ def _demo_analysis():
 
 
 def test_the_report_has_a_roadmap_section_with_the_chart_and_the_votes():
-    from needsmap.report import build_report
+    from needsmap.report.render import build_report
 
     ws = demo()
     ws.options.append(copy.deepcopy(generate_options(ws, analyse(ws))[0]))

@@ -6,8 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from needsmap.cli import main
-from needsmap.workshop_io import open_workshop
+from needsmap.cli.main import main
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

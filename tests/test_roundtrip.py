@@ -6,9 +6,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from needsmap import model as m
-from needsmap.loader import parse_text
-from needsmap.saver import dump, scalar_text
+from needsmap.format import model as m
+from needsmap.format.loader import parse_text
+from needsmap.format.saver import dump, scalar_text
 
 from .strategies import TEXT, workshops
 

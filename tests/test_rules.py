@@ -1,6 +1,6 @@
 """The gap rules, one at a time, on small focused workshops.
 
-Every rule of :data:`needsmap.rules.RULES` has at least one positive case (the
+Every rule of :data:`needsmap.analysis.rules.RULES` has at least one positive case (the
 rule fires, with the expected subjects, severity, use cases and impact) and a
 negative twin: the same workshop with one minimal edit (add the master, add the
 feed, add the consent need...) after which the rule is silent.  Both are in
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from needsmap import saver
-from needsmap.analysis import UNSCORED_VALUE, Analysis, Gap, analyse
-from needsmap.model import Workshop
-from needsmap.rules import RULES
-from needsmap.workshop_io import open_workshop, parse_workshop
+from needsmap.format import saver
+from needsmap.analysis.engine import UNSCORED_VALUE, Analysis, Gap, analyse
+from needsmap.format.model import Workshop
+from needsmap.analysis.rules import RULES
+from needsmap.format.opening import open_workshop, parse_workshop
 
 from .conftest import DEMO
 
@@ -108,7 +108,7 @@ class Case:
     details: tuple[tuple[str, object], ...] = ()  # a subset of gap.details that must match
 
 
-_MISSING = """
+MISSING = """
 attributes: [{id: email}]
 systems: []
 use_cases:
@@ -319,13 +319,13 @@ use_cases:
 """
 
 CASES: tuple[Case, ...] = (
-    Case("missing-source-must", "missing-source", _MISSING % "must",
+    Case("missing-source-must", "missing-source", MISSING % "must",
          ("systems: []", "systems: [{id: crm, holds: [email]}]"),
          "error", ((A, "email"),), ("mail",), 4, (("criticality", "must"),)),
-    Case("missing-source-should", "missing-source", _MISSING % "should",
+    Case("missing-source-should", "missing-source", MISSING % "should",
          ("systems: []", "systems: [{id: crm, holds: [email]}]"),
          "warning", ((A, "email"),), ("mail",), 4, (("criticality", "should"),)),
-    Case("missing-source-could", "missing-source", _MISSING % "could",
+    Case("missing-source-could", "missing-source", MISSING % "could",
          ("systems: []", "systems: [{id: crm, holds: [email]}]"),
          "info", ((A, "email"),), ("mail",), 4, (("criticality", "could"),)),
     Case("stale-must", "stale", _STALE % "must", ("frequency: daily", "frequency: hourly"),
@@ -941,7 +941,7 @@ def test_gaps_are_sorted_by_impact_then_severity():
 
 
 def test_counts_and_by_rule():
-    a = run(_MISSING % "must")
+    a = run(MISSING % "must")
     assert sum(a.counts().values()) == len(a.gaps)
     assert list(a.by_rule())[0] == "missing-source"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from needsmap import model as m
-from needsmap.loader import load_file
-from needsmap.saver import ChangedOnDisk, CommentsWouldBeLost, dump, origin_after_save, save
-from needsmap.workshop_io import open_workshop
+from needsmap.format import model as m
+from needsmap.format.loader import load_file
+from needsmap.format.saver import ChangedOnDisk, CommentsWouldBeLost, dump, origin_after_save, save
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 
@@ -110,8 +110,8 @@ def test_demo_workshop_is_in_canonical_form():
 
 _KILL_BEFORE_RENAME = textwrap.dedent("""
     import os, signal, sys
-    from needsmap.loader import load_file
-    from needsmap import saver
+    from needsmap.format.loader import load_file
+    from needsmap.format import saver
     path = sys.argv[1]
     loaded = load_file(path)
     loaded.workshop.workshop.name = "Half-saved change"
@@ -140,8 +140,8 @@ def test_crash_between_write_and_rename_leaves_the_original_intact(tmp_path: Pat
 
 _SAVE_FOREVER = textwrap.dedent("""
     import sys
-    from needsmap.loader import load_file
-    from needsmap.saver import save, origin_after_save
+    from needsmap.format.loader import load_file
+    from needsmap.format.saver import save, origin_after_save
     path = sys.argv[1]
     loaded = load_file(path)
     ws, origin = loaded.workshop, loaded.origin

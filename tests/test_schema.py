@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from needsmap.schema_export import schema_text, shipped_schema_path, workshop_schema
+from needsmap.format.schema import schema_text, shipped_schema_path, workshop_schema
 
 from .conftest import DATA, DEMO
 

@@ -28,8 +28,8 @@ import pytest
 import yaml
 from playwright.sync_api import sync_playwright
 
-from needsmap.cli import main
-from needsmap.serve import MIN_TOKEN_LENGTH, app_command, check_access, is_loopback, ServeError
+from needsmap.cli.main import main
+from needsmap.tui.serve import MIN_TOKEN_LENGTH, app_command, check_access, is_loopback, ServeError
 
 from .conftest import DEMO
 from .test_report_browser import ARGS, CHROMIUM

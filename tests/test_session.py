@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from needsmap import model as m
-from needsmap.analysis import analyse
-from needsmap.session import Session, SessionError, edited
-from needsmap.workshop_io import open_workshop
+from needsmap.format import model as m
+from needsmap.analysis.engine import analyse
+from needsmap.collab.session import Session, SessionError, edited
+from needsmap.format.opening import open_workshop
 
 from .conftest import DATA, DEMO
 
@@ -130,7 +130,7 @@ def test_reload_takes_theirs(demo: Path):
 def test_second_instance_is_noticed(demo: Path):
     code = textwrap.dedent(f"""
         import sys, time
-        from needsmap.session import Session
+        from needsmap.collab.session import Session
         s = Session.open({str(demo)!r})
         print("open", flush=True)
         time.sleep(30)
@@ -169,7 +169,7 @@ def test_invalid_file_cannot_be_edited():
 
 def test_saving_after_an_edit_is_fast_at_enterprise_scale(tmp_path: Path):
     """Not a timing assertion: proves the item cache is used (only the edited item is re-rendered)."""
-    from needsmap.synthetic import generate
+    from needsmap.synthetic.builder import generate
 
     s = Session.create(tmp_path / "big.yaml", generate("medium", 2))
     s.update("use_cases", 3, title="Renamed")

@@ -13,10 +13,10 @@ from collections import defaultdict
 
 import pytest
 
-from needsmap import model as m
-from needsmap.saver import dump
-from needsmap.synthetic import GAP_RULES, SCALES, count_links, generate, generate_detailed
-from needsmap.workshop_io import parse_workshop
+from needsmap.format import model as m
+from needsmap.format.saver import dump
+from needsmap.synthetic.builder import GAP_RULES, SCALES, count_links, generate, generate_detailed
+from needsmap.format.opening import parse_workshop
 
 FRESH = ("realtime", "hourly", "daily", "weekly", "monthly")
 UNKNOWN = 5
@@ -260,7 +260,7 @@ def test_reference_rules_agree_with_the_demo_expectations():
     """The helpers above find exactly what was worked out by hand for the demo workshop."""
     import yaml
 
-    from needsmap.workshop_io import open_workshop
+    from needsmap.format.opening import open_workshop
 
     from .conftest import DATA, DEMO
 
@@ -328,7 +328,7 @@ def test_same_text_whatever_the_hash_seed():
     import subprocess
     import sys
 
-    code = ("import hashlib; from needsmap.synthetic import generate; from needsmap.saver import dump; "
+    code = ("import hashlib; from needsmap.synthetic.builder import generate; from needsmap.format.saver import dump; "
             "print(hashlib.sha256(dump(generate('medium', 11)).encode()).hexdigest())")
     digests = set()
     for hash_seed in ("1", "2"):

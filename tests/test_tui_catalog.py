@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Select
 
-from needsmap import catalog
-from needsmap.saver import save
-from needsmap.starter import new_workshop
+from needsmap.catalog import entries as catalog
+from needsmap.format.saver import save
+from needsmap.format.starter import new_workshop
 from needsmap.tui.app import create_app
 from needsmap.tui.widgets.catalog_suggest import AttributeForm
 from needsmap.tui.widgets.dialogs import ConfirmDialog
-from needsmap.workshop_io import open_workshop
+from needsmap.format.opening import open_workshop
 
 SIZE = (120, 40)
 
@@ -174,8 +174,8 @@ def test_an_entry_the_workshop_already_has_is_shown_but_not_offered(empty: Path)
 
 def test_creating_an_attribute_from_a_link_picker_takes_the_catalog_definition(empty: Path):
     """"+ create attribute 'geboortedatum'" (a need, a holding, a feed): the catalog knows it exactly."""
-    from needsmap import model as m
-    from needsmap.session import Session
+    from needsmap.format import model as m
+    from needsmap.collab.session import Session
     from needsmap.tui import linking
 
     s = Session.open(empty)

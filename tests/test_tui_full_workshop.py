@@ -52,16 +52,16 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import OptionList, Select
 
-from needsmap.cli import main
-from needsmap.saver import save
-from needsmap.starter import new_workshop
+from needsmap.cli.main import main
+from needsmap.format.saver import save
+from needsmap.format.starter import new_workshop
 from needsmap.tui.app import NeedsmapApp, create_app
 from needsmap.tui.screens.items import ItemListScreen
 from needsmap.tui.widgets.forms import ItemForm
 from needsmap.tui.widgets.picker import CREATE, LinkPicker
 from needsmap.tui.widgets.quick_note import QuickNoteScreen
 from needsmap.tui.widgets.table import ItemTable
-from needsmap.workshop_io import open_workshop
+from needsmap.format.opening import open_workshop
 
 SIZE = (120, 40)
 #: Type every character with pilot.press (slow) instead of in bursts (see type_text).

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 from textual.widgets import DataTable, Input
 
-from needsmap.cli import main
+from needsmap.cli.main import main
 from needsmap.tui.app import create_app
 from needsmap.tui.screens.import_review import AskReviewFile, AttributePicker, ImportReviewScreen
 from tests.conftest import DATA

@@ -11,7 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from needsmap.workshop_io import open_workshop
+from needsmap.format.opening import open_workshop
 
 from .conftest import DEMO
 

@@ -1,7 +1,7 @@
 """The list screens, forms and pickers of the terminal UI, driven as a facilitator would (App.run_test).
 
 Every test works on a copy of the demo workshop, presses keys, and then reads
-the file back from disk with :func:`needsmap.workshop_io.open_workshop`: it must
+the file back from disk with :func:`needsmap.format.opening.open_workshop`: it must
 be valid and hold the change.  Tests wait on conditions, never on the clock.
 """
 
@@ -22,7 +22,7 @@ from needsmap.tui.screens.items import ItemListScreen
 from needsmap.tui.widgets.forms import ItemForm, RenameDialog
 from needsmap.tui.widgets.picker import LinkPicker, PickIndex, attribute_candidates
 from needsmap.tui.widgets.table import ItemTable
-from needsmap.workshop_io import open_workshop, parse_workshop
+from needsmap.format.opening import open_workshop, parse_workshop
 
 from .conftest import DEMO
 
@@ -419,7 +419,7 @@ async def test_workshop_text_is_never_markup_or_terminal_codes(demo: Path):
     import html
     import re
 
-    from needsmap import model as m
+    from needsmap.format import model as m
 
     app = create_app(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -509,10 +509,10 @@ async def test_keys_typed_ahead_of_the_focus_land_where_they_were_meant(demo: Pa
 
 
 def test_deleting_any_item_leaves_a_valid_file_and_undo_brings_it_back(demo: Path):
-    from needsmap import model as m
-    from needsmap.session import Session
+    from needsmap.format import model as m
+    from needsmap.collab.session import Session
     from needsmap.tui import linking
-    from needsmap.validator import validate
+    from needsmap.format.validator import validate
 
     original = demo.read_bytes()
     session = Session.open(demo)

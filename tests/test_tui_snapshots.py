@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from needsmap.session import Session
+from needsmap.collab.session import Session
 from needsmap.tui.app import NeedsmapApp
 
 from .conftest import DEMO

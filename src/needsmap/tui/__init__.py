@@ -22,7 +22,7 @@ Every screen shown by a number key is created with **no arguments** and reads
 everything from the app:
 
 ``self.app.session``
-    The :class:`needsmap.session.Session`.  Read ``session.workshop``; change
+    The :class:`needsmap.collab.session.Session`.  Read ``session.workshop``; change
     it **only** through the session (``update``, ``add``, ``delete``,
     ``replace``, ``rename``, ``batch``).  Every edit is saved at once and can
     be undone with ctrl+z; the app listens to the session and refreshes the
@@ -30,7 +30,7 @@ everything from the app:
     an edit.
 
 ``self.app.analysis``
-    The latest :class:`needsmap.analysis.Analysis`.  It is recomputed in a
+    The latest :class:`needsmap.analysis.engine.Analysis`.  It is recomputed in a
     thread after each edit and may trail the workshop by one edit for a
     fraction of a second; ``session.analysis`` is always current but computes
     on the UI thread (~0.2 s at enterprise scale), so prefer ``app.analysis``.
@@ -48,7 +48,7 @@ A screen **may** define these methods; the app calls them when present:
 
 ``selected_subject(self) -> tuple[str, str] | None``
     The highlighted item as ``(section, id)``, where ``section`` is one of
-    :data:`needsmap.model.ITEM_SECTIONS` (``"use_cases"``, ``"attributes"``,
+    :data:`needsmap.format.model.ITEM_SECTIONS` (``"use_cases"``, ``"attributes"``,
     ...); ``None`` when nothing is highlighted.  The quick note (key ``n``)
     links the note to it (``about: [id]``).
 
@@ -94,21 +94,7 @@ import re
 
 from rich.text import Text
 
-from needsmap import textsafe
-
-#: The screens, in number-key order: (mode name, title).  Keys 1..9, then 0 (see :func:`screen_key`).
-SCREENS: tuple[tuple[str, str], ...] = (
-    ("overview", "Overview"),
-    ("stakeholders", "Stakeholders"),
-    ("use_cases", "Use cases"),
-    ("processes", "Processes"),
-    ("attributes", "Attributes"),
-    ("systems", "Systems"),
-    ("matrix", "Matrix"),
-    ("gaps", "Gaps"),
-    ("notes", "Notes"),
-    ("roadmap", "Roadmap"),
-)
+from needsmap.util import text as textsafe
 
 #: Gap subject kinds (and section names) -> the mode that shows such items.
 SUBJECT_SCREENS: dict[str, str] = {
@@ -127,11 +113,6 @@ GLOBAL_KEYS: frozenset[str] = frozenset({
     "n", "question_mark", "q",
     "ctrl+z", "ctrl+y", "ctrl+p", "ctrl+q", "ctrl+s", "ctrl+r",
 })
-
-
-def screen_key(n: int) -> str:
-    """The key of the ``n``-th screen (1-based): 1..9, then 0 for the tenth."""
-    return str(n % 10)
 
 
 def is_global_key(key: str) -> bool:

@@ -8,9 +8,7 @@ the snapshot tests use it).  The screen contract is documented in
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -27,12 +25,14 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from needsmap import model as m
-from needsmap import textsafe
-from needsmap.analysis import Analyser, Analysis
-from needsmap.session import Session, SessionError
-from needsmap.tui import SCREENS, SUBJECT_SCREENS, plain, screen_key
-from needsmap.tui.screens import section_screen
+from needsmap.format import model as m
+from needsmap.util import text as textsafe
+from needsmap.analysis.engine import Analyser, Analysis
+from needsmap.collab.session import Session, SessionError
+from needsmap.format.naming import new_note_id
+from needsmap.tui import SUBJECT_SCREENS, plain
+from needsmap.tui.registry import SCREENS
+from needsmap.tui.screens.help import HelpScreen
 from needsmap.tui.widgets.dialogs import CommentsDialog, ConfirmDialog, ConflictDialog
 from needsmap.tui.widgets.quick_note import QuickNoteResult, QuickNoteScreen
 from needsmap.tui.widgets.status import NavBar, StatusBar
@@ -45,71 +45,7 @@ SECTION_WORDS = {
     "stakeholders": "stakeholder", "use_cases": "use case", "processes": "process",
     "attributes": "attribute", "systems": "system", "notes": "note", "options": "option",
 }
-SCREEN_TITLES = dict(SCREENS)
-
-
-# -- screen factories (modes) -----------------------------------------------------------
-def _overview() -> Screen:
-    from needsmap.tui.screens.overview import OverviewScreen
-
-    return OverviewScreen()
-
-
-def _matrix() -> Screen:
-    from needsmap.tui.screens.matrix import MatrixScreen
-
-    return MatrixScreen()
-
-
-def _gaps() -> Screen:
-    from needsmap.tui.screens.gaps import GapsScreen
-
-    return GapsScreen()
-
-
-def _notes() -> Screen:
-    from needsmap.tui.screens.notes import NotesScreen
-
-    return NotesScreen()
-
-
-def _roadmap() -> Screen:
-    from needsmap.tui.screens.roadmap import RoadmapScreen
-
-    return RoadmapScreen()
-
-
-MODE_FACTORIES: dict[str, Callable[[], Screen]] = {
-    "overview": _overview,
-    "stakeholders": partial(section_screen, "stakeholders", "Stakeholders"),
-    "use_cases": partial(section_screen, "use_cases", "Use cases"),
-    "processes": partial(section_screen, "processes", "Processes"),
-    "attributes": partial(section_screen, "attributes", "Attributes"),
-    "systems": partial(section_screen, "systems", "Systems"),
-    "matrix": _matrix,
-    "gaps": _gaps,
-    "notes": _notes,
-    "roadmap": _roadmap,
-}
-
-
-# -- notes ---------------------------------------------------------------------------------
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def new_note_id(kind: str, text: str, taken: Iterable[str]) -> str:
-    """``q-who-owns-the-mobile``: the kind's letter and the first words, unique among ``taken``."""
-    taken = set(taken)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = [w for w in _SLUG.split(ascii_text) if w][:4]
-    base = f"{kind[0]}-{'-'.join(words)}" if words else f"{kind[0]}-note"
-    base = base[:40].rstrip("-")
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+SCREEN_TITLES = {entry.mode: entry.title for entry in SCREENS}
 
 
 def describe_subject(ws: m.Workshop, section: str, ident: str) -> Text:
@@ -155,8 +91,9 @@ class NeedsmapCommands(Provider):
         app = self.app
         assert isinstance(app, NeedsmapApp)
         commands: list[tuple[str, Callable, str]] = []
-        for n, (mode, title) in enumerate(SCREENS, 1):
-            commands.append((f"Go to {title}", partial(app.run_action, f"show('{mode}')"), f"key {screen_key(n)}"))
+        for entry in SCREENS:
+            commands.append((f"Go to {entry.title}", partial(app.run_action, f"show('{entry.mode}')"),
+                             f"key {entry.key}"))
         for name, action, help_text in app.global_commands():
             commands.append((name, partial(app.run_action, action), help_text))
         screen = self.screen
@@ -203,15 +140,15 @@ class NeedsmapCommands(Provider):
 
 # -- the app -----------------------------------------------------------------------------------
 class NeedsmapApp(App[None]):
-    """The workshop app on one :class:`~needsmap.session.Session` (or a "new workshop" prompt)."""
+    """The workshop app on one :class:`~needsmap.collab.session.Session` (or a "new workshop" prompt)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "needsmap"
-    MODES = MODE_FACTORIES
+    MODES = {entry.mode: entry.screen for entry in SCREENS}
     COMMANDS = App.COMMANDS | {NeedsmapCommands}
     BINDINGS = [
-        *(Binding(screen_key(n), f"show('{mode}')", title, show=False, id=f"screen-{mode}")
-          for n, (mode, title) in enumerate(SCREENS, 1)),
+        *(Binding(entry.key, f"show('{entry.mode}')", entry.title, show=False, id=f"screen-{entry.mode}")
+          for entry in SCREENS),
         Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change (as far back as you like)", id="undo"),
         Binding("ctrl+y", "redo", "Redo", tooltip="Redo what was undone", id="redo"),
         Binding("n", "quick_note", "Note", tooltip="Quick note (question, decision, risk, idea, parking) about the "
@@ -408,7 +345,7 @@ class NeedsmapApp(App[None]):
         session = self.session
         if session is None or self._dialog_open or not session.pending_conflicts:
             return
-        from needsmap.merge_conflicts import shown, subject
+        from needsmap.format.conflicts import shown, subject
         from needsmap.tui.widgets.dialogs import MergeConflictsDialog
 
         lines = [f"{subject(c)}: yours {shown(c.ours)}, theirs {shown(c.theirs)}" for c in session.pending_conflicts]
@@ -421,7 +358,7 @@ class NeedsmapApp(App[None]):
         session = self.session
         if session is None or self._dialog_open or not session.workshop.conflicts:
             return
-        from needsmap.merge_conflicts import shown, subject
+        from needsmap.format.conflicts import shown, subject
         from needsmap.tui.widgets.dialogs import MergeConflictsDialog
 
         lines = []
@@ -596,7 +533,6 @@ class NeedsmapApp(App[None]):
         self.notify(f"Added {result.kind} {note_id}{about} (9: notes, ctrl+z: undo)", markup=False, timeout=4)
 
     def action_help(self) -> None:
-        from needsmap.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
@@ -632,8 +568,8 @@ class NeedsmapApp(App[None]):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="HTML report")
     def _export(self, ws: m.Workshop, analysis: Analysis, source: str, target: Path) -> None:
         try:
-            from needsmap.report import build_report
-            from needsmap.saver import write_text_atomically
+            from needsmap.report.render import build_report
+            from needsmap.format.saver import write_text_atomically
 
             html = build_report(ws, analysis, fmt="html", source_file=source)
             write_text_atomically(target, html)
@@ -720,7 +656,7 @@ class NewWorkshopScreen(Screen[Session | None]):
         self.query_one("#new-error", Static).update(plain(message, style="bold red", one_line=False))
 
     def _create(self) -> None:
-        from needsmap.starter import new_workshop
+        from needsmap.format.starter import new_workshop
 
         path = Path(self.query_one("#new-file", Input).value.strip()).expanduser()
         name = self.query_one("#new-name", Input).value.strip()
@@ -757,7 +693,7 @@ def create_app(path: Path | None, *, demo: Path | None = None) -> NeedsmapApp:
     """The app on ``path``; without a path, on the demo workshop (``demo``, or :func:`find_demo`), or a
     "new workshop" prompt when there is none.
 
-    Raises :class:`needsmap.session.SessionError` (with ``diagnostics``) when the file cannot be edited.
+    Raises :class:`needsmap.collab.session.SessionError` (with ``diagnostics``) when the file cannot be edited.
     """
     if path is None:
         demo = demo if demo is not None else find_demo()

@@ -1,6 +1,6 @@
 """What a form holds, and what ``needsmap validate`` would say about it: without Textual.
 
-A form edits one record of :mod:`needsmap.spec` (a stakeholder, a use case, a
+A form edits one record of :mod:`needsmap.format.spec` (a stakeholder, a use case, a
 holding of a system, a step of a process...).  :class:`FormModel` turns the
 texts typed into the form into a candidate record and checks it *with the
 loader's and the validator's own code*, so that the messages under a field are
@@ -28,12 +28,12 @@ from dataclasses import dataclass
 
 import yaml
 
-from needsmap import model as m
-from needsmap import spec
-from needsmap import validator as _validator
-from needsmap.diagnostics import Reporter
-from needsmap.loader import _MISSING, _Walker  # the loader's own value reader: same messages
-from needsmap.session import edited
+from needsmap.format import model as m
+from needsmap.format import spec
+from needsmap.format import validator
+from needsmap.format.diagnostics import Reporter
+from needsmap.format.loader import MISSING, ValueReader  # the loader's own value reader: same messages
+from needsmap.collab.session import edited
 
 #: Diagnostic codes of the validator's item rules, and the field they are about.
 _RULE_FIELD = {
@@ -123,7 +123,7 @@ class FormModel:
         self.fields = editable_fields(self.record)
         self.original = self._original()
         # ids of the workshop as the validator sees them, without the item being edited
-        self._ids = _validator.known_ids(ws)
+        self._ids = validator.known_ids(ws)
         if child is None and index is not None:
             own = ws.section(section)[index].id
             if sum(1 for item in ws.section(section) if item.id == own) == 1:
@@ -190,7 +190,7 @@ class FormModel:
         """
         label = self.label(values)
         rep = Reporter(self.filename)
-        walker = _Walker(rep)
+        walker = ValueReader(rep)
         problems: list[Problem] = []
         kwargs: dict[str, object] = {}
         for fld in self.fields:
@@ -198,7 +198,7 @@ class FormModel:
             raw = values.get(fld.key)
             value = self._read(walker, fld, raw, f"'{fld.key}' of {label}", rep)
             problems.extend(Problem(fld.key, d.severity, d.message, d.code) for d in rep.items[start:])
-            if value is not _MISSING:
+            if value is not MISSING:
                 kwargs[fld.attr] = value
         base = self.original if self.original is not None else self.blank()
         # unreadable values keep their old value for the checks between items; nested
@@ -210,7 +210,7 @@ class FormModel:
             return None, problems
         return candidate, problems
 
-    def _read(self, walker: _Walker, fld: spec.Field, raw, where: str, rep: Reporter):
+    def _read(self, walker: ValueReader, fld: spec.Field, raw, where: str, rep: Reporter):
         shape = fld.shape
         if isinstance(shape, spec.ListOf):
             text = "" if raw is None else str(raw)
@@ -218,7 +218,7 @@ class FormModel:
             out = []
             for i, part in enumerate(p for p in parts if p):
                 value = self._scalar(walker, shape.item, part, f"item #{i + 1} of {where}")
-                if value is not _MISSING:
+                if value is not MISSING:
                     out.append(value)
             return out
         assert isinstance(shape, spec.Scalar)
@@ -236,7 +236,7 @@ class FormModel:
         return self._scalar(walker, shape, text, where)
 
     @staticmethod
-    def _scalar(walker: _Walker, shape: spec.Scalar, text: str, where: str):
+    def _scalar(walker: ValueReader, shape: spec.Scalar, text: str, where: str):
         if shape.kind in ("str", "id", "ref"):
             return text
         if shape.kind == "number" and _DECIMAL_COMMA.match(text):
@@ -246,7 +246,7 @@ class FormModel:
     # -- checks between items ------------------------------------------------------------
     def _cross(self, candidate, label: str) -> list[Problem]:
         rep = Reporter(self.filename)
-        v = _validator._Validator(self.ws, rep)
+        v = validator.Validator(self.ws, rep)
         ids = dict(self._ids)
         section = self.section
         top_candidate = candidate if self.child is None else None
@@ -263,12 +263,12 @@ class FormModel:
             same = [item for j, item in enumerate(self.ws.section(section))
                     if j != self.index and item.id == top_candidate.id][:1]
             start = len(rep.items)
-            v._unique_ids(section, same + [top_candidate])
+            v.unique_ids(section, same + [top_candidate])
             problems.extend(Problem("id", d.severity, d.message, d.code) for d in rep.items[start:])
         for fld in self.fields:
             one = spec.Record(self.record.name, self.record.cls, (fld,), self.record.doc)
             start = len(rep.items)
-            v._refs(candidate, one, label)
+            v.refs(candidate, one, label)
             problems.extend(Problem(fld.key, d.severity, d.message, d.code) for d in rep.items[start:])
         problems.extend(self._rules(candidate))
         return problems
@@ -278,18 +278,18 @@ class FormModel:
         if self.child is None:
             if self.section != "attributes":
                 return []
-            _validator._Validator(m.Workshop(attributes=[candidate]), rep)._attribute_rules()
+            validator.Validator(m.Workshop(attributes=[candidate]), rep).attribute_rules()
         else:
             parent = self.parent
             if self.child == "feeds":
                 mini = m.System(id=parent.id, name=parent.name, feeds=[candidate])
-                _validator._Validator(m.Workshop(systems=[mini]), rep)._system_rules()
+                validator.Validator(m.Workshop(systems=[mini]), rep).system_rules()
             elif self.child in ("holds", "needs"):
                 parent_candidate = self.parent_with(candidate)
                 ws = (m.Workshop(systems=[parent_candidate]) if self.child == "holds"
                       else m.Workshop(use_cases=[parent_candidate]))
-                v = _validator._Validator(ws, rep)
-                v._system_rules() if self.child == "holds" else v._use_case_rules()
+                v = validator.Validator(ws, rep)
+                v.system_rules() if self.child == "holds" else v.use_case_rules()
         return [Problem(_RULE_FIELD.get(d.code, ""), d.severity, d.message, d.code) for d in rep.items]
 
     # -- saving ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Links between items, made through a :class:`~needsmap.session.Session`: the picker's verbs.
+"""Links between items, made through a :class:`~needsmap.collab.session.Session`: the picker's verbs.
 
 Each function is one undo step (a :meth:`Session.batch`), including an item
 created on the spot ("create the attribute 'loyalty tier' and let this use
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from needsmap import model as m
-from needsmap import spec
-from needsmap.session import Session, edited
+from needsmap.format import model as m
+from needsmap.format import spec
+from needsmap.collab.session import Session, edited
 
 _ID_RE = re.compile(spec.ID_PATTERN)
 
@@ -73,7 +73,7 @@ def ids(session: Session, section: str) -> set[str]:
 def catalog_entry_for(name: str):
     """The reference catalog's entry whose id, name, synonym or column spelling is exactly ``name``
     (case, separators and accents aside: "geboortedatum", "E-mail address"), or None."""
-    from needsmap import catalog
+    from needsmap.catalog import entries as catalog
 
     found = catalog.search(name, limit=1)
     return found[0][0] if found and found[0][1] >= 100 else None

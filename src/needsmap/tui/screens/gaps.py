@@ -15,8 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from needsmap.analysis import SEVERITY_ORDER, Gap
-from needsmap.rules import RULE_ORDER, RULES
+from needsmap.analysis.engine import SEVERITY_ORDER, Gap
+from needsmap.analysis.rules import RULE_ORDER, RULES
 from needsmap.tui import SUBJECT_SCREENS, plain
 from needsmap.tui.screens.overview import (
     ensure_columns,

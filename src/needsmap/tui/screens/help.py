@@ -13,7 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from needsmap.tui import SCREENS, screen_key
+from needsmap.tui.registry import SCREENS
+
 
 KEY_WIDTH = 22
 
@@ -24,31 +25,6 @@ TABLE_KEYS = (
     ("Tab, shift+Tab", "next / previous field or table"),
     ("Esc", "close a dialog; clear a filter"),
 )
-
-
-def _screen_classes() -> list[tuple[str, type | None]]:
-    from needsmap.tui.screens import SECTION_SCREEN_CLASSES, section_class
-
-    out: list[tuple[str, type | None]] = []
-    for mode, title in SCREENS:
-        cls: type | None = None
-        try:
-            if mode in SECTION_SCREEN_CLASSES:
-                cls = section_class(mode)
-            elif mode == "overview":
-                from needsmap.tui.screens.overview import OverviewScreen as cls  # type: ignore[no-redef]
-            elif mode == "matrix":
-                from needsmap.tui.screens.matrix import MatrixScreen as cls  # type: ignore[no-redef]
-            elif mode == "gaps":
-                from needsmap.tui.screens.gaps import GapsScreen as cls  # type: ignore[no-redef]
-            elif mode == "notes":
-                from needsmap.tui.screens.notes import NotesScreen as cls  # type: ignore[no-redef]
-            elif mode == "roadmap":
-                from needsmap.tui.screens.roadmap import RoadmapScreen as cls  # type: ignore[no-redef]
-        except Exception:  # noqa: BLE001 - a screen that cannot load has no keys to list
-            cls = None
-        out.append((title, cls))
-    return out
 
 
 def own_bindings(cls: type) -> list[Binding]:
@@ -99,7 +75,7 @@ class HelpScreen(ModalScreen[None]):
     def _content(self) -> Group:
         app = self.app
         parts = []
-        glob = [(screen_key(n), f"{title} screen") for n, (_mode, title) in enumerate(SCREENS, 1)]
+        glob = [(entry.key, f"{entry.title} screen") for entry in SCREENS]
         for binding in Binding.make_bindings(app.BINDINGS):
             if binding.action.startswith("show("):
                 continue
@@ -108,13 +84,10 @@ class HelpScreen(ModalScreen[None]):
         parts.append(self._table("Everywhere", _dedupe(glob)))
         parts.append(Text(""))
         parts.append(self._table("In tables", TABLE_KEYS))
-        for title, cls in _screen_classes():
+        for entry in SCREENS:
             parts.append(Text(""))
-            if cls is None:
-                parts.append(self._table(title, [("", "(not available in this build)")]))
-                continue
-            rows = [(_key(app, b), b.tooltip or b.description) for b in own_bindings(cls)]
-            parts.append(self._table(title, rows or [("", "(no keys of its own)")]))
+            rows = [(_key(app, b), b.tooltip or b.description) for b in own_bindings(entry.screen)]
+            parts.append(self._table(entry.title, rows or [("", "(no keys of its own)")]))
         parts.append(Text(""))
         parts.append(Text("Quick note (n): q d r i p picks question, decision, risk, idea or parking, then type and "
                           "press Enter; the note is linked to the selected item.", style="dim"))

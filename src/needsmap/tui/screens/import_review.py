@@ -27,10 +27,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from needsmap import model as m
-from needsmap.import_plan import PlanError, apply_plan
-from needsmap.import_review import Review, ReviewError, plan_review, read_review, save_review
-from needsmap.textsafe import one_line, terminal
+from needsmap.format import model as m
+from needsmap.imports.plan import PlanError, apply_plan
+from needsmap.imports.review import Review, ReviewError, plan_review, read_review, save_review
+from needsmap.util.text import one_line, terminal
 from needsmap.tui import plain
 from needsmap.tui.widgets.picker import Candidate, PickIndex
 
@@ -43,7 +43,7 @@ def _safe(text: object) -> str:
 
 def attribute_choices(ws: m.Workshop) -> list[Candidate]:
     """The workshop's attributes, then the catalog entries it does not have, for the re-map picker."""
-    from needsmap.catalog import load_catalog
+    from needsmap.catalog.entries import load_catalog
 
     out = [Candidate(a.id, a.name or a.id, "attributes", tuple(a.synonyms), "workshop") for a in ws.attributes]
     have = {a.id for a in ws.attributes}

@@ -46,10 +46,10 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from needsmap import spec
-from needsmap.analysis import Analysis, Gap
-from needsmap.session import Session, edited
-from needsmap.textsafe import one_line, terminal
+from needsmap.format import spec
+from needsmap.analysis.engine import Analysis, Gap
+from needsmap.collab.session import Session, edited
+from needsmap.util.text import one_line, terminal
 from needsmap.tui import is_global_key, linking
 from needsmap.tui.formcheck import FormModel, editable_fields, text_of
 from needsmap.tui.linking import KIND, WORD
@@ -78,7 +78,7 @@ def safe(text: object) -> str:
 
 # -- what the analysis says, looked up per item ----------------------------------------------------
 class Facts:
-    """Lookups over one :class:`~needsmap.analysis.Analysis`, shared by all list screens."""
+    """Lookups over one :class:`~needsmap.analysis.engine.Analysis`, shared by all list screens."""
 
     _last: ClassVar[tuple[Analysis, Facts] | None] = None
 

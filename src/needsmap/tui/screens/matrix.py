@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from needsmap import model as m
+from needsmap.format import model as m
 from needsmap.tui import plain
 
 #: Attributes shown as columns: all of them up to this many, else only those needed or held.

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
-from needsmap import model as m
-from needsmap.spec import ID_PATTERN
+from needsmap.format import model as m
+from needsmap.format.spec import ID_PATTERN
+from needsmap.format.naming import new_note_id
 from needsmap.tui import paragraphs, plain
 from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
 from needsmap.tui.widgets.type_to_filter import TypeToFilter
@@ -347,8 +348,6 @@ class NotesScreen(TypeToFilter, Screen[None]):
         return self.app.session.find("notes", note_id)
 
     def action_add(self) -> None:
-        from needsmap.tui.app import new_note_id
-
         ws = self.app.session.workshop
         default = new_note_id(self.kind_filter or "question", "", (n.id for n in ws.notes))
 

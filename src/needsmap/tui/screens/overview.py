@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from needsmap.analysis import Gap
+from needsmap.analysis.engine import Gap
 from needsmap.tui import SUBJECT_SCREENS, plain
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

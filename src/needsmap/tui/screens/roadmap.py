@@ -20,10 +20,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from needsmap import model as m
-from needsmap.roadmap import Roadmap, RoadmapError, build_roadmap
-from needsmap.roadmap_accept import accepted_option
-from needsmap.roadmap_output import closes_text, comparison_rows, leaves_text, summary, wave_word
+from needsmap.format import model as m
+from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
+from needsmap.roadmap.accept import accepted_option
+from needsmap.roadmap.output import closes_text, comparison_rows, leaves_text, summary, wave_word
 from needsmap.tui import plain
 
 SCORE_WORDS = {1: "against", 2: "rather not", 3: "neutral", 4: "in favour", 5: "strongly for"}

@@ -1,7 +1,7 @@
 """The new-attribute form, offering the reference catalog as the name is typed.
 
 Typing "geboortedatum" or "email" into the name of a new attribute lists the
-closest entries of the reference catalog (:func:`needsmap.catalog.search`) in
+closest entries of the reference catalog (:func:`needsmap.catalog.entries.search`) in
 a list below the fields that is always there (three lines; one on a small
 terminal), so no field ever moves.  ``down`` moves into the list (Tab still
 goes to the next field, ``escape`` back to the name); ``enter`` (or a click)
@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
-from needsmap import catalog
+from needsmap.catalog import entries as catalog
 from needsmap.tui.widgets.forms import ItemForm, safe
 
 MAX_SUGGESTIONS = 5

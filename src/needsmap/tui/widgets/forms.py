@@ -1,4 +1,4 @@
-"""The form for one item (or one nested record), generated from :mod:`needsmap.spec`.
+"""The form for one item (or one nested record), generated from :mod:`needsmap.format.spec`.
 
 * one input per field: text inputs for text and numbers, a list for enums, booleans
   and references (typing a reference with completion when the list would be long),
@@ -36,10 +36,10 @@ from textual.suggester import Suggester, SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
-from needsmap import model as m
-from needsmap import spec
-from needsmap.saver import write_text_atomically
-from needsmap.textsafe import one_line, terminal
+from needsmap.format import model as m
+from needsmap.format import spec
+from needsmap.format.saver import write_text_atomically
+from needsmap.util.text import one_line, terminal
 from needsmap.tui.formcheck import FormModel, Problem
 from needsmap.tui.linking import WORD, suggest_id
 from needsmap.tui.widgets.dialogs import ConfirmDialog

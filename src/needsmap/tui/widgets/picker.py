@@ -37,9 +37,9 @@ from textual.events import Key
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from needsmap import model as m
-from needsmap.session import Session
-from needsmap.textsafe import one_line, terminal
+from needsmap.format import model as m
+from needsmap.collab.session import Session
+from needsmap.util.text import one_line, terminal
 from needsmap.tui import linking
 from needsmap.tui.linking import WORD
 from needsmap.tui.widgets.typeahead import TypeAhead, type_into

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from needsmap import model as m
+from needsmap.format import model as m
 from needsmap.tui import plain
 
 KIND_KEYS = {"q": "question", "d": "decision", "r": "risk", "i": "idea", "p": "parking"}

@@ -14,17 +14,12 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from needsmap.tui import SCREENS, plain, screen_key
+from needsmap.tui import plain
+from needsmap.tui.registry import SCREENS
 
 if TYPE_CHECKING:
     from needsmap.tui.app import NeedsmapApp
 
-#: Shorter titles for narrow terminals.
-SHORT_TITLES = {
-    "overview": "Home", "stakeholders": "People", "use_cases": "Uses", "processes": "Procs",
-    "attributes": "Attrs", "systems": "Sys", "matrix": "Matrix", "gaps": "Gaps", "notes": "Notes",
-    "roadmap": "Road",
-}
 
 
 class _AppBar(Widget):
@@ -48,13 +43,13 @@ class NavBar(_AppBar):
 
     def _labels(self, level: int, current: str) -> list[tuple[str, str]]:
         """Level 0: full titles; 1: short titles; 2: numbers, and the title of the current screen only."""
-        titles = dict(SCREENS) if level == 0 else SHORT_TITLES
         out = []
-        for n, (mode, _) in enumerate(SCREENS, 1):
-            if level < 2 or mode == current:
-                out.append((mode, f" {screen_key(n)} {titles[mode]} "))
+        for entry in SCREENS:
+            title = entry.title if level == 0 else entry.short_title
+            if level < 2 or entry.mode == current:
+                out.append((entry.mode, f" {entry.key} {title} "))
             else:
-                out.append((mode, f" {screen_key(n)} "))
+                out.append((entry.mode, f" {entry.key} "))
         return out
 
     def render(self) -> Text:

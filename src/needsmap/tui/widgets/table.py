@@ -32,7 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from needsmap.textsafe import one_line, terminal
+from needsmap.util.text import one_line, terminal
 
 SEPARATOR = 2  # spaces between columns
 MIN_FLEX = 12

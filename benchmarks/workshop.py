@@ -1,0 +1,239 @@
+"""Benchmark: ``python -m benchmarks.workshop [--scales small,medium,enterprise] [--repeat 5]``.
+
+For each scale of synthetic workshop (:mod:`needsmap.synthetic.builder`) it writes the
+file, then measures in a fresh process (so memory figures are the process's
+own): PyYAML's bare C-loader parse of the file (the yardstick), needsmap's
+load, validate, graph build, full analysis, and re-analysis after one edit
+(the terminal UI's case), each the median of ``--repeat`` runs, plus the peak
+resident memory of the process.  Results print as a table with the ratio of
+each step to the bare parse, and optionally as JSON (``--json FILE``).
+
+This is a benchmark, not a test: the targets (issue 3) are checked by reading
+its output; the figures measured are recorded in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {
+    "load+validate / C parse": 3.0,
+    "graph+analyse ms": 300.0,
+    "re-analyse ms": 50.0,
+    "peak MB": 300.0,
+}
+
+
+def _median_ms(fn, repeat: int) -> tuple[float, object]:
+    times = []
+    result = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), result
+
+
+def measure_file(path: str, repeat: int) -> dict:
+    """Run in the measuring process: every step on one file."""
+    import yaml
+
+    from needsmap.analysis import engine as analysis, graph
+    from needsmap.format import loader, validator
+
+    data = Path(path).read_bytes()
+    text = data.decode("utf-8")
+    parse_ms, _ = _median_ms(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat)
+    load_ms, result = _median_ms(lambda: loader.load_bytes(data, path), repeat)
+    ws = result.workshop
+    assert ws is not None and not result.diagnostics, [d.render() for d in result.diagnostics[:5]]
+    validate_ms, diags = _median_ms(lambda: validator.validate(ws, path), repeat)
+    assert not [d for d in diags if d.severity == "error"], [d.render() for d in diags[:5]]
+    graph_ms, g = _median_ms(lambda: graph.build_graph(ws), repeat)
+    analyse_ms, res = _median_ms(lambda: analysis.analyse(ws), repeat)
+
+    # the terminal UI's case: one edit, then the analysis again, with the Analyser the UI keeps
+    analyser = analysis.Analyser()
+    analyser.analyse(ws)
+    uc = max((u for u in ws.use_cases if u.needs), key=lambda u: len(u.needs))
+    need = uc.needs[0]
+
+    def edit_and_analyse():
+        need.criticality = "should" if need.criticality != "should" else "must"
+        return analyser.analyse(ws)
+
+    times = []
+    for _ in range(max(repeat, 15)):
+        t0 = time.perf_counter()
+        edit_and_analyse()
+        times.append((time.perf_counter() - t0) * 1000)
+    reanalyse_ms, reanalyse_min_ms = statistics.median(times), min(times)
+    system = max(ws.systems, key=lambda s: len(s.holds))
+    holding = system.holds[0]
+
+    def edit_holding_and_analyse():
+        holding.quality = 2 if holding.quality != 2 else 4
+        return analyser.analyse(ws)
+
+    reanalyse_holding_ms, _ = _median_ms(edit_holding_and_analyse, max(repeat, 9))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = _report_figures(path)
+    links = _count_links(ws)
+    return {
+        "file_mb": len(data) / 1048576,
+        "counts": {"stakeholders": len(ws.stakeholders), "use_cases": len(ws.use_cases),
+                   "processes": len(ws.processes), "attributes": len(ws.attributes),
+                   "systems": len(ws.systems), "links": links, "gaps": len(res.gaps),
+                   "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges()},
+        "c_parse_ms": parse_ms,
+        "load_ms": load_ms,
+        "validate_ms": validate_ms,
+        "graph_ms": graph_ms,
+        "analyse_ms": analyse_ms,
+        "reanalyse_ms": reanalyse_ms,
+        "reanalyse_min_ms": reanalyse_min_ms,
+        "reanalyse_holding_ms": reanalyse_holding_ms,
+        "peak_mb": peak_mb,
+        "report": report,
+    }
+
+
+def _report_figures(path: str) -> dict:
+    """``needsmap report FILE -o x.html`` from start to finish (load, analyse, diagrams, HTML), and its parts."""
+    from needsmap.analysis import engine as analysis
+    from needsmap.report import render as report
+    from needsmap.format.saver import write_text_atomically
+    from needsmap.format.opening import open_workshop
+
+    starts: list[tuple[str, float]] = []
+
+    def progress(message: str) -> None:  # each message starts a step
+        starts.append((message, time.perf_counter()))
+
+    t0 = time.perf_counter()
+    progress("Loading and validating")
+    ws = open_workshop(path).workshop
+    progress("Analysing")
+    result = analysis.analyse(ws)
+    html = report.build_report(ws, result, fmt="html", source_file=path, progress=progress)
+    out = Path(path).with_suffix(".html")
+    progress("Writing the file")
+    write_text_atomically(out, html)
+    end = time.perf_counter()
+    total = end - t0
+    stamps = [t for _, t in starts[1:]] + [end]
+    parts = {name: round((stop - start) * 1000) for (name, start), stop in zip(starts, stamps)}
+    return {"total_s": total, "html_mb": len(html.encode("utf-8")) / 1048576, "parts_ms": parts}
+
+
+def _count_links(ws) -> int:
+    n = 0
+    for s in ws.systems:
+        n += len(s.holds) + sum(len(f.attributes) + 1 for f in s.feeds)
+    for u in ws.use_cases:
+        n += len(u.needs) + len(u.channels) + len(u.executes_in) + len(u.processes)
+    for p in ws.processes:
+        for st in p.steps:
+            n += len(st.creates) + len(st.reads) + len(st.updates) + len(st.deletes)
+    for nt in ws.notes:
+        n += len(nt.about)
+    return n
+
+
+def run_scale(scale: str, seed: int, repeat: int, folder: Path) -> dict:
+    from needsmap.format.saver import dump
+    from needsmap.synthetic.builder import generate
+
+    t0 = time.perf_counter()
+    ws = generate(scale, seed)
+    path = folder / f"{scale}-{seed}.yaml"
+    path.write_text(dump(ws), encoding="utf-8")
+    generate_s = time.perf_counter() - t0
+    code = ("import json, sys; from benchmarks.workshop import measure_file; "
+            "print(json.dumps(measure_file(sys.argv[1], int(sys.argv[2]))))")
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(repeat)], capture_output=True, text=True,
+                         check=True)
+    result = json.loads(out.stdout)
+    result["scale"] = scale
+    result["generate_s"] = generate_s
+    return result
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(results: list[dict]) -> str:
+    rows = [f"machine: {_machine()}", ""]
+    header = (f"{'scale':<11}{'file':>8}{'links':>8}{'C parse':>9}{'load':>8}{'valid.':>8}{'l+v/C':>7}"
+              f"{'graph':>8}{'analyse':>9}{'g+a':>8}{'re-an.':>8}{'peak MB':>9}")
+    rows.append(header)
+    rows.append("-" * len(header))
+    for r in results:
+        lv = (r["load_ms"] + r["validate_ms"]) / r["c_parse_ms"]
+        rows.append(f"{r['scale']:<11}{r['file_mb']:>6.1f}MB{r['counts']['links']:>8}{r['c_parse_ms']:>7.0f}ms"
+                    f"{r['load_ms']:>6.0f}ms{r['validate_ms']:>6.0f}ms{lv:>6.2f}x{r['graph_ms']:>6.0f}ms"
+                    f"{r['analyse_ms']:>7.0f}ms{r['graph_ms'] + r['analyse_ms']:>6.0f}ms"
+                    f"{r['reanalyse_ms']:>6.0f}ms{r['peak_mb']:>9.0f}")
+    rows.append("")
+    rows.append("ratios to the bare C-loader parse (load, validate, graph, analyse):")
+    for r in results:
+        c = r["c_parse_ms"]
+        rows.append(f"  {r['scale']:<11}" + "  ".join(
+            f"{k} {r[k + '_ms'] / c:.2f}x" for k in ("load", "validate", "graph", "analyse")))
+    rows.append("")
+    rows.append("re-analysis after one edit with the Analyser (median / fastest of 15; need edit, holding edit):")
+    for r in results:
+        rows.append(f"  {r['scale']:<11}{r['reanalyse_ms']:6.0f} ms / {r['reanalyse_min_ms']:.0f} ms; "
+                    f"holding edit {r['reanalyse_holding_ms']:.0f} ms")
+    rows.append("")
+    rows.append("full HTML report with diagrams (needsmap report FILE -o x.html):")
+    for r in results:
+        rep = r["report"]
+        rows.append(f"  {r['scale']:<11}{rep['total_s']:6.2f} s  ({rep['html_mb']:.1f} MB HTML)")
+    rows.append("")
+    rows.append("targets at enterprise scale: load+validate <= 3x C parse; graph+analyse <= 300 ms; "
+                "re-analysis after one edit <= 50 ms; peak memory <= 300 MB; "
+                "full HTML report <= 5 s")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.workshop", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="small,medium,enterprise")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", help="also write the raw figures to this file")
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scales.split(","):
+            print(f"measuring {scale}...", file=sys.stderr, flush=True)
+            results.append(run_scale(scale.strip(), args.seed, args.repeat, Path(tmp)))
+    print(render(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

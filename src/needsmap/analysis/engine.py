@@ -1,0 +1,899 @@
+"""The analysis: gaps, use-case readiness, demand and supply per attribute and system.
+
+:func:`analyse` is a pure function of a :class:`~needsmap.format.model.Workshop`: it
+reads nothing else, changes nothing, and returns an :class:`Analysis`.  The
+terminal UI calls it after every edit, so it is built for speed: one pass
+builds plain lookup tables (:class:`Index`), each rule reads them, and the two
+graph questions (identity components, freshest feed paths) run on small
+projections from :mod:`needsmap.analysis.graph`.
+
+Rules are described in :mod:`needsmap.analysis.rules` and docs/rules.md.  Use cases
+with status ``rejected`` are left out of everything that is about needs: no
+one is going to build them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from needsmap.format import model as m
+from needsmap.util.gcpause import gc_paused
+from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
+from needsmap.analysis.rules import RULE_ORDER, RULES
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: Value of a use case that has not been scored yet: the middle of the 1..5 scale.
+UNSCORED_VALUE = 3
+_CRIT_SEVERITY = {"must": "error", "should": "warning", "could": "info"}
+Subject = tuple[str, str]  # (kind, id): ("attribute", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One finding of a gap rule."""
+
+    rule: str
+    severity: str
+    subjects: tuple[Subject, ...]
+    message: str
+    action: str
+    use_cases: tuple[str, ...] = ()
+    impact: int = 0
+    details: dict = field(default_factory=dict, compare=False, hash=False)
+    where: tuple[int, int] | None = field(default=None, compare=False)
+
+    @property
+    def code(self) -> str:
+        return RULES[self.rule].code
+
+    @property
+    def why(self) -> str:
+        return RULES[self.rule].why
+
+    @property
+    def key(self) -> tuple:
+        """Identifies the same finding across versions of a workshop."""
+        return (self.rule, self.subjects)
+
+    def subject_ids(self, kind: str) -> list[str]:
+        return [i for k, i in self.subjects if k == kind]
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "subjects": [{"kind": k, "id": i} for k, i in self.subjects],
+            "message": self.message,
+            "why": self.why,
+            "action": self.action,
+            "use_cases": list(self.use_cases),
+            "impact": self.impact,
+            "details": self.details,
+            "line": self.where[0] if self.where else None,
+            "column": self.where[1] if self.where else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NeedStatus:
+    """How one need of one use case stands."""
+
+    use_case: str
+    attribute: str
+    criticality: str
+    freshness: str
+    problems: tuple[str, ...]  # rule slugs, in RULE_ORDER
+    path: tuple[str, ...] = ()  # systems from a holder to the executing system
+    path_freshness: str | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        return not any(p in _BLOCKING_NEED_PROBLEMS for p in self.problems)
+
+
+_BLOCKING_NEED_PROBLEMS = frozenset({"missing-source", "unreachable", "stale", "low-quality", "low-coverage"})
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    use_case: str
+    title: str
+    status: str  # ready | at-risk | blocked
+    must_total: int
+    must_satisfied: int
+    reasons: tuple[str, ...]
+    needs: tuple[NeedStatus, ...]
+
+    @property
+    def must_share(self) -> float:
+        return 1.0 if self.must_total == 0 else self.must_satisfied / self.must_total
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRow:
+    """Demand and supply of one attribute."""
+
+    id: str
+    name: str
+    entity: str
+    owner: str | None
+    needed_by: tuple[tuple[str, str], ...]  # (use case, criticality)
+    held_by: tuple[tuple[str, str], ...]  # (system, role)
+    written_by: tuple[tuple[str, str, str | None], ...]  # (process, action, function)
+    gaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class SystemRow:
+    id: str
+    name: str
+    kind: str | None
+    holds: int
+    masters: int
+    needed_held: int
+    identifiers: tuple[str, ...]
+    feeds_in: tuple[str, ...]
+    feeds_out: tuple[str, ...]
+    executes: tuple[str, ...]  # use cases that run in it
+    component: int  # index into Analysis.identity_components, -1 without customer data
+    gaps: int
+
+
+@dataclass(slots=True)
+class Analysis:
+    gaps: list[Gap]
+    readiness: dict[str, Readiness]
+    attributes: list[AttributeRow]
+    systems: list[SystemRow]
+    identity_components: list[list[str]]
+
+    def by_rule(self) -> dict[str, list[Gap]]:
+        out: dict[str, list[Gap]] = {}
+        for gap in self.gaps:
+            out.setdefault(gap.rule, []).append(gap)
+        return dict(sorted(out.items(), key=lambda kv: RULE_ORDER[kv[0]]))
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for gap in self.gaps:
+            counts[gap.severity] += 1
+        return counts
+
+    def readiness_counts(self) -> dict[str, int]:
+        counts = {"ready": 0, "at-risk": 0, "blocked": 0}
+        for r in self.readiness.values():
+            counts[r.status] += 1
+        return counts
+
+
+class Index:
+    """Lookup tables over a workshop, built in one pass."""
+
+    def __init__(self, ws: m.Workshop) -> None:
+        self.ws = ws
+        st = ws.effective_settings
+        self.min_quality = st.effective_min_quality
+        self.min_coverage = st.effective_min_coverage
+        self.marketing_channels = set(st.effective_marketing_channels)
+        self.attrs = {a.id: a for a in ws.attributes}
+        self.systems = {s.id: s for s in ws.systems}
+        self.stakeholders = {s.id: s for s in ws.stakeholders}
+        self.use_cases = {u.id: u for u in ws.use_cases}
+        self.active = [u for u in ws.use_cases if u.status != "rejected"]
+        self.value = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in self.active}
+        self.holdings: dict[str, list[tuple[str, m.Holding]]] = defaultdict(list)
+        self.held_in: dict[str, dict[str, m.Holding]] = {}
+        # the parts of each attribute's memo key (see unit_key), collected in the same passes
+        self._hold_keys: dict[str, list[tuple]] = defaultdict(list)
+        for sy in ws.systems:
+            mine: dict[str, m.Holding] = {}
+            sid = sy.id
+            for h in sy.holds:
+                self.holdings[h.attribute].append((sid, h))
+                self._hold_keys[h.attribute].append(
+                    (sid, h.role, h.quality, h.freshness, h.coverage, h.definition, h.type))
+                mine.setdefault(h.attribute, h)
+            self.held_in[sid] = mine
+        self.carried: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        self.feeds_out: dict[str, list[m.Feed]] = defaultdict(list)
+        self.feeds_in: dict[str, list[str]] = defaultdict(list)
+        for sy in ws.systems:
+            for fd in sy.feeds:
+                self.feeds_out[sy.id].append(fd)
+                self.feeds_in[fd.to].append(sy.id)
+                r = rank(fd.frequency)
+                for a in fd.attributes:
+                    self.carried[a].append((sy.id, fd.to, r))
+        self.needs: dict[str, list[tuple[m.UseCase, m.Need]]] = defaultdict(list)
+        self._need_keys: dict[str, list[tuple]] = defaultdict(list)
+        for uc in self.active:
+            uc_key = (uc.id, uc.value, tuple(uc.executes_in))
+            for nd in uc.needs:
+                self.needs[nd.attribute].append((uc, nd))
+                self._need_keys[nd.attribute].append((uc_key, nd.criticality, nd.freshness))
+        self.function_of = {s.id: s.function for s in ws.stakeholders}
+        # attribute -> [(process, step index, action, function of the process owner)]
+        self.writers: dict[str, list[tuple[m.Process, int, str, str | None]]] = defaultdict(list)
+        self.identifiers = {a.id for a in ws.attributes if a.identifier}
+        self._needing: dict[str, tuple[str, ...]] = {}
+        self._writer_keys: dict[str, list[tuple]] = defaultdict(list)
+        for p in ws.processes:
+            fn = self.function_of.get(p.owner) if p.owner else None
+            for i, st in enumerate(p.steps):
+                for attr in st.creates:
+                    self.writers[attr].append((p, i, "creates", fn))
+                    self._writer_keys[attr].append((p.id, i, "creates", fn))
+                for attr in st.updates:
+                    self.writers[attr].append((p, i, "updates", fn))
+                    self._writer_keys[attr].append((p.id, i, "updates", fn))
+
+    def unit_key(self, attr: str) -> tuple:
+        """Everything the per-attribute rules read about ``attr``: equal keys, equal results."""
+        a = self.attrs.get(attr)
+        empty = ()
+        return (
+            (a.name, a.entity, a.type, a.definition, a.identifier, a.sensitivity, a.owner,
+             self.function_of.get(a.owner) if a.owner else None) if a else None,
+            tuple(self._hold_keys.get(attr, empty)),
+            tuple(self.carried.get(attr, empty)),
+            tuple(self._need_keys.get(attr, empty)),
+            tuple(self._writer_keys.get(attr, empty)),
+        )
+
+    def topology_key(self) -> tuple:
+        """Which system feeds which (messages name existing feeds); a change re-runs every attribute."""
+        return tuple((s, tuple(fd.to for fd in feeds)) for s, feeds in self.feeds_out.items())
+
+    def use_cases_needing(self, attr: str) -> tuple[str, ...]:
+        found = self._needing.get(attr)
+        if found is None:
+            found = self._needing[attr] = tuple(dict.fromkeys(uc.id for uc, _ in self.needs.get(attr, ())))
+        return found
+
+    def impact(self, use_cases) -> int:
+        return sum(self.value.get(u, 0) for u in use_cases)
+
+    def attr_label(self, attr: str) -> str:
+        a = self.attrs.get(attr)
+        return f"'{a.name}' ({attr})" if a and a.name and a.name != attr else f"'{attr}'"
+
+
+def _by_need(log) -> dict[tuple[str, str], list]:
+    """A unit's log grouped by need, to see which needs an edit really changed."""
+    out: dict[tuple[str, str], list] = defaultdict(list)
+    for kind, key, value in log:
+        out[key].append((kind, value))
+    return out
+
+
+def _where(item) -> tuple[int, int] | None:
+    loc = getattr(item, "loc", None)
+    return loc.get("") if loc else None  # type: ignore[return-value]
+
+
+def _names(ids, limit: int = 6) -> str:
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+class _Analyser:
+    def __init__(self, ws: m.Workshop) -> None:
+        self.ws = ws
+        self.ix = Index(ws)
+        self.gaps: list[Gap] = []
+        self.need_problems: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.need_paths: dict[tuple[str, str], tuple[tuple[str, ...], str | None]] = {}
+        self.at_best: dict[tuple[str, str], str] = {}  # stale on a partly unknown path: its known freshness
+        self._log: list[tuple[int, tuple[str, str], object]] = []  # what the current attribute unit recorded
+        self.recomputed: set[str] = set()  # attributes whose rules ran (not taken from the memo)
+        # (use case, attribute) needs whose problems or path may differ from the memo's
+        self.changed_needs: set[tuple[str, str]] = set()
+
+    def gap(self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(),
+            details=None, where=None) -> None:
+        ucs = tuple(use_cases)
+        self.gaps.append(Gap(rule, severity, tuple(subjects), message, action, ucs, self.ix.impact(ucs),
+                             details or {}, where))
+
+    def _problem(self, key: tuple[str, str], problem: str) -> None:
+        self.need_problems[key].append(problem)
+        self._log.append((0, key, problem))
+
+    def _path(self, key: tuple[str, str], value: tuple[tuple[str, ...], str | None]) -> None:
+        self.need_paths[key] = value
+        self._log.append((1, key, value))
+
+    def _at_best(self, key: tuple[str, str], value: str) -> None:
+        self.at_best[key] = value
+        self._log.append((2, key, value))
+
+    # -- per attribute: everything that depends on one attribute only -----------------
+    def attributes_pass(self, memo: dict[str, tuple[tuple, tuple]]) -> None:
+        """The per-attribute rules, reusing results from ``memo`` where nothing they read changed."""
+        ix = self.ix
+        units = list(dict.fromkeys([*ix.attrs, *ix.needs]))
+        fresh: dict[str, tuple[tuple, tuple]] = {}
+        self.recomputed = recomputed = set()
+        for attr in units:
+            key = ix.unit_key(attr)
+            cached = memo.get(attr)
+            if cached is not None and cached[0] == key:
+                gaps, log = cached[1]
+                self.gaps.extend(gaps)
+                for kind, k, value in log:
+                    if kind == 0:
+                        self.need_problems[k].append(value)
+                    elif kind == 1:
+                        self.need_paths[k] = value
+                    else:
+                        self.at_best[k] = value
+                fresh[attr] = cached
+                continue
+            recomputed.add(attr)
+            start = len(self.gaps)
+            self._log = []
+            needers = ix.needs.get(attr)
+            if needers:
+                self._needs_of(attr, needers)
+            a = ix.attrs.get(attr)
+            if a is not None:
+                self._holdings_of(a)
+                self._ownership_of(a)
+                if not needers:
+                    self._unused_of(a)
+            log = tuple(self._log)
+            fresh[attr] = (key, (tuple(self.gaps[start:]), log))
+            old_log = cached[1][1] if cached is not None else None
+            if old_log != log:
+                before, after = _by_need(old_log or ()), _by_need(log)
+                self.changed_needs.update(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        memo.clear()
+        memo.update(fresh)
+
+    # -- needs: sources, paths, quality ------------------------------------------
+    def _needs_of(self, attr: str, needers) -> None:
+        ix = self.ix
+        if True:  # one attribute (indented as a block to keep the rule code together)
+            holders = ix.holdings.get(attr, [])
+            label = ix.attr_label(attr)
+            a = ix.attrs.get(attr)
+            ucs = ix.use_cases_needing(attr)
+            if not holders:
+                worst = min((nd.effective_criticality for _, nd in needers), key=m.CRITICALITIES.index)
+                for uc, _nd in needers:
+                    self._problem((uc.id, attr), "missing-source")
+                self.gap("missing-source", _CRIT_SEVERITY[worst], [("attribute", attr)],
+                         f"{label} is needed by {_names(ucs)} but no system holds it",
+                         "Decide where to capture and master it: add a holding and the process step that "
+                         "creates it, or drop the need.", ucs,
+                         {"criticality": worst}, _where(a))
+                return
+            qualities = [h.quality for _, h in holders]
+            if all(q is not None and q < ix.min_quality for q in qualities):
+                for uc, _ in needers:
+                    self._problem((uc.id, attr), "low-quality")
+                best = max(q for q in qualities if q is not None)
+                self.gap("low-quality", "warning", [("attribute", attr)],
+                         f"{label}: quality is below {ix.min_quality} in every system that holds it "
+                         f"(best {best}/5)",
+                         "Have the owner fix quality at the source, or raise it in the system that should be master.",
+                         ucs, {"qualities": {s: h.quality for s, h in holders}}, _where(a))
+            coverages = [h.coverage for _, h in holders]
+            if all(c is not None and c < ix.min_coverage for c in coverages):
+                for uc, _ in needers:
+                    self._problem((uc.id, attr), "low-coverage")
+                best_c = max(c for c in coverages if c is not None)
+                self.gap("low-coverage", "warning", [("attribute", attr)],
+                         f"{label}: filled for {best_c:.0%} of customers at best, below the "
+                         f"{ix.min_coverage:.0%} threshold",
+                         "Add a capture moment to a process (a step that creates it) or enrich it from another source.",
+                         ucs, {"coverages": {s: h.coverage for s, h in holders}}, _where(a))
+            sources = {s: rank(h.freshness) for s, h in holders}
+            paths = best_paths(sources, ix.carried.get(attr, []))
+            for uc, nd in needers:
+                self._need_path(uc, nd, attr, label, paths, holders)
+
+    def _need_path(self, uc: m.UseCase, nd: m.Need, attr: str, label: str, paths, holders) -> None:
+        key = (uc.id, attr)
+        crit = nd.effective_criticality
+        targets = uc.executes_in or [s for s, _ in holders]
+        reached = [(paths[t][0], t) for t in targets if t in paths]
+        if not reached:
+            held = [s for s, _ in holders]
+            spread = sorted(set(paths) - set(held))
+            self._problem(key, "unreachable")
+            near = [fd for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets]
+            if near:
+                src = next(s for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets)
+                action = (f"Add '{attr}' to the existing feed {src} -> {near[0].to}, or hold it in "
+                          f"{_names(uc.executes_in)}.")
+            else:
+                action = (f"Add a feed carrying '{attr}' from {held[0]} (or another holder) into "
+                          f"{_names(uc.executes_in)}, or hold it there.")
+            reach = f"; feeds take it as far as {_names(spread)}" if spread else ""
+            self.gap("unreachable", _CRIT_SEVERITY[crit], [("use_case", uc.id), ("attribute", attr)],
+                     f"{label} never reaches {_names(uc.executes_in)}, where '{uc.id}' runs: held in "
+                     f"{_names(held)}{reach}",
+                     action, [uc.id],
+                     {"criticality": crit, "held_in": held, "reaches": spread, "executes_in": list(uc.executes_in)},
+                     _where(nd) or _where(uc))
+            return
+        best_rank, target = min(reached)
+        path = tuple(path_to(paths, target))
+        self._path(key, (path, RANK_NAME[best_rank]))
+        needed = rank(nd.freshness)
+        if needed == UNKNOWN_RANK:
+            return
+        route = " -> ".join(path)
+        if best_rank == UNKNOWN_RANK:
+            known = self._known_part(attr, path, holders)
+            if known is not None and known > needed:
+                self._problem(key, "stale")
+                self._at_best(key, RANK_NAME[known])
+                self.gap("stale", "warning" if crit == "must" else "info",
+                         [("use_case", uc.id), ("attribute", attr)],
+                         f"'{uc.id}' needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
+                         "at best (and part of the way its freshness is unknown)",
+                         "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
+                         "system, or relax the need.",
+                         [uc.id], {"path": list(path), "path_freshness": "unknown", "at_best": RANK_NAME[known],
+                                   "needed": nd.freshness, "criticality": crit}, _where(nd) or _where(uc))
+                return
+            self._problem(key, "unknown-freshness")
+            self.gap("unknown-freshness", "info", [("use_case", uc.id), ("attribute", attr)],
+                     f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is "
+                     f"{'in' if len(path) == 1 else 'along'} {route} is unknown",
+                     "Ask the system owners how often the holding is refreshed and the feeds run; record it.",
+                     [uc.id], {"path": list(path), "needed": nd.freshness}, _where(nd) or _where(uc))
+        elif best_rank > needed:
+            self._problem(key, "stale")
+            how = (f"{path[0]} holds it {RANK_NAME[best_rank]}" if len(path) == 1
+                   else f"the freshest path, {route}, is {RANK_NAME[best_rank]}")
+            self.gap("stale", "warning" if crit == "must" else "info",
+                     [("use_case", uc.id), ("attribute", attr)],
+                     f"'{uc.id}' needs {label} {nd.freshness}, but {how}",
+                     "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
+                     "system, or relax the need.",
+                     [uc.id], {"path": list(path), "path_freshness": RANK_NAME[best_rank], "needed": nd.freshness,
+                               "criticality": crit}, _where(nd) or _where(uc))
+
+    def _known_part(self, attr: str, path: tuple[str, ...], holders) -> int | None:
+        """The slowest known freshness along a path (holding, then each hop), or None if none is known."""
+        ranks = [rank(h.freshness) for s, h in holders if s == path[0]][:1]
+        carried = self.ix.carried.get(attr, ())
+        for u, v in zip(path, path[1:]):
+            ranks.append(min((r for a, b, r in carried if a == u and b == v), default=UNKNOWN_RANK))
+        known = [r for r in ranks if r != UNKNOWN_RANK]
+        return max(known) if known else None
+
+    # -- holdings: masters and meanings ---------------------------------------------
+    def _holdings_of(self, a: m.Attribute) -> None:
+        ix = self.ix
+        if True:
+            holders = ix.holdings.get(a.id, [])
+            if not holders:
+                return
+            label = ix.attr_label(a.id)
+            ucs = ix.use_cases_needing(a.id)
+            systems = [s for s, _ in holders]
+            masters = [s for s, h in holders if h.role == "master"]
+            if len(holders) >= 2 and not masters:
+                self.gap("no-master", "warning", [("attribute", a.id)],
+                         f"{label} is held in {len(holders)} systems ({_names(systems)}) and none is the master",
+                         f"Decide which of {_names(systems)} masters it (role: master) and how the others get "
+                         "their copy.", ucs, {"held_in": systems}, _where(a))
+            elif len(masters) >= 2:
+                self.gap("many-masters", "warning", [("attribute", a.id)],
+                         f"{label} has {len(masters)} masters: {_names(masters)}",
+                         "Choose one master, or split it into separate attributes if they mean different things.",
+                         ucs, {"masters": masters}, _where(a))
+            types = ({a.type} if a.type else set()) | {h.type for _, h in holders if h.type}
+            meanings = ({a.definition} if a.definition else set()) | {h.definition for _, h in holders if h.definition}
+            if len(types) > 1 or len(meanings) > 1:
+                what = []
+                if len(types) > 1:
+                    local = ", ".join(f"{s}: {h.type}" for s, h in holders if h.type and h.type != a.type)
+                    what.append(f"types differ ({a.type} in the workshop; {local})" if a.type
+                                else f"types differ ({local})")
+                if len(meanings) > 1:
+                    local_defs = [s for s, h in holders if h.definition and h.definition != a.definition]
+                    verb = "defines" if len(local_defs) == 1 else "define"
+                    whose = "its" if len(local_defs) == 1 else "their"
+                    what.append(f"{_names(local_defs)} {verb} it {whose} own way")
+                self.gap("definition-conflict", "warning",
+                         [("attribute", a.id)],
+                         f"{label}: {'; '.join(what)}",
+                         "Agree one definition with the owner; map the local variants or model them as separate "
+                         "attributes, and record the decision as a note.",
+                         ucs, {"types": sorted(types), "definitions": {s: h.definition for s, h in holders
+                                                                         if h.definition}}, _where(a))
+
+    # -- ownership ----------------------------------------------------------------------
+    def _ownership_of(self, a: m.Attribute) -> None:
+        ix = self.ix
+        if True:
+            ucs = ix.use_cases_needing(a.id)
+            label = ix.attr_label(a.id)
+            if ucs and not a.owner:
+                self.gap("no-owner", "warning", [("attribute", a.id)],
+                         f"{label} is needed by {_names(ucs)} but has no owner",
+                         "Appoint an owner from the function that lives with its quality.", ucs, {}, _where(a))
+            writers = ix.writers.get(a.id, [])
+            functions = sorted({fn for _, _, _, fn in writers if fn})
+            if not writers:
+                return
+            if not a.owner and len(functions) >= 2:
+                self.gap("contested", "warning", [("attribute", a.id)],
+                         f"{label} is written by processes of {', '.join(functions)} and nobody owns it",
+                         f"Appoint an owner from {' or '.join(functions)} and agree who may change it.",
+                         ucs, {"writing_functions": functions}, _where(a))
+            elif a.owner:
+                owner_fn = ix.function_of.get(a.owner)
+                if owner_fn and functions and owner_fn not in functions:
+                    self.gap("contested", "warning", [("attribute", a.id), ("stakeholder", a.owner)],
+                             f"{label} is owned by {a.owner} ({owner_fn}), but only {', '.join(functions)} "
+                             "processes write it",
+                             f"Confirm {a.owner} as owner with {', '.join(functions)}, or move ownership to a "
+                             "function that writes it.", ucs,
+                             {"writing_functions": functions, "owner_function": owner_fn}, _where(a))
+
+    # -- identity --------------------------------------------------------------------
+    def identity(self) -> list[list[str]]:
+        ix = self.ix
+        with_data = [s.id for s in self.ws.systems if ix.held_in.get(s.id)]
+        idents = {sid: {a for a in ix.held_in[sid] if a in ix.identifiers} for sid in with_data}
+        for sid in with_data:
+            if not idents[sid]:
+                ucs = self._use_cases_touching([sid])
+                n = len(ix.held_in[sid])
+                self.gap("no-identifier", "warning", [("system", sid)],
+                         f"{sid} holds {n} customer attribute{'s' if n != 1 else ''} but no identifier, so none of "
+                         "it can be tied to a known customer",
+                         "Capture an identifier in it (customer number, loyalty id, e-mail), or stop holding "
+                         "customer data there.", ucs, {}, _where(ix.systems[sid]))
+        # systems without any identifier cannot link to anything: no-identifier says so; the identity
+        # components are computed over the systems that hold at least one identifier
+        linked = [sid for sid in with_data if idents[sid]]
+        comps = identity_components(linked, idents)
+        position = {sid: i for i, sid in enumerate(with_data)}
+        needed_held = {sid: sum(1 for a in ix.held_in[sid] if ix.needs.get(a)) for sid in linked}
+        comps.sort(key=lambda c: (-len(c), -sum(needed_held[s] for s in c),
+                                  -sum(len(ix.held_in[s]) for s in c), position[c[0]]))
+        mainland = comps[0] if comps else []
+        for comp in comps[1:]:
+            island = comp
+            ucs = self._use_cases_touching(island)
+            needed = any(ix.needs.get(a) for s in island for a in ix.held_in[s])
+            shared = sorted({a for s in island for a in idents[s]})
+            self.gap("identity-island", "error" if needed else "warning", [("system", s) for s in island],
+                     f"{_names(island)} cannot be linked to {_names(mainland, 4)}: "
+                     f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(shared)}) are held "
+                     "nowhere else",
+                     f"Hold an identifier that {_names(mainland, 3)} also hold (e.g. "
+                     f"{self._common_identifier(mainland)}) in {_names(island)}.",
+                     ucs, {"component": island, "mainland": mainland}, _where(ix.systems[island[0]]))
+        unlinked = [[sid] for sid in with_data if not idents[sid]]
+        return comps + unlinked
+
+    def _common_identifier(self, systems: list[str]) -> str:
+        counts: dict[str, int] = defaultdict(int)
+        for s in systems:
+            for a in self.ix.held_in.get(s, ()):
+                if a in self.ix.identifiers:
+                    counts[a] += 1
+        return max(counts, key=lambda a: (counts[a], a)) if counts else "a customer number"
+
+    def _use_cases_touching(self, systems: list[str]) -> tuple[str, ...]:
+        """Active use cases that run in, or need data held in, any of ``systems`` (file order)."""
+        ix = self.ix
+        touching: set[str] = set()
+        for sid in systems:
+            for a in ix.held_in.get(sid, ()):
+                touching.update(ix.use_cases_needing(a))
+        chosen = set(systems)
+        return tuple(uc.id for uc in ix.active if uc.id in touching or chosen.intersection(uc.executes_in))
+
+    # -- channels and processes ------------------------------------------------------
+    def channels(self) -> None:
+        ix = self.ix
+        used: dict[str, list[str]] = {}
+        for uc in ix.active:
+            for c in uc.channels:
+                used.setdefault(c, []).append(uc.id)
+        identified: set[str] = set()
+        step_channels: set[str] = set()
+        for p in self.ws.processes:
+            for st in p.steps:
+                if st.channel:
+                    step_channels.add(st.channel)
+                    if any(a in ix.identifiers for a in st.creates):
+                        identified.add(st.channel)
+        for c in self.ws.channel_ids:
+            if (c in used or c in step_channels) and c not in identified:
+                ucs = used.get(c, [])
+                self.gap("anonymous-channel", "warning", [("channel", c)],
+                         f"no process step on channel '{c}' captures an identifier, so customers stay anonymous "
+                         f"there{f' (used by {_names(ucs)})' if ucs else ''}",
+                         f"Add a step on '{c}' that identifies the customer (log-in, loyalty card, e-mail, phone) "
+                         "and creates an identifier.", ucs, {}, None)
+
+    def steps(self) -> None:
+        ix = self.ix
+        use_cases_of_process: dict[str, list[str]] = defaultdict(list)
+        for uc in ix.active:
+            for pid in uc.processes:
+                use_cases_of_process[pid].append(uc.id)
+        for p in self.ws.processes:
+            for i, st in enumerate(p.steps):
+                if not st.system or st.system not in ix.held_in:
+                    continue
+                held = ix.held_in[st.system]
+                missing = {}
+                for action in ("creates", "reads", "updates"):
+                    for attr in getattr(st, action):
+                        if attr not in held and attr not in missing:
+                            missing[attr] = action
+                if not missing:
+                    continue
+                attrs = list(missing)
+                self.gap("step-not-held", "warning",
+                         [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
+                         f"step {i + 1} of '{p.id}' ({st.name}) "
+                         + "; ".join(f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
+                                     for act in dict.fromkeys(missing.values()))
+                         + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
+                         f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
+                         "the step's system or attributes.",
+                         use_cases_of_process.get(p.id, []), {"step": i + 1, "step_name": st.name,
+                                                              "actions": missing}, _where(st))
+
+    # -- people and use cases --------------------------------------------------------
+    def functions(self) -> None:
+        ix = self.ix
+        staffed = {s.function for s in self.ws.stakeholders if s.function}
+        owned: dict[str, list[str]] = defaultdict(list)
+        use_cases_of: dict[str, list[str]] = defaultdict(list)
+        for uc in ix.active:
+            if uc.function:
+                owned[uc.function].append(f"use case {uc.id}")
+                use_cases_of[uc.function].append(uc.id)
+        for p in self.ws.processes:
+            fn = ix.function_of.get(p.owner) if p.owner else None
+            if fn:
+                owned[fn].append(f"process {p.id}")
+        for sy in self.ws.systems:
+            fn = ix.function_of.get(sy.owner) if sy.owner else None
+            if fn:
+                owned[fn].append(f"system {sy.id}")
+        for fn in self.ws.function_ids:
+            if fn in staffed:
+                continue
+            if owned.get(fn):
+                self.gap("unrepresented-function", "warning", [("function", fn)],
+                         f"function '{fn}' owns {_names(owned[fn], 4)} but no stakeholder of '{fn}' is in the "
+                         "workshop",
+                         f"Invite a stakeholder from {fn}, or reassign its items.", use_cases_of.get(fn, []), {},
+                         None)
+            else:
+                self.gap("unrepresented-function", "info", [("function", fn)],
+                         f"function '{fn}' has no stakeholder in the workshop",
+                         f"Check whether {fn} has customer data needs; invite someone or remove it from the "
+                         "functions list.", [], {}, None)
+
+    def use_cases(self) -> None:
+        ix = self.ix
+        for uc in ix.active:
+            if not uc.owner:
+                self.gap("orphan-use-case", "warning", [("use_case", uc.id)],
+                         f"use case '{uc.id}' ({uc.title}) has no owner",
+                         "Find the stakeholder who owns the outcome, or reject the use case.", [uc.id], {},
+                         _where(uc))
+            if not uc.needs:
+                self.gap("use-case-without-needs", "warning", [("use_case", uc.id)],
+                         f"use case '{uc.id}' ({uc.title}) lists no needs",
+                         "List the attributes it needs, with must / should / could.", [uc.id], {}, _where(uc))
+            marketing = ix.marketing_channels.intersection(uc.channels)
+            if marketing and uc.needs:
+                personal = [nd.attribute for nd in uc.needs
+                            if ix.attrs.get(nd.attribute) is not None
+                            and ix.attrs[nd.attribute].effective_sensitivity != "none"]
+                consent = any(ix.attrs.get(nd.attribute) is not None
+                              and ix.attrs[nd.attribute].effective_entity == "consent" for nd in uc.needs)
+                if personal and not consent:
+                    sensitive = [a for a in personal if ix.attrs[a].effective_sensitivity == "sensitive"]
+                    self.gap("personal-without-consent", "error" if sensitive else "warning",
+                             [("use_case", uc.id)],
+                             f"'{uc.id}' uses {', '.join(sorted(marketing))} with personal data "
+                             f"({_names(personal, 4)}) but needs no consent attribute",
+                             "Add the relevant consent (entity: consent) to its needs, or record the legal basis "
+                             "as a decision note.", [uc.id], {"personal": personal, "sensitive": sensitive,
+                                                              "channels": sorted(marketing)}, _where(uc))
+
+    def _unused_of(self, a: m.Attribute) -> None:
+        ix = self.ix
+        if True:
+            held = [s for s, _ in ix.holdings.get(a.id, [])]
+            if a.identifier and len(held) >= 2:
+                return  # it links systems: recognising the customer is its use
+            where_held = f"held in {_names(held)}" if held else "defined"
+            personal = a.effective_sensitivity != "none"
+            if a.effective_entity == "consent":
+                self.gap("unused-attribute", "info", [("attribute", a.id)],
+                         f"{ix.attr_label(a.id)} is {where_held} but no use case needs it",
+                         "If it is proof of consent that a process relies on, add the use case that relies on it; "
+                         "otherwise ask whether it is still collected for a reason.",
+                         [], {"held_in": held}, _where(a))
+                return
+            self.gap("unused-attribute", "info", [("attribute", a.id)],
+                     f"{ix.attr_label(a.id)} is {where_held} but no use case needs it"
+                     + (f" ({a.effective_sensitivity} data)" if personal else ""),
+                     "Ask whether anyone needs it; if not, stop capturing it" + (" (it is personal data)."
+                                                                                 if personal else "."),
+                     [], {"held_in": held}, _where(a))
+
+    # -- results -----------------------------------------------------------------------
+    def readiness(self, memo: dict[str, tuple[tuple, Readiness]]) -> dict[str, Readiness]:
+        out: dict[str, Readiness] = {}
+        fresh: dict[str, tuple[tuple, Readiness]] = {}
+        changed = self.changed_needs
+        for uc in self.ix.active:  # rejected use cases are not going to be built: no readiness
+            # what the readiness reads: the use case's needs, and what the attribute units said about them
+            uc_key = (uc.title, tuple(uc.executes_in), tuple((nd.attribute, nd.criticality, nd.freshness)
+                                                             for nd in uc.needs))
+            cached = memo.get(uc.id)
+            if cached is not None and cached[0] == uc_key and not any((uc.id, nd.attribute) in changed
+                                                                      for nd in uc.needs):
+                out[uc.id] = cached[1]
+                fresh[uc.id] = cached
+                continue
+            statuses = []
+            blocked: list[str] = []
+            risky: list[str] = []
+            must_total = must_ok = 0
+            for nd in uc.needs:
+                key = (uc.id, nd.attribute)
+                problems = tuple(sorted(set(self.need_problems.get(key, ())), key=RULE_ORDER.__getitem__))
+                path, path_fresh = self.need_paths.get(key, ((), None))
+                ns = NeedStatus(uc.id, nd.attribute, nd.effective_criticality, nd.effective_freshness, problems,
+                                path, path_fresh)
+                statuses.append(ns)
+                crit = ns.criticality
+                if crit == "must":
+                    must_total += 1
+                    must_ok += ns.satisfied
+                hard = [p for p in problems if p in ("missing-source", "unreachable")]
+                soft = [p for p in problems if p in ("stale", "low-quality", "low-coverage")]
+                if crit == "must" and hard:
+                    blocked.append(self._reason(uc, ns, hard))
+                elif crit == "must" and soft:
+                    risky.append(self._reason(uc, ns, soft))
+                elif crit == "should" and hard:
+                    risky.append(self._reason(uc, ns, hard) + " (should)")
+            if not uc.needs:
+                risky.append("no needs recorded")
+            status = "blocked" if blocked else "at-risk" if risky else "ready"
+            out[uc.id] = Readiness(uc.id, uc.title, status, must_total, must_ok, tuple(blocked + risky),
+                                   tuple(statuses))
+            fresh[uc.id] = (uc_key, out[uc.id])
+        memo.clear()
+        memo.update(fresh)
+        return out
+
+    def _reason(self, uc: m.UseCase, ns: NeedStatus, problems: list[str]) -> str:
+        """A short phrase a stakeholder understands: 'email does not reach pos'."""
+        phrases = []
+        for p in problems:
+            if p == "missing-source":
+                phrases.append("is held nowhere")
+            elif p == "unreachable":
+                phrases.append(f"does not reach {', '.join(uc.executes_in)}")
+            elif p == "stale":
+                at_best = self.at_best.get((uc.id, ns.attribute))
+                arrives = f"{at_best} at best" if at_best else ns.path_freshness
+                phrases.append(f"arrives {arrives}, needed {ns.freshness}")
+            elif p == "low-quality":
+                phrases.append("is of low quality")
+            elif p == "low-coverage":
+                phrases.append("is filled for too few customers")
+        return f"{ns.attribute} {' and '.join(phrases)}"
+
+    def tables(self, comps: list[list[str]], memo: dict[str, AttributeRow]) -> tuple[list[AttributeRow],
+                                                                                    list[SystemRow]]:
+        ix = self.ix
+        gaps_per: dict[Subject, int] = defaultdict(int)
+        for g in self.gaps:
+            for s in g.subjects:
+                gaps_per[s] += 1
+        attrs = []
+        recomputed = self.recomputed
+        fresh: dict[str, AttributeRow] = {}
+        for a in self.ws.attributes:
+            old = memo.get(a.id)
+            if old is not None and a.id not in recomputed and old.gaps == gaps_per[("attribute", a.id)]:
+                attrs.append(old)
+                fresh[a.id] = old
+                continue
+            attrs.append(AttributeRow(
+                a.id, a.name, a.effective_entity, a.owner,
+                tuple((uc.id, nd.effective_criticality) for uc, nd in ix.needs.get(a.id, ())),
+                tuple((s, h.effective_role) for s, h in ix.holdings.get(a.id, ())),
+                tuple((p.id, action, fn) for p, _, action, fn in ix.writers.get(a.id, ())),
+                gaps_per[("attribute", a.id)]))
+            fresh[a.id] = attrs[-1]
+        memo.clear()
+        memo.update(fresh)
+        component_of = {s: i for i, comp in enumerate(comps) for s in comp}
+        executes: dict[str, list[str]] = defaultdict(list)
+        for uc in ix.active:
+            for s in uc.executes_in:
+                executes[s].append(uc.id)
+        systems = []
+        for sy in self.ws.systems:
+            held = ix.held_in.get(sy.id, {})
+            systems.append(SystemRow(
+                sy.id, sy.name, sy.kind, len(held), sum(1 for h in held.values() if h.role == "master"),
+                sum(1 for a in held if ix.needs.get(a)), tuple(a for a in held if a in ix.identifiers),
+                tuple(dict.fromkeys(ix.feeds_in.get(sy.id, ()))),
+                tuple(dict.fromkeys(fd.to for fd in ix.feeds_out.get(sy.id, ()))),
+                tuple(executes.get(sy.id, ())), component_of.get(sy.id, -1), gaps_per[("system", sy.id)]))
+        return attrs, systems
+
+    def run(self, memo: dict[str, tuple[tuple, tuple]] | None = None,
+            readiness_memo: dict[str, tuple[tuple, Readiness]] | None = None,
+            rows_memo: dict[str, AttributeRow] | None = None) -> Analysis:
+        self.attributes_pass({} if memo is None else memo)
+        comps = self.identity()
+        self.channels()
+        self.steps()
+        self.functions()
+        self.use_cases()
+        readiness = self.readiness({} if readiness_memo is None else readiness_memo)
+        attrs, systems = self.tables(comps, {} if rows_memo is None else rows_memo)
+        gaps = sorted(self.gaps, key=lambda g: (-g.impact, SEVERITY_ORDER[g.severity], RULE_ORDER[g.rule],
+                                               g.subjects))
+        return Analysis(gaps, readiness, attrs, systems, comps)
+
+
+class Analyser:
+    """Analyses successive versions of one workshop, reusing what an edit did not touch.
+
+    The terminal UI keeps one and calls :meth:`analyse` after every edit.  Each
+    attribute's rules are re-run only when something they read changed (its
+    definition and owner, its holdings, the feeds carrying it, the needs for it
+    and their use cases, the processes writing it); use-case readiness
+    likewise.  The result always equals :func:`analyse` on the same workshop
+    (a property test checks this).
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[tuple, tuple]] = {}
+        self._readiness_memo: dict[str, tuple[tuple, Readiness]] = {}
+        self._rows_memo: dict[str, AttributeRow] = {}
+        self._settings: tuple | None = None
+
+    def analyse(self, ws: m.Workshop) -> Analysis:
+        with gc_paused():  # one pause for the whole run: a collection in the middle would scan everything
+            st = ws.effective_settings
+            run = _Analyser(ws)
+            settings = (st.effective_min_quality, st.effective_min_coverage, st.effective_marketing_channels,
+                        run.ix.topology_key())
+            if settings != self._settings:
+                self._memo.clear()
+                self._readiness_memo.clear()
+                self._rows_memo.clear()
+                self._settings = settings
+            return run.run(self._memo, self._readiness_memo, self._rows_memo)
+
+
+def analyse(ws: m.Workshop) -> Analysis:
+    """Everything the workshop says about gaps and readiness (pure; safe to call on every edit).
+
+    Expects a workshop without validation errors; dangling references are
+    tolerated (ignored), never fatal.  For repeated analysis of an edited
+    workshop, :class:`Analyser` gives the same result faster.
+    """
+    with gc_paused():
+        return _Analyser(ws).run()

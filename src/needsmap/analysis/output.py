@@ -1,0 +1,177 @@
+"""What ``needsmap gaps`` shows: filtering, grouping, JSON and Markdown.
+
+Pure functions over an :class:`~needsmap.analysis.engine.Analysis`; the terminal
+table (rich) is drawn by the CLI from the same groups.
+
+The JSON document is a public contract (``"schema": "needsmap.gaps/1"``),
+documented in docs/rules.md; fields are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from needsmap.format import model as m
+from needsmap.util import text as textsafe
+from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, Readiness
+from needsmap.analysis.rules import RULES
+
+GROUPINGS = ("rule", "use-case", "system", "stakeholder")
+JSON_SCHEMA_ID = "needsmap.gaps/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    key: str
+    title: str
+    gaps: tuple[Gap, ...]
+
+
+def at_least(gaps: list[Gap], min_severity: str) -> list[Gap]:
+    limit = SEVERITY_ORDER[min_severity]
+    return [g for g in gaps if SEVERITY_ORDER[g.severity] <= limit]
+
+
+def fails(gaps: list[Gap], fail_on: str | None) -> bool:
+    """True when ``--fail-on`` is met: a gap at or above that severity exists."""
+    return fail_on is not None and bool(at_least(gaps, fail_on))
+
+
+def group(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], by: str) -> list[Group]:
+    """Gaps in groups, each group sorted by impact (the order of ``gaps``)."""
+    if by == "rule":
+        buckets: dict[str, list[Gap]] = defaultdict(list)
+        for g in gaps:
+            buckets[g.rule].append(g)
+        return [Group(slug, f"{rule.code} {slug}: {rule.title}", tuple(buckets[slug]))
+                for slug, rule in RULES.items() if buckets.get(slug)]
+    if by == "use-case":
+        return _by_use_case(analysis, ws, gaps)
+    if by == "system":
+        return _by_system(ws, gaps)
+    if by == "stakeholder":
+        return _by_stakeholder(ws, gaps)
+    raise ValueError(f"unknown grouping {by!r}; choose from {', '.join(GROUPINGS)}")
+
+
+def _by_use_case(analysis: Analysis, ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
+    out = []
+    ordered = sorted(ws.use_cases, key=lambda u: (-(UNSCORED_VALUE if u.value is None else u.value), u.id))
+    for uc in ordered:
+        mine = tuple(g for g in gaps if uc.id in g.use_cases)
+        r = analysis.readiness.get(uc.id)
+        status = f" [{r.status}, must-needs {r.must_satisfied}/{r.must_total}]" if r else ""
+        value = f", value {uc.value}" if uc.value is not None else ""
+        if mine:
+            out.append(Group(uc.id, f"{uc.id}: {uc.title}{value}{status}", mine))
+    rest = tuple(g for g in gaps if not g.use_cases)
+    if rest:
+        out.append(Group("", "Not tied to a use case", rest))
+    return out
+
+
+def _by_system(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
+    held = {s.id: {h.attribute for h in s.holds} for s in ws.systems}
+    out = []
+    for sy in ws.systems:
+        mine = tuple(g for g in gaps
+                     if ("system", sy.id) in g.subjects
+                     or any(k == "attribute" and i in held[sy.id] for k, i in g.subjects))
+        if mine:
+            out.append(Group(sy.id, f"{sy.id}: {sy.name}", mine))
+    covered = {id(g) for grp in out for g in grp.gaps}
+    rest = tuple(g for g in gaps if id(g) not in covered)
+    if rest:
+        out.append(Group("", "Not tied to a system", rest))
+    return out
+
+
+def _by_stakeholder(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
+    """What lands on each stakeholder's desk: gaps on what they own or asked for."""
+    out = []
+    for sh in ws.stakeholders:
+        owns = {("use_case", u.id) for u in ws.use_cases if u.owner == sh.id}
+        owns |= {("attribute", a.id) for a in ws.attributes if a.owner == sh.id}
+        owns |= {("system", s.id) for s in ws.systems if s.owner == sh.id}
+        owns |= {("process", p.id) for p in ws.processes if p.owner == sh.id}
+        ucs = {i for k, i in owns if k == "use_case"}
+        mine = tuple(g for g in gaps if owns.intersection(g.subjects) or ucs.intersection(g.use_cases)
+                     or ("stakeholder", sh.id) in g.subjects)
+        if mine:
+            role = f" ({sh.role})" if sh.role else ""
+            out.append(Group(sh.id, f"{sh.name}{role}", mine))
+    covered = {id(g) for grp in out for g in grp.gaps}
+    rest = tuple(g for g in gaps if id(g) not in covered)
+    if rest:
+        out.append(Group("", "Nobody's desk yet (no owner)", rest))
+    return out
+
+
+def subject_text(g: Gap) -> str:
+    return ", ".join(i for _, i in g.subjects)
+
+
+# -- JSON ----------------------------------------------------------------------------
+def readiness_dict(r: Readiness) -> dict:
+    return {
+        "use_case": r.use_case,
+        "title": r.title,
+        "status": r.status,
+        "must_total": r.must_total,
+        "must_satisfied": r.must_satisfied,
+        "reasons": list(r.reasons),
+        "needs": [{"attribute": n.attribute, "criticality": n.criticality, "freshness": n.freshness,
+                   "satisfied": n.satisfied, "problems": list(n.problems), "path": list(n.path),
+                   "path_freshness": n.path_freshness} for n in r.needs],
+    }
+
+
+def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str) -> dict:
+    st = ws.effective_settings
+    return {
+        "schema": JSON_SCHEMA_ID,
+        "workshop": {"file": file, "name": ws.workshop.name},
+        "settings": {"min_quality": st.effective_min_quality, "min_coverage": st.effective_min_coverage,
+                     "marketing_channels": list(st.effective_marketing_channels)},
+        "summary": {"gaps": analysis.counts(), "shown": len(gaps), "readiness": analysis.readiness_counts()},
+        "gaps": [g.as_dict() for g in gaps],
+        "readiness": [readiness_dict(r) for r in analysis.readiness.values()],
+    }
+
+
+# -- Markdown --------------------------------------------------------------------------
+_SEV_MD = {"error": "**error**", "warning": "warning", "info": "info"}
+
+
+def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str) -> str:
+    md = textsafe.markdown
+    lines = [f"# Gaps: {md(ws.workshop.name)}", ""]
+    rc = analysis.readiness_counts()
+    counts = analysis.counts()
+    lines.append(f"Use cases: **{rc['ready']} ready**, **{rc['at-risk']} at risk**, **{rc['blocked']} blocked**. "
+                 f"Gaps: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.")
+    lines += ["", "## Use-case readiness", "", "| Use case | Value | Readiness | Must-needs met | Reasons |",
+              "|---|---|---|---|---|"]
+    values = {u.id: u.value for u in ws.use_cases}
+    for r in sorted(analysis.readiness.values(),
+                    key=lambda r: (_STATUS_ORDER[r.status], -(values[r.use_case] or UNSCORED_VALUE))):
+        value = values[r.use_case]
+        lines.append(f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | {r.status} | "
+                     f"{r.must_satisfied}/{r.must_total} | {md('; '.join(r.reasons))} |")
+    lines += ["", f"## Gaps by {by.replace('-', ' ')}", ""]
+    if not groups:
+        lines.append("No gaps at this severity.")
+    for grp in groups:
+        lines += [f"### {md(grp.title)}", ""]
+        if by == "rule":
+            lines += [f"*Why it matters:* {md(RULES[grp.key].why)}", ""]
+        for g in grp.gaps:
+            impact = f" Impact {g.impact}: {md(', '.join(g.use_cases))}." if g.use_cases else ""
+            rule = f"`{g.code}` {g.rule}: " if by != "rule" else ""
+            lines.append(f"- {_SEV_MD[g.severity]} {rule}{md(g.message)}.{impact} *Fix:* {md(g.action)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_STATUS_ORDER = {"blocked": 0, "at-risk": 1, "ready": 2}

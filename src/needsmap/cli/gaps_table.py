@@ -1,0 +1,81 @@
+"""Drawing results on the terminal with rich (CLI layer; the core never imports this)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from needsmap.format import model as m
+from needsmap.analysis.engine import Analysis
+from needsmap.analysis.output import Group
+from needsmap.analysis.rules import RULES
+from needsmap.util.text import terminal as safe
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+STATUS_STYLE = {"ready": "green", "at-risk": "yellow", "blocked": "bold red"}
+
+
+def _t(text: str, style: str = "") -> Text:
+    """User text, never interpreted as markup, control characters made visible."""
+    return Text(safe(text), style=style)
+
+
+def print_summary(console: Console, analysis: Analysis, ws: m.Workshop, file: str) -> None:
+    rc = analysis.readiness_counts()
+    counts = analysis.counts()
+    head = Text.assemble(("Gaps in ", "bold"), _t(ws.workshop.name, "bold"), (f"  ({safe(file)})", "dim"))
+    console.print(head)
+    line = Text.assemble(
+        "Use cases: ", (f"{rc['ready']} ready", STATUS_STYLE["ready"]), " · ",
+        (f"{rc['at-risk']} at risk", STATUS_STYLE["at-risk"]), " · ",
+        (f"{rc['blocked']} blocked", STATUS_STYLE["blocked"]), "    Gaps: ",
+        (f"{counts['error']} errors", SEVERITY_STYLE["error"]), " · ",
+        (f"{counts['warning']} warnings", SEVERITY_STYLE["warning"]), " · ",
+        (f"{counts['info']} info", SEVERITY_STYLE["info"]))
+    console.print(line)
+    console.print()
+
+
+def print_readiness(console: Console, analysis: Analysis, ws: m.Workshop) -> None:
+    table = Table(title="Use-case readiness", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("Use case", ratio=3)
+    table.add_column("Value", justify="right")
+    table.add_column("Readiness")
+    table.add_column("Must met", justify="right")
+    table.add_column("Why", ratio=4)
+    values = {u.id: u.value for u in ws.use_cases}
+    order = {"blocked": 0, "at-risk": 1, "ready": 2}
+    for r in sorted(analysis.readiness.values(), key=lambda r: (order[r.status], -(values[r.use_case] or 3))):
+        value = values[r.use_case]
+        table.add_row(Text.assemble(_t(r.title), "\n", _t(r.use_case, "dim")), str(value) if value is not None else "",
+                      Text(r.status, style=STATUS_STYLE[r.status]), f"{r.must_satisfied}/{r.must_total}",
+                      _t("; ".join(r.reasons), "dim"))
+    console.print(table)
+
+
+def print_groups(console: Console, groups: list[Group], by: str) -> None:
+    if not groups:
+        console.print("No gaps at this severity.", style="green")
+        return
+    for grp in groups:
+        title = _t(grp.title, "bold")
+        if by == "rule":
+            title = Text.assemble(title, "\n", _t(RULES[grp.key].why, "dim italic"))
+        console.print()
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+        table.add_column("Severity", no_wrap=True)
+        if by != "rule":
+            table.add_column("Rule", no_wrap=True)
+        table.add_column("Subject", ratio=1)
+        table.add_column("Finding, and what to do", ratio=4)
+        table.add_column("Impact", justify="right", no_wrap=True)
+        for g in grp.gaps:
+            finding = Text.assemble(_t(g.message), "\n", ("→ ", "dim"), _t(g.action, "dim"))
+            row = [Text(g.severity, style=SEVERITY_STYLE[g.severity])]
+            if by != "rule":
+                row.append(Text(g.rule))
+            row += [_t(", ".join(i for _, i in g.subjects)), finding, str(g.impact) if g.use_cases else ""]
+            table.add_row(*row)
+        console.print(table)

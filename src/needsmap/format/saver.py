@@ -1,0 +1,380 @@
+"""Writing a workshop: deterministic text, atomic replacement, no lost work.
+
+Text (:func:`dump`):
+
+* keys in the order of :mod:`needsmap.format.spec`; items in the user's order;
+* two-space indentation, list items indented under their key;
+* lists of plain values on one line in flow style (``[email, app]``) when
+  they fit in :data:`FLOW_WIDTH` characters, one per line otherwise;
+* strings plain when YAML reads them back as the same string, double-quoted
+  otherwise; multi-line text as literal blocks (``|``);
+* no aliases, UTF-8, ``\\n`` line ends, one final newline;
+* the comment block at the top of the file (``Workshop.header``) is kept;
+* fields the file did not state are not written (see :mod:`needsmap.format.model`).
+
+So editing one item changes only that item's lines, and dump(load(dump(w)))
+== dump(w).
+
+Saving (:func:`save`): the text goes to a temporary file in the same folder,
+is flushed and fsync'ed, the previous version is kept as ``FILE.bak``, and
+``os.replace`` swaps the new file in (then the folder is fsync'ed).  A crash
+at any moment leaves either the old or the new file, never a mix.  A file
+that changed on disk since it was loaded is not overwritten unless forced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import functools
+import glob
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml.nodes
+import yaml.resolver
+
+from needsmap.format import model as m
+from needsmap.format import spec
+from needsmap.format.loader import FileOrigin, digest_bytes
+
+#: Lists of plain values longer than this (as one line) are written one item per line.
+FLOW_WIDTH = 100
+INDENT = "  "
+
+# A plain scalar we are sure of: starts with a letter, digit or one of a few
+# safe characters, contains no YAML indicators that matter in block or flow
+# context, and does not end with a space.
+_PLAIN_FIRST = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]")
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}:]")
+_resolver = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+# YAML's printable set (what PyYAML's reader accepts), minus line separators.
+_NEEDS_ESCAPE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
+            "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e",
+            "\x85": "\\N", "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _is_plain_safe(text: str, flow: bool) -> bool:
+    """True when ``text`` written plain is read back as exactly ``text``."""
+    if not text or not _PLAIN_FIRST.match(text[0]):
+        return False
+    if "\n" in text or "\r" in text or "\t" in text or "\xa0" in text or _NEEDS_ESCAPE.search(text):
+        return False
+    if ": " in text or " #" in text or text.endswith((":", " ")) or text.startswith(("...", "---")):
+        return False
+    if flow and _FLOW_INDICATORS.search(text):
+        return False
+    return _resolver.resolve(yaml.nodes.ScalarNode, text, (True, False)) == _STR_TAG
+
+
+def _double_quoted(text: str) -> str:
+    out = []
+    for ch in text:
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif _NEEDS_ESCAPE.match(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _block_ok(text: str) -> bool:
+    """Can ``text`` be written as a literal block and read back unchanged?"""
+    if "\n" not in text or "\r" in text or _NEEDS_ESCAPE.search(text.replace("\n", "").replace("\t", "")):
+        return False
+    if text.startswith((" ", "\t", "\n")):
+        return False
+    lines = text.split("\n")
+    body = lines[:-1] if text.endswith("\n") else lines
+    # trailing white space and tab-indented lines survive YAML but not editors; keep them quoted
+    return all(line == line.rstrip() for line in body) and not text.endswith("\n\n")
+
+
+def scalar_text(value, indent: str = "", flow: bool = False) -> str:
+    """One scalar as YAML text (for a block scalar, including its lines)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        if "e" in text and "." not in text.split("e")[0]:
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}.0e{exponent if exponent[0] in '+-' else '+' + exponent}"
+        elif "e" in text:
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}e{exponent if exponent[0] in '+-' else '+' + exponent}"
+        return text
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value)
+    if _is_plain_safe(text, flow):
+        return text
+    if not flow and _block_ok(text):
+        chomp = "" if text.endswith("\n") else "-"
+        lines = text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
+        inner = indent + INDENT
+        return f"|{chomp}\n" + "\n".join(inner + line if line else "" for line in lines)
+    return _double_quoted(text)
+
+
+def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefix: str | None = None,
+                 cache: ItemTextCache | None = None) -> None:
+    """Write the fields of ``obj`` as mapping lines; the first line may carry a '- ' prefix."""
+    prefix = first_prefix
+    for fld in rec.fields:
+        value = getattr(obj, fld.attr)
+        if value is None:
+            continue
+        shape = fld.shape
+        lead = prefix if prefix is not None else indent
+        if isinstance(shape, spec.ListOf):
+            if not value:
+                # an empty list is written only where it differs from leaving the key out:
+                # the item sections (always shown) and lists whose absence means "the default"
+                if (rec is spec.WORKSHOP and fld.key in m.CORE_SECTIONS) or _absent_is_none(rec, fld.attr):
+                    out.append(f"{lead}{fld.key}: []")
+                    prefix = None
+                continue
+            if isinstance(shape.item, spec.Record):
+                out.append(f"{lead}{fld.key}:")
+                child_indent = indent + INDENT + INDENT
+                for child in value:
+                    if cache is not None:
+                        out.extend(cache.lines(child, shape.item, indent + INDENT, child_indent))
+                    else:
+                        _emit_item(child, shape.item, indent + INDENT, child_indent, out)
+            else:
+                items = [scalar_text(v, flow=True) for v in value]
+                line = f"{lead}{fld.key}: [{', '.join(items)}]"
+                if len(line) <= FLOW_WIDTH:
+                    out.append(line)
+                else:
+                    out.append(f"{lead}{fld.key}:")
+                    for v in value:
+                        out.append(f"{indent}{INDENT}- {scalar_text(v, indent + INDENT + INDENT)}")
+        elif isinstance(shape, spec.Record):
+            inner: list[str] = []
+            _emit_record(value, shape, indent + INDENT, inner)
+            if inner:
+                out.append(f"{lead}{fld.key}:")
+                out.extend(inner)
+            else:
+                out.append(f"{lead}{fld.key}: {{}}")
+        else:
+            out.append(f"{lead}{fld.key}: {scalar_text(value, indent)}")
+        prefix = None
+    if prefix is not None:  # an item with no fields at all (cannot happen for valid items)
+        out.append(prefix.rstrip() + " {}")
+
+
+@functools.cache
+def _absent_is_none(rec: spec.Record, attr: str) -> bool:
+    """True when the model keeps None for an absent list (so [] means something else)."""
+    for f in dataclasses.fields(rec.cls):
+        if f.name == attr:
+            return f.default is None
+    return False
+
+
+def _emit_item(item, rec: spec.Record, dash_indent: str, field_indent: str, out: list[str]) -> None:
+    if rec.short is not None and item.is_short():
+        out.append(f"{dash_indent}- {scalar_text(getattr(item, rec.short), field_indent)}")
+        return
+    _emit_record(item, rec, field_indent, out, first_prefix=f"{dash_indent}- ")
+
+
+class ItemTextCache:
+    """Remembers the lines of each top-level item, so saving after one edit re-renders one item.
+
+    Valid only while items are not changed in place: an editing session
+    replaces an item with a new object instead (see :mod:`needsmap.collab.session`).
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[int, tuple[object, list[str]]] = {}
+
+    def lines(self, item, rec: spec.Record, dash_indent: str, field_indent: str) -> list[str]:
+        hit = self._lines.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        out: list[str] = []
+        _emit_item(item, rec, dash_indent, field_indent, out)
+        self._lines[id(item)] = (item, out)
+        return out
+
+    def keep_only(self, ws: m.Workshop) -> None:
+        """Forget items that are no longer in the workshop."""
+        live = {id(item) for section in m.ITEM_SECTIONS for item in ws.section(section)}
+        self._lines = {k: v for k, v in self._lines.items() if k in live}
+
+
+def dump(ws: m.Workshop, cache: ItemTextCache | None = None) -> str:
+    """The canonical text of a workshop (``cache``: reuse unchanged items' text)."""
+    out: list[str] = []
+    if ws.header:
+        for line in ws.header.splitlines():
+            out.append(line if line.startswith("#") else "# " + line)
+        out.append("")
+    _emit_record(ws, spec.WORKSHOP, "", out, cache=cache)
+    return "\n".join(out) + "\n"
+
+
+# -- atomic save -------------------------------------------------------------
+class SaveError(Exception):
+    """A save that was refused or failed; the file on disk is unchanged."""
+
+
+class ChangedOnDisk(SaveError):
+    pass
+
+
+class CommentsWouldBeLost(SaveError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    path: str
+    digest: str
+    written: bool  # False when the file already had exactly these bytes
+    backup: str | None
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(target: Path, data: bytes, mode: int | None) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".needsmap-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save(ws: m.Workshop, path: str | os.PathLike[str], *, origin: FileOrigin | None = None,
+         force: bool = False, drop_comments: bool = False, backup: bool = True,
+         text: str | None = None) -> SaveResult:
+    """Write ``ws`` to ``path`` atomically.
+
+    ``origin`` is what the loader returned for the file being replaced: the
+    save is refused (:class:`ChangedOnDisk`) when the bytes on disk are no
+    longer the ones loaded, and (:class:`CommentsWouldBeLost`) when the file
+    has comments outside its header that this save would drop, unless
+    ``drop_comments``.  Without ``origin`` the file must not exist yet.
+    ``force`` skips both checks.
+    """
+    target = Path(path)
+    data = (dump(ws) if text is None else text).encode("utf-8")
+    try:
+        current = target.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise SaveError(f"{target}: error: cannot read the current file before saving: {exc.strerror}") from exc
+    if current is not None and not force:
+        if origin is None:
+            raise ChangedOnDisk(f"{target}: error: the file already exists; refusing to overwrite it")
+        if digest_bytes(current) != origin.digest:
+            raise ChangedOnDisk(
+                f"{target}: error: the file changed on disk since it was loaded; reload it, or save with force "
+                "to overwrite the other changes")
+        if origin.dropped_comment_lines and not drop_comments:
+            lines = ", ".join(str(n) for n in origin.dropped_comment_lines[:10])
+            raise CommentsWouldBeLost(
+                f"{target}: warning: saving would drop the YAML comments on line(s) {lines}; only the comment "
+                "block at the top of the file is kept. Move them into notes or the header, or confirm the save")
+    digest = digest_bytes(data)
+    if current == data:
+        return SaveResult(str(target), digest, False, None)
+    mode = None if current is not None else 0o666 & ~_current_umask()
+    backup_path = None
+    try:
+        if current is not None:
+            mode = target.stat().st_mode & 0o7777
+            if backup:
+                backup_path = target.with_name(target.name + ".bak")
+                _write_atomically(backup_path, current, mode)
+        _write_atomically(target, data, mode)
+    except OSError as exc:
+        raise SaveError(f"{target}: error: could not save ({exc.strerror or exc}); the file on disk is unchanged") \
+            from exc
+    _fsync_dir(target.parent)
+    return SaveResult(str(target), digest, True, str(backup_path) if backup_path else None)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write an output file (report, export) atomically: readers never see half of it."""
+    target = Path(path)
+    _write_atomically(target, text.encode("utf-8"), 0o666 & ~_current_umask())
+    _fsync_dir(target.parent)
+
+
+#: A temporary file of a save older than this (seconds) was left by a process that died mid-save.
+STALE_TEMP_SECONDS = 15 * 60
+
+
+def remove_stale_temp_files(path: str | os.PathLike[str], older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Delete the temporary files that saves of ``path`` left behind when killed; how many went.
+
+    A save writes ``.NAME.<random>.needsmap-tmp`` beside the file and renames it
+    over the file; a process killed in between leaves it.  Only files of that
+    name older than ``older_than`` go, so a save in progress elsewhere is never
+    touched.
+    """
+    target = Path(path)
+    removed = 0
+    now = time.time()
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.needsmap-tmp"))
+    except OSError:
+        return 0
+    for tmp in candidates:
+        try:
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def origin_after_save(result: SaveResult) -> FileOrigin:
+    """The origin to pass to the next save of the same file."""
+    return FileOrigin(result.path, result.digest, ())

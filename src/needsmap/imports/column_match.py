@@ -1,0 +1,558 @@
+"""Match physical columns (``table.column`` of a source system) to attributes.
+
+Used by the imports (issue 8) and by the catalog tests.  The public API:
+
+.. code-block:: python
+
+    from needsmap.imports.column_match import Column, ColumnMatcher
+
+    matcher = ColumnMatcher.from_catalog()                    # catalog entries only
+    matcher = ColumnMatcher.for_workshop(ws)                  # ws.attributes, then catalog entries
+    matcher = ColumnMatcher.for_workshop(ws, catalog=None)    # ws.attributes only
+
+    cands = matcher.match("FirstName", table="ps_customer", sql_type="varchar(255)")
+    cands[0].attribute, cands[0].confidence, cands[0].reason  # 'first_name', 1.0, "spelling 'firstname'..."
+    best = matcher.best("billing_address_city", table="account")   # Candidate | None (>= min_confidence)
+    rows = matcher.match_many([Column("zip", "customer_address", "varchar(10)"), ...], limit=3)
+
+* :class:`Candidate` (frozen): ``attribute`` (the workshop attribute id, or the
+  catalog id when ``source == "catalog"``), ``source`` (``"workshop"`` or
+  ``"catalog"``), ``catalog_id`` (the catalog entry behind it, if any),
+  ``name``, ``entity``, ``type``, ``confidence`` (0..1) and ``reason`` (one
+  short line a person can check).  Lists are ranked best first, one candidate
+  per attribute.
+* A workshop attribute that corresponds to a catalog entry (same id, or its
+  id/name/synonym is one of the entry's names) inherits the entry's spellings,
+  and that entry is not offered again as a separate catalog candidate.
+* :meth:`ColumnMatcher.match_many` is the batch API (10,000 columns well under
+  two seconds on two cores, see ``python -m benchmarks.matching``);
+  identical columns are matched once.
+
+How a column is read (:func:`name_tokens`, :meth:`ColumnMatcher.match`):
+camelCase, digits and separators split into lower-case words with accents
+dropped (``FirstName``, ``first-name`` and ``FIRST_NAME`` are one key); a
+``table.column`` name is split; the table's last telling word gives context
+(:func:`table_context`: ``customer_address`` -> address, ``orders`` -> order,
+``email_address`` -> a contact point), so ``account.name`` reads as
+``account_name`` and ``email_address.name`` as the e-mail address; leading
+qualifier and prefix words (``billing_``, ``default_``, ``cust_``, ``ps_``,
+``tbl_``) are tried away one at a time; ``id_customer`` is also read as
+``customer_id``, ``optin_time`` as ``optin_date``, ``ORT01`` as ``ort``;
+common abbreviations (``nm``, ``nr``, ``addr``, ``brth``, ``dt``) are
+expanded.  Exact names score highest (spelling, id or name 1.0, synonym
+0.97); a reading through the table's context wins a tie with the bare name;
+each reinterpretation costs a little.  Names with no exact reading go to
+rapidfuzz (``ratio`` >= 85 against keys of a length that can reach it; one
+swapped, missing or wrong letter for 5-6 letter names), scored 0.9 x ratio.
+Then the SQL type is checked against the attribute type
+(:func:`sql_type_family`, :func:`type_fit`): a fitting type keeps the score,
+a loosely fitting one costs 15%, a clashing one 40%; an attribute of the
+entity the table is about gets a small bonus.  Confidences are capped at 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from needsmap.catalog.name_tokens import compact_key, name_tokens
+from needsmap.format import model as m
+
+#: Below this confidence :meth:`ColumnMatcher.best` returns None.
+DEFAULT_MIN_CONFIDENCE = 0.6
+_FUZZY_CUTOFF = 85.0
+_FUZZY_WEIGHT = 0.9
+_KIND_WEIGHT = {"id": 1.0, "name": 1.0, "spelling": 1.0, "synonym": 0.97}
+_INHERITED_WEIGHT = 0.99
+#: Readings that also get fuzzy matching: the name as written, and with abbreviations expanded.
+_FUZZY_READINGS = ("", "abbreviations expanded")
+
+# ------------------------------------------------------------------ vocabulary of column names
+
+#: Abbreviations read as the word they stand for.
+ABBREVIATIONS: dict[str, str] = {
+    "nm": "name", "nme": "name", "nam": "name", "no": "number", "nr": "number", "num": "number",
+    "nbr": "number", "addr": "address", "adr": "address", "tel": "phone", "ph": "phone", "phn": "phone",
+    "mob": "mobile", "cust": "customer", "cst": "customer", "fst": "first", "frst": "first", "lst": "last",
+    "dt": "date", "dte": "date", "bday": "birthday", "cntry": "country", "ctry": "country", "st": "street",
+    "str": "street", "pc": "postcode", "desc": "description", "org": "organization", "pref": "preference",
+    "prefs": "preferences", "lang": "language", "qty": "quantity", "amt": "amount", "ts": "timestamp",
+    "mail": "email", "eml": "email", "cd": "code", "hh": "household", "hse": "house", "apt": "apartment",
+    "brth": "birth", "pstl": "postal", "ln": "line", "ord": "order", "ctct": "contact", "acct": "account",
+    "co": "company", "pers": "person", "fav": "favourite", "fave": "favourite", "info": "information",
+}
+
+#: Leading words that qualify a column without changing what it holds.
+QUALIFIERS: frozenset[str] = frozenset({
+    "billing", "bill", "invoice", "shipping", "ship", "delivery", "default", "primary", "main", "current",
+    "home", "work", "business", "private", "personal", "mailing", "postal", "legal", "registered",
+    "preferred", "std", "standard", "new", "old", "original", "the", "my", "is", "has", "x", "c",
+    "ps", "tbl", "t", "src", "raw", "stg", "dim", "fct", "fld", "f", "col", "v", "vw",
+    "hs", "sf", "sfdc", "crm", "erp", "cdp", "mdm", "ext", "other", "alt",
+})
+
+#: Table (and leading column) words that say which entity the row is about.
+ENTITY_WORDS: dict[str, str] = {
+    **dict.fromkeys(["address", "addresses", "addr", "adres", "adressen", "adresse", "adressen", "anschrift",
+                     "location", "locations"], "address"),
+    **dict.fromkeys(["customer", "customers", "cust", "client", "clients", "klant", "klanten", "kunde",
+                     "kunden", "person", "persons", "people", "persoon", "contact", "contacts", "user", "users",
+                     "partner", "partners", "member", "members", "lead", "leads", "individual", "consumer",
+                     "profile", "profiles", "shopper", "guest", "guests", "party", "relatie"], "customer"),
+    **dict.fromkeys(["account", "accounts", "company", "companies", "organization", "organisation",
+                     "organizations", "organisations", "org", "bedrijf", "firma", "unternehmen", "societe",
+                     "entreprise", "employer"], "organization"),
+    **dict.fromkeys(["household", "households", "huishouden", "haushalt", "menage", "family"], "household"),
+    **dict.fromkeys(["order", "orders", "bestelling", "bestellung", "commande", "transaction", "transactions",
+                     "invoice", "invoices", "cart", "basket", "purchase", "purchases", "sale", "sales"],
+                    "order"),
+    **dict.fromkeys(["consent", "consents", "optin", "permission", "permissions", "gdpr", "toestemming",
+                     "einwilligung", "newsletter", "subscriber", "subscribers"], "consent"),
+    **dict.fromkeys(["preference", "preferences", "voorkeur", "voorkeuren", "setting", "settings"],
+                    "preference"),
+    **dict.fromkeys(["event", "events", "activity", "activities", "interaction", "interactions", "visit",
+                     "visits", "session", "sessions", "ticket", "tickets", "case", "cases", "call", "calls",
+                     "message", "messages", "thread", "threads", "note", "notes", "complaint", "complaints"],
+                    "interaction"),
+    **dict.fromkeys(["product", "products", "holding", "holdings", "contract", "contracts", "policy",
+                     "policies", "subscription", "subscriptions", "asset", "assets", "loyalty"],
+                    "product_holding"),
+    **dict.fromkeys(["identifier", "identifiers", "identity", "identities", "xref", "idmap"], "identifier"),
+}
+#: Two-word table names that are contact points, not addresses or numbers.
+_CONTACT_PAIRS = {("email", "address"), ("phone", "number"), ("email", "addresses"), ("phone", "numbers"),
+                  ("contact", "point"), ("contact", "points")}
+#: Column words that only say "the value of the thing the table is about" (email_address.name).
+_GENERIC_COLUMNS = frozenset({"name", "value", "number", "text", "address", "code", "label", "lower", "upper"})
+_TRAILING_KEY_WORDS = frozenset({"id", "key", "fk", "ref", "code"})
+
+
+@functools.lru_cache(maxsize=4096)
+def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
+    """The telling word(s) of a table name and the entity they point to: ``customer_address`` -> (address,), address."""
+    if not table:
+        return (), None
+    words = name_tokens(table.rsplit(".", 1)[-1])
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        if i > 0 and (words[i - 1], word) in _CONTACT_PAIRS:
+            return (words[i - 1], word), "contact_point"
+        if word in ENTITY_WORDS:
+            for plural in ("es", "s"):  # orders.status reads as order status
+                if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
+                    word = word[: -len(plural)]
+                    break
+            return (word, *words[i + 1:]), ENTITY_WORDS[word]
+        for hint, entity in ENTITY_WORDS.items():  # compound words: customernote, klantadres
+            if len(hint) >= 4 and len(word) > len(hint) and word.endswith(hint):
+                return (hint,), entity
+    return (), None
+
+
+# ------------------------------------------------------------------ SQL types
+
+_FAMILY_WORDS: tuple[tuple[str, str], ...] = (
+    (r"tinyint\s*\(\s*1\s*\)|bit\b|bool|boolean", "boolean"),
+    (r"uuid|uniqueidentifier|guid", "uuid"),
+    (r"jsonb?|hstore|variant|object", "json"),
+    (r"timestamp|datetime|timestamptz|smalldatetime|datetime2|datetimeoffset", "datetime"),
+    (r"date", "date"),
+    (r"time", "time"),
+    (r"tinyint|smallint|mediumint|bigint|integer|int\d?|serial|bigserial|smallserial|id|many2one|"
+     r"number\s*\(\s*\d+\s*(?:,\s*0\s*)?\)|long|short", "integer"),
+    (r"decimal|numeric|number|float\d?|double|real|money|smallmoney|monetary", "decimal"),
+    (r"n?varchar2?|n?char|character|text|mediumtext|longtext|tinytext|string|citext|clob|nclob|enum|set|"
+     r"selection|html|email|phone|url|tsvector", "string"),
+    (r"blob|bytea|binary|varbinary|image|raw", "binary"),
+)
+_FAMILY_RES = tuple((re.compile(r"\s*(?:" + pat + r")(?![A-Za-z0-9_])", re.I), fam) for pat, fam in _FAMILY_WORDS)
+
+#: For each attribute type: SQL type families that fit, and those that fit loosely.
+TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "string": (frozenset({"string"}), frozenset({"integer", "json", "uuid"})),
+    "text": (frozenset({"string"}), frozenset({"json"})),
+    "enum": (frozenset({"string"}), frozenset({"integer", "boolean"})),
+    "country": (frozenset({"string"}), frozenset({"integer"})),
+    "currency": (frozenset({"string"}), frozenset({"integer"})),
+    "email": (frozenset({"string"}), frozenset()),
+    "phone": (frozenset({"string"}), frozenset({"integer", "decimal"})),
+    "url": (frozenset({"string"}), frozenset()),
+    "id": (frozenset({"string", "integer", "uuid"}), frozenset({"decimal", "binary"})),
+    "integer": (frozenset({"integer"}), frozenset({"decimal", "string"})),
+    "decimal": (frozenset({"decimal", "integer"}), frozenset({"string"})),
+    "money": (frozenset({"decimal", "integer"}), frozenset({"string"})),
+    "boolean": (frozenset({"boolean"}), frozenset({"integer", "string", "date", "datetime"})),
+    "date": (frozenset({"date", "datetime"}), frozenset({"string"})),
+    "datetime": (frozenset({"datetime"}), frozenset({"date", "string", "integer"})),
+}
+_LOOSE_FIT, _CLASH = 0.85, 0.6
+
+
+def sql_type_family(sql_type: str | None) -> str | None:
+    """``varchar(255)`` -> string, ``tinyint(1)`` -> boolean, ``timestamptz`` -> datetime; None when unknown."""
+    if not sql_type:
+        return None
+    for pattern, family in _FAMILY_RES:
+        if pattern.match(sql_type):
+            return family
+    return None
+
+
+def type_fit(attr_type: str, family: str | None) -> float:
+    """1.0 when a column of ``family`` can hold an ``attr_type`` attribute, 0.85 loosely, 0.6 not."""
+    if family is None or family in ("time",):
+        return 1.0
+    strong, loose = TYPE_FIT.get(attr_type, TYPE_FIT["string"])
+    if family in strong:
+        return 1.0
+    return _LOOSE_FIT if family in loose else _CLASH
+
+
+# ------------------------------------------------------------------ API types
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A physical column: its name, and optionally its table and SQL type."""
+
+    name: str
+    table: str | None = None
+    sql_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    attribute: str
+    source: str
+    name: str
+    entity: str
+    type: str
+    confidence: float
+    reason: str
+    catalog_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    attribute: str
+    source: str
+    name: str
+    entity: str
+    type: str
+    catalog_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    target: int
+    weight: float
+    how: str  # "spelling 'firstname'"
+
+
+#: Last words that all mean "when": OPTIN_TIME, optin_ts and optin_at read as optin_date.
+_TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp"})
+#: A context match explains more of the column than the bare name, so it wins ties.
+_CONTEXT_FACTOR = 1.02
+
+
+def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str]]:
+    """The column's words, then each rewriting that changes them, applied one after the other."""
+    out = [(tokens, 1.0, "")]
+
+    def add(words: tuple[str, ...], factor: float, note: str) -> None:
+        last_words, last_factor, last_note = out[-1]
+        if words and words != last_words:
+            out.append((words, last_factor * factor, _join(last_note, note)))
+
+    add(tuple(w for t in out[-1][0] for w in ABBREVIATIONS.get(t, t).split()), 0.97, "abbreviations expanded")
+    words = out[-1][0]
+    if len(words) > 1 and words[0] == "id":
+        add(words[1:] + ("id",), 0.97, "id_ prefix read as _id")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1] in _TEMPORAL:
+        add(words[:-1] + ("date",), 0.97, f"'_{words[-1]}' read as '_date'")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1].isdigit():
+        add(words[:-1], 0.97, f"without '{words[-1]}'")
+    return out
+
+
+_Variant = tuple[tuple[str, ...], float, str, "str | None"]
+
+
+def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Variant]:
+    """Readings of a column's words: (words, factor, note, entity hinted by dropped words)."""
+    out: list[tuple[tuple[str, ...], float, str, str | None]] = []
+    for words, factor, note in _readings(tokens):
+        out.append((words, factor, note, None))
+        if context and words[: len(context)] != context:
+            out.append((context + words, factor * _CONTEXT_FACTOR,
+                        _join(note, f"table context '{' '.join(context)}'"), None))
+            if context in _CONTACT_PAIRS:  # email_address.invalid -> email invalid
+                out.append((context[:1] + words, factor * _CONTEXT_FACTOR,
+                            _join(note, f"table context '{context[0]}'"), None))
+            if set(words) <= _GENERIC_COLUMNS:
+                for k in range(len(context)):
+                    out.append((context[k:], factor * 0.95,
+                                _join(note, f"'{'_'.join(words)}' of table '{'_'.join(context)}'"), None))
+        dropped_factor = factor
+        for k in range(1, len(words)):
+            word = words[k - 1]
+            cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
+            dropped_factor *= 0.96 if cheap else 0.85
+            hint = ENTITY_WORDS.get(word)
+            out.append((words[k:], dropped_factor,
+                        _join(note, f"without '{'_'.join(words[:k])}_'"), hint))
+        if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS and not _names_an_entity(words[:-1]):
+            # country_id, gender_id: a coded attribute; address_id, product_id: a link to another record
+            out.append((words[:-1], factor * 0.9, _join(note, f"without '_{words[-1]}'"), None))
+    return out
+
+
+def _names_an_entity(words: tuple[str, ...]) -> bool:
+    """``address``, ``product``, ``email_address``: a record of its own, not an attribute."""
+    return (len(words) == 1 and words[0] in ENTITY_WORDS) or words in _CONTACT_PAIRS
+
+
+def _is_link(tokens: tuple[str, ...]) -> bool:
+    """``address_id``, ``id_product``: a key of another record."""
+    if len(tokens) < 2:
+        return False
+    if tokens[-1] in ("id", "key", "fk"):
+        return _names_an_entity(tokens[:-1])
+    return tokens[0] == "id" and _names_an_entity(tokens[1:])
+
+
+#: Word beginnings that turn a name into its opposite: is_inactive is not is_active.
+_NEGATIONS = ("in", "un", "non", "not", "no", "dis")
+
+
+def _negates(query: str, key: str) -> bool:
+    """True when ``query`` and ``key`` differ only by a negation (isinactive / isactive)."""
+    longer, shorter = (query, key) if len(query) > len(key) else (key, query)
+    return any(neg in longer and longer.replace(neg, "", 1) == shorter for neg in _NEGATIONS)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}, {b}" if a and b else a or b
+
+
+class ColumnMatcher:
+    """Ranks attributes for columns; build it once, then call :meth:`match` / :meth:`match_many`."""
+
+    def __init__(self, targets: Sequence[tuple[_Target, Iterable[tuple[str, str, float]]]]) -> None:
+        """``targets``: each with (text, kind, weight) names; use the ``from_*``/``for_*`` constructors."""
+        self._targets: list[_Target] = []
+        self._exact: dict[str, list[_Hit]] = {}
+        for target, names in targets:
+            index = len(self._targets)
+            self._targets.append(target)
+            for text, kind, weight in names:
+                key = compact_key(text)
+                if not key:
+                    continue
+                hits = self._exact.setdefault(key, [])
+                how = f"{kind} '{text}'"
+                for j, hit in enumerate(hits):
+                    if hit.target == index:
+                        if weight > hit.weight:
+                            hits[j] = _Hit(index, weight, how)
+                        break
+                else:
+                    hits.append(_Hit(index, weight, how))
+        self._keys = list(self._exact)
+        self._cache: dict[tuple, list[Candidate]] = {}
+        self._by_length: dict[int, list[str]] | None = None
+        self._windows: dict[tuple[int, int, int], list[str]] = {}
+
+    # -------------------------------------------------------------- constructors
+
+    @classmethod
+    def from_catalog(cls, catalog=None) -> ColumnMatcher:
+        """A matcher over the catalog entries (default: the shipped catalog)."""
+        from needsmap.catalog.entries import load_catalog
+
+        catalog = catalog if catalog is not None else load_catalog()
+        return cls([(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries])
+
+    @classmethod
+    def for_workshop(cls, workshop: m.Workshop | Iterable[m.Attribute], catalog="default") -> ColumnMatcher:
+        """A matcher over a workshop's attributes (plus catalog entries unless ``catalog=None``).
+
+        ``workshop`` may be a :class:`~needsmap.format.model.Workshop` or its attributes.
+        """
+        from needsmap.catalog.entries import load_catalog
+
+        attributes = list(workshop.attributes if isinstance(workshop, m.Workshop) else workshop)
+        if catalog == "default":
+            catalog = load_catalog()
+        entries = list(catalog.entries) if catalog is not None else []
+        by_key: dict[str, list] = {}
+        for entry in entries:
+            for kind, texts in (("id", [entry.id]), ("name", [entry.name]), ("synonym", entry.synonyms),
+                                ("spelling", entry.spellings)):
+                for text in texts:
+                    by_key.setdefault(compact_key(text), []).append(entry)
+        by_id = {e.id: e for e in entries}
+        used: set[str] = set()
+        targets = []
+        for attr in attributes:
+            entry = by_id.get(attr.id) or _corresponding(attr, by_key)
+            names = [(attr.id, "id", 1.0), (attr.name, "name", 1.0)] if attr.name else [(attr.id, "id", 1.0)]
+            names += [(s, "synonym", _KIND_WEIGHT["synonym"]) for s in attr.synonyms]
+            if entry is not None:
+                used.add(entry.id)
+                names += _entry_names(entry, _INHERITED_WEIGHT, inherited=True)
+            targets.append((_Target(attr.id, "workshop", attr.name or attr.id, attr.effective_entity,
+                                    attr.effective_type, entry.id if entry else None), names))
+        targets += [(_entry_target(e), _entry_names(e, 1.0)) for e in entries if e.id not in used]
+        return cls(targets)
+
+    # -------------------------------------------------------------- matching
+
+    def match(self, column: str, table: str | None = None, sql_type: str | None = None,
+              limit: int = 5) -> list[Candidate]:
+        """Candidates for one column, best first (at most ``limit``; empty when nothing is close)."""
+        return self.match_many([Column(column, table, sql_type)], limit=limit)[0]
+
+    def best(self, column: str, table: str | None = None, sql_type: str | None = None,
+             min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Candidate | None:
+        """The top candidate when its confidence reaches ``min_confidence``, else None."""
+        found = self.match(column, table, sql_type, limit=1)
+        return found[0] if found and found[0].confidence >= min_confidence else None
+
+    def match_many(self, columns: Iterable[Column | tuple], limit: int = 5) -> list[list[Candidate]]:
+        """Candidates for each column (a :class:`Column` or a ``(name, table, sql_type)`` tuple), in order."""
+        prepared = []
+        pending: dict[tuple, tuple] = {}
+        for col in columns:
+            if not isinstance(col, Column):
+                col = Column(*col)
+            name, table = col.name, col.table
+            if table is None and "." in name:
+                table, name = name.rsplit(".", 1)
+            tokens = name_tokens(name)
+            context, entity = table_context(table)
+            family = sql_type_family(col.sql_type)
+            key = (tokens, context, entity, family, limit)
+            prepared.append(key)
+            if key not in self._cache and key not in pending:
+                pending[key] = (tokens, context, entity, family)
+        if pending:
+            self._solve(pending, limit)
+        return [list(self._cache[key]) for key in prepared]
+
+    def _solve(self, pending: dict[tuple, tuple], limit: int) -> None:
+        scored: dict[tuple, dict[int, tuple[float, str]]] = {}
+        fuzzy_queries: dict[str, list[tuple[tuple, float, str, str | None]]] = {}
+        for key, (tokens, context, entity, _family) in pending.items():
+            found: dict[int, tuple[float, str]] = {}
+            variants = _variants(tokens, context) if tokens else []
+            link = _is_link(tokens)
+            if link:  # address_id, id_product: only an exact name (customer_id is an identifier of its own)
+                variants = [v for v in variants if "without" not in v[2]]
+            for words, factor, note, hint in variants:
+                for hit in self._exact.get("".join(words), ()):
+                    self._offer(found, hit.target, factor * hit.weight, _join(hit.how, note), hint, entity)
+            scored[key] = found
+            if not link and (not found or max(s for s, _ in found.values()) < 0.9):
+                for words, factor, note, hint in variants:
+                    query = "".join(words)
+                    if note in _FUZZY_READINGS and len(query) >= 4:
+                        fuzzy_queries.setdefault(query, []).append((key, factor, note, hint))
+        if fuzzy_queries and self._keys:
+            for query, hits in self._fuzzy(list(fuzzy_queries)).items():
+                for key, factor, note, hint in fuzzy_queries[query]:
+                    entity = pending[key][2]
+                    for matched, score in hits:
+                        for hit in self._exact[matched]:
+                            how = f"close to {hit.how} ({score:.0f}%)"
+                            self._offer(scored[key], hit.target, factor * hit.weight * _FUZZY_WEIGHT * score / 100,
+                                        _join(how, note), hint, entity)
+        for key, found in scored.items():
+            family = pending[key][3]
+            ranked = []
+            for index, (score, why) in found.items():
+                target = self._targets[index]
+                fit = type_fit(target.type, family)
+                if fit < 1.0:
+                    why = _join(why, f"{family} column {'fits loosely' if fit > _CLASH else 'clashes with'} "
+                                     f"{target.type}")
+                ranked.append((score * fit, target, why))
+            ranked.sort(key=lambda r: (-r[0], r[1].attribute))
+            self._cache[key] = [
+                Candidate(t.attribute, t.source, t.name, t.entity, t.type, round(min(1.0, s), 3), why, t.catalog_id)
+                for s, t, why in ranked[:limit]
+            ]
+
+    def _offer(self, found: dict[int, tuple[float, str]], index: int, score: float, why: str,
+               hint: str | None, table_entity: str | None) -> None:
+        target_entity = self._targets[index].entity
+        if table_entity is not None and target_entity == table_entity:
+            score += 0.04
+        elif hint is not None and target_entity == hint:
+            score += 0.03
+        if index not in found or score > found[index][0]:
+            found[index] = (score, why)
+
+    def _fuzzy(self, queries: list[str]) -> dict[str, list[tuple[str, float]]]:
+        """For each query, the index keys with rapidfuzz ``ratio`` >= the cutoff (best 5).
+
+        Only keys of a length that can reach the cutoff are compared (ratio is
+        2 * matches / total length).  Short queries (5-6 letters) also accept
+        one swapped, missing or wrong letter (emial), which ``ratio`` scores
+        below the cutoff.
+        """
+        share = _FUZZY_CUTOFF / 100
+        out: dict[str, list[tuple[str, float]]] = {}
+        for q in queries:
+            n = len(q)
+            choices = self._keys_near(n, int(n * share / (2 - share)), int(n * (2 - share) / share) + 1)
+            found = {k: s for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5,
+                                                           score_cutoff=_FUZZY_CUTOFF) if not _negates(q, k)}
+            if 5 <= n <= 6:
+                for k, _dist, _ in process.extract(q, self._keys_near(n, n - 1, n + 1), scorer=OSA.distance,
+                                                    limit=5, score_cutoff=1):
+                    if not _negates(q, k):
+                        found.setdefault(k, 100.0 * (1 - 1 / max(n, len(k))))
+            out[q] = sorted(found.items(), key=lambda kv: -kv[1])[:5]
+        return out
+
+    def _keys_near(self, n: int, low: int, high: int) -> list[str]:
+        """Index keys with a length in low..high (cached per query length and window)."""
+        window = self._windows.get((n, low, high))
+        if window is None:
+            if self._by_length is None:
+                by_length: dict[int, list[str]] = {}
+                for k in self._keys:
+                    by_length.setdefault(len(k), []).append(k)
+                self._by_length = by_length
+            window = [k for size in range(low, high + 1) for k in self._by_length.get(size, ())]
+            self._windows[(n, low, high)] = window
+        return window
+
+
+def _entry_target(entry) -> _Target:
+    return _Target(entry.id, "catalog", entry.name, entry.entity, entry.type, entry.id)
+
+
+def _entry_names(entry, factor: float, inherited: bool = False) -> list[tuple[str, str, float]]:
+    via = f" (catalog {entry.id})" if inherited else ""
+    names = [(entry.id, "id" if not inherited else "catalog id", factor), (entry.name, "name" + via, factor)]
+    names += [(s, "synonym" + via, _KIND_WEIGHT["synonym"] * factor) for s in entry.synonyms]
+    names += [(s, "spelling" + via, factor) for s in entry.spellings]
+    return names
+
+
+def _corresponding(attr: m.Attribute, by_key: dict[str, list]):
+    """The catalog entry a workshop attribute stands for: one whose names include its id, name or synonym."""
+    for text in (attr.id, attr.name, *attr.synonyms):
+        found = by_key.get(compact_key(text or ""))
+        if found:
+            return found[0]
+    return None

@@ -1,0 +1,342 @@
+"""From a database schema (read from DDL or from a live database) to proposed holdings.
+
+The two schema importers (:mod:`needsmap.imports.ddl`, :mod:`needsmap.imports.db`)
+read tables and columns into :class:`SchemaTable` / :class:`SchemaColumn`;
+everything after that is shared and lives here:
+
+* :func:`select_tables` keeps the customer-related tables: those whose name
+  says what they are about (``ps_customer``, ``account_address``,
+  ``res_partner``, ``email_address``...; see
+  :func:`needsmap.imports.column_match.table_context`), and those where at least three
+  columns, and a third of them, are customer attributes.  ``--tables`` globs
+  choose instead (``ps_customer*``), and ``!glob`` leaves tables out.
+* :func:`propose` matches every column of the kept tables to an attribute of
+  the workshop or of the reference catalog (:class:`needsmap.imports.column_match.ColumnMatcher`,
+  with table context and SQL types; a column comment is a second reading),
+  giving one :class:`Proposal` per column with a confidence, a reason and a
+  decision: ``accept`` when the confidence reaches ``accept_above``,
+  ``review`` below it, ``reject`` (no attribute) when nothing is close.
+  No column is dropped: unmatched columns are proposals without attribute.
+* :func:`plan_holdings` turns proposals and their decisions into an
+  :class:`~needsmap.imports.plan.ImportPlan`: the system (added when new),
+  catalog attributes the workshop lacks, and one holding per attribute (the
+  most confident column; the other columns that hold the same attribute are
+  named in its message).  ``review`` proposals are ``ambiguous`` (not
+  applied), rejected ones are listed as skipped.  The review file
+  (:mod:`needsmap.imports.review`) goes through the same function.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from needsmap.format import model as m
+from needsmap.imports.column_match import Column, ColumnMatcher, table_context
+from needsmap.imports.plan import ImportPlan, PlanBuilder, Source
+
+#: Proposals at or above this confidence are accepted without review (``--accept-above``).
+DEFAULT_ACCEPT_ABOVE = 0.9
+#: Below this confidence a column is not proposed for any attribute (listed as unmatched).
+MIN_CONFIDENCE = 0.6
+#: A table is customer-related when at least this many of its columns, and this share, match well.
+_MIN_GOOD_COLUMNS, _MIN_GOOD_SHARE, _GOOD_CONFIDENCE = 3, 1 / 3, 0.8
+#: Entities whose tables are kept for their name alone.
+CUSTOMER_ENTITIES = frozenset({"customer", "address", "organization", "household", "contact_point", "consent",
+                               "preference", "identifier", "interaction"})
+DECISIONS = ("accept", "reject", "review")
+#: Attributes a customer table is the natural home of (its id, consents, preferences, contact points).
+_PERSON_ENTITIES = frozenset({"customer", "identifier", "consent", "preference", "contact_point"})
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaColumn:
+    name: str
+    sql_type: str | None = None
+    line: int | None = None  # line in the DDL file
+    comment: str | None = None
+    nullable: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaTable:
+    name: str
+    columns: tuple[SchemaColumn, ...]
+    line: int | None = None
+    schema: str | None = None  # the database schema (public, dbo), when named
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One column and the attribute it is proposed to hold (``attribute`` None: nothing close)."""
+
+    table: str
+    column: str
+    sql_type: str | None
+    attribute: str | None
+    confidence: float
+    reason: str
+    decision: str  # accept | reject | review | map:<attribute id>
+    alternatives: tuple[tuple[str, float], ...] = ()
+    at: str = ""  # where it was read: schema.sql:12, or the table of a database
+    coverage: float | None = None  # share of non-empty values in a sample (import db --profile)
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.column}"
+
+    @property
+    def target(self) -> str | None:
+        """The attribute the column holds when the decision stands: proposed (accept) or chosen (map:)."""
+        if self.decision == "accept":
+            return self.attribute
+        if self.decision.startswith("map:"):
+            return self.decision[4:].strip() or None
+        return None
+
+
+class SchemaError(Exception):
+    """The schema cannot be read; the message is complete (``FILE:LINE:COL: error: ...``)."""
+
+
+# ------------------------------------------------------------------ choosing tables
+
+
+def _glob_match(table: SchemaTable, pattern: str) -> bool:
+    pattern = pattern.casefold()
+    names = [table.name.casefold()]
+    if table.schema:
+        names.append(f"{table.schema}.{table.name}".casefold())
+    return any(fnmatch.fnmatchcase(n, pattern) for n in names)
+
+
+def parse_table_globs(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``--tables`` values (repeatable, comma-separated) -> (include globs, exclude globs); ``!glob`` excludes."""
+    include, exclude = [], []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part.startswith("!"):
+                if part[1:].strip():
+                    exclude.append(part[1:].strip())
+            else:
+                include.append(part)
+    return include, exclude
+
+
+def select_tables(tables: Sequence[SchemaTable], matcher: ColumnMatcher, include: Sequence[str] = (),
+                  exclude: Sequence[str] = ()) -> tuple[list[SchemaTable], list[tuple[str, str]]]:
+    """(kept tables, [(left-out table, why)]): by globs when ``include`` is given, else by the heuristics."""
+    kept: list[SchemaTable] = []
+    left: list[tuple[str, str]] = []
+    undecided: list[SchemaTable] = []
+    for table in tables:
+        if any(_glob_match(table, p) for p in exclude):
+            left.append((table.name, "excluded by --tables"))
+        elif include:
+            if any(_glob_match(table, p) for p in include):
+                kept.append(table)
+            else:
+                left.append((table.name, "not chosen by --tables"))
+        elif table_context(table.name)[1] in CUSTOMER_ENTITIES:
+            kept.append(table)
+        else:
+            undecided.append(table)
+    if undecided:
+        columns = [Column(c.name, t.name, c.sql_type) for t in undecided for c in t.columns]
+        found = iter(matcher.match_many(columns, limit=1))
+        for table in undecided:
+            good = 0
+            for _ in table.columns:
+                cands = next(found)
+                if cands and cands[0].confidence >= _GOOD_CONFIDENCE and cands[0].entity in CUSTOMER_ENTITIES:
+                    good += 1
+            if good >= _MIN_GOOD_COLUMNS and good >= _MIN_GOOD_SHARE * len(table.columns):
+                kept.append(table)
+            else:
+                left.append((table.name, f"not customer-related ({good} of {len(table.columns)} columns match)"))
+    order = {t.name: i for i, t in enumerate(tables)}
+    kept.sort(key=lambda t: order[t.name])
+    return kept, left
+
+
+# ------------------------------------------------------------------ matching columns
+
+
+def propose(tables: Sequence[SchemaTable], matcher: ColumnMatcher, *, accept_above: float = DEFAULT_ACCEPT_ABOVE,
+            where: str = "") -> list[Proposal]:
+    """One proposal per column of ``tables``, in schema order."""
+    columns = [(t, c) for t in tables for c in t.columns]
+    by_name = matcher.match_many([Column(c.name, t.name, c.sql_type) for t, c in columns], limit=4)
+    commented = [i for i, (_, c) in enumerate(columns) if c.comment and c.comment.strip()]
+    by_comment: dict[int, list] = {}
+    if commented:
+        found = matcher.match_many([Column(columns[i][1].comment.strip()[:120], columns[i][0].name,
+                                           columns[i][1].sql_type) for i in commented], limit=4)
+        by_comment = dict(zip(commented, found))
+    out = []
+    for i, (table, col) in enumerate(columns):
+        cands = by_name[i]
+        note = ""
+        best = cands[0] if cands else None
+        alt = by_comment.get(i)
+        comment_is_better = alt and alt[0].confidence >= MIN_CONFIDENCE and (
+            best is None or (best.confidence < accept_above and alt[0].confidence > best.confidence))
+        if comment_is_better:
+            cands, note = alt, f"comment '{col.comment.strip()[:60]}': "
+        at = f"{where}:{col.line}" if where and col.line else (where or table.name)
+        if cands and cands[0].confidence >= MIN_CONFIDENCE:
+            top = cands[0]
+            decision = "accept" if top.confidence >= accept_above else "review"
+            out.append(Proposal(table.name, col.name, col.sql_type, top.attribute, top.confidence,
+                                note + top.reason, decision,
+                                tuple((c.attribute, c.confidence) for c in cands[1:]), at))
+        else:
+            why = "no attribute is close"
+            if cands:
+                why += f" (best: {cands[0].attribute} {cands[0].confidence:.2f})"
+            out.append(Proposal(table.name, col.name, col.sql_type, None, cands[0].confidence if cands else 0.0,
+                                why, "reject", tuple((c.attribute, c.confidence) for c in cands), at))
+    return out
+
+
+def with_coverage(proposals: Sequence[Proposal], coverage: dict[tuple[str, str], float | None]) -> list[Proposal]:
+    """The proposals with the measured coverage of their columns (``import db --profile``)."""
+    return [replace(p, coverage=coverage.get((p.table, p.column), p.coverage)) for p in proposals]
+
+
+# ------------------------------------------------------------------ the plan
+
+
+class DecisionError(ValueError):
+    """A decision names an attribute that neither the workshop nor the catalog has."""
+
+
+def _catalog_entries() -> dict:
+    from needsmap.catalog.entries import load_catalog
+
+    return {e.id: e for e in load_catalog().entries}
+
+
+def plan_holdings(ws: m.Workshop, proposals: Sequence[Proposal], *, system: str, source: str,
+                  system_name: str | None = None, notes: Iterable[str] = ()) -> ImportPlan:
+    """The plan of ``proposals`` for ``system``: accepted and mapped ones become holdings, the rest are listed.
+
+    Raises :class:`DecisionError` when a decision names an attribute neither the workshop nor the catalog has.
+    """
+    builder = PlanBuilder(ws, source)
+    builder.notes.extend(notes)
+    attributes = {a.id for a in ws.attributes}
+    catalog = _catalog_entries()
+    for p in proposals:
+        target = p.target
+        if target is not None and target not in attributes and target not in catalog:
+            raise DecisionError(f"{p.key}: '{target}' is neither an attribute of the workshop nor a catalog id")
+    if builder.existing("systems", system) is None:
+        builder.add("systems", m.System(id=system, name=system_name or system), Source(source),
+                    message="new system")
+    # one holding per attribute: the most confident column holds it, the others are named
+    entities = {a.id: a.effective_entity for a in ws.attributes}
+    chosen: dict[str, Proposal] = {}
+    others: dict[str, list[Proposal]] = {}
+
+    def rank(p: Proposal) -> tuple[int, float, int]:
+        entity = entities.get(p.target) or (catalog[p.target].entity if p.target in catalog else None)
+        table_entity = table_context(p.table)[1]
+        about = table_entity == entity or (table_entity == "customer" and entity in _PERSON_ENTITIES)
+        return (1 if p.decision.startswith("map:") else 0, round(p.confidence, 3), 1 if about else 0)
+
+    for p in proposals:
+        target = p.target
+        if target is None:
+            continue
+        current = chosen.get(target)
+        if current is None or rank(p) > rank(current):
+            if current is not None:
+                others.setdefault(target, []).append(current)
+            chosen[target] = p
+        else:
+            others.setdefault(target, []).append(p)
+    added_attrs: set[str] = set()
+    for p in proposals:
+        src = _source(p, source)
+        target = p.target
+        if target is None:
+            if p.decision == "review":
+                alts = [p.attribute or "", *(a for a, _ in p.alternatives)]
+                builder.ambiguous("holdings", f"{system}/{p.attribute}", f"{p.key} -> {p.attribute}?", src,
+                                  f"review: {p.attribute} ({p.confidence:.2f}): {p.reason}", [a for a in alts if a])
+            else:
+                builder.skip(src, f"{p.key}: " + ("rejected" if p.attribute else p.reason), "holdings", p.key)
+            continue
+        if chosen[target] is not p:
+            builder.skip(src, f"{p.key}: also holds {target}; the holding records {chosen[target].key}",
+                         "holdings", p.key)
+            continue
+        if target not in attributes and target not in added_attrs:
+            builder.add("attributes", catalog[target].to_attribute(), src, message="from the reference catalog")
+            added_attrs.add(target)
+        also = [o.key for o in others.get(target, ())]
+        confidence = 1.0 if p.decision.startswith("map:") else p.confidence
+        # below 1 the preview already shows "confidence 0.99: reason" (import_plan.describe_item)
+        how = ("mapped by a person" if p.decision.startswith("map:")
+               else f"{p.confidence:.2f}: {p.reason}" if confidence >= 1 else "")
+        message = "; ".join(part for part in (how, f"also in {', '.join(also)}" if also else "") if part)
+        holding = m.Holding(attribute=target, field=p.key, coverage=p.coverage)
+        builder.propose_holding(system, holding, src, confidence=confidence, reason=p.reason,
+                                label=f"{system} holds {target} ({p.key})", message=message)
+    return builder.plan()
+
+
+def _source(p: Proposal, source: str) -> Source:
+    at = p.at or source
+    file, _, line = at.rpartition(":")
+    if file and line.isdigit():
+        return Source(file, row=int(line))
+    return Source(f"{source} {p.table}" if p.at == p.table else at)
+
+
+def counts(proposals: Sequence[Proposal]) -> dict[str, int]:
+    """How many proposals are accepted, to review, rejected/unmatched."""
+    out = {"accept": 0, "review": 0, "reject": 0, "map": 0}
+    for p in proposals:
+        out["map" if p.decision.startswith("map:") else p.decision] += 1
+    return out
+
+
+@dataclass(slots=True)
+class SchemaImport:
+    """What a schema import found: the proposals, the plan, and which tables were left out."""
+
+    proposals: list[Proposal]
+    plan: ImportPlan
+    kept: list[SchemaTable]
+    left_out: list[tuple[str, str]]
+    notes: list[str]
+
+
+def table_notes(kept: list[SchemaTable], left_out: list[tuple[str, str]], total: int) -> list[str]:
+    notes = [f"{len(kept)} of {total} tables kept: " + ", ".join(t.name for t in kept[:12])
+             + (f" and {len(kept) - 12} more" if len(kept) > 12 else "")]
+    if left_out:
+        shown = ", ".join(f"{name} ({why})" for name, why in left_out[:8])
+        notes.append(f"left out: {shown}" + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
+                     + "; --tables GLOB chooses")
+    return notes
+
+
+def plan_schema(ws: m.Workshop, tables: list[SchemaTable], *, system: str, source: str, where: str = "",
+                include=(), exclude=(), accept_above: float = DEFAULT_ACCEPT_ABOVE, notes=(),
+                matcher: ColumnMatcher | None = None, coverage=None) -> SchemaImport:
+    """Choose tables, match their columns, and build the plan (shared by DDL and database imports)."""
+    matcher = matcher or ColumnMatcher.for_workshop(ws)
+    kept, left = select_tables(tables, matcher, include, exclude)
+    proposals = propose(kept, matcher, accept_above=accept_above, where=where)
+    if coverage is not None:
+        proposals = with_coverage(proposals, coverage(kept, proposals))
+    all_notes = [*notes, *table_notes(kept, left, len(tables))]
+    plan = plan_holdings(ws, proposals, system=system, source=source, notes=all_notes)
+    return SchemaImport(proposals, plan, kept, left, all_notes)
