@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from needsmap.imports.column_match import ColumnMatcher
 from benchmarks.matching import make_columns
+from needsmap.imports.column_match import ColumnMatcher
 from needsmap.imports.ddl import read_ddl
 from needsmap.imports.schema import plan_holdings, propose, select_tables
 
@@ -39,7 +39,7 @@ def make_ddl(n: int, seed: int = 1, dialect: str = "mysql", per_table: int = 50)
     columns = make_columns(n, seed)
     out = []
     for start in range(0, len(columns), per_table):
-        chunk = columns[start:start + per_table]
+        chunk = columns[start : start + per_table]
         table = f"{chunk[0].table or 'customer'}_{start // per_table}"
         defs = []
         seen = set()
@@ -92,12 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     r = run(args.columns, args.seed, args.repeat, args.dialect)
     total = r["read"] + r["match"] + r["plan"]
-    print(f"needsmap import ddl benchmark on {platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.machine()}")
+    print(
+        f"needsmap import ddl benchmark on {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}"
+    )
     print(f"{int(r['columns']):,} columns, {r['bytes'] / 1024:.0f} KiB of {args.dialect} DDL, median of {args.repeat}")
     print(f"  read (sqlglot)       {r['read']:.2f} s")
-    print(f"  tables + matching    {r['match']:.2f} s   (target <= {TARGET_SECONDS:.0f} s: "
-          f"{'met' if r['match'] <= TARGET_SECONDS else 'NOT met'})")
+    print(
+        f"  tables + matching    {r['match']:.2f} s   (target <= {TARGET_SECONDS:.0f} s: "
+        f"{'met' if r['match'] <= TARGET_SECONDS else 'NOT met'})"
+    )
     print(f"  plan                 {r['plan']:.2f} s")
     print(f"  total                {total:.2f} s")
     return 0

@@ -24,10 +24,10 @@ def _median_ms(fn, repeat: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from needsmap.synthetic import builder as synthetic
     from needsmap.analysis.engine import analyse
     from needsmap.draft.engine import draft_model
     from needsmap.draft.render import DIALECTS, FORMATS, render
+    from needsmap.synthetic import builder as synthetic
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.draft")
     parser.add_argument("--scale", default="enterprise", choices=sorted(synthetic.SCALES))
@@ -38,15 +38,18 @@ def main(argv: list[str] | None = None) -> None:
     analysis = analyse(ws)
     model = draft_model(ws, analysis)
     columns = sum(len(t.columns) for t in model.tables)
-    print(f"{args.scale} seed {args.seed}: {len(ws.attributes)} attributes, {len(model.tables)} tables, "
-          f"{columns} columns, {len(model.open_decisions)} open decisions; "
-          f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs")
+    print(
+        f"{args.scale} seed {args.seed}: {len(ws.attributes)} attributes, {len(model.tables)} tables, "
+        f"{columns} columns, {len(model.open_decisions)} open decisions; "
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
     rows = [("draft (model_draft.draft_model)", _median_ms(lambda: draft_model(ws, analysis), args.repeat))]
     for fmt in FORMATS:
         if fmt == "sql":
             for dialect in DIALECTS:
-                rows.append((f"sql --dialect {dialect}",
-                             _median_ms(lambda d=dialect: render(model, "sql", d), args.repeat)))
+                rows.append(
+                    (f"sql --dialect {dialect}", _median_ms(lambda d=dialect: render(model, "sql", d), args.repeat))
+                )
         else:
             rows.append((fmt, _median_ms(lambda f=fmt: render(model, f), args.repeat)))
     for name, ms in rows:

@@ -23,7 +23,7 @@ workshop, or acknowledged.  SIGKILL stops the process, not the machine: the oper
 writes what the process handed to it, so this checks the program's ordering
 (temporary file, fsync, rename), not the disk's.
 
-This is a campaign, not a test (tests/test_killtest.py runs a short one); the
+This is a campaign, not a test (tests/benchmarks/test_killtest.py runs a short one); the
 figures measured are recorded in docs/reliability.md.
 """
 
@@ -64,8 +64,8 @@ def attribute_for(seq: int, ids: list[str]) -> str:
 # -- the child -------------------------------------------------------------------------------
 def child(path: Path, seq: int, edits: int | None) -> int:
     """Open ``path`` and edit it until killed (or ``edits`` times), acknowledging each saved edit."""
-    from needsmap.format import model as m
     from needsmap.collab.session import Session
+    from needsmap.format import model as m
 
     session = Session.open(path)
     ids = [a.id for a in session.workshop.attributes]
@@ -75,8 +75,7 @@ def child(path: Path, seq: int, edits: int | None) -> int:
         if is_note_edit(seq):
             session.add("notes", m.Note(id=f"{NOTE_PREFIX}{seq}", kind="idea", text=marker(seq)))
         else:
-            session.update("attributes", session.find("attributes", attribute_for(seq, ids)),
-                           definition=marker(seq))
+            session.update("attributes", session.find("attributes", attribute_for(seq, ids)), definition=marker(seq))
         if session.conflict or session.last_error:
             print(f"fail {seq} {session.conflict or session.last_error}", flush=True)
             return 1
@@ -116,8 +115,9 @@ def _command(path: Path, seq: int, edits: int | None = None) -> list[str]:
     return cmd
 
 
-def _run_child(path: Path, seq: int, kill: tuple[str, float] | None,
-               edits: int | None = None) -> tuple[list[int], int, str, dict[str, float]]:
+def _run_child(
+    path: Path, seq: int, kill: tuple[str, float] | None, edits: int | None = None
+) -> tuple[list[int], int, str, dict[str, float]]:
     """Run a child; ``kill`` is (``"start"`` or ``"ready"``, seconds): SIGKILL that long after it was
     started, or after it said ``ready``.  Returns (acknowledged seqs, return code, errors, timings)."""
     started = time.perf_counter()
@@ -198,12 +198,20 @@ class Checker:
             if actual_defs.get(attr) == marker(in_flight) and expected_defs.get(attr) != marker(in_flight):
                 landed = True
                 expected_defs[attr] = marker(in_flight)
-        lost = sum(1 for seq in acks if (f"{NOTE_PREFIX}{seq}" not in actual_notes if is_note_edit(seq)
-                                         else actual_defs.get(attribute_for(seq, self.ids)) not in
-                                         (marker(s) for s in _later_same_target(seq, acks, in_flight, self.ids))))
+        lost = sum(
+            1
+            for seq in acks
+            if (
+                f"{NOTE_PREFIX}{seq}" not in actual_notes
+                if is_note_edit(seq)
+                else actual_defs.get(attribute_for(seq, self.ids))
+                not in (marker(s) for s in _later_same_target(seq, acks, in_flight, self.ids))
+            )
+        )
         # changed, but neither to what was acknowledged nor left as it was (a lost edit leaves it as it was)
         phantom = len(actual_notes - expected_notes) + sum(
-            1 for k, v in actual_defs.items() if v != expected_defs.get(k) and v != self.definitions.get(k))
+            1 for k, v in actual_defs.items() if v != expected_defs.get(k) and v != self.definitions.get(k)
+        )
         # the file as it is now is the baseline for the next iteration
         self.definitions = actual_defs
         self.notes = actual_notes
@@ -224,8 +232,7 @@ def calibrate(path: Path, edits: int) -> tuple[float, float]:
     return timings["ready"], (timings["end"] - timings["ready"]) / edits
 
 
-def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: int = 10,
-             progress=None) -> Figures:
+def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: int = 10, progress=None) -> Figures:
     """Write a synthetic workshop of ``scale`` in ``folder`` and kill ``iterations`` children editing it."""
     from needsmap.format.saver import save
     from needsmap.synthetic.builder import generate
@@ -235,8 +242,7 @@ def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: i
     start_s, edit_s = calibrate(path, 10)
     # the calibration's edits use their own sequence numbers; re-baseline after it
     checker = Checker(path)
-    figures = Figures(scale=scale, file_bytes=path.stat().st_size, start_s=round(start_s, 3),
-                      edit_s=round(edit_s, 4))
+    figures = Figures(scale=scale, file_bytes=path.stat().st_size, start_s=round(start_s, 3), edit_s=round(edit_s, 4))
     rng = random.Random(seed)
     seq = 0
     started = time.perf_counter()
@@ -278,8 +284,12 @@ def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: i
 
 
 def machine() -> dict[str, object]:
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine()}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,8 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="enterprise")
     parser.add_argument("--iterations", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--edits-span", type=int, default=10,
-                        help="kill within the time a child takes to make this many edits (after it started)")
+    parser.add_argument(
+        "--edits-span",
+        type=int,
+        default=10,
+        help="kill within the time a child takes to make this many edits (after it started)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.mode == "child":
@@ -301,8 +315,12 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(n: int, f: Figures) -> None:
         if n % 50 == 0 or n == args.iterations:
-            print(f"{n}/{args.iterations}: {f.kills_survived} kills survived, {f.acknowledged_edits} edits "
-                  f"acknowledged, {f.edits_lost} lost", file=sys.stderr, flush=True)
+            print(
+                f"{n}/{args.iterations}: {f.kills_survived} kills survived, {f.acknowledged_edits} edits "
+                f"acknowledged, {f.edits_lost} lost",
+                file=sys.stderr,
+                flush=True,
+            )
 
     with tempfile.TemporaryDirectory(prefix="needsmap-killtest-") as tmp:
         figures = campaign(args.scale, args.iterations, args.seed, Path(tmp), args.edits_span, progress)

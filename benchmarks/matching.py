@@ -28,16 +28,94 @@ from needsmap.imports.column_match import Column, ColumnMatcher
 
 TARGET_SECONDS = 2.0
 _NOISE_WORDS = (
-    "batch", "sku", "weight", "kg", "seq", "line", "item", "price", "tax", "net", "gross", "token", "json", "meta",
-    "sync", "version", "level", "rank", "bucket", "flag", "hash", "run", "job", "etl", "load", "row", "checksum",
-    "partition", "shard", "lock", "queue", "retry", "cost", "margin", "stock", "warehouse", "bin", "pallet", "lot",
-    "vendor", "supplier", "route", "leg", "slot", "config", "param", "blob", "tmp", "audit", "trace", "span",
+    "batch",
+    "sku",
+    "weight",
+    "kg",
+    "seq",
+    "line",
+    "item",
+    "price",
+    "tax",
+    "net",
+    "gross",
+    "token",
+    "json",
+    "meta",
+    "sync",
+    "version",
+    "level",
+    "rank",
+    "bucket",
+    "flag",
+    "hash",
+    "run",
+    "job",
+    "etl",
+    "load",
+    "row",
+    "checksum",
+    "partition",
+    "shard",
+    "lock",
+    "queue",
+    "retry",
+    "cost",
+    "margin",
+    "stock",
+    "warehouse",
+    "bin",
+    "pallet",
+    "lot",
+    "vendor",
+    "supplier",
+    "route",
+    "leg",
+    "slot",
+    "config",
+    "param",
+    "blob",
+    "tmp",
+    "audit",
+    "trace",
+    "span",
 )
-_TABLES = ("customer", "tbl_customer", "crm_contact", "customer_address", "ps_address", "account", "dim_customer",
-           "stg_orders", "res_partner", "sylius_customer", "klanten", "kunden", "events", "consents", "inventory",
-           "shipments", "etl_runs", "products", "sales_order_line", "web_sessions")
-_TYPES = ("varchar(255)", "integer", "bigint", "boolean", "tinyint(1)", "date", "timestamp", "decimal(12,2)",
-          "text", "uuid", "jsonb", None)
+_TABLES = (
+    "customer",
+    "tbl_customer",
+    "crm_contact",
+    "customer_address",
+    "ps_address",
+    "account",
+    "dim_customer",
+    "stg_orders",
+    "res_partner",
+    "sylius_customer",
+    "klanten",
+    "kunden",
+    "events",
+    "consents",
+    "inventory",
+    "shipments",
+    "etl_runs",
+    "products",
+    "sales_order_line",
+    "web_sessions",
+)
+_TYPES = (
+    "varchar(255)",
+    "integer",
+    "bigint",
+    "boolean",
+    "tinyint(1)",
+    "date",
+    "timestamp",
+    "decimal(12,2)",
+    "text",
+    "uuid",
+    "jsonb",
+    None,
+)
 _QUALIFIERS = ("billing_", "shipping_", "default_", "primary_", "home_", "cust_", "customer_", "contact_", "")
 
 
@@ -52,7 +130,7 @@ def _style(name: str, rng: random.Random) -> str:
         return "_".join(words).upper()
     if choice == 3 and len(name) > 5:
         i = rng.randrange(1, len(name) - 2)
-        return name[:i] + name[i + 1] + name[i] + name[i + 2:]  # swapped letters
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]  # swapped letters
     return "_".join(words).lower()
 
 
@@ -96,8 +174,7 @@ def run(n: int, seed: int, repeat: int, workshop_scale: str | None = None) -> di
     matched = 0
     for _ in range(repeat):
         t0 = time.perf_counter()
-        matcher = (ColumnMatcher.for_workshop(workshop, cat) if workshop is not None
-                   else ColumnMatcher.from_catalog(cat))
+        matcher = ColumnMatcher.for_workshop(workshop, cat) if workshop is not None else ColumnMatcher.from_catalog(cat)
         t1 = time.perf_counter()
         results = matcher.match_many(columns, limit=3)
         t2 = time.perf_counter()
@@ -105,9 +182,12 @@ def run(n: int, seed: int, repeat: int, workshop_scale: str | None = None) -> di
         match_times.append(t2 - t1)
         matched = sum(1 for r in results if r and r[0].confidence >= 0.6)
     return {
-        "columns": n, "entries": len(cat), "catalog_load_s": load_s,
+        "columns": n,
+        "entries": len(cat),
+        "catalog_load_s": load_s,
         "workshop_attributes": len(workshop.attributes) if workshop is not None else 0,
-        "build_s": statistics.median(build_times), "match_s": statistics.median(match_times),
+        "build_s": statistics.median(build_times),
+        "match_s": statistics.median(match_times),
         "matched_share": matched / n,
     }
 
@@ -117,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workshop", choices=["small", "medium", "enterprise"],
-                        help="Also match against the attributes of a synthetic workshop of this scale.")
+    parser.add_argument(
+        "--workshop",
+        choices=["small", "medium", "enterprise"],
+        help="Also match against the attributes of a synthetic workshop of this scale.",
+    )
     args = parser.parse_args(argv)
     r = run(args.columns, args.seed, args.repeat, args.workshop)
     total = r["build_s"] + r["match_s"]
@@ -127,8 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     if r["workshop_attributes"]:
         print(f"workshop: {r['workshop_attributes']:,} attributes ({args.workshop}) plus the catalog")
     print(f"matcher build: {r['build_s'] * 1000:.0f} ms (median of {args.repeat})")
-    print(f"match_many({r['columns']:,} columns): {r['match_s']:.2f} s (median of {args.repeat}); "
-          f"{r['matched_share']:.0%} matched at confidence >= 0.6")
+    print(
+        f"match_many({r['columns']:,} columns): {r['match_s']:.2f} s (median of {args.repeat}); "
+        f"{r['matched_share']:.0%} matched at confidence >= 0.6"
+    )
     verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(f"build + match: {total:.2f} s, {verdict} the {TARGET_SECONDS:.0f} s target")
     return 0 if total <= TARGET_SECONDS else 1

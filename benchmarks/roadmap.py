@@ -37,10 +37,15 @@ def measure(scale: str, seed: int, repeat: int) -> dict:
         total_times.append(time.perf_counter() - t0)
     assert rm is not None
     return {
-        "scale": scale, "seed": seed, "repeat": repeat,
-        "use_cases": len(ws.use_cases), "attributes": len(ws.attributes), "systems": len(ws.systems),
+        "scale": scale,
+        "seed": seed,
+        "repeat": repeat,
+        "use_cases": len(ws.use_cases),
+        "attributes": len(ws.attributes),
+        "systems": len(ws.systems),
         "gaps": len(analysis.gaps),
-        "roadmap_median_s": statistics.median(roadmap_times), "roadmap_min_s": min(roadmap_times),
+        "roadmap_median_s": statistics.median(roadmap_times),
+        "roadmap_min_s": min(roadmap_times),
         "with_analysis_median_s": statistics.median(total_times),
         "options": [(p.id, len(p.items), p.waves, len(p.closed)) for p in rm.plans],
     }
@@ -53,11 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     r = measure(args.scale, args.seed, args.repeat)
-    print(f"{r['scale']} (seed {r['seed']}): {r['use_cases']} use cases, {r['attributes']} attributes, "
-          f"{r['systems']} systems, {r['gaps']} gaps; {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
-    print(f"roadmap: median {r['roadmap_median_s']:.3f} s, fastest {r['roadmap_min_s']:.3f} s "
-          f"(target <= {TARGET_S:g} s); analysis + roadmap: median {r['with_analysis_median_s']:.3f} s")
+    print(
+        f"{r['scale']} (seed {r['seed']}): {r['use_cases']} use cases, {r['attributes']} attributes, "
+        f"{r['systems']} systems, {r['gaps']} gaps; {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"roadmap: median {r['roadmap_median_s']:.3f} s, fastest {r['roadmap_min_s']:.3f} s "
+        f"(target <= {TARGET_S:g} s); analysis + roadmap: median {r['with_analysis_median_s']:.3f} s"
+    )
     for option, items, waves, closed in r["options"]:
         print(f"  {option}: {items} work items, {waves} waves, {closed} gaps closed")
     return 0 if r["roadmap_median_s"] <= TARGET_S else 1

@@ -48,7 +48,8 @@ def measure_file(path: str, repeat: int) -> dict:
     """Run in the measuring process: every step on one file."""
     import yaml
 
-    from needsmap.analysis import engine as analysis, graph
+    from needsmap.analysis import engine as analysis
+    from needsmap.analysis import graph
     from needsmap.format import loader, validator
 
     data = Path(path).read_bytes()
@@ -91,10 +92,17 @@ def measure_file(path: str, repeat: int) -> dict:
     links = _count_links(ws)
     return {
         "file_mb": len(data) / 1048576,
-        "counts": {"stakeholders": len(ws.stakeholders), "use_cases": len(ws.use_cases),
-                   "processes": len(ws.processes), "attributes": len(ws.attributes),
-                   "systems": len(ws.systems), "links": links, "gaps": len(res.gaps),
-                   "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges()},
+        "counts": {
+            "stakeholders": len(ws.stakeholders),
+            "use_cases": len(ws.use_cases),
+            "processes": len(ws.processes),
+            "attributes": len(ws.attributes),
+            "systems": len(ws.systems),
+            "links": links,
+            "gaps": len(res.gaps),
+            "graph_nodes": g.number_of_nodes(),
+            "graph_edges": g.number_of_edges(),
+        },
         "c_parse_ms": parse_ms,
         "load_ms": load_ms,
         "validate_ms": validate_ms,
@@ -111,9 +119,9 @@ def measure_file(path: str, repeat: int) -> dict:
 def _report_figures(path: str) -> dict:
     """``needsmap report FILE -o x.html`` from start to finish (load, analyse, diagrams, HTML), and its parts."""
     from needsmap.analysis import engine as analysis
-    from needsmap.report import render as report
-    from needsmap.format.saver import write_text_atomically
     from needsmap.format.opening import open_workshop
+    from needsmap.format.saver import write_text_atomically
+    from needsmap.report import render as report
 
     starts: list[tuple[str, float]] = []
 
@@ -159,10 +167,13 @@ def run_scale(scale: str, seed: int, repeat: int, folder: Path) -> dict:
     path = folder / f"{scale}-{seed}.yaml"
     path.write_text(dump(ws), encoding="utf-8")
     generate_s = time.perf_counter() - t0
-    code = ("import json, sys; from benchmarks.workshop import measure_file; "
-            "print(json.dumps(measure_file(sys.argv[1], int(sys.argv[2]))))")
-    out = subprocess.run([sys.executable, "-c", code, str(path), str(repeat)], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import json, sys; from benchmarks.workshop import measure_file; "
+        "print(json.dumps(measure_file(sys.argv[1], int(sys.argv[2]))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path), str(repeat)], capture_output=True, text=True, check=True
+    )
     result = json.loads(out.stdout)
     result["scale"] = scale
     result["generate_s"] = generate_s
@@ -184,36 +195,46 @@ def _machine() -> str:
 
 def render(results: list[dict]) -> str:
     rows = [f"machine: {_machine()}", ""]
-    header = (f"{'scale':<11}{'file':>8}{'links':>8}{'C parse':>9}{'load':>8}{'valid.':>8}{'l+v/C':>7}"
-              f"{'graph':>8}{'analyse':>9}{'g+a':>8}{'re-an.':>8}{'peak MB':>9}")
+    header = (
+        f"{'scale':<11}{'file':>8}{'links':>8}{'C parse':>9}{'load':>8}{'valid.':>8}{'l+v/C':>7}"
+        f"{'graph':>8}{'analyse':>9}{'g+a':>8}{'re-an.':>8}{'peak MB':>9}"
+    )
     rows.append(header)
     rows.append("-" * len(header))
     for r in results:
         lv = (r["load_ms"] + r["validate_ms"]) / r["c_parse_ms"]
-        rows.append(f"{r['scale']:<11}{r['file_mb']:>6.1f}MB{r['counts']['links']:>8}{r['c_parse_ms']:>7.0f}ms"
-                    f"{r['load_ms']:>6.0f}ms{r['validate_ms']:>6.0f}ms{lv:>6.2f}x{r['graph_ms']:>6.0f}ms"
-                    f"{r['analyse_ms']:>7.0f}ms{r['graph_ms'] + r['analyse_ms']:>6.0f}ms"
-                    f"{r['reanalyse_ms']:>6.0f}ms{r['peak_mb']:>9.0f}")
+        rows.append(
+            f"{r['scale']:<11}{r['file_mb']:>6.1f}MB{r['counts']['links']:>8}{r['c_parse_ms']:>7.0f}ms"
+            f"{r['load_ms']:>6.0f}ms{r['validate_ms']:>6.0f}ms{lv:>6.2f}x{r['graph_ms']:>6.0f}ms"
+            f"{r['analyse_ms']:>7.0f}ms{r['graph_ms'] + r['analyse_ms']:>6.0f}ms"
+            f"{r['reanalyse_ms']:>6.0f}ms{r['peak_mb']:>9.0f}"
+        )
     rows.append("")
     rows.append("ratios to the bare C-loader parse (load, validate, graph, analyse):")
     for r in results:
         c = r["c_parse_ms"]
-        rows.append(f"  {r['scale']:<11}" + "  ".join(
-            f"{k} {r[k + '_ms'] / c:.2f}x" for k in ("load", "validate", "graph", "analyse")))
+        rows.append(
+            f"  {r['scale']:<11}"
+            + "  ".join(f"{k} {r[k + '_ms'] / c:.2f}x" for k in ("load", "validate", "graph", "analyse"))
+        )
     rows.append("")
     rows.append("re-analysis after one edit with the Analyser (median / fastest of 15; need edit, holding edit):")
     for r in results:
-        rows.append(f"  {r['scale']:<11}{r['reanalyse_ms']:6.0f} ms / {r['reanalyse_min_ms']:.0f} ms; "
-                    f"holding edit {r['reanalyse_holding_ms']:.0f} ms")
+        rows.append(
+            f"  {r['scale']:<11}{r['reanalyse_ms']:6.0f} ms / {r['reanalyse_min_ms']:.0f} ms; "
+            f"holding edit {r['reanalyse_holding_ms']:.0f} ms"
+        )
     rows.append("")
     rows.append("full HTML report with diagrams (needsmap report FILE -o x.html):")
     for r in results:
         rep = r["report"]
         rows.append(f"  {r['scale']:<11}{rep['total_s']:6.2f} s  ({rep['html_mb']:.1f} MB HTML)")
     rows.append("")
-    rows.append("targets at enterprise scale: load+validate <= 3x C parse; graph+analyse <= 300 ms; "
-                "re-analysis after one edit <= 50 ms; peak memory <= 300 MB; "
-                "full HTML report <= 5 s")
+    rows.append(
+        "targets at enterprise scale: load+validate <= 3x C parse; graph+analyse <= 300 ms; "
+        "re-analysis after one edit <= 50 ms; peak memory <= 300 MB; "
+        "full HTML report <= 5 s"
+    )
     return "\n".join(rows)
 
 

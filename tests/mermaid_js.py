@@ -1,7 +1,7 @@
 """The real Mermaid parser for the tests: a pinned, integrity-checked ``mermaid.min.js``.
 
 The Mermaid output of ``needsmap model`` is checked by Mermaid itself
-(``mermaid.parse`` in headless Chromium, see tests/test_model_formats.py).
+(``mermaid.parse`` in headless Chromium, see tests/draft/test_formats.py).
 Mermaid is a JavaScript package, so it is not in the Python lock: ``./dev test``
 runs ``python -m tests.mermaid_js``, which downloads the pinned version's tarball
 from the npm registry (no npm needed), checks the tarball against the pinned sha512 integrity (the
@@ -41,8 +41,9 @@ def fetch() -> Path:
     target = cache_file()
     if target.is_file():
         return target
-    registry = (os.environ.get("NPM_CONFIG_REGISTRY") or os.environ.get("npm_config_registry")
-                or "https://registry.npmjs.org/").rstrip("/")
+    registry = (
+        os.environ.get("NPM_CONFIG_REGISTRY") or os.environ.get("npm_config_registry") or "https://registry.npmjs.org/"
+    ).rstrip("/")
     url = f"{registry}/mermaid/-/mermaid-{VERSION}.tgz"
     try:
         with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - a pinned https URL

@@ -31,15 +31,18 @@ class Unavailable(RuntimeError):
 
 
 def _bin_dir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     if found:
         return Path(found[-1]).parent
     on_path = shutil.which("pg_ctl")
     if on_path:
         return Path(os.path.realpath(on_path)).parent
-    raise Unavailable("PostgreSQL is not installed (no pg_ctl): run ./dev test, which installs it, "
-                      "or apt-get install postgresql")
+    raise Unavailable(
+        "PostgreSQL is not installed (no pg_ctl): run ./dev test, which installs it, or apt-get install postgresql"
+    )
 
 
 def _free_port() -> int:
@@ -64,8 +67,20 @@ class Server:
         return f"postgresql+psycopg://needsmap@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        subprocess.run([*self.run_as, str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"),
-                        "-m", "immediate", "-w", "stop"], capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                *self.run_as,
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -86,14 +101,50 @@ def start() -> Server:
     server = Server(root, port, run_as, bin_dir)
     data = root / "data"
     try:
-        subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "needsmap", "-A", "trust",
-                        "-E", "UTF8", "--locale=C", "--no-sync"],
-                       check=True, capture_output=True, text=True, timeout=120)
-        options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                        "-l", str(root / "server.log"), "-w", "-t", "60", "start"],
-                       check=True, capture_output=True, text=True, timeout=90)
+        subprocess.run(
+            [
+                *run_as,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "needsmap",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        options = (
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        subprocess.run(
+            [
+                *run_as,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         detail = getattr(exc, "stderr", "") or ""
         log = root / "server.log"

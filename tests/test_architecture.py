@@ -63,8 +63,11 @@ def _private_imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("needsmap"):
-            found += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.module}.{a.name}"
-                      for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: {node.module}.{a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
     return found
 
 
@@ -75,11 +78,16 @@ def test_no_module_imports_another_modules_private_names():
 
 def test_core_packages_import_without_ui_libraries():
     core = ["format", "catalog", "analysis", "synthetic", "draft", "roadmap", "imports", "collab", "report", "util"]
-    modules = [".".join(p.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
-               for name in core for p in sorted((PACKAGE / name).rglob("*.py"))]
-    code = ("import importlib, sys\n"
-            f"for name in {modules!r}: importlib.import_module(name)\n"
-            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('textual', 'textual_serve', 'click', 'rich'))))\n")
+    modules = [
+        ".".join(p.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
+        for name in core
+        for p in sorted((PACKAGE / name).rglob("*.py"))
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'textual_serve', 'click', 'rich'))))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

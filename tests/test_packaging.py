@@ -49,10 +49,18 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
         [
-            sys.executable, "-m", "pip", "wheel",
-            "--no-deps", "--no-build-isolation", "--no-index",
-            "--disable-pip-version-check", "-q",
-            "--wheel-dir", str(out), str(REPO),
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--disable-pip-version-check",
+            "-q",
+            "--wheel-dir",
+            str(out),
+            str(REPO),
         ],
         capture_output=True,
         text=True,
@@ -87,9 +95,7 @@ def test_wheel_ships_every_package_file(wheel: zipfile.ZipFile) -> None:
     """Code and data files in src/needsmap (schema, starter files...) are all shipped."""
     names = set(wheel.namelist())
     missing = [
-        f"needsmap/{p.as_posix()}"
-        for p in _package_files(SRC_PACKAGE)
-        if f"needsmap/{p.as_posix()}" not in names
+        f"needsmap/{p.as_posix()}" for p in _package_files(SRC_PACKAGE) if f"needsmap/{p.as_posix()}" not in names
     ]
     assert not missing, f"files in src/needsmap missing from the wheel: {missing}"
     assert "needsmap/__init__.py" in names

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from needsmap.format import model as m
-from needsmap.util.gcpause import gc_paused
 from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
 from needsmap.analysis.rules import RULE_ORDER, RULES
+from needsmap.format import model as m
+from needsmap.util.gcpause import gc_paused
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: Value of a use case that has not been scored yet: the middle of the 1..5 scale.
@@ -193,7 +193,8 @@ class Index:
             for h in sy.holds:
                 self.holdings[h.attribute].append((sid, h))
                 self._hold_keys[h.attribute].append(
-                    (sid, h.role, h.quality, h.freshness, h.coverage, h.definition, h.type))
+                    (sid, h.role, h.quality, h.freshness, h.coverage, h.definition, h.type)
+                )
                 mine.setdefault(h.attribute, h)
             self.held_in[sid] = mine
         self.carried: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
@@ -234,8 +235,18 @@ class Index:
         a = self.attrs.get(attr)
         empty = ()
         return (
-            (a.name, a.entity, a.type, a.definition, a.identifier, a.sensitivity, a.owner,
-             self.function_of.get(a.owner) if a.owner else None) if a else None,
+            (
+                a.name,
+                a.entity,
+                a.type,
+                a.definition,
+                a.identifier,
+                a.sensitivity,
+                a.owner,
+                self.function_of.get(a.owner) if a.owner else None,
+            )
+            if a
+            else None,
             tuple(self._hold_keys.get(attr, empty)),
             tuple(self.carried.get(attr, empty)),
             tuple(self._need_keys.get(attr, empty)),
@@ -292,11 +303,13 @@ class _Analyser:
         # (use case, attribute) needs whose problems or path may differ from the memo's
         self.changed_needs: set[tuple[str, str]] = set()
 
-    def gap(self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(),
-            details=None, where=None) -> None:
+    def gap(
+        self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(), details=None, where=None
+    ) -> None:
         ucs = tuple(use_cases)
-        self.gaps.append(Gap(rule, severity, tuple(subjects), message, action, ucs, self.ix.impact(ucs),
-                             details or {}, where))
+        self.gaps.append(
+            Gap(rule, severity, tuple(subjects), message, action, ucs, self.ix.impact(ucs), details or {}, where)
+        )
 
     def _problem(self, key: tuple[str, str], problem: str) -> None:
         self.need_problems[key].append(problem)
@@ -365,32 +378,48 @@ class _Analyser:
                 worst = min((nd.effective_criticality for _, nd in needers), key=m.CRITICALITIES.index)
                 for uc, _nd in needers:
                     self._problem((uc.id, attr), "missing-source")
-                self.gap("missing-source", _CRIT_SEVERITY[worst], [("attribute", attr)],
-                         f"{label} is needed by {_names(ucs)} but no system holds it",
-                         "Decide where to capture and master it: add a holding and the process step that "
-                         "creates it, or drop the need.", ucs,
-                         {"criticality": worst}, _where(a))
+                self.gap(
+                    "missing-source",
+                    _CRIT_SEVERITY[worst],
+                    [("attribute", attr)],
+                    f"{label} is needed by {_names(ucs)} but no system holds it",
+                    "Decide where to capture and master it: add a holding and the process step that "
+                    "creates it, or drop the need.",
+                    ucs,
+                    {"criticality": worst},
+                    _where(a),
+                )
                 return
             qualities = [h.quality for _, h in holders]
             if all(q is not None and q < ix.min_quality for q in qualities):
                 for uc, _ in needers:
                     self._problem((uc.id, attr), "low-quality")
                 best = max(q for q in qualities if q is not None)
-                self.gap("low-quality", "warning", [("attribute", attr)],
-                         f"{label}: quality is below {ix.min_quality} in every system that holds it "
-                         f"(best {best}/5)",
-                         "Have the owner fix quality at the source, or raise it in the system that should be master.",
-                         ucs, {"qualities": {s: h.quality for s, h in holders}}, _where(a))
+                self.gap(
+                    "low-quality",
+                    "warning",
+                    [("attribute", attr)],
+                    f"{label}: quality is below {ix.min_quality} in every system that holds it (best {best}/5)",
+                    "Have the owner fix quality at the source, or raise it in the system that should be master.",
+                    ucs,
+                    {"qualities": {s: h.quality for s, h in holders}},
+                    _where(a),
+                )
             coverages = [h.coverage for _, h in holders]
             if all(c is not None and c < ix.min_coverage for c in coverages):
                 for uc, _ in needers:
                     self._problem((uc.id, attr), "low-coverage")
                 best_c = max(c for c in coverages if c is not None)
-                self.gap("low-coverage", "warning", [("attribute", attr)],
-                         f"{label}: filled for {best_c:.0%} of customers at best, below the "
-                         f"{ix.min_coverage:.0%} threshold",
-                         "Add a capture moment to a process (a step that creates it) or enrich it from another source.",
-                         ucs, {"coverages": {s: h.coverage for s, h in holders}}, _where(a))
+                self.gap(
+                    "low-coverage",
+                    "warning",
+                    [("attribute", attr)],
+                    f"{label}: filled for {best_c:.0%} of customers at best, below the {ix.min_coverage:.0%} threshold",
+                    "Add a capture moment to a process (a step that creates it) or enrich it from another source.",
+                    ucs,
+                    {"coverages": {s: h.coverage for s, h in holders}},
+                    _where(a),
+                )
             sources = {s: rank(h.freshness) for s, h in holders}
             paths = best_paths(sources, ix.carried.get(attr, []))
             for uc, nd in needers:
@@ -408,18 +437,25 @@ class _Analyser:
             near = [fd for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets]
             if near:
                 src = next(s for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets)
-                action = (f"Add '{attr}' to the existing feed {src} -> {near[0].to}, or hold it in "
-                          f"{_names(uc.executes_in)}.")
+                action = (
+                    f"Add '{attr}' to the existing feed {src} -> {near[0].to}, or hold it in {_names(uc.executes_in)}."
+                )
             else:
-                action = (f"Add a feed carrying '{attr}' from {held[0]} (or another holder) into "
-                          f"{_names(uc.executes_in)}, or hold it there.")
+                action = (
+                    f"Add a feed carrying '{attr}' from {held[0]} (or another holder) into "
+                    f"{_names(uc.executes_in)}, or hold it there."
+                )
             reach = f"; feeds take it as far as {_names(spread)}" if spread else ""
-            self.gap("unreachable", _CRIT_SEVERITY[crit], [("use_case", uc.id), ("attribute", attr)],
-                     f"{label} never reaches {_names(uc.executes_in)}, where '{uc.id}' runs: held in "
-                     f"{_names(held)}{reach}",
-                     action, [uc.id],
-                     {"criticality": crit, "held_in": held, "reaches": spread, "executes_in": list(uc.executes_in)},
-                     _where(nd) or _where(uc))
+            self.gap(
+                "unreachable",
+                _CRIT_SEVERITY[crit],
+                [("use_case", uc.id), ("attribute", attr)],
+                f"{label} never reaches {_names(uc.executes_in)}, where '{uc.id}' runs: held in {_names(held)}{reach}",
+                action,
+                [uc.id],
+                {"criticality": crit, "held_in": held, "reaches": spread, "executes_in": list(uc.executes_in)},
+                _where(nd) or _where(uc),
+            )
             return
         best_rank, target = min(reached)
         path = tuple(path_to(paths, target))
@@ -433,32 +469,60 @@ class _Analyser:
             if known is not None and known > needed:
                 self._problem(key, "stale")
                 self._at_best(key, RANK_NAME[known])
-                self.gap("stale", "warning" if crit == "must" else "info",
-                         [("use_case", uc.id), ("attribute", attr)],
-                         f"'{uc.id}' needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
-                         "at best (and part of the way its freshness is unknown)",
-                         "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
-                         "system, or relax the need.",
-                         [uc.id], {"path": list(path), "path_freshness": "unknown", "at_best": RANK_NAME[known],
-                                   "needed": nd.freshness, "criticality": crit}, _where(nd) or _where(uc))
+                self.gap(
+                    "stale",
+                    "warning" if crit == "must" else "info",
+                    [("use_case", uc.id), ("attribute", attr)],
+                    f"'{uc.id}' needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
+                    "at best (and part of the way its freshness is unknown)",
+                    "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
+                    "system, or relax the need.",
+                    [uc.id],
+                    {
+                        "path": list(path),
+                        "path_freshness": "unknown",
+                        "at_best": RANK_NAME[known],
+                        "needed": nd.freshness,
+                        "criticality": crit,
+                    },
+                    _where(nd) or _where(uc),
+                )
                 return
             self._problem(key, "unknown-freshness")
-            self.gap("unknown-freshness", "info", [("use_case", uc.id), ("attribute", attr)],
-                     f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is "
-                     f"{'in' if len(path) == 1 else 'along'} {route} is unknown",
-                     "Ask the system owners how often the holding is refreshed and the feeds run; record it.",
-                     [uc.id], {"path": list(path), "needed": nd.freshness}, _where(nd) or _where(uc))
+            self.gap(
+                "unknown-freshness",
+                "info",
+                [("use_case", uc.id), ("attribute", attr)],
+                f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is "
+                f"{'in' if len(path) == 1 else 'along'} {route} is unknown",
+                "Ask the system owners how often the holding is refreshed and the feeds run; record it.",
+                [uc.id],
+                {"path": list(path), "needed": nd.freshness},
+                _where(nd) or _where(uc),
+            )
         elif best_rank > needed:
             self._problem(key, "stale")
-            how = (f"{path[0]} holds it {RANK_NAME[best_rank]}" if len(path) == 1
-                   else f"the freshest path, {route}, is {RANK_NAME[best_rank]}")
-            self.gap("stale", "warning" if crit == "must" else "info",
-                     [("use_case", uc.id), ("attribute", attr)],
-                     f"'{uc.id}' needs {label} {nd.freshness}, but {how}",
-                     "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
-                     "system, or relax the need.",
-                     [uc.id], {"path": list(path), "path_freshness": RANK_NAME[best_rank], "needed": nd.freshness,
-                               "criticality": crit}, _where(nd) or _where(uc))
+            how = (
+                f"{path[0]} holds it {RANK_NAME[best_rank]}"
+                if len(path) == 1
+                else f"the freshest path, {route}, is {RANK_NAME[best_rank]}"
+            )
+            self.gap(
+                "stale",
+                "warning" if crit == "must" else "info",
+                [("use_case", uc.id), ("attribute", attr)],
+                f"'{uc.id}' needs {label} {nd.freshness}, but {how}",
+                "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
+                "system, or relax the need.",
+                [uc.id],
+                {
+                    "path": list(path),
+                    "path_freshness": RANK_NAME[best_rank],
+                    "needed": nd.freshness,
+                    "criticality": crit,
+                },
+                _where(nd) or _where(uc),
+            )
 
     def _known_part(self, attr: str, path: tuple[str, ...], holders) -> int | None:
         """The slowest known freshness along a path (holding, then each hop), or None if none is known."""
@@ -481,35 +545,52 @@ class _Analyser:
             systems = [s for s, _ in holders]
             masters = [s for s, h in holders if h.role == "master"]
             if len(holders) >= 2 and not masters:
-                self.gap("no-master", "warning", [("attribute", a.id)],
-                         f"{label} is held in {len(holders)} systems ({_names(systems)}) and none is the master",
-                         f"Decide which of {_names(systems)} masters it (role: master) and how the others get "
-                         "their copy.", ucs, {"held_in": systems}, _where(a))
+                self.gap(
+                    "no-master",
+                    "warning",
+                    [("attribute", a.id)],
+                    f"{label} is held in {len(holders)} systems ({_names(systems)}) and none is the master",
+                    f"Decide which of {_names(systems)} masters it (role: master) and how the others get their copy.",
+                    ucs,
+                    {"held_in": systems},
+                    _where(a),
+                )
             elif len(masters) >= 2:
-                self.gap("many-masters", "warning", [("attribute", a.id)],
-                         f"{label} has {len(masters)} masters: {_names(masters)}",
-                         "Choose one master, or split it into separate attributes if they mean different things.",
-                         ucs, {"masters": masters}, _where(a))
+                self.gap(
+                    "many-masters",
+                    "warning",
+                    [("attribute", a.id)],
+                    f"{label} has {len(masters)} masters: {_names(masters)}",
+                    "Choose one master, or split it into separate attributes if they mean different things.",
+                    ucs,
+                    {"masters": masters},
+                    _where(a),
+                )
             types = ({a.type} if a.type else set()) | {h.type for _, h in holders if h.type}
             meanings = ({a.definition} if a.definition else set()) | {h.definition for _, h in holders if h.definition}
             if len(types) > 1 or len(meanings) > 1:
                 what = []
                 if len(types) > 1:
                     local = ", ".join(f"{s}: {h.type}" for s, h in holders if h.type and h.type != a.type)
-                    what.append(f"types differ ({a.type} in the workshop; {local})" if a.type
-                                else f"types differ ({local})")
+                    what.append(
+                        f"types differ ({a.type} in the workshop; {local})" if a.type else f"types differ ({local})"
+                    )
                 if len(meanings) > 1:
                     local_defs = [s for s, h in holders if h.definition and h.definition != a.definition]
                     verb = "defines" if len(local_defs) == 1 else "define"
                     whose = "its" if len(local_defs) == 1 else "their"
                     what.append(f"{_names(local_defs)} {verb} it {whose} own way")
-                self.gap("definition-conflict", "warning",
-                         [("attribute", a.id)],
-                         f"{label}: {'; '.join(what)}",
-                         "Agree one definition with the owner; map the local variants or model them as separate "
-                         "attributes, and record the decision as a note.",
-                         ucs, {"types": sorted(types), "definitions": {s: h.definition for s, h in holders
-                                                                         if h.definition}}, _where(a))
+                self.gap(
+                    "definition-conflict",
+                    "warning",
+                    [("attribute", a.id)],
+                    f"{label}: {'; '.join(what)}",
+                    "Agree one definition with the owner; map the local variants or model them as separate "
+                    "attributes, and record the decision as a note.",
+                    ucs,
+                    {"types": sorted(types), "definitions": {s: h.definition for s, h in holders if h.definition}},
+                    _where(a),
+                )
 
     # -- ownership ----------------------------------------------------------------------
     def _ownership_of(self, a: m.Attribute) -> None:
@@ -518,27 +599,46 @@ class _Analyser:
             ucs = ix.use_cases_needing(a.id)
             label = ix.attr_label(a.id)
             if ucs and not a.owner:
-                self.gap("no-owner", "warning", [("attribute", a.id)],
-                         f"{label} is needed by {_names(ucs)} but has no owner",
-                         "Appoint an owner from the function that lives with its quality.", ucs, {}, _where(a))
+                self.gap(
+                    "no-owner",
+                    "warning",
+                    [("attribute", a.id)],
+                    f"{label} is needed by {_names(ucs)} but has no owner",
+                    "Appoint an owner from the function that lives with its quality.",
+                    ucs,
+                    {},
+                    _where(a),
+                )
             writers = ix.writers.get(a.id, [])
             functions = sorted({fn for _, _, _, fn in writers if fn})
             if not writers:
                 return
             if not a.owner and len(functions) >= 2:
-                self.gap("contested", "warning", [("attribute", a.id)],
-                         f"{label} is written by processes of {', '.join(functions)} and nobody owns it",
-                         f"Appoint an owner from {' or '.join(functions)} and agree who may change it.",
-                         ucs, {"writing_functions": functions}, _where(a))
+                self.gap(
+                    "contested",
+                    "warning",
+                    [("attribute", a.id)],
+                    f"{label} is written by processes of {', '.join(functions)} and nobody owns it",
+                    f"Appoint an owner from {' or '.join(functions)} and agree who may change it.",
+                    ucs,
+                    {"writing_functions": functions},
+                    _where(a),
+                )
             elif a.owner:
                 owner_fn = ix.function_of.get(a.owner)
                 if owner_fn and functions and owner_fn not in functions:
-                    self.gap("contested", "warning", [("attribute", a.id), ("stakeholder", a.owner)],
-                             f"{label} is owned by {a.owner} ({owner_fn}), but only {', '.join(functions)} "
-                             "processes write it",
-                             f"Confirm {a.owner} as owner with {', '.join(functions)}, or move ownership to a "
-                             "function that writes it.", ucs,
-                             {"writing_functions": functions, "owner_function": owner_fn}, _where(a))
+                    self.gap(
+                        "contested",
+                        "warning",
+                        [("attribute", a.id), ("stakeholder", a.owner)],
+                        f"{label} is owned by {a.owner} ({owner_fn}), but only {', '.join(functions)} "
+                        "processes write it",
+                        f"Confirm {a.owner} as owner with {', '.join(functions)}, or move ownership to a "
+                        "function that writes it.",
+                        ucs,
+                        {"writing_functions": functions, "owner_function": owner_fn},
+                        _where(a),
+                    )
 
     # -- identity --------------------------------------------------------------------
     def identity(self) -> list[list[str]]:
@@ -549,32 +649,51 @@ class _Analyser:
             if not idents[sid]:
                 ucs = self._use_cases_touching([sid])
                 n = len(ix.held_in[sid])
-                self.gap("no-identifier", "warning", [("system", sid)],
-                         f"{sid} holds {n} customer attribute{'s' if n != 1 else ''} but no identifier, so none of "
-                         "it can be tied to a known customer",
-                         "Capture an identifier in it (customer number, loyalty id, e-mail), or stop holding "
-                         "customer data there.", ucs, {}, _where(ix.systems[sid]))
+                self.gap(
+                    "no-identifier",
+                    "warning",
+                    [("system", sid)],
+                    f"{sid} holds {n} customer attribute{'s' if n != 1 else ''} but no identifier, so none of "
+                    "it can be tied to a known customer",
+                    "Capture an identifier in it (customer number, loyalty id, e-mail), or stop holding "
+                    "customer data there.",
+                    ucs,
+                    {},
+                    _where(ix.systems[sid]),
+                )
         # systems without any identifier cannot link to anything: no-identifier says so; the identity
         # components are computed over the systems that hold at least one identifier
         linked = [sid for sid in with_data if idents[sid]]
         comps = identity_components(linked, idents)
         position = {sid: i for i, sid in enumerate(with_data)}
         needed_held = {sid: sum(1 for a in ix.held_in[sid] if ix.needs.get(a)) for sid in linked}
-        comps.sort(key=lambda c: (-len(c), -sum(needed_held[s] for s in c),
-                                  -sum(len(ix.held_in[s]) for s in c), position[c[0]]))
+        comps.sort(
+            key=lambda c: (
+                -len(c),
+                -sum(needed_held[s] for s in c),
+                -sum(len(ix.held_in[s]) for s in c),
+                position[c[0]],
+            )
+        )
         mainland = comps[0] if comps else []
         for comp in comps[1:]:
             island = comp
             ucs = self._use_cases_touching(island)
             needed = any(ix.needs.get(a) for s in island for a in ix.held_in[s])
             shared = sorted({a for s in island for a in idents[s]})
-            self.gap("identity-island", "error" if needed else "warning", [("system", s) for s in island],
-                     f"{_names(island)} cannot be linked to {_names(mainland, 4)}: "
-                     f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(shared)}) are held "
-                     "nowhere else",
-                     f"Hold an identifier that {_names(mainland, 3)} also hold (e.g. "
-                     f"{self._common_identifier(mainland)}) in {_names(island)}.",
-                     ucs, {"component": island, "mainland": mainland}, _where(ix.systems[island[0]]))
+            self.gap(
+                "identity-island",
+                "error" if needed else "warning",
+                [("system", s) for s in island],
+                f"{_names(island)} cannot be linked to {_names(mainland, 4)}: "
+                f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(shared)}) are held "
+                "nowhere else",
+                f"Hold an identifier that {_names(mainland, 3)} also hold (e.g. "
+                f"{self._common_identifier(mainland)}) in {_names(island)}.",
+                ucs,
+                {"component": island, "mainland": mainland},
+                _where(ix.systems[island[0]]),
+            )
         unlinked = [[sid] for sid in with_data if not idents[sid]]
         return comps + unlinked
 
@@ -614,11 +733,18 @@ class _Analyser:
         for c in self.ws.channel_ids:
             if (c in used or c in step_channels) and c not in identified:
                 ucs = used.get(c, [])
-                self.gap("anonymous-channel", "warning", [("channel", c)],
-                         f"no process step on channel '{c}' captures an identifier, so customers stay anonymous "
-                         f"there{f' (used by {_names(ucs)})' if ucs else ''}",
-                         f"Add a step on '{c}' that identifies the customer (log-in, loyalty card, e-mail, phone) "
-                         "and creates an identifier.", ucs, {}, None)
+                self.gap(
+                    "anonymous-channel",
+                    "warning",
+                    [("channel", c)],
+                    f"no process step on channel '{c}' captures an identifier, so customers stay anonymous "
+                    f"there{f' (used by {_names(ucs)})' if ucs else ''}",
+                    f"Add a step on '{c}' that identifies the customer (log-in, loyalty card, e-mail, phone) "
+                    "and creates an identifier.",
+                    ucs,
+                    {},
+                    None,
+                )
 
     def steps(self) -> None:
         ix = self.ix
@@ -639,16 +765,22 @@ class _Analyser:
                 if not missing:
                     continue
                 attrs = list(missing)
-                self.gap("step-not-held", "warning",
-                         [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
-                         f"step {i + 1} of '{p.id}' ({st.name}) "
-                         + "; ".join(f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
-                                     for act in dict.fromkeys(missing.values()))
-                         + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
-                         f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
-                         "the step's system or attributes.",
-                         use_cases_of_process.get(p.id, []), {"step": i + 1, "step_name": st.name,
-                                                              "actions": missing}, _where(st))
+                self.gap(
+                    "step-not-held",
+                    "warning",
+                    [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
+                    f"step {i + 1} of '{p.id}' ({st.name}) "
+                    + "; ".join(
+                        f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
+                        for act in dict.fromkeys(missing.values())
+                    )
+                    + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
+                    f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
+                    "the step's system or attributes.",
+                    use_cases_of_process.get(p.id, []),
+                    {"step": i + 1, "step_name": st.name, "actions": missing},
+                    _where(st),
+                )
 
     # -- people and use cases --------------------------------------------------------
     def functions(self) -> None:
@@ -672,45 +804,78 @@ class _Analyser:
             if fn in staffed:
                 continue
             if owned.get(fn):
-                self.gap("unrepresented-function", "warning", [("function", fn)],
-                         f"function '{fn}' owns {_names(owned[fn], 4)} but no stakeholder of '{fn}' is in the "
-                         "workshop",
-                         f"Invite a stakeholder from {fn}, or reassign its items.", use_cases_of.get(fn, []), {},
-                         None)
+                self.gap(
+                    "unrepresented-function",
+                    "warning",
+                    [("function", fn)],
+                    f"function '{fn}' owns {_names(owned[fn], 4)} but no stakeholder of '{fn}' is in the workshop",
+                    f"Invite a stakeholder from {fn}, or reassign its items.",
+                    use_cases_of.get(fn, []),
+                    {},
+                    None,
+                )
             else:
-                self.gap("unrepresented-function", "info", [("function", fn)],
-                         f"function '{fn}' has no stakeholder in the workshop",
-                         f"Check whether {fn} has customer data needs; invite someone or remove it from the "
-                         "functions list.", [], {}, None)
+                self.gap(
+                    "unrepresented-function",
+                    "info",
+                    [("function", fn)],
+                    f"function '{fn}' has no stakeholder in the workshop",
+                    f"Check whether {fn} has customer data needs; invite someone or remove it from the functions list.",
+                    [],
+                    {},
+                    None,
+                )
 
     def use_cases(self) -> None:
         ix = self.ix
         for uc in ix.active:
             if not uc.owner:
-                self.gap("orphan-use-case", "warning", [("use_case", uc.id)],
-                         f"use case '{uc.id}' ({uc.title}) has no owner",
-                         "Find the stakeholder who owns the outcome, or reject the use case.", [uc.id], {},
-                         _where(uc))
+                self.gap(
+                    "orphan-use-case",
+                    "warning",
+                    [("use_case", uc.id)],
+                    f"use case '{uc.id}' ({uc.title}) has no owner",
+                    "Find the stakeholder who owns the outcome, or reject the use case.",
+                    [uc.id],
+                    {},
+                    _where(uc),
+                )
             if not uc.needs:
-                self.gap("use-case-without-needs", "warning", [("use_case", uc.id)],
-                         f"use case '{uc.id}' ({uc.title}) lists no needs",
-                         "List the attributes it needs, with must / should / could.", [uc.id], {}, _where(uc))
+                self.gap(
+                    "use-case-without-needs",
+                    "warning",
+                    [("use_case", uc.id)],
+                    f"use case '{uc.id}' ({uc.title}) lists no needs",
+                    "List the attributes it needs, with must / should / could.",
+                    [uc.id],
+                    {},
+                    _where(uc),
+                )
             marketing = ix.marketing_channels.intersection(uc.channels)
             if marketing and uc.needs:
-                personal = [nd.attribute for nd in uc.needs
-                            if ix.attrs.get(nd.attribute) is not None
-                            and ix.attrs[nd.attribute].effective_sensitivity != "none"]
-                consent = any(ix.attrs.get(nd.attribute) is not None
-                              and ix.attrs[nd.attribute].effective_entity == "consent" for nd in uc.needs)
+                personal = [
+                    nd.attribute
+                    for nd in uc.needs
+                    if ix.attrs.get(nd.attribute) is not None and ix.attrs[nd.attribute].effective_sensitivity != "none"
+                ]
+                consent = any(
+                    ix.attrs.get(nd.attribute) is not None and ix.attrs[nd.attribute].effective_entity == "consent"
+                    for nd in uc.needs
+                )
                 if personal and not consent:
                     sensitive = [a for a in personal if ix.attrs[a].effective_sensitivity == "sensitive"]
-                    self.gap("personal-without-consent", "error" if sensitive else "warning",
-                             [("use_case", uc.id)],
-                             f"'{uc.id}' uses {', '.join(sorted(marketing))} with personal data "
-                             f"({_names(personal, 4)}) but needs no consent attribute",
-                             "Add the relevant consent (entity: consent) to its needs, or record the legal basis "
-                             "as a decision note.", [uc.id], {"personal": personal, "sensitive": sensitive,
-                                                              "channels": sorted(marketing)}, _where(uc))
+                    self.gap(
+                        "personal-without-consent",
+                        "error" if sensitive else "warning",
+                        [("use_case", uc.id)],
+                        f"'{uc.id}' uses {', '.join(sorted(marketing))} with personal data "
+                        f"({_names(personal, 4)}) but needs no consent attribute",
+                        "Add the relevant consent (entity: consent) to its needs, or record the legal basis "
+                        "as a decision note.",
+                        [uc.id],
+                        {"personal": personal, "sensitive": sensitive, "channels": sorted(marketing)},
+                        _where(uc),
+                    )
 
     def _unused_of(self, a: m.Attribute) -> None:
         ix = self.ix
@@ -721,18 +886,30 @@ class _Analyser:
             where_held = f"held in {_names(held)}" if held else "defined"
             personal = a.effective_sensitivity != "none"
             if a.effective_entity == "consent":
-                self.gap("unused-attribute", "info", [("attribute", a.id)],
-                         f"{ix.attr_label(a.id)} is {where_held} but no use case needs it",
-                         "If it is proof of consent that a process relies on, add the use case that relies on it; "
-                         "otherwise ask whether it is still collected for a reason.",
-                         [], {"held_in": held}, _where(a))
+                self.gap(
+                    "unused-attribute",
+                    "info",
+                    [("attribute", a.id)],
+                    f"{ix.attr_label(a.id)} is {where_held} but no use case needs it",
+                    "If it is proof of consent that a process relies on, add the use case that relies on it; "
+                    "otherwise ask whether it is still collected for a reason.",
+                    [],
+                    {"held_in": held},
+                    _where(a),
+                )
                 return
-            self.gap("unused-attribute", "info", [("attribute", a.id)],
-                     f"{ix.attr_label(a.id)} is {where_held} but no use case needs it"
-                     + (f" ({a.effective_sensitivity} data)" if personal else ""),
-                     "Ask whether anyone needs it; if not, stop capturing it" + (" (it is personal data)."
-                                                                                 if personal else "."),
-                     [], {"held_in": held}, _where(a))
+            self.gap(
+                "unused-attribute",
+                "info",
+                [("attribute", a.id)],
+                f"{ix.attr_label(a.id)} is {where_held} but no use case needs it"
+                + (f" ({a.effective_sensitivity} data)" if personal else ""),
+                "Ask whether anyone needs it; if not, stop capturing it"
+                + (" (it is personal data)." if personal else "."),
+                [],
+                {"held_in": held},
+                _where(a),
+            )
 
     # -- results -----------------------------------------------------------------------
     def readiness(self, memo: dict[str, tuple[tuple, Readiness]]) -> dict[str, Readiness]:
@@ -741,11 +918,17 @@ class _Analyser:
         changed = self.changed_needs
         for uc in self.ix.active:  # rejected use cases are not going to be built: no readiness
             # what the readiness reads: the use case's needs, and what the attribute units said about them
-            uc_key = (uc.title, tuple(uc.executes_in), tuple((nd.attribute, nd.criticality, nd.freshness)
-                                                             for nd in uc.needs))
+            uc_key = (
+                uc.title,
+                tuple(uc.executes_in),
+                tuple((nd.attribute, nd.criticality, nd.freshness) for nd in uc.needs),
+            )
             cached = memo.get(uc.id)
-            if cached is not None and cached[0] == uc_key and not any((uc.id, nd.attribute) in changed
-                                                                      for nd in uc.needs):
+            if (
+                cached is not None
+                and cached[0] == uc_key
+                and not any((uc.id, nd.attribute) in changed for nd in uc.needs)
+            ):
                 out[uc.id] = cached[1]
                 fresh[uc.id] = cached
                 continue
@@ -757,8 +940,9 @@ class _Analyser:
                 key = (uc.id, nd.attribute)
                 problems = tuple(sorted(set(self.need_problems.get(key, ())), key=RULE_ORDER.__getitem__))
                 path, path_fresh = self.need_paths.get(key, ((), None))
-                ns = NeedStatus(uc.id, nd.attribute, nd.effective_criticality, nd.effective_freshness, problems,
-                                path, path_fresh)
+                ns = NeedStatus(
+                    uc.id, nd.attribute, nd.effective_criticality, nd.effective_freshness, problems, path, path_fresh
+                )
                 statuses.append(ns)
                 crit = ns.criticality
                 if crit == "must":
@@ -775,8 +959,9 @@ class _Analyser:
             if not uc.needs:
                 risky.append("no needs recorded")
             status = "blocked" if blocked else "at-risk" if risky else "ready"
-            out[uc.id] = Readiness(uc.id, uc.title, status, must_total, must_ok, tuple(blocked + risky),
-                                   tuple(statuses))
+            out[uc.id] = Readiness(
+                uc.id, uc.title, status, must_total, must_ok, tuple(blocked + risky), tuple(statuses)
+            )
             fresh[uc.id] = (uc_key, out[uc.id])
         memo.clear()
         memo.update(fresh)
@@ -800,8 +985,9 @@ class _Analyser:
                 phrases.append("is filled for too few customers")
         return f"{ns.attribute} {' and '.join(phrases)}"
 
-    def tables(self, comps: list[list[str]], memo: dict[str, AttributeRow]) -> tuple[list[AttributeRow],
-                                                                                    list[SystemRow]]:
+    def tables(
+        self, comps: list[list[str]], memo: dict[str, AttributeRow]
+    ) -> tuple[list[AttributeRow], list[SystemRow]]:
         ix = self.ix
         gaps_per: dict[Subject, int] = defaultdict(int)
         for g in self.gaps:
@@ -816,12 +1002,18 @@ class _Analyser:
                 attrs.append(old)
                 fresh[a.id] = old
                 continue
-            attrs.append(AttributeRow(
-                a.id, a.name, a.effective_entity, a.owner,
-                tuple((uc.id, nd.effective_criticality) for uc, nd in ix.needs.get(a.id, ())),
-                tuple((s, h.effective_role) for s, h in ix.holdings.get(a.id, ())),
-                tuple((p.id, action, fn) for p, _, action, fn in ix.writers.get(a.id, ())),
-                gaps_per[("attribute", a.id)]))
+            attrs.append(
+                AttributeRow(
+                    a.id,
+                    a.name,
+                    a.effective_entity,
+                    a.owner,
+                    tuple((uc.id, nd.effective_criticality) for uc, nd in ix.needs.get(a.id, ())),
+                    tuple((s, h.effective_role) for s, h in ix.holdings.get(a.id, ())),
+                    tuple((p.id, action, fn) for p, _, action, fn in ix.writers.get(a.id, ())),
+                    gaps_per[("attribute", a.id)],
+                )
+            )
             fresh[a.id] = attrs[-1]
         memo.clear()
         memo.update(fresh)
@@ -833,17 +1025,30 @@ class _Analyser:
         systems = []
         for sy in self.ws.systems:
             held = ix.held_in.get(sy.id, {})
-            systems.append(SystemRow(
-                sy.id, sy.name, sy.kind, len(held), sum(1 for h in held.values() if h.role == "master"),
-                sum(1 for a in held if ix.needs.get(a)), tuple(a for a in held if a in ix.identifiers),
-                tuple(dict.fromkeys(ix.feeds_in.get(sy.id, ()))),
-                tuple(dict.fromkeys(fd.to for fd in ix.feeds_out.get(sy.id, ()))),
-                tuple(executes.get(sy.id, ())), component_of.get(sy.id, -1), gaps_per[("system", sy.id)]))
+            systems.append(
+                SystemRow(
+                    sy.id,
+                    sy.name,
+                    sy.kind,
+                    len(held),
+                    sum(1 for h in held.values() if h.role == "master"),
+                    sum(1 for a in held if ix.needs.get(a)),
+                    tuple(a for a in held if a in ix.identifiers),
+                    tuple(dict.fromkeys(ix.feeds_in.get(sy.id, ()))),
+                    tuple(dict.fromkeys(fd.to for fd in ix.feeds_out.get(sy.id, ()))),
+                    tuple(executes.get(sy.id, ())),
+                    component_of.get(sy.id, -1),
+                    gaps_per[("system", sy.id)],
+                )
+            )
         return attrs, systems
 
-    def run(self, memo: dict[str, tuple[tuple, tuple]] | None = None,
-            readiness_memo: dict[str, tuple[tuple, Readiness]] | None = None,
-            rows_memo: dict[str, AttributeRow] | None = None) -> Analysis:
+    def run(
+        self,
+        memo: dict[str, tuple[tuple, tuple]] | None = None,
+        readiness_memo: dict[str, tuple[tuple, Readiness]] | None = None,
+        rows_memo: dict[str, AttributeRow] | None = None,
+    ) -> Analysis:
         self.attributes_pass({} if memo is None else memo)
         comps = self.identity()
         self.channels()
@@ -852,8 +1057,7 @@ class _Analyser:
         self.use_cases()
         readiness = self.readiness({} if readiness_memo is None else readiness_memo)
         attrs, systems = self.tables(comps, {} if rows_memo is None else rows_memo)
-        gaps = sorted(self.gaps, key=lambda g: (-g.impact, SEVERITY_ORDER[g.severity], RULE_ORDER[g.rule],
-                                               g.subjects))
+        gaps = sorted(self.gaps, key=lambda g: (-g.impact, SEVERITY_ORDER[g.severity], RULE_ORDER[g.rule], g.subjects))
         return Analysis(gaps, readiness, attrs, systems, comps)
 
 
@@ -878,8 +1082,12 @@ class Analyser:
         with gc_paused():  # one pause for the whole run: a collection in the middle would scan everything
             st = ws.effective_settings
             run = _Analyser(ws)
-            settings = (st.effective_min_quality, st.effective_min_coverage, st.effective_marketing_channels,
-                        run.ix.topology_key())
+            settings = (
+                st.effective_min_quality,
+                st.effective_min_coverage,
+                st.effective_marketing_channels,
+                run.ix.topology_key(),
+            )
             if settings != self._settings:
                 self._memo.clear()
                 self._readiness_memo.clear()

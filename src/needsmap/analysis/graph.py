@@ -66,13 +66,27 @@ def build_graph(ws: m.Workshop) -> nx.MultiDiGraph:
         if sy.owner:
             edges.append((("stakeholder", sy.owner), ("system", sy.id), {"type": "owns"}))
         for h in sy.holds:
-            edges.append((("system", sy.id), ("attribute", h.attribute),
-                          {"type": "holds", "role": h.effective_role, "quality": h.quality,
-                           "freshness": h.effective_freshness, "coverage": h.coverage}))
+            edges.append(
+                (
+                    ("system", sy.id),
+                    ("attribute", h.attribute),
+                    {
+                        "type": "holds",
+                        "role": h.effective_role,
+                        "quality": h.quality,
+                        "freshness": h.effective_freshness,
+                        "coverage": h.coverage,
+                    },
+                )
+            )
         for fd in sy.feeds:
-            edges.append((("system", sy.id), ("system", fd.to),
-                          {"type": "feeds", "attributes": tuple(fd.attributes),
-                           "frequency": fd.effective_frequency}))
+            edges.append(
+                (
+                    ("system", sy.id),
+                    ("system", fd.to),
+                    {"type": "feeds", "attributes": tuple(fd.attributes), "frequency": fd.effective_frequency},
+                )
+            )
     for p in ws.processes:
         add_node(("process", p.id), label=p.name)
         if p.owner:
@@ -101,12 +115,22 @@ def build_graph(ws: m.Workshop) -> nx.MultiDiGraph:
         for pid in uc.processes:
             edges.append((("use_case", uc.id), ("process", pid), {"type": "uses_process"}))
         for nd in uc.needs:
-            edges.append((("use_case", uc.id), ("attribute", nd.attribute),
-                          {"type": "needs", "criticality": nd.effective_criticality,
-                           "freshness": nd.effective_freshness}))
+            edges.append(
+                (
+                    ("use_case", uc.id),
+                    ("attribute", nd.attribute),
+                    {"type": "needs", "criticality": nd.effective_criticality, "freshness": nd.effective_freshness},
+                )
+            )
     ids_by_section = {sec: {it.id for it in ws.section(sec)} for sec in m.ITEM_SECTIONS}
-    kind_of = {"stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-               "use_cases": "use_case", "processes": "process", "notes": "note"}
+    kind_of = {
+        "stakeholders": "stakeholder",
+        "attributes": "attribute",
+        "systems": "system",
+        "use_cases": "use_case",
+        "processes": "process",
+        "notes": "note",
+    }
     for n in ws.notes:
         add_node(("note", n.id), label=n.text, kind=n.effective_kind)
         if n.by:

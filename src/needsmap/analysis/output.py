@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from needsmap.format import model as m
-from needsmap.util import text as textsafe
 from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, Readiness
 from needsmap.analysis.rules import RULES
+from needsmap.format import model as m
+from needsmap.util import text as textsafe
 
 GROUPINGS = ("rule", "use-case", "system", "stakeholder")
 JSON_SCHEMA_ID = "needsmap.gaps/1"
@@ -44,8 +44,11 @@ def group(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], by: str) -> list[
         buckets: dict[str, list[Gap]] = defaultdict(list)
         for g in gaps:
             buckets[g.rule].append(g)
-        return [Group(slug, f"{rule.code} {slug}: {rule.title}", tuple(buckets[slug]))
-                for slug, rule in RULES.items() if buckets.get(slug)]
+        return [
+            Group(slug, f"{rule.code} {slug}: {rule.title}", tuple(buckets[slug]))
+            for slug, rule in RULES.items()
+            if buckets.get(slug)
+        ]
     if by == "use-case":
         return _by_use_case(analysis, ws, gaps)
     if by == "system":
@@ -75,9 +78,11 @@ def _by_system(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
     held = {s.id: {h.attribute for h in s.holds} for s in ws.systems}
     out = []
     for sy in ws.systems:
-        mine = tuple(g for g in gaps
-                     if ("system", sy.id) in g.subjects
-                     or any(k == "attribute" and i in held[sy.id] for k, i in g.subjects))
+        mine = tuple(
+            g
+            for g in gaps
+            if ("system", sy.id) in g.subjects or any(k == "attribute" and i in held[sy.id] for k, i in g.subjects)
+        )
         if mine:
             out.append(Group(sy.id, f"{sy.id}: {sy.name}", mine))
     covered = {id(g) for grp in out for g in grp.gaps}
@@ -96,8 +101,11 @@ def _by_stakeholder(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
         owns |= {("system", s.id) for s in ws.systems if s.owner == sh.id}
         owns |= {("process", p.id) for p in ws.processes if p.owner == sh.id}
         ucs = {i for k, i in owns if k == "use_case"}
-        mine = tuple(g for g in gaps if owns.intersection(g.subjects) or ucs.intersection(g.use_cases)
-                     or ("stakeholder", sh.id) in g.subjects)
+        mine = tuple(
+            g
+            for g in gaps
+            if owns.intersection(g.subjects) or ucs.intersection(g.use_cases) or ("stakeholder", sh.id) in g.subjects
+        )
         if mine:
             role = f" ({sh.role})" if sh.role else ""
             out.append(Group(sh.id, f"{sh.name}{role}", mine))
@@ -121,9 +129,18 @@ def readiness_dict(r: Readiness) -> dict:
         "must_total": r.must_total,
         "must_satisfied": r.must_satisfied,
         "reasons": list(r.reasons),
-        "needs": [{"attribute": n.attribute, "criticality": n.criticality, "freshness": n.freshness,
-                   "satisfied": n.satisfied, "problems": list(n.problems), "path": list(n.path),
-                   "path_freshness": n.path_freshness} for n in r.needs],
+        "needs": [
+            {
+                "attribute": n.attribute,
+                "criticality": n.criticality,
+                "freshness": n.freshness,
+                "satisfied": n.satisfied,
+                "problems": list(n.problems),
+                "path": list(n.path),
+                "path_freshness": n.path_freshness,
+            }
+            for n in r.needs
+        ],
     }
 
 
@@ -132,8 +149,11 @@ def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str
     return {
         "schema": JSON_SCHEMA_ID,
         "workshop": {"file": file, "name": ws.workshop.name},
-        "settings": {"min_quality": st.effective_min_quality, "min_coverage": st.effective_min_coverage,
-                     "marketing_channels": list(st.effective_marketing_channels)},
+        "settings": {
+            "min_quality": st.effective_min_quality,
+            "min_coverage": st.effective_min_coverage,
+            "marketing_channels": list(st.effective_marketing_channels),
+        },
         "summary": {"gaps": analysis.counts(), "shown": len(gaps), "readiness": analysis.readiness_counts()},
         "gaps": [g.as_dict() for g in gaps],
         "readiness": [readiness_dict(r) for r in analysis.readiness.values()],
@@ -149,16 +169,26 @@ def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str) -
     lines = [f"# Gaps: {md(ws.workshop.name)}", ""]
     rc = analysis.readiness_counts()
     counts = analysis.counts()
-    lines.append(f"Use cases: **{rc['ready']} ready**, **{rc['at-risk']} at risk**, **{rc['blocked']} blocked**. "
-                 f"Gaps: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.")
-    lines += ["", "## Use-case readiness", "", "| Use case | Value | Readiness | Must-needs met | Reasons |",
-              "|---|---|---|---|---|"]
+    lines.append(
+        f"Use cases: **{rc['ready']} ready**, **{rc['at-risk']} at risk**, **{rc['blocked']} blocked**. "
+        f"Gaps: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info."
+    )
+    lines += [
+        "",
+        "## Use-case readiness",
+        "",
+        "| Use case | Value | Readiness | Must-needs met | Reasons |",
+        "|---|---|---|---|---|",
+    ]
     values = {u.id: u.value for u in ws.use_cases}
-    for r in sorted(analysis.readiness.values(),
-                    key=lambda r: (_STATUS_ORDER[r.status], -(values[r.use_case] or UNSCORED_VALUE))):
+    for r in sorted(
+        analysis.readiness.values(), key=lambda r: (_STATUS_ORDER[r.status], -(values[r.use_case] or UNSCORED_VALUE))
+    ):
         value = values[r.use_case]
-        lines.append(f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | {r.status} | "
-                     f"{r.must_satisfied}/{r.must_total} | {md('; '.join(r.reasons))} |")
+        lines.append(
+            f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | {r.status} | "
+            f"{r.must_satisfied}/{r.must_total} | {md('; '.join(r.reasons))} |"
+        )
     lines += ["", f"## Gaps by {by.replace('-', ' ')}", ""]
     if not groups:
         lines.append("No gaps at this severity.")

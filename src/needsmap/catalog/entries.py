@@ -33,13 +33,34 @@ from needsmap.format import model as m
 
 #: Entity slugs a catalog entry may use (the ones documented for attributes in spec.py).
 ENTITIES: tuple[str, ...] = (
-    "customer", "organization", "household", "contact_point", "address", "consent",
-    "identifier", "interaction", "order", "preference", "product_holding",
+    "customer",
+    "organization",
+    "household",
+    "contact_point",
+    "address",
+    "consent",
+    "identifier",
+    "interaction",
+    "order",
+    "preference",
+    "product_holding",
 )
 CATALOG_FILE = "catalog.yaml"
 _ID_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
-_FIELDS = ("id", "name", "entity", "type", "values", "sensitivity", "identifier", "definition",
-           "synonyms", "spellings", "schema_org", "core")
+_FIELDS = (
+    "id",
+    "name",
+    "entity",
+    "type",
+    "values",
+    "sensitivity",
+    "identifier",
+    "definition",
+    "synonyms",
+    "spellings",
+    "schema_org",
+    "core",
+)
 _REQUIRED = ("id", "name", "entity", "type", "sensitivity", "definition")
 
 
@@ -158,12 +179,19 @@ def _entry(raw: object, problems: list[str]) -> CatalogEntry | None:
     if schema_org is not None and not (isinstance(schema_org, str) and schema_org.startswith("schema:")):
         problems.append("'schema_org' must look like schema:givenName")
     entry = CatalogEntry(
-        id=raw["id"], name=raw["name"].strip(), entity=raw["entity"], type=raw["type"],
-        definition=raw["definition"].strip(), sensitivity=raw["sensitivity"],
-        identifier=bool(raw.get("identifier", False)), values=values,
+        id=raw["id"],
+        name=raw["name"].strip(),
+        entity=raw["entity"],
+        type=raw["type"],
+        definition=raw["definition"].strip(),
+        sensitivity=raw["sensitivity"],
+        identifier=bool(raw.get("identifier", False)),
+        values=values,
         synonyms=_text_list(raw.get("synonyms"), "'synonyms'", problems),
         spellings=_text_list(raw.get("spellings"), "'spellings'", problems),
-        schema_org=schema_org, core=bool(raw.get("core", False)), line=raw.get("__line__"),
+        schema_org=schema_org,
+        core=bool(raw.get("core", False)),
+        line=raw.get("__line__"),
     )
     return None if problems else entry
 
@@ -239,8 +267,9 @@ def entry_as_dict(entry: CatalogEntry) -> dict:
 
 def entries_as_yaml(entries: list[CatalogEntry]) -> str:
     """Entries as catalog-format YAML (``entries:`` list), readable by :func:`parse_catalog`."""
-    return yaml.safe_dump({"entries": [entry_as_dict(e) for e in entries]}, sort_keys=False,
-                          allow_unicode=True, width=110)
+    return yaml.safe_dump(
+        {"entries": [entry_as_dict(e) for e in entries]}, sort_keys=False, allow_unicode=True, width=110
+    )
 
 
 # --------------------------------------------------------------------------- search
@@ -263,8 +292,14 @@ def _search_index(catalog: Catalog) -> tuple[list[str], list[int]]:
     return keys, owners
 
 
-def search(text: str = "", *, entity: str | None = None, limit: int | None = None,
-           catalog: Catalog | None = None, min_score: float = 75.0) -> list[tuple[CatalogEntry, float]]:
+def search(
+    text: str = "",
+    *,
+    entity: str | None = None,
+    limit: int | None = None,
+    catalog: Catalog | None = None,
+    min_score: float = 75.0,
+) -> list[tuple[CatalogEntry, float]]:
     """Entries matching ``text`` with a score 0..100, best first; all entries (in file order) for empty text.
 
     Only an exact id, name, synonym or spelling scores 100 (case, separators

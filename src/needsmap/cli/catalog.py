@@ -19,11 +19,21 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 @click.command("catalog")
 @click.argument("search", required=False, default="")
-@click.option("--entity", "entity", metavar="ENTITY",
-              help="Only entries of this entity (customer, address, consent, identifier, ...).")
+@click.option(
+    "--entity",
+    "entity",
+    metavar="ENTITY",
+    help="Only entries of this entity (customer, address, consent, identifier, ...).",
+)
 @click.option("--core", "core_only", is_flag=True, help="Only the core entries every new workshop can start with.")
-@click.option("--format", "fmt", type=click.Choice(["table", "yaml", "json"]), default="table", show_default=True,
-              help="table: for people; yaml: the entries in catalog format (with spellings); json: for machines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "yaml", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people; yaml: the entries in catalog format (with spellings); json: for machines.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many entries.")
 def catalog_command(search: str, entity: str | None, core_only: bool, fmt: str, limit: int | None) -> None:
     """List the reference catalog of customer attributes, or search it for SEARCH.
@@ -47,8 +57,11 @@ def catalog_command(search: str, entity: str | None, core_only: bool, fmt: str, 
     if limit:
         found = found[:limit]
     if fmt == "json":
-        doc = {"needsmap_version": __version__, "search": search or None,
-               "entries": [{**cat.entry_as_dict(e), **({"score": round(s, 1)} if search else {})} for e, s in found]}
+        doc = {
+            "needsmap_version": __version__,
+            "search": search or None,
+            "entries": [{**cat.entry_as_dict(e), **({"score": round(s, 1)} if search else {})} for e, s in found],
+        }
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif fmt == "yaml":
         click.echo(cat.entries_as_yaml([e for e, _ in found]), nl=False)
@@ -78,13 +91,23 @@ def _table(found, searched: bool) -> None:
         table.add_column("score", justify="right", no_wrap=True)
     for entry, score in found:
         flags = ("*" if entry.core else "") + (" id" if entry.identifier else "")
-        row = [Text(entry.id + (" " + flags.strip() if flags.strip() else "")), Text(entry.name), Text(entry.entity),
-               Text(entry.type), Text(entry.sensitivity)]
+        row = [
+            Text(entry.id + (" " + flags.strip() if flags.strip() else "")),
+            Text(entry.name),
+            Text(entry.entity),
+            Text(entry.type),
+            Text(entry.sensitivity),
+        ]
         if not narrow:
             row.append(Text(entry.definition))
         if searched:
             row.append(Text(f"{score:.0f}"))
         table.add_row(*row)
     console.print(table)
-    console.print(Text(f"{len(found)} entries; * core (needsmap new --with-catalog core), id = identifier. "
-                       "Details: needsmap catalog SEARCH --format yaml", style="dim"))
+    console.print(
+        Text(
+            f"{len(found)} entries; * core (needsmap new --with-catalog core), id = identifier. "
+            "Details: needsmap catalog SEARCH --format yaml",
+            style="dim",
+        )
+    )

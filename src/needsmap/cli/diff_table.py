@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from needsmap.collab.diff import Changes
 from needsmap.collab.diff_output import rows, status_word, summary
 from needsmap.util.text import terminal as safe
-from needsmap.collab.diff import Changes
 
 CHANGE_STYLE = {"added": "green", "removed": "red", "changed": "yellow"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -22,16 +22,20 @@ def _t(text: str, style: str = "") -> Text:
 
 
 def print_changes(console: Console, changes: Changes) -> None:
-    console.print(Text.assemble(("Changes from ", "bold"), _t(changes.old_label, "bold"), (" to ", "bold"),
-                                _t(changes.new_label, "bold")))
+    console.print(
+        Text.assemble(
+            ("Changes from ", "bold"), _t(changes.old_label, "bold"), (" to ", "bold"), _t(changes.new_label, "bold")
+        )
+    )
     console.print(_t(summary(changes)))
     for title, section_rows in rows(changes):
         table = Table(title=safe(title), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
         for column in ("Change", "Id", "Field", "Before", "After"):
             table.add_column(column, overflow="fold")
         for r in section_rows:
-            table.add_row(_t(r.change, CHANGE_STYLE.get(r.change, "")), _t(r.id), _t(r.field), _t(r.before),
-                          _t(r.after))
+            table.add_row(
+                _t(r.change, CHANGE_STYLE.get(r.change, "")), _t(r.id), _t(r.field), _t(r.before), _t(r.after)
+            )
         console.print()
         console.print(table)
     a = changes.analysis
@@ -42,18 +46,22 @@ def print_changes(console: Console, changes: Changes) -> None:
         for column in ("Code", "Severity", "Gap", "Use cases"):
             table.add_column(column, overflow="fold")
         for g in gaps:
-            table.add_row(_t(g.code), _t(g.severity, SEVERITY_STYLE[g.severity]), _t(g.message),
-                          _t(", ".join(g.use_cases)))
+            table.add_row(
+                _t(g.code), _t(g.severity, SEVERITY_STYLE[g.severity]), _t(g.message), _t(", ".join(g.use_cases))
+            )
         console.print()
         console.print(table)
     if a.severity_changed:
-        table = Table(title="Gaps that changed severity", title_justify="left", box=box.SIMPLE_HEAD,
-                      show_edge=False)
+        table = Table(title="Gaps that changed severity", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
         for column in ("Code", "Gap", "Before", "After"):
             table.add_column(column, overflow="fold")
         for old, new in a.severity_changed:
-            table.add_row(_t(new.code), _t(new.message), _t(old.severity, SEVERITY_STYLE[old.severity]),
-                          _t(new.severity, SEVERITY_STYLE[new.severity]))
+            table.add_row(
+                _t(new.code),
+                _t(new.message),
+                _t(old.severity, SEVERITY_STYLE[old.severity]),
+                _t(new.severity, SEVERITY_STYLE[new.severity]),
+            )
         console.print()
         console.print(table)
     if a.readiness:
@@ -61,7 +69,11 @@ def print_changes(console: Console, changes: Changes) -> None:
         for column in ("Use case", "Title", "Before", "After"):
             table.add_column(column, overflow="fold")
         for r in a.readiness:
-            table.add_row(_t(r.use_case), _t(r.title), _t(status_word(r.old), STATUS_STYLE.get(r.old or "", "")),
-                          _t(status_word(r.new), STATUS_STYLE.get(r.new or "", "")))
+            table.add_row(
+                _t(r.use_case),
+                _t(r.title),
+                _t(status_word(r.old), STATUS_STYLE.get(r.old or "", "")),
+                _t(status_word(r.new), STATUS_STYLE.get(r.new or "", "")),
+            )
         console.print()
         console.print(table)

@@ -7,10 +7,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from needsmap.format import model as m
 from needsmap.analysis.engine import Analysis
 from needsmap.analysis.output import Group
 from needsmap.analysis.rules import RULES
+from needsmap.format import model as m
 from needsmap.util.text import terminal as safe
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -28,12 +28,19 @@ def print_summary(console: Console, analysis: Analysis, ws: m.Workshop, file: st
     head = Text.assemble(("Gaps in ", "bold"), _t(ws.workshop.name, "bold"), (f"  ({safe(file)})", "dim"))
     console.print(head)
     line = Text.assemble(
-        "Use cases: ", (f"{rc['ready']} ready", STATUS_STYLE["ready"]), " · ",
-        (f"{rc['at-risk']} at risk", STATUS_STYLE["at-risk"]), " · ",
-        (f"{rc['blocked']} blocked", STATUS_STYLE["blocked"]), "    Gaps: ",
-        (f"{counts['error']} errors", SEVERITY_STYLE["error"]), " · ",
-        (f"{counts['warning']} warnings", SEVERITY_STYLE["warning"]), " · ",
-        (f"{counts['info']} info", SEVERITY_STYLE["info"]))
+        "Use cases: ",
+        (f"{rc['ready']} ready", STATUS_STYLE["ready"]),
+        " · ",
+        (f"{rc['at-risk']} at risk", STATUS_STYLE["at-risk"]),
+        " · ",
+        (f"{rc['blocked']} blocked", STATUS_STYLE["blocked"]),
+        "    Gaps: ",
+        (f"{counts['error']} errors", SEVERITY_STYLE["error"]),
+        " · ",
+        (f"{counts['warning']} warnings", SEVERITY_STYLE["warning"]),
+        " · ",
+        (f"{counts['info']} info", SEVERITY_STYLE["info"]),
+    )
     console.print(line)
     console.print()
 
@@ -49,9 +56,13 @@ def print_readiness(console: Console, analysis: Analysis, ws: m.Workshop) -> Non
     order = {"blocked": 0, "at-risk": 1, "ready": 2}
     for r in sorted(analysis.readiness.values(), key=lambda r: (order[r.status], -(values[r.use_case] or 3))):
         value = values[r.use_case]
-        table.add_row(Text.assemble(_t(r.title), "\n", _t(r.use_case, "dim")), str(value) if value is not None else "",
-                      Text(r.status, style=STATUS_STYLE[r.status]), f"{r.must_satisfied}/{r.must_total}",
-                      _t("; ".join(r.reasons), "dim"))
+        table.add_row(
+            Text.assemble(_t(r.title), "\n", _t(r.use_case, "dim")),
+            str(value) if value is not None else "",
+            Text(r.status, style=STATUS_STYLE[r.status]),
+            f"{r.must_satisfied}/{r.must_total}",
+            _t("; ".join(r.reasons), "dim"),
+        )
     console.print(table)
 
 

@@ -30,8 +30,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 
 def open_target(into: Path, source_name: str):
     """(workshop, origin) of INTO; a starter workshop when INTO does not exist yet."""
-    from needsmap.format.starter import new_workshop
     from needsmap.format.opening import OpenError, open_workshop
+    from needsmap.format.starter import new_workshop
 
     if not into.exists():
         if not into.parent.is_dir():
@@ -79,8 +79,8 @@ def show_plan(plan, console=None) -> None:
 def apply_and_save(plan, ws, origin, into: Path) -> None:
     """Apply the plan's additions and merges, check the result, and save INTO through the safe saver."""
     from needsmap.format import validator
-    from needsmap.imports.plan import PlanError, apply_plan
     from needsmap.format.saver import SaveError, save
+    from needsmap.imports.plan import PlanError, apply_plan
 
     if not plan.applicable:
         click.echo(f"{into}: nothing to change; not written")
@@ -98,8 +98,10 @@ def apply_and_save(plan, ws, origin, into: Path) -> None:
         save(new_ws, into, origin=origin)
     except SaveError as exc:
         fail(f"{exc}\n{into}: nothing written")
-    click.echo(f"Wrote {into}: {plan.count('add')} added, {plan.count('merge')} merged"
-               + (f"; {plan.count('ambiguous')} ambiguous left for you" if plan.count("ambiguous") else ""))
+    click.echo(
+        f"Wrote {into}: {plan.count('add')} added, {plan.count('merge')} merged"
+        + (f"; {plan.count('ambiguous')} ambiguous left for you" if plan.count("ambiguous") else "")
+    )
 
 
 def finish(plan, ws, origin, into: Path, apply: bool, again: str) -> None:
@@ -114,14 +116,28 @@ def finish(plan, ws, origin, into: Path, apply: bool, again: str) -> None:
 @import_group.command("sheet")
 @click.argument("book", type=click.Path(path_type=Path))
 @click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as", "kind", required=True,
-              type=click.Choice(["use_cases", "attributes", "systems", "stakeholders", "needs", "holdings"]),
-              help="What each row of the sheet is.")
-@click.option("--map", "maps", multiple=True, metavar="HEADER=FIELD",
-              help="Read column HEADER as FIELD (repeatable); HEADER= ignores the column.")
+@click.option(
+    "--as",
+    "kind",
+    required=True,
+    type=click.Choice(["use_cases", "attributes", "systems", "stakeholders", "needs", "holdings"]),
+    help="What each row of the sheet is.",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help="Read column HEADER as FIELD (repeatable); HEADER= ignores the column.",
+)
 @click.option("--sheet", "sheet_name", metavar="NAME", help="The sheet of an Excel workbook (default: the first).")
-@click.option("--dry-run/--apply", "dry_run", default=True, show_default=True,
-              help="--dry-run only shows what would change; --apply writes INTO.")
+@click.option(
+    "--dry-run/--apply",
+    "dry_run",
+    default=True,
+    show_default=True,
+    help="--dry-run only shows what would change; --apply writes INTO.",
+)
 def sheet(book: Path, into: Path, kind: str, maps: tuple[str, ...], sheet_name: str | None, dry_run: bool) -> None:
     """Import BOOK (.xlsx or .csv) into workshop INTO (created when missing).
 
@@ -142,9 +158,20 @@ def sheet(book: Path, into: Path, kind: str, maps: tuple[str, ...], sheet_name: 
         fail(f"{exc}\nnothing written")
     import shlex
 
-    again = " ".join(shlex.quote(a) for a in ["needsmap", "import", "sheet", str(book), str(into), "--as", kind,
-                                              *(x for mp in maps for x in ("--map", mp)),
-                                              *(("--sheet", sheet_name) if sheet_name else ())])
+    again = " ".join(
+        shlex.quote(a)
+        for a in [
+            "needsmap",
+            "import",
+            "sheet",
+            str(book),
+            str(into),
+            "--as",
+            kind,
+            *(x for mp in maps for x in ("--map", mp)),
+            *(("--sheet", sheet_name) if sheet_name else ()),
+        ]
+    )
     finish(plan, ws, origin, into, not dry_run, again)
 
 
@@ -152,19 +179,45 @@ def sheet(book: Path, into: Path, kind: str, maps: tuple[str, ...], sheet_name: 
 def _schema_options(func):
     """The options `import ddl` and `import db` share."""
     options = [
-        click.option("--system", required=True, metavar="ID",
-                     help="The system that holds these tables (added to the workshop when new)."),
-        click.option("--tables", "tables", multiple=True, metavar="GLOB",
-                     help="Tables to read, e.g. 'ps_customer*' (repeatable, comma-separated); '!GLOB' leaves "
-                          "tables out. Default: the customer-related tables."),
-        click.option("--accept-above", type=click.FloatRange(0, 1), default=0.9, show_default=True,
-                     help="Proposals at or above this confidence are accepted; the others go to review."),
-        click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write every proposal to this YAML file to decide on, then: needsmap import apply FILE"),
-        click.option("--interactive", is_flag=True,
-                     help="Ask about each proposal below --accept-above: a accept, r reject, m map, Enter leaves it."),
-        click.option("--dry-run/--apply", "dry_run", default=True, show_default=True,
-                     help="--dry-run only shows what would change; --apply writes the accepted holdings."),
+        click.option(
+            "--system",
+            required=True,
+            metavar="ID",
+            help="The system that holds these tables (added to the workshop when new).",
+        ),
+        click.option(
+            "--tables",
+            "tables",
+            multiple=True,
+            metavar="GLOB",
+            help="Tables to read, e.g. 'ps_customer*' (repeatable, comma-separated); '!GLOB' leaves "
+            "tables out. Default: the customer-related tables.",
+        ),
+        click.option(
+            "--accept-above",
+            type=click.FloatRange(0, 1),
+            default=0.9,
+            show_default=True,
+            help="Proposals at or above this confidence are accepted; the others go to review.",
+        ),
+        click.option(
+            "--review",
+            "review_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write every proposal to this YAML file to decide on, then: needsmap import apply FILE",
+        ),
+        click.option(
+            "--interactive",
+            is_flag=True,
+            help="Ask about each proposal below --accept-above: a accept, r reject, m map, Enter leaves it.",
+        ),
+        click.option(
+            "--dry-run/--apply",
+            "dry_run",
+            default=True,
+            show_default=True,
+            help="--dry-run only shows what would change; --apply writes the accepted holdings.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -192,18 +245,29 @@ def _ask_decisions(proposals, ws) -> list:
     out = list(proposals)
     for n, p in enumerate(pending, 1):
         alts = ", ".join(f"{a} {c:.2f}" for a, c in p.alternatives[:3])
-        click.echo(terminal(one_line(f"[{n}/{len(pending)}] {p.key} ({p.sql_type or '?'}) -> {p.attribute} "
-                                     f"{p.confidence:.2f}: {p.reason}" + (f"; or: {alts}" if alts else ""))))
+        click.echo(
+            terminal(
+                one_line(
+                    f"[{n}/{len(pending)}] {p.key} ({p.sql_type or '?'}) -> {p.attribute} "
+                    f"{p.confidence:.2f}: {p.reason}" + (f"; or: {alts}" if alts else "")
+                )
+            )
+        )
         while True:
-            answer = click.prompt("  a accept, r reject, m map, Enter leave it, q stop", default="",
-                                  show_default=False).strip().lower()
+            answer = (
+                click.prompt("  a accept, r reject, m map, Enter leave it, q stop", default="", show_default=False)
+                .strip()
+                .lower()
+            )
             if answer in ("", "a", "r", "q"):
                 break
             if answer == "m":
                 target = click.prompt("  attribute id (Enter: back)", default="", show_default=False).strip()
                 while target and target not in known:
-                    click.echo(f"  '{terminal(one_line(target))}' is neither an attribute of the workshop nor a "
-                               f"catalog id (needsmap catalog SEARCH lists them)")
+                    click.echo(
+                        f"  '{terminal(one_line(target))}' is neither an attribute of the workshop nor a "
+                        f"catalog id (needsmap catalog SEARCH lists them)"
+                    )
                     target = click.prompt("  attribute id (Enter: back)", default="", show_default=False).strip()
                 if target:
                     answer = f"map:{target}"
@@ -216,23 +280,39 @@ def _ask_decisions(proposals, ws) -> list:
     return out
 
 
-def _finish_schema(result, ws, origin, into: Path, *, system: str, source: str, review_path: Path | None,
-                   accept_above: float, dry_run: bool, again: str, interactive: bool = False) -> None:
+def _finish_schema(
+    result,
+    ws,
+    origin,
+    into: Path,
+    *,
+    system: str,
+    source: str,
+    review_path: Path | None,
+    accept_above: float,
+    dry_run: bool,
+    again: str,
+    interactive: bool = False,
+) -> None:
     from needsmap.imports.review import write_review
     from needsmap.imports.schema import counts, plan_holdings
 
     if interactive:
         result.proposals = _ask_decisions(result.proposals, ws)
-        result.plan = plan_holdings(ws, result.proposals, system=system, source=result.plan.source,
-                                    notes=result.plan.notes)
+        result.plan = plan_holdings(
+            ws, result.proposals, system=system, source=result.plan.source, notes=result.plan.notes
+        )
     n = counts(result.proposals)
     finish(result.plan, ws, origin, into, not dry_run, again)
-    click.echo(f"{n['accept']} accepted, {n['map']} mapped, {n['review']} to review, {n['reject']} rejected or "
-               f"without attribute (automatic accept at confidence >= {accept_above:g})")
+    click.echo(
+        f"{n['accept']} accepted, {n['map']} mapped, {n['review']} to review, {n['reject']} rejected or "
+        f"without attribute (automatic accept at confidence >= {accept_above:g})"
+    )
     if review_path is not None:
         try:
-            write_review(review_path, result.proposals, source=source, system=system, into=str(into),
-                         accept_above=accept_above)
+            write_review(
+                review_path, result.proposals, source=source, system=system, into=str(into), accept_above=accept_above
+            )
         except OSError as exc:
             fail(f"{review_path}: error: cannot write: {exc.strerror or exc}")
         click.echo(f"Wrote {review_path}: set each decision, then: needsmap import apply {review_path}")
@@ -248,11 +328,23 @@ def _review_is_not_into(review_path: Path | None, into: Path) -> None:
 @import_group.command("ddl")
 @click.argument("schema_file", metavar="SCHEMA.sql", type=click.Path(path_type=Path))
 @click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dialect", metavar="NAME",
-              help="SQL dialect: mysql, postgres, tsql, oracle, sqlite (default: guessed from the file).")
+@click.option(
+    "--dialect",
+    metavar="NAME",
+    help="SQL dialect: mysql, postgres, tsql, oracle, sqlite (default: guessed from the file).",
+)
 @_schema_options
-def ddl(schema_file: Path, into: Path, dialect: str | None, system: str, tables: tuple[str, ...],
-        accept_above: float, review_path: Path | None, interactive: bool, dry_run: bool) -> None:
+def ddl(
+    schema_file: Path,
+    into: Path,
+    dialect: str | None,
+    system: str,
+    tables: tuple[str, ...],
+    accept_above: float,
+    review_path: Path | None,
+    interactive: bool,
+    dry_run: bool,
+) -> None:
     """Propose what SYSTEM holds from the CREATE TABLE statements of SCHEMA.sql.
 
     Each column of the customer-related tables is matched to an attribute of
@@ -269,31 +361,71 @@ def ddl(schema_file: Path, into: Path, dialect: str | None, system: str, tables:
     include, exclude = parse_table_globs(tables)
     ws, origin = open_target(into, str(schema_file))
     try:
-        result = plan_ddl_import(ws, schema_file, system=system, dialect=dialect, include=include,
-                                 exclude=exclude, accept_above=accept_above)
+        result = plan_ddl_import(
+            ws, schema_file, system=system, dialect=dialect, include=include, exclude=exclude, accept_above=accept_above
+        )
     except SchemaError as exc:
         fail(f"{exc}\nnothing written")
-    again = " ".join(shlex.quote(a) for a in [
-        "needsmap", "import", "ddl", str(schema_file), str(into), "--system", system,
-        *(("--dialect", dialect) if dialect else ()), *(x for t in tables for x in ("--tables", t)),
-        *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ())])
-    _finish_schema(result, ws, origin, into, system=system, source=str(schema_file), review_path=review_path,
-                   accept_above=accept_above, dry_run=dry_run, again=again,
-                   interactive=interactive)
+    again = " ".join(
+        shlex.quote(a)
+        for a in [
+            "needsmap",
+            "import",
+            "ddl",
+            str(schema_file),
+            str(into),
+            "--system",
+            system,
+            *(("--dialect", dialect) if dialect else ()),
+            *(x for t in tables for x in ("--tables", t)),
+            *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ()),
+        ]
+    )
+    _finish_schema(
+        result,
+        ws,
+        origin,
+        into,
+        system=system,
+        source=str(schema_file),
+        review_path=review_path,
+        accept_above=accept_above,
+        dry_run=dry_run,
+        again=again,
+        interactive=interactive,
+    )
 
 
 @import_group.command("db")
 @click.argument("url")
 @click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--schema", "db_schema", metavar="NAME", help="The database schema to read (default: the default one).")
-@click.option("--profile", is_flag=True,
-              help="Measure each matched column's coverage (share of non-empty values) in a sample of rows.")
-@click.option("--sample-rows", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True,
-              help="Rows per table --profile reads.")
+@click.option(
+    "--profile",
+    is_flag=True,
+    help="Measure each matched column's coverage (share of non-empty values) in a sample of rows.",
+)
+@click.option(
+    "--sample-rows",
+    type=click.IntRange(1, 10_000_000),
+    default=10_000,
+    show_default=True,
+    help="Rows per table --profile reads.",
+)
 @_schema_options
-def db(url: str, into: Path, db_schema: str | None, profile: bool, sample_rows: int, system: str,
-       tables: tuple[str, ...], accept_above: float, review_path: Path | None, interactive: bool,
-       dry_run: bool) -> None:
+def db(
+    url: str,
+    into: Path,
+    db_schema: str | None,
+    profile: bool,
+    sample_rows: int,
+    system: str,
+    tables: tuple[str, ...],
+    accept_above: float,
+    review_path: Path | None,
+    interactive: bool,
+    dry_run: bool,
+) -> None:
     """Propose what SYSTEM holds from the schema of the live database at URL.
 
     URL is a SQLAlchemy URL: sqlite:///shop.db, postgresql+psycopg://USER@HOST/DB
@@ -312,32 +444,67 @@ def db(url: str, into: Path, db_schema: str | None, profile: bool, sample_rows: 
     except SchemaError as exc:
         fail(f"{exc}\nnothing written")
     if password_in_url(parsed):
-        fail(f"{parsed.safe}: error: the URL holds a password (not shown): on a command line it stays in the "
-             f"shell history and is visible to other users. Leave it out and set {PASSWORD_ENV} "
-             f"(or use ~/.pgpass); nothing written")
+        fail(
+            f"{parsed.safe}: error: the URL holds a password (not shown): on a command line it stays in the "
+            f"shell history and is visible to other users. Leave it out and set {PASSWORD_ENV} "
+            f"(or use ~/.pgpass); nothing written"
+        )
     _check_system(system)
     _review_is_not_into(review_path, into)
     include, exclude = parse_table_globs(tables)
     ws, origin = open_target(into, parsed.safe)
     try:
-        result = plan_db_import(ws, url, system=system, schema=db_schema, include=include, exclude=exclude,
-                                accept_above=accept_above, profile=profile, sample_rows=sample_rows)
+        result = plan_db_import(
+            ws,
+            url,
+            system=system,
+            schema=db_schema,
+            include=include,
+            exclude=exclude,
+            accept_above=accept_above,
+            profile=profile,
+            sample_rows=sample_rows,
+        )
     except SchemaError as exc:
         fail(f"{exc}\nnothing written")
-    again = " ".join(shlex.quote(a) for a in [
-        "needsmap", "import", "db", parsed.safe, str(into), "--system", system,
-        *(("--schema", db_schema) if db_schema else ()), *(x for t in tables for x in ("--tables", t)),
-        *(("--profile",) if profile else ()),
-        *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ())])
-    _finish_schema(result, ws, origin, into, system=system, source=parsed.safe, review_path=review_path,
-                   accept_above=accept_above, dry_run=dry_run, again=again,
-                   interactive=interactive)
+    again = " ".join(
+        shlex.quote(a)
+        for a in [
+            "needsmap",
+            "import",
+            "db",
+            parsed.safe,
+            str(into),
+            "--system",
+            system,
+            *(("--schema", db_schema) if db_schema else ()),
+            *(x for t in tables for x in ("--tables", t)),
+            *(("--profile",) if profile else ()),
+            *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ()),
+        ]
+    )
+    _finish_schema(
+        result,
+        ws,
+        origin,
+        into,
+        system=system,
+        source=parsed.safe,
+        review_path=review_path,
+        accept_above=accept_above,
+        dry_run=dry_run,
+        again=again,
+        interactive=interactive,
+    )
 
 
 @import_group.command("apply")
 @click.argument("review_file", metavar="REVIEW.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--into", type=click.Path(dir_okay=False, path_type=Path),
-              help="The workshop to apply to (default: the review file's 'into').")
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The workshop to apply to (default: the review file's 'into').",
+)
 @click.option("--dry-run", is_flag=True, help="Only show what would change.")
 def apply_review(review_file: Path, into: Path | None, dry_run: bool) -> None:
     """Apply the decisions of a review file written by `import ddl|db --review`.

@@ -64,8 +64,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: FILE:LINE:COL: severity: message lines; json: for machines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: FILE:LINE:COL: severity: message lines; json: for machines.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check workshop FILES: YAML syntax, structure, ids and references.
@@ -92,13 +98,23 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
         failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
         if failed and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
-        report.append({"path": str(path), "readable": True, "ok": not failed, "counts": counts,
-                       "diagnostics": [d.as_dict() for d in result.diagnostics]})
+        report.append(
+            {
+                "path": str(path),
+                "readable": True,
+                "ok": not failed,
+                "counts": counts,
+                "diagnostics": [d.as_dict() for d in result.diagnostics],
+            }
+        )
         if fmt == "text":
             for d in result.diagnostics:
                 click.echo(_render(d, colour))
-            summary = (f"{path}: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}"
-                       if result.diagnostics else f"{path}: ok")
+            summary = (
+                f"{path}: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}"
+                if result.diagnostics
+                else f"{path}: ok"
+            )
             click.echo(summary, err=True)
     if fmt == "json":
         click.echo(json.dumps({"needsmap_version": __version__, "files": report}, indent=2, ensure_ascii=False))
@@ -107,19 +123,23 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--name", required=True, help="Name of the workshop, e.g. \"Omnichannel customer data discovery\".")
+@click.option("--name", required=True, help='Name of the workshop, e.g. "Omnichannel customer data discovery".')
 @click.option("--organization", help="The organisation the workshop is for.")
 @click.option("--facilitator", help="Who runs the workshop.")
-@click.option("--with-catalog", "with_catalog", metavar="core|all|ENTITY,...",
-              help="Start with attributes of the reference catalog: core (about 30), all, or entities "
-                   "such as customer,address (see needsmap catalog).")
+@click.option(
+    "--with-catalog",
+    "with_catalog",
+    metavar="core|all|ENTITY,...",
+    help="Start with attributes of the reference catalog: core (about 30), all, or entities "
+    "such as customer,address (see needsmap catalog).",
+)
 def new(file: Path, name: str, organization: str | None, facilitator: str | None, with_catalog: str | None) -> None:
     """Create FILE: a starter workshop with the default functions, channels and guidance.
 
     Refuses to overwrite an existing file.
     """
-    from needsmap.format.saver import SaveError, save
     from needsmap.catalog.entries import starter_attributes
+    from needsmap.format.saver import SaveError, save
     from needsmap.format.starter import new_workshop
 
     if file.exists():
@@ -143,8 +163,12 @@ def new(file: Path, name: str, organization: str | None, facilitator: str | None
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the workshop format (for editors and other tools)."""
     from needsmap.format.schema import schema_text
@@ -184,16 +208,39 @@ def _open_valid(file: Path):
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--by", type=click.Choice(["rule", "use-case", "system", "stakeholder"]), default="rule",
-              show_default=True, help="How to group the gaps (table and md).")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
-              help="table: for people at a terminal; md: for wikis and pull requests; json: for machines.")
-@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
-              help="Leave out less severe gaps.")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]),
-              help="Exit 1 when a gap of this severity or worse exists (for CI pipelines).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")
+@click.option(
+    "--by",
+    type=click.Choice(["rule", "use-case", "system", "stakeholder"]),
+    default="rule",
+    show_default=True,
+    help="How to group the gaps (table and md).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people at a terminal; md: for wikis and pull requests; json: for machines.",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Leave out less severe gaps.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    help="Exit 1 when a gap of this severity or worse exists (for CI pipelines).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
 def gaps(file: Path, by: str, fmt: str, min_severity: str, fail_on: str | None, output: Path | None) -> None:
     """Show the gaps of workshop FILE, sorted by impact, and the readiness of every use case."""
     from needsmap.analysis.engine import analyse
@@ -252,11 +299,21 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["small", "medium", "enterprise"]), default="small", show_default=True,
-              help="small: a real workshop's size; enterprise: 400 use cases, 2,500 attributes, 120 systems.")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "medium", "enterprise"]),
+    default="small",
+    show_default=True,
+    help="small: a real workshop's size; enterprise: 400 use cases, 2,500 attributes, 120 systems.",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same workshop.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The workshop file to write (must not exist yet).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workshop file to write (must not exist yet).",
+)
 def generate(scale: str, seed: int, output: Path) -> None:
     """Write a synthetic, realistic-shaped workshop with gaps of every kind (for demos and benchmarks)."""
     from needsmap.format.saver import SaveError, save
@@ -268,8 +325,10 @@ def generate(scale: str, seed: int, output: Path) -> None:
     except SaveError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"Wrote {output}: {len(ws.use_cases)} use cases, {len(ws.attributes)} attributes, "
-               f"{len(ws.systems)} systems", err=True)
+    click.echo(
+        f"Wrote {output}: {len(ws.use_cases)} use cases, {len(ws.attributes)} attributes, {len(ws.systems)} systems",
+        err=True,
+    )
 
 
 _REPORT_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".csv": "csv"}
@@ -277,18 +336,41 @@ _REPORT_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write: a file (html, md, xlsx) or a folder (csv).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "xlsx", "csv"]),
-              help="Default: from the output's suffix (.html, .md, .xlsx; a folder or .csv for csv).")
-@click.option("--for", "for_stakeholder", metavar="STAKEHOLDER",
-              help="One stakeholder's view: what they asked for, where it stands, what we need from them.")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
-              help="A folder with your own copies of the report templates (they win over the defaults).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write: a file (html, md, xlsx) or a folder (csv).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "xlsx", "csv"]),
+    help="Default: from the output's suffix (.html, .md, .xlsx; a folder or .csv for csv).",
+)
+@click.option(
+    "--for",
+    "for_stakeholder",
+    metavar="STAKEHOLDER",
+    help="One stakeholder's view: what they asked for, where it stands, what we need from them.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder with your own copies of the report templates (they win over the defaults).",
+)
 @click.option("--no-diagrams", is_flag=True, help="Leave out the Graphviz diagrams (faster).")
 @click.option("--since", metavar="REV", help="Add a 'Changes since REV' section (a git revision of FILE; html, md).")
-def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | None, templates: Path | None,
-           no_diagrams: bool, since: str | None) -> None:
+def report(
+    file: Path,
+    output: Path,
+    fmt: str | None,
+    for_stakeholder: str | None,
+    templates: Path | None,
+    no_diagrams: bool,
+    since: str | None,
+) -> None:
     """Write the report of workshop FILE for stakeholders: HTML (one self-contained file), Markdown, Excel or CSV."""
     from rich.console import Console
 
@@ -296,8 +378,9 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
 
     fmt = fmt or _REPORT_SUFFIX.get(output.suffix.lower()) or ("csv" if output.suffix == "" else None)
     if fmt is None:
-        click.echo(f"{output}: error: cannot tell the format from '{output.suffix}'; use --format html|md|xlsx|csv",
-                   err=True)
+        click.echo(
+            f"{output}: error: cannot tell the format from '{output.suffix}'; use --format html|md|xlsx|csv", err=True
+        )
         sys.exit(EXIT_USAGE)
     result = _open_valid(file)
     ws = result.workshop
@@ -311,17 +394,20 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
         from needsmap.format.diagnostics import suggestion_suffix
 
         ids = [s.id for s in ws.stakeholders]
-        click.echo(f"{file}: error: no stakeholder '{for_stakeholder}'{suggestion_suffix(for_stakeholder, ids)} "
-                   f"(stakeholders: {', '.join(ids)})", err=True)
+        click.echo(
+            f"{file}: error: no stakeholder '{for_stakeholder}'{suggestion_suffix(for_stakeholder, ids)} "
+            f"(stakeholders: {', '.join(ids)})",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
     extra = []
     if since is not None and fmt not in ("html", "md"):
         click.echo(f"{output}: error: --since adds a section to html and md reports, not to {fmt}", err=True)
         sys.exit(EXIT_USAGE)
     if since is not None:
-        from needsmap.report.sections.changes import report_section
-        from needsmap.collab.git_revisions import Version
         from needsmap.collab.diff import compare
+        from needsmap.collab.git_revisions import Version
+        from needsmap.report.sections.changes import report_section
 
         old = Version(str(file), since)
         extra.append(report_section(compare(_load_version(old), ws, old.label, str(file)), since))
@@ -331,22 +417,33 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
         from needsmap.util.graphviz import dot_available
 
         if not dot_available():
-            console.print("[yellow]warning:[/] Graphviz's 'dot' is not installed, so the report has no diagrams "
-                          "(install it: apt-get install graphviz, or brew install graphviz)")
+            console.print(
+                "[yellow]warning:[/] Graphviz's 'dot' is not installed, so the report has no diagrams "
+                "(install it: apt-get install graphviz, or brew install graphviz)"
+            )
     try:
         with console.status("Analysing the workshop") as status:
+
             def progress(message: str) -> None:
                 status.update(message)
 
             analysis = analyse(ws)
             if fmt in ("html", "md"):
-                from needsmap.report.render import ReportTemplateError, build_report
                 from needsmap.format.saver import write_text_atomically
+                from needsmap.report.render import ReportTemplateError, build_report
 
                 try:
-                    text = build_report(ws, analysis, fmt=fmt, source_file=str(file),
-                                        for_stakeholder=for_stakeholder, templates=templates, progress=progress,
-                                        diagrams=diagrams, extra_sections=extra)
+                    text = build_report(
+                        ws,
+                        analysis,
+                        fmt=fmt,
+                        source_file=str(file),
+                        for_stakeholder=for_stakeholder,
+                        templates=templates,
+                        progress=progress,
+                        diagrams=diagrams,
+                        extra_sections=extra,
+                    )
                 except ReportTemplateError as exc:
                     from rich.markup import escape
 
@@ -355,8 +452,8 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
                 progress(f"Writing {output}")
                 write_text_atomically(output, text)
             else:
-                from needsmap.report.tables import write_csv, write_xlsx
                 from needsmap.report.context import build_context
+                from needsmap.report.tables import write_csv, write_xlsx
 
                 progress("Collecting the report's content")
                 ctx = build_context(ws, analysis, source_file=str(file), for_stakeholder=for_stakeholder)
@@ -376,14 +473,19 @@ def report(file: Path, output: Path, fmt: str | None, for_stakeholder: str | Non
 
 @main.command("open")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path), metavar="REVIEW.yaml",
-              help="Open the review screen on a review file of: needsmap import ddl|db --review")
+@click.option(
+    "--review",
+    "review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="REVIEW.yaml",
+    help="Open the review screen on a review file of: needsmap import ddl|db --review",
+)
 def open_(file: Path | None, review: Path | None) -> None:
     """Open workshop FILE in the terminal UI (every edit is saved at once; there is no "save")."""
     from needsmap.collab.session import SessionError
 
     if file is not None and not file.exists():
-        click.echo(f"{file}: error: no such file; start one with: needsmap new {file} --name \"...\"", err=True)
+        click.echo(f'{file}: error: no such file; start one with: needsmap new {file} --name "..."', err=True)
         sys.exit(EXIT_USAGE)
     if review is not None and not review.is_file():
         click.echo(f"{review}: error: no such review file", err=True)
@@ -404,17 +506,26 @@ def open_(file: Path | None, review: Path | None) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but loopback needs --token.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback needs --token."
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--token", envvar="NEEDSMAP_TOKEN", metavar="TOKEN",
-              help="Secret participants must bring (in the URL printed at start); required beyond loopback. "
-                   "Prefer the NEEDSMAP_TOKEN variable: other users of this machine can read command lines.")
+@click.option(
+    "--token",
+    envvar="NEEDSMAP_TOKEN",
+    metavar="TOKEN",
+    help="Secret participants must bring (in the URL printed at start); required beyond loopback. "
+    "Prefer the NEEDSMAP_TOKEN variable: other users of this machine can read command lines.",
+)
 @click.option("--public-url", metavar="URL", help="The address browsers use, when behind a proxy (https://...).")
-@click.option("--max-participants", type=click.IntRange(1), default=24, show_default=True,
-              help="Browsers connected at once (each runs a needsmap process).")
-def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None,
-          max_participants: int) -> None:
+@click.option(
+    "--max-participants",
+    type=click.IntRange(1),
+    default=24,
+    show_default=True,
+    help="Browsers connected at once (each runs a needsmap process).",
+)
+def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None, max_participants: int) -> None:
     """Serve the terminal UI on workshop FILE to web browsers, so remote participants can follow and type.
 
     Each browser runs its own needsmap on FILE. Bound to 127.0.0.1 (this machine only) unless --host says
@@ -425,8 +536,15 @@ def serve(file: Path, host: str, port: int, token: str | None, public_url: str |
 
     _open_valid(file)
     try:
-        server = WorkshopServer(file.resolve(), host=host, port=port, token=token, public_url=public_url,
-                                announce=lambda line: click.echo(line, err=True), max_participants=max_participants)
+        server = WorkshopServer(
+            file.resolve(),
+            host=host,
+            port=port,
+            token=token,
+            public_url=public_url,
+            announce=lambda line: click.echo(line, err=True),
+            max_participants=max_participants,
+        )
         server.serve()
     except ServeError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -450,17 +568,30 @@ def _load_version(version):
         click.echo(f"{version.label}: fix the errors above first", err=True)
         sys.exit(EXIT_FINDINGS)
     if errors:  # a merge in progress: what it brought in is worth seeing before resolving
-        click.echo(f"{version.label}: warning: {_plural(len(errors), 'unresolved merge conflict')} "
-                   f"(needsmap validate {version.label})", err=True)
+        click.echo(
+            f"{version.label}: warning: {_plural(len(errors), 'unresolved merge conflict')} "
+            f"(needsmap validate {version.label})",
+            err=True,
+        )
     return result.workshop
 
 
 @main.command()
 @click.argument("versions", nargs=-1, required=True, metavar="[OLD] NEW")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
-              help="table: for people at a terminal; md: for pull requests; json: for machines.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people at a terminal; md: for pull requests; json: for machines.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (like git diff --exit-code).")
 def diff(versions: tuple[str, ...], fmt: str, output: Path | None, exit_code: bool) -> None:
     """What changed between two versions of a workshop, item by item, and what it did to the gaps.
@@ -469,9 +600,9 @@ def diff(versions: tuple[str, ...], fmt: str, output: Path | None, exit_code: bo
     the working file), 'diff OLD.yaml NEW.yaml', 'diff HEAD~3 FILE',
     'diff v1..v2 FILE', or REV:PATH on either side.
     """
+    from needsmap.collab.diff import compare
     from needsmap.collab.diff_output import json_document, markdown
     from needsmap.collab.git_revisions import versions_to_compare
-    from needsmap.collab.diff import compare
 
     if len(versions) > 2:
         click.echo("error: give at most two versions: [OLD] NEW", err=True)
@@ -511,8 +642,8 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None
     them); 2 when a file cannot be read or written. Install it with
     'needsmap git-setup'.
     """
-    from needsmap.format.loader import FileTooLarge
     from needsmap.collab.merge import merge_files
+    from needsmap.format.loader import FileTooLarge
 
     try:
         outcome = merge_files(base, ours, theirs, name)
@@ -528,8 +659,14 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None
 
 
 @main.command("git-setup")
-@click.option("--pattern", "patterns", multiple=True, default=("*.yaml",), show_default=True,
-              help="Files git merges with needsmap (.gitattributes patterns; repeat for several).")
+@click.option(
+    "--pattern",
+    "patterns",
+    multiple=True,
+    default=("*.yaml",),
+    show_default=True,
+    help="Files git merges with needsmap (.gitattributes patterns; repeat for several).",
+)
 def git_setup(patterns: tuple[str, ...]) -> None:
     """Install the needsmap merge driver in this git repository (git config and .gitattributes).
 
@@ -544,8 +681,11 @@ def git_setup(patterns: tuple[str, ...]) -> None:
         sys.exit(EXIT_USAGE)
     click.echo(f"git config merge.needsmap.driver = {done.driver}")
     if done.attributes_added:
-        click.echo(f"Added to {done.attributes_file}: " + "; ".join(done.attributes_added)
-                   + " (commit it so everyone merges the same way)")
+        click.echo(
+            f"Added to {done.attributes_file}: "
+            + "; ".join(done.attributes_added)
+            + " (commit it so everyone merges the same way)"
+        )
     else:
         click.echo(f"{done.attributes_file} already routes the files to needsmap")
 
@@ -561,16 +701,31 @@ main.add_command(catalog_command)
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
-              help="table: for people at a terminal; md: for wikis; json: for machines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people at a terminal; md: for wikis; json: for machines.",
+)
 @click.option("--option", "option_id", metavar="ID", help="Show this option's waves (work item by work item).")
-@click.option("--accept", "accept_id", metavar="ID",
-              help="Write this generated option into the file's options: (to adjust it, then vote on it).")
+@click.option(
+    "--accept",
+    "accept_id",
+    metavar="ID",
+    help="Write this generated option into the file's options: (to adjust it, then vote on it).",
+)
 @click.option("--replace", is_flag=True, help="With --accept: replace an option of the same id already in the file.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")
-def roadmap(file: Path, fmt: str, option_id: str | None, accept_id: str | None, replace: bool,
-            output: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
+def roadmap(
+    file: Path, fmt: str, option_id: str | None, accept_id: str | None, replace: bool, output: Path | None
+) -> None:
     """Compare strategic options for workshop FILE: gaps closed and left, waves, value over time, effort, risk, votes."""
     from needsmap.analysis.engine import analyse
     from needsmap.roadmap.engine import RoadmapError, build_roadmap, generate_options
@@ -598,8 +753,11 @@ def roadmap(file: Path, fmt: str, option_id: str | None, accept_id: str | None, 
         from needsmap.format.diagnostics import suggestion_suffix
 
         ids = [p.id for p in rm.plans]
-        click.echo(f"{file}: error: no option '{option_id}'{suggestion_suffix(option_id, ids)} "
-                   f"(options: {', '.join(ids) or 'none'})", err=True)
+        click.echo(
+            f"{file}: error: no option '{option_id}'{suggestion_suffix(option_id, ids)} "
+            f"(options: {', '.join(ids) or 'none'})",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
     if fmt == "json":
         _emit(json.dumps(json_document(rm, ws, str(file)), indent=2, ensure_ascii=False) + "\n", output)
@@ -622,15 +780,34 @@ def roadmap(file: Path, fmt: str, option_id: str | None, accept_id: str | None, 
 
 @main.command("model")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["sql", "dbml", "mermaid", "jsonschema", "dot", "yaml"]),
-              default="sql", show_default=True,
-              help="sql: DDL; dbml, mermaid, dot: diagrams; jsonschema: a customer record; yaml: with traceability.")
-@click.option("--dialect", type=click.Choice(["postgres", "sqlite", "mysql", "tsql"]), default="postgres",
-              show_default=True, help="SQL dialect (for --format sql).")
-@click.option("--scope", type=click.Choice(["needed", "all"]), default="needed", show_default=True,
-              help="needed: attributes a non-rejected use case needs; all: every attribute.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sql", "dbml", "mermaid", "jsonschema", "dot", "yaml"]),
+    default="sql",
+    show_default=True,
+    help="sql: DDL; dbml, mermaid, dot: diagrams; jsonschema: a customer record; yaml: with traceability.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["postgres", "sqlite", "mysql", "tsql"]),
+    default="postgres",
+    show_default=True,
+    help="SQL dialect (for --format sql).",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["needed", "all"]),
+    default="needed",
+    show_default=True,
+    help="needed: attributes a non-rejected use case needs; all: every attribute.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
 def model_(file: Path, fmt: str, dialect: str, scope: str, output: Path | None) -> None:
     """Draft a data model from workshop FILE: what use cases need, traced to who asked, open decisions kept open.
 

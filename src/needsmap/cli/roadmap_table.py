@@ -23,18 +23,37 @@ def print_roadmap(console: Console, rm: Roadmap, ws: m.Workshop, option: str | N
         console.print("No options: the analysis found no gap that work could close.", style="green")
         return
     table = Table(box=box.SIMPLE_HEAD, expand=True, title="Side by side", title_justify="left")
-    for name, justify in (("Option", "left"), ("Gaps closed", "right"), ("Unlocks (value)", "right"),
-                          ("First value", "left"), ("Effort", "right"), ("Waves", "right"), ("Risk", "right"),
-                          ("Votes", "right")):
+    for name, justify in (
+        ("Option", "left"),
+        ("Gaps closed", "right"),
+        ("Unlocks (value)", "right"),
+        ("First value", "left"),
+        ("Effort", "right"),
+        ("Waves", "right"),
+        ("Risk", "right"),
+        ("Votes", "right"),
+    ):
         table.add_column(name, justify=justify, ratio=3 if name == "Option" else None)
     for r in comparison_rows(rm):
         votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
-        table.add_row(Text.assemble(_t(r["title"]), "\n", _t(f"{r['option']} · {r['status']}", "dim")),
-                      f"{r['gaps_closed']} of {rm.total_gaps}", f"{r['use_cases_unlocked']} ({r['value_unlocked']})",
-                      _t(r["first_value"]), f"{r['effort']:g}", str(r["waves"]), str(r["risk"]), votes)
+        table.add_row(
+            Text.assemble(_t(r["title"]), "\n", _t(f"{r['option']} · {r['status']}", "dim")),
+            f"{r['gaps_closed']} of {rm.total_gaps}",
+            f"{r['use_cases_unlocked']} ({r['value_unlocked']})",
+            _t(r["first_value"]),
+            f"{r['effort']:g}",
+            str(r["waves"]),
+            str(r["risk"]),
+            votes,
+        )
     console.print(table)
-    console.print(Text("Effort: counts of work items x settings.roadmap.effort weights. Risk: systems changed + new "
-                       "central components + contested attributes left.", style="dim"))
+    console.print(
+        Text(
+            "Effort: counts of work items x settings.roadmap.effort weights. Risk: systems changed + new "
+            "central components + contested attributes left.",
+            style="dim",
+        )
+    )
     for p in rm.plans:
         if option is not None and p.id != option:
             continue
@@ -47,11 +66,20 @@ def print_roadmap(console: Console, rm: Roadmap, ws: m.Workshop, option: str | N
         if option is not None:
             waves = Table(box=box.SIMPLE_HEAD, expand=True, title=f"Waves of {safe(p.id)}", title_justify="left")
             for name in ("Wave", "Work item", "Kind", "Effort", "WSJF", "Helps unlock"):
-                waves.add_column(name, ratio=4 if name == "Work item" else None,
-                                 justify="right" if name in ("Effort", "WSJF") else "left")
+                waves.add_column(
+                    name,
+                    ratio=4 if name == "Work item" else None,
+                    justify="right" if name in ("Effort", "WSJF") else "left",
+                )
             for it in p.items:
-                waves.add_row(_t(wave_word(rm, it.wave)), Text.assemble(_t(it.item.title), "\n", _t(it.item.id, "dim")),
-                              it.kind, f"{it.effort:g}", f"{it.wsjf:.2f}", _t(", ".join(it.item.use_cases), "dim"))
+                waves.add_row(
+                    _t(wave_word(rm, it.wave)),
+                    Text.assemble(_t(it.item.title), "\n", _t(it.item.id, "dim")),
+                    it.kind,
+                    f"{it.effort:g}",
+                    f"{it.wsjf:.2f}",
+                    _t(", ".join(it.item.use_cases), "dim"),
+                )
             console.print(waves)
             for note in p.notes:
                 console.print(Text.assemble(("Note: ", "yellow"), _t(note)))
@@ -67,5 +95,10 @@ def print_roadmap(console: Console, rm: Roadmap, ws: m.Workshop, option: str | N
             console.print(t)
     elif option is None:
         console.print()
-        console.print(Text("No votes yet: accept an option (--accept ID), then record votes in votes: or on the "
-                           "Roadmap screen of the terminal UI.", style="dim"))
+        console.print(
+            Text(
+                "No votes yet: accept an option (--accept ID), then record votes in votes: or on the "
+                "Roadmap screen of the terminal UI.",
+                style="dim",
+            )
+        )

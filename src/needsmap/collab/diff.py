@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from needsmap.format import model as m
-from needsmap.format import spec
 from needsmap.analysis.engine import SEVERITY_ORDER, Analysis, Gap, analyse
 from needsmap.collab.item_identity import blank_value, keyed, section_default
+from needsmap.format import model as m
+from needsmap.format import spec
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -92,8 +92,7 @@ def record_changes(old, new, rec: spec.Record, prefix: str = "") -> list[FieldCh
     for fld in rec.fields:
         o = getattr(old, fld.attr) if old is not None else None
         n = getattr(new, fld.attr) if new is not None else None
-        if o == n or (_empty(o) and _empty(n) and isinstance(fld.shape, spec.ListOf)
-                      and _empty_means_absent(rec, fld)):
+        if o == n or (_empty(o) and _empty(n) and isinstance(fld.shape, spec.ListOf) and _empty_means_absent(rec, fld)):
             continue
         shape = fld.shape
         path = prefix + fld.key
@@ -113,8 +112,11 @@ def record_changes(old, new, rec: spec.Record, prefix: str = "") -> list[FieldCh
         elif isinstance(shape, spec.Record):
             out.extend(record_changes(o, n, shape, path + "."))
         elif isinstance(shape, spec.ListOf):
-            out.append(FieldChange(path, o if o else None, n if n else None) if _empty_means_absent(rec, fld)
-                       else FieldChange(path, o, n))
+            out.append(
+                FieldChange(path, o if o else None, n if n else None)
+                if _empty_means_absent(rec, fld)
+                else FieldChange(path, o, n)
+            )
         else:
             out.append(FieldChange(path, o, n))
     return out
@@ -161,8 +163,9 @@ def _item_section(section: str, old: list, new: list, rec: spec.Record) -> list[
     if olds is None or news is None:  # no usable ids (only in invalid files): compare elements as wholes
         olds = {f"#{i + 1}": item for i, item in enumerate(old) if item not in new}
         news = {f"#{i + 1}": item for i, item in enumerate(new) if item not in old}
-        return ([ItemChange(section, k, REMOVED, old=v) for k, v in olds.items()]
-                + [ItemChange(section, k, ADDED, new=v) for k, v in news.items()])
+        return [ItemChange(section, k, REMOVED, old=v) for k, v in olds.items()] + [
+            ItemChange(section, k, ADDED, new=v) for k, v in news.items()
+        ]
     out = [ItemChange(section, key, REMOVED, old=item) for key, item in olds.items() if key not in news]
     for key, item in news.items():
         before = olds.get(key)
@@ -217,8 +220,10 @@ def diff_analyses(old_ws: m.Workshop, old: Analysis, new_ws: m.Workshop, new: An
     after = {g.key: g for g in new.gaps}
     opened = sorted((g for k, g in after.items() if k not in before), key=_impact_order)
     closed = sorted((g for k, g in before.items() if k not in after), key=_impact_order)
-    severity = sorted(((before[k], g) for k, g in after.items() if k in before and before[k].severity != g.severity),
-                      key=lambda pair: _impact_order(pair[1]))
+    severity = sorted(
+        ((before[k], g) for k, g in after.items() if k in before and before[k].severity != g.severity),
+        key=lambda pair: _impact_order(pair[1]),
+    )
     titles = {u.id: u.title for u in old_ws.use_cases} | {u.id: u.title for u in new_ws.use_cases}
     ids = list(dict.fromkeys([*(u.id for u in new_ws.use_cases), *(u.id for u in old_ws.use_cases)]))
     readiness = []
@@ -226,8 +231,9 @@ def diff_analyses(old_ws: m.Workshop, old: Analysis, new_ws: m.Workshop, new: An
         was, now = _status(old_ws, old, uc), _status(new_ws, new, uc)
         if was != now:
             readiness.append(ReadinessChange(uc, titles.get(uc, ""), was, now))
-    return AnalysisDiff(opened, closed, severity, readiness, old.counts(), new.counts(),
-                        old.readiness_counts(), new.readiness_counts())
+    return AnalysisDiff(
+        opened, closed, severity, readiness, old.counts(), new.counts(), old.readiness_counts(), new.readiness_counts()
+    )
 
 
 @dataclass(slots=True)
@@ -244,5 +250,4 @@ class Changes:
 
 
 def compare(old: m.Workshop, new: m.Workshop, old_label: str = "old", new_label: str = "new") -> Changes:
-    return Changes(old_label, new_label, diff_workshops(old, new),
-                   diff_analyses(old, analyse(old), new, analyse(new)))
+    return Changes(old_label, new_label, diff_workshops(old, new), diff_analyses(old, analyse(old), new, analyse(new)))

@@ -56,8 +56,9 @@ def load_at_revision(path: str | os.PathLike[str], rev: str) -> loader.LoadResul
 
     data = read_at_revision(path, rev)
     if len(data) > loader.spec.MAX_FILE_BYTES:
-        raise RevisionError(f"{rev}:{path}: error: the file is larger than the "
-                            f"{loader.spec.MAX_FILE_BYTES // 1048576} MiB limit")
+        raise RevisionError(
+            f"{rev}:{path}: error: the file is larger than the {loader.spec.MAX_FILE_BYTES // 1048576} MiB limit"
+        )
     return check(loader.load_bytes(data, f"{rev}:{path}"))
 
 

@@ -61,8 +61,9 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
-def setup(where: str | os.PathLike[str] = ".", patterns: tuple[str, ...] = (DEFAULT_PATTERN,),
-          program: str | None = None) -> SetupResult:
+def setup(
+    where: str | os.PathLike[str] = ".", patterns: tuple[str, ...] = (DEFAULT_PATTERN,), program: str | None = None
+) -> SetupResult:
     """Configure the driver in the repository around ``where`` and route ``patterns`` to it."""
     folder = Path(where)
     top = _git(["rev-parse", "--show-toplevel"], folder)

@@ -35,8 +35,11 @@ def key_fields(rec: spec.Record) -> tuple[str, ...]:
         return ("id",)
     if rec.short is not None:
         return (rec.short,)
-    return tuple(f.key for f in rec.fields
-                 if f.required and isinstance(f.shape, spec.Scalar) and f.shape.kind in ("str", "id", "ref"))
+    return tuple(
+        f.key
+        for f in rec.fields
+        if f.required and isinstance(f.shape, spec.Scalar) and f.shape.kind in ("str", "id", "ref")
+    )
 
 
 def key_of(item, rec: spec.Record) -> str | None:

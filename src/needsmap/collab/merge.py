@@ -34,11 +34,11 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from needsmap.collab.diff import record_changes
+from needsmap.collab.item_identity import as_yaml, blank_value, keyed, plain, section_default
 from needsmap.format import loader, saver, spec
 from needsmap.format import model as m
-from needsmap.collab.item_identity import as_yaml, blank_value, keyed, plain, section_default
 from needsmap.format.conflicts import OURS, THEIRS, describe
-from needsmap.collab.diff import record_changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,17 @@ class _Merger:
         self.conflicts: list[m.Conflict] = []
 
     def conflict(self, where: _Where, base, ours, theirs, kept: str):
-        self.conflicts.append(m.Conflict(
-            section=where.section, id=where.id, field=where.path or None, kept=kept,
-            base=_text(base), ours=_text(ours), theirs=_text(theirs)))
+        self.conflicts.append(
+            m.Conflict(
+                section=where.section,
+                id=where.id,
+                field=where.path or None,
+                kept=kept,
+                base=_text(base),
+                ours=_text(ours),
+                theirs=_text(theirs),
+            )
+        )
         return ours if kept == OURS else theirs
 
     def deleted_and_changed(self, where: _Where, base, changed, rec: spec.Record, kept: str):
@@ -83,9 +91,17 @@ class _Merger:
         fields = record_changes(base, changed, rec)
         before = {f.path: plain(f.old) for f in fields}
         after = {f.path: plain(f.new) for f in fields}
-        self.conflicts.append(m.Conflict(
-            section=where.section, id=where.id, field=where.path or None, kept=kept, base=as_yaml(before),
-            ours=as_yaml(after) if kept == OURS else None, theirs=as_yaml(after) if kept == THEIRS else None))
+        self.conflicts.append(
+            m.Conflict(
+                section=where.section,
+                id=where.id,
+                field=where.path or None,
+                kept=kept,
+                base=as_yaml(before),
+                ours=as_yaml(after) if kept == OURS else None,
+                theirs=as_yaml(after) if kept == THEIRS else None,
+            )
+        )
         return changed
 
     def value(self, b, o, t, fld: spec.Field, owner: spec.Record, where: _Where):
@@ -128,8 +144,9 @@ class _Merger:
         changes = {}
         for fld in rec.fields:
             bv = getattr(b, fld.attr) if b is not None else blank_value(rec, fld.attr)
-            changes[fld.attr] = self.value(bv, getattr(o, fld.attr), getattr(t, fld.attr), fld, rec,
-                                           where.field(fld.key))
+            changes[fld.attr] = self.value(
+                bv, getattr(o, fld.attr), getattr(t, fld.attr), fld, rec, where.field(fld.key)
+            )
         return dataclasses.replace(o, **changes)
 
     def keyed_list(self, b: list, o: list, t: list, rec: spec.Record, where: _Where) -> list | None:
@@ -233,8 +250,12 @@ def _load(data: bytes, label: str) -> tuple[m.Workshop | None, list[str], tuple[
     return (result.workshop if not errors else None), errors, dropped
 
 
-def merge_files(base_path: str | os.PathLike[str], ours_path: str | os.PathLike[str],
-                theirs_path: str | os.PathLike[str], name: str | None = None) -> DriverOutcome:
+def merge_files(
+    base_path: str | os.PathLike[str],
+    ours_path: str | os.PathLike[str],
+    theirs_path: str | os.PathLike[str],
+    name: str | None = None,
+) -> DriverOutcome:
     """Merge three workshop files the way git's merge drivers do: the result replaces ``ours_path``.
 
     When a version is not a readable workshop (a YAML syntax error, not a
@@ -249,15 +270,24 @@ def merge_files(base_path: str | os.PathLike[str], ours_path: str | os.PathLike[
         base = m.Workshop(needsmap=ours.needsmap if ours else m.FORMAT_VERSION)
     if base is None or ours is None or theirs is None:
         errors = base_errors + ours_errors + theirs_errors
-        return _line_merge(base_path, ours_path, theirs_path, label,
-                           [f"{label}: not every version is a readable workshop, so it was merged line by line:",
-                            *errors[:5]])
+        return _line_merge(
+            base_path,
+            ours_path,
+            theirs_path,
+            label,
+            [f"{label}: not every version is a readable workshop, so it was merged line by line:", *errors[:5]],
+        )
     result = merge_workshops(base, ours, theirs)
     text = saver.dump(result.workshop)
     check = loader.load_bytes(text.encode("utf-8"), label)
     if check.workshop is None or any(d.severity == "error" for d in check.diagnostics):  # pragma: no cover
-        return _line_merge(base_path, ours_path, theirs_path, label,
-                           [f"{label}: internal error: the merged workshop does not load back; merged line by line"])
+        return _line_merge(
+            base_path,
+            ours_path,
+            theirs_path,
+            label,
+            [f"{label}: internal error: the merged workshop does not load back; merged line by line"],
+        )
     saver.write_text_atomically(ours_path, text)
     messages = []
     if ours_dropped or theirs_dropped:
@@ -265,8 +295,10 @@ def merge_files(base_path: str | os.PathLike[str], ours_path: str | os.PathLike[
     for c in result.conflicts:
         messages.append(f"{label}: conflict: {describe(c)}")
     if result.conflicts:
-        messages.append(f"{label}: {len(result.conflicts)} conflict(s) recorded under 'conflicts:'; "
-                        f"needsmap validate {label} explains each one")
+        messages.append(
+            f"{label}: {len(result.conflicts)} conflict(s) recorded under 'conflicts:'; "
+            f"needsmap validate {label} explains each one"
+        )
     return DriverOutcome(result.clean, messages, result.conflicts)
 
 
@@ -274,6 +306,9 @@ def _line_merge(base_path, ours_path, theirs_path, label: str, messages: list[st
     exe = shutil.which("git")
     if exe is None:
         return DriverOutcome(False, [*messages, f"{label}: git is not installed; the file keeps our version"])
-    done = subprocess.run([exe, "merge-file", "-L", OURS, "-L", "base", "-L", THEIRS,
-                           str(ours_path), str(base_path), str(theirs_path)], capture_output=True, check=False)
+    done = subprocess.run(
+        [exe, "merge-file", "-L", OURS, "-L", "base", "-L", THEIRS, str(ours_path), str(base_path), str(theirs_path)],
+        capture_output=True,
+        check=False,
+    )
     return DriverOutcome(done.returncode == 0, messages)

@@ -40,11 +40,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.format.diagnostics import Diagnostic
 from needsmap.format.loader import FileOrigin, digest_bytes
+from needsmap.format.opening import open_workshop
 from needsmap.format.saver import (
     ChangedOnDisk,
     CommentsWouldBeLost,
@@ -56,7 +57,6 @@ from needsmap.format.saver import (
     save,
 )
 from needsmap.format.validator import validate
-from needsmap.format.opening import open_workshop
 
 #: Top-level fields of a workshop that are edited as a whole (votes: the whole list, see the Roadmap screen).
 TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header", "votes", "conflicts")
@@ -231,8 +231,9 @@ class Session:
         # merge conflicts that git left (a valid file, see docs/collaboration.md) can be settled while editing
         errors = [d for d in result.diagnostics if d.severity == "error" and d.code != "merge-conflict"]
         if errors or result.workshop is None:
-            raise SessionError(f"{p}: {len(errors)} error(s); fix them before editing (needsmap validate {p})",
-                               result.diagnostics)
+            raise SessionError(
+                f"{p}: {len(errors)} error(s); fix them before editing (needsmap validate {p})", result.diagnostics
+            )
         session = cls(p, result.workshop, result.origin)
         session._take_lock()
         remove_stale_temp_files(p)  # left by a needsmap killed mid-save
@@ -249,8 +250,7 @@ class Session:
         snapshot = copy.copy(self.workshop)
         for section in m.ITEM_SECTIONS:  # the lists are copied; the items are never changed in place
             setattr(snapshot, section, list(self.workshop.section(section)))
-        threading.Thread(target=dump, args=(snapshot, self._cache), name="needsmap-warm-cache",
-                         daemon=True).start()
+        threading.Thread(target=dump, args=(snapshot, self._cache), name="needsmap-warm-cache", daemon=True).start()
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], ws: m.Workshop) -> Session:
@@ -273,8 +273,7 @@ class Session:
 
     def _take_lock(self) -> None:
         self.other_instance = _read_lock(self.path)
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
         try:
             tmp = _lock_path(self.path).with_suffix(".tmp")
             tmp.write_text(json.dumps(info), encoding="utf-8")
@@ -411,8 +410,7 @@ class Session:
             return False
         text = dump(self.workshop, self._cache)
         try:
-            result = save(self.workshop, self.path, origin=self.origin, force=force, text=text,
-                          drop_comments=True)
+            result = save(self.workshop, self.path, origin=self.origin, force=force, text=text, drop_comments=True)
         except ChangedOnDisk as exc:
             if not self._syncing and self.sync_with_disk().kind in ("merged", "conflicts"):
                 return self.conflict is None  # merged with theirs, and saved
@@ -489,8 +487,9 @@ class Session:
         if errors or result.workshop is None or result.origin is None:
             first = errors[0].render() if errors else f"{self.path}: cannot be read"
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-            return SyncResult("unreadable", f"{first}{more}; waiting until the file on disk is valid again "
-                                            "before merging it")
+            return SyncResult(
+                "unreadable", f"{first}{more}; waiting until the file on disk is valid again before merging it"
+            )
         theirs = result.workshop
         ours = _snapshot(self.workshop)
         merged = merge_workshops(self._base, ours, theirs)
@@ -550,8 +549,9 @@ class Session:
                 ws.conflicts = [c for c in ws.conflicts if c in self.workshop.conflicts]
             now = _snapshot(self.workshop)
             result = merge_workshops(ours_kept, now, theirs_kept)
-            result.workshop.conflicts = [c for c in result.workshop.conflicts
-                                         if not any(c is f for f in result.conflicts)]
+            result.workshop.conflicts = [
+                c for c in result.workshop.conflicts if not any(c is f for f in result.conflicts)
+            ]
             self.workshop = result.workshop
             self.undo_stack.clear()
             self.redo_stack.clear()

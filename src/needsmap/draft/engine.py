@@ -26,10 +26,10 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from needsmap.format import model as m
 from needsmap.analysis.engine import Analysis
-from needsmap.format.model import FRESHNESS_RANK
 from needsmap.analysis.rules import RULES
+from needsmap.format import model as m
+from needsmap.format.model import FRESHNESS_RANK
 
 SCOPES: tuple[str, ...] = ("needed", "all")
 #: Longest physical name: PostgreSQL's limit (63 bytes), below MySQL's 64 and SQL Server's 128.
@@ -54,7 +54,11 @@ DEFAULT_RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
 )
 #: Names of the integration view's tables (entity tables never take them).
 SOURCE_SYSTEM, IDENTITY_XREF, SOURCE_MAPPING, SURVIVORSHIP = (
-    "source_system", "identity_xref", "source_mapping", "survivorship_rule")
+    "source_system",
+    "identity_xref",
+    "source_mapping",
+    "survivorship_rule",
+)
 INTEGRATION_TABLES: tuple[str, ...] = (SOURCE_SYSTEM, IDENTITY_XREF, SOURCE_MAPPING, SURVIVORSHIP)
 
 #: The analysis rules whose findings become open decisions, and the question each asks.
@@ -324,61 +328,118 @@ class _Drafter:
                     out.append((parent, child, card, False, "", "", "default"))
         for rel in stated.values():
             if rel.effective_cardinality != "none":
-                out.append((rel.parent, rel.child, rel.effective_cardinality, bool(rel.required), rel.name or "",
-                            rel.note or "", "workshop"))
+                out.append(
+                    (
+                        rel.parent,
+                        rel.child,
+                        rel.effective_cardinality,
+                        bool(rel.required),
+                        rel.name or "",
+                        rel.note or "",
+                        "workshop",
+                    )
+                )
         return out
 
-    def _relate(self, parent: str, child: str, card: str, required: bool, name: str, note: str,
-                origin: str) -> None:
+    def _relate(self, parent: str, child: str, card: str, required: bool, name: str, note: str, origin: str) -> None:
         pt, ct = self.entity_table.get(parent), self.entity_table.get(child)
         if pt is None or ct is None:
             return
         if card == "n-m":
-            link = Table(self.schema_names.take(f"{pt.name}_{ct.name}"), f"{parent}+{child}", "link",
-                         f"Links {parent} and {child} (n-m).")
+            link = Table(
+                self.schema_names.take(f"{pt.name}_{ct.name}"),
+                f"{parent}+{child}",
+                "link",
+                f"Links {parent} and {child} (n-m).",
+            )
             names = _Names()
-            a = Column(names.take(pt.key.name), "key", False, f"The {parent}.", primary_key=True,
-                       references=pt.name, ref_column=pt.key.name)
-            b = Column(names.take(ct.key.name), "key", False, f"The {child}.", primary_key=True,
-                       references=ct.name, ref_column=ct.key.name)
+            a = Column(
+                names.take(pt.key.name),
+                "key",
+                False,
+                f"The {parent}.",
+                primary_key=True,
+                references=pt.name,
+                ref_column=pt.key.name,
+            )
+            b = Column(
+                names.take(ct.key.name),
+                "key",
+                False,
+                f"The {child}.",
+                primary_key=True,
+                references=ct.name,
+                ref_column=ct.key.name,
+            )
             link.columns = [a, b]
             self.tables.append(link)
-            self.relationships.append(RelationshipDraft(parent, child, card, required, name, note, origin,
-                                                        pt.name, ct.name, a.name, link.name))
+            self.relationships.append(
+                RelationshipDraft(
+                    parent, child, card, required, name, note, origin, pt.name, ct.name, a.name, link.name
+                )
+            )
             return
         names = _Names()
         names.taken.update(c.name for c in ct.columns)
-        fk = Column(names.take(pt.key.name), "key", not required,
-                    f"The {parent} this {child} belongs to" + (f" ({name})." if name else "."),
-                    references=pt.name, ref_column=pt.key.name, unique=card == "1-1")
+        fk = Column(
+            names.take(pt.key.name),
+            "key",
+            not required,
+            f"The {parent} this {child} belongs to" + (f" ({name})." if name else "."),
+            references=pt.name,
+            ref_column=pt.key.name,
+            unique=card == "1-1",
+        )
         ct.columns.insert(1 + sum(1 for c in ct.columns[1:] if c.references), fk)
-        self.relationships.append(RelationshipDraft(parent, child, card, required, name, note, origin,
-                                                    pt.name, ct.name, fk.name))
+        self.relationships.append(
+            RelationshipDraft(parent, child, card, required, name, note, origin, pt.name, ct.name, fk.name)
+        )
 
     # -- entity tables -----------------------------------------------------------------------
     def _entity_tables(self, entity: str, attrs: list[m.Attribute]) -> None:
         chunk = MAX_COLUMNS_PER_TABLE - 1 - 8  # room for the key and a few foreign keys
-        parts = [attrs[i:i + chunk] for i in range(0, len(attrs), chunk)] or [[]]
+        parts = [attrs[i : i + chunk] for i in range(0, len(attrs), chunk)] or [[]]
         first: Table | None = None
         for n, part in enumerate(parts, start=1):
             tname = self.schema_names.take(entity if n == 1 else f"{entity}_part{n}")
-            comment = (f"One row per {entity}." if n == 1 else
-                       f"More attributes of {entity} (part {n}): one row per {entity}, same key.")
+            comment = (
+                f"One row per {entity}."
+                if n == 1
+                else f"More attributes of {entity} (part {n}): one row per {entity}, same key."
+            )
             if not attrs:
                 comment += " Kept as the parent of related entities; no attribute of it is in scope."
             table = Table(tname, entity, "entity" if n == 1 else "extension", comment)
             names = _Names()
             if first is None:
-                table.columns.append(Column(names.take(f"{tname}_key"), "key", False,
-                                            f"Surrogate key of {entity}, generated.", primary_key=True))
+                table.columns.append(
+                    Column(
+                        names.take(f"{tname}_key"),
+                        "key",
+                        False,
+                        f"Surrogate key of {entity}, generated.",
+                        primary_key=True,
+                    )
+                )
                 first = table
                 self.entity_table[entity] = table
             else:
-                table.columns.append(Column(names.take(first.key.name), "key", False,
-                                            f"The {entity} these attributes belong to.", primary_key=True,
-                                            references=first.name, ref_column=first.key.name))
-                self.relationships.append(RelationshipDraft(entity, entity, "extension", True, "", "",
-                                                            "split", first.name, tname, table.key.name))
+                table.columns.append(
+                    Column(
+                        names.take(first.key.name),
+                        "key",
+                        False,
+                        f"The {entity} these attributes belong to.",
+                        primary_key=True,
+                        references=first.name,
+                        ref_column=first.key.name,
+                    )
+                )
+                self.relationships.append(
+                    RelationshipDraft(
+                        entity, entity, "extension", True, "", "", "split", first.name, tname, table.key.name
+                    )
+                )
             for a in part:
                 col = self._column(a, names)
                 table.columns.append(col)
@@ -390,13 +451,26 @@ class _Drafter:
         use_cases = _union([(uc.id,) for uc, _ in needs])
         stakeholders = _union([(uc.owner,) for uc, _ in needs if uc.owner])
         must = bool(needs) and all(n.effective_criticality == "must" for _, n in needs)
-        sources = tuple(Source(sid, h.field, h.effective_role, h.quality, h.effective_freshness, h.coverage)
-                        for sid, h in self.holdings.get(a.id, []))
+        sources = tuple(
+            Source(sid, h.field, h.effective_role, h.quality, h.effective_freshness, h.coverage)
+            for sid, h in self.holdings.get(a.id, [])
+        )
         comment = (a.definition or "").strip() or "No definition agreed yet."
-        return Column(names.take(a.id), a.effective_type, not must, comment, a.id, a.name or a.id,
-                      tuple(a.values) if a.effective_type == "enum" else (), identifier=a.is_identifier,
-                      sensitivity=a.effective_sensitivity, use_cases=use_cases, stakeholders=stakeholders,
-                      sources=sources, survivorship=propose_survivorship(sources))
+        return Column(
+            names.take(a.id),
+            a.effective_type,
+            not must,
+            comment,
+            a.id,
+            a.name or a.id,
+            tuple(a.values) if a.effective_type == "enum" else (),
+            identifier=a.is_identifier,
+            sensitivity=a.effective_sensitivity,
+            use_cases=use_cases,
+            stakeholders=stakeholders,
+            sources=sources,
+            survivorship=propose_survivorship(sources),
+        )
 
     # -- integration view --------------------------------------------------------------------
     def _integration(self) -> None:
@@ -406,56 +480,86 @@ class _Drafter:
         def ref(t: str, nullable: bool, comment: str) -> Column:
             return Column(f"{t}_key", "key", nullable, comment, references=t, ref_column=f"{t}_key")
 
-        systems = Table(SOURCE_SYSTEM, SOURCE_SYSTEM, "integration",
-                        "The source systems of the workshop, one row each.")
-        systems.columns = [key(SOURCE_SYSTEM),
-                           Column("code", "id", False, "The system's id in the workshop.", unique=True),
-                           Column("name", "string", True, "The name people use for it."),
-                           Column("kind", "string", True, "crm, pos, ecommerce...")]
-        xref = Table(IDENTITY_XREF, IDENTITY_XREF, "integration",
-                     "Identity cross-reference: which local id each source system uses for a record of an entity.")
-        xref.columns = [key(IDENTITY_XREF),
-                        Column("entity", "string", False, "The entity (table) of the record: customer..."),
-                        Column("entity_key", "integer", False, "The record's surrogate key in that table."),
-                        ref(SOURCE_SYSTEM, False, "The system that knows the record."),
-                        Column("local_id", "id", False, "The record's id in that system."),
-                        Column("matched_by", "string", True, "The identifier or rule that matched it."),
-                        Column("matched_at", "datetime", True, "When it was matched.")]
+        systems = Table(
+            SOURCE_SYSTEM, SOURCE_SYSTEM, "integration", "The source systems of the workshop, one row each."
+        )
+        systems.columns = [
+            key(SOURCE_SYSTEM),
+            Column("code", "id", False, "The system's id in the workshop.", unique=True),
+            Column("name", "string", True, "The name people use for it."),
+            Column("kind", "string", True, "crm, pos, ecommerce..."),
+        ]
+        xref = Table(
+            IDENTITY_XREF,
+            IDENTITY_XREF,
+            "integration",
+            "Identity cross-reference: which local id each source system uses for a record of an entity.",
+        )
+        xref.columns = [
+            key(IDENTITY_XREF),
+            Column("entity", "string", False, "The entity (table) of the record: customer..."),
+            Column("entity_key", "integer", False, "The record's surrogate key in that table."),
+            ref(SOURCE_SYSTEM, False, "The system that knows the record."),
+            Column("local_id", "id", False, "The record's id in that system."),
+            Column("matched_by", "string", True, "The identifier or rule that matched it."),
+            Column("matched_at", "datetime", True, "When it was matched."),
+        ]
         xref.unique_together = [("entity", f"{SOURCE_SYSTEM}_key", "local_id")]
-        mapping = Table(SOURCE_MAPPING, SOURCE_MAPPING, "integration",
-                        "Source mapping: each column <- system.field, with the holding's role, quality and "
-                        "freshness, as the workshop recorded them.")
-        mapping.columns = [key(SOURCE_MAPPING),
-                           Column("table_name", "string", False, "The model table."),
-                           Column("column_name", "string", False, "The model column."),
-                           Column("attribute", "id", False, "The workshop attribute."),
-                           ref(SOURCE_SYSTEM, False, "The system that holds it."),
-                           Column("source_field", "string", True, "The field in that system, as recorded."),
-                           Column("role", "enum", False, "master, copy or derived.", values=m.ROLES),
-                           Column("quality", "integer", True, "Quality 1..5, as rated in the workshop."),
-                           Column("freshness", "enum", False, "How fresh the system's value is.",
-                                  values=m.FRESHNESS),
-                           Column("coverage", "decimal", True, "Share of customers it is filled for, 0..1.")]
+        mapping = Table(
+            SOURCE_MAPPING,
+            SOURCE_MAPPING,
+            "integration",
+            "Source mapping: each column <- system.field, with the holding's role, quality and "
+            "freshness, as the workshop recorded them.",
+        )
+        mapping.columns = [
+            key(SOURCE_MAPPING),
+            Column("table_name", "string", False, "The model table."),
+            Column("column_name", "string", False, "The model column."),
+            Column("attribute", "id", False, "The workshop attribute."),
+            ref(SOURCE_SYSTEM, False, "The system that holds it."),
+            Column("source_field", "string", True, "The field in that system, as recorded."),
+            Column("role", "enum", False, "master, copy or derived.", values=m.ROLES),
+            Column("quality", "integer", True, "Quality 1..5, as rated in the workshop."),
+            Column("freshness", "enum", False, "How fresh the system's value is.", values=m.FRESHNESS),
+            Column("coverage", "decimal", True, "Share of customers it is filled for, 0..1."),
+        ]
         mapping.unique_together = [("table_name", "column_name", f"{SOURCE_SYSTEM}_key")]
-        surv = Table(SURVIVORSHIP, SURVIVORSHIP, "integration",
-                     "Proposed survivorship rule per column: which source's value wins. Proposals until the "
-                     "workshop decides.")
-        surv.columns = [key(SURVIVORSHIP),
-                        Column("table_name", "string", False, "The model table."),
-                        Column("column_name", "string", False, "The model column."),
-                        Column("attribute", "id", False, "The workshop attribute."),
-                        Column("rule", "enum", False, "How the winning value is chosen.", values=SURVIVORSHIP_RULES),
-                        ref(SOURCE_SYSTEM, True, "The system whose value wins under the rule, if one does."),
-                        Column("rationale", "text", True, "Why this rule is proposed."),
-                        Column("status", "enum", False, "proposal until the workshop decides.",
-                               values=("proposal", "agreed"))]
+        surv = Table(
+            SURVIVORSHIP,
+            SURVIVORSHIP,
+            "integration",
+            "Proposed survivorship rule per column: which source's value wins. Proposals until the workshop decides.",
+        )
+        surv.columns = [
+            key(SURVIVORSHIP),
+            Column("table_name", "string", False, "The model table."),
+            Column("column_name", "string", False, "The model column."),
+            Column("attribute", "id", False, "The workshop attribute."),
+            Column("rule", "enum", False, "How the winning value is chosen.", values=SURVIVORSHIP_RULES),
+            ref(SOURCE_SYSTEM, True, "The system whose value wins under the rule, if one does."),
+            Column("rationale", "text", True, "Why this rule is proposed."),
+            Column("status", "enum", False, "proposal until the workshop decides.", values=("proposal", "agreed")),
+        ]
         surv.unique_together = [("table_name", "column_name")]
         self.tables.extend([systems, xref, mapping, surv])
         for t in (xref, mapping, surv):
             for c in t.columns:
                 if c.references:
-                    self.relationships.append(RelationshipDraft(SOURCE_SYSTEM, t.name, "1-n", not c.nullable, "",
-                                                                "", "integration", SOURCE_SYSTEM, t.name, c.name))
+                    self.relationships.append(
+                        RelationshipDraft(
+                            SOURCE_SYSTEM,
+                            t.name,
+                            "1-n",
+                            not c.nullable,
+                            "",
+                            "",
+                            "integration",
+                            SOURCE_SYSTEM,
+                            t.name,
+                            c.name,
+                        )
+                    )
 
     # -- open decisions ----------------------------------------------------------------------
     def _decisions(self) -> list[OpenDecision]:
@@ -468,20 +572,39 @@ class _Drafter:
             if not targets:
                 continue
             subject = next((i for k, i in gap.subjects if k == "attribute"), None)
-            label = f"'{names[subject]}' ({subject})" if subject in names else ", ".join(
-                i for _, i in gap.subjects)
-            out.append(OpenDecision("", RULES[gap.rule].code, gap.rule,
-                                    DECISION_RULES[gap.rule].format(name=label), gap.message, gap.action,
-                                    gap.subjects, gap.use_cases, targets))
+            label = f"'{names[subject]}' ({subject})" if subject in names else ", ".join(i for _, i in gap.subjects)
+            out.append(
+                OpenDecision(
+                    "",
+                    RULES[gap.rule].code,
+                    gap.rule,
+                    DECISION_RULES[gap.rule].format(name=label),
+                    gap.message,
+                    gap.action,
+                    gap.subjects,
+                    gap.use_cases,
+                    targets,
+                )
+            )
         for note in self.ws.notes:
             if note.effective_status != "open" or note.effective_kind not in NOTE_KINDS_OPEN:
                 continue
             subjects = tuple(("attribute", i) if i in names else ("system", i) for i in note.about)
             targets = self._targets(subjects, identity=False)
             if targets:
-                out.append(OpenDecision("", "note", note.effective_kind, note.text.strip(),
-                                        f"Open {note.effective_kind} {note.id} of the workshop.",
-                                        "Answer it in the workshop and close the note.", subjects, (), targets))
+                out.append(
+                    OpenDecision(
+                        "",
+                        "note",
+                        note.effective_kind,
+                        note.text.strip(),
+                        f"Open {note.effective_kind} {note.id} of the workshop.",
+                        "Answer it in the workshop and close the note.",
+                        subjects,
+                        (),
+                        targets,
+                    )
+                )
         for n, d in enumerate(out, start=1):
             d.id = f"D{n}"
             for target in d.targets:
@@ -529,19 +652,20 @@ def propose_survivorship(sources: tuple[Source, ...]) -> Survivorship:
         best = min(FRESHNESS_RANK[s.freshness] for s in ranked)
         fresh = _union([(s.system,) for s in ranked if FRESHNESS_RANK[s.freshness] == best])
         if len(fresh) == 1:
-            return Survivorship("freshest", fresh[0], f"{lead}; {fresh[0]} holds it freshest "
-                                                      f"({m.FRESHNESS[best]}).")
+            return Survivorship("freshest", fresh[0], f"{lead}; {fresh[0]} holds it freshest ({m.FRESHNESS[best]}).")
         pool = [s for s in ranked if s.system in fresh]
     rated = [s for s in pool if s.quality is not None]
     if rated:
         best_q = max(s.quality for s in rated if s.quality is not None)
         good = _union([(s.system,) for s in rated if s.quality == best_q])
         if len(good) == 1:
-            return Survivorship("best quality", good[0], f"{lead} and none is fresher; {good[0]} rates its "
-                                                         f"quality highest ({best_q}/5).")
+            return Survivorship(
+                "best quality",
+                good[0],
+                f"{lead} and none is fresher; {good[0]} rates its quality highest ({best_q}/5).",
+            )
     tied = _union([(s.system,) for s in pool])
-    return Survivorship("tie", None, f"{lead}; {', '.join(tied)} are equally fresh and good: the workshop must "
-                                     "choose.")
+    return Survivorship("tie", None, f"{lead}; {', '.join(tied)} are equally fresh and good: the workshop must choose.")
 
 
 def parents_first(tables: list[Table]) -> list[Table]:
@@ -550,8 +674,14 @@ def parents_first(tables: list[Table]) -> list[Table]:
     placed: set[str] = set()
     out: list[Table] = []
     while left:
-        pick = next((t for t in left if all(c.references in placed or c.references == t.name
-                                             for c in t.columns if c.references)), left[0])
+        pick = next(
+            (
+                t
+                for t in left
+                if all(c.references in placed or c.references == t.name for c in t.columns if c.references)
+            ),
+            left[0],
+        )
         left.remove(pick)
         placed.add(pick.name)
         out.append(pick)

@@ -43,27 +43,76 @@ DIALECTS: tuple[str, ...] = ("postgres", "sqlite", "mysql", "tsql")
 #: longest value (at least ENUM_MIN_LENGTH) with a CHECK constraint on the values.
 SQL_TYPES: dict[str, dict[str, str]] = {
     "postgres": {
-        "string": "VARCHAR(255)", "text": "TEXT", "integer": "BIGINT", "decimal": "NUMERIC(18, 6)",
-        "money": "NUMERIC(19, 4)", "boolean": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMP WITH TIME ZONE",
-        "email": "VARCHAR(320)", "phone": "VARCHAR(32)", "url": "VARCHAR(2048)", "enum": "VARCHAR({n})",
-        "country": "CHAR(2)", "currency": "CHAR(3)", "id": "VARCHAR(255)", "key": "BIGINT",
+        "string": "VARCHAR(255)",
+        "text": "TEXT",
+        "integer": "BIGINT",
+        "decimal": "NUMERIC(18, 6)",
+        "money": "NUMERIC(19, 4)",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "datetime": "TIMESTAMP WITH TIME ZONE",
+        "email": "VARCHAR(320)",
+        "phone": "VARCHAR(32)",
+        "url": "VARCHAR(2048)",
+        "enum": "VARCHAR({n})",
+        "country": "CHAR(2)",
+        "currency": "CHAR(3)",
+        "id": "VARCHAR(255)",
+        "key": "BIGINT",
     },
     "sqlite": {
-        "string": "TEXT", "text": "TEXT", "integer": "INTEGER", "decimal": "NUMERIC", "money": "NUMERIC",
-        "boolean": "BOOLEAN", "date": "DATE", "datetime": "DATETIME", "email": "TEXT", "phone": "TEXT",
-        "url": "TEXT", "enum": "TEXT", "country": "TEXT", "currency": "TEXT", "id": "TEXT", "key": "INTEGER",
+        "string": "TEXT",
+        "text": "TEXT",
+        "integer": "INTEGER",
+        "decimal": "NUMERIC",
+        "money": "NUMERIC",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "datetime": "DATETIME",
+        "email": "TEXT",
+        "phone": "TEXT",
+        "url": "TEXT",
+        "enum": "TEXT",
+        "country": "TEXT",
+        "currency": "TEXT",
+        "id": "TEXT",
+        "key": "INTEGER",
     },
     "mysql": {
-        "string": "VARCHAR(255)", "text": "TEXT", "integer": "BIGINT", "decimal": "DECIMAL(18, 6)",
-        "money": "DECIMAL(19, 4)", "boolean": "BOOLEAN", "date": "DATE", "datetime": "DATETIME(6)",
-        "email": "VARCHAR(320)", "phone": "VARCHAR(32)", "url": "TEXT", "enum": "VARCHAR({n})",
-        "country": "CHAR(2)", "currency": "CHAR(3)", "id": "VARCHAR(255)", "key": "BIGINT",
+        "string": "VARCHAR(255)",
+        "text": "TEXT",
+        "integer": "BIGINT",
+        "decimal": "DECIMAL(18, 6)",
+        "money": "DECIMAL(19, 4)",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "datetime": "DATETIME(6)",
+        "email": "VARCHAR(320)",
+        "phone": "VARCHAR(32)",
+        "url": "TEXT",
+        "enum": "VARCHAR({n})",
+        "country": "CHAR(2)",
+        "currency": "CHAR(3)",
+        "id": "VARCHAR(255)",
+        "key": "BIGINT",
     },
     "tsql": {
-        "string": "NVARCHAR(255)", "text": "NVARCHAR(MAX)", "integer": "BIGINT", "decimal": "DECIMAL(18, 6)",
-        "money": "DECIMAL(19, 4)", "boolean": "BIT", "date": "DATE", "datetime": "DATETIMEOFFSET",
-        "email": "NVARCHAR(320)", "phone": "NVARCHAR(32)", "url": "NVARCHAR(2048)", "enum": "NVARCHAR({n})",
-        "country": "NCHAR(2)", "currency": "NCHAR(3)", "id": "NVARCHAR(255)", "key": "BIGINT",
+        "string": "NVARCHAR(255)",
+        "text": "NVARCHAR(MAX)",
+        "integer": "BIGINT",
+        "decimal": "DECIMAL(18, 6)",
+        "money": "DECIMAL(19, 4)",
+        "boolean": "BIT",
+        "date": "DATE",
+        "datetime": "DATETIMEOFFSET",
+        "email": "NVARCHAR(320)",
+        "phone": "NVARCHAR(32)",
+        "url": "NVARCHAR(2048)",
+        "enum": "NVARCHAR({n})",
+        "country": "NCHAR(2)",
+        "currency": "NCHAR(3)",
+        "id": "NVARCHAR(255)",
+        "key": "BIGINT",
     },
 }
 _GENERATED_KEY = {
@@ -78,13 +127,21 @@ ENUM_MIN_LENGTH = 32
 MYSQL_COMMENT_MAX = 1024
 #: The JSON Schema of each attribute type (the --format jsonschema record).
 _JSON_TYPES = {
-    "integer": {"type": "integer"}, "decimal": {"type": "number"}, "money": {"type": "number"},
-    "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string", "format": "date-time"}, "email": {"type": "string", "format": "email"},
-    "url": {"type": "string", "format": "uri"}, "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
-    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "phone": {"type": "string", "maxLength": 32},
-    "string": {"type": "string", "maxLength": 255}, "id": {"type": "string", "maxLength": 255},
-    "text": {"type": "string"}, "key": {"type": "integer"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "money": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "email": {"type": "string", "format": "email"},
+    "url": {"type": "string", "format": "uri"},
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    "phone": {"type": "string", "maxLength": 32},
+    "string": {"type": "string", "maxLength": 255},
+    "id": {"type": "string", "maxLength": 255},
+    "text": {"type": "string"},
+    "key": {"type": "integer"},
 }
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -115,8 +172,13 @@ _BREAKS = re.compile(r"\s+")
 
 def one_line(text: str, limit: int | None = None) -> str:
     """``text`` on one line without control, format or separator characters (no line break survives)."""
-    kept = text if text.isprintable() else "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") else ch for ch in text)
+    kept = (
+        text
+        if text.isprintable()
+        else "".join(
+            " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") else ch for ch in text
+        )
+    )
     out = _BREAKS.sub(" ", kept).strip()
     if limit is not None and len(out) > limit:
         out = out[: limit - 1].rstrip() + "\u2026"
@@ -198,9 +260,14 @@ def sql(model: DraftModel, dialect: str = "postgres", seed: bool = True) -> str:
     """
     s = _Sql(dialect)
     constraint_names = md._Names()
-    out = [s.comment_line(f"Model draft of {model.workshop} ({dialect}), generated by needsmap model."),
-           s.comment_line(f"Scope: {model.scope}. A draft for architects: every column says which use cases "
-                          "need it; open decisions are listed at the end."), ""]
+    out = [
+        s.comment_line(f"Model draft of {model.workshop} ({dialect}), generated by needsmap model."),
+        s.comment_line(
+            f"Scope: {model.scope}. A draft for architects: every column says which use cases "
+            "need it; open decisions are listed at the end."
+        ),
+        "",
+    ]
     if dialect == "sqlite":
         out += ["PRAGMA foreign_keys = ON;"]
     if dialect in ("postgres", "sqlite"):
@@ -250,14 +317,17 @@ def _create_table(s: _Sql, t: Table, names: md._Names, later: list[str]) -> list
     if len(pk) > 1:
         items.append((f"CONSTRAINT {s.q(names.take(f'pk_{t.name}'))} PRIMARY KEY ({', '.join(map(s.q, pk))})", ""))
     for cols in t.unique_together:
-        items.append((f"CONSTRAINT {s.q(names.take(f'uq_{t.name}_' + '_'.join(cols)))} "
-                      f"UNIQUE ({', '.join(map(s.q, cols))})", ""))
+        items.append(
+            (f"CONSTRAINT {s.q(names.take(f'uq_{t.name}_' + '_'.join(cols)))} UNIQUE ({', '.join(map(s.q, cols))})", "")
+        )
     for c in t.columns:
         if c.references is None:
             continue
         target = c.references
-        fk = (f"CONSTRAINT {s.q(names.take(f'fk_{t.name}_{c.name}'))} FOREIGN KEY ({s.q(c.name)}) "
-              f"REFERENCES {s.q(target)} ({s.q(c.ref_column or '')})")
+        fk = (
+            f"CONSTRAINT {s.q(names.take(f'fk_{t.name}_{c.name}'))} FOREIGN KEY ({s.q(c.name)}) "
+            f"REFERENCES {s.q(target)} ({s.q(c.ref_column or '')})"
+        )
         if d == "sqlite":
             items.append((fk, ""))
         else:
@@ -285,8 +355,10 @@ def _seed_rows(s: _Sql, model: DraftModel) -> list[str]:
     info = model.systems
     for sid in info:
         name, kind = info[sid]
-        out.append(f"INSERT INTO {s.q(ss.name)} ({s.q('code')}, {s.q('name')}, {s.q('kind')}) "
-                   f"VALUES ({s.lit(sid)}, {s.lit(one_line(name))}, {s.lit(kind)});")
+        out.append(
+            f"INSERT INTO {s.q(ss.name)} ({s.q('code')}, {s.q('name')}, {s.q('kind')}) "
+            f"VALUES ({s.lit(sid)}, {s.lit(one_line(name))}, {s.lit(kind)});"
+        )
     key = s.q(f"{md.SOURCE_SYSTEM}_key")
 
     def system_key(sid: str | None) -> str:
@@ -294,10 +366,24 @@ def _seed_rows(s: _Sql, model: DraftModel) -> list[str]:
             return "NULL"
         return f"(SELECT {key} FROM {s.q(ss.name)} WHERE {s.q('code')} = {s.lit(sid)})"
 
-    mapping_cols = ", ".join(s.q(c) for c in ("table_name", "column_name", "attribute", f"{md.SOURCE_SYSTEM}_key",
-                                                "source_field", "role", "quality", "freshness", "coverage"))
-    surv_cols = ", ".join(s.q(c) for c in ("table_name", "column_name", "attribute", "rule",
-                                             f"{md.SOURCE_SYSTEM}_key", "rationale", "status"))
+    mapping_cols = ", ".join(
+        s.q(c)
+        for c in (
+            "table_name",
+            "column_name",
+            "attribute",
+            f"{md.SOURCE_SYSTEM}_key",
+            "source_field",
+            "role",
+            "quality",
+            "freshness",
+            "coverage",
+        )
+    )
+    surv_cols = ", ".join(
+        s.q(c)
+        for c in ("table_name", "column_name", "attribute", "rule", f"{md.SOURCE_SYSTEM}_key", "rationale", "status")
+    )
     for t in model.entity_tables:
         for c in t.columns:
             if c.attribute is None:
@@ -307,16 +393,20 @@ def _seed_rows(s: _Sql, model: DraftModel) -> list[str]:
                 if src.system in seen or src.system not in info:  # one row per column and system
                     continue
                 seen.add(src.system)
-                out.append(f"INSERT INTO {s.q(md.SOURCE_MAPPING)} ({mapping_cols}) SELECT {s.lit(t.name)}, "
-                           f"{s.lit(c.name)}, {s.lit(c.attribute)}, {key}, {s.lit(src.field)}, {s.lit(src.role)}, "
-                           f"{s.lit(src.quality)}, {s.lit(src.freshness)}, {s.lit(src.coverage)} "
-                           f"FROM {s.q(ss.name)} WHERE {s.q('code')} = {s.lit(src.system)};")
+                out.append(
+                    f"INSERT INTO {s.q(md.SOURCE_MAPPING)} ({mapping_cols}) SELECT {s.lit(t.name)}, "
+                    f"{s.lit(c.name)}, {s.lit(c.attribute)}, {key}, {s.lit(src.field)}, {s.lit(src.role)}, "
+                    f"{s.lit(src.quality)}, {s.lit(src.freshness)}, {s.lit(src.coverage)} "
+                    f"FROM {s.q(ss.name)} WHERE {s.q('code')} = {s.lit(src.system)};"
+                )
             sv = c.survivorship
             if sv is not None:
-                out.append(f"INSERT INTO {s.q(md.SURVIVORSHIP)} ({surv_cols}) VALUES ({s.lit(t.name)}, "
-                           f"{s.lit(c.name)}, {s.lit(c.attribute)}, {s.lit(sv.rule)}, "
-                           f"{system_key(sv.system if sv.system in info else None)}, {s.lit(sv.why)}, "
-                           f"{s.lit(sv.status)});")
+                out.append(
+                    f"INSERT INTO {s.q(md.SURVIVORSHIP)} ({surv_cols}) VALUES ({s.lit(t.name)}, "
+                    f"{s.lit(c.name)}, {s.lit(c.attribute)}, {s.lit(sv.rule)}, "
+                    f"{system_key(sv.system if sv.system in info else None)}, {s.lit(sv.why)}, "
+                    f"{s.lit(sv.status)});"
+                )
     out.append("")
     return out
 
@@ -363,18 +453,41 @@ def dbml(model: DraftModel) -> str:
         for c in t.columns:
             if c.references:
                 op = "-" if c.unique or (c.primary_key and len(t.primary_key) == 1) else ">"
-                out.append(f"Ref: {_dbml_name(t.name)}.{_dbml_name(c.name)} {op} "
-                           f"{_dbml_name(c.references)}.{_dbml_name(c.ref_column or '')}")
+                out.append(
+                    f"Ref: {_dbml_name(t.name)}.{_dbml_name(c.name)} {op} "
+                    f"{_dbml_name(c.references)}.{_dbml_name(c.ref_column or '')}"
+                )
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 # ----------------------------------------------------------------------------- Mermaid
 
 #: Words the Mermaid erDiagram grammar treats as keywords (its lexer ignores case); names get a ``_`` suffix.
-MERMAID_KEYWORDS = frozenset({
-    "erdiagram", "style", "classdef", "class", "direction", "acctitle", "accdescr", "pk", "fk", "uk",
-    "one", "many", "only", "zero", "or", "to", "optionally", "u", "end", "graph", "default",
-})
+MERMAID_KEYWORDS = frozenset(
+    {
+        "erdiagram",
+        "style",
+        "classdef",
+        "class",
+        "direction",
+        "acctitle",
+        "accdescr",
+        "pk",
+        "fk",
+        "uk",
+        "one",
+        "many",
+        "only",
+        "zero",
+        "or",
+        "to",
+        "optionally",
+        "u",
+        "end",
+        "graph",
+        "default",
+    }
+)
 _MERMAID_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
@@ -414,8 +527,10 @@ def mermaid(model: DraftModel) -> str:
             parent_side = "||" if not c.nullable else "|o"
             child_side = "o|" if c.unique or (c.primary_key and len(t.primary_key) == 1) else "o{"
             label = _relationship_label(model, t, c)
-            out.append(f"    {mermaid_name(c.references)} {parent_side}--{child_side} {mermaid_name(t.name)} : "
-                       f"{mermaid_string(label, 60)}")
+            out.append(
+                f"    {mermaid_name(c.references)} {parent_side}--{child_side} {mermaid_name(t.name)} : "
+                f"{mermaid_string(label, 60)}"
+            )
     return "\n".join(out) + "\n"
 
 
@@ -440,8 +555,11 @@ def json_schema(model: DraftModel, root_entity: str = "customer") -> dict:
     """
     entity_tables = [t for t in model.tables if t.kind == "entity"]
     if not entity_tables:
-        return {"$schema": JSON_SCHEMA_DIALECT, "title": f"{one_line(model.workshop)}: no entity in scope",
-                "type": "object"}
+        return {
+            "$schema": JSON_SCHEMA_DIALECT,
+            "title": f"{one_line(model.workshop)}: no entity in scope",
+            "type": "object",
+        }
     root = next((t for t in entity_tables if t.entity == root_entity), entity_tables[0])
     by_name = {t.name: t for t in model.tables}
     extensions: dict[str, list[Table]] = {}
@@ -481,13 +599,22 @@ def json_schema(model: DraftModel, root_entity: str = "customer") -> dict:
             queue.append(other)
             ref = {"$ref": f"#/$defs/{other}"}
             props[other] = {"type": "array", "items": ref} if shape == "array" else ref
-        defs[name] = {"type": "object", "title": table.entity, "description": one_line(table_comment(table)),
-                      "properties": props, "additionalProperties": False}
+        defs[name] = {
+            "type": "object",
+            "title": table.entity,
+            "description": one_line(table_comment(table)),
+            "properties": props,
+            "additionalProperties": False,
+        }
         if required:
             defs[name]["required"] = required
-    return {"$schema": JSON_SCHEMA_DIALECT, "title": f"{one_line(model.workshop)}: {root.entity} record (model draft)",
-            "description": "Generated by needsmap model from the workshop's use cases: only what they need.",
-            "$ref": f"#/$defs/{root.name}", "$defs": defs}
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": f"{one_line(model.workshop)}: {root.entity} record (model draft)",
+        "description": "Generated by needsmap model from the workshop's use cases: only what they need.",
+        "$ref": f"#/$defs/{root.name}",
+        "$defs": defs,
+    }
 
 
 def _json_column(c: Column) -> dict:
@@ -508,10 +635,19 @@ def dot(model: DraftModel, max_columns: int | None = None, integration: bool = T
     """The draft as a Graphviz ER diagram; ``max_columns`` shortens long tables to that many columns."""
     from needsmap.util.graphviz import FONT, INK, MUTED, html_text
 
-    g = graphviz.Digraph("model", graph_attr={"rankdir": "LR", "fontname": FONT, "charset": "UTF-8",
-                                               "bgcolor": "white", "nodesep": "0.3", "ranksep": "0.6"},
-                         node_attr={"shape": "plain", "fontname": FONT, "fontsize": "10", "fontcolor": INK},
-                         edge_attr={"fontname": FONT, "fontsize": "9", "color": "#777777", "arrowsize": "0.7"})
+    g = graphviz.Digraph(
+        "model",
+        graph_attr={
+            "rankdir": "LR",
+            "fontname": FONT,
+            "charset": "UTF-8",
+            "bgcolor": "white",
+            "nodesep": "0.3",
+            "ranksep": "0.6",
+        },
+        node_attr={"shape": "plain", "fontname": FONT, "fontsize": "10", "fontcolor": INK},
+        edge_attr={"fontname": FONT, "fontsize": "9", "color": "#777777", "arrowsize": "0.7"},
+    )
     tables = [t for t in model.tables if integration or t.kind != "integration"]
     ids = {t.name: f"t{i}" for i, t in enumerate(tables, start=1)}
     ports: dict[tuple[str, str], str] = {}
@@ -526,27 +662,44 @@ def dot(model: DraftModel, max_columns: int | None = None, integration: bool = T
             name = html_text(c.name, None)
             if not c.nullable:
                 name = f"<B>{name}</B>"
-            decision = f' <FONT COLOR="#c62828">{html_text(", ".join(c.open_decisions), 30)}</FONT>' \
-                if c.open_decisions else ""
-            rows.append(f'<TR><TD ALIGN="LEFT" PORT="{port}">{mark}{name}{decision}</TD>'
-                        f'<TD ALIGN="LEFT"><FONT COLOR="{MUTED}">{html_text(c.type, 20)}</FONT></TD></TR>')
+            decision = (
+                f' <FONT COLOR="#c62828">{html_text(", ".join(c.open_decisions), 30)}</FONT>'
+                if c.open_decisions
+                else ""
+            )
+            rows.append(
+                f'<TR><TD ALIGN="LEFT" PORT="{port}">{mark}{name}{decision}</TD>'
+                f'<TD ALIGN="LEFT"><FONT COLOR="{MUTED}">{html_text(c.type, 20)}</FONT></TD></TR>'
+            )
         hidden = len(t.columns) - len(shown)
         if hidden:
-            rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{MUTED}">\u2026 and {hidden} more '
-                        'columns</FONT></TD></TR>')
+            rows.append(
+                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="{MUTED}">\u2026 and {hidden} more '
+                "columns</FONT></TD></TR>"
+            )
         if t.open_decisions:
-            rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="#c62828">open: '
-                        f'{html_text(", ".join(t.open_decisions), 40)}</FONT></TD></TR>')
-        label = ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#555555">'
-                 + "".join(rows) + "</TABLE>>")
+            rows.append(
+                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="#c62828">open: '
+                f"{html_text(', '.join(t.open_decisions), 40)}</FONT></TD></TR>"
+            )
+        label = (
+            '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#555555">'
+            + "".join(rows)
+            + "</TABLE>>"
+        )
         g.node(ids[t.name], label=label)
     for t in tables:
         for c in t.columns:
             if c.references and c.references in ids:
                 tail = ids[t.name] + (f":{ports[(t.name, c.name)]}" if (t.name, c.name) in ports else "")
                 one = c.unique or (c.primary_key and len(t.primary_key) == 1)
-                g.edge(tail, ids[c.references], arrowhead="teetee" if not c.nullable else "teeodot",
-                       arrowtail="teeodot" if one else "crowodot", dir="both")
+                g.edge(
+                    tail,
+                    ids[c.references],
+                    arrowhead="teetee" if not c.nullable else "teeodot",
+                    arrowtail="teeodot" if one else "crowodot",
+                    dir="both",
+                )
     return g.source
 
 
@@ -589,32 +742,71 @@ def as_data(model: DraftModel) -> dict:
             col["comment"] = c.comment
             if c.attribute is not None:
                 col["traced_to"] = {"use_cases": list(c.use_cases), "stakeholders": list(c.stakeholders)}
-                col["sources"] = [{"system": s.system, "field": s.field, "role": s.role, "quality": s.quality,
-                                   "freshness": s.freshness, "coverage": s.coverage} for s in c.sources]
+                col["sources"] = [
+                    {
+                        "system": s.system,
+                        "field": s.field,
+                        "role": s.role,
+                        "quality": s.quality,
+                        "freshness": s.freshness,
+                        "coverage": s.coverage,
+                    }
+                    for s in c.sources
+                ]
                 if c.survivorship is not None:
                     sv = c.survivorship
                     col["survivorship"] = {"rule": sv.rule, "system": sv.system, "status": sv.status, "why": sv.why}
                 col["open_decisions"] = refs(c.open_decisions)
             cols.append(col)
-        tables.append({"name": t.name, "entity": t.entity, "kind": t.kind, "comment": t.comment,
-                       "traced_to": {"use_cases": list(t.use_cases), "stakeholders": list(t.stakeholders)},
-                       "open_decisions": refs(t.open_decisions), "columns": cols})
+        tables.append(
+            {
+                "name": t.name,
+                "entity": t.entity,
+                "kind": t.kind,
+                "comment": t.comment,
+                "traced_to": {"use_cases": list(t.use_cases), "stakeholders": list(t.stakeholders)},
+                "open_decisions": refs(t.open_decisions),
+                "columns": cols,
+            }
+        )
     return {
         "model_draft": {"workshop": model.workshop, "scope": model.scope, "generated_by": "needsmap model"},
         "tables": tables,
-        "relationships": [{"parent": r.parent, "child": r.child, "cardinality": r.cardinality,
-                           "required": r.required, "name": r.name or None, "note": r.note or None,
-                           "origin": r.origin, "parent_table": r.parent_table, "child_table": r.child_table,
-                           "column": r.column, **({"link_table": r.link_table} if r.link_table else {})}
-                          for r in model.relationships],
-        "open_decisions": [{"id": d.id, "code": d.code, "rule": d.rule, "question": d.question,
-                            "finding": d.finding, "action": d.action, "on": list(d.targets),
-                            "use_cases": list(d.use_cases)} for d in model.open_decisions],
+        "relationships": [
+            {
+                "parent": r.parent,
+                "child": r.child,
+                "cardinality": r.cardinality,
+                "required": r.required,
+                "name": r.name or None,
+                "note": r.note or None,
+                "origin": r.origin,
+                "parent_table": r.parent_table,
+                "child_table": r.child_table,
+                "column": r.column,
+                **({"link_table": r.link_table} if r.link_table else {}),
+            }
+            for r in model.relationships
+        ],
+        "open_decisions": [
+            {
+                "id": d.id,
+                "code": d.code,
+                "rule": d.rule,
+                "question": d.question,
+                "finding": d.finding,
+                "action": d.action,
+                "on": list(d.targets),
+                "use_cases": list(d.use_cases),
+            }
+            for d in model.open_decisions
+        ],
         "entities_left_out": list(model.unmodelled),
     }
 
 
 def to_yaml(model: DraftModel) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(as_data(model), Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=100)
+    return yaml.dump(
+        as_data(model), Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )

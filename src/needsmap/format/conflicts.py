@@ -14,8 +14,14 @@ from needsmap.format.diagnostics import Reporter
 
 OURS, THEIRS = "ours", "theirs"
 
-_ITEM_WORD = {"stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-              "use_cases": "use case", "processes": "process", "notes": "note"}
+_ITEM_WORD = {
+    "stakeholders": "stakeholder",
+    "attributes": "attribute",
+    "systems": "system",
+    "use_cases": "use case",
+    "processes": "process",
+    "notes": "note",
+}
 #: Longest value quoted in a message; the entry in the file has all of it.
 MAX_SHOWN = 60
 
@@ -37,7 +43,7 @@ def shown(value: str | None, absent: str = "not set") -> str:
     if value is None:
         return absent
     one = " ".join(value.split())
-    return '"' + (one if len(one) <= MAX_SHOWN else one[:MAX_SHOWN - 1] + "…") + '"'
+    return '"' + (one if len(one) <= MAX_SHOWN else one[: MAX_SHOWN - 1] + "…") + '"'
 
 
 def _what(c: m.Conflict) -> str:
@@ -45,13 +51,17 @@ def _what(c: m.Conflict) -> str:
     kept = c.kept or OURS
     if (c.field is None or c.field.endswith("]")) and (c.ours is None or c.theirs is None):
         deleted, changed = (OURS, THEIRS) if c.ours is None else (THEIRS, OURS)
-        return (f"was deleted in {deleted} and changed in {changed}; the file keeps the changed version. "
-                "Delete it if it should go, then delete this entry from 'conflicts'")
+        return (
+            f"was deleted in {deleted} and changed in {changed}; the file keeps the changed version. "
+            "Delete it if it should go, then delete this entry from 'conflicts'"
+        )
     absent = "not set" if c.field else "not there"
     kept_value = c.ours if kept == OURS else c.theirs
-    return (f"was changed on both sides: ours {shown(c.ours, absent)}, theirs {shown(c.theirs, absent)} "
-            f"(before: {shown(c.base, absent)}); the file keeps {kept} ({shown(kept_value, absent)}). "
-            "Set the value you want, then delete this entry from 'conflicts'")
+    return (
+        f"was changed on both sides: ours {shown(c.ours, absent)}, theirs {shown(c.theirs, absent)} "
+        f"(before: {shown(c.base, absent)}); the file keeps {kept} ({shown(kept_value, absent)}). "
+        "Set the value you want, then delete this entry from 'conflicts'"
+    )
 
 
 def describe(c: m.Conflict) -> str:

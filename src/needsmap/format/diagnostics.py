@@ -7,8 +7,9 @@ editors and CI logs can jump straight to the offending node.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 from needsmap.util.text import terminal
 

@@ -47,8 +47,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.util.gcpause import gc_paused
 from needsmap.format.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
+from needsmap.util.gcpause import gc_paused
 
 try:  # pragma: no cover - which branch runs depends on the platform
     _Parser = yaml.CSafeLoader
@@ -57,7 +57,13 @@ except AttributeError:  # pragma: no cover
 
 _T = "tag:yaml.org,2002:"
 TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_TS = (
-    _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null", _T + "timestamp")
+    _T + "str",
+    _T + "int",
+    _T + "float",
+    _T + "bool",
+    _T + "null",
+    _T + "timestamp",
+)
 TAG_MAP, TAG_SEQ, TAG_MERGE = _T + "map", _T + "seq", _T + "merge"
 _PLAIN_SCALAR_TAGS = {TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_TS}
 #: Tags a text field (str, id, ref) takes as it is: any plain tag but null.
@@ -69,8 +75,14 @@ MISSING = object()
 _INF = float("inf")
 
 _KIND_WORDS = {
-    "str": "text", "id": "an id", "ref": "an id", "int": "a whole number", "number": "a number",
-    "bool": "true or false", "date": "a date (YYYY-MM-DD)", "enum": "one of the allowed values",
+    "str": "text",
+    "id": "an id",
+    "ref": "an id",
+    "int": "a whole number",
+    "number": "a number",
+    "bool": "true or false",
+    "date": "a date (YYYY-MM-DD)",
+    "enum": "one of the allowed values",
 }
 
 
@@ -166,8 +178,9 @@ def _first_chars(wanted) -> frozenset[str] | _AnyChar:
     table = _Parser.yaml_implicit_resolvers
     if any(wanted(tag) for tag, _ in table.get(None, ())):
         return _AnyChar()
-    return frozenset(first for first, resolvers in table.items()
-                     if first is not None and any(wanted(tag) for tag, _ in resolvers))
+    return frozenset(
+        first for first, resolvers in table.items() if first is not None and any(wanted(tag) for tag, _ in resolvers)
+    )
 
 
 def _pos(node) -> Position:
@@ -314,9 +327,12 @@ class ValueReader:
             self._too_many(node)
 
     def _too_many(self, node) -> None:
-        self.rep.error(_pos(node), "too-many-nodes",
-                       f"the file expands to more than {spec.MAX_NODES:,} YAML nodes "
-                       "(aliases count every time they are used); refusing to load it")
+        self.rep.error(
+            _pos(node),
+            "too-many-nodes",
+            f"the file expands to more than {spec.MAX_NODES:,} YAML nodes "
+            "(aliases count every time they are used); refusing to load it",
+        )
         raise _Abort
 
     def _check_tag(self, node) -> bool:
@@ -329,8 +345,11 @@ class ValueReader:
             ok = tag == TAG_SEQ
         if not ok:
             shown = tag.replace(_T, "!!") if tag.startswith(_T) else tag
-            self.rep.error(_pos(node), "tag-not-allowed",
-                           f"YAML tag '{shown}' is not allowed in a workshop file; write plain values")
+            self.rep.error(
+                _pos(node),
+                "tag-not-allowed",
+                f"YAML tag '{shown}' is not allowed in a workshop file; write plain values",
+            )
         return ok
 
     # -- records ---------------------------------------------------------
@@ -364,23 +383,29 @@ class ValueReader:
             key = knode.value
             ktag = knode.tag
             if (key[:1] in first_merge and self._tag(knode) == TAG_MERGE) if ktag is True else ktag == TAG_MERGE:
-                self.rep.error(_pos(knode), "tag-not-allowed",
-                               "YAML merge keys ('<<') are not supported in workshop files; write the fields out")
+                self.rep.error(
+                    _pos(knode),
+                    "tag-not-allowed",
+                    "YAML merge keys ('<<') are not supported in workshop files; write the fields out",
+                )
                 continue
             if key in seen:
                 line, col = _pos(seen[key])
-                self.rep.error(_pos(knode), "duplicate-key",
-                               f"key '{key}' appears twice in {where} (first at line {line}, column {col}); "
-                               "keep one")
+                self.rep.error(
+                    _pos(knode),
+                    "duplicate-key",
+                    f"key '{key}' appears twice in {where} (first at line {line}, column {col}); keep one",
+                )
                 continue
             seen[key] = knode
             entry = table.get(key)
             if entry is None:
                 by_key = rec.by_key
-                self.rep.error(_pos(knode), "unknown-key",
-                               f"unknown key '{key}' in {where}"
-                               f"{suggestion_suffix(key, by_key)}"
-                               f" (allowed: {', '.join(by_key)})")
+                self.rep.error(
+                    _pos(knode),
+                    "unknown-key",
+                    f"unknown key '{key}' in {where}{suggestion_suffix(key, by_key)} (allowed: {', '.join(by_key)})",
+                )
                 continue
             how, attr, fld, shape = entry
             if how <= 2:  # _TEXT, _ENUM, _SCALAR: a single value; the fast paths need no message
@@ -431,8 +456,11 @@ class ValueReader:
             if fld.key not in seen:  # present but invalid: already reported
                 self.rep.error(_pos(node), "missing-field", f"{where} has no '{fld.key}' (required)")
         key_field = rec.fields[0]
-        if missing[0] is key_field and isinstance(key_field.shape, spec.Scalar) \
-                and key_field.shape.kind in ("id", "ref"):
+        if (
+            missing[0] is key_field
+            and isinstance(key_field.shape, spec.Scalar)
+            and key_field.shape.kind in ("id", "ref")
+        ):
             return None  # without its id the item cannot take part in anything
         for fld in missing:
             kwargs[fld.attr] = _placeholder(fld)
@@ -449,8 +477,9 @@ class ValueReader:
             self.rep.error(_pos(node), "wrong-type", f"{where} is empty; expected a mapping of {rec.name} fields")
         else:
             hint = f" or a bare {rec.short} id" if rec.short else ""
-            self.rep.error(_pos(node), "wrong-type",
-                           f"{where} must be a mapping of {rec.name} fields{hint}, not {_describe(node)}")
+            self.rep.error(
+                _pos(node), "wrong-type", f"{where} must be a mapping of {rec.name} fields{hint}, not {_describe(node)}"
+            )
         return None
 
     # -- values ----------------------------------------------------------
@@ -489,9 +518,12 @@ class ValueReader:
                 return MISSING
             if not isinstance(node, SequenceNode):
                 example = f"[{node.value}]" if isinstance(node, ScalarNode) else "a list"
-                self.rep.error(_pos(node), "wrong-type",
-                               f"{where} must be a list, not {_describe(node)}"
-                               + (f"; write {example}" if isinstance(node, ScalarNode) else ""))
+                self.rep.error(
+                    _pos(node),
+                    "wrong-type",
+                    f"{where} must be a list, not {_describe(node)}"
+                    + (f"; write {example}" if isinstance(node, ScalarNode) else ""),
+                )
                 return MISSING
         tag = node.tag
         if tag.__class__ is str and tag != TAG_SEQ and not self._check_tag(node):
@@ -595,8 +627,9 @@ class ValueReader:
         if not isinstance(node, ScalarNode):
             if not self._check_tag(node):
                 return MISSING
-            self.rep.error(_pos(node), "wrong-type",
-                           f"{where} must be {_KIND_WORDS[shape.kind]}, not {_describe(node)}")
+            self.rep.error(
+                _pos(node), "wrong-type", f"{where} must be {_KIND_WORDS[shape.kind]}, not {_describe(node)}"
+            )
             return MISSING
         if not self._check_tag(node):
             return MISSING
@@ -608,14 +641,18 @@ class ValueReader:
         if kind == "enum":
             if text in shape.choices and tag == TAG_STR:
                 return text
-            self.rep.error(_pos(node), "invalid-value",
-                           f"{where} is '{text}', which is not allowed{suggestion_suffix(text, shape.choices)}"
-                           f" (allowed: {', '.join(shape.choices)})")
+            self.rep.error(
+                _pos(node),
+                "invalid-value",
+                f"{where} is '{text}', which is not allowed{suggestion_suffix(text, shape.choices)}"
+                f" (allowed: {', '.join(shape.choices)})",
+            )
             return MISSING
         if kind == "int":
             if tag != TAG_INT:
-                self.rep.error(_pos(node), "wrong-type",
-                               f"{where} must be a whole number{_range(shape)}, not {_describe(node)}")
+                self.rep.error(
+                    _pos(node), "wrong-type", f"{where} must be a whole number{_range(shape)}, not {_describe(node)}"
+                )
                 return MISSING
             number = _safely(_constructor.construct_yaml_int, node)
             if number is MISSING:
@@ -632,8 +669,9 @@ class ValueReader:
                     self.rep.error(_pos(node), "invalid-value", f"{where} must be a finite number{_range(shape)}")
                     return MISSING
             else:
-                self.rep.error(_pos(node), "wrong-type",
-                               f"{where} must be a number{_range(shape)}, not {_describe(node)}")
+                self.rep.error(
+                    _pos(node), "wrong-type", f"{where} must be a number{_range(shape)}, not {_describe(node)}"
+                )
                 return MISSING
             if number is MISSING:
                 return self._not_valid(node, where, f"a number{_range(shape)}")
@@ -647,8 +685,9 @@ class ValueReader:
         if kind == "date":
             if tag == TAG_TS or tag == TAG_STR:
                 try:
-                    value = (_constructor.construct_yaml_timestamp(node) if tag == TAG_TS
-                             else _dt.date.fromisoformat(text))
+                    value = (
+                        _constructor.construct_yaml_timestamp(node) if tag == TAG_TS else _dt.date.fromisoformat(text)
+                    )
                 except (ValueError, TypeError, AttributeError, KeyError):
                     value = None
                 if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
@@ -824,17 +863,23 @@ def _parse_text(text: str, filename: str) -> tuple[m.Workshop | None, list[Diagn
         rep.error((1, 1), "empty-file", "the file is empty; a workshop file starts with 'needsmap: 1'")
         return None, rep.items, ()
     if not isinstance(root, MappingNode):
-        rep.error(_pos(root), "wrong-type",
-                  f"a workshop file must be a mapping starting with 'needsmap: 1', not {_describe(root)}")
+        rep.error(
+            _pos(root),
+            "wrong-type",
+            f"a workshop file must be a mapping starting with 'needsmap: 1', not {_describe(root)}",
+        )
         return None, rep.items, ()
     header, header_end = split_header(text)
     version = _declared_version(root)
     if version is not None and version != m.FORMAT_VERSION:
         pos, number = version
         if isinstance(number, int) and number > m.FORMAT_VERSION:
-            rep.error(pos, "format-version",
-                      f"this file is format version {number}; this needsmap ({_own_version()}) reads version "
-                      f"{m.FORMAT_VERSION}: upgrade needsmap")
+            rep.error(
+                pos,
+                "format-version",
+                f"this file is format version {number}; this needsmap ({_own_version()}) reads version "
+                f"{m.FORMAT_VERSION}: upgrade needsmap",
+            )
             return None, rep.items, ()
     walker = ValueReader(rep)
     try:
@@ -855,8 +900,12 @@ def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Positio
     where = (mark.line + 1, mark.column + 1) if mark else None
     opened = exc.context_mark
     hint = ""
-    if "cannot start any token" in problem and mark is not None and 0 <= mark.index < len(text) \
-            and text[mark.index] == "\t":
+    if (
+        "cannot start any token" in problem
+        and mark is not None
+        and 0 <= mark.index < len(text)
+        and text[mark.index] == "\t"
+    ):
         hint = "tabs cannot indent YAML; indent with spaces"
     elif "quoted scalar" in context and opened is not None:
         where = (opened.line + 1, opened.column + 1)
@@ -876,8 +925,7 @@ def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Positio
 
 def _declared_version(root: MappingNode):
     for k, v in root.value:
-        if isinstance(k, ScalarNode) and k.value == "needsmap" and isinstance(v, ScalarNode) \
-                and _tag_of(v) == TAG_INT:
+        if isinstance(k, ScalarNode) and k.value == "needsmap" and isinstance(v, ScalarNode) and _tag_of(v) == TAG_INT:
             number = _safely(_constructor.construct_yaml_int, v)
             return None if number is MISSING else (_pos(v), number)
     return None
@@ -905,8 +953,11 @@ def decode(data: bytes, filename: str) -> tuple[str | None, list[Diagnostic]]:
         return data.decode("utf-8-sig"), rep.items
     except UnicodeDecodeError as exc:
         good = data[: exc.start].decode("utf-8-sig", errors="replace")
-        rep.error(_index_to_pos(good, len(good)), "encoding",
-                  f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")
+        rep.error(
+            _index_to_pos(good, len(good)),
+            "encoding",
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+        )
         return None, rep.items
 
 
@@ -924,7 +975,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     if size > spec.MAX_FILE_BYTES:
         raise FileTooLarge(
             f"{p}: error: the file is {size / 1048576:.1f} MiB; workshop files are limited to "
-            f"{spec.MAX_FILE_BYTES // 1048576} MiB")
+            f"{spec.MAX_FILE_BYTES // 1048576} MiB"
+        )
     with open(p, "rb") as fh:
         data = fh.read(spec.MAX_FILE_BYTES + 1)
     if len(data) > spec.MAX_FILE_BYTES:

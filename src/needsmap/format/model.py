@@ -21,14 +21,27 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 FORMAT_VERSION = 1
 
 Level = Literal["low", "medium", "high"]
 AttrType = Literal[
-    "string", "text", "integer", "decimal", "money", "boolean", "date", "datetime",
-    "email", "phone", "url", "enum", "country", "currency", "id",
+    "string",
+    "text",
+    "integer",
+    "decimal",
+    "money",
+    "boolean",
+    "date",
+    "datetime",
+    "email",
+    "phone",
+    "url",
+    "enum",
+    "country",
+    "currency",
+    "id",
 ]
 Sensitivity = Literal["none", "personal", "sensitive"]
 Role = Literal["master", "copy", "derived"]
@@ -45,8 +58,21 @@ WorkKind = Literal["feed", "capture", "master", "owner", "identifier", "system_c
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 ATTR_TYPES: tuple[str, ...] = (
-    "string", "text", "integer", "decimal", "money", "boolean", "date", "datetime",
-    "email", "phone", "url", "enum", "country", "currency", "id",
+    "string",
+    "text",
+    "integer",
+    "decimal",
+    "money",
+    "boolean",
+    "date",
+    "datetime",
+    "email",
+    "phone",
+    "url",
+    "enum",
+    "country",
+    "currency",
+    "id",
 )
 SENSITIVITIES: tuple[str, ...] = ("none", "personal", "sensitive")
 ROLES: tuple[str, ...] = ("master", "copy", "derived")
@@ -62,14 +88,40 @@ CARDINALITIES: tuple[str, ...] = ("1-1", "1-n", "n-m", "none")
 OPTION_STYLES: tuple[str, ...] = ("registry", "consolidation", "coexistence", "increments", "custom")
 OPTION_STATUSES: tuple[str, ...] = ("proposed", "shortlisted", "chosen", "rejected")
 WORK_KINDS: tuple[str, ...] = (
-    "feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "other",
+    "feed",
+    "capture",
+    "master",
+    "owner",
+    "identifier",
+    "system_change",
+    "hub",
+    "cleanse",
+    "other",
 )
 
 DEFAULT_FUNCTIONS: tuple[str, ...] = (
-    "marketing", "sales", "service", "it", "data", "finance", "legal", "operations", "cx", "product",
+    "marketing",
+    "sales",
+    "service",
+    "it",
+    "data",
+    "finance",
+    "legal",
+    "operations",
+    "cx",
+    "product",
 )
 DEFAULT_CHANNELS: tuple[str, ...] = (
-    "web", "app", "email", "sms", "store", "call_center", "field_sales", "chat", "social", "post",
+    "web",
+    "app",
+    "email",
+    "sms",
+    "store",
+    "call_center",
+    "field_sales",
+    "chat",
+    "social",
+    "post",
 )
 #: Outbound channels on which marketing needs consent (settings.marketing_channels).
 DEFAULT_MARKETING_CHANNELS: tuple[str, ...] = ("email", "sms", "app", "post", "social")
@@ -79,8 +131,15 @@ DEFAULT_ENTITY = "customer"
 DEFAULT_TYPE = "string"
 #: Effort points of one work item of each kind, when neither it nor settings.roadmap.effort says.
 DEFAULT_EFFORT: dict[str, float] = {
-    "feed": 3, "capture": 2, "master": 2, "owner": 1, "identifier": 3,
-    "system_change": 5, "hub": 8, "cleanse": 2, "other": 2,
+    "feed": 3,
+    "capture": 2,
+    "master": 2,
+    "owner": 1,
+    "identifier": 3,
+    "system_change": 5,
+    "hub": 8,
+    "cleanse": 2,
+    "other": 2,
 }
 #: Urgency added to a use case's value by its horizon (absent horizon counts as "later").
 DEFAULT_URGENCY: dict[str, float] = {"now": 3, "next": 1, "later": 0}
@@ -89,7 +148,7 @@ DEFAULT_WAVE_LENGTH = "quarter"
 
 #: Where an item and its fields sit in the file: ``""`` is the item itself,
 #: other keys are field names; list fields map to one position per element.
-Loc = dict[str, Union[tuple[int, int], list[tuple[int, int]]]]
+Loc = dict[str, tuple[int, int] | list[tuple[int, int]]]
 
 
 def _loc() -> Loc | None:
@@ -258,9 +317,13 @@ class Holding:
     def is_short(self) -> bool:
         """True when the holding can be written as a bare attribute id."""
         return (
-            self.field is None and self.role is None and self.quality is None
-            and self.freshness is None and self.coverage is None
-            and self.definition is None and self.type is None
+            self.field is None
+            and self.role is None
+            and self.quality is None
+            and self.freshness is None
+            and self.coverage is None
+            and self.definition is None
+            and self.type is None
         )
 
 
@@ -475,7 +538,13 @@ class Conflict:
 
 #: The sections holding items with ids, in file order.
 ITEM_SECTIONS: tuple[str, ...] = (
-    "stakeholders", "attributes", "systems", "use_cases", "processes", "notes", "options",
+    "stakeholders",
+    "attributes",
+    "systems",
+    "use_cases",
+    "processes",
+    "notes",
+    "options",
 )
 #: The item sections every saved file shows, even when empty (``options`` appear once there are some).
 CORE_SECTIONS: tuple[str, ...] = ITEM_SECTIONS[:6]

@@ -27,9 +27,12 @@ def check(result: LoadResult) -> LoadResult:
         rep = Reporter(result.origin.path)
         lines = result.origin.dropped_comment_lines
         shown = ", ".join(str(n) for n in lines[:8]) + (", ..." if len(lines) > 8 else "")
-        rep.warning((lines[0], 1), "comments-dropped",
-                    f"comments on line(s) {shown} are not kept when needsmap saves this file (only the comment "
-                    "block at the top is); move them into 'notes' or the header")
+        rep.warning(
+            (lines[0], 1),
+            "comments-dropped",
+            f"comments on line(s) {shown} are not kept when needsmap saves this file (only the comment "
+            "block at the top is); move them into 'notes' or the header",
+        )
         diags.extend(rep.items)
     return LoadResult(result.workshop, sort_diagnostics(diags), result.origin)
 

@@ -56,9 +56,23 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 # YAML's printable set (what PyYAML's reader accepts), minus line separators.
 _NEEDS_ESCAPE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
-            "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e",
-            "\x85": "\\N", "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\x00": "\\0",
+    "\x07": "\\a",
+    "\x08": "\\b",
+    "\x0b": "\\v",
+    "\x0c": "\\f",
+    "\x1b": "\\e",
+    "\x85": "\\N",
+    "\xa0": "\\_",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
 
 
 def _is_plain_safe(text: str, flow: bool) -> bool:
@@ -128,8 +142,14 @@ def scalar_text(value, indent: str = "", flow: bool = False) -> str:
     return _double_quoted(text)
 
 
-def _emit_record(obj, rec: spec.Record, indent: str, out: list[str], first_prefix: str | None = None,
-                 cache: ItemTextCache | None = None) -> None:
+def _emit_record(
+    obj,
+    rec: spec.Record,
+    indent: str,
+    out: list[str],
+    first_prefix: str | None = None,
+    cache: ItemTextCache | None = None,
+) -> None:
     """Write the fields of ``obj`` as mapping lines; the first line may carry a '- ' prefix."""
     prefix = first_prefix
     for fld in rec.fields:
@@ -282,9 +302,16 @@ def _write_atomically(target: Path, data: bytes, mode: int | None) -> None:
         raise
 
 
-def save(ws: m.Workshop, path: str | os.PathLike[str], *, origin: FileOrigin | None = None,
-         force: bool = False, drop_comments: bool = False, backup: bool = True,
-         text: str | None = None) -> SaveResult:
+def save(
+    ws: m.Workshop,
+    path: str | os.PathLike[str],
+    *,
+    origin: FileOrigin | None = None,
+    force: bool = False,
+    drop_comments: bool = False,
+    backup: bool = True,
+    text: str | None = None,
+) -> SaveResult:
     """Write ``ws`` to ``path`` atomically.
 
     ``origin`` is what the loader returned for the file being replaced: the
@@ -308,12 +335,14 @@ def save(ws: m.Workshop, path: str | os.PathLike[str], *, origin: FileOrigin | N
         if digest_bytes(current) != origin.digest:
             raise ChangedOnDisk(
                 f"{target}: error: the file changed on disk since it was loaded; reload it, or save with force "
-                "to overwrite the other changes")
+                "to overwrite the other changes"
+            )
         if origin.dropped_comment_lines and not drop_comments:
             lines = ", ".join(str(n) for n in origin.dropped_comment_lines[:10])
             raise CommentsWouldBeLost(
                 f"{target}: warning: saving would drop the YAML comments on line(s) {lines}; only the comment "
-                "block at the top of the file is kept. Move them into notes or the header, or confirm the save")
+                "block at the top of the file is kept. Move them into notes or the header, or confirm the save"
+            )
     digest = digest_bytes(data)
     if current == data:
         return SaveResult(str(target), digest, False, None)
@@ -327,8 +356,9 @@ def save(ws: m.Workshop, path: str | os.PathLike[str], *, origin: FileOrigin | N
                 _write_atomically(backup_path, current, mode)
         _write_atomically(target, data, mode)
     except OSError as exc:
-        raise SaveError(f"{target}: error: could not save ({exc.strerror or exc}); the file on disk is unchanged") \
-            from exc
+        raise SaveError(
+            f"{target}: error: could not save ({exc.strerror or exc}); the file on disk is unchanged"
+        ) from exc
     _fsync_dir(target.parent)
     return SaveResult(str(target), digest, True, str(backup_path) if backup_path else None)
 

@@ -43,9 +43,13 @@ def _scalar(shape: spec.Scalar) -> dict:
     if kind == "ref":
         target = shape.ref
         out = {"type": "string", "minLength": 1}
-        out["description"] = ("the id of any item" if target == "any"
-                              else f"a name from '{target}'" if target in ("functions", "channels")
-                              else f"the id of an item in '{target}'")
+        out["description"] = (
+            "the id of any item"
+            if target == "any"
+            else f"a name from '{target}'"
+            if target in ("functions", "channels")
+            else f"the id of an item in '{target}'"
+        )
         return out
     if kind in ("int", "number"):
         out = {"type": "integer" if kind == "int" else "number"}
@@ -71,8 +75,9 @@ def _shape(shape, defs: dict) -> dict:
             defs[name] = _record(shape, defs)
         ref = {"$ref": f"#/$defs/{name}"}
         if shape.short:
-            return {"anyOf": [{"type": "string", "minLength": 1,
-                               "description": f"short for {{{shape.short}: ...}}"}, ref]}
+            return {
+                "anyOf": [{"type": "string", "minLength": 1, "description": f"short for {{{shape.short}: ...}}"}, ref]
+            }
         return ref
     if isinstance(shape, spec.ListOf):
         return {"type": "array", "items": _shape(shape.item, defs)}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import datetime as _dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from needsmap.format import model as m
@@ -39,9 +38,15 @@ def schema_modeline(target: str | os.PathLike[str] | None) -> str:
     return f"yaml-language-server: $schema={schema.as_posix()}"
 
 
-def new_workshop(name: str, *, organization: str | None = None, facilitator: str | None = None,
-                 today: _dt.date | None = None, target: str | os.PathLike[str] | None = None,
-                 attributes: Sequence[m.Attribute] = ()) -> m.Workshop:
+def new_workshop(
+    name: str,
+    *,
+    organization: str | None = None,
+    facilitator: str | None = None,
+    today: _dt.date | None = None,
+    target: str | os.PathLike[str] | None = None,
+    attributes: Sequence[m.Attribute] = (),
+) -> m.Workshop:
     """A starter workshop: default functions, channels and settings, written out so they can be edited.
 
     ``attributes`` start the workshop with agreed definitions, e.g. those of the reference
@@ -50,10 +55,14 @@ def new_workshop(name: str, *, organization: str | None = None, facilitator: str
     header = "\n".join("# " + line if line else "#" for line in GUIDANCE.splitlines())
     header = f"# {schema_modeline(target)}\n{header}"
     return m.Workshop(
-        workshop=m.WorkshopInfo(name=name, organization=organization, facilitator=facilitator,
-                                dates=[today or _dt.date.today()]),
-        settings=m.Settings(min_quality=m.DEFAULT_MIN_QUALITY, min_coverage=m.DEFAULT_MIN_COVERAGE,
-                            marketing_channels=list(m.DEFAULT_MARKETING_CHANNELS)),
+        workshop=m.WorkshopInfo(
+            name=name, organization=organization, facilitator=facilitator, dates=[today or _dt.date.today()]
+        ),
+        settings=m.Settings(
+            min_quality=m.DEFAULT_MIN_QUALITY,
+            min_coverage=m.DEFAULT_MIN_COVERAGE,
+            marketing_channels=list(m.DEFAULT_MARKETING_CHANNELS),
+        ),
         functions=list(m.DEFAULT_FUNCTIONS),
         channels=list(m.DEFAULT_CHANNELS),
         attributes=list(attributes),

@@ -22,15 +22,21 @@ from collections.abc import Iterable
 
 from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.format.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
 from needsmap.format.conflicts import report_conflicts
+from needsmap.format.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
 
 _ID_RE = re.compile(spec.ID_PATTERN.strip("^$"))
 
 _SECTION_WORD = {
-    "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-    "use_cases": "use case", "processes": "process", "notes": "note", "options": "option",
-    "functions": "function", "channels": "channel",
+    "stakeholders": "stakeholder",
+    "attributes": "attribute",
+    "systems": "system",
+    "use_cases": "use case",
+    "processes": "process",
+    "notes": "note",
+    "options": "option",
+    "functions": "function",
+    "channels": "channel",
 }
 
 
@@ -98,9 +104,12 @@ class Validator:
         for i, name in enumerate(names):
             pos = _at(ws, key, i)
             if not _ID_RE.fullmatch(name):
-                self.rep.error(pos, "invalid-id",
-                               f"'{name}' in '{key}' is not a valid name: use letters, digits, '_', '.', '-', "
-                               "starting with a letter or digit")
+                self.rep.error(
+                    pos,
+                    "invalid-id",
+                    f"'{name}' in '{key}' is not a valid name: use letters, digits, '_', '.', '-', "
+                    "starting with a letter or digit",
+                )
             if name in seen:
                 self.rep.error(pos, "duplicate-id", f"'{name}' appears twice in '{key}'")
             seen.add(name)
@@ -113,15 +122,19 @@ class Validator:
             ident = item.id
             pos = _at(item, "id")
             if not _ID_RE.fullmatch(ident):
-                self.rep.error(pos, "invalid-id",
-                               f"{word} id '{ident}' is not valid: use letters, digits, '_', '.', '-', "
-                               "starting with a letter or digit (for example "
-                               f"'{_slug(ident) or 'item-1'}')")
+                self.rep.error(
+                    pos,
+                    "invalid-id",
+                    f"{word} id '{ident}' is not valid: use letters, digits, '_', '.', '-', "
+                    "starting with a letter or digit (for example "
+                    f"'{_slug(ident) or 'item-1'}')",
+                )
             if ident in first:
                 where = first[ident]
                 also = f" (first at line {where[0]})" if where else ""
-                self.rep.error(pos, "duplicate-id", f"duplicate {word} id '{ident}'{also}; ids must be unique "
-                               f"within '{section}'")
+                self.rep.error(
+                    pos, "duplicate-id", f"duplicate {word} id '{ident}'{also}; ids must be unique within '{section}'"
+                )
             else:
                 first[ident] = pos
         return set(first)
@@ -147,8 +160,11 @@ class Validator:
                     for i, target in enumerate(value):
                         self._check_ref(target, inner.ref, item, fld.key, i, label)
                         if target in seen:
-                            self.rep.warning(_at(item, fld.key, i), "duplicate-reference",
-                                             f"'{target}' is listed twice in '{fld.key}' of {label}")
+                            self.rep.warning(
+                                _at(item, fld.key, i),
+                                "duplicate-reference",
+                                f"'{target}' is listed twice in '{fld.key}' of {label}",
+                            )
                         seen.add(target)
             elif isinstance(shape, spec.Record):
                 self.refs(value, shape, f"'{fld.key}'")
@@ -160,71 +176,102 @@ class Validator:
             found = self.sections_of.get(target)
             if not found:
                 everything = self.sections_of.keys()
-                self.rep.error(pos, "unknown-reference",
-                               f"'{key}' of {label} names '{target}', which is not the id of any item"
-                               f"{suggestion_suffix(target, everything)}")
+                self.rep.error(
+                    pos,
+                    "unknown-reference",
+                    f"'{key}' of {label} names '{target}', which is not the id of any item"
+                    f"{suggestion_suffix(target, everything)}",
+                )
             elif len(found) > 1:
                 where = " and ".join(f"'{s}'" for s in found)
-                self.rep.warning(pos, "ambiguous-reference",
-                                 f"'{key}' of {label} names '{target}', which is an id in both {where}; "
-                                 "rename one of them so the note is about one thing")
+                self.rep.warning(
+                    pos,
+                    "ambiguous-reference",
+                    f"'{key}' of {label} names '{target}', which is an id in both {where}; "
+                    "rename one of them so the note is about one thing",
+                )
             return
         known = self.ids[section]
         if target not in known:
             word = _SECTION_WORD[section]
             if section in ("functions", "channels"):
                 listed = self.ws.functions if section == "functions" else self.ws.channels
-                where = (f"not in '{section}'" if listed is not None
-                         else f"not a default {word} (add a '{section}' list to the file to use your own)")
-                self.rep.error(pos, "unknown-reference",
-                               f"'{key}' of {label} is '{target}', which is {where}"
-                               f"{suggestion_suffix(target, known)} (known: {', '.join(sorted(known))})")
+                where = (
+                    f"not in '{section}'"
+                    if listed is not None
+                    else f"not a default {word} (add a '{section}' list to the file to use your own)"
+                )
+                self.rep.error(
+                    pos,
+                    "unknown-reference",
+                    f"'{key}' of {label} is '{target}', which is {where}"
+                    f"{suggestion_suffix(target, known)} (known: {', '.join(sorted(known))})",
+                )
             else:
-                self.rep.error(pos, "unknown-reference",
-                               f"'{key}' of {label} refers to {word} '{target}', which does not exist"
-                               f"{suggestion_suffix(target, known)}")
+                self.rep.error(
+                    pos,
+                    "unknown-reference",
+                    f"'{key}' of {label} refers to {word} '{target}', which does not exist"
+                    f"{suggestion_suffix(target, known)}",
+                )
 
     # -- item rules ----------------------------------------------------------
     def attribute_rules(self) -> None:
         for attr in self.ws.attributes:
             if attr.values and attr.type != "enum":
-                self.rep.warning(_at(attr, "values"), "values-without-enum",
-                                 f"attribute '{attr.id}' lists 'values' but its type is "
-                                 f"'{attr.effective_type}'; set 'type: enum' or remove 'values'")
+                self.rep.warning(
+                    _at(attr, "values"),
+                    "values-without-enum",
+                    f"attribute '{attr.id}' lists 'values' but its type is "
+                    f"'{attr.effective_type}'; set 'type: enum' or remove 'values'",
+                )
             if attr.type == "enum" and not attr.values:
-                self.rep.warning(_at(attr, "type"), "enum-without-values",
-                                 f"attribute '{attr.id}' has type enum but no 'values'; list the allowed values")
+                self.rep.warning(
+                    _at(attr, "type"),
+                    "enum-without-values",
+                    f"attribute '{attr.id}' has type enum but no 'values'; list the allowed values",
+                )
 
     def system_rules(self) -> None:
         for system in self.ws.systems:
             held: dict[str, int] = {}
             for i, holding in enumerate(system.holds):
                 if holding.attribute in held:
-                    self.rep.error(_at(holding), "duplicate-holding",
-                                   f"system '{system.id}' holds attribute '{holding.attribute}' twice "
-                                   f"(holdings #{held[holding.attribute] + 1} and #{i + 1}); merge them into one")
+                    self.rep.error(
+                        _at(holding),
+                        "duplicate-holding",
+                        f"system '{system.id}' holds attribute '{holding.attribute}' twice "
+                        f"(holdings #{held[holding.attribute] + 1} and #{i + 1}); merge them into one",
+                    )
                 else:
                     held[holding.attribute] = i
             for feed in system.feeds:
                 if feed.to == system.id:
-                    self.rep.error(_at(feed, "to"), "self-feed",
-                                   f"system '{system.id}' has a feed to itself; a feed goes to another system")
+                    self.rep.error(
+                        _at(feed, "to"),
+                        "self-feed",
+                        f"system '{system.id}' has a feed to itself; a feed goes to another system",
+                    )
                 if not feed.attributes:
-                    self.rep.warning(_at(feed), "empty-feed",
-                                     f"feed from '{system.id}' to '{feed.to}' carries no attributes; "
-                                     "list them in 'attributes'")
+                    self.rep.warning(
+                        _at(feed),
+                        "empty-feed",
+                        f"feed from '{system.id}' to '{feed.to}' carries no attributes; list them in 'attributes'",
+                    )
 
     def use_case_rules(self) -> None:
         for uc in self.ws.use_cases:
             needed: dict[str, int] = {}
             for i, need in enumerate(uc.needs):
                 if need.attribute in needed:
-                    self.rep.error(_at(need), "duplicate-need",
-                                   f"use case '{uc.id}' needs attribute '{need.attribute}' twice "
-                                   f"(needs #{needed[need.attribute] + 1} and #{i + 1}); keep one")
+                    self.rep.error(
+                        _at(need),
+                        "duplicate-need",
+                        f"use case '{uc.id}' needs attribute '{need.attribute}' twice "
+                        f"(needs #{needed[need.attribute] + 1} and #{i + 1}); keep one",
+                    )
                 else:
                     needed[need.attribute] = i
-
 
     def _model_rules(self) -> None:
         model = self.ws.model
@@ -237,23 +284,34 @@ class Validator:
             for key in ("parent", "child"):
                 name = getattr(rel, key)
                 if not _ID_RE.fullmatch(name):
-                    self.rep.error(_at(rel, key), "invalid-id",
-                                   f"'{key}' of {label} is '{name}', which is not a valid entity name: use "
-                                   "letters, digits, '_', '.', '-'")
+                    self.rep.error(
+                        _at(rel, key),
+                        "invalid-id",
+                        f"'{key}' of {label} is '{name}', which is not a valid entity name: use "
+                        "letters, digits, '_', '.', '-'",
+                    )
                 elif entities and name not in entities:
-                    self.rep.warning(_at(rel, key), "unknown-entity",
-                                     f"'{key}' of {label} is entity '{name}', which no attribute has"
-                                     f"{suggestion_suffix(name, entities)}; the model draft will still make "
-                                     "an empty table for it")
+                    self.rep.warning(
+                        _at(rel, key),
+                        "unknown-entity",
+                        f"'{key}' of {label} is entity '{name}', which no attribute has"
+                        f"{suggestion_suffix(name, entities)}; the model draft will still make "
+                        "an empty table for it",
+                    )
             if rel.parent == rel.child and rel.effective_cardinality != "none":
-                self.rep.error(_at(rel), "self-relationship",
-                               f"{label} relates '{rel.parent}' to itself; give parent and child different "
-                               "entities")
+                self.rep.error(
+                    _at(rel),
+                    "self-relationship",
+                    f"{label} relates '{rel.parent}' to itself; give parent and child different entities",
+                )
             pair = frozenset((rel.parent, rel.child))
             if pair in pairs:
-                self.rep.error(_at(rel), "duplicate-relationship",
-                               f"{label} relates '{rel.parent}' and '{rel.child}' again (first in relationship "
-                               f"#{pairs[pair] + 1}); keep one")
+                self.rep.error(
+                    _at(rel),
+                    "duplicate-relationship",
+                    f"{label} relates '{rel.parent}' and '{rel.child}' again (first in relationship "
+                    f"#{pairs[pair] + 1}); keep one",
+                )
             else:
                 pairs[pair] = i
 
@@ -262,33 +320,48 @@ class Validator:
             seen: dict[str, int] = {}
             for i, work in enumerate(option.work_items):
                 if not _ID_RE.fullmatch(work.id):
-                    self.rep.error(_at(work, "id"), "invalid-id",
-                                   f"work item id '{work.id}' of option '{option.id}' is not valid: use "
-                                   "letters, digits, '_', '.', '-'")
+                    self.rep.error(
+                        _at(work, "id"),
+                        "invalid-id",
+                        f"work item id '{work.id}' of option '{option.id}' is not valid: use "
+                        "letters, digits, '_', '.', '-'",
+                    )
                 if work.id in seen:
-                    self.rep.error(_at(work, "id"), "duplicate-id",
-                                   f"option '{option.id}' has two work items '{work.id}' (#{seen[work.id] + 1} "
-                                   f"and #{i + 1}); ids must be unique within an option")
+                    self.rep.error(
+                        _at(work, "id"),
+                        "duplicate-id",
+                        f"option '{option.id}' has two work items '{work.id}' (#{seen[work.id] + 1} "
+                        f"and #{i + 1}); ids must be unique within an option",
+                    )
                 else:
                     seen[work.id] = i
             for work in option.work_items:
                 for j, dep in enumerate(work.depends_on):
                     if dep not in seen:
-                        self.rep.error(_at(work, "depends_on", j), "unknown-reference",
-                                       f"work item '{work.id}' of option '{option.id}' depends on '{dep}', which "
-                                       f"is not a work item of that option{suggestion_suffix(dep, seen)}")
+                        self.rep.error(
+                            _at(work, "depends_on", j),
+                            "unknown-reference",
+                            f"work item '{work.id}' of option '{option.id}' depends on '{dep}', which "
+                            f"is not a work item of that option{suggestion_suffix(dep, seen)}",
+                        )
                     elif dep == work.id:
-                        self.rep.error(_at(work, "depends_on", j), "self-dependency",
-                                       f"work item '{work.id}' of option '{option.id}' depends on itself")
+                        self.rep.error(
+                            _at(work, "depends_on", j),
+                            "self-dependency",
+                            f"work item '{work.id}' of option '{option.id}' depends on itself",
+                        )
             if any(w.depends_on for w in option.work_items):
                 self._dependency_cycle(option)
         voted: dict[tuple[str, str], int] = {}
         for i, vote in enumerate(self.ws.votes):
             key = (vote.stakeholder, vote.option)
             if key in voted:
-                self.rep.warning(_at(vote), "duplicate-vote",
-                                 f"vote #{i + 1}: '{vote.stakeholder}' already voted on option '{vote.option}' "
-                                 f"(vote #{voted[key] + 1}); only the last vote counts, remove the other")
+                self.rep.warning(
+                    _at(vote),
+                    "duplicate-vote",
+                    f"vote #{i + 1}: '{vote.stakeholder}' already voted on option '{vote.option}' "
+                    f"(vote #{voted[key] + 1}); only the last vote counts, remove the other",
+                )
             voted[key] = i
 
     def _dependency_cycle(self, option: m.Option) -> None:
@@ -305,9 +378,13 @@ class Validator:
             return
         last = next(w for w in option.work_items if w.id == cycle[-1])
         j = last.depends_on.index(cycle[-2])
-        self.rep.error(_at(last, "depends_on", j), "dependency-cycle",
-                       f"work items of option '{option.id}' depend on each other in a circle: "
-                       + " -> ".join([*cycle, cycle[0]]) + "; remove one of these depends_on")
+        self.rep.error(
+            _at(last, "depends_on", j),
+            "dependency-cycle",
+            f"work items of option '{option.id}' depend on each other in a circle: "
+            + " -> ".join([*cycle, cycle[0]])
+            + "; remove one of these depends_on",
+        )
 
 
 def _slug(text: str) -> str:

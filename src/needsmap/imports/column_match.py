@@ -76,57 +76,289 @@ _FUZZY_READINGS = ("", "abbreviations expanded")
 
 #: Abbreviations read as the word they stand for.
 ABBREVIATIONS: dict[str, str] = {
-    "nm": "name", "nme": "name", "nam": "name", "no": "number", "nr": "number", "num": "number",
-    "nbr": "number", "addr": "address", "adr": "address", "tel": "phone", "ph": "phone", "phn": "phone",
-    "mob": "mobile", "cust": "customer", "cst": "customer", "fst": "first", "frst": "first", "lst": "last",
-    "dt": "date", "dte": "date", "bday": "birthday", "cntry": "country", "ctry": "country", "st": "street",
-    "str": "street", "pc": "postcode", "desc": "description", "org": "organization", "pref": "preference",
-    "prefs": "preferences", "lang": "language", "qty": "quantity", "amt": "amount", "ts": "timestamp",
-    "mail": "email", "eml": "email", "cd": "code", "hh": "household", "hse": "house", "apt": "apartment",
-    "brth": "birth", "pstl": "postal", "ln": "line", "ord": "order", "ctct": "contact", "acct": "account",
-    "co": "company", "pers": "person", "fav": "favourite", "fave": "favourite", "info": "information",
+    "nm": "name",
+    "nme": "name",
+    "nam": "name",
+    "no": "number",
+    "nr": "number",
+    "num": "number",
+    "nbr": "number",
+    "addr": "address",
+    "adr": "address",
+    "tel": "phone",
+    "ph": "phone",
+    "phn": "phone",
+    "mob": "mobile",
+    "cust": "customer",
+    "cst": "customer",
+    "fst": "first",
+    "frst": "first",
+    "lst": "last",
+    "dt": "date",
+    "dte": "date",
+    "bday": "birthday",
+    "cntry": "country",
+    "ctry": "country",
+    "st": "street",
+    "str": "street",
+    "pc": "postcode",
+    "desc": "description",
+    "org": "organization",
+    "pref": "preference",
+    "prefs": "preferences",
+    "lang": "language",
+    "qty": "quantity",
+    "amt": "amount",
+    "ts": "timestamp",
+    "mail": "email",
+    "eml": "email",
+    "cd": "code",
+    "hh": "household",
+    "hse": "house",
+    "apt": "apartment",
+    "brth": "birth",
+    "pstl": "postal",
+    "ln": "line",
+    "ord": "order",
+    "ctct": "contact",
+    "acct": "account",
+    "co": "company",
+    "pers": "person",
+    "fav": "favourite",
+    "fave": "favourite",
+    "info": "information",
 }
 
 #: Leading words that qualify a column without changing what it holds.
-QUALIFIERS: frozenset[str] = frozenset({
-    "billing", "bill", "invoice", "shipping", "ship", "delivery", "default", "primary", "main", "current",
-    "home", "work", "business", "private", "personal", "mailing", "postal", "legal", "registered",
-    "preferred", "std", "standard", "new", "old", "original", "the", "my", "is", "has", "x", "c",
-    "ps", "tbl", "t", "src", "raw", "stg", "dim", "fct", "fld", "f", "col", "v", "vw",
-    "hs", "sf", "sfdc", "crm", "erp", "cdp", "mdm", "ext", "other", "alt",
-})
+QUALIFIERS: frozenset[str] = frozenset(
+    {
+        "billing",
+        "bill",
+        "invoice",
+        "shipping",
+        "ship",
+        "delivery",
+        "default",
+        "primary",
+        "main",
+        "current",
+        "home",
+        "work",
+        "business",
+        "private",
+        "personal",
+        "mailing",
+        "postal",
+        "legal",
+        "registered",
+        "preferred",
+        "std",
+        "standard",
+        "new",
+        "old",
+        "original",
+        "the",
+        "my",
+        "is",
+        "has",
+        "x",
+        "c",
+        "ps",
+        "tbl",
+        "t",
+        "src",
+        "raw",
+        "stg",
+        "dim",
+        "fct",
+        "fld",
+        "f",
+        "col",
+        "v",
+        "vw",
+        "hs",
+        "sf",
+        "sfdc",
+        "crm",
+        "erp",
+        "cdp",
+        "mdm",
+        "ext",
+        "other",
+        "alt",
+    }
+)
 
 #: Table (and leading column) words that say which entity the row is about.
 ENTITY_WORDS: dict[str, str] = {
-    **dict.fromkeys(["address", "addresses", "addr", "adres", "adressen", "adresse", "adressen", "anschrift",
-                     "location", "locations"], "address"),
-    **dict.fromkeys(["customer", "customers", "cust", "client", "clients", "klant", "klanten", "kunde",
-                     "kunden", "person", "persons", "people", "persoon", "contact", "contacts", "user", "users",
-                     "partner", "partners", "member", "members", "lead", "leads", "individual", "consumer",
-                     "profile", "profiles", "shopper", "guest", "guests", "party", "relatie"], "customer"),
-    **dict.fromkeys(["account", "accounts", "company", "companies", "organization", "organisation",
-                     "organizations", "organisations", "org", "bedrijf", "firma", "unternehmen", "societe",
-                     "entreprise", "employer"], "organization"),
+    **dict.fromkeys(
+        [
+            "address",
+            "addresses",
+            "addr",
+            "adres",
+            "adressen",
+            "adresse",
+            "adressen",
+            "anschrift",
+            "location",
+            "locations",
+        ],
+        "address",
+    ),
+    **dict.fromkeys(
+        [
+            "customer",
+            "customers",
+            "cust",
+            "client",
+            "clients",
+            "klant",
+            "klanten",
+            "kunde",
+            "kunden",
+            "person",
+            "persons",
+            "people",
+            "persoon",
+            "contact",
+            "contacts",
+            "user",
+            "users",
+            "partner",
+            "partners",
+            "member",
+            "members",
+            "lead",
+            "leads",
+            "individual",
+            "consumer",
+            "profile",
+            "profiles",
+            "shopper",
+            "guest",
+            "guests",
+            "party",
+            "relatie",
+        ],
+        "customer",
+    ),
+    **dict.fromkeys(
+        [
+            "account",
+            "accounts",
+            "company",
+            "companies",
+            "organization",
+            "organisation",
+            "organizations",
+            "organisations",
+            "org",
+            "bedrijf",
+            "firma",
+            "unternehmen",
+            "societe",
+            "entreprise",
+            "employer",
+        ],
+        "organization",
+    ),
     **dict.fromkeys(["household", "households", "huishouden", "haushalt", "menage", "family"], "household"),
-    **dict.fromkeys(["order", "orders", "bestelling", "bestellung", "commande", "transaction", "transactions",
-                     "invoice", "invoices", "cart", "basket", "purchase", "purchases", "sale", "sales"],
-                    "order"),
-    **dict.fromkeys(["consent", "consents", "optin", "permission", "permissions", "gdpr", "toestemming",
-                     "einwilligung", "newsletter", "subscriber", "subscribers"], "consent"),
-    **dict.fromkeys(["preference", "preferences", "voorkeur", "voorkeuren", "setting", "settings"],
-                    "preference"),
-    **dict.fromkeys(["event", "events", "activity", "activities", "interaction", "interactions", "visit",
-                     "visits", "session", "sessions", "ticket", "tickets", "case", "cases", "call", "calls",
-                     "message", "messages", "thread", "threads", "note", "notes", "complaint", "complaints"],
-                    "interaction"),
-    **dict.fromkeys(["product", "products", "holding", "holdings", "contract", "contracts", "policy",
-                     "policies", "subscription", "subscriptions", "asset", "assets", "loyalty"],
-                    "product_holding"),
+    **dict.fromkeys(
+        [
+            "order",
+            "orders",
+            "bestelling",
+            "bestellung",
+            "commande",
+            "transaction",
+            "transactions",
+            "invoice",
+            "invoices",
+            "cart",
+            "basket",
+            "purchase",
+            "purchases",
+            "sale",
+            "sales",
+        ],
+        "order",
+    ),
+    **dict.fromkeys(
+        [
+            "consent",
+            "consents",
+            "optin",
+            "permission",
+            "permissions",
+            "gdpr",
+            "toestemming",
+            "einwilligung",
+            "newsletter",
+            "subscriber",
+            "subscribers",
+        ],
+        "consent",
+    ),
+    **dict.fromkeys(["preference", "preferences", "voorkeur", "voorkeuren", "setting", "settings"], "preference"),
+    **dict.fromkeys(
+        [
+            "event",
+            "events",
+            "activity",
+            "activities",
+            "interaction",
+            "interactions",
+            "visit",
+            "visits",
+            "session",
+            "sessions",
+            "ticket",
+            "tickets",
+            "case",
+            "cases",
+            "call",
+            "calls",
+            "message",
+            "messages",
+            "thread",
+            "threads",
+            "note",
+            "notes",
+            "complaint",
+            "complaints",
+        ],
+        "interaction",
+    ),
+    **dict.fromkeys(
+        [
+            "product",
+            "products",
+            "holding",
+            "holdings",
+            "contract",
+            "contracts",
+            "policy",
+            "policies",
+            "subscription",
+            "subscriptions",
+            "asset",
+            "assets",
+            "loyalty",
+        ],
+        "product_holding",
+    ),
     **dict.fromkeys(["identifier", "identifiers", "identity", "identities", "xref", "idmap"], "identifier"),
 }
 #: Two-word table names that are contact points, not addresses or numbers.
-_CONTACT_PAIRS = {("email", "address"), ("phone", "number"), ("email", "addresses"), ("phone", "numbers"),
-                  ("contact", "point"), ("contact", "points")}
+_CONTACT_PAIRS = {
+    ("email", "address"),
+    ("phone", "number"),
+    ("email", "addresses"),
+    ("phone", "numbers"),
+    ("contact", "point"),
+    ("contact", "points"),
+}
 #: Column words that only say "the value of the thing the table is about" (email_address.name).
 _GENERIC_COLUMNS = frozenset({"name", "value", "number", "text", "address", "code", "label", "lower", "upper"})
 _TRAILING_KEY_WORDS = frozenset({"id", "key", "fk", "ref", "code"})
@@ -147,7 +379,7 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
                 if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
                     word = word[: -len(plural)]
                     break
-            return (word, *words[i + 1:]), ENTITY_WORDS[word]
+            return (word, *words[i + 1 :]), ENTITY_WORDS[word]
         for hint, entity in ENTITY_WORDS.items():  # compound words: customernote, klantadres
             if len(hint) >= 4 and len(word) > len(hint) and word.endswith(hint):
                 return (hint,), entity
@@ -163,11 +395,17 @@ _FAMILY_WORDS: tuple[tuple[str, str], ...] = (
     (r"timestamp|datetime|timestamptz|smalldatetime|datetime2|datetimeoffset", "datetime"),
     (r"date", "date"),
     (r"time", "time"),
-    (r"tinyint|smallint|mediumint|bigint|integer|int\d?|serial|bigserial|smallserial|id|many2one|"
-     r"number\s*\(\s*\d+\s*(?:,\s*0\s*)?\)|long|short", "integer"),
+    (
+        r"tinyint|smallint|mediumint|bigint|integer|int\d?|serial|bigserial|smallserial|id|many2one|"
+        r"number\s*\(\s*\d+\s*(?:,\s*0\s*)?\)|long|short",
+        "integer",
+    ),
     (r"decimal|numeric|number|float\d?|double|real|money|smallmoney|monetary", "decimal"),
-    (r"n?varchar2?|n?char|character|text|mediumtext|longtext|tinytext|string|citext|clob|nclob|enum|set|"
-     r"selection|html|email|phone|url|tsvector", "string"),
+    (
+        r"n?varchar2?|n?char|character|text|mediumtext|longtext|tinytext|string|citext|clob|nclob|enum|set|"
+        r"selection|html|email|phone|url|tsvector",
+        "string",
+    ),
     (r"blob|bytea|binary|varbinary|image|raw", "binary"),
 )
 _FAMILY_RES = tuple((re.compile(r"\s*(?:" + pat + r")(?![A-Za-z0-9_])", re.I), fam) for pat, fam in _FAMILY_WORDS)
@@ -291,23 +529,30 @@ def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Varian
     for words, factor, note in _readings(tokens):
         out.append((words, factor, note, None))
         if context and words[: len(context)] != context:
-            out.append((context + words, factor * _CONTEXT_FACTOR,
-                        _join(note, f"table context '{' '.join(context)}'"), None))
+            out.append(
+                (context + words, factor * _CONTEXT_FACTOR, _join(note, f"table context '{' '.join(context)}'"), None)
+            )
             if context in _CONTACT_PAIRS:  # email_address.invalid -> email invalid
-                out.append((context[:1] + words, factor * _CONTEXT_FACTOR,
-                            _join(note, f"table context '{context[0]}'"), None))
+                out.append(
+                    (context[:1] + words, factor * _CONTEXT_FACTOR, _join(note, f"table context '{context[0]}'"), None)
+                )
             if set(words) <= _GENERIC_COLUMNS:
                 for k in range(len(context)):
-                    out.append((context[k:], factor * 0.95,
-                                _join(note, f"'{'_'.join(words)}' of table '{'_'.join(context)}'"), None))
+                    out.append(
+                        (
+                            context[k:],
+                            factor * 0.95,
+                            _join(note, f"'{'_'.join(words)}' of table '{'_'.join(context)}'"),
+                            None,
+                        )
+                    )
         dropped_factor = factor
         for k in range(1, len(words)):
             word = words[k - 1]
             cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
             dropped_factor *= 0.96 if cheap else 0.85
             hint = ENTITY_WORDS.get(word)
-            out.append((words[k:], dropped_factor,
-                        _join(note, f"without '{'_'.join(words[:k])}_'"), hint))
+            out.append((words[k:], dropped_factor, _join(note, f"without '{'_'.join(words[:k])}_'"), hint))
         if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS and not _names_an_entity(words[:-1]):
             # country_id, gender_id: a coded attribute; address_id, product_id: a link to another record
             out.append((words[:-1], factor * 0.9, _join(note, f"without '_{words[-1]}'"), None))
@@ -394,8 +639,12 @@ class ColumnMatcher:
         entries = list(catalog.entries) if catalog is not None else []
         by_key: dict[str, list] = {}
         for entry in entries:
-            for kind, texts in (("id", [entry.id]), ("name", [entry.name]), ("synonym", entry.synonyms),
-                                ("spelling", entry.spellings)):
+            for _kind, texts in (
+                ("id", [entry.id]),
+                ("name", [entry.name]),
+                ("synonym", entry.synonyms),
+                ("spelling", entry.spellings),
+            ):
                 for text in texts:
                     by_key.setdefault(compact_key(text), []).append(entry)
         by_id = {e.id: e for e in entries}
@@ -408,20 +657,37 @@ class ColumnMatcher:
             if entry is not None:
                 used.add(entry.id)
                 names += _entry_names(entry, _INHERITED_WEIGHT, inherited=True)
-            targets.append((_Target(attr.id, "workshop", attr.name or attr.id, attr.effective_entity,
-                                    attr.effective_type, entry.id if entry else None), names))
+            targets.append(
+                (
+                    _Target(
+                        attr.id,
+                        "workshop",
+                        attr.name or attr.id,
+                        attr.effective_entity,
+                        attr.effective_type,
+                        entry.id if entry else None,
+                    ),
+                    names,
+                )
+            )
         targets += [(_entry_target(e), _entry_names(e, 1.0)) for e in entries if e.id not in used]
         return cls(targets)
 
     # -------------------------------------------------------------- matching
 
-    def match(self, column: str, table: str | None = None, sql_type: str | None = None,
-              limit: int = 5) -> list[Candidate]:
+    def match(
+        self, column: str, table: str | None = None, sql_type: str | None = None, limit: int = 5
+    ) -> list[Candidate]:
         """Candidates for one column, best first (at most ``limit``; empty when nothing is close)."""
         return self.match_many([Column(column, table, sql_type)], limit=limit)[0]
 
-    def best(self, column: str, table: str | None = None, sql_type: str | None = None,
-             min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Candidate | None:
+    def best(
+        self,
+        column: str,
+        table: str | None = None,
+        sql_type: str | None = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    ) -> Candidate | None:
         """The top candidate when its confidence reaches ``min_confidence``, else None."""
         found = self.match(column, table, sql_type, limit=1)
         return found[0] if found and found[0].confidence >= min_confidence else None
@@ -472,8 +738,14 @@ class ColumnMatcher:
                     for matched, score in hits:
                         for hit in self._exact[matched]:
                             how = f"close to {hit.how} ({score:.0f}%)"
-                            self._offer(scored[key], hit.target, factor * hit.weight * _FUZZY_WEIGHT * score / 100,
-                                        _join(how, note), hint, entity)
+                            self._offer(
+                                scored[key],
+                                hit.target,
+                                factor * hit.weight * _FUZZY_WEIGHT * score / 100,
+                                _join(how, note),
+                                hint,
+                                entity,
+                            )
         for key, found in scored.items():
             family = pending[key][3]
             ranked = []
@@ -481,8 +753,9 @@ class ColumnMatcher:
                 target = self._targets[index]
                 fit = type_fit(target.type, family)
                 if fit < 1.0:
-                    why = _join(why, f"{family} column {'fits loosely' if fit > _CLASH else 'clashes with'} "
-                                     f"{target.type}")
+                    why = _join(
+                        why, f"{family} column {'fits loosely' if fit > _CLASH else 'clashes with'} {target.type}"
+                    )
                 ranked.append((score * fit, target, why))
             ranked.sort(key=lambda r: (-r[0], r[1].attribute))
             self._cache[key] = [
@@ -490,8 +763,15 @@ class ColumnMatcher:
                 for s, t, why in ranked[:limit]
             ]
 
-    def _offer(self, found: dict[int, tuple[float, str]], index: int, score: float, why: str,
-               hint: str | None, table_entity: str | None) -> None:
+    def _offer(
+        self,
+        found: dict[int, tuple[float, str]],
+        index: int,
+        score: float,
+        why: str,
+        hint: str | None,
+        table_entity: str | None,
+    ) -> None:
         target_entity = self._targets[index].entity
         if table_entity is not None and target_entity == table_entity:
             score += 0.04
@@ -513,11 +793,15 @@ class ColumnMatcher:
         for q in queries:
             n = len(q)
             choices = self._keys_near(n, int(n * share / (2 - share)), int(n * (2 - share) / share) + 1)
-            found = {k: s for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5,
-                                                           score_cutoff=_FUZZY_CUTOFF) if not _negates(q, k)}
+            found = {
+                k: s
+                for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5, score_cutoff=_FUZZY_CUTOFF)
+                if not _negates(q, k)
+            }
             if 5 <= n <= 6:
-                for k, _dist, _ in process.extract(q, self._keys_near(n, n - 1, n + 1), scorer=OSA.distance,
-                                                    limit=5, score_cutoff=1):
+                for k, _dist, _ in process.extract(
+                    q, self._keys_near(n, n - 1, n + 1), scorer=OSA.distance, limit=5, score_cutoff=1
+                ):
                     if not _negates(q, k):
                         found.setdefault(k, 100.0 * (1 - 1 / max(n, len(k))))
             out[q] = sorted(found.items(), key=lambda kv: -kv[1])[:5]

@@ -55,8 +55,10 @@ def parse_url(text: str) -> ParsedUrl:
     try:
         url = make_url(text)
     except (ArgumentError, ValueError, TypeError):
-        raise DbError(f"{mask(text, secrets)}: error: not a database URL; expected "
-                      f"DIALECT[+DRIVER]://USER@HOST[:PORT]/DATABASE or sqlite:///FILE") from None
+        raise DbError(
+            f"{mask(text, secrets)}: error: not a database URL; expected "
+            f"DIALECT[+DRIVER]://USER@HOST[:PORT]/DATABASE or sqlite:///FILE"
+        ) from None
     if url.password:
         secrets = (*secrets, str(url.password))
     for key, value in url.query.items():
@@ -76,8 +78,15 @@ def safe_url(url) -> str:
     from sqlalchemy.engine import URL
 
     query = {k: v for k, v in url.query.items() if not _SECRET_QUERY_KEYS.search(k)}
-    clean = URL.create(url.drivername, username=url.username, password=None, host=url.host, port=url.port,
-                       database=url.database, query=query)
+    clean = URL.create(
+        url.drivername,
+        username=url.username,
+        password=None,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=query,
+    )
     return clean.render_as_string(hide_password=True)
 
 
@@ -106,8 +115,9 @@ def _engine(parsed: ParsedUrl, password: str | None):
     if backend == "sqlite":
         database = url.database
         if not database or database == ":memory:":
-            raise DbError(f"{parsed.safe}: error: an in-memory SQLite database is empty; give a file: "
-                          f"sqlite:///path/to/file.db")
+            raise DbError(
+                f"{parsed.safe}: error: an in-memory SQLite database is empty; give a file: sqlite:///path/to/file.db"
+            )
         path = Path(database)
         if not path.is_file():
             raise DbError(f"{parsed.safe}: error: no such database file: {path}")
@@ -127,11 +137,14 @@ def _engine(parsed: ParsedUrl, password: str | None):
     try:
         return sa.create_engine(url, connect_args=connect_args, pool_pre_ping=False)
     except NoSuchModuleError:
-        raise DbError(f"{parsed.safe}: error: SQLAlchemy has no dialect '{url.drivername}' installed; install "
-                      f"the SQLAlchemy dialect and driver for this database, or check the URL's scheme") from None
+        raise DbError(
+            f"{parsed.safe}: error: SQLAlchemy has no dialect '{url.drivername}' installed; install "
+            f"the SQLAlchemy dialect and driver for this database, or check the URL's scheme"
+        ) from None
     except ModuleNotFoundError as exc:
-        raise DbError(f"{parsed.safe}: error: the database driver '{exc.name}' is not installed "
-                      f"(pip install it next to needsmap)") from None
+        raise DbError(
+            f"{parsed.safe}: error: the database driver '{exc.name}' is not installed (pip install it next to needsmap)"
+        ) from None
     except (ArgumentError, ValueError, TypeError) as exc:
         raise DbError(mask(f"{parsed.safe}: error: {exc}", parsed.secrets)) from None
 
@@ -172,8 +185,14 @@ def read_db_schema(url_text: str, *, schema: str | None = None, password: str | 
         for name in names:
             cols = []
             for col in inspector.get_columns(name, schema=schema):
-                cols.append(SchemaColumn(str(col["name"]), _type_text(col.get("type"), engine),
-                                         comment=col.get("comment") or None, nullable=col.get("nullable")))
+                cols.append(
+                    SchemaColumn(
+                        str(col["name"]),
+                        _type_text(col.get("type"), engine),
+                        comment=col.get("comment") or None,
+                        nullable=col.get("nullable"),
+                    )
+                )
             tables.append(SchemaTable(str(name), tuple(cols), schema=schema))
     except SQLAlchemyError as exc:
         engine.dispose()
@@ -197,8 +216,9 @@ def _type_text(sqltype, engine) -> str | None:
         return type(sqltype).__name__.lower()
 
 
-def measure_coverage(db: DbSchema, tables: Sequence[SchemaTable], proposals: Sequence[Proposal],
-                     sample_rows: int = DEFAULT_SAMPLE_ROWS) -> tuple[dict[tuple[str, str], float | None], list[str]]:
+def measure_coverage(
+    db: DbSchema, tables: Sequence[SchemaTable], proposals: Sequence[Proposal], sample_rows: int = DEFAULT_SAMPLE_ROWS
+) -> tuple[dict[tuple[str, str], float | None], list[str]]:
     """({(table, column): share of non-empty values in the first ``sample_rows`` rows}, notes).
 
     Only columns proposed for an attribute are measured; a table without rows gives None.
@@ -235,8 +255,10 @@ def measure_coverage(db: DbSchema, tables: Sequence[SchemaTable], proposals: Seq
                 empty.append(table_name)
             for i, c in enumerate(columns, 1):
                 out[(table_name, c)] = round(row[i] / total, 4) if total else None
-    notes.append(f"coverage measured on at most {sample_rows:,} rows per table"
-                 + (f"; no rows in {', '.join(empty)}" if empty else ""))
+    notes.append(
+        f"coverage measured on at most {sample_rows:,} rows per table"
+        + (f"; no rows in {', '.join(empty)}" if empty else "")
+    )
     return out, notes
 
 
@@ -251,9 +273,19 @@ def _is_text(sql_type: str | None) -> bool:
     return bool(sql_type and _TEXT_TYPES.search(sql_type))
 
 
-def plan_db_import(ws, url_text: str, *, system: str, schema: str | None = None, include=(), exclude=(),
-                   accept_above: float = 0.9, profile: bool = False, sample_rows: int = DEFAULT_SAMPLE_ROWS,
-                   password: str | None = None):
+def plan_db_import(
+    ws,
+    url_text: str,
+    *,
+    system: str,
+    schema: str | None = None,
+    include=(),
+    exclude=(),
+    accept_above: float = 0.9,
+    profile: bool = False,
+    sample_rows: int = DEFAULT_SAMPLE_ROWS,
+    password: str | None = None,
+):
     """Read the database's schema, propose holdings (with measured coverage when ``profile``): a SchemaImport."""
     from needsmap.imports.schema import plan_schema
 
@@ -262,12 +294,22 @@ def plan_db_import(ws, url_text: str, *, system: str, schema: str | None = None,
         coverage: Callable | None = None
         extra: list[str] = []
         if profile:
+
             def coverage(kept, proposals):
                 found, notes = measure_coverage(db, kept, proposals, sample_rows)
                 extra.extend(notes)
                 return found
-        result = plan_schema(ws, db.tables, system=system, source=db.safe_url, include=include, exclude=exclude,
-                             accept_above=accept_above, coverage=coverage)
+
+        result = plan_schema(
+            ws,
+            db.tables,
+            system=system,
+            source=db.safe_url,
+            include=include,
+            exclude=exclude,
+            accept_above=accept_above,
+            coverage=coverage,
+        )
     finally:
         db.close()
     if extra:

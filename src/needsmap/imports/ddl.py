@@ -24,7 +24,12 @@ from pathlib import Path
 
 from needsmap.format import model as m
 from needsmap.imports.schema import (
-    DEFAULT_ACCEPT_ABOVE, SchemaColumn, SchemaError, SchemaImport, SchemaTable, plan_schema,
+    DEFAULT_ACCEPT_ABOVE,
+    SchemaColumn,
+    SchemaError,
+    SchemaImport,
+    SchemaTable,
+    plan_schema,
 )
 
 #: The dialects ``--dialect`` offers (sqlglot's names); others sqlglot knows are accepted too.
@@ -34,8 +39,13 @@ MAX_BYTES = 64 * 1024 * 1024
 
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/|#[^\n]*", re.S)
 _GO_LINE = re.compile(r"^[ \t]*GO[ \t]*(?:\d+[ \t]*)?$", re.I | re.M)
-_DIALECT_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mssql": "tsql", "sqlserver": "tsql",
-                    "mariadb": "mysql"}
+_DIALECT_ALIASES = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "mssql": "tsql",
+    "sqlserver": "tsql",
+    "mariadb": "mysql",
+}
 
 
 @dataclass(slots=True)
@@ -57,8 +67,11 @@ def guess_dialect(text: str) -> tuple[str, str]:
     text = _COMMENTS.sub(" ", text)
     if "`" in text or re.search(r"\bENGINE\s*=", text, re.I) or re.search(r"\bAUTO_INCREMENT\b", text, re.I):
         return "mysql", "backquotes or ENGINE/AUTO_INCREMENT"
-    if re.search(r"^\s*GO\s*$", text, re.I | re.M) or re.search(r"\[\w+\]\s*\.\s*\[", text) \
-            or re.search(r"\bNVARCHAR\s*\(\s*MAX\s*\)|\bIDENTITY\s*\(", text, re.I):
+    if (
+        re.search(r"^\s*GO\s*$", text, re.I | re.M)
+        or re.search(r"\[\w+\]\s*\.\s*\[", text)
+        or re.search(r"\bNVARCHAR\s*\(\s*MAX\s*\)|\bIDENTITY\s*\(", text, re.I)
+    ):
         return "tsql", "GO, [brackets] or IDENTITY(...)"
     if re.search(r"\bVARCHAR2\b|\bNUMBER\s*\(", text, re.I):
         return "oracle", "VARCHAR2 or NUMBER(...)"
@@ -76,16 +89,20 @@ def read_text(path: Path) -> str:
         if path.is_dir():
             raise SchemaError(f"{path}: error: is a folder, not a .sql file")
         if size > MAX_BYTES:
-            raise SchemaError(f"{path}: error: {size / 1024 / 1024:.0f} MiB is too large for a DDL file "
-                              f"(at most {MAX_BYTES // 1024 // 1024} MiB); nothing read")
+            raise SchemaError(
+                f"{path}: error: {size / 1024 / 1024:.0f} MiB is too large for a DDL file "
+                f"(at most {MAX_BYTES // 1024 // 1024} MiB); nothing read"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise SchemaError(f"{path}: error: no such file") from None
     except OSError as exc:
         raise SchemaError(f"{path}: error: cannot read: {exc.strerror or exc}") from None
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SchemaError(f"{path}: error: this is a binary file, not SQL text (a database file? "
-                          f"use: needsmap import db sqlite:///{path} ...)")
+        raise SchemaError(
+            f"{path}: error: this is a binary file, not SQL text (a database file? "
+            f"use: needsmap import db sqlite:///{path} ...)"
+        )
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             try:
@@ -96,8 +113,9 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SchemaError(f"{path}:{line}: error: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                          f"save the file as UTF-8") from None
+        raise SchemaError(
+            f"{path}:{line}: error: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def read_ddl(path: Path, dialect: str | None = None) -> DdlSchema:
@@ -118,8 +136,9 @@ def read_ddl(path: Path, dialect: str | None = None) -> DdlSchema:
             if other == guessed:
                 continue
             try:
-                return _read_ddl_text(path, text, other, [f"read as {other} SQL (it does not read as {guessed}); "
-                                                          f"--dialect to choose"])
+                return _read_ddl_text(
+                    path, text, other, [f"read as {other} SQL (it does not read as {guessed}); --dialect to choose"]
+                )
             except SchemaError:
                 continue
         raise first_error from None
@@ -133,8 +152,9 @@ def _read_ddl_text(path: Path, text: str, dialect: str, notes: list[str]) -> Ddl
     try:
         sqlglot.Dialect.get_or_raise(dialect)
     except ValueError:
-        raise SchemaError(f"{path}: error: unknown SQL dialect '{dialect}' "
-                          f"(use one of: {', '.join(DIALECTS)})") from None
+        raise SchemaError(
+            f"{path}: error: unknown SQL dialect '{dialect}' (use one of: {', '.join(DIALECTS)})"
+        ) from None
     if dialect == "tsql":  # GO ends a batch (a client command, not T-SQL): read it as the end of a statement
         text = _GO_LINE.sub(";", text)
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # "unsupported syntax" warnings: we report ourselves
@@ -146,8 +166,9 @@ def _read_ddl_text(path: Path, text: str, dialect: str, notes: list[str]) -> Ddl
         where = f"{path}:{line}:{col}" if line else str(path)
         what = first.get("description") or str(exc).splitlines()[0]
         context = (first.get("highlight") or "").strip()
-        raise SchemaError(f"{where}: error: not valid {dialect} SQL: {what}"
-                          + (f" (at '{context[:40]}')" if context else "")) from None
+        raise SchemaError(
+            f"{where}: error: not valid {dialect} SQL: {what}" + (f" (at '{context[:40]}')" if context else "")
+        ) from None
     except TokenError as exc:
         raise SchemaError(f"{path}: error: not valid {dialect} SQL: {str(exc)[:200]}") from None
     except RecursionError:
@@ -172,17 +193,21 @@ def _read_ddl_text(path: Path, text: str, dialect: str, notes: list[str]) -> Ddl
         elif isinstance(stmt, exp.Command):
             unread.append(" ".join(stmt.sql(dialect=dialect).split())[:60])
     if not tables:
-        raise SchemaError(f"{path}: error: no CREATE TABLE statement found"
-                          + (f" ({len(unread)} statement(s) not understood, the first: '{unread[0]}')"
-                             if unread else "") + f"; is it {dialect} DDL? (--dialect to choose)")
+        raise SchemaError(
+            f"{path}: error: no CREATE TABLE statement found"
+            + (f" ({len(unread)} statement(s) not understood, the first: '{unread[0]}')" if unread else "")
+            + f"; is it {dialect} DDL? (--dialect to choose)"
+        )
     if comments:
         for key, table in tables.items():
             cols = tuple(_with_comment(c, comments.get((key, c.name.casefold()))) for c in table.columns)
             tables[key] = SchemaTable(table.name, cols, table.line, table.schema)
     creates = [s for s in unread if s.upper().startswith("CREATE")]
     if unread:
-        notes.append(f"{len(unread)} statement(s) not read"
-                     + (f", among them '{creates[0]}'" if creates else f", the first: '{unread[0]}'"))
+        notes.append(
+            f"{len(unread)} statement(s) not read"
+            + (f", among them '{creates[0]}'" if creates else f", the first: '{unread[0]}'")
+        )
     return DdlSchema(list(tables.values()), dialect, notes)
 
 
@@ -247,13 +272,29 @@ def _alter(stmt, tables: dict[str, SchemaTable], dialect: str) -> None:
     if added:
         have = {c.name.casefold() for c in current.columns}
         new = tuple(c for c in added if c.name.casefold() not in have)
-        tables[target.name.casefold()] = SchemaTable(current.name, current.columns + new, current.line,
-                                                     current.schema)
+        tables[target.name.casefold()] = SchemaTable(current.name, current.columns + new, current.line, current.schema)
 
 
-def plan_ddl_import(ws: m.Workshop, path: Path, *, system: str, dialect: str | None = None, include=(),
-                    exclude=(), accept_above: float = DEFAULT_ACCEPT_ABOVE) -> SchemaImport:
+def plan_ddl_import(
+    ws: m.Workshop,
+    path: Path,
+    *,
+    system: str,
+    dialect: str | None = None,
+    include=(),
+    exclude=(),
+    accept_above: float = DEFAULT_ACCEPT_ABOVE,
+) -> SchemaImport:
     """Read ``path`` and propose what ``system`` holds; raises :class:`SchemaError` for bad input."""
     schema = read_ddl(path, dialect)
-    return plan_schema(ws, schema.tables, system=system, source=str(path), where=str(path), include=include,
-                       exclude=exclude, accept_above=accept_above, notes=schema.notes)
+    return plan_schema(
+        ws,
+        schema.tables,
+        system=system,
+        source=str(path),
+        where=str(path),
+        include=include,
+        exclude=exclude,
+        accept_above=accept_above,
+        notes=schema.notes,
+    )

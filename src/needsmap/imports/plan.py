@@ -32,8 +32,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 from needsmap.format import model as m
 from needsmap.format import spec
@@ -243,13 +244,15 @@ def apply_plan(ws: m.Workshop, plan: ImportPlan) -> m.Workshop:
         elif change.section == "needs":
             proposal = change.item
             assert isinstance(proposal, NeedProposal)
-            replace_child("use_cases", proposal.use_case, "needs", proposal.need,
-                          change.fills if change.kind == "merge" else ())
+            replace_child(
+                "use_cases", proposal.use_case, "needs", proposal.need, change.fills if change.kind == "merge" else ()
+            )
         elif change.section == "holdings":
             proposal = change.item
             assert isinstance(proposal, HoldingProposal)
-            replace_child("systems", proposal.system, "holds", proposal.holding,
-                          change.fills if change.kind == "merge" else ())
+            replace_child(
+                "systems", proposal.system, "holds", proposal.holding, change.fills if change.kind == "merge" else ()
+            )
         else:
             raise PlanError(f"cannot apply a change to '{change.section}'")
     return dataclasses.replace(ws, **sections)
@@ -343,15 +346,23 @@ def preview_rows(plan: ImportPlan) -> list[PreviewRow]:
 
 def summary(plan: ImportPlan) -> str:
     """``2 to add, 1 to merge, 0 unchanged, 1 ambiguous, 1 skipped``."""
-    return (f"{plan.count('add')} to add, {plan.count('merge')} to merge, {plan.count('unchanged')} unchanged, "
-            f"{plan.count('ambiguous')} ambiguous, {plan.count('skip')} skipped")
+    return (
+        f"{plan.count('add')} to add, {plan.count('merge')} to merge, {plan.count('unchanged')} unchanged, "
+        f"{plan.count('ambiguous')} ambiguous, {plan.count('skip')} skipped"
+    )
 
 
 # -- building plans ----------------------------------------------------------------------
 #: Id separator per section (the demo workshop's style).
 ID_SEPARATOR = {"attributes": "_"}
-_SECTION_WORD = {"stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-                 "use_cases": "use case", "processes": "process", "notes": "note"}
+_SECTION_WORD = {
+    "stakeholders": "stakeholder",
+    "attributes": "attribute",
+    "systems": "system",
+    "use_cases": "use case",
+    "processes": "process",
+    "notes": "note",
+}
 
 
 def item_label(item) -> str:
@@ -513,43 +524,76 @@ class PlanBuilder:
                 if c.kind == "add" and c.section == section and c.ident == existing.id:
                     self.changes[i] = dataclasses.replace(c, item=merged)
         kind: Kind = "merge" if fills else "unchanged"
-        change = Change(kind, section, existing.id, item_label(existing), source, fills=fills, conflicts=conflicts,
-                        message=message)
+        change = Change(
+            kind, section, existing.id, item_label(existing), source, fills=fills, conflicts=conflicts, message=message
+        )
         self.changes.append(change)
         return change
 
-    def merge_child(self, section: str, ident: str, label: str, proposal, existing_child, source: Source,
-                    message: str = "") -> Change:
+    def merge_child(
+        self, section: str, ident: str, label: str, proposal, existing_child, source: Source, message: str = ""
+    ) -> Change:
         """A need or holding: added when its parent lacks it, merged (fill absent fields) when it has it."""
         child = proposal.need if isinstance(proposal, NeedProposal) else proposal.holding
         if existing_child is None:
             change = Change("add", section, ident, label, source, item=proposal, message=message)
         else:
             fills, conflicts = merge_fields(existing_child, child)
-            change = Change("merge" if fills else "unchanged", section, ident, label, source, item=proposal,
-                            fills=fills, conflicts=conflicts, message=message)
+            change = Change(
+                "merge" if fills else "unchanged",
+                section,
+                ident,
+                label,
+                source,
+                item=proposal,
+                fills=fills,
+                conflicts=conflicts,
+                message=message,
+            )
         self.changes.append(change)
         return change
 
-    def propose_need(self, use_case: str, need: m.Need, source: Source, label: str = "",
-                     message: str = "") -> Change:
+    def propose_need(self, use_case: str, need: m.Need, source: Source, label: str = "", message: str = "") -> Change:
         """``use_case`` (in the workshop or added by this plan) needs ``need.attribute``: added, or merged."""
         parent = self.existing("use_cases", use_case)
         current = next((n for n in parent.needs if n.attribute == need.attribute), None) if parent else None
-        return self.merge_child("needs", f"{use_case}/{need.attribute}", label or f"{use_case} needs {need.attribute}",
-                                NeedProposal(use_case, need), current, source, message)
+        return self.merge_child(
+            "needs",
+            f"{use_case}/{need.attribute}",
+            label or f"{use_case} needs {need.attribute}",
+            NeedProposal(use_case, need),
+            current,
+            source,
+            message,
+        )
 
-    def propose_holding(self, system: str, holding: m.Holding, source: Source, *, confidence: float = 1.0,
-                        reason: str = "", label: str = "", message: str = "") -> Change:
+    def propose_holding(
+        self,
+        system: str,
+        holding: m.Holding,
+        source: Source,
+        *,
+        confidence: float = 1.0,
+        reason: str = "",
+        label: str = "",
+        message: str = "",
+    ) -> Change:
         """``system`` holds ``holding.attribute``, with how sure the importer is and why: added, or merged."""
         parent = self.existing("systems", system)
         current = next((h for h in parent.holds if h.attribute == holding.attribute), None) if parent else None
-        return self.merge_child("holdings", f"{system}/{holding.attribute}",
-                                label or f"{system} holds {holding.attribute}",
-                                HoldingProposal(system, holding, confidence, reason), current, source, message)
+        return self.merge_child(
+            "holdings",
+            f"{system}/{holding.attribute}",
+            label or f"{system} holds {holding.attribute}",
+            HoldingProposal(system, holding, confidence, reason),
+            current,
+            source,
+            message,
+        )
 
-    def ambiguous(self, section: str, ident: str, label: str, source: Source, message: str,
-                  candidates: Iterable[str] = ()) -> Change:
+    def ambiguous(
+        self, section: str, ident: str, label: str, source: Source, message: str, candidates: Iterable[str] = ()
+    ) -> Change:
         change = Change("ambiguous", section, ident, label, source, message=message, candidates=tuple(candidates))
         self.changes.append(change)
         return change

@@ -37,9 +37,9 @@ from pathlib import Path
 import yaml
 
 from needsmap.format import model as m
+from needsmap.format.spec import ID_PATTERN
 from needsmap.imports.plan import ImportPlan
 from needsmap.imports.schema import DecisionError, Proposal, SchemaError, plan_holdings
-from needsmap.format.spec import ID_PATTERN
 
 REVIEW_VERSION = 1
 _ID_RE = re.compile(ID_PATTERN)
@@ -78,8 +78,14 @@ class Review:
 
 
 def _entry(p: Proposal) -> dict:
-    out: dict = {"column": p.key, "type": p.sql_type, "at": p.at, "proposed": p.attribute,
-                 "confidence": round(float(p.confidence), 3), "reason": p.reason}
+    out: dict = {
+        "column": p.key,
+        "type": p.sql_type,
+        "at": p.at,
+        "proposed": p.attribute,
+        "confidence": round(float(p.confidence), 3),
+        "reason": p.reason,
+    }
     if p.alternatives:
         out["alternatives"] = [f"{a} {c:.2f}" for a, c in p.alternatives]
     if p.coverage is not None:
@@ -88,21 +94,37 @@ def _entry(p: Proposal) -> dict:
     return out
 
 
-def review_text(proposals: list[Proposal] | tuple[Proposal, ...], *, source: str, system: str, into: str | None,
-                accept_above: float, name: str = "REVIEW.yaml") -> str:
-    doc = {"review": REVIEW_VERSION, "source": source, "system": system, "into": into,
-           "accept_above": accept_above, "proposals": [_entry(p) for p in proposals]}
+def review_text(
+    proposals: list[Proposal] | tuple[Proposal, ...],
+    *,
+    source: str,
+    system: str,
+    into: str | None,
+    accept_above: float,
+    name: str = "REVIEW.yaml",
+) -> str:
+    doc = {
+        "review": REVIEW_VERSION,
+        "source": source,
+        "system": system,
+        "into": into,
+        "accept_above": accept_above,
+        "proposals": [_entry(p) for p in proposals],
+    }
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
     return _HEADER.format(name=name) + body
 
 
-def write_review(path: Path, proposals, *, source: str, system: str, into: str | None,
-                 accept_above: float) -> None:
+def write_review(path: Path, proposals, *, source: str, system: str, into: str | None, accept_above: float) -> None:
     """Write the review file atomically (``source`` must already be safe to show: no password)."""
     from needsmap.format.saver import write_text_atomically
 
-    write_text_atomically(path, review_text(list(proposals), source=source, system=system, into=into,
-                                            accept_above=accept_above, name=path.name))
+    write_text_atomically(
+        path,
+        review_text(
+            list(proposals), source=source, system=system, into=into, accept_above=accept_above, name=path.name
+        ),
+    )
 
 
 def with_decision(review: Review, key: str, decision: str) -> Review:
@@ -110,13 +132,20 @@ def with_decision(review: Review, key: str, decision: str) -> Review:
     from dataclasses import replace
 
     check_decision(decision)
-    return replace(review, proposals=tuple(replace(p, decision=decision) if p.key == key else p
-                                           for p in review.proposals))
+    return replace(
+        review, proposals=tuple(replace(p, decision=decision) if p.key == key else p for p in review.proposals)
+    )
 
 
 def save_review(path: Path, review: Review) -> None:
-    write_review(path, review.proposals, source=review.source, system=review.system, into=review.into,
-                 accept_above=review.accept_above)
+    write_review(
+        path,
+        review.proposals,
+        source=review.source,
+        system=review.system,
+        into=review.into,
+        accept_above=review.accept_above,
+    )
 
 
 # ------------------------------------------------------------------ reading
@@ -170,8 +199,10 @@ def read_review(path: Path) -> Review:
     except RecursionError:
         raise ReviewError(f"{path}: error: nested too deeply") from None
     if not isinstance(doc, dict) or "proposals" not in doc:
-        raise ReviewError(f"{path}: error: not a needsmap review file (no 'proposals'; "
-                          f"write one with: needsmap import ddl ... --review {path.name})")
+        raise ReviewError(
+            f"{path}: error: not a needsmap review file (no 'proposals'; "
+            f"write one with: needsmap import ddl ... --review {path.name})"
+        )
     problems: list[str] = []
 
     def bad(line: int | None, message: str) -> None:
@@ -203,7 +234,7 @@ def read_review(path: Path) -> Review:
             continue
         line = entry.get("__line__")
         column = entry.get("column")
-        if not isinstance(column, str) or "." not in column.strip(".") :
+        if not isinstance(column, str) or "." not in column.strip("."):
             bad(line, "'column' must be TABLE.COLUMN")
             continue
         table, _, name = column.rpartition(".")
@@ -236,17 +267,27 @@ def read_review(path: Path) -> Review:
             bad(line, f"{column}: listed twice (first on line {lines[column]})")
             continue
         lines[column] = line
-        proposals.append(Proposal(table, name, _str(entry.get("type")), proposed, float(confidence),
-                                  _str(entry.get("reason")) or "", decision, _alternatives(entry.get("alternatives")),
-                                  _str(entry.get("at")) or "", None if coverage is None else float(coverage)))
+        proposals.append(
+            Proposal(
+                table,
+                name,
+                _str(entry.get("type")),
+                proposed,
+                float(confidence),
+                _str(entry.get("reason")) or "",
+                decision,
+                _alternatives(entry.get("alternatives")),
+                _str(entry.get("at")) or "",
+                None if coverage is None else float(coverage),
+            )
+        )
     if problems:
         raise ReviewError("\n".join(problems))
     return Review(_str(source) or str(path), system, into, float(accept_above), tuple(proposals), lines)
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
-        and 0 <= value <= 1
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value <= 1
 
 
 def _str(value) -> str | None:
@@ -267,8 +308,7 @@ def _alternatives(value) -> tuple[tuple[str, float], ...]:
 
 def plan_review(ws: m.Workshop, review: Review, path: Path) -> ImportPlan:
     """The plan of the review's decisions against ``ws``; raises :class:`ReviewError` for unknown attributes."""
-    notes = [f"review of {review.source}: " + ", ".join(
-        f"{n} {what}" for what, n in _decided(review).items() if n)]
+    notes = [f"review of {review.source}: " + ", ".join(f"{n} {what}" for what, n in _decided(review).items() if n)]
     if review.undecided():
         notes.append(f"{review.undecided()} proposal(s) still marked 'review' are left out")
     try:

@@ -43,8 +43,19 @@ MIN_CONFIDENCE = 0.6
 #: A table is customer-related when at least this many of its columns, and this share, match well.
 _MIN_GOOD_COLUMNS, _MIN_GOOD_SHARE, _GOOD_CONFIDENCE = 3, 1 / 3, 0.8
 #: Entities whose tables are kept for their name alone.
-CUSTOMER_ENTITIES = frozenset({"customer", "address", "organization", "household", "contact_point", "consent",
-                               "preference", "identifier", "interaction"})
+CUSTOMER_ENTITIES = frozenset(
+    {
+        "customer",
+        "address",
+        "organization",
+        "household",
+        "contact_point",
+        "consent",
+        "preference",
+        "identifier",
+        "interaction",
+    }
+)
 DECISIONS = ("accept", "reject", "review")
 #: Attributes a customer table is the natural home of (its id, consents, preferences, contact points).
 _PERSON_ENTITIES = frozenset({"customer", "identifier", "consent", "preference", "contact_point"})
@@ -127,8 +138,9 @@ def parse_table_globs(values: Iterable[str]) -> tuple[list[str], list[str]]:
     return include, exclude
 
 
-def select_tables(tables: Sequence[SchemaTable], matcher: ColumnMatcher, include: Sequence[str] = (),
-                  exclude: Sequence[str] = ()) -> tuple[list[SchemaTable], list[tuple[str, str]]]:
+def select_tables(
+    tables: Sequence[SchemaTable], matcher: ColumnMatcher, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> tuple[list[SchemaTable], list[tuple[str, str]]]:
     """(kept tables, [(left-out table, why)]): by globs when ``include`` is given, else by the heuristics."""
     kept: list[SchemaTable] = []
     left: list[tuple[str, str]] = []
@@ -166,16 +178,26 @@ def select_tables(tables: Sequence[SchemaTable], matcher: ColumnMatcher, include
 # ------------------------------------------------------------------ matching columns
 
 
-def propose(tables: Sequence[SchemaTable], matcher: ColumnMatcher, *, accept_above: float = DEFAULT_ACCEPT_ABOVE,
-            where: str = "") -> list[Proposal]:
+def propose(
+    tables: Sequence[SchemaTable],
+    matcher: ColumnMatcher,
+    *,
+    accept_above: float = DEFAULT_ACCEPT_ABOVE,
+    where: str = "",
+) -> list[Proposal]:
     """One proposal per column of ``tables``, in schema order."""
     columns = [(t, c) for t in tables for c in t.columns]
     by_name = matcher.match_many([Column(c.name, t.name, c.sql_type) for t, c in columns], limit=4)
     commented = [i for i, (_, c) in enumerate(columns) if c.comment and c.comment.strip()]
     by_comment: dict[int, list] = {}
     if commented:
-        found = matcher.match_many([Column(columns[i][1].comment.strip()[:120], columns[i][0].name,
-                                           columns[i][1].sql_type) for i in commented], limit=4)
+        found = matcher.match_many(
+            [
+                Column(columns[i][1].comment.strip()[:120], columns[i][0].name, columns[i][1].sql_type)
+                for i in commented
+            ],
+            limit=4,
+        )
         by_comment = dict(zip(commented, found))
     out = []
     for i, (table, col) in enumerate(columns):
@@ -183,23 +205,47 @@ def propose(tables: Sequence[SchemaTable], matcher: ColumnMatcher, *, accept_abo
         note = ""
         best = cands[0] if cands else None
         alt = by_comment.get(i)
-        comment_is_better = alt and alt[0].confidence >= MIN_CONFIDENCE and (
-            best is None or (best.confidence < accept_above and alt[0].confidence > best.confidence))
+        comment_is_better = (
+            alt
+            and alt[0].confidence >= MIN_CONFIDENCE
+            and (best is None or (best.confidence < accept_above and alt[0].confidence > best.confidence))
+        )
         if comment_is_better:
             cands, note = alt, f"comment '{col.comment.strip()[:60]}': "
         at = f"{where}:{col.line}" if where and col.line else (where or table.name)
         if cands and cands[0].confidence >= MIN_CONFIDENCE:
             top = cands[0]
             decision = "accept" if top.confidence >= accept_above else "review"
-            out.append(Proposal(table.name, col.name, col.sql_type, top.attribute, top.confidence,
-                                note + top.reason, decision,
-                                tuple((c.attribute, c.confidence) for c in cands[1:]), at))
+            out.append(
+                Proposal(
+                    table.name,
+                    col.name,
+                    col.sql_type,
+                    top.attribute,
+                    top.confidence,
+                    note + top.reason,
+                    decision,
+                    tuple((c.attribute, c.confidence) for c in cands[1:]),
+                    at,
+                )
+            )
         else:
             why = "no attribute is close"
             if cands:
                 why += f" (best: {cands[0].attribute} {cands[0].confidence:.2f})"
-            out.append(Proposal(table.name, col.name, col.sql_type, None, cands[0].confidence if cands else 0.0,
-                                why, "reject", tuple((c.attribute, c.confidence) for c in cands), at))
+            out.append(
+                Proposal(
+                    table.name,
+                    col.name,
+                    col.sql_type,
+                    None,
+                    cands[0].confidence if cands else 0.0,
+                    why,
+                    "reject",
+                    tuple((c.attribute, c.confidence) for c in cands),
+                    at,
+                )
+            )
     return out
 
 
@@ -221,8 +267,15 @@ def _catalog_entries() -> dict:
     return {e.id: e for e in load_catalog().entries}
 
 
-def plan_holdings(ws: m.Workshop, proposals: Sequence[Proposal], *, system: str, source: str,
-                  system_name: str | None = None, notes: Iterable[str] = ()) -> ImportPlan:
+def plan_holdings(
+    ws: m.Workshop,
+    proposals: Sequence[Proposal],
+    *,
+    system: str,
+    source: str,
+    system_name: str | None = None,
+    notes: Iterable[str] = (),
+) -> ImportPlan:
     """The plan of ``proposals`` for ``system``: accepted and mapped ones become holdings, the rest are listed.
 
     Raises :class:`DecisionError` when a decision names an attribute neither the workshop nor the catalog has.
@@ -236,8 +289,7 @@ def plan_holdings(ws: m.Workshop, proposals: Sequence[Proposal], *, system: str,
         if target is not None and target not in attributes and target not in catalog:
             raise DecisionError(f"{p.key}: '{target}' is neither an attribute of the workshop nor a catalog id")
     if builder.existing("systems", system) is None:
-        builder.add("systems", m.System(id=system, name=system_name or system), Source(source),
-                    message="new system")
+        builder.add("systems", m.System(id=system, name=system_name or system), Source(source), message="new system")
     # one holding per attribute: the most confident column holds it, the others are named
     entities = {a.id: a.effective_entity for a in ws.attributes}
     chosen: dict[str, Proposal] = {}
@@ -267,14 +319,21 @@ def plan_holdings(ws: m.Workshop, proposals: Sequence[Proposal], *, system: str,
         if target is None:
             if p.decision == "review":
                 alts = [p.attribute or "", *(a for a, _ in p.alternatives)]
-                builder.ambiguous("holdings", f"{system}/{p.attribute}", f"{p.key} -> {p.attribute}?", src,
-                                  f"review: {p.attribute} ({p.confidence:.2f}): {p.reason}", [a for a in alts if a])
+                builder.ambiguous(
+                    "holdings",
+                    f"{system}/{p.attribute}",
+                    f"{p.key} -> {p.attribute}?",
+                    src,
+                    f"review: {p.attribute} ({p.confidence:.2f}): {p.reason}",
+                    [a for a in alts if a],
+                )
             else:
                 builder.skip(src, f"{p.key}: " + ("rejected" if p.attribute else p.reason), "holdings", p.key)
             continue
         if chosen[target] is not p:
-            builder.skip(src, f"{p.key}: also holds {target}; the holding records {chosen[target].key}",
-                         "holdings", p.key)
+            builder.skip(
+                src, f"{p.key}: also holds {target}; the holding records {chosen[target].key}", "holdings", p.key
+            )
             continue
         if target not in attributes and target not in added_attrs:
             builder.add("attributes", catalog[target].to_attribute(), src, message="from the reference catalog")
@@ -282,12 +341,24 @@ def plan_holdings(ws: m.Workshop, proposals: Sequence[Proposal], *, system: str,
         also = [o.key for o in others.get(target, ())]
         confidence = 1.0 if p.decision.startswith("map:") else p.confidence
         # below 1 the preview already shows "confidence 0.99: reason" (import_plan.describe_item)
-        how = ("mapped by a person" if p.decision.startswith("map:")
-               else f"{p.confidence:.2f}: {p.reason}" if confidence >= 1 else "")
+        how = (
+            "mapped by a person"
+            if p.decision.startswith("map:")
+            else f"{p.confidence:.2f}: {p.reason}"
+            if confidence >= 1
+            else ""
+        )
         message = "; ".join(part for part in (how, f"also in {', '.join(also)}" if also else "") if part)
         holding = m.Holding(attribute=target, field=p.key, coverage=p.coverage)
-        builder.propose_holding(system, holding, src, confidence=confidence, reason=p.reason,
-                                label=f"{system} holds {target} ({p.key})", message=message)
+        builder.propose_holding(
+            system,
+            holding,
+            src,
+            confidence=confidence,
+            reason=p.reason,
+            label=f"{system} holds {target} ({p.key})",
+            message=message,
+        )
     return builder.plan()
 
 
@@ -319,18 +390,35 @@ class SchemaImport:
 
 
 def table_notes(kept: list[SchemaTable], left_out: list[tuple[str, str]], total: int) -> list[str]:
-    notes = [f"{len(kept)} of {total} tables kept: " + ", ".join(t.name for t in kept[:12])
-             + (f" and {len(kept) - 12} more" if len(kept) > 12 else "")]
+    notes = [
+        f"{len(kept)} of {total} tables kept: "
+        + ", ".join(t.name for t in kept[:12])
+        + (f" and {len(kept) - 12} more" if len(kept) > 12 else "")
+    ]
     if left_out:
         shown = ", ".join(f"{name} ({why})" for name, why in left_out[:8])
-        notes.append(f"left out: {shown}" + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
-                     + "; --tables GLOB chooses")
+        notes.append(
+            f"left out: {shown}"
+            + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
+            + "; --tables GLOB chooses"
+        )
     return notes
 
 
-def plan_schema(ws: m.Workshop, tables: list[SchemaTable], *, system: str, source: str, where: str = "",
-                include=(), exclude=(), accept_above: float = DEFAULT_ACCEPT_ABOVE, notes=(),
-                matcher: ColumnMatcher | None = None, coverage=None) -> SchemaImport:
+def plan_schema(
+    ws: m.Workshop,
+    tables: list[SchemaTable],
+    *,
+    system: str,
+    source: str,
+    where: str = "",
+    include=(),
+    exclude=(),
+    accept_above: float = DEFAULT_ACCEPT_ABOVE,
+    notes=(),
+    matcher: ColumnMatcher | None = None,
+    coverage=None,
+) -> SchemaImport:
     """Choose tables, match their columns, and build the plan (shared by DDL and database imports)."""
     matcher = matcher or ColumnMatcher.for_workshop(ws)
     kept, left = select_tables(tables, matcher, include, exclude)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from needsmap.format import model as m
 from needsmap.imports import sheet_values as v
@@ -46,103 +46,185 @@ def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
     return tuple(Column(f, tuple(s.strip() for s in syn.split("|")), r) for f, syn, r in specs)
 
 
-_OWNER = ("owner|eigenaar|owned by|requested by|requester|aanvrager|contact|contactpersoon|sponsor|business owner|"
-          "product owner|verantwoordelijke|verantwoordelijk|besitzer|eigentumer|verantwortlich|ansprechpartner|"
-          "proprietaire|responsable|demandeur")
-_FUNCTION = ("function|business function|department|team|afdeling|domein|domain|business unit|abteilung|"
-             "bereich|departement|fonction|direction|service department")
+_OWNER = (
+    "owner|eigenaar|owned by|requested by|requester|aanvrager|contact|contactpersoon|sponsor|business owner|"
+    "product owner|verantwoordelijke|verantwoordelijk|besitzer|eigentumer|verantwortlich|ansprechpartner|"
+    "proprietaire|responsable|demandeur"
+)
+_FUNCTION = (
+    "function|business function|department|team|afdeling|domein|domain|business unit|abteilung|"
+    "bereich|departement|fonction|direction|service department"
+)
 _ID = "id|key|code|ref|reference|kenmerk|schlussel|cle|identifiant"
 
 #: The columns each kind of sheet can have; the first one after ``id`` names the item.
 IMPORT_KINDS: dict[str, tuple[Column, ...]] = {
     "use_cases": _cols(
         ("id", _ID + "|use case id", "text"),
-        ("title", "use case|usecase|use cases|title|name|naam|titel|use case naam|naam use case|idea|idee|"
-                  "initiative|initiatief|wens|anwendungsfall|anwendungsfalle|cas d usage|cas d utilisation|titre|"
-                  "nom", "text"),
-        ("description", "description|omschrijving|beschrijving|toelichting|details|summary|samenvatting|"
-                        "beschreibung|erlauterung|explication", "text"),
+        (
+            "title",
+            "use case|usecase|use cases|title|name|naam|titel|use case naam|naam use case|idea|idee|"
+            "initiative|initiatief|wens|anwendungsfall|anwendungsfalle|cas d usage|cas d utilisation|titre|"
+            "nom",
+            "text",
+        ),
+        (
+            "description",
+            "description|omschrijving|beschrijving|toelichting|details|summary|samenvatting|"
+            "beschreibung|erlauterung|explication",
+            "text",
+        ),
         ("owner", _OWNER, "stakeholder"),
         ("function", _FUNCTION, "function"),
-        ("channels", "channel|channels|kanaal|kanalen|kanal|kanale|canal|canaux|touchpoint|touchpoints",
-         "channels"),
-        ("value", "value|business value|prio|priority|prioriteit|waarde|bedrijfswaarde|impact|benefit|baten|"
-                  "wert|geschaftswert|prioritat|nutzen|valeur|priorite|importance|benefice", "score"),
-        ("effort", "effort|inspanning|complexity|complexiteit|moeite|size|t shirt size|omvang|aufwand|"
-                   "komplexitat|complexite|charge|cout|cost|kosten", "effort"),
+        ("channels", "channel|channels|kanaal|kanalen|kanal|kanale|canal|canaux|touchpoint|touchpoints", "channels"),
+        (
+            "value",
+            "value|business value|prio|priority|prioriteit|waarde|bedrijfswaarde|impact|benefit|baten|"
+            "wert|geschaftswert|prioritat|nutzen|valeur|priorite|importance|benefice",
+            "score",
+        ),
+        (
+            "effort",
+            "effort|inspanning|complexity|complexiteit|moeite|size|t shirt size|omvang|aufwand|"
+            "komplexitat|complexite|charge|cout|cost|kosten",
+            "effort",
+        ),
         ("horizon", "horizon|when|wanneer|timing|planning|phase|fase|wave|zeitpunkt|quand|echeance", "horizon"),
         ("status", "status|state|stand|staat|statut|zustand", "status"),
-        ("needs", "data needed|data|needed data|required data|data required|attributes|attributen|"
-                  "benodigde data|benodigde gegevens|gegevens|data nodig|welke data|customer data|klantgegevens|"
-                  "benotigte daten|daten|attribute|donnees|donnees necessaires|donnees requises|needs",
-         "needs"),
-        ("executes_in", "system|systems|systeem|systemen|executes in|runs in|application|applicatie|tool|tools|"
-                        "systeme|anwendung|outil", "systems"),
+        (
+            "needs",
+            "data needed|data|needed data|required data|data required|attributes|attributen|"
+            "benodigde data|benodigde gegevens|gegevens|data nodig|welke data|customer data|klantgegevens|"
+            "benotigte daten|daten|attribute|donnees|donnees necessaires|donnees requises|needs",
+            "needs",
+        ),
+        (
+            "executes_in",
+            "system|systems|systeem|systemen|executes in|runs in|application|applicatie|tool|tools|"
+            "systeme|anwendung|outil",
+            "systems",
+        ),
     ),
     "attributes": _cols(
         ("id", _ID, "text"),
-        ("name", "attribute|attribuut|attributes|name|naam|field|veld|gegeven|data element|data item|merkmal|"
-                 "attribut|nom|champ|donnee|data", "text"),
+        (
+            "name",
+            "attribute|attribuut|attributes|name|naam|field|veld|gegeven|data element|data item|merkmal|"
+            "attribut|nom|champ|donnee|data",
+            "text",
+        ),
         ("entity", "entity|entiteit|object|entitat|entite|about|over", "text"),
         ("type", "type|data type|datatype|format|formaat|soort|datentyp|typ|type de donnees", "type"),
-        ("values", "values|allowed values|waarden|toegestane waarden|mogelijke waarden|werte|valeurs|options",
-         "list"),
-        ("definition", "definition|definitie|description|omschrijving|beschrijving|meaning|betekenis|bedeutung|"
-                       "beschreibung|signification", "text"),
-        ("identifier", "identifier|identificerend|is identifier|identifies customer|unique|uniek|key|sleutel|"
-                       "identifikator|identifiant", "bool"),
-        ("sensitivity", "sensitivity|gevoeligheid|privacy|pii|avg|gdpr|personal data|persoonsgegeven|"
-                        "sensitive|classificatie|classification|sensibilitat|datenschutz|sensibilite",
-         "sensitivity"),
+        ("values", "values|allowed values|waarden|toegestane waarden|mogelijke waarden|werte|valeurs|options", "list"),
+        (
+            "definition",
+            "definition|definitie|description|omschrijving|beschrijving|meaning|betekenis|bedeutung|"
+            "beschreibung|signification",
+            "text",
+        ),
+        (
+            "identifier",
+            "identifier|identificerend|is identifier|identifies customer|unique|uniek|key|sleutel|"
+            "identifikator|identifiant",
+            "bool",
+        ),
+        (
+            "sensitivity",
+            "sensitivity|gevoeligheid|privacy|pii|avg|gdpr|personal data|persoonsgegeven|"
+            "sensitive|classificatie|classification|sensibilitat|datenschutz|sensibilite",
+            "sensitivity",
+        ),
         ("owner", _OWNER, "stakeholder"),
-        ("synonyms", "synonyms|synoniemen|aka|also known as|alias|aliases|other names|andere namen|ook bekend als|"
-                     "synonyme|synonymes", "list"),
+        (
+            "synonyms",
+            "synonyms|synoniemen|aka|also known as|alias|aliases|other names|andere namen|ook bekend als|"
+            "synonyme|synonymes",
+            "list",
+        ),
     ),
     "systems": _cols(
         ("id", _ID, "text"),
-        ("name", "system|systeem|name|naam|application|applicatie|tool|system name|applicatienaam|anwendung|"
-                 "systeme|nom|source system|bronsysteem", "text"),
+        (
+            "name",
+            "system|systeem|name|naam|application|applicatie|tool|system name|applicatienaam|anwendung|"
+            "systeme|nom|source system|bronsysteem",
+            "text",
+        ),
         ("kind", "kind|type|soort|category|categorie|art|kategorie|categorie|system type", "slug"),
-        ("supplier", "supplier|vendor|leverancier|product|hersteller|anbieter|lieferant|fournisseur|editeur",
-         "text"),
+        ("supplier", "supplier|vendor|leverancier|product|hersteller|anbieter|lieferant|fournisseur|editeur", "text"),
         ("owner", _OWNER, "stakeholder"),
-        ("holds", "data|data held|holds|attributes|attributen|bevat|gegevens|data in system|daten|donnees|"
-                  "customer data|klantgegevens", "holdings"),
+        (
+            "holds",
+            "data|data held|holds|attributes|attributen|bevat|gegevens|data in system|daten|donnees|"
+            "customer data|klantgegevens",
+            "holdings",
+        ),
     ),
     "stakeholders": _cols(
         ("id", _ID, "text"),
-        ("name", "name|naam|stakeholder|person|persoon|who|wie|full name|volledige naam|naam stakeholder|"
-                 "personne|person name", "text"),
+        (
+            "name",
+            "name|naam|stakeholder|person|persoon|who|wie|full name|volledige naam|naam stakeholder|"
+            "personne|person name",
+            "text",
+        ),
         ("role", "role|rol|job title|functietitel|functie|position|title|rolle|rôle|poste|titre", "text"),
         ("function", _FUNCTION, "function"),
         ("influence", "influence|invloed|power|macht|einfluss|pouvoir", "level"),
         ("interest", "interest|interesse|belang|betrokkenheid|interet", "level"),
-        ("notes", "notes|opmerkingen|remarks|comments|commentaar|notities|bemerkungen|notizen|remarques|"
-                  "commentaires|toelichting", "text"),
+        (
+            "notes",
+            "notes|opmerkingen|remarks|comments|commentaar|notities|bemerkungen|notizen|remarques|"
+            "commentaires|toelichting",
+            "text",
+        ),
     ),
     "needs": _cols(
         ("use_case", "use case|usecase|use case id|title|naam use case|anwendungsfall|cas d usage", "use_case"),
-        ("attribute", "attribute|attribuut|data|data needed|gegeven|field|veld|attribut|donnee|daten|data element",
-         "attribute"),
-        ("criticality", "criticality|priority|prio|moscow|importance|kritikaliteit|belang|noodzaak|"
-                        "must should could|kritikalitat|prioritat|criticite|priorite", "criticality"),
-        ("freshness", "freshness|actualiteit|timeliness|latency|how current|frequency|frequentie|aktualitat|"
-                      "fraicheur", "freshness"),
-        ("purpose", "purpose|doel|why|waarom|reason|reden|zweck|warum|objectif|pourquoi|what for|waarvoor",
-         "text"),
+        (
+            "attribute",
+            "attribute|attribuut|data|data needed|gegeven|field|veld|attribut|donnee|daten|data element",
+            "attribute",
+        ),
+        (
+            "criticality",
+            "criticality|priority|prio|moscow|importance|kritikaliteit|belang|noodzaak|"
+            "must should could|kritikalitat|prioritat|criticite|priorite",
+            "criticality",
+        ),
+        (
+            "freshness",
+            "freshness|actualiteit|timeliness|latency|how current|frequency|frequentie|aktualitat|fraicheur",
+            "freshness",
+        ),
+        ("purpose", "purpose|doel|why|waarom|reason|reden|zweck|warum|objectif|pourquoi|what for|waarvoor", "text"),
     ),
     "holdings": _cols(
-        ("system", "system|systeem|application|applicatie|source|bron|quelle|source system|bronsysteem|systeme",
-         "system"),
+        (
+            "system",
+            "system|systeem|application|applicatie|source|bron|quelle|source system|bronsysteem|systeme",
+            "system",
+        ),
         ("attribute", "attribute|attribuut|data|gegeven|attribut|donnee|daten|data element", "attribute"),
-        ("field", "field|veld|column|kolom|table column|physical name|technical name|technische naam|feld|"
-                  "spalte|champ|colonne|field name|veldnaam", "text"),
+        (
+            "field",
+            "field|veld|column|kolom|table column|physical name|technical name|technische naam|feld|"
+            "spalte|champ|colonne|field name|veldnaam",
+            "text",
+        ),
         ("role", "role|rol|master copy|golden source|rolle|role source", "role"),
         ("quality", "quality|kwaliteit|dq|data quality|datakwaliteit|qualitat|qualite", "quality"),
-        ("freshness", "freshness|actualiteit|latency|update frequency|frequentie|verversing|aktualitat|fraicheur",
-         "freshness"),
-        ("coverage", "coverage|dekking|fill rate|vullingsgraad|completeness|volledigheid|abdeckung|fullgrad|"
-                     "couverture|taux de remplissage", "coverage"),
+        (
+            "freshness",
+            "freshness|actualiteit|latency|update frequency|frequentie|verversing|aktualitat|fraicheur",
+            "freshness",
+        ),
+        (
+            "coverage",
+            "coverage|dekking|fill rate|vullingsgraad|completeness|volledigheid|abdeckung|fullgrad|"
+            "couverture|taux de remplissage",
+            "coverage",
+        ),
         ("definition", "definition|definitie|local definition|meaning|betekenis", "text"),
         ("type", "type|data type|datatype", "type"),
     ),
@@ -151,15 +233,25 @@ IMPORT_KINDS: dict[str, tuple[Column, ...]] = {
 #: The field naming the item of each kind (a row without it is skipped).
 _NAME_FIELD = {"use_cases": "title", "attributes": "name", "systems": "name", "stakeholders": "name"}
 _REQUIRED = {"needs": ("use_case", "attribute"), "holdings": ("system", "attribute")}
-_ITEM_CLASS = {"use_cases": m.UseCase, "attributes": m.Attribute, "systems": m.System,
-               "stakeholders": m.Stakeholder}
+_ITEM_CLASS = {"use_cases": m.UseCase, "attributes": m.Attribute, "systems": m.System, "stakeholders": m.Stakeholder}
 _WORD = {"use_cases": "use case", "attributes": "attribute", "systems": "system", "stakeholders": "stakeholder"}
 
 _PLAIN_READERS: dict[str, Callable[[str], object]] = {
-    "text": v.read_text, "score": v.read_score, "effort": v.read_effort, "level": v.read_level,
-    "horizon": v.read_horizon, "status": v.read_status, "bool": v.read_bool, "type": v.read_type,
-    "sensitivity": v.read_sensitivity, "criticality": v.read_criticality, "freshness": v.read_freshness,
-    "role": v.read_role, "quality": v.read_quality, "coverage": v.read_coverage, "list": v.split_list,
+    "text": v.read_text,
+    "score": v.read_score,
+    "effort": v.read_effort,
+    "level": v.read_level,
+    "horizon": v.read_horizon,
+    "status": v.read_status,
+    "bool": v.read_bool,
+    "type": v.read_type,
+    "sensitivity": v.read_sensitivity,
+    "criticality": v.read_criticality,
+    "freshness": v.read_freshness,
+    "role": v.read_role,
+    "quality": v.read_quality,
+    "coverage": v.read_coverage,
+    "list": v.split_list,
 }
 
 
@@ -179,9 +271,11 @@ def parse_mapping(options: tuple[str, ...] | list[str], kind: str) -> dict[str, 
         if target and target not in fields:
             from needsmap.format.diagnostics import suggestion_suffix
 
-            raise MappingError(f"--map '{option}': '{target}' is not a field of {kind}"
-                               f"{suggestion_suffix(target, fields)} (fields: {', '.join(fields)}; "
-                               "nothing after = ignores the column)")
+            raise MappingError(
+                f"--map '{option}': '{target}' is not a field of {kind}"
+                f"{suggestion_suffix(target, fields)} (fields: {', '.join(fields)}; "
+                "nothing after = ignores the column)"
+            )
         out[name_key(header)] = target or None
     return out
 
@@ -249,9 +343,11 @@ def find_header(table: SheetTable, kind: str, mapping: dict[str, str | None]) ->
     needed = _REQUIRED.get(kind, (_NAME_FIELD.get(kind, ""),))
     if best is None:
         examples = ", ".join(f"'{c.synonyms[0].capitalize()}'" for c in columns[1:5])
-        raise SheetError(f"{_where(table)}: error: no header row found in the first {HEADER_SEARCH_ROWS} rows "
-                         f"(looked for columns such as {examples}); name the columns with "
-                         "--map \"HEADER=FIELD\"")
+        raise SheetError(
+            f"{_where(table)}: error: no header row found in the first {HEADER_SEARCH_ROWS} rows "
+            f"(looked for columns such as {examples}); name the columns with "
+            '--map "HEADER=FIELD"'
+        )
     row = best[1]
     fields: dict[int, str] = {}
     ignored: list[str] = []
@@ -261,18 +357,24 @@ def find_header(table: SheetTable, kind: str, mapping: dict[str, str | None]) ->
         target, mapped = _field_for(cell, columns, mapping)
         where = f"'{cell}' ({_column_letter(i)})" if table.sheet is not None else f"'{cell}'"
         if target is None:
-            ignored.append(f"column {where} is not imported" + ("" if mapped else
-                           "; use --map \"HEADER=FIELD\" to import it"))
+            ignored.append(
+                f"column {where} is not imported" + ("" if mapped else '; use --map "HEADER=FIELD" to import it')
+            )
         elif target in fields.values():
             ignored.append(f"column {where} is not imported: an earlier column is read as '{target}'")
         else:
             fields[i] = target
-    missing = [f for f in needed if f and f not in fields.values() and not (f in _NAME_FIELD.values()
-                                                                            and "id" in fields.values())]
+    missing = [
+        f
+        for f in needed
+        if f and f not in fields.values() and not (f in _NAME_FIELD.values() and "id" in fields.values())
+    ]
     if missing:
         seen = ", ".join(f"'{c}'" for c in row.cells if c)
-        raise SheetError(f"{_where(table, row)}: error: no column for {' and '.join(missing)} in the header "
-                         f"row ({seen}); name it with --map \"HEADER={missing[0]}\"")
+        raise SheetError(
+            f"{_where(table, row)}: error: no column for {' and '.join(missing)} in the header "
+            f'row ({seen}); name it with --map "HEADER={missing[0]}"'
+        )
     return HeaderMap(row, fields, ignored)
 
 
@@ -351,12 +453,18 @@ class _RowReader:
             if entry is not None:
                 same = attribute_for_entry(self.builder, entry)
                 if same is not None:
-                    ctx.notes.append(f"{name}: '{text}' read as '{same}' ({_label(self.builder, 'attributes', same)})"
-                                     " through the reference catalog")
+                    ctx.notes.append(
+                        f"{name}: '{text}' read as '{same}' ({_label(self.builder, 'attributes', same)})"
+                        " through the reference catalog"
+                    )
                     return same
                 attr = attribute_from_entry(self.builder, entry, text)
-                self.builder.add("attributes", attr, ctx.source,
-                                 message=f"named in {name} of {ctx.source.short}; from the reference catalog")
+                self.builder.add(
+                    "attributes",
+                    attr,
+                    ctx.source,
+                    message=f"named in {name} of {ctx.source.short}; from the reference catalog",
+                )
                 return attr.id
         return self._reference("attributes", text, ctx, name, lambda ident: self._new_attribute(ident, text))
 
@@ -396,8 +504,9 @@ class _RowReader:
                 out.append(got)
         return out
 
-    def _from_list(self, text: str, names: tuple[str, ...], words: dict[str, str], ctx: _RowContext,
-                   word: str, section: str) -> str | None:
+    def _from_list(
+        self, text: str, names: tuple[str, ...], words: dict[str, str], ctx: _RowContext, word: str, section: str
+    ) -> str | None:
         key = name_key(text)
         for n in names:
             if name_key(n) == key:
@@ -405,8 +514,13 @@ class _RowReader:
         known = words.get(key)
         if known in names:
             return known
-        ctx.problems.append((f"{word} '{text}' is not in the workshop's {section}; left out "
-                             f"(add it to {section}, or use one of: {', '.join(names)})", ()))
+        ctx.problems.append(
+            (
+                f"{word} '{text}' is not in the workshop's {section}; left out "
+                f"(add it to {section}, or use one of: {', '.join(names)})",
+                (),
+            )
+        )
         return None
 
     def _reference(self, section: str, text: str, ctx: _RowContext, name: str, make) -> str | None:
@@ -414,12 +528,14 @@ class _RowReader:
         found: Match = self.builder.lookup(section, text)
         if found.ident is not None:
             if found.score < 100:
-                ctx.notes.append(f"{name}: '{text}' read as '{found.ident}' "
-                                 f"({_label(self.builder, section, found.ident)})")
+                ctx.notes.append(
+                    f"{name}: '{text}' read as '{found.ident}' ({_label(self.builder, section, found.ident)})"
+                )
             return found.ident
         if found.candidates:
-            ctx.problems.append((f"{name}: '{text}' is not clearly one {_WORD.get(section, section)}; left out",
-                                 found.candidates))
+            ctx.problems.append(
+                (f"{name}: '{text}' is not clearly one {_WORD.get(section, section)}; left out", found.candidates)
+            )
             return None
         item = make(self.builder.new_id(section, text))
         self.builder.add(section, item, ctx.source, message=f"named in {name} of {ctx.source.short}")
@@ -469,16 +585,23 @@ def _label(builder: PlanBuilder, section: str, ident: str) -> str:
 
 
 # -- the plan ------------------------------------------------------------------------------
-def plan_sheet_import(ws: m.Workshop, path: str | os.PathLike[str], kind: str, *,
-                      mapping: dict[str, str | None] | None = None, sheet: str | None = None) -> ImportPlan:
+def plan_sheet_import(
+    ws: m.Workshop,
+    path: str | os.PathLike[str],
+    kind: str,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    sheet: str | None = None,
+) -> ImportPlan:
     """What importing ``path`` as ``kind`` would change in ``ws``.  Raises :class:`SheetError` for bad input."""
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     return plan_from_table(ws, read_sheet(path, sheet), kind, mapping=mapping)
 
 
-def plan_from_table(ws: m.Workshop, table: SheetTable, kind: str, *,
-                    mapping: dict[str, str | None] | None = None) -> ImportPlan:
+def plan_from_table(
+    ws: m.Workshop, table: SheetTable, kind: str, *, mapping: dict[str, str | None] | None = None
+) -> ImportPlan:
     mapping = mapping or {}
     if not table.rows:
         raise SheetError(f"{_where(table)}: error: the sheet is empty")
@@ -498,7 +621,7 @@ def plan_from_table(ws: m.Workshop, table: SheetTable, kind: str, *,
         if row.number <= header.row.number:
             continue
         source = Source(table.file, table.sheet, row.number)
-        if tuple(name_key(c) for c in row.cells[:len(header_keys)]) == header_keys:
+        if tuple(name_key(c) for c in row.cells[: len(header_keys)]) == header_keys:
             builder.skip(source, "repeats the header row")
             continue
         raw = reader.raw(row)
@@ -522,8 +645,9 @@ def _problems(builder: PlanBuilder, ctx: _RowContext, section: str, ident: str, 
         builder.ambiguous(section, ident, label, ctx.source, message, candidates)
 
 
-def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str, str], source: Source,
-              seen_keys: dict[str, int]) -> None:
+def _item_row(
+    builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str, str], source: Source, seen_keys: dict[str, int]
+) -> None:
     section = kind
     name_field = _NAME_FIELD[kind]
     name = " ".join(raw.get(name_field, "").split())
@@ -535,8 +659,13 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
     for k in {name_key(row_id or ""), name_key(name)} - {""}:
         if k in seen_keys:
             first = Source(source.file, source.sheet, seen_keys[k]).short
-            builder.ambiguous(section, "", name or row_id or "", source,
-                              f"the same {_WORD[kind]} as {first} with other values; only {first} is imported")
+            builder.ambiguous(
+                section,
+                "",
+                name or row_id or "",
+                source,
+                f"the same {_WORD[kind]} as {first} with other values; only {first} is imported",
+            )
             return
     seen_keys[key] = source.row or 0
     if name:
@@ -548,12 +677,14 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
         if same is not None:
             found = Match(same, (same,), 100)
     if found.ident is None and found.candidates:
-        builder.ambiguous(section, "", name, source, f"more than one {_WORD[kind]} is called '{name}'",
-                          found.candidates)
+        builder.ambiguous(
+            section, "", name, source, f"more than one {_WORD[kind]} is called '{name}'", found.candidates
+        )
         return
     if found.ident is None and not name:
-        builder.skip(source, f"no {_WORD[kind]} {name_field} in this row (id '{row_id}' is not in the workshop)",
-                     section)
+        builder.skip(
+            source, f"no {_WORD[kind]} {name_field} in this row (id '{row_id}' is not in the workshop)", section
+        )
         return
     ctx = _RowContext(source)
     preferred = row_id if row_id and not row_id.isdigit() else None  # a row number is no id
@@ -575,8 +706,9 @@ def _item_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str
         base = attribute_from_entry(builder, entry, name)
         synonyms = [n for n in (base.name, *base.synonyms) if name_key(n) != name_key(name)]
         fills, _ = merge_fields(incoming, dataclasses.replace(base, name=name, id=target_id, synonyms=synonyms))
-        incoming = dataclasses.replace(incoming, **{f.field: (getattr(incoming, f.field) + f.new) if f.is_list
-                                                    else f.new for f in fills})
+        incoming = dataclasses.replace(
+            incoming, **{f.field: (getattr(incoming, f.field) + f.new) if f.is_list else f.new for f in fills}
+        )
         ctx.notes.insert(0, f"completed from the reference catalog ({entry.id})")
     elif entry is not None:
         ctx.notes.insert(0, f"'{name}' is '{found.ident}' through the reference catalog")
@@ -604,8 +736,9 @@ _CHILD_KINDS = {
 }
 
 
-def _child_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str, str], source: Source,
-               seen_keys: dict[str, int]) -> None:
+def _child_row(
+    builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[str, str], source: Source, seen_keys: dict[str, int]
+) -> None:
     spec = _CHILD_KINDS[kind]
     ctx = _RowContext(source)
     if spec.parent_field not in raw or "attribute" not in raw:
@@ -623,8 +756,13 @@ def _child_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[st
     ident = f"{parent}/{attribute}"
     if ident in seen_keys:
         first = Source(source.file, source.sheet, seen_keys[ident]).short
-        builder.ambiguous(spec.section, ident, label, source,
-                          f"the same {spec.section[:-1]} as {first} with other values; only {first} is imported")
+        builder.ambiguous(
+            spec.section,
+            ident,
+            label,
+            source,
+            f"the same {spec.section[:-1]} as {first} with other values; only {first} is imported",
+        )
         return
     seen_keys[ident] = source.row or 0
     values = {k: val for k, val in ctx.values.items() if val is not None}
@@ -636,10 +774,17 @@ def _child_row(builder: PlanBuilder, reader: _RowReader, kind: str, raw: dict[st
         builder.propose_need(parent, m.Need(attribute, **values), source, label, message)
     elif near_miss:
         score = builder.lookup("attributes", raw["attribute"]).score
-        builder.propose_holding(parent, m.Holding(attribute, **values), source, confidence=round(score / 100, 2),
-                                reason=f"'{raw['attribute']}' is close to '{_label(builder, 'attributes', attribute)}'",
-                                label=label, message=message)
+        builder.propose_holding(
+            parent,
+            m.Holding(attribute, **values),
+            source,
+            confidence=round(score / 100, 2),
+            reason=f"'{raw['attribute']}' is close to '{_label(builder, 'attributes', attribute)}'",
+            label=label,
+            message=message,
+        )
     else:
-        builder.propose_holding(parent, m.Holding(attribute, **values), source, reason="named in the sheet",
-                                label=label, message=message)
+        builder.propose_holding(
+            parent, m.Holding(attribute, **values), source, reason="named in the sheet", label=label, message=message
+        )
     _problems(builder, ctx, spec.section, ident, label)

@@ -79,21 +79,26 @@ def read_sheet(path: str | os.PathLike[str], sheet: str | None = None) -> SheetT
     except OSError as exc:
         raise SheetError(f"{name}: error: cannot read the file: {exc.strerror or exc}") from None
     if size > MAX_SHEET_BYTES:
-        raise SheetError(f"{name}: error: the file is {_mib(size)}; spreadsheets are limited to "
-                         f"{_mib(MAX_SHEET_BYTES)} (split it, or export only the sheet you need as CSV)")
+        raise SheetError(
+            f"{name}: error: the file is {_mib(size)}; spreadsheets are limited to "
+            f"{_mib(MAX_SHEET_BYTES)} (split it, or export only the sheet you need as CSV)"
+        )
     try:
         with open(target, "rb") as fh:
             head = fh.read(8192)
     except OSError as exc:
         raise SheetError(f"{name}: error: cannot read the file: {exc.strerror or exc}") from None
     if head.startswith(_OLE_MAGIC):
-        raise SheetError(f"{name}: error: this is an old binary Office file (.xls) or a password-protected "
-                         "workbook; save it as .xlsx (without a password) or CSV first")
+        raise SheetError(
+            f"{name}: error: this is an old binary Office file (.xls) or a password-protected "
+            "workbook; save it as .xlsx (without a password) or CSV first"
+        )
     if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(target, name, sheet)
     if target.suffix.lower() in (".xlsx", ".xlsm"):
-        raise SheetError(f"{name}: error: this is not an Excel workbook (an .xlsx file is a zip archive; "
-                         "this one is not)")
+        raise SheetError(
+            f"{name}: error: this is not an Excel workbook (an .xlsx file is a zip archive; this one is not)"
+        )
     if sheet is not None:
         raise SheetError(f"{name}: error: --sheet is for Excel workbooks; a CSV file has one sheet")
     return _read_csv(target, name)
@@ -120,8 +125,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise SheetError(f"{name}: error: the text is neither UTF-8 nor Windows-1252 (byte {exc.start}); "
-                         "save the sheet as CSV UTF-8") from None
+        raise SheetError(
+            f"{name}: error: the text is neither UTF-8 nor Windows-1252 (byte {exc.start}); save the sheet as CSV UTF-8"
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -211,21 +217,24 @@ def _read_xlsx(target: Path, name: str, sheet: str | None) -> SheetTable:
 
     try:
         with zipfile.ZipFile(target) as archive:
-            unpacked = max((i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")),
-                           default=0)
+            unpacked = max(
+                (i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")), default=0
+            )
     except (zipfile.BadZipFile, OSError) as exc:
         raise SheetError(f"{name}: error: not a readable Excel workbook ({exc})") from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise SheetError(f"{name}: error: a worksheet unpacks to {_mib(unpacked)}; at most "
-                         f"{_mib(MAX_UNPACKED_BYTES)} is read")
+        raise SheetError(
+            f"{name}: error: a worksheet unpacks to {_mib(unpacked)}; at most {_mib(MAX_UNPACKED_BYTES)} is read"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
             wb = openpyxl.load_workbook(target, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files; all mean "cannot read it"
         if target.suffix.lower() in (".ods", ".numbers"):
-            raise SheetError(f"{name}: error: only Excel workbooks (.xlsx) and CSV are read; save it as .xlsx "
-                             "or CSV first") from None
+            raise SheetError(
+                f"{name}: error: only Excel workbooks (.xlsx) and CSV are read; save it as .xlsx or CSV first"
+            ) from None
         raise SheetError(f"{name}: error: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     try:
         names = tuple(wb.sheetnames)
@@ -236,8 +245,9 @@ def _read_xlsx(target: Path, name: str, sheet: str | None) -> SheetTable:
         else:
             wanted = [n for n in names if n == sheet] or [n for n in names if n.casefold() == sheet.casefold()]
             if not wanted:
-                raise SheetError(f"{name}: error: no sheet '{sheet}'; the sheets are: "
-                                 + ", ".join(f"'{n}'" for n in names))
+                raise SheetError(
+                    f"{name}: error: no sheet '{sheet}'; the sheets are: " + ", ".join(f"'{n}'" for n in names)
+                )
             chosen = wanted[0]
         ws = wb[chosen]
         if not hasattr(ws, "iter_rows"):
@@ -249,8 +259,7 @@ def _read_xlsx(target: Path, name: str, sheet: str | None) -> SheetTable:
         except SheetError:
             raise
         except Exception as exc:  # broken XML inside a valid zip
-            raise SheetError(f"{name}: error: sheet '{chosen}' cannot be read ({type(exc).__name__}: {exc})") \
-                from None
+            raise SheetError(f"{name}: error: sheet '{chosen}' cannot be read ({type(exc).__name__}: {exc})") from None
     finally:
         wb.close()
     return SheetTable(name, chosen, rows, sheet_names=names)

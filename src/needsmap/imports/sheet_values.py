@@ -9,7 +9,7 @@ and French, ignoring case, accents and punctuation.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from needsmap.imports.plan import name_key
 
@@ -31,87 +31,337 @@ def _key(text: str) -> str:
     return name_key(text) or text.strip()
 
 
-_LEVELS = _table({
-    "high": ("h", "hi", "hoog", "groot", "veel", "hoch", "eleve", "haut", "fort", "strong", "sterk", "large"),
-    "medium": ("m", "med", "mid", "middle", "gemiddeld", "middel", "midden", "matig", "mittel", "moyen",
-               "moyenne", "moderate"),
-    "low": ("l", "lo", "laag", "klein", "weinig", "niedrig", "gering", "faible", "bas", "basse", "weak", "small"),
-})
-_MOSCOW = _table({
-    "must": ("must have", "m", "moet", "moet hebben", "muss", "doit", "required", "verplicht", "essential",
-             "essentieel", "mandatory", "critical", "kritiek", "yes", "ja", "x"),
-    "should": ("should have", "s", "zou moeten", "zou", "sollte", "soll", "devrait", "important", "belangrijk",
-               "wichtig"),
-    "could": ("could have", "c", "kan", "zou kunnen", "nice to have", "leuk om te hebben", "kann", "koennte",
-              "pourrait", "optional", "optioneel", "optionnel"),
-    "wont": ("won t", "won t have", "w", "will not", "wont have", "niet", "nicht", "not now", "pas maintenant"),
-})
-_BOOLS = _table({
-    "true": ("yes", "y", "ja", "j", "waar", "x", "1", "oui", "wahr", "vrai", "check", "checked", "✓", "✔"),
-    "false": ("no", "n", "nee", "nein", "onwaar", "0", "non", "falsch", "faux", "-"),
-})
-_FRESHNESS = _table({
-    "realtime": ("real time", "real-time", "live", "direct", "instant", "immediate", "streaming", "online",
-                 "echtzeit", "temps reel", "meteen", "onmiddellijk"),
-    "hourly": ("per hour", "every hour", "elk uur", "ieder uur", "per uur", "stundlich", "stuendlich", "horaire",
-               "toutes les heures", "1h"),
-    "daily": ("per day", "every day", "nightly", "dagelijks", "per dag", "elke dag", "nachtelijks", "taglich",
-              "taeglich", "quotidien", "journalier", "1d", "24h"),
-    "weekly": ("per week", "every week", "wekelijks", "elke week", "wochentlich", "woechentlich",
-               "hebdomadaire"),
-    "monthly": ("per month", "every month", "maandelijks", "elke maand", "per maand", "monatlich", "mensuel"),
-    "unknown": ("onbekend", "unbekannt", "inconnu", "?", "tbd", "n a", "na"),
-})
-_HORIZONS = _table({
-    "now": ("nu", "direct", "short term", "korte termijn", "this quarter", "dit kwartaal", "jetzt", "sofort",
-            "kurzfristig", "maintenant", "court terme", "asap"),
-    "next": ("straks", "volgende", "next quarter", "volgend kwartaal", "medium term", "middellange termijn",
-             "als nachstes", "als naechstes", "mittelfristig", "ensuite", "moyen terme", "soon", "binnenkort"),
-    "later": ("lange termijn", "long term", "someday", "ooit", "spater", "spaeter", "langfristig", "plus tard",
-              "long terme"),
-})
-_STATUSES = _table({
-    "proposed": ("proposal", "voorstel", "voorgesteld", "idea", "idee", "new", "nieuw", "open", "draft",
-                 "concept", "vorgeschlagen", "neu", "propose", "nouveau", "backlog"),
-    "agreed": ("approved", "accepted", "akkoord", "goedgekeurd", "afgesproken", "go", "genehmigt", "vereinbart",
-               "valide", "approuve", "accepte", "planned", "gepland"),
-    "rejected": ("declined", "afgewezen", "no go", "abgelehnt", "rejete", "refuse", "cancelled", "geannuleerd"),
-    "done": ("live", "klaar", "gereed", "afgerond", "opgeleverd", "completed", "finished", "erledigt", "fertig",
-             "termine", "fait", "in production", "in productie"),
-})
-_SENSITIVITIES = _table({
-    "none": ("no", "nee", "geen", "public", "openbaar", "not personal", "nein", "keine", "offentlich", "aucune",
-             "public data", "n"),
-    "personal": ("pii", "yes", "ja", "personal data", "persoonsgegeven", "persoonsgegevens", "avg", "gdpr",
-                 "personenbezogen", "personnel", "personnelle", "donnee personnelle", "y", "p"),
-    "sensitive": ("special", "special category", "bijzonder", "bijzondere persoonsgegevens", "gevoelig",
-                  "confidential", "vertrouwelijk", "sensibel", "sensible", "besonders", "s"),
-})
-_ROLES = _table({
-    "master": ("golden source", "source of truth", "bron", "leading", "leidend", "primary", "primair", "owner",
-               "system of record", "sor", "quelle", "fuhrend", "fuehrend", "maitre", "source"),
-    "copy": ("kopie", "replica", "secondary", "secundair", "cache", "duplicate", "kopie", "copie"),
-    "derived": ("afgeleid", "calculated", "berekend", "computed", "abgeleitet", "berechnet", "derive", "calcule"),
-})
-_TYPES = _table({
-    "string": ("text", "tekst", "varchar", "char", "short text", "alphanumeric", "alfanumeriek", "texte"),
-    "text": ("long text", "lange tekst", "memo", "free text", "vrije tekst", "texte long"),
-    "integer": ("int", "number", "getal", "geheel getal", "whole number", "numeric", "nummer", "zahl",
-                "ganzzahl", "entier", "nombre"),
-    "decimal": ("float", "decimaal", "double", "decimal number", "kommazahl", "decimale"),
-    "money": ("amount", "bedrag", "currency amount", "geld", "euro", "betrag", "montant"),
-    "boolean": ("bool", "yes no", "ja nee", "flag", "vlag", "checkbox", "j n", "y n", "booleen"),
-    "date": ("datum", "day", "dag", "jour"),
-    "datetime": ("timestamp", "date time", "tijdstip", "datum tijd", "zeitstempel", "horodatage"),
-    "email": ("e mail", "mail", "email address", "e mailadres", "adresse e mail"),
-    "phone": ("telephone", "telefoon", "telefoonnummer", "phone number", "mobile", "telefon", "telephone number"),
-    "url": ("link", "website", "web address", "webadres"),
-    "enum": ("list", "lijst", "keuzelijst", "picklist", "choice", "keuze", "code list", "codelijst", "liste",
-             "auswahl"),
-    "country": ("land", "pays", "country code", "landcode"),
-    "currency": ("valuta", "wahrung", "devise"),
-    "id": ("identifier", "key", "sleutel", "code", "nummer id", "schlussel", "identifiant"),
-})
+_LEVELS = _table(
+    {
+        "high": ("h", "hi", "hoog", "groot", "veel", "hoch", "eleve", "haut", "fort", "strong", "sterk", "large"),
+        "medium": (
+            "m",
+            "med",
+            "mid",
+            "middle",
+            "gemiddeld",
+            "middel",
+            "midden",
+            "matig",
+            "mittel",
+            "moyen",
+            "moyenne",
+            "moderate",
+        ),
+        "low": ("l", "lo", "laag", "klein", "weinig", "niedrig", "gering", "faible", "bas", "basse", "weak", "small"),
+    }
+)
+_MOSCOW = _table(
+    {
+        "must": (
+            "must have",
+            "m",
+            "moet",
+            "moet hebben",
+            "muss",
+            "doit",
+            "required",
+            "verplicht",
+            "essential",
+            "essentieel",
+            "mandatory",
+            "critical",
+            "kritiek",
+            "yes",
+            "ja",
+            "x",
+        ),
+        "should": (
+            "should have",
+            "s",
+            "zou moeten",
+            "zou",
+            "sollte",
+            "soll",
+            "devrait",
+            "important",
+            "belangrijk",
+            "wichtig",
+        ),
+        "could": (
+            "could have",
+            "c",
+            "kan",
+            "zou kunnen",
+            "nice to have",
+            "leuk om te hebben",
+            "kann",
+            "koennte",
+            "pourrait",
+            "optional",
+            "optioneel",
+            "optionnel",
+        ),
+        "wont": ("won t", "won t have", "w", "will not", "wont have", "niet", "nicht", "not now", "pas maintenant"),
+    }
+)
+_BOOLS = _table(
+    {
+        "true": ("yes", "y", "ja", "j", "waar", "x", "1", "oui", "wahr", "vrai", "check", "checked", "✓", "✔"),
+        "false": ("no", "n", "nee", "nein", "onwaar", "0", "non", "falsch", "faux", "-"),
+    }
+)
+_FRESHNESS = _table(
+    {
+        "realtime": (
+            "real time",
+            "real-time",
+            "live",
+            "direct",
+            "instant",
+            "immediate",
+            "streaming",
+            "online",
+            "echtzeit",
+            "temps reel",
+            "meteen",
+            "onmiddellijk",
+        ),
+        "hourly": (
+            "per hour",
+            "every hour",
+            "elk uur",
+            "ieder uur",
+            "per uur",
+            "stundlich",
+            "stuendlich",
+            "horaire",
+            "toutes les heures",
+            "1h",
+        ),
+        "daily": (
+            "per day",
+            "every day",
+            "nightly",
+            "dagelijks",
+            "per dag",
+            "elke dag",
+            "nachtelijks",
+            "taglich",
+            "taeglich",
+            "quotidien",
+            "journalier",
+            "1d",
+            "24h",
+        ),
+        "weekly": ("per week", "every week", "wekelijks", "elke week", "wochentlich", "woechentlich", "hebdomadaire"),
+        "monthly": ("per month", "every month", "maandelijks", "elke maand", "per maand", "monatlich", "mensuel"),
+        "unknown": ("onbekend", "unbekannt", "inconnu", "?", "tbd", "n a", "na"),
+    }
+)
+_HORIZONS = _table(
+    {
+        "now": (
+            "nu",
+            "direct",
+            "short term",
+            "korte termijn",
+            "this quarter",
+            "dit kwartaal",
+            "jetzt",
+            "sofort",
+            "kurzfristig",
+            "maintenant",
+            "court terme",
+            "asap",
+        ),
+        "next": (
+            "straks",
+            "volgende",
+            "next quarter",
+            "volgend kwartaal",
+            "medium term",
+            "middellange termijn",
+            "als nachstes",
+            "als naechstes",
+            "mittelfristig",
+            "ensuite",
+            "moyen terme",
+            "soon",
+            "binnenkort",
+        ),
+        "later": (
+            "lange termijn",
+            "long term",
+            "someday",
+            "ooit",
+            "spater",
+            "spaeter",
+            "langfristig",
+            "plus tard",
+            "long terme",
+        ),
+    }
+)
+_STATUSES = _table(
+    {
+        "proposed": (
+            "proposal",
+            "voorstel",
+            "voorgesteld",
+            "idea",
+            "idee",
+            "new",
+            "nieuw",
+            "open",
+            "draft",
+            "concept",
+            "vorgeschlagen",
+            "neu",
+            "propose",
+            "nouveau",
+            "backlog",
+        ),
+        "agreed": (
+            "approved",
+            "accepted",
+            "akkoord",
+            "goedgekeurd",
+            "afgesproken",
+            "go",
+            "genehmigt",
+            "vereinbart",
+            "valide",
+            "approuve",
+            "accepte",
+            "planned",
+            "gepland",
+        ),
+        "rejected": ("declined", "afgewezen", "no go", "abgelehnt", "rejete", "refuse", "cancelled", "geannuleerd"),
+        "done": (
+            "live",
+            "klaar",
+            "gereed",
+            "afgerond",
+            "opgeleverd",
+            "completed",
+            "finished",
+            "erledigt",
+            "fertig",
+            "termine",
+            "fait",
+            "in production",
+            "in productie",
+        ),
+    }
+)
+_SENSITIVITIES = _table(
+    {
+        "none": (
+            "no",
+            "nee",
+            "geen",
+            "public",
+            "openbaar",
+            "not personal",
+            "nein",
+            "keine",
+            "offentlich",
+            "aucune",
+            "public data",
+            "n",
+        ),
+        "personal": (
+            "pii",
+            "yes",
+            "ja",
+            "personal data",
+            "persoonsgegeven",
+            "persoonsgegevens",
+            "avg",
+            "gdpr",
+            "personenbezogen",
+            "personnel",
+            "personnelle",
+            "donnee personnelle",
+            "y",
+            "p",
+        ),
+        "sensitive": (
+            "special",
+            "special category",
+            "bijzonder",
+            "bijzondere persoonsgegevens",
+            "gevoelig",
+            "confidential",
+            "vertrouwelijk",
+            "sensibel",
+            "sensible",
+            "besonders",
+            "s",
+        ),
+    }
+)
+_ROLES = _table(
+    {
+        "master": (
+            "golden source",
+            "source of truth",
+            "bron",
+            "leading",
+            "leidend",
+            "primary",
+            "primair",
+            "owner",
+            "system of record",
+            "sor",
+            "quelle",
+            "fuhrend",
+            "fuehrend",
+            "maitre",
+            "source",
+        ),
+        "copy": ("kopie", "replica", "secondary", "secundair", "cache", "duplicate", "kopie", "copie"),
+        "derived": ("afgeleid", "calculated", "berekend", "computed", "abgeleitet", "berechnet", "derive", "calcule"),
+    }
+)
+_TYPES = _table(
+    {
+        "string": ("text", "tekst", "varchar", "char", "short text", "alphanumeric", "alfanumeriek", "texte"),
+        "text": ("long text", "lange tekst", "memo", "free text", "vrije tekst", "texte long"),
+        "integer": (
+            "int",
+            "number",
+            "getal",
+            "geheel getal",
+            "whole number",
+            "numeric",
+            "nummer",
+            "zahl",
+            "ganzzahl",
+            "entier",
+            "nombre",
+        ),
+        "decimal": ("float", "decimaal", "double", "decimal number", "kommazahl", "decimale"),
+        "money": ("amount", "bedrag", "currency amount", "geld", "euro", "betrag", "montant"),
+        "boolean": ("bool", "yes no", "ja nee", "flag", "vlag", "checkbox", "j n", "y n", "booleen"),
+        "date": ("datum", "day", "dag", "jour"),
+        "datetime": ("timestamp", "date time", "tijdstip", "datum tijd", "zeitstempel", "horodatage"),
+        "email": ("e mail", "mail", "email address", "e mailadres", "adresse e mail"),
+        "phone": ("telephone", "telefoon", "telefoonnummer", "phone number", "mobile", "telefon", "telephone number"),
+        "url": ("link", "website", "web address", "webadres"),
+        "enum": (
+            "list",
+            "lijst",
+            "keuzelijst",
+            "picklist",
+            "choice",
+            "keuze",
+            "code list",
+            "codelijst",
+            "liste",
+            "auswahl",
+        ),
+        "country": ("land", "pays", "country code", "landcode"),
+        "currency": ("valuta", "wahrung", "devise"),
+        "id": ("identifier", "key", "sleutel", "code", "nummer id", "schlussel", "identifiant"),
+    }
+)
 _TSHIRT = {"xs": 1, "s": 2, "m": 3, "l": 4, "xl": 5, "xxl": 5}
 _SCORE_WORDS = {"high": 5, "medium": 3, "low": 1}
 _MOSCOW_SCORE = {"must": 5, "should": 3, "could": 1}
@@ -263,32 +513,81 @@ def split_list(text: str, keep: Callable[[str], bool] | None = None) -> list[str
 
 
 #: Spellings of the default functions and channels (matched after the workshop's own names).
-FUNCTION_WORDS = _table({
-    "marketing": ("marketeer", "mkt", "communicatie", "communication", "kommunikation"),
-    "sales": ("verkoop", "sales team", "vertrieb", "verkauf", "ventes", "vente", "commercial", "commercie",
-              "b2b sales"),
-    "service": ("customer service", "klantenservice", "klantcontact", "support", "kundenservice",
-                "service client", "service klant", "customer care"),
-    "it": ("ict", "i t", "informatie", "information technology", "informatique", "techniek", "tech"),
-    "data": ("bi", "analytics", "business intelligence", "data team", "data analytics", "donnees", "daten"),
-    "finance": ("financien", "financiele administratie", "administratie", "finanzen", "controlling",
-                "accounting", "boekhouding"),
-    "legal": ("juridisch", "privacy", "compliance", "recht", "juridique", "legal compliance"),
-    "operations": ("operatie", "logistiek", "logistics", "ops", "betrieb", "exploitation", "supply chain"),
-    "cx": ("customer experience", "klantbeleving", "klantervaring", "experience"),
-    "product": ("productmanagement", "product management", "produkt", "produit"),
-})
-CHANNEL_WORDS = _table({
-    "web": ("website", "webshop", "web shop", "online", "e commerce", "ecommerce", "internet", "site"),
-    "app": ("mobile app", "mobiele app", "mobile", "mobiel", "application mobile"),
-    "email": ("e mail", "mail", "newsletter", "nieuwsbrief", "e mailing", "mailing", "courriel"),
-    "sms": ("text", "text message", "sms bericht"),
-    "store": ("winkel", "shop", "filiaal", "winkels", "stores", "retail", "geschaft", "filiale", "magasin",
-              "boutique", "pos", "kassa"),
-    "call_center": ("callcenter", "call centre", "phone", "telefoon", "telefonie", "contact center",
-                    "klantenservice telefoon", "telefon", "centre d appel"),
-    "field_sales": ("buitendienst", "field", "aussendienst", "vertreter", "terrain"),
-    "chat": ("whatsapp", "webchat", "live chat", "messenger"),
-    "social": ("social media", "sociale media", "facebook", "instagram", "linkedin", "reseaux sociaux"),
-    "post": ("direct mail", "brief", "letter", "print", "drukwerk", "courrier", "papier"),
-})
+FUNCTION_WORDS = _table(
+    {
+        "marketing": ("marketeer", "mkt", "communicatie", "communication", "kommunikation"),
+        "sales": (
+            "verkoop",
+            "sales team",
+            "vertrieb",
+            "verkauf",
+            "ventes",
+            "vente",
+            "commercial",
+            "commercie",
+            "b2b sales",
+        ),
+        "service": (
+            "customer service",
+            "klantenservice",
+            "klantcontact",
+            "support",
+            "kundenservice",
+            "service client",
+            "service klant",
+            "customer care",
+        ),
+        "it": ("ict", "i t", "informatie", "information technology", "informatique", "techniek", "tech"),
+        "data": ("bi", "analytics", "business intelligence", "data team", "data analytics", "donnees", "daten"),
+        "finance": (
+            "financien",
+            "financiele administratie",
+            "administratie",
+            "finanzen",
+            "controlling",
+            "accounting",
+            "boekhouding",
+        ),
+        "legal": ("juridisch", "privacy", "compliance", "recht", "juridique", "legal compliance"),
+        "operations": ("operatie", "logistiek", "logistics", "ops", "betrieb", "exploitation", "supply chain"),
+        "cx": ("customer experience", "klantbeleving", "klantervaring", "experience"),
+        "product": ("productmanagement", "product management", "produkt", "produit"),
+    }
+)
+CHANNEL_WORDS = _table(
+    {
+        "web": ("website", "webshop", "web shop", "online", "e commerce", "ecommerce", "internet", "site"),
+        "app": ("mobile app", "mobiele app", "mobile", "mobiel", "application mobile"),
+        "email": ("e mail", "mail", "newsletter", "nieuwsbrief", "e mailing", "mailing", "courriel"),
+        "sms": ("text", "text message", "sms bericht"),
+        "store": (
+            "winkel",
+            "shop",
+            "filiaal",
+            "winkels",
+            "stores",
+            "retail",
+            "geschaft",
+            "filiale",
+            "magasin",
+            "boutique",
+            "pos",
+            "kassa",
+        ),
+        "call_center": (
+            "callcenter",
+            "call centre",
+            "phone",
+            "telefoon",
+            "telefonie",
+            "contact center",
+            "klantenservice telefoon",
+            "telefon",
+            "centre d appel",
+        ),
+        "field_sales": ("buitendienst", "field", "aussendienst", "vertreter", "terrain"),
+        "chat": ("whatsapp", "webchat", "live chat", "messenger"),
+        "social": ("social media", "sociale media", "facebook", "instagram", "linkedin", "reseaux sociaux"),
+        "post": ("direct mail", "brief", "letter", "print", "drukwerk", "courrier", "papier"),
+    }
+)

@@ -34,8 +34,12 @@ HEAT_SCALE = ("#f6a38f", "#fdd49e", "#fff7bc", "#d1e5f0", "#92c5de")
 QUALITY_COLOURS: dict[int, str] = {q: HEAT_SCALE[q - 1] for q in range(1, 6)}
 #: Freshness -> tint (realtime best, monthly worst, unknown grey).
 FRESHNESS_COLOURS: dict[str, str] = {
-    "realtime": HEAT_SCALE[4], "hourly": HEAT_SCALE[3], "daily": HEAT_SCALE[2], "weekly": HEAT_SCALE[1],
-    "monthly": HEAT_SCALE[0], "unknown": UNKNOWN_COLOUR,
+    "realtime": HEAT_SCALE[4],
+    "hourly": HEAT_SCALE[3],
+    "daily": HEAT_SCALE[2],
+    "weekly": HEAT_SCALE[1],
+    "monthly": HEAT_SCALE[0],
+    "unknown": UNKNOWN_COLOUR,
 }
 FONT = "Helvetica, Arial, sans-serif"
 
@@ -45,7 +49,7 @@ _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 def _clean(text: object, limit: int | None = None) -> str:
     out = _NOT_XML.sub("\ufffd", terminal(one_line(str(text))))
     if limit and len(out) > limit:
-        out = out[:limit - 1].rstrip() + "\u2026"
+        out = out[: limit - 1].rstrip() + "\u2026"
     return out
 
 
@@ -89,10 +93,12 @@ def _fill(uid: str, status: str) -> str:
 
 
 def _open(uid: str, width: int, height: int, title: str, desc: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="needsmap-chart" viewBox="0 0 {width} {height}" '
-            f'width="100%" style="max-width:{width}px;height:auto" role="img" '
-            f'aria-labelledby="{uid}-title {uid}-desc" font-family="{FONT}">'
-            f'<title id="{uid}-title">{_t(title)}</title><desc id="{uid}-desc">{_t(desc)}</desc>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="needsmap-chart" viewBox="0 0 {width} {height}" '
+        f'width="100%" style="max-width:{width}px;height:auto" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" font-family="{FONT}">'
+        f'<title id="{uid}-title">{_t(title)}</title><desc id="{uid}-desc">{_t(desc)}</desc>'
+    )
 
 
 def _count(value: object) -> int:
@@ -119,12 +125,17 @@ def readiness_bar(counts: dict[str, int], title: str, chart_id: str | None = Non
     height = 104
     words = ", ".join(f"{values[s]} {STATUS_STYLE[s][2].lower()}" for s in STATUS_ORDER)
     desc = f"{total} use cases: {words}." if total else "No use cases to assess."
-    out = [_open(uid, width, height, title, desc), _patterns(uid),
-           f'<text x="{bar_x}" y="20" font-size="14" font-weight="bold" fill="#1a1a1a">{_t(title, 80)}</text>']
+    out = [
+        _open(uid, width, height, title, desc),
+        _patterns(uid),
+        f'<text x="{bar_x}" y="20" font-size="14" font-weight="bold" fill="#1a1a1a">{_t(title, 80)}</text>',
+    ]
     if not total:
-        out.append(f'<rect x="{bar_x}" y="{bar_y}" width="{bar_w}" height="{bar_h}" rx="4" fill="{UNKNOWN_COLOUR}"/>'
-                   f'<text x="{bar_x + bar_w / 2:.1f}" y="{bar_y + 20}" font-size="13" text-anchor="middle" '
-                   'fill="#1a1a1a">No use cases yet</text>')
+        out.append(
+            f'<rect x="{bar_x}" y="{bar_y}" width="{bar_w}" height="{bar_h}" rx="4" fill="{UNKNOWN_COLOUR}"/>'
+            f'<text x="{bar_x + bar_w / 2:.1f}" y="{bar_y + 20}" font-size="13" text-anchor="middle" '
+            'fill="#1a1a1a">No use cases yet</text>'
+        )
     else:
         x = float(bar_x)
         out.append(f'<rect x="{bar_x}" y="{bar_y}" width="{bar_w}" height="{bar_h}" rx="4" fill="#eeeeee"/>')
@@ -134,31 +145,38 @@ def readiness_bar(counts: dict[str, int], title: str, chart_id: str | None = Non
                 continue
             w = bar_w * n / total
             fill, ink, word = STATUS_STYLE[s]
-            out.append(f'<rect x="{x:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" fill="{_fill(uid, s)}">'
-                       f"<title>{escape(word)}: {n} ({_pct(n, total)})</title></rect>")
+            out.append(
+                f'<rect x="{x:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" fill="{_fill(uid, s)}">'
+                f"<title>{escape(word)}: {n} ({_pct(n, total)})</title></rect>"
+            )
             if w >= 26:
                 # a solid badge behind the number keeps it readable over the pattern
                 badge_w = 8 + 8 * len(str(n))
                 cx = x + w / 2
-                out.append(f'<rect x="{cx - badge_w / 2:.1f}" y="{bar_y + 6}" width="{badge_w}" height="18" rx="3" '
-                           f'fill="{fill}"/><text x="{cx:.1f}" y="{bar_y + 20}" font-size="13" font-weight="bold" '
-                           f'text-anchor="middle" fill="{ink}">{n}</text>')
+                out.append(
+                    f'<rect x="{cx - badge_w / 2:.1f}" y="{bar_y + 6}" width="{badge_w}" height="18" rx="3" '
+                    f'fill="{fill}"/><text x="{cx:.1f}" y="{bar_y + 20}" font-size="13" font-weight="bold" '
+                    f'text-anchor="middle" fill="{ink}">{n}</text>'
+                )
             x += w
     # legend
     lx = bar_x
     for s in STATUS_ORDER:
         fill, _ink, word = STATUS_STYLE[s]
         label = f"{word}: {values[s]}" + (f" ({_pct(values[s], total)})" if total else "")
-        out.append(f'<rect x="{lx}" y="{bar_y + bar_h + 14}" width="16" height="16" rx="2" fill="{_fill(uid, s)}" '
-                   f'stroke="#555555" stroke-width="0.5"/>'
-                   f'<text x="{lx + 22}" y="{bar_y + bar_h + 27}" font-size="13" fill="#1a1a1a">{escape(label)}</text>')
+        out.append(
+            f'<rect x="{lx}" y="{bar_y + bar_h + 14}" width="16" height="16" rx="2" fill="{_fill(uid, s)}" '
+            f'stroke="#555555" stroke-width="0.5"/>'
+            f'<text x="{lx + 22}" y="{bar_y + bar_h + 27}" font-size="13" fill="#1a1a1a">{escape(label)}</text>'
+        )
         lx += 34 + 8 * len(label)
     out.append("</svg>")
     return "".join(out)
 
 
-def readiness_per_use_case(rows: list[tuple[str, int | None, str, float]], title: str = "Use-case readiness",
-                           chart_id: str | None = None) -> str:
+def readiness_per_use_case(
+    rows: list[tuple[str, int | None, str, float]], title: str = "Use-case readiness", chart_id: str | None = None
+) -> str:
     """One row per use case (in the order given): label, a bar of the share of must-needs met (coloured
     and patterned by status), the share, the status in words and the value.
 
@@ -166,19 +184,25 @@ def readiness_per_use_case(rows: list[tuple[str, int | None, str, float]], title
     """
     rows = list(rows)
     uid = _uid("rows", title + "|" + "|".join(f"{r[0]}:{r[1]}:{r[2]}:{r[3]}" for r in rows), chart_id)
-    label_w, bar_x, bar_w, row_h, top = 300, 310, 200, 24, 34
+    bar_x, bar_w, row_h, top = 310, 200, 24, 34
     width = 720
     height = top + row_h * max(1, len(rows)) + 10
     counts = {s: sum(1 for r in rows if r[2] == s) for s in STATUS_ORDER}
-    desc = (f"{len(rows)} use cases, " + ", ".join(f"{counts[s]} {STATUS_STYLE[s][2].lower()}" for s in STATUS_ORDER)
-            + ". Each row shows the share of the use case's must-needs that are met.")
+    desc = (
+        f"{len(rows)} use cases, "
+        + ", ".join(f"{counts[s]} {STATUS_STYLE[s][2].lower()}" for s in STATUS_ORDER)
+        + ". Each row shows the share of the use case's must-needs that are met."
+    )
     head_y = 22
-    out = [_open(uid, width, height, title, desc), _patterns(uid),
-           f'<g font-size="11" fill="#555555" font-weight="bold">'
-           f'<text x="10" y="{head_y}">Use case</text>'
-           f'<text x="{bar_x}" y="{head_y}">Must-needs met</text>'
-           f'<text x="{bar_x + bar_w + 50}" y="{head_y}">Status</text>'
-           f'<text x="{width - 10}" y="{head_y}" text-anchor="end">Value</text></g>']
+    out = [
+        _open(uid, width, height, title, desc),
+        _patterns(uid),
+        f'<g font-size="11" fill="#555555" font-weight="bold">'
+        f'<text x="10" y="{head_y}">Use case</text>'
+        f'<text x="{bar_x}" y="{head_y}">Must-needs met</text>'
+        f'<text x="{bar_x + bar_w + 50}" y="{head_y}">Status</text>'
+        f'<text x="{width - 10}" y="{head_y}" text-anchor="end">Value</text></g>',
+    ]
     if not rows:
         out.append(f'<text x="10" y="{top + 16}" font-size="13" fill="#1a1a1a">No use cases yet</text>')
     for i, (label, value, status, share) in enumerate(rows):
@@ -191,18 +215,24 @@ def readiness_per_use_case(rows: list[tuple[str, int | None, str, float]], title
         if i % 2:
             out.append(f'<rect x="0" y="{y}" width="{width}" height="{row_h}" fill="#f6f6f6"/>')
         full = _clean(label)
-        out.append(f'<text x="10" y="{y + 16}" font-size="12" fill="#1a1a1a"><title>{escape(full)}</title>'
-                   f"{_t(label, 44)}</text>")
+        out.append(
+            f'<text x="10" y="{y + 16}" font-size="12" fill="#1a1a1a"><title>{escape(full)}</title>'
+            f"{_t(label, 44)}</text>"
+        )
         out.append(f'<rect x="{bar_x}" y="{y + 6}" width="{bar_w}" height="12" rx="2" fill="#e6e6e6"/>')
         if share_f > 0:
-            out.append(f'<rect x="{bar_x}" y="{y + 6}" width="{bar_w * share_f:.1f}" height="12" rx="2" '
-                       f'fill="{_fill(uid, status)}"/>')
+            out.append(
+                f'<rect x="{bar_x}" y="{y + 6}" width="{bar_w * share_f:.1f}" height="12" rx="2" '
+                f'fill="{_fill(uid, status)}"/>'
+            )
         shown_value = "\u2013" if value is None else _t(value, 8)
-        out.append(f'<text x="{bar_x + bar_w + 6}" y="{y + 16}" font-size="11" fill="#1a1a1a">{round(share_f * 100)}%'
-                   f'</text><text x="{bar_x + bar_w + 50}" y="{y + 16}" font-size="12" fill="#1a1a1a">'
-                   f'<tspan fill="{fill if status in STATUS_STYLE else "#555555"}">\u25a0</tspan> {escape(word)}</text>'
-                   f'<text x="{width - 10}" y="{y + 16}" font-size="12" text-anchor="end" fill="#1a1a1a">'
-                   f"{shown_value}</text>")
+        out.append(
+            f'<text x="{bar_x + bar_w + 6}" y="{y + 16}" font-size="11" fill="#1a1a1a">{round(share_f * 100)}%'
+            f'</text><text x="{bar_x + bar_w + 50}" y="{y + 16}" font-size="12" fill="#1a1a1a">'
+            f'<tspan fill="{fill if status in STATUS_STYLE else "#555555"}">\u25a0</tspan> {escape(word)}</text>'
+            f'<text x="{width - 10}" y="{y + 16}" font-size="12" text-anchor="end" fill="#1a1a1a">'
+            f"{shown_value}</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 

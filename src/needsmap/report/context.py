@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from needsmap import __version__
-from needsmap.format import model as m
 from needsmap.analysis.engine import UNSCORED_VALUE, Analysis, Gap, Readiness
 from needsmap.analysis.rules import RULES
+from needsmap.format import model as m
 
 #: How many gaps the executive summary lists.
 TOP_GAPS = 10
@@ -200,39 +200,80 @@ class ReportContext:
 
 
 def _gap_view(g: Gap) -> GapView:
-    return GapView(g.code, g.rule, g.severity, ", ".join(i for _, i in g.subjects), g.message, g.action, g.impact,
-                   g.use_cases)
+    return GapView(
+        g.code, g.rule, g.severity, ", ".join(i for _, i in g.subjects), g.message, g.action, g.impact, g.use_cases
+    )
 
 
 def _note_view(n: m.Note, names: dict[str, str]) -> NoteView:
-    return NoteView(n.id, n.effective_kind, n.text, tuple(n.about), names.get(n.by or "", n.by or ""),
-                    n.effective_status)
+    return NoteView(
+        n.id, n.effective_kind, n.text, tuple(n.about), names.get(n.by or "", n.by or ""), n.effective_status
+    )
 
 
 _PROBLEM_WORDS = {
-    "missing-source": "held nowhere", "unreachable": "does not reach", "stale": "too slow",
-    "unknown-freshness": "freshness unknown", "low-quality": "low quality", "low-coverage": "low coverage",
+    "missing-source": "held nowhere",
+    "unreachable": "does not reach",
+    "stale": "too slow",
+    "unknown-freshness": "freshness unknown",
+    "low-quality": "low quality",
+    "low-coverage": "low coverage",
 }
 
 
 def _need_view(ws_attrs: dict[str, m.Attribute], ns) -> NeedView:
     attr = ws_attrs.get(ns.attribute)
     status = ", ".join(_PROBLEM_WORDS.get(p, p) for p in ns.problems) or "ok"
-    return NeedView(ns.attribute, attr.name if attr else ns.attribute, ns.criticality, ns.freshness, status,
-                    ns.satisfied, " -> ".join(ns.path), ns.path_freshness or "")
+    return NeedView(
+        ns.attribute,
+        attr.name if attr else ns.attribute,
+        ns.criticality,
+        ns.freshness,
+        status,
+        ns.satisfied,
+        " -> ".join(ns.path),
+        ns.path_freshness or "",
+    )
 
 
 def _use_case_view(uc: m.UseCase, r: Readiness | None, names, attrs, gap_count: int) -> UseCaseView:
-    needs = tuple(_need_view(attrs, ns) for ns in r.needs) if r else tuple(
-        NeedView(n.attribute, attrs[n.attribute].name if n.attribute in attrs else n.attribute,
-                 n.effective_criticality, n.effective_freshness, "not analysed (rejected)", False, "", "")
-        for n in uc.needs)
+    needs = (
+        tuple(_need_view(attrs, ns) for ns in r.needs)
+        if r
+        else tuple(
+            NeedView(
+                n.attribute,
+                attrs[n.attribute].name if n.attribute in attrs else n.attribute,
+                n.effective_criticality,
+                n.effective_freshness,
+                "not analysed (rejected)",
+                False,
+                "",
+                "",
+            )
+            for n in uc.needs
+        )
+    )
     return UseCaseView(
-        uc.id, uc.title, uc.description or "", names.get(uc.owner or "", uc.owner or ""), uc.owner or "",
-        uc.function or "", tuple(uc.channels), uc.value, uc.effort, uc.horizon or "", uc.effective_status,
-        tuple(uc.executes_in), r.status if r else "rejected",
-        f"{r.must_satisfied}/{r.must_total}" if r else "", r.must_share if r else 0.0,
-        r.reasons if r else (), needs, gap_count)
+        uc.id,
+        uc.title,
+        uc.description or "",
+        names.get(uc.owner or "", uc.owner or ""),
+        uc.owner or "",
+        uc.function or "",
+        tuple(uc.channels),
+        uc.value,
+        uc.effort,
+        uc.horizon or "",
+        uc.effective_status,
+        tuple(uc.executes_in),
+        r.status if r else "rejected",
+        f"{r.must_satisfied}/{r.must_total}" if r else "",
+        r.must_share if r else 0.0,
+        r.reasons if r else (),
+        needs,
+        gap_count,
+    )
 
 
 def traceability_matrix(ws: m.Workshop, analysis: Analysis, use_cases: list[m.UseCase] | None = None) -> Matrix:
@@ -258,8 +299,16 @@ def traceability_matrix(ws: m.Workshop, analysis: Analysis, use_cases: list[m.Us
         rows.append((u.id, u.title))
         cells.append(tuple(row))
         styles.append(tuple(style))
-    return Matrix("traceability", "Traceability: use case × attribute", "Use case", tuple(rows), cols,
-                  tuple(cells), tuple(styles), "M = must, S = should, C = could; green = met, red = not met")
+    return Matrix(
+        "traceability",
+        "Traceability: use case × attribute",
+        "Use case",
+        tuple(rows),
+        cols,
+        tuple(cells),
+        tuple(styles),
+        "M = must, S = should, C = could; green = met, red = not met",
+    )
 
 
 def crud_matrix(ws: m.Workshop) -> Matrix:
@@ -282,8 +331,16 @@ def crud_matrix(ws: m.Workshop) -> Matrix:
         rows.append((p.id, p.name))
         cells.append(row)
         styles.append(tuple("write" if ("C" in c or "U" in c or "D" in c) else "read" if c else "" for c in row))
-    return Matrix("crud", "CRUD: process × attribute", "Process", tuple(rows), cols, tuple(cells),
-                  tuple(styles), "C = create, R = read, U = update, D = delete")
+    return Matrix(
+        "crud",
+        "CRUD: process × attribute",
+        "Process",
+        tuple(rows),
+        cols,
+        tuple(cells),
+        tuple(styles),
+        "C = create, R = read, U = update, D = delete",
+    )
 
 
 def system_matrix(ws: m.Workshop, min_quality: int) -> Matrix:
@@ -304,23 +361,34 @@ def system_matrix(ws: m.Workshop, min_quality: int) -> Matrix:
             if h.freshness and h.freshness != "unknown":
                 parts.append(h.freshness[0])
             row[i] = " ".join(parts)
-            style[i] = ("q-unknown" if h.quality is None else "q-low" if h.quality < min_quality
-                        else f"q{h.quality}")
+            style[i] = "q-unknown" if h.quality is None else "q-low" if h.quality < min_quality else f"q{h.quality}"
         rows.append((s.id, s.name))
         cells.append(tuple(row))
         styles.append(tuple(style))
-    return Matrix("systems", "Systems × attributes: where data lives", "System", tuple(rows),
-                  tuple((a.id, a.name) for a in held), tuple(cells), tuple(styles),
-                  "M = master, C = copy, D = derived; q1-q5 = quality; r/h/d/w/m = realtime, hourly, daily, weekly, "
-                  "monthly; colour = quality (red below the threshold, grey unknown)")
+    return Matrix(
+        "systems",
+        "Systems × attributes: where data lives",
+        "System",
+        tuple(rows),
+        tuple((a.id, a.name) for a in held),
+        tuple(cells),
+        tuple(styles),
+        "M = master, C = copy, D = derived; q1-q5 = quality; r/h/d/w/m = realtime, hourly, daily, weekly, "
+        "monthly; colour = quality (red below the threshold, grey unknown)",
+    )
 
 
-def build_context(ws: m.Workshop, analysis: Analysis, *, source_file: str = "", today: _dt.date | None = None,
-                  for_stakeholder: str | None = None) -> ReportContext:
+def build_context(
+    ws: m.Workshop,
+    analysis: Analysis,
+    *,
+    source_file: str = "",
+    today: _dt.date | None = None,
+    for_stakeholder: str | None = None,
+) -> ReportContext:
     """The report's context; with ``for_stakeholder``, narrowed to what concerns that person."""
     names = {s.id: s.name for s in ws.stakeholders}
     attrs = {a.id: a for a in ws.attributes}
-    function_of = {s.id: s.function for s in ws.stakeholders}
     gaps_per_uc: dict[str, int] = defaultdict(int)
     for g in analysis.gaps:
         for u in g.use_cases:
@@ -332,9 +400,12 @@ def build_context(ws: m.Workshop, analysis: Analysis, *, source_file: str = "", 
         me = next(s for s in ws.stakeholders if s.id == for_stakeholder)
 
     use_cases = [u for u in ws.use_cases if me is None or u.owner == me.id]
-    uc_views = tuple(sorted(
-        (_use_case_view(u, analysis.readiness.get(u.id), names, attrs, gaps_per_uc[u.id]) for u in use_cases),
-        key=lambda v: (STATUS_ORDER.get(v.readiness, 3), -value_of[v.id], v.id)))
+    uc_views = tuple(
+        sorted(
+            (_use_case_view(u, analysis.readiness.get(u.id), names, attrs, gaps_per_uc[u.id]) for u in use_cases),
+            key=lambda v: (STATUS_ORDER.get(v.readiness, 3), -value_of[v.id], v.id),
+        )
+    )
 
     gaps = analysis.gaps
     if me is not None:
@@ -350,19 +421,32 @@ def build_context(ws: m.Workshop, analysis: Analysis, *, source_file: str = "", 
             counts = {"error": 0, "warning": 0, "info": 0}
             for g in by_rule[slug]:
                 counts[g.severity] += 1
-            groups.append(RuleGroup(rule.code, slug, rule.title, rule.why, rule.fix,
-                                    tuple(_gap_view(g) for g in by_rule[slug]), counts))
+            groups.append(
+                RuleGroup(
+                    rule.code, slug, rule.title, rule.why, rule.fix, tuple(_gap_view(g) for g in by_rule[slug]), counts
+                )
+            )
 
     stakeholders = tuple(
-        StakeholderView(s.id, s.name, s.role or "", s.function or "", s.influence or "", s.interest or "",
-                        tuple(u.id for u in ws.use_cases if u.owner == s.id),
-                        tuple(a.id for a in ws.attributes if a.owner == s.id))
-        for s in ws.stakeholders)
+        StakeholderView(
+            s.id,
+            s.name,
+            s.role or "",
+            s.function or "",
+            s.influence or "",
+            s.interest or "",
+            tuple(u.id for u in ws.use_cases if u.owner == s.id),
+            tuple(a.id for a in ws.attributes if a.owner == s.id),
+        )
+        for s in ws.stakeholders
+    )
     grid: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s in ws.stakeholders:
         grid[(s.influence or "unknown", s.interest or "unknown")].append(s.name)
-    functions = tuple((f, sum(1 for s in ws.stakeholders if s.function == f),
-                       sum(1 for u in ws.use_cases if u.function == f)) for f in ws.function_ids)
+    functions = tuple(
+        (f, sum(1 for s in ws.stakeholders if s.function == f), sum(1 for u in ws.use_cases if u.function == f))
+        for f in ws.function_ids
+    )
 
     notes_by_kind: dict[str, list[NoteView]] = {k: [] for k in m.NOTE_KINDS}
     notes = ws.notes
@@ -384,8 +468,9 @@ def build_context(ws: m.Workshop, analysis: Analysis, *, source_file: str = "", 
     needed_by: dict[str, list[str]] = defaultdict(list)
     for row in analysis.attributes:
         needed_by[row.id] = [u for u, _ in row.needed_by]
-    orphaned = tuple((a.id, a.name, tuple(dict.fromkeys(needed_by[a.id])))
-                     for a in ws.attributes if not a.owner and needed_by[a.id])
+    orphaned = tuple(
+        (a.id, a.name, tuple(dict.fromkeys(needed_by[a.id]))) for a in ws.attributes if not a.owner and needed_by[a.id]
+    )
 
     held_in: dict[str, list[str]] = defaultdict(list)
     for s in ws.systems:
@@ -395,26 +480,51 @@ def build_context(ws: m.Workshop, analysis: Analysis, *, source_file: str = "", 
     if me is not None:
         wanted = {n.attribute for u in use_cases for n in u.needs} | {a.id for a in ws.attributes if a.owner == me.id}
         catalog_attrs = [a for a in ws.attributes if a.id in wanted]
-    catalog = tuple(AttributeView(a.id, a.name, a.effective_entity, a.effective_type, a.definition or "",
-                                  a.is_identifier, a.effective_sensitivity, names.get(a.owner or "", a.owner or ""),
-                                  tuple(a.synonyms), len(dict.fromkeys(needed_by[a.id])), tuple(held_in[a.id]))
-                    for a in catalog_attrs)
+    catalog = tuple(
+        AttributeView(
+            a.id,
+            a.name,
+            a.effective_entity,
+            a.effective_type,
+            a.definition or "",
+            a.is_identifier,
+            a.effective_sensitivity,
+            names.get(a.owner or "", a.owner or ""),
+            tuple(a.synonyms),
+            len(dict.fromkeys(needed_by[a.id])),
+            tuple(held_in[a.id]),
+        )
+        for a in catalog_attrs
+    )
 
     info = ws.workshop
     ctx = ReportContext(
-        title=info.name, organization=info.organization or "", dates=tuple(d.isoformat() for d in info.dates),
-        facilitator=info.facilitator or "", scope=info.scope or "", source_file=source_file,
-        generated_on=(today or _dt.date.today()).isoformat(), version=__version__,
+        title=info.name,
+        organization=info.organization or "",
+        dates=tuple(d.isoformat() for d in info.dates),
+        facilitator=info.facilitator or "",
+        scope=info.scope or "",
+        source_file=source_file,
+        generated_on=(today or _dt.date.today()).isoformat(),
+        version=__version__,
         readiness_counts=_readiness_counts(uc_views) if me is not None else analysis.readiness_counts(),
         gap_counts=_gap_counts(gaps),
         top_gaps=tuple(_gap_view(g) for g in gaps[:TOP_GAPS]),
-        decisions=decisions, open_questions=questions,
-        stakeholders=stakeholders, influence_grid={k: tuple(v) for k, v in grid.items()}, functions=functions,
-        use_cases=uc_views, rule_groups=tuple(groups),
+        decisions=decisions,
+        open_questions=questions,
+        stakeholders=stakeholders,
+        influence_grid={k: tuple(v) for k, v in grid.items()},
+        functions=functions,
+        use_cases=uc_views,
+        rule_groups=tuple(groups),
         traceability=traceability_matrix(ws, analysis, [u for u in use_cases if u.status != "rejected"]),
-        crud=crud_matrix(ws), system_matrix=system_matrix(ws, ws.effective_settings.effective_min_quality),
-        ownership=tuple(ownership), contested=contested, orphaned=orphaned,
-        notes={k: tuple(v) for k, v in notes_by_kind.items()}, catalog=catalog,
+        crud=crud_matrix(ws),
+        system_matrix=system_matrix(ws, ws.effective_settings.effective_min_quality),
+        ownership=tuple(ownership),
+        contested=contested,
+        orphaned=orphaned,
+        notes={k: tuple(v) for k, v in notes_by_kind.items()},
+        catalog=catalog,
     )
     ctx.attribute_names = {a.id: a.name for a in ws.attributes}
     ctx.use_case_titles = {u.id: u.title for u in ws.use_cases}
@@ -422,8 +532,9 @@ def build_context(ws: m.Workshop, analysis: Analysis, *, source_file: str = "", 
         ctx.for_stakeholder = next(v for v in stakeholders if v.id == me.id)
         ctx.asks = _asks(ws, analysis, me, gaps)
         my_ucs = {u.id for u in use_cases}
-        ctx.blocking = tuple(_gap_view(g) for g in gaps
-                             if g.severity in ("error", "warning") and my_ucs.intersection(g.use_cases))
+        ctx.blocking = tuple(
+            _gap_view(g) for g in gaps if g.severity in ("error", "warning") and my_ucs.intersection(g.use_cases)
+        )
     return ctx
 
 
@@ -454,8 +565,11 @@ def _relevant_subjects(ws: m.Workshop, sid: str) -> set[tuple[str, str]]:
 
 def _to_owner(action: str) -> str:
     """The rule's advice, said to the owner instead of about them."""
-    return (action.replace("Have the owner fix", "Fix").replace(" with the owner", "")
-            .replace("Appoint the owner to fix", "Fix"))
+    return (
+        action.replace("Have the owner fix", "Fix")
+        .replace(" with the owner", "")
+        .replace("Appoint the owner to fix", "Fix")
+    )
 
 
 def _asks(ws: m.Workshop, analysis: Analysis, me: m.Stakeholder, gaps: list[Gap]) -> tuple[str, ...]:
@@ -463,17 +577,29 @@ def _asks(ws: m.Workshop, analysis: Analysis, me: m.Stakeholder, gaps: list[Gap]
     asks: list[str] = []
     owned_attrs = {a.id for a in ws.attributes if a.owner == me.id}
     for g in gaps:
-        if g.rule in ("low-quality", "low-coverage", "no-master", "many-masters", "definition-conflict") and \
-                owned_attrs.intersection(g.subject_ids("attribute")):
+        if g.rule in (
+            "low-quality",
+            "low-coverage",
+            "no-master",
+            "many-masters",
+            "definition-conflict",
+        ) and owned_attrs.intersection(g.subject_ids("attribute")):
             asks.append(f"As owner: {g.message}. {_to_owner(g.action)}")
         elif g.rule == "contested" and ("stakeholder", me.id) in g.subjects:
             asks.append(f"As owner: {g.message}. {g.action}")
         elif g.rule in ("orphan-use-case", "use-case-without-needs") and any(
-                u.owner == me.id for u in ws.use_cases if u.id in g.use_cases):
+            u.owner == me.id for u in ws.use_cases if u.id in g.use_cases
+        ):
             asks.append(f"{g.message}. {g.action}")
     for n in ws.notes:
-        if n.effective_kind == "question" and n.effective_status == "open" and (
-                me.id in n.about or owned_attrs.intersection(n.about)
-                or any(u.owner == me.id and u.id in n.about for u in ws.use_cases)):
+        if (
+            n.effective_kind == "question"
+            and n.effective_status == "open"
+            and (
+                me.id in n.about
+                or owned_attrs.intersection(n.about)
+                or any(u.owner == me.id and u.id in n.about for u in ws.use_cases)
+            )
+        ):
             asks.append(f"Open question {n.id}: {n.text}")
     return tuple(dict.fromkeys(asks))

@@ -33,9 +33,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from needsmap.format import model as m
 from needsmap.analysis.engine import Analysis, NeedStatus
 from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, rank
+from needsmap.format import model as m
 from needsmap.util.graphviz import (
     FONT,
     FONT_SIZE,
@@ -167,8 +167,15 @@ class _Dot:
             self.tooltips[nid] = clean_text(tooltip, 600)
         return nid
 
-    def edge(self, a: str, b: str, label: str | None = None, tooltip: str | None = None, xlabel: str | None = None,
-             **attrs: object) -> None:
+    def edge(
+        self,
+        a: str,
+        b: str,
+        label: str | None = None,
+        tooltip: str | None = None,
+        xlabel: str | None = None,
+        **attrs: object,
+    ) -> None:
         self._emit(f"{a} -> {b} [{_attr_list(attrs, label, xlabel)}];")
         if tooltip:
             self.tooltips[f"{a}->{b}"] = clean_text(tooltip, 600)
@@ -190,16 +197,39 @@ class _Dot:
             self._emit("}")
 
     def source(self, legend: str | None = None, **graph_attrs: object) -> str:
-        g = {"rankdir": "LR", "fontname": FONT, "fontsize": 10, "fontcolor": INK, "nodesep": 0.25,
-             "ranksep": 0.3, "pad": 0.25, "charset": "UTF-8", "bgcolor": "white", "newrank": "true",
-             **graph_attrs}
+        g = {
+            "rankdir": "LR",
+            "fontname": FONT,
+            "fontsize": 10,
+            "fontcolor": INK,
+            "nodesep": 0.25,
+            "ranksep": 0.3,
+            "pad": 0.25,
+            "charset": "UTF-8",
+            "bgcolor": "white",
+            "newrank": "true",
+            **graph_attrs,
+        }
         if legend:
             g.update(labelloc="b", labeljust="l")
-        node = {"shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": FONT_SIZE, "fontcolor": INK,
-                "color": "#555555", "fillcolor": "#ffffff", "margin": "0.14,0.07", "penwidth": 1}
+        node = {
+            "shape": "box",
+            "style": "rounded,filled",
+            "fontname": FONT,
+            "fontsize": FONT_SIZE,
+            "fontcolor": INK,
+            "color": "#555555",
+            "fillcolor": "#ffffff",
+            "margin": "0.14,0.07",
+            "penwidth": 1,
+        }
         edge = {"fontname": FONT, "fontsize": SMALL_SIZE, "fontcolor": "#444444", "color": "#777777", "arrowsize": 0.7}
-        head = ["digraph G {", f"  graph [{_attr_list(g, legend)}];", f"  node [{_attr_list(node, None)}];",
-                f"  edge [{_attr_list(edge, None)}];"]
+        head = [
+            "digraph G {",
+            f"  graph [{_attr_list(g, legend)}];",
+            f"  node [{_attr_list(node, None)}];",
+            f"  edge [{_attr_list(edge, None)}];",
+        ]
         return "\n".join(head + self.lines + ["}"]) + "\n"
 
 
@@ -216,18 +246,22 @@ def _legend(sections: Legend, per_row: int = 5) -> str:
         inner = []
         for start in range(0, len(items), per_row):
             cells = []
-            for swatch, text in items[start:start + per_row]:
+            for swatch, text in items[start : start + per_row]:
                 if swatch.startswith("#"):
-                    cells.append(f'<TD BGCOLOR="{swatch}" COLOR="#555555" BORDER="1" WIDTH="16" HEIGHT="11" '
-                                 'FIXEDSIZE="TRUE"></TD>')
+                    cells.append(
+                        f'<TD BGCOLOR="{swatch}" COLOR="#555555" BORDER="1" WIDTH="16" HEIGHT="11" '
+                        'FIXEDSIZE="TRUE"></TD>'
+                    )
                 else:
-                    cells.append(f'<TD>{swatch}</TD>')
+                    cells.append(f"<TD>{swatch}</TD>")
                 cells.append(f'<TD ALIGN="LEFT">{_small(text, INK)}</TD><TD WIDTH="12"></TD>')
             inner.append("<TR>" + "".join(cells) + "</TR>")
-        rows.append(f'<TR><TD ALIGN="LEFT" VALIGN="TOP">{_small(f"<B>{heading}</B>", INK)}</TD>'
-                    f'<TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
-                    f'{"".join(inner)}</TABLE></TD></TR>')
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>")
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" VALIGN="TOP">{_small(f"<B>{heading}</B>", INK)}</TD>'
+            f'<TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+            f"{''.join(inner)}</TABLE></TD></TR>"
+        )
+    return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>"
 
 
 def _swatch_text(text: str, colour: str, bold: bool = False) -> str:
@@ -252,7 +286,7 @@ class _Kinds:
     def legend_items(self, limit: int = LANDSCAPE_MAX_KINDS) -> list[tuple[str, str]]:
         items = [(c, html_text(_kind_name(k), 24)) for k, c in self.colour.items()]
         if len(items) > limit:
-            items = items[:limit - 1] + [("#eeeeee", f"{len(items) - limit + 1} other kinds")]
+            items = items[: limit - 1] + [("#eeeeee", f"{len(items) - limit + 1} other kinds")]
         return items
 
 
@@ -367,8 +401,9 @@ def landscape_dot(ws: m.Workshop, analysis: Analysis) -> Diagram:
 
     def add(sy: m.System) -> None:
         flag = flags.get(sy.id)
-        node_of[sy.id] = d.node(_system_label(sy, flag), _system_tooltip(sy, flag), fillcolor=kinds.fill(sy.kind),
-                                **_flag_attrs(flag))
+        node_of[sy.id] = d.node(
+            _system_label(sy, flag), _system_tooltip(sy, flag), fillcolor=kinds.fill(sy.kind), **_flag_attrs(flag)
+        )
 
     grouped = len(ws.systems) > LANDSCAPE_PLAIN_MAX
     note = ""
@@ -380,8 +415,9 @@ def landscape_dot(ws: m.Workshop, analysis: Analysis) -> Diagram:
             if len(members) < 2:
                 add(members[0])
                 continue
-            with d.cluster(f"<B>{html_text(_kind_name(kind))}</B>", style="rounded,dashed", color="#999999",
-                           fontsize=FONT_SIZE):
+            with d.cluster(
+                f"<B>{html_text(_kind_name(kind))}</B>", style="rounded,dashed", color="#999999", fontsize=FONT_SIZE
+            ):
                 for sy in members:
                     add(sy)
         note = f"{len(ws.systems)} systems, grouped in a box per kind."
@@ -393,10 +429,21 @@ def landscape_dot(ws: m.Workshop, analysis: Analysis) -> Diagram:
         all_attrs = set().union(*by_freq.values())
         label = "<BR/>".join(f"{html_text(f, 12)} \u00b7 {len(by_freq[f])}" for f in freqs)
         tip = "; ".join(f"{f}: {', '.join(sorted(by_freq[f]))}" for f in freqs)
-        d.edge(node_of[a], node_of[b], label, f"{systems[a].name or a} \u2192 {systems[b].name or b}: {tip}",
-               **_freq_style(rank(freqs[0])), weight=max(1, min(5, len(all_attrs) // 3)))
-    legend = _legend([("Systems by kind", kinds.legend_items()), ("Feeds", _FREQ_LEGEND),
-                      ("Identity", _landscape_flag_legend(flags))])
+        d.edge(
+            node_of[a],
+            node_of[b],
+            label,
+            f"{systems[a].name or a} \u2192 {systems[b].name or b}: {tip}",
+            **_freq_style(rank(freqs[0])),
+            weight=max(1, min(5, len(all_attrs) // 3)),
+        )
+    legend = _legend(
+        [
+            ("Systems by kind", kinds.legend_items()),
+            ("Feeds", _FREQ_LEGEND),
+            ("Identity", _landscape_flag_legend(flags)),
+        ]
+    )
     return Diagram(name, title, d.source(legend), note, False, d.tooltips)
 
 
@@ -412,8 +459,8 @@ def _group_by_kind(systems: list[m.System], limit: int) -> tuple[dict[str, list[
         members[sy.kind or NO_KIND].append(sy)
     ordered = sorted(members.items(), key=lambda kv: -len(kv[1]))
     if len(ordered) > limit:
-        keep = ordered[:limit - 1]
-        rest = [sy for _, group in ordered[limit - 1:] for sy in group]
+        keep = ordered[: limit - 1]
+        rest = [sy for _, group in ordered[limit - 1 :] for sy in group]
         ordered = keep + [(f"{len(ordered) - limit + 1} other kinds", rest)]
     groups = dict(ordered)
     group_of = {sy.id: key for key, group in groups.items() for sy in group}
@@ -431,10 +478,15 @@ def _kind_group_label(kind: str, group: list[m.System], flags: dict[str, str], e
     examples = "<BR/>".join(html_text(s.name or s.id, 28) for s in group[:2])
     if len(group) > 2:
         examples += f"<BR/>and {len(group) - 2} more"
-    return _lines(f"<B>{html_wrap(_kind_name(kind), 22)}</B>", _plural(len(group), "system"), extra,
-                  _small(examples),
-                  f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="{ALERT}"><B>{html_wrap("; ".join(problems), 30)}</B>'
-                  "</FONT>" if problems else "")
+    return _lines(
+        f"<B>{html_wrap(_kind_name(kind), 22)}</B>",
+        _plural(len(group), "system"),
+        extra,
+        _small(examples),
+        f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="{ALERT}"><B>{html_wrap("; ".join(problems), 30)}</B></FONT>'
+        if problems
+        else "",
+    )
 
 
 def _kind_group_tooltip(kind: str, group: list[m.System]) -> str:
@@ -442,8 +494,14 @@ def _kind_group_tooltip(kind: str, group: list[m.System]) -> str:
     return f"{_kind_name(kind)} ({len(group)}): {names}" + (f" and {len(group) - 60} more" if len(group) > 60 else "")
 
 
-def _landscape_by_kind(ws: m.Workshop, flags: dict[str, str], kinds: _Kinds,
-                       pairs: dict[tuple[str, str], dict[str, set[str]]], name: str, title: str) -> Diagram:
+def _landscape_by_kind(
+    ws: m.Workshop,
+    flags: dict[str, str],
+    kinds: _Kinds,
+    pairs: dict[tuple[str, str], dict[str, set[str]]],
+    name: str,
+    title: str,
+) -> Diagram:
     d = _Dot()
     groups, group_of = _group_by_kind(ws.systems, LANDSCAPE_MAX_KINDS)
     within: dict[str, int] = defaultdict(int)
@@ -458,32 +516,59 @@ def _landscape_by_kind(ws: m.Workshop, flags: dict[str, str], kinds: _Kinds,
     node_of: dict[str, str] = {}
     for kind, group in groups.items():
         extra = _small(f"{_plural(within[kind], 'feed')} between them", INK) if within.get(kind) else ""
-        attrs: dict[str, object] = {"fillcolor": kinds.fill(kind) if kind in kinds.colour else "#eeeeee",
-                                    "peripheries": 2}
+        attrs: dict[str, object] = {
+            "fillcolor": kinds.fill(kind) if kind in kinds.colour else "#eeeeee",
+            "peripheries": 2,
+        }
         if any(flags.get(s.id) for s in group):
             attrs.update(color=ALERT, penwidth=2.6)
-        node_of[kind] = d.node(_kind_group_label(kind, group, flags, extra), _kind_group_tooltip(kind, group),
-                               **attrs)
+        node_of[kind] = d.node(_kind_group_label(kind, group, flags, extra), _kind_group_tooltip(kind, group), **attrs)
     ranked = sorted(links.items(), key=lambda kv: (-kv[1][0], -len(kv[1][1])))
     shown = ranked[:LANDSCAPE_MAX_KIND_LINKS]
     most = max((n for _, (n, _s, _b) in shown), default=1)
     for (ka, kb), (n, seen, best) in shown:
-        d.edge(node_of[ka], node_of[kb], _small(_plural(n, "feed"), "#444444"),
-               f"{_kind_name(ka)} \u2192 {_kind_name(kb)}: {_plural(n, 'feed')} carrying "
-               f"{_plural(len(seen), 'attribute')}, fastest {RANK_NAME[best]}",
-               penwidth=round(0.8 + 4 * n / most, 1), style="solid" if best < UNKNOWN_RANK else "dotted")
-    note = (f"Aggregated: {len(ws.systems)} systems are shown as {_plural(len(groups), 'kind')}"
-            f" and their {len(pairs)} feed links as links between kinds")
+        d.edge(
+            node_of[ka],
+            node_of[kb],
+            _small(_plural(n, "feed"), "#444444"),
+            f"{_kind_name(ka)} \u2192 {_kind_name(kb)}: {_plural(n, 'feed')} carrying "
+            f"{_plural(len(seen), 'attribute')}, fastest {RANK_NAME[best]}",
+            penwidth=round(0.8 + 4 * n / most, 1),
+            style="solid" if best < UNKNOWN_RANK else "dotted",
+        )
+    note = (
+        f"Aggregated: {len(ws.systems)} systems are shown as {_plural(len(groups), 'kind')}"
+        f" and their {len(pairs)} feed links as links between kinds"
+    )
     if len(shown) < len(ranked):
         note += f" (the {len(shown)} busiest of {len(ranked)} links between kinds)"
     note += "; the system tables list every system."
-    legend = _legend([
-        ("Systems by kind", [(kinds.fill(k) if k in kinds.colour else "#eeeeee", html_text(_kind_name(k), 24))
-                             for k in groups]),
-        ("Feeds", [(_swatch_text("\u2501\u2501", "#777777"),
-                    "feeds from systems of one kind to another (thicker: more feeds)")]),
-        ("Identity", [(_swatch_text("\u25ad", ALERT, bold=True),
-                       "red border: some of its systems cannot be linked to the rest")])])
+    legend = _legend(
+        [
+            (
+                "Systems by kind",
+                [(kinds.fill(k) if k in kinds.colour else "#eeeeee", html_text(_kind_name(k), 24)) for k in groups],
+            ),
+            (
+                "Feeds",
+                [
+                    (
+                        _swatch_text("\u2501\u2501", "#777777"),
+                        "feeds from systems of one kind to another (thicker: more feeds)",
+                    )
+                ],
+            ),
+            (
+                "Identity",
+                [
+                    (
+                        _swatch_text("\u25ad", ALERT, bold=True),
+                        "red border: some of its systems cannot be linked to the rest",
+                    )
+                ],
+            ),
+        ]
+    )
     return Diagram(name, title, d.source(legend), note, True, d.tooltips)
 
 
@@ -514,67 +599,121 @@ def identity_dot(ws: m.Workshop, analysis: Analysis) -> Diagram:
         a = attrs.get(ident)
         n = holders[ident]
         where = f"held in {n} systems" if n > 1 else "held here only"
-        label = _lines(f"<B>{html_wrap(a.name if a and a.name else ident, 24)}</B>",
-                       _small(html_text(ident, 30)), _small(where))
-        return d.node(label, f"identifier {a.name if a and a.name else ident} ({ident}), {where}",
-                      shape="ellipse", style="filled", fillcolor="#fff4cc", color="#b8860b", fontsize=FONT_SIZE - 1,
-                      margin="0.04,0.02")
+        label = _lines(
+            f"<B>{html_wrap(a.name if a and a.name else ident, 24)}</B>", _small(html_text(ident, 30)), _small(where)
+        )
+        return d.node(
+            label,
+            f"identifier {a.name if a and a.name else ident} ({ident}), {where}",
+            shape="ellipse",
+            style="filled",
+            fillcolor="#fff4cc",
+            color="#b8860b",
+            fontsize=FONT_SIZE - 1,
+            margin="0.04,0.02",
+        )
 
     # With rankdir=LR Graphviz stacks what comes last on top: emit the systems without identifier
     # first and the linked group last, so the diagram reads from the linked group down to the problems.
     if loose:
         head = "<B>No identifier</B>: customer data that cannot be tied to a known customer"
         with d.cluster(head, fontsize=FONT_SIZE, color=ALERT, style="rounded,dashed", penwidth=2, fontcolor=ALERT):
-            shown = loose if len(loose) <= IDENTITY_MAX_LOOSE else loose[:IDENTITY_MAX_LOOSE - 1]
-            rest = loose[len(shown):]
+            shown = loose if len(loose) <= IDENTITY_MAX_LOOSE else loose[: IDENTITY_MAX_LOOSE - 1]
+            rest = loose[len(shown) :]
             if rest:
                 aggregated = True
-                d.node(_lines(f"<B>{len(rest)} more systems without identifier</B>",
-                              _small(html_wrap("e.g. " + _names_text([systems[s].name or s for s in rest]), 40))),
-                       ", ".join(clean_text(systems[s].name or s, 40) for s in rest[:80]),
-                       fillcolor="#eeeeee", peripheries=2, **_flag_attrs("no-identifier"))
+                d.node(
+                    _lines(
+                        f"<B>{len(rest)} more systems without identifier</B>",
+                        _small(html_wrap("e.g. " + _names_text([systems[s].name or s for s in rest]), 40)),
+                    ),
+                    ", ".join(clean_text(systems[s].name or s, 40) for s in rest[:80]),
+                    fillcolor="#eeeeee",
+                    peripheries=2,
+                    **_flag_attrs("no-identifier"),
+                )
                 notes.append(f"{len(rest)} of the {len(loose)} systems without identifier are shown as one node")
             for s in reversed(shown):
-                d.node(_system_label(systems[s], "no-identifier"), _system_tooltip(systems[s], "no-identifier"),
-                       fillcolor=kinds.fill(systems[s].kind), **_flag_attrs("no-identifier"))
+                d.node(
+                    _system_label(systems[s], "no-identifier"),
+                    _system_tooltip(systems[s], "no-identifier"),
+                    fillcolor=kinds.fill(systems[s].kind),
+                    **_flag_attrs("no-identifier"),
+                )
     for i in range(len(linked) - 1, -1, -1):
         comp = linked[i]
         island = i > 0
         if aggregate_groups and len(comp) >= IDENTITY_GROUP_MIN:
             aggregated = True
-            d.node(_group_table(comp, island, systems, rows, attrs), _kind_group_tooltip(
-                "island" if island else "linked group", [systems[s] for s in comp]), shape="plain", style="solid")
-            notes.insert(0, f"the {len(comp)} systems of {'an island' if island else 'the linked group'} are "
-                            "summarised in one table (the identifiers they share, their kinds)")
+            d.node(
+                _group_table(comp, island, systems, rows, attrs),
+                _kind_group_tooltip("island" if island else "linked group", [systems[s] for s in comp]),
+                shape="plain",
+                style="solid",
+            )
+            notes.insert(
+                0,
+                f"the {len(comp)} systems of {'an island' if island else 'the linked group'} are "
+                "summarised in one table (the identifiers they share, their kinds)",
+            )
             continue
         if island:
-            head = (f"<B>Island {i}</B>: cannot be linked to the main group" if len(linked) > 2
-                    else "<B>Island</B>: cannot be linked to the main group")
+            head = (
+                f"<B>Island {i}</B>: cannot be linked to the main group"
+                if len(linked) > 2
+                else "<B>Island</B>: cannot be linked to the main group"
+            )
             cl: dict[str, object] = {"color": ALERT, "penwidth": 2, "style": "rounded", "fontcolor": ALERT}
         else:
-            head = (f"<B>Linked group</B>: {_plural(len(comp), 'system')} share identifiers" if len(comp) > 1
-                    else "<B>Linked group</B>: 1 system")
+            head = (
+                f"<B>Linked group</B>: {_plural(len(comp), 'system')} share identifiers"
+                if len(comp) > 1
+                else "<B>Linked group</B>: 1 system"
+            )
             cl = {"color": "#1b7837", "penwidth": 1.5, "style": "rounded"}
         idents = list(dict.fromkeys(x for s in comp for x in rows[s].identifiers))
         with d.cluster(head, fontsize=FONT_SIZE, **cl):
             ident_of = {x: ident_node(x) for x in reversed(idents)}
             for s in reversed(comp):
                 flag = "island" if island else None
-                sn = d.node(_system_label(systems[s], flag), _system_tooltip(systems[s], flag),
-                            fillcolor=kinds.fill(systems[s].kind), **_flag_attrs(flag))
+                sn = d.node(
+                    _system_label(systems[s], flag),
+                    _system_tooltip(systems[s], flag),
+                    fillcolor=kinds.fill(systems[s].kind),
+                    **_flag_attrs(flag),
+                )
                 for x in rows[s].identifiers:
-                    d.edge(sn, ident_of[x], None, f"{systems[s].name or s} holds {x}", dir="none",
-                           color="#8c6d1f", penwidth=1.4)
+                    d.edge(
+                        sn,
+                        ident_of[x],
+                        None,
+                        f"{systems[s].name or s} holds {x}",
+                        dir="none",
+                        color="#8c6d1f",
+                        penwidth=1.4,
+                    )
     if without_data:
         verb = "is" if len(without_data) == 1 else "are"
         notes.append(f"{_plural(len(without_data), 'system')} holding no data {verb} left out")
-    legend = _legend([
-        ("Identifiers", [("#fff4cc", "identifier attribute; a line means the system holds it")]),
-        ("Systems by kind", kinds.legend_items()),
-        ("Identity", ([(_swatch_text("\u25ad", ALERT, bold=True), "red border: island, cannot be linked to the rest")]
-                      if len(linked) > 1 else [])
-         + ([(_swatch_text("\u254c", ALERT, bold=True), "red dashed: customer data without identifier")]
-            if loose else []))])
+    legend = _legend(
+        [
+            ("Identifiers", [("#fff4cc", "identifier attribute; a line means the system holds it")]),
+            ("Systems by kind", kinds.legend_items()),
+            (
+                "Identity",
+                (
+                    [(_swatch_text("\u25ad", ALERT, bold=True), "red border: island, cannot be linked to the rest")]
+                    if len(linked) > 1
+                    else []
+                )
+                + (
+                    [(_swatch_text("\u254c", ALERT, bold=True), "red dashed: customer data without identifier")]
+                    if loose
+                    else []
+                ),
+            ),
+        ]
+    )
     return Diagram(name, title, d.source(legend), _note(notes, aggregated), aggregated, d.tooltips)
 
 
@@ -585,8 +724,9 @@ def _note(notes: list[str], aggregated: bool) -> str:
     return "Aggregated: " + text if aggregated else text[0].upper() + text[1:]
 
 
-def _group_table(comp: list[str], island: bool, systems: dict[str, m.System], rows: dict,
-                 attrs: dict[str, m.Attribute]) -> str:
+def _group_table(
+    comp: list[str], island: bool, systems: dict[str, m.System], rows: dict, attrs: dict[str, m.Attribute]
+) -> str:
     """A large identity group as one table: the identifiers its systems share, and its kinds."""
     count: dict[str, int] = defaultdict(int)
     per_kind: dict[str, int] = defaultdict(int)
@@ -595,29 +735,41 @@ def _group_table(comp: list[str], island: bool, systems: dict[str, m.System], ro
         for x in rows[s].identifiers:
             count[x] += 1
     border = ALERT if island else "#1b7837"
-    head = (f"Island: {len(comp)} systems that cannot be linked to the main group" if island
-            else f"Linked group: {len(comp)} systems can recognise the same customer")
-    out = [f'<TABLE BORDER="2" COLOR="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="white">',
-           f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="12"><B>{html_text(head, 80)}</B></FONT></TD></TR>',
-           f'<TR><TD ALIGN="LEFT">{_small("<B>identifier they share</B>", INK)}</TD>'
-           f'<TD ALIGN="RIGHT">{_small("<B>held in</B>", INK)}</TD><TD COLSPAN="2"></TD></TR>']
+    head = (
+        f"Island: {len(comp)} systems that cannot be linked to the main group"
+        if island
+        else f"Linked group: {len(comp)} systems can recognise the same customer"
+    )
+    out = [
+        f'<TABLE BORDER="2" COLOR="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="white">',
+        f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="12"><B>{html_text(head, 80)}</B></FONT></TD></TR>',
+        f'<TR><TD ALIGN="LEFT">{_small("<B>identifier they share</B>", INK)}</TD>'
+        f'<TD ALIGN="RIGHT">{_small("<B>held in</B>", INK)}</TD><TD COLSPAN="2"></TD></TR>',
+    ]
     top = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
     for ident, n in top[:IDENTITY_TABLE_ROWS]:
         a = attrs.get(ident)
         width = max(1, min(119, round(120 * n / len(comp))))
-        bar = (f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD BGCOLOR="#8c6d1f" WIDTH="{width}" '
-               f'HEIGHT="8" FIXEDSIZE="TRUE"></TD><TD BGCOLOR="#eeeeee" WIDTH="{120 - width}" HEIGHT="8" '
-               'FIXEDSIZE="TRUE"></TD></TR></TABLE>')
-        out.append(f'<TR><TD ALIGN="LEFT" BGCOLOR="#fff4cc">{html_text(a.name if a and a.name else ident, 30)}</TD>'
-                   f'<TD ALIGN="RIGHT">{n}</TD><TD ALIGN="LEFT">{bar}</TD>'
-                   f'<TD ALIGN="LEFT">{_small(f"{round(100 * n / len(comp))}%", MUTED)}</TD></TR>')
+        bar = (
+            f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD BGCOLOR="#8c6d1f" WIDTH="{width}" '
+            f'HEIGHT="8" FIXEDSIZE="TRUE"></TD><TD BGCOLOR="#eeeeee" WIDTH="{120 - width}" HEIGHT="8" '
+            'FIXEDSIZE="TRUE"></TD></TR></TABLE>'
+        )
+        out.append(
+            f'<TR><TD ALIGN="LEFT" BGCOLOR="#fff4cc">{html_text(a.name if a and a.name else ident, 30)}</TD>'
+            f'<TD ALIGN="RIGHT">{n}</TD><TD ALIGN="LEFT">{bar}</TD>'
+            f'<TD ALIGN="LEFT">{_small(f"{round(100 * n / len(comp))}%", MUTED)}</TD></TR>'
+        )
     if len(top) > IDENTITY_TABLE_ROWS:
         more = _small(f"and {len(top) - IDENTITY_TABLE_ROWS} more identifiers")
         out.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{more}</TD></TR>')
-    kinds_line = ", ".join(f"{clean_text(_kind_name(k), 24)} {n}"
-                           for k, n in sorted(per_kind.items(), key=lambda kv: (-kv[1], kv[0])))
-    out.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT" BALIGN="LEFT">'
-               f'{_small("<B>systems by kind:</B> " + html_wrap(kinds_line, 70, 4), INK)}</TD></TR></TABLE>')
+    kinds_line = ", ".join(
+        f"{clean_text(_kind_name(k), 24)} {n}" for k, n in sorted(per_kind.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    out.append(
+        f'<TR><TD COLSPAN="4" ALIGN="LEFT" BALIGN="LEFT">'
+        f"{_small('<B>systems by kind:</B> ' + html_wrap(kinds_line, 70, 4), INK)}</TD></TR></TABLE>"
+    )
     return "".join(out)
 
 
@@ -648,8 +800,11 @@ def _need_problem_text(ns: NeedStatus, uc: m.UseCase) -> str:
         elif p == "unreachable":
             words.append("does not reach " + ", ".join(uc.executes_in))
         elif p == "stale":
-            words.append(f"arrives {ns.path_freshness}, needed {ns.freshness}"
-                         if ns.path_freshness and ns.path_freshness != "unknown" else f"slower than {ns.freshness}")
+            words.append(
+                f"arrives {ns.path_freshness}, needed {ns.freshness}"
+                if ns.path_freshness and ns.path_freshness != "unknown"
+                else f"slower than {ns.freshness}"
+            )
         elif p == "low-quality":
             words.append("low quality")
         elif p == "low-coverage":
@@ -659,8 +814,11 @@ def _need_problem_text(ns: NeedStatus, uc: m.UseCase) -> str:
     return "; ".join(words)
 
 
-_CRIT_EDGE = {"must": {"penwidth": 2.2, "style": "solid"}, "should": {"penwidth": 1.2, "style": "solid"},
-              "could": {"penwidth": 1.0, "style": "dashed"}}
+_CRIT_EDGE = {
+    "must": {"penwidth": 2.2, "style": "solid"},
+    "should": {"penwidth": 1.2, "style": "solid"},
+    "could": {"penwidth": 1.0, "style": "dashed"},
+}
 
 
 def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram:
@@ -701,16 +859,24 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
     for nd in needs:
         ns = status_of.get(nd.attribute)
         start = ns.path[0] if ns and ns.path else None
-        hs = sorted(holdings.get(nd.attribute, ()),
-                    key=lambda sh: (sh[0] != start, sh[0] not in executing, sh[1].effective_role != "master",
-                                    -(sh[1].quality or 0)))
+        hs = sorted(
+            holdings.get(nd.attribute, ()),
+            key=lambda sh: (
+                sh[0] != start,
+                sh[0] not in executing,
+                sh[1].effective_role != "master",
+                -(sh[1].quality or 0),
+            ),
+        )
         if cap is not None and len(hs) > cap:
             hidden += len(hs) - cap
             hs = hs[:cap]
         shown_holders[nd.attribute] = hs
     if hidden:
-        notes.append(f"at most {LINEAGE_HOLDERS_SHOWN} systems are drawn per attribute (the start of its feed "
-                     f"path and masters first); {_plural(hidden, 'other holding')} left out")
+        notes.append(
+            f"at most {LINEAGE_HOLDERS_SHOWN} systems are drawn per attribute (the start of its feed "
+            f"path and masters first); {_plural(hidden, 'other holding')} left out"
+        )
     hops: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (a, b) -> attribute -> frequency
     for nd in needs:
         ns = status_of.get(nd.attribute)
@@ -720,8 +886,9 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
             carrying = [fd for fd in feeds.get((a, b), ()) if nd.attribute in fd.attributes]
             best = min((rank(fd.frequency) for fd in carrying), default=UNKNOWN_RANK)
             hops[(a, b)][nd.attribute] = RANK_NAME[best]
-    involved = list(dict.fromkeys([s for hs in shown_holders.values() for s, _ in hs]
-                                  + [s for ab in hops for s in ab] + executing))
+    involved = list(
+        dict.fromkeys([s for hs in shown_holders.values() for s, _ in hs] + [s for ab in hops for s in ab] + executing)
+    )
     by_entity = len(needs) > LINEAGE_DETAIL_MAX
     group_systems = len(involved) > (LINEAGE_MAX_SYSTEMS_BY_ENTITY if by_entity else LINEAGE_MAX_SYSTEMS)
 
@@ -730,27 +897,58 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
     owner = stakeholders.get(uc.owner) if uc.owner else None
     if owner is not None:
         sub = " \u00b7 ".join(html_text(x, 30) for x in (owner.role, owner.function) if x)
-        on = d.node(_lines(f"<B>{html_text(owner.name or owner.id)}</B>", _small(sub)),
-                    f"{owner.name or owner.id} ({owner.id}), owner of the use case", fillcolor="#f2f2f2",
-                    shape="box", style="rounded,filled")
+        on = d.node(
+            _lines(f"<B>{html_text(owner.name or owner.id)}</B>", _small(sub)),
+            f"{owner.name or owner.id} ({owner.id}), owner of the use case",
+            fillcolor="#f2f2f2",
+            shape="box",
+            style="rounded,filled",
+        )
     elif uc.owner:
-        on = d.node(_lines(f"<B>{html_text(uc.owner)}</B>", _small("not a stakeholder of this workshop", ALERT)),
-                    f"owner {uc.owner} is not listed among the stakeholders", fillcolor="#ffffff", color=ALERT,
-                    style="rounded,dashed", penwidth=2)
+        on = d.node(
+            _lines(f"<B>{html_text(uc.owner)}</B>", _small("not a stakeholder of this workshop", ALERT)),
+            f"owner {uc.owner} is not listed among the stakeholders",
+            fillcolor="#ffffff",
+            color=ALERT,
+            style="rounded,dashed",
+            penwidth=2,
+        )
     else:
-        on = d.node(_lines("<B>No owner</B>", _small("nobody owns this use case", ALERT)), None, fillcolor="#ffffff",
-                    color=ALERT, style="rounded,dashed", penwidth=2)
+        on = d.node(
+            _lines("<B>No owner</B>", _small("nobody owns this use case", ALERT)),
+            None,
+            fillcolor="#ffffff",
+            color=ALERT,
+            style="rounded,dashed",
+            penwidth=2,
+        )
     status = readiness.status if readiness else "not assessed"
     fill, border = READINESS_STYLE.get(status, ("#eeeeee", MUTED))
-    met = (f"{readiness.must_satisfied} of {readiness.must_total} must-needs met" if readiness
-           else f"status {html_text(uc.effective_status, 20)}: not assessed")
-    facts = " \u00b7 ".join(x for x in (f"value {html_text(uc.value, 10)}" if uc.value is not None else "",
-                                        f"horizon {html_text(uc.horizon, 10)}" if uc.horizon else "") if x)
-    un = d.node(_lines(f"<B>{html_text(uc.title or uc.id, 44)}</B>",
-                       f'<FONT COLOR="{border}"><B>{html_text(status.replace("-", " "))}</B></FONT> \u00b7 {met}',
-                       _small(facts)),
-                f"use case {uc.title or uc.id} ({uc.id}): {status}", fillcolor=fill, color=border, penwidth=2,
-                fontsize=FONT_SIZE + 1)
+    met = (
+        f"{readiness.must_satisfied} of {readiness.must_total} must-needs met"
+        if readiness
+        else f"status {html_text(uc.effective_status, 20)}: not assessed"
+    )
+    facts = " \u00b7 ".join(
+        x
+        for x in (
+            f"value {html_text(uc.value, 10)}" if uc.value is not None else "",
+            f"horizon {html_text(uc.horizon, 10)}" if uc.horizon else "",
+        )
+        if x
+    )
+    un = d.node(
+        _lines(
+            f"<B>{html_text(uc.title or uc.id, 44)}</B>",
+            f'<FONT COLOR="{border}"><B>{html_text(status.replace("-", " "))}</B></FONT> \u00b7 {met}',
+            _small(facts),
+        ),
+        f"use case {uc.title or uc.id} ({uc.id}): {status}",
+        fillcolor=fill,
+        color=border,
+        penwidth=2,
+        fontsize=FONT_SIZE + 1,
+    )
     d.edge(on, un, None, f"{owner.name if owner else 'nobody'} owns the use case", color="#999999")
 
     # systems (one by one, or by kind for those that do not run the use case)
@@ -761,8 +959,10 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
         for s in involved:
             if s not in executing:
                 kind_members[systems[s].kind or NO_KIND].append(s)
-        notes.append(f"{len(involved)} systems are involved: those that do not run the use case are shown as "
-                     f"{_plural(len(kind_members), 'kind')}")
+        notes.append(
+            f"{len(involved)} systems are involved: those that do not run the use case are shown as "
+            f"{_plural(len(kind_members), 'kind')}"
+        )
 
     def system_node(s: str) -> str:
         key = s if (not group_systems or s in executing) else "kind:" + (systems[s].kind or NO_KIND)
@@ -797,14 +997,22 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
         for entity, group in groups.items():
             states = [_need_state(status_of.get(nd.attribute)) for nd in group]
             worst = next(s for s in ("missing", "risk", "unknown", "ok") if s in states or s == "ok")
-            counts = [f"{states.count(s)} {NEED_STYLE[s][2]}" for s in ("ok", "risk", "missing", "unknown")
-                      if states.count(s)]
+            counts = [
+                f"{states.count(s)} {NEED_STYLE[s][2]}" for s in ("ok", "risk", "missing", "unknown") if states.count(s)
+            ]
             must = sum(1 for nd in group if nd.effective_criticality == "must")
             fill_, border_, _ = NEED_STYLE[worst]
-            en = d.node(_lines(f"<B>{html_text(entity)}</B>", f"{_plural(len(group), 'need')} ({must} must)",
-                               _small(html_text(", ".join(counts), 60), INK)),
-                        f"{entity}: " + ", ".join(clean_text(nd.attribute, 40) for nd in group[:80]),
-                        fillcolor=fill_, color=border_, peripheries=2)
+            en = d.node(
+                _lines(
+                    f"<B>{html_text(entity)}</B>",
+                    f"{_plural(len(group), 'need')} ({must} must)",
+                    _small(html_text(", ".join(counts), 60), INK),
+                ),
+                f"{entity}: " + ", ".join(clean_text(nd.attribute, 40) for nd in group[:80]),
+                fillcolor=fill_,
+                color=border_,
+                peripheries=2,
+            )
             d.edge(un, en, None, None, **_CRIT_EDGE["must" if must else "should"])
             linked_to: dict[str, int] = defaultdict(int)
             for nd in group:
@@ -824,29 +1032,49 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
             problem = _need_problem_text(ns, uc) if ns else ""
             holders_here = shown_holders[nd.attribute]
             more = len(holdings.get(nd.attribute, ())) - len(holders_here)
-            an = d.node(_lines(f"<B>{html_text(a.name if a and a.name else nd.attribute)}</B>",
-                               _small(html_text(wanted, 40)),
-                               f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="{border_}"><B>{html_text(problem, 44)}'
-                               "</B></FONT>" if problem else "",
-                               _small(f"+{_plural(more, 'more holder')}") if more > 0 else ""),
-                        f"{a.name if a and a.name else nd.attribute} ({nd.attribute}): {crit}"
-                        + (f", needed {nd.freshness}" if nd.freshness else "")
-                        + (f"; {problem}" if problem else "; available")
-                        + (f"; purpose: {nd.purpose}" if nd.purpose else ""),
-                        fillcolor=fill_, color=border_, penwidth=1.6 if state != "ok" else 1)
+            an = d.node(
+                _lines(
+                    f"<B>{html_text(a.name if a and a.name else nd.attribute)}</B>",
+                    _small(html_text(wanted, 40)),
+                    f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="{border_}"><B>{html_text(problem, 44)}</B></FONT>'
+                    if problem
+                    else "",
+                    _small(f"+{_plural(more, 'more holder')}") if more > 0 else "",
+                ),
+                f"{a.name if a and a.name else nd.attribute} ({nd.attribute}): {crit}"
+                + (f", needed {nd.freshness}" if nd.freshness else "")
+                + (f"; {problem}" if problem else "; available")
+                + (f"; purpose: {nd.purpose}" if nd.purpose else ""),
+                fillcolor=fill_,
+                color=border_,
+                penwidth=1.6 if state != "ok" else 1,
+            )
             attr_nodes.append(an)
             d.edge(un, an, None, None, **_CRIT_EDGE.get(crit, _CRIT_EDGE["must"]))
             start = ns.path[0] if ns and ns.path else None
             for s, h in holders_here:
                 sn = system_node(s)
                 on_path = s == start
-                facts = ", ".join(x for x in (h.effective_role, f"quality {h.quality}/5" if h.quality else "",
-                                              f"coverage {h.coverage:.0%}" if h.coverage is not None else "",
-                                              h.freshness or "") if x)
-                d.edge(an, sn, None, f"{nd.attribute} held in {systems[s].name or s} ({facts})"
-                       + ("; the path to where the use case runs starts here" if on_path else ""),
-                       color="#1f4e79" if on_path else "#aaaaaa", penwidth=1.8 if on_path else 1,
-                       arrowhead="dot" if h.effective_role == "master" else "normal")
+                facts = ", ".join(
+                    x
+                    for x in (
+                        h.effective_role,
+                        f"quality {h.quality}/5" if h.quality else "",
+                        f"coverage {h.coverage:.0%}" if h.coverage is not None else "",
+                        h.freshness or "",
+                    )
+                    if x
+                )
+                d.edge(
+                    an,
+                    sn,
+                    None,
+                    f"{nd.attribute} held in {systems[s].name or s} ({facts})"
+                    + ("; the path to where the use case runs starts here" if on_path else ""),
+                    color="#1f4e79" if on_path else "#aaaaaa",
+                    penwidth=1.8 if on_path else 1,
+                    arrowhead="dot" if h.effective_role == "master" else "normal",
+                )
         d.same_rank(attr_nodes)
     # feed hops along the paths
     drawn: set[tuple[str, str]] = set()
@@ -857,17 +1085,33 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
         drawn.add((na, nb))
         freqs = sorted(set(carried.values()), key=_sort_key_for_freq)
         label = f"feed \u00b7 {html_text(' / '.join(freqs), 30)}" + (
-            f" \u00b7 {_plural(len(carried), 'attribute')}" if len(carried) > 1 else "")
-        d.edge(na, nb, None,
-               f"feed {a} \u2192 {b} brings " + ", ".join(f"{x} ({f})" for x, f in carried.items()),
-               xlabel=_small(label, "#1f4e79"), color="#1f4e79", penwidth=1.8,
-               style="dotted" if freqs[-1] == "unknown" else "solid")
-    reached = {nb for _, nb in drawn} | {sys_node.get(s) for s in
-                                         (ns.path[0] for ns in status_of.values() if len(ns.path) == 1)}
+            f" \u00b7 {_plural(len(carried), 'attribute')}" if len(carried) > 1 else ""
+        )
+        d.edge(
+            na,
+            nb,
+            None,
+            f"feed {a} \u2192 {b} brings " + ", ".join(f"{x} ({f})" for x, f in carried.items()),
+            xlabel=_small(label, "#1f4e79"),
+            color="#1f4e79",
+            penwidth=1.8,
+            style="dotted" if freqs[-1] == "unknown" else "solid",
+        )
+    reached = {nb for _, nb in drawn} | {
+        sys_node.get(s) for s in (ns.path[0] for ns in status_of.values() if len(ns.path) == 1)
+    }
     for s in executing:
         if system_node(s) not in reached:  # nothing arrives there: say where the use case runs
-            d.edge(un, system_node(s), None, f"{uc.title or uc.id} runs in {systems[s].name or s}",
-                   xlabel=_small("runs in", "#1f4e79"), color="#1f4e79", style="dashed", constraint="false")
+            d.edge(
+                un,
+                system_node(s),
+                None,
+                f"{uc.title or uc.id} runs in {systems[s].name or s}",
+                xlabel=_small("runs in", "#1f4e79"),
+                color="#1f4e79",
+                style="dashed",
+                constraint="false",
+            )
     if not uc.executes_in:
         notes.append("the use case does not say which system it runs in")
     need_items = [(NEED_STYLE[s][0], NEED_STYLE[s][2]) for s in ("ok", "risk", "missing")]
@@ -886,8 +1130,7 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
     if any(flags.get(s) for s in involved):
         system_items.append((_swatch_text("\u25ad", ALERT, bold=True), "red: identity island or no identifier"))
     legend_sections: Legend = [("Needs", need_items), ("Systems", system_items)]
-    return Diagram(name, title, d.source(_legend(legend_sections)), _note(notes, aggregated), aggregated,
-                   d.tooltips)
+    return Diagram(name, title, d.source(_legend(legend_sections)), _note(notes, aggregated), aggregated, d.tooltips)
 
 
 def pick_lineages(ws: m.Workshop, analysis: Analysis, limit: int = 6) -> list[str]:
@@ -896,9 +1139,12 @@ def pick_lineages(ws: m.Workshop, analysis: Analysis, limit: int = 6) -> list[st
     A report should draw a handful of lineages, not one per use case (each takes ~25 ms with ``dot``).
     """
     order = {"blocked": 0, "at-risk": 1, "ready": 2}
-    ranked = [(order.get(r.status, 3), -(uc.value if uc.value is not None else 3), i, uc.id)
-              for i, uc in enumerate(ws.use_cases) if (r := analysis.readiness.get(uc.id)) is not None]
-    return [uc_id for *_, uc_id in sorted(ranked)[:max(0, limit)]]
+    ranked = [
+        (order.get(r.status, 3), -(uc.value if uc.value is not None else 3), i, uc.id)
+        for i, uc in enumerate(ws.use_cases)
+        if (r := analysis.readiness.get(uc.id)) is not None
+    ]
+    return [uc_id for *_, uc_id in sorted(ranked)[: max(0, limit)]]
 
 
 def all_diagrams(ws: m.Workshop, analysis: Analysis, use_cases: list[str] | None = None) -> list[Diagram]:
@@ -906,5 +1152,3 @@ def all_diagrams(ws: m.Workshop, analysis: Analysis, use_cases: list[str] | None
     out = [landscape_dot(ws, analysis), identity_dot(ws, analysis)]
     out.extend(lineage_dot(ws, analysis, u) for u in (use_cases or []))
     return out
-
-

@@ -61,8 +61,8 @@ from needsmap.util import text as textsafe
 from needsmap.util.text import MarkdownText
 
 if TYPE_CHECKING:
-    from needsmap.format import model as m
     from needsmap.analysis.engine import Analysis
+    from needsmap.format import model as m
     from needsmap.report.context import Matrix, ReportContext
 
 HTML_TEMPLATE = "report.html.j2"
@@ -148,16 +148,27 @@ def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in dirs])
     if kind == "html":
         env = jinja2.Environment(
-            loader=loader, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            loader=loader,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
             finalize=_html_finalize,
-            autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2",
-                                                                    "svg.j2"),
-                                                default_for_string=True, default=True),
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "svg.j2"),
+                default_for_string=True,
+                default=True,
+            ),
         )
     else:
-        env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
-                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                 finalize=_md_finalize)
+        env = jinja2.Environment(
+            loader=loader,
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            finalize=_md_finalize,
+        )
         env.filters["md_code"] = _md_code
     env.filters["filled_cells"] = filled_cells
     env.filters["paragraphs"] = paragraphs
@@ -214,7 +225,7 @@ def _trusted_svg(svg: str | None) -> Markup:
     if not svg:
         return Markup("")
     found = _SVG_START.search(svg)
-    return Markup(svg[found.start():] if found else "")
+    return Markup(svg[found.start() :] if found else "")
 
 
 def _trusted_html(value: object) -> Markup:
@@ -316,18 +327,27 @@ def lineage_scope(ws: m.Workshop, use_case_ids: list[str] | None = None) -> tupl
     """The use cases that get a lineage diagram, and a sentence saying which."""
     from needsmap.analysis.engine import UNSCORED_VALUE
 
-    ucs = [u for u in ws.use_cases if u.status != "rejected" and u.needs
-           and (use_case_ids is None or u.id in use_case_ids)]
+    ucs = [
+        u for u in ws.use_cases if u.status != "rejected" and u.needs and (use_case_ids is None or u.id in use_case_ids)
+    ]
     if len(ucs) <= MAX_LINEAGE_DIAGRAMS:
         return [u.id for u in ucs], ""
     ranked = sorted(ucs, key=lambda u: (-(u.value if u.value is not None else UNSCORED_VALUE), u.id))
     chosen = [u.id for u in ranked[:MAX_LINEAGE_DIAGRAMS]]
-    return chosen, (f"Lineage diagrams are drawn for the {MAX_LINEAGE_DIAGRAMS} most valuable of the {len(ucs)} "
-                    "use cases with needs; every use case's section lists its needs and where they come from.")
+    return chosen, (
+        f"Lineage diagrams are drawn for the {MAX_LINEAGE_DIAGRAMS} most valuable of the {len(ucs)} "
+        "use cases with needs; every use case's section lists its needs and where they come from."
+    )
 
 
-def add_visuals(ctx: ReportContext, ws: m.Workshop, analysis: Analysis, *, diagrams: bool = True,
-                progress: Callable[[str], None] | None = None) -> None:
+def add_visuals(
+    ctx: ReportContext,
+    ws: m.Workshop,
+    analysis: Analysis,
+    *,
+    diagrams: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """Fill ``ctx.charts``, ``ctx.diagrams`` and ``ctx.diagrams_note`` (Graphviz runs in parallel)."""
     say = progress or (lambda _msg: None)
     say("Drawing the charts")
@@ -388,8 +408,12 @@ def _add_charts(ctx: ReportContext) -> None:
     if len(views) > MAX_CHART_ROWS:  # the HTML says so above the chart
         from needsmap.analysis.engine import UNSCORED_VALUE
 
-        keep = {u.id for u in sorted(views, key=lambda u: (-(u.value if u.value is not None else UNSCORED_VALUE),
-                                                           u.id))[:MAX_CHART_ROWS]}
+        keep = {
+            u.id
+            for u in sorted(views, key=lambda u: (-(u.value if u.value is not None else UNSCORED_VALUE), u.id))[
+                :MAX_CHART_ROWS
+            ]
+        }
         views = [u for u in views if u.id in keep]
         title = f"Share of must-needs met: the {MAX_CHART_ROWS} most valuable of {len(ctx.use_cases)} use cases"
     rows = [(u.title, u.value, u.readiness, u.must_share) for u in views]
@@ -400,20 +424,33 @@ def quality_css() -> Markup:
     """CSS for the quality classes of the system matrix, in the heat colours of :mod:`needsmap.report.charts`."""
     from needsmap.report import charts as svgcharts
 
-    rules = [f"td.q{q}, .sw.q{q}, .cell-tag.q{q} {{ background: {svgcharts.heat_colour(q)}; color: #1a1a1a; }}"
-             for q in range(1, 6)]
-    rules.append(f"td.q-unknown, .sw.q-unknown, .cell-tag.q-unknown {{ background: {svgcharts.heat_colour(None)}; "
-                 "color: #1a1a1a; }")
+    rules = [
+        f"td.q{q}, .sw.q{q}, .cell-tag.q{q} {{ background: {svgcharts.heat_colour(q)}; color: #1a1a1a; }}"
+        for q in range(1, 6)
+    ]
+    rules.append(
+        f"td.q-unknown, .sw.q-unknown, .cell-tag.q-unknown {{ background: {svgcharts.heat_colour(None)}; "
+        "color: #1a1a1a; }"
+    )
     return Markup("\n".join(rules))
 
 
 # ----------------------------------------------------------------------------- the one call
 
 
-def build_report(ws: m.Workshop, analysis: Analysis, *, fmt: str, source_file: str,
-                 for_stakeholder: str | None = None, templates: Path | None = None,
-                 today: _dt.date | None = None, progress: Callable[[str], None] | None = None,
-                 diagrams: bool = True, extra_sections: list[dict] | None = None) -> str:
+def build_report(
+    ws: m.Workshop,
+    analysis: Analysis,
+    *,
+    fmt: str,
+    source_file: str,
+    for_stakeholder: str | None = None,
+    templates: Path | None = None,
+    today: _dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+    diagrams: bool = True,
+    extra_sections: list[dict] | None = None,
+) -> str:
     """The report of a workshop as text, HTML (``fmt="html"``) or Markdown (``"md"``).
 
     ``extra_sections`` are added to ``ctx.extra_sections`` (see the module doc).

@@ -26,8 +26,8 @@ import io
 import os
 import re
 import tempfile
-from copy import copy
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,15 +42,39 @@ from needsmap.analysis.engine import SEVERITY_ORDER
 from needsmap.report.context import GapView, Matrix, ReportContext
 
 __all__ = [
-    "CSV_FILES", "SHEETS", "Table", "safe_cell", "sheet_title", "tables", "write_csv", "write_xlsx",
+    "CSV_FILES",
+    "SHEETS",
+    "Table",
+    "safe_cell",
+    "sheet_title",
+    "tables",
+    "write_csv",
+    "write_xlsx",
 ]
 
 #: Sheet names, in workbook order.
-SHEETS: tuple[str, ...] = ("Summary", "Use cases", "Needs", "Gaps", "Traceability", "CRUD", "Systems x attributes",
-                           "Stakeholders", "Ownership", "Notes", "Catalog")
+SHEETS: tuple[str, ...] = (
+    "Summary",
+    "Use cases",
+    "Needs",
+    "Gaps",
+    "Traceability",
+    "CRUD",
+    "Systems x attributes",
+    "Stakeholders",
+    "Ownership",
+    "Notes",
+    "Catalog",
+)
 #: CSV file names, in the order :func:`write_csv` returns them.
-CSV_FILES: tuple[str, ...] = ("gaps.csv", "readiness.csv", "needs.csv", "traceability.csv", "crud.csv",
-                              "systems-x-attributes.csv")
+CSV_FILES: tuple[str, ...] = (
+    "gaps.csv",
+    "readiness.csv",
+    "needs.csv",
+    "traceability.csv",
+    "crud.csv",
+    "systems-x-attributes.csv",
+)
 
 # --------------------------------------------------------------------------------------------------------------
 # Making a value safe for a spreadsheet cell
@@ -98,7 +122,7 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     base, n = title, 2
     while title.lower() in lowered:
         suffix = f" ({n})"
-        title = base[:31 - len(suffix)] + suffix
+        title = base[: 31 - len(suffix)] + suffix
         n += 1
     return title
 
@@ -168,43 +192,101 @@ def _gaps_in_order(ctx: ReportContext) -> list[tuple[GapView, str]]:
 
 
 def use_case_table(ctx: ReportContext, *, description: bool = True) -> Table:
-    header = ("Use case", "Title", "Owner", "Function", "Channels", "Value", "Effort", "Horizon", "Status",
-              "Readiness", "Must met", "Must share", "Gaps", "Reasons")
+    header = (
+        "Use case",
+        "Title",
+        "Owner",
+        "Function",
+        "Channels",
+        "Value",
+        "Effort",
+        "Horizon",
+        "Status",
+        "Readiness",
+        "Must met",
+        "Must share",
+        "Gaps",
+        "Reasons",
+    )
     t = Table("Use cases", header + (("Description",) if description else ()), wrap=frozenset({13, 14}))
     for u in ctx.use_cases:
-        row = (u.id, u.title, u.owner, u.function, _join(u.channels), u.value, u.effort, u.horizon, u.status,
-               u.readiness, _must_met(u.must_met), u.must_share if u.must_met else None, u.gaps,
-               _join(u.reasons, "\n"))
+        row = (
+            u.id,
+            u.title,
+            u.owner,
+            u.function,
+            _join(u.channels),
+            u.value,
+            u.effort,
+            u.horizon,
+            u.status,
+            u.readiness,
+            _must_met(u.must_met),
+            u.must_share if u.must_met else None,
+            u.gaps,
+            _join(u.reasons, "\n"),
+        )
         t.add(row + ((prose(u.description),) if description else ()), ("",) * 9 + (u.readiness,))
     return t
 
 
 def need_table(ctx: ReportContext) -> Table:
-    t = Table("Needs", ("Use case", "Attribute", "Name", "Criticality", "Freshness", "Status", "Met", "Path",
-                        "Path freshness"))
+    t = Table(
+        "Needs",
+        ("Use case", "Attribute", "Name", "Criticality", "Freshness", "Status", "Met", "Path", "Path freshness"),
+    )
     for u in ctx.use_cases:
         for n in u.needs:
             style = "ok" if n.satisfied else "bad" if n.criticality == "must" else "at-risk"
-            t.add((u.id, n.attribute, n.name, n.criticality, n.freshness, n.status, _yes(n.satisfied), n.path,
-                   n.path_freshness), ("",) * 5 + (style, style))
+            t.add(
+                (
+                    u.id,
+                    n.attribute,
+                    n.name,
+                    n.criticality,
+                    n.freshness,
+                    n.status,
+                    _yes(n.satisfied),
+                    n.path,
+                    n.path_freshness,
+                ),
+                ("",) * 5 + (style, style),
+            )
     return t
 
 
 def gap_table(ctx: ReportContext) -> Table:
-    t = Table("Gaps", ("Code", "Rule", "Severity", "Subjects", "Message", "Why it matters", "Action", "Impact",
-                       "Use cases"), wrap=frozenset({3, 4, 5, 6, 8}))
+    t = Table(
+        "Gaps",
+        ("Code", "Rule", "Severity", "Subjects", "Message", "Why it matters", "Action", "Impact", "Use cases"),
+        wrap=frozenset({3, 4, 5, 6, 8}),
+    )
     for g, why in _gaps_in_order(ctx):
-        t.add((g.code, g.rule, g.severity, g.subjects, prose(g.message), prose(why), prose(g.action), g.impact,
-               _join(g.use_cases)), ("", "", g.severity))
+        t.add(
+            (
+                g.code,
+                g.rule,
+                g.severity,
+                g.subjects,
+                prose(g.message),
+                prose(why),
+                prose(g.action),
+                g.impact,
+                _join(g.use_cases),
+            ),
+            ("", "", g.severity),
+        )
     return t
 
 
 def stakeholder_table(ctx: ReportContext) -> Table:
-    t = Table("Stakeholders", ("Stakeholder", "Name", "Role", "Function", "Influence", "Interest", "Use cases",
-                               "Owns attributes"), wrap=frozenset({6, 7}))
+    t = Table(
+        "Stakeholders",
+        ("Stakeholder", "Name", "Role", "Function", "Influence", "Interest", "Use cases", "Owns attributes"),
+        wrap=frozenset({6, 7}),
+    )
     for s in ctx.stakeholders:
-        t.add((s.id, s.name, s.role, s.function, s.influence, s.interest, _join(s.use_cases),
-               _join(s.owns_attributes)))
+        t.add((s.id, s.name, s.role, s.function, s.influence, s.interest, _join(s.use_cases), _join(s.owns_attributes)))
     return t
 
 
@@ -212,13 +294,18 @@ def ownership_table(ctx: ReportContext) -> Table:
     """One row per owned attribute, then the orphaned ones (needed, owned by no one)."""
     names = {a.id: a.name for a in ctx.catalog}
     contested = {s for g in ctx.contested for s in g.subjects.split(", ")}
-    t = Table("Ownership", ("Attribute", "Name", "Owner", "Owner id", "Function", "Ownership", "Needed by"),
-              wrap=frozenset({6}))
+    t = Table(
+        "Ownership",
+        ("Attribute", "Name", "Owner", "Owner id", "Function", "Ownership", "Needed by"),
+        wrap=frozenset({6}),
+    )
     for o in ctx.ownership:
         for a in o.attributes:
             state = "contested" if a in contested else "owned"
-            t.add((a, names.get(a, a), o.owner, o.owner_id, o.function, state, ""),
-                  ("",) * 5 + ("at-risk" if state == "contested" else "",))
+            t.add(
+                (a, names.get(a, a), o.owner, o.owner_id, o.function, state, ""),
+                ("",) * 5 + ("at-risk" if state == "contested" else "",),
+            )
     for a, name, needed_by in ctx.orphaned:
         t.add((a, name, "", "", "", "orphaned", _join(needed_by)), ("",) * 5 + ("bad",))
     return t
@@ -233,11 +320,39 @@ def note_table(ctx: ReportContext) -> Table:
 
 
 def catalog_table(ctx: ReportContext) -> Table:
-    t = Table("Catalog", ("Attribute", "Name", "Entity", "Type", "Identifier", "Sensitivity", "Owner", "Synonyms",
-                          "Needed by", "Held in", "Definition"), wrap=frozenset({7, 9, 10}))
+    t = Table(
+        "Catalog",
+        (
+            "Attribute",
+            "Name",
+            "Entity",
+            "Type",
+            "Identifier",
+            "Sensitivity",
+            "Owner",
+            "Synonyms",
+            "Needed by",
+            "Held in",
+            "Definition",
+        ),
+        wrap=frozenset({7, 9, 10}),
+    )
     for a in ctx.catalog:
-        t.add((a.id, a.name, a.entity, a.type, _yes(a.identifier), a.sensitivity, a.owner, _join(a.synonyms),
-               a.needed_by, _join(a.held_in), prose(a.definition)))
+        t.add(
+            (
+                a.id,
+                a.name,
+                a.entity,
+                a.type,
+                _yes(a.identifier),
+                a.sensitivity,
+                a.owner,
+                _join(a.synonyms),
+                a.needed_by,
+                _join(a.held_in),
+                prose(a.definition),
+            )
+        )
     return t
 
 
@@ -268,8 +383,10 @@ def matrix_table(mx: Matrix, name: str, *, excel_limits: bool = True) -> Table:
     if excel_limits:
         columns, rows = columns[: _MAX_COLUMNS - 2], rows[: _MAX_ROWS - 2]
         if len(columns) < len(mx.columns) or len(rows) < len(mx.rows):
-            note += (f". Cut to {len(rows)} of {len(mx.rows)} rows and {len(columns)} of {len(mx.columns)} "
-                     "columns (Excel's limit); the CSV export has them all")
+            note += (
+                f". Cut to {len(rows)} of {len(mx.rows)} rows and {len(columns)} of {len(mx.columns)} "
+                "columns (Excel's limit); the CSV export has them all"
+            )
     t = Table(name, ("Id", mx.corner, *_unique_labels(columns)), matrix=mx, note=note)
     n = len(columns)
     for (rid, label), cells, styles in zip(rows, mx.cells, mx.styles):
@@ -296,6 +413,7 @@ def tables(ctx: ReportContext) -> dict[str, Table]:
 # --------------------------------------------------------------------------------------------------------------
 # Atomic files
 # --------------------------------------------------------------------------------------------------------------
+
 
 def _umask() -> int:
     try:  # Linux: read it without changing it (no race with other threads)
@@ -350,6 +468,7 @@ def _write_atomically(target: Path, write: Callable[[io.BufferedWriter], None]) 
 # CSV
 # --------------------------------------------------------------------------------------------------------------
 
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
@@ -380,10 +499,14 @@ def write_csv(ctx: ReportContext, folder: str | os.PathLike[str]) -> list[Path]:
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    contents = (gap_table(ctx), use_case_table(ctx, description=False), need_table(ctx),
-                matrix_table(ctx.traceability, "Traceability", excel_limits=False),
-                matrix_table(ctx.crud, "CRUD", excel_limits=False),
-                matrix_table(ctx.system_matrix, "Systems x attributes", excel_limits=False))
+    contents = (
+        gap_table(ctx),
+        use_case_table(ctx, description=False),
+        need_table(ctx),
+        matrix_table(ctx.traceability, "Traceability", excel_limits=False),
+        matrix_table(ctx.crud, "CRUD", excel_limits=False),
+        matrix_table(ctx.system_matrix, "Systems x attributes", excel_limits=False),
+    )
     written = []
     for name, table in zip(CSV_FILES, contents):
         path = out / name
@@ -396,6 +519,7 @@ def write_csv(ctx: ReportContext, folder: str | os.PathLike[str]) -> list[Path]:
 # XLSX
 # --------------------------------------------------------------------------------------------------------------
 
+
 def _font(**kw) -> Font:
     # The workbook's default font; a Font without a name falls back to a serif face in some spreadsheets.
     return Font(name="Calibri", **{"size": 11, **kw})
@@ -407,14 +531,24 @@ def _fill(rgb: str) -> PatternFill:
 
 # Excel's own "good / neutral / bad" pairs, a blue for information, and a five-step heat map for quality.
 _COLOURS: dict[str, tuple[str, str]] = {  # style -> (fill, font colour)
-    "ready": ("C6EFCE", "006100"), "ok": ("C6EFCE", "006100"),
-    "at-risk": ("FFEB9C", "9C5700"), "warning": ("FFEB9C", "9C5700"),
-    "blocked": ("FFC7CE", "9C0006"), "bad": ("FFC7CE", "9C0006"), "error": ("FFC7CE", "9C0006"),
-    "rejected": ("E7E6E6", "595959"), "info": ("DDEBF7", "1F4E78"),
-    "write": ("F8CBAD", "833C0B"), "read": ("DDEBF7", "1F4E78"),
-    "q-low": ("FFC7CE", "9C0006"), "q-unknown": ("EDEDED", "595959"),
-    "q1": ("F8CBAD", "833C0B"), "q2": ("FCE4D6", "833C0B"), "q3": ("FFF2CC", "7F6000"),
-    "q4": ("E2EFDA", "375623"), "q5": ("C6EFCE", "006100"),
+    "ready": ("C6EFCE", "006100"),
+    "ok": ("C6EFCE", "006100"),
+    "at-risk": ("FFEB9C", "9C5700"),
+    "warning": ("FFEB9C", "9C5700"),
+    "blocked": ("FFC7CE", "9C0006"),
+    "bad": ("FFC7CE", "9C0006"),
+    "error": ("FFC7CE", "9C0006"),
+    "rejected": ("E7E6E6", "595959"),
+    "info": ("DDEBF7", "1F4E78"),
+    "write": ("F8CBAD", "833C0B"),
+    "read": ("DDEBF7", "1F4E78"),
+    "q-low": ("FFC7CE", "9C0006"),
+    "q-unknown": ("EDEDED", "595959"),
+    "q1": ("F8CBAD", "833C0B"),
+    "q2": ("FCE4D6", "833C0B"),
+    "q3": ("FFF2CC", "7F6000"),
+    "q4": ("E2EFDA", "375623"),
+    "q5": ("C6EFCE", "006100"),
 }
 
 
@@ -531,8 +665,7 @@ def _list_sheet(ws: Worksheet, table: Table, st: _Styles) -> None:
             if value is None or value == "":
                 continue
             cell = _put(ws, r, c, value)
-            long = c - 1 in table.wrap or (isinstance(cell.value, str) and ("\n" in cell.value or
-                                                                            len(cell.value) > 60))
+            long = c - 1 in table.wrap or (isinstance(cell.value, str) and ("\n" in cell.value or len(cell.value) > 60))
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             st.apply(cell, "wrap" if long else "number" if numeric else "top", style, isinstance(value, float))
             if long:
@@ -560,8 +693,7 @@ def _matrix_sheet(ws: Worksheet, table: Table, st: _Styles) -> None:
     note = _put(ws, 1, 1, table.note)
     note.font, note.alignment = st.note_font, st.wrap
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
-    id_width = min(max([_text_width(h) for h in table.header[:1]] + [_text_width(r[0]) for r in table.rows]) + 2,
-                   30)
+    id_width = min(max([_text_width(h) for h in table.header[:1]] + [_text_width(r[0]) for r in table.rows]) + 2, 30)
     label_width = min(max([_text_width(table.header[1])] + [_text_width(r[1]) for r in table.rows]) + 2, 45)
     id_width, label_width = max(id_width, 10), max(label_width, 24)
     ws.column_dimensions["A"].width = id_width
@@ -608,9 +740,16 @@ def _summary_sheet(ws: Worksheet, ctx: ReportContext, st: _Styles) -> None:
     r = 1
     _put(ws, r, 1, ctx.title or "Workshop").font = st.title
     r += 2
-    facts = [("Workshop", ctx.title), ("Organisation", ctx.organization), ("Dates", _join(ctx.dates)),
-             ("Facilitator", ctx.facilitator), ("Scope", prose(ctx.scope)), ("Source file", ctx.source_file),
-             ("Generated on", ctx.generated_on), ("needsmap", ctx.version)]
+    facts = [
+        ("Workshop", ctx.title),
+        ("Organisation", ctx.organization),
+        ("Dates", _join(ctx.dates)),
+        ("Facilitator", ctx.facilitator),
+        ("Scope", prose(ctx.scope)),
+        ("Source file", ctx.source_file),
+        ("Generated on", ctx.generated_on),
+        ("needsmap", ctx.version),
+    ]
     if ctx.for_stakeholder is not None:
         facts.insert(0, ("Prepared for", f"{ctx.for_stakeholder.name} ({ctx.for_stakeholder.id})"))
     for label, value in facts:

@@ -31,8 +31,9 @@ def accepted_option(option: m.Option) -> m.Option:
     return out
 
 
-def accept_option(path: Path, loaded: LoadResult, generated: list[m.Option], option_id: str, *,
-                  replace: bool = False) -> str:
+def accept_option(
+    path: Path, loaded: LoadResult, generated: list[m.Option], option_id: str, *, replace: bool = False
+) -> str:
     """Add (or with ``replace``, swap in) the generated option ``option_id``; returns what was done."""
     ws = loaded.workshop
     assert ws is not None
@@ -43,8 +44,10 @@ def accept_option(path: Path, loaded: LoadResult, generated: list[m.Option], opt
     new = accepted_option(chosen)
     index = next((i for i, o in enumerate(ws.options) if o.id == option_id), None)
     if index is not None and not replace:
-        raise AcceptError(f"the file already has an option '{option_id}'; edit it there, or use --replace to "
-                          "overwrite it with the generated one (your edits to it would be lost)")
+        raise AcceptError(
+            f"the file already has an option '{option_id}'; edit it there, or use --replace to "
+            "overwrite it with the generated one (your edits to it would be lost)"
+        )
     updated = copy.copy(ws)
     updated.options = list(ws.options)
     if index is None:
@@ -56,5 +59,7 @@ def accept_option(path: Path, loaded: LoadResult, generated: list[m.Option], opt
     except SaveError as exc:
         raise AcceptError(str(exc).split(": error: ", 1)[-1].split(": warning: ", 1)[-1]) from exc
     verb = "Replaced" if index is not None else "Added"
-    return (f"{verb} option '{option_id}' ({len(new.work_items)} work items) in {path}; adjust it there, then "
-            "record votes (votes: or the Roadmap screen of the terminal UI)")
+    return (
+        f"{verb} option '{option_id}' ({len(new.work_items)} work items) in {path}; adjust it there, then "
+        "record votes (votes: or the Roadmap screen of the terminal UI)"
+    )

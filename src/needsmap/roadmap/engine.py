@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from needsmap.format import model as m
 from needsmap.analysis.engine import UNSCORED_VALUE, Analysis, Gap
+from needsmap.format import model as m
 
 #: The generated options, in the order they are shown.
 GENERATED_STYLES: tuple[str, ...] = ("increments", "registry", "consolidation", "coexistence")
@@ -45,20 +45,24 @@ STYLE_DESCRIPTIONS: dict[str, str] = {
         "A registry keeps a cross-reference of the customer's ids in every system; the data stays where it "
         "is. Systems that cannot be linked get an identifier, and data that does not reach the system that "
         "needs it (or arrives too late) gets a point-to-point feed. Nobody designates masters, appoints "
-        "owners, captures new data or cleans existing data."),
+        "owners, captures new data or cleans existing data."
+    ),
     "consolidation": (
         "A central customer data hub (or CDP) loads every source that holds needed data, resolves identities, "
         "and serves the systems where use cases run. Masters and owners are settled first so that the hub "
         "knows which copy wins; new data is captured into the hub. The sources keep their own processes: what "
-        "they write where they do not hold it stays as it is."),
+        "they write where they do not hold it stays as it is."
+    ),
     "coexistence": (
         "Like consolidation, but the hub and the sources are kept in sync both ways: what the hub settles is "
         "written back to the sources that create or change it, and sources that change data they do not hold "
-        "are changed to hold it. The most complete option, and the one that changes the most systems."),
+        "are changed to hold it. The most complete option, and the one that changes the most systems."
+    ),
     "increments": (
         "No central platform: each use case that is not ready gets exactly the work its needs require "
         "(capture, feeds, identifiers, clean-up, and the owners and masters those need), and the most "
-        "valuable and most urgent use cases come first. Gaps that no use case is waiting for stay open."),
+        "valuable and most urgent use cases come first. Gaps that no use case is waiting for stay open."
+    ),
 }
 
 #: Themes a stakeholder recognises, for the gap rules (plain words, in the order shown).
@@ -79,10 +83,16 @@ THEMES: dict[str, str] = {
     "step-not-held": "processes writing data where it is not held",
 }
 #: Rules no work item closes: they need a decision or an answer in the room, not data work.
-WORKSHOP_RULES: frozenset[str] = frozenset({
-    "unknown-freshness", "unrepresented-function", "orphan-use-case", "use-case-without-needs",
-    "unused-attribute", "personal-without-consent",
-})
+WORKSHOP_RULES: frozenset[str] = frozenset(
+    {
+        "unknown-freshness",
+        "unrepresented-function",
+        "orphan-use-case",
+        "use-case-without-needs",
+        "unused-attribute",
+        "personal-without-consent",
+    }
+)
 WORKSHOP_THEME = "for the workshop to decide (not data work)"
 
 #: Why each generated style leaves a theme open (shown next to what it leaves).
@@ -99,7 +109,7 @@ _LEAVES_WHY: dict[str, dict[str, str]] = {
     },
     "consolidation": {
         "processes writing data where it is not held": "the hub only reads the sources; their processes stay "
-                                                         "as they are",
+        "as they are",
     },
     "coexistence": {},
     "increments": {
@@ -308,8 +318,9 @@ class _Facts:
         seen: set[tuple] = set()
         for ns in r.needs:
             for p in ns.problems:
-                counts = ((ns.criticality == "must" and p in _NEEDS_PROBLEMS_HARD + _NEEDS_PROBLEMS_SOFT)
-                          or (ns.criticality == "should" and p in _NEEDS_PROBLEMS_HARD))
+                counts = (ns.criticality == "must" and p in _NEEDS_PROBLEMS_HARD + _NEEDS_PROBLEMS_SOFT) or (
+                    ns.criticality == "should" and p in _NEEDS_PROBLEMS_HARD
+                )
                 if not counts:
                     continue
                 if p in ("unreachable", "stale"):
@@ -360,8 +371,18 @@ class _Items:
         self.items: dict[str, m.WorkItem] = {}
         self.carries: dict[str, list[str]] = {}  # feed id -> attributes it carries
 
-    def add(self, id_: str, kind: str, title: str, *, attribute: str | None = None, system: str | None = None,
-            to: str | None = None, use_cases=(), depends_on=()) -> m.WorkItem:
+    def add(
+        self,
+        id_: str,
+        kind: str,
+        title: str,
+        *,
+        attribute: str | None = None,
+        system: str | None = None,
+        to: str | None = None,
+        use_cases=(),
+        depends_on=(),
+    ) -> m.WorkItem:
         item = self.items.get(id_)
         if item is None:
             item = self.items[id_] = m.WorkItem(id_, kind, title, attribute=attribute, system=system, to=to)
@@ -373,8 +394,17 @@ class _Items:
                 item.depends_on.append(d)
         return item
 
-    def feed(self, id_: str, attr: str | None, source: str | None, target: str | None, use_cases=(),
-             depends_on=(), verb: str = "Feed", frequency: str | None = None) -> m.WorkItem:
+    def feed(
+        self,
+        id_: str,
+        attr: str | None,
+        source: str | None,
+        target: str | None,
+        use_cases=(),
+        depends_on=(),
+        verb: str = "Feed",
+        frequency: str | None = None,
+    ) -> m.WorkItem:
         item = self.add(id_, "feed", "", system=source, to=target, use_cases=use_cases, depends_on=depends_on)
         carried = self.carries.setdefault(id_, [])
         if attr is not None and attr not in carried:
@@ -404,17 +434,30 @@ def _master_dep(f: _Facts, items: _Items, attr: str, use_cases) -> str | None:
     rules = f.attr_rules.get(attr, set())
     if rules & {"no-master", "many-masters", "definition-conflict"}:
         suggestion = f.best_holder(attr)
-        items.add(f"master-{attr}", "master", f"Designate the master of {attr} and agree its definition"
-                  + (f" (e.g. {suggestion})" if suggestion else ""), attribute=attr, system=suggestion,
-                  use_cases=use_cases)
+        items.add(
+            f"master-{attr}",
+            "master",
+            f"Designate the master of {attr} and agree its definition"
+            + (f" (e.g. {suggestion})" if suggestion else ""),
+            attribute=attr,
+            system=suggestion,
+            use_cases=use_cases,
+        )
         return f"master-{attr}"
     return None
 
 
 def _identify(f: _Facts, items: _Items, system: str, use_cases=(), depends_on=()) -> str:
     ident = f.common_identifier or "a customer identifier"
-    items.add(f"identify-{system}", "identifier", f"Hold {ident} in {system} so its customers can be linked",
-              attribute=f.common_identifier, system=system, use_cases=use_cases, depends_on=depends_on)
+    items.add(
+        f"identify-{system}",
+        "identifier",
+        f"Hold {ident} in {system} so its customers can be linked",
+        attribute=f.common_identifier,
+        system=system,
+        use_cases=use_cases,
+        depends_on=depends_on,
+    )
     return f"identify-{system}"
 
 
@@ -430,16 +473,22 @@ def _point_to_point(f: _Facts, items: _Items, g: Gap, identity_dep=()) -> None:
     source = f.source_for(attr, target)
     if source is None:
         if target in {s for s, _ in f.holders.get(attr, ())}:
-            items.add(f"refresh-{attr}-in-{target}", "system_change",
-                      f"Refresh {attr} in {target} at least {needed}", attribute=attr, system=target,
-                      use_cases=[uc_id])
+            items.add(
+                f"refresh-{attr}-in-{target}",
+                "system_change",
+                f"Refresh {attr} in {target} at least {needed}",
+                attribute=attr,
+                system=target,
+                use_cases=[uc_id],
+            )
         return
     deps = list(identity_dep)
     if not f.linked(source):
         deps.append(_identify(f, items, source, [uc_id], identity_dep))
     existing = (source, target) in f.feeds
-    verb = ("Speed up the existing feed of" if g.rule == "stale" else "Add to the existing feed:") if existing \
-        else "Feed"
+    verb = (
+        ("Speed up the existing feed of" if g.rule == "stale" else "Add to the existing feed:") if existing else "Feed"
+    )
     items.feed(f"feed-{source}-to-{target}", attr, source, target, [uc_id], deps, verb=verb, frequency=needed)
 
 
@@ -452,24 +501,42 @@ def _increments(f: _Facts) -> list[m.WorkItem]:
             if g.rule == "missing-source":
                 target = uc.executes_in[0] if uc.executes_in else None
                 owner = _owner_dep(f, items, attr, ucs)
-                items.add(f"capture-{attr}", "capture", f"Start capturing {attr}" + (f" in {target}" if target
-                                                                                       else ""),
-                          attribute=attr, system=target, use_cases=ucs, depends_on=[owner])
+                items.add(
+                    f"capture-{attr}",
+                    "capture",
+                    f"Start capturing {attr}" + (f" in {target}" if target else ""),
+                    attribute=attr,
+                    system=target,
+                    use_cases=ucs,
+                    depends_on=[owner],
+                )
             elif g.rule in ("unreachable", "stale"):
                 _point_to_point(f, items, g)
             elif g.rule == "low-quality":
                 owner = _owner_dep(f, items, attr, ucs)
                 master = _master_dep(f, items, attr, ucs)
                 where = f.best_holder(attr)
-                items.add(f"cleanse-{attr}", "cleanse", f"Clean up {attr} at the source" + (f" ({where})" if where
-                                                                                           else ""),
-                          attribute=attr, system=where, use_cases=ucs, depends_on=[owner, master])
+                items.add(
+                    f"cleanse-{attr}",
+                    "cleanse",
+                    f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
+                    attribute=attr,
+                    system=where,
+                    use_cases=ucs,
+                    depends_on=[owner, master],
+                )
             elif g.rule == "low-coverage":
                 owner = _owner_dep(f, items, attr, ucs)
                 where = f.best_holder(attr, "coverage")
-                items.add(f"capture-{attr}", "capture", f"Capture {attr} for more customers"
-                          + (f" in {where}" if where else ""), attribute=attr, system=where, use_cases=ucs,
-                          depends_on=[owner])
+                items.add(
+                    f"capture-{attr}",
+                    "capture",
+                    f"Capture {attr} for more customers" + (f" in {where}" if where else ""),
+                    attribute=attr,
+                    system=where,
+                    use_cases=ucs,
+                    depends_on=[owner],
+                )
     return items.done()
 
 
@@ -483,22 +550,30 @@ def _identity_work(f: _Facts, items: _Items, depends_on=()) -> None:
         systems = f.channel_systems.get(channel) or []
         if not systems or not f.common_identifier:
             continue
-        items.add(f"identify-on-{channel}", "capture",
-                  f"Identify customers on {channel}: capture {f.common_identifier} in {systems[0]}",
-                  attribute=f.common_identifier, system=systems[0], use_cases=g.use_cases, depends_on=depends_on)
+        items.add(
+            f"identify-on-{channel}",
+            "capture",
+            f"Identify customers on {channel}: capture {f.common_identifier} in {systems[0]}",
+            attribute=f.common_identifier,
+            system=systems[0],
+            use_cases=g.use_cases,
+            depends_on=depends_on,
+        )
 
 
 def _registry(f: _Facts) -> list[m.WorkItem]:
     items = _Items()
-    hub = items.add("registry", "hub", "Identity registry: a cross-reference of every system's customer ids",
-                    use_cases=[])
+    hub = items.add(
+        "registry", "hub", "Identity registry: a cross-reference of every system's customer ids", use_cases=[]
+    )
     _identity_work(f, items, [hub.id])
     for rule in ("unreachable", "stale"):
         for g in f.gaps_by_rule.get(rule, ()):
             _point_to_point(f, items, g, [])
     # the registry serves what the identity work serves
-    hub.use_cases.extend(dict.fromkeys(u for it in items.items.values() if it.kind == "identifier"
-                                       for u in it.use_cases))
+    hub.use_cases.extend(
+        dict.fromkeys(u for it in items.items.values() if it.kind == "identifier" for u in it.use_cases)
+    )
     return items.done()
 
 
@@ -529,38 +604,68 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
         deps += [f"master-{a}" for a in needed_here if f"master-{a}" in items.items]
         ucs = [u for u in dict.fromkeys(u for a in needed_here for u in needing[a]) if u in not_ready]
         load = items.feed(f"load-{sy.id}", None, sy.id, None, ucs, deps, verb="Load")
-        load.title = f"Load {sy.id} into the hub ({len(needed_here)} needed attribute" \
-                     f"{'s' if len(needed_here) != 1 else ''})"
+        load.title = (
+            f"Load {sy.id} into the hub ({len(needed_here)} needed attribute{'s' if len(needed_here) != 1 else ''})"
+        )
         if two_way and f.written_in.get(sy.id, set()) & f.needed:
             back = sorted(f.written_in[sy.id] & f.needed)
             process_ucs = f.step_use_cases.get(sy.id, [])
-            items.add(f"sync-{sy.id}", "system_change",
-                      f"Two-way sync: take the hub's settled values back into {sy.id} ({len(back)} attribute"
-                      f"{'s' if len(back) != 1 else ''} its processes write)", system=sy.id,
-                      use_cases=process_ucs, depends_on=[load.id])
+            items.add(
+                f"sync-{sy.id}",
+                "system_change",
+                f"Two-way sync: take the hub's settled values back into {sy.id} ({len(back)} attribute"
+                f"{'s' if len(back) != 1 else ''} its processes write)",
+                system=sy.id,
+                use_cases=process_ucs,
+                depends_on=[load.id],
+            )
     for g in f.gaps_by_rule.get("missing-source", ()):
         attr = g.subject_ids("attribute")[0]
         owner = _owner_dep(f, items, attr, g.use_cases)
-        capture = items.add(f"capture-{attr}", "capture", f"Start capturing {attr} into the hub", attribute=attr,
-                            use_cases=g.use_cases, depends_on=[hub.id, owner])
+        capture = items.add(
+            f"capture-{attr}",
+            "capture",
+            f"Start capturing {attr} into the hub",
+            attribute=attr,
+            use_cases=g.use_cases,
+            depends_on=[hub.id, owner],
+        )
         for uc_id in g.use_cases:  # capture before use: served from the hub where the use case runs
             uc = f.use_cases.get(uc_id)
             if uc is not None and uc.executes_in:
-                items.feed(f"serve-{uc.executes_in[0]}", attr, None, uc.executes_in[0], [uc_id],
-                           [hub.id, capture.id], verb="Serve")
+                items.feed(
+                    f"serve-{uc.executes_in[0]}",
+                    attr,
+                    None,
+                    uc.executes_in[0],
+                    [uc_id],
+                    [hub.id, capture.id],
+                    verb="Serve",
+                )
     for g in f.gaps_by_rule.get("low-quality", ()):
         attr = g.subject_ids("attribute")[0]
         where = f.best_holder(attr)
-        items.add(f"cleanse-{attr}", "cleanse", f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
-                  attribute=attr, system=where, use_cases=g.use_cases,
-                  depends_on=[_owner_dep(f, items, attr, g.use_cases), _master_dep(f, items, attr, g.use_cases)])
+        items.add(
+            f"cleanse-{attr}",
+            "cleanse",
+            f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
+            attribute=attr,
+            system=where,
+            use_cases=g.use_cases,
+            depends_on=[_owner_dep(f, items, attr, g.use_cases), _master_dep(f, items, attr, g.use_cases)],
+        )
     for g in f.gaps_by_rule.get("low-coverage", ()):
         attr = g.subject_ids("attribute")[0]
         where = f.best_holder(attr, "coverage")
-        items.add(f"capture-{attr}", "capture", f"Capture {attr} for more customers" + (f" in {where}" if where
-                                                                                        else ""),
-                  attribute=attr, system=where, use_cases=g.use_cases,
-                  depends_on=[_owner_dep(f, items, attr, g.use_cases)])
+        items.add(
+            f"capture-{attr}",
+            "capture",
+            f"Capture {attr} for more customers" + (f" in {where}" if where else ""),
+            attribute=attr,
+            system=where,
+            use_cases=g.use_cases,
+            depends_on=[_owner_dep(f, items, attr, g.use_cases)],
+        )
     # serve each system where a use case misses data, from the hub
     for rule in ("unreachable", "stale"):
         for g in f.gaps_by_rule.get(rule, ()):
@@ -600,8 +705,9 @@ def generate_options(ws: m.Workshop, analysis: Analysis, *, _facts: _Facts | Non
     seen: list[set] = []
     for style in GENERATED_STYLES:
         work = makers[style]()
-        option = m.Option(style, STYLE_TITLES[style], style=style, status=None,
-                          description=STYLE_DESCRIPTIONS[style], work_items=work)
+        option = m.Option(
+            style, STYLE_TITLES[style], style=style, status=None, description=STYLE_DESCRIPTIONS[style], work_items=work
+        )
         closes = {g.key for g in _closed_gaps(f, work)}
         signature = {(w.kind, w.attribute, w.system, w.to) for w in work}
         if not closes or any(signature == s for s in seen):
@@ -642,10 +748,18 @@ class _Addressing:
             uc_id, attr = g.subject_ids("use_case")[0], attrs[0]
             uc = f.use_cases.get(uc_id)
             targets = set(uc.executes_in) if uc else set()
-            found = [w.id for t in targets for w in self.feeds_to.get(t, ())
-                     if w.attribute == attr or (w.attribute is None and uc_id in w.use_cases)]
-            found += [i for t in targets for i in self.by_kind_system.get(("system_change", t), ())
-                      if i in self.by_kind_attr.get(("system_change", attr), ())]
+            found = [
+                w.id
+                for t in targets
+                for w in self.feeds_to.get(t, ())
+                if w.attribute == attr or (w.attribute is None and uc_id in w.use_cases)
+            ]
+            found += [
+                i
+                for t in targets
+                for i in self.by_kind_system.get(("system_change", t), ())
+                if i in self.by_kind_attr.get(("system_change", attr), ())
+            ]
             return found
         if rule == "low-quality":
             return self.by_kind_attr.get(("cleanse", attrs[0]), [])
@@ -659,9 +773,13 @@ class _Addressing:
             return [i for s in g.subject_ids("system") for i in self.by_kind_system.get(("identifier", s), ())]
         if rule == "anonymous-channel":
             systems = f.channel_systems.get(g.subject_ids("channel")[0], ())
-            return [i for s in systems for k in ("capture", "identifier")
-                    for i in self.by_kind_system.get((k, s), ())
-                    if any(i in self.by_kind_attr.get((k, a), ()) for a in f.identifiers)]
+            return [
+                i
+                for s in systems
+                for k in ("capture", "identifier")
+                for i in self.by_kind_system.get((k, s), ())
+                if any(i in self.by_kind_attr.get((k, a), ()) for a in f.identifiers)
+            ]
         if rule == "step-not-held":
             system = g.subject_ids("system")[0]
             return [i for i in self.by_kind_system.get(("system_change", system), ())]
@@ -712,8 +830,9 @@ def item_value(f: _Facts, settings: m.RoadmapSettings, item: m.WorkItem) -> floa
 MIN_EFFORT = 0.1
 
 
-def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, tuple], capacity: float,
-              graph: nx.DiGraph) -> tuple[list[tuple[str, int, int]], list[str]]:
+def _schedule(
+    option: m.Option, efforts: dict[str, float], priority: dict[str, tuple], capacity: float, graph: nx.DiGraph
+) -> tuple[list[tuple[str, int, int]], list[str]]:
     """Greedy list scheduling: per wave, the available item of highest priority that still fits.
 
     Returns (item id, start wave, end wave) in plan order, and notes.  An item
@@ -766,8 +885,9 @@ def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, t
             load += effort
             count += 1
             if forced and load > capacity + 1e-9:
-                notes.append(f"wave {wave} is over capacity ({load:g} of {capacity:g} points) because of the pin "
-                             f"of '{i}'")
+                notes.append(
+                    f"wave {wave} is over capacity ({load:g} of {capacity:g} points) because of the pin of '{i}'"
+                )
             for nxt in graph.successors(i):
                 waiting[nxt] -= 1
                 earliest[nxt] = max(earliest[nxt], end if span == 1 else end + 1)
@@ -784,19 +904,22 @@ def _schedule(option: m.Option, efforts: dict[str, float], priority: dict[str, t
     return placed, notes
 
 
-def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: bool = False,
-         _facts: _Facts | None = None) -> Plan:
+def plan(
+    ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: bool = False, _facts: _Facts | None = None
+) -> Plan:
     """Phase ``option`` into waves and score it (raises :class:`RoadmapError` on a dependency cycle)."""
     f = _facts or _Facts(ws, analysis)
     settings = ws.effective_settings.effective_roadmap
     graph = dependency_graph(option)
     cycle = find_cycle(option, graph)
     if cycle:
-        raise RoadmapError(f"option '{option.id}': its work items depend on each other in a circle: "
-                           + " -> ".join([*cycle, cycle[0]]) + "; remove one of these depends_on")
+        raise RoadmapError(
+            f"option '{option.id}': its work items depend on each other in a circle: "
+            + " -> ".join([*cycle, cycle[0]])
+            + "; remove one of these depends_on"
+        )
     work = option.work_items
-    efforts = {w.id: float(w.effort) if w.effort is not None else settings.effort_of(w.effective_kind)
-               for w in work}
+    efforts = {w.id: float(w.effort) if w.effort is not None else settings.effort_of(w.effective_kind) for w in work}
     values = {w.id: item_value(f, settings, w) for w in work}
     wsjf = {i: values[i] / max(efforts[i], MIN_EFFORT) for i in values}
     # an item is as urgent as the most urgent work waiting for it (reverse topological order)
@@ -824,8 +947,10 @@ def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: boo
         else:
             left.append(g)
     work_by_id = {w.id: w for w in work}
-    planned = [PlannedItem(work_by_id[i], efforts[i], values[i], wsjf[i], prio[i], start, end,
-                           tuple(closes.get(i, ()))) for i, start, end in placed]
+    planned = [
+        PlannedItem(work_by_id[i], efforts[i], values[i], wsjf[i], prio[i], start, end, tuple(closes.get(i, ())))
+        for i, start, end in placed
+    ]
     unlocks: dict[str, int] = {}
     not_unlocked: dict[str, str] = {}
     for uc in f.active:
@@ -838,8 +963,11 @@ def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: boo
             continue
         open_ = [g for g in blocking if g.key not in gap_wave]
         if open_:
-            not_unlocked[uc.id] = "still open: " + "; ".join(g.message for g in open_[:3]) \
-                                  + (f" and {len(open_) - 3} more" if len(open_) > 3 else "")
+            not_unlocked[uc.id] = (
+                "still open: "
+                + "; ".join(g.message for g in open_[:3])
+                + (f" and {len(open_) - 3} more" if len(open_) > 3 else "")
+            )
             continue
         unlocks[uc.id] = max(gap_wave[g.key] for g in blocking)
     waves = max((end for _, _, end in placed), default=0)
@@ -863,10 +991,25 @@ def plan(ws: m.Workshop, analysis: Analysis, option: m.Option, *, generated: boo
         else:
             left_why[theme] = why_table.get(theme) or why_table.get("*") or "no work item of this option addresses it"
     value_unlocked = sum(f.value.get(u, 0) for u in unlocks)
-    return Plan(option, generated, planned, waves, sum(efforts.values()), by_kind, closed, left, left_why, unlocks,
-                not_unlocked, value_unlocked, min(unlocks.values(), default=None), tuple(changed),
-                sum(1 for w in work if w.effective_kind == "hub"),
-                sum(1 for g in left if g.rule == "contested"), notes)
+    return Plan(
+        option,
+        generated,
+        planned,
+        waves,
+        sum(efforts.values()),
+        by_kind,
+        closed,
+        left,
+        left_why,
+        unlocks,
+        not_unlocked,
+        value_unlocked,
+        min(unlocks.values(), default=None),
+        tuple(changed),
+        sum(1 for w in work if w.effective_kind == "hub"),
+        sum(1 for g in left if g.rule == "contested"),
+        notes,
+    )
 
 
 def tally(ws: m.Workshop) -> dict[str, Tally]:
@@ -882,8 +1025,14 @@ def tally(ws: m.Workshop) -> dict[str, Tally]:
         for s, sc in scores.items():
             by_fn[function_of.get(s, "")].append(sc)
         total = sum(scores.values())
-        out[option_id] = Tally(option_id, len(scores), total, total / len(scores) if scores else None, scores,
-                               {fn: sum(v) / len(v) for fn, v in sorted(by_fn.items())})
+        out[option_id] = Tally(
+            option_id,
+            len(scores),
+            total,
+            total / len(scores) if scores else None,
+            scores,
+            {fn: sum(v) / len(v) for fn, v in sorted(by_fn.items())},
+        )
     return out
 
 
@@ -908,5 +1057,12 @@ def build_roadmap(ws: m.Workshop, analysis: Analysis) -> Roadmap:
         p.value_waves = float(sum(out))
     settings = ws.effective_settings.effective_roadmap
     voters = list(dict.fromkeys(s.id for s in ws.stakeholders if any(v.stakeholder == s.id for v in ws.votes)))
-    return Roadmap(plans, horizon, [wave_label(settings, n) for n in range(1, horizon + 1)], tally(ws), voters,
-                   sum(1 for g in analysis.gaps), settings)
+    return Roadmap(
+        plans,
+        horizon,
+        [wave_label(settings, n) for n in range(1, horizon + 1)],
+        tally(ws),
+        voters,
+        sum(1 for g in analysis.gaps),
+        settings,
+    )

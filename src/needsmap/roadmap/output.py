@@ -10,11 +10,9 @@ the SVG chart through XML escaping.
 
 from __future__ import annotations
 
-
-
 from needsmap.format import model as m
-from needsmap.util import text as textsafe
 from needsmap.roadmap.engine import Plan, Roadmap, wave_label
+from needsmap.util import text as textsafe
 
 JSON_SCHEMA_ID = "needsmap.roadmap/1"
 
@@ -40,13 +38,15 @@ def summary(rm: Roadmap, p: Plan) -> str:
     all_errors = errors + sum(1 for g in p.left if g.severity == "error")
     length = rm.settings.effective_wave_length
     unlocked = len(p.unlocks)
-    first = (f", the first in {wave_word(rm, p.first_value_wave)}" if p.first_value_wave else "")
+    first = f", the first in {wave_word(rm, p.first_value_wave)}" if p.first_value_wave else ""
     changes = _plural(len(p.systems_changed), "system")
     if p.new_components:
         changes += f" and adds {_plural(p.new_components, 'new central component')}"
-    return (f"Closes {p.closed.__len__()} of {rm.total_gaps} gaps ({errors} of the {all_errors} errors). "
-            f"Unlocks {_plural(unlocked, 'use case')} (value {p.value_unlocked}){first}. "
-            f"{points(p.effort)} points of work over {_plural(p.waves, length)}; changes {changes}.")
+    return (
+        f"Closes {p.closed.__len__()} of {rm.total_gaps} gaps ({errors} of the {all_errors} errors). "
+        f"Unlocks {_plural(unlocked, 'use case')} (value {p.value_unlocked}){first}. "
+        f"{points(p.effort)} points of work over {_plural(p.waves, length)}; changes {changes}."
+    )
 
 
 def closes_text(p: Plan) -> str:
@@ -64,26 +64,28 @@ def comparison_rows(rm: Roadmap) -> list[dict]:
     rows = []
     for p in rm.plans:
         t = rm.tallies.get(p.id)
-        rows.append({
-            "option": p.id,
-            "title": p.option.title,
-            "style": p.option.effective_style,
-            "status": p.option.effective_status if not p.generated else "generated",
-            "gaps_closed": len(p.closed),
-            "gaps_left": len(p.left),
-            "use_cases_unlocked": len(p.unlocks),
-            "value_unlocked": p.value_unlocked,
-            "value_waves": p.value_waves,
-            "first_value": wave_word(rm, p.first_value_wave),
-            "first_value_wave": p.first_value_wave,
-            "effort": p.effort,
-            "waves": p.waves,
-            "risk": p.risk,
-            "systems_changed": len(p.systems_changed),
-            "contested_left": p.contested_left,
-            "votes": t.votes if t else 0,
-            "mean_score": round(t.mean, 2) if t and t.mean is not None else None,
-        })
+        rows.append(
+            {
+                "option": p.id,
+                "title": p.option.title,
+                "style": p.option.effective_style,
+                "status": p.option.effective_status if not p.generated else "generated",
+                "gaps_closed": len(p.closed),
+                "gaps_left": len(p.left),
+                "use_cases_unlocked": len(p.unlocks),
+                "value_unlocked": p.value_unlocked,
+                "value_waves": p.value_waves,
+                "first_value": wave_word(rm, p.first_value_wave),
+                "first_value_wave": p.first_value_wave,
+                "effort": p.effort,
+                "waves": p.waves,
+                "risk": p.risk,
+                "systems_changed": len(p.systems_changed),
+                "contested_left": p.contested_left,
+                "votes": t.votes if t else 0,
+                "mean_score": round(t.mean, 2) if t and t.mean is not None else None,
+            }
+        )
     return rows
 
 
@@ -94,7 +96,8 @@ def json_document(rm: Roadmap, ws: m.Workshop, file: str) -> dict:
         "schema": JSON_SCHEMA_ID,
         "workshop": {"file": file, "name": ws.workshop.name},
         "settings": {
-            "wave_capacity": st.effective_wave_capacity, "wave_length": st.effective_wave_length,
+            "wave_capacity": st.effective_wave_capacity,
+            "wave_length": st.effective_wave_length,
             "first_wave": st.first_wave,
             "effort": {k: st.effort_of(k) for k in m.WORK_KINDS},
             "urgency": {h: st.urgency_of(h) for h in m.HORIZONS},
@@ -102,21 +105,35 @@ def json_document(rm: Roadmap, ws: m.Workshop, file: str) -> dict:
         "waves": rm.labels,
         "comparison": comparison_rows(rm),
         "options": [_plan_json(rm, p) for p in rm.plans],
-        "votes": {o: {"votes": t.votes, "total": t.total, "mean": t.mean, "by_stakeholder": t.by_stakeholder,
-                      "by_function": t.by_function} for o, t in rm.tallies.items()},
+        "votes": {
+            o: {
+                "votes": t.votes,
+                "total": t.total,
+                "mean": t.mean,
+                "by_stakeholder": t.by_stakeholder,
+                "by_function": t.by_function,
+            }
+            for o, t in rm.tallies.items()
+        },
     }
 
 
 def _plan_json(rm: Roadmap, p: Plan) -> dict:
     return {
-        "id": p.id, "title": p.option.title, "style": p.option.effective_style,
-        "generated": p.generated, "status": p.option.effective_status,
+        "id": p.id,
+        "title": p.option.title,
+        "style": p.option.effective_style,
+        "generated": p.generated,
+        "status": p.option.effective_status,
         "description": p.option.description or "",
         "summary": summary(rm, p),
-        "closes": [{"code": g.code, "rule": g.rule, "subjects": [{"kind": k, "id": i} for k, i in g.subjects]}
-                   for g in p.closed],
-        "leaves": [{"code": g.code, "rule": g.rule, "subjects": [{"kind": k, "id": i} for k, i in g.subjects]}
-                   for g in p.left],
+        "closes": [
+            {"code": g.code, "rule": g.rule, "subjects": [{"kind": k, "id": i} for k, i in g.subjects]}
+            for g in p.closed
+        ],
+        "leaves": [
+            {"code": g.code, "rule": g.rule, "subjects": [{"kind": k, "id": i} for k, i in g.subjects]} for g in p.left
+        ],
         "leaves_why": p.left_why,
         "unlocks": [{"use_case": u, "wave": w} for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0]))],
         "not_unlocked": p.not_unlocked,
@@ -127,12 +144,25 @@ def _plan_json(rm: Roadmap, p: Plan) -> dict:
         "systems_changed": list(p.systems_changed),
         "risk": p.risk,
         "notes": p.notes,
-        "work_items": [{
-            "id": it.item.id, "kind": it.kind, "title": it.item.title, "attribute": it.item.attribute,
-            "system": it.item.system, "to": it.item.to, "use_cases": list(it.item.use_cases),
-            "depends_on": list(it.item.depends_on), "effort": it.effort, "value": it.value,
-            "wsjf": round(it.wsjf, 4), "priority": round(it.priority, 4), "wave": it.wave, "end_wave": it.end_wave,
-        } for it in p.items],
+        "work_items": [
+            {
+                "id": it.item.id,
+                "kind": it.kind,
+                "title": it.item.title,
+                "attribute": it.item.attribute,
+                "system": it.item.system,
+                "to": it.item.to,
+                "use_cases": list(it.item.use_cases),
+                "depends_on": list(it.item.depends_on),
+                "effort": it.effort,
+                "value": it.value,
+                "wsjf": round(it.wsjf, 4),
+                "priority": round(it.priority, 4),
+                "wave": it.wave,
+                "end_wave": it.end_wave,
+            }
+            for it in p.items
+        ],
     }
 
 
@@ -174,15 +204,23 @@ def markdown(rm: Roadmap, ws: m.Workshop, option: str | None = None, *, heading:
 
 
 def _comparison_md(rm: Roadmap) -> list[str]:
-    out = ["| Option | Gaps closed | Use cases unlocked (value) | First value | Effort | Waves | Risk | Votes |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| Option | Gaps closed | Use cases unlocked (value) | First value | Effort | Waves | Risk | Votes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in comparison_rows(rm):
         votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
-        out.append(f"| {_cell(r['title'])} ({_code(r['option'])}) | {r['gaps_closed']} of {rm.total_gaps} | "
-                   f"{r['use_cases_unlocked']} ({r['value_unlocked']}) | {_cell(r['first_value'])} | "
-                   f"{points(r['effort'])} | {r['waves']} | {r['risk']} | {votes} |")
-    out += ["", "Effort in points (counts of work items times the weights in `settings.roadmap.effort`); risk is "
-            "the systems changed, plus new central components, plus contested attributes left open.", ""]
+        out.append(
+            f"| {_cell(r['title'])} ({_code(r['option'])}) | {r['gaps_closed']} of {rm.total_gaps} | "
+            f"{r['use_cases_unlocked']} ({r['value_unlocked']}) | {_cell(r['first_value'])} | "
+            f"{points(r['effort'])} | {r['waves']} | {r['risk']} | {votes} |"
+        )
+    out += [
+        "",
+        "Effort in points (counts of work items times the weights in `settings.roadmap.effort`); risk is "
+        "the systems changed, plus new central components, plus contested attributes left open.",
+        "",
+    ]
     return out
 
 
@@ -199,8 +237,9 @@ def _option_md(rm: Roadmap, p: Plan, h: str, *, waves: bool) -> list[str]:
         by_wave: dict[int, list[str]] = {}
         for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0])):
             by_wave.setdefault(w, []).append(u)
-        out.append("- **Unlocks:** " + "; ".join(f"{_md(wave_word(rm, w))}: {_md(', '.join(us))}"
-                                               for w, us in by_wave.items()))
+        out.append(
+            "- **Unlocks:** " + "; ".join(f"{_md(wave_word(rm, w))}: {_md(', '.join(us))}" for w, us in by_wave.items())
+        )
     kinds = ", ".join(f"{n} {k} ({points(pts)})" for k, (n, pts) in sorted(p.effort_by_kind.items()))
     out.append(f"- **Work:** {_md(kinds)}")
     for note in p.notes:
@@ -209,13 +248,17 @@ def _option_md(rm: Roadmap, p: Plan, h: str, *, waves: bool) -> list[str]:
     if waves:
         out += ["| Wave | Work item | Kind | Effort | WSJF | Helps unlock |", "|---|---|---|---|---|---|"]
         for it in p.items:
-            out.append(f"| {_cell(wave_word(rm, it.wave))} | {_cell(it.item.title)} ({_code(it.item.id)}) | "
-                       f"{it.kind} | {points(it.effort)} | {it.wsjf:.2f} | {_cell(', '.join(it.item.use_cases))} |")
+            out.append(
+                f"| {_cell(wave_word(rm, it.wave))} | {_cell(it.item.title)} ({_code(it.item.id)}) | "
+                f"{it.kind} | {points(it.effort)} | {it.wsjf:.2f} | {_cell(', '.join(it.item.use_cases))} |"
+            )
         out.append("")
     return out
 
 
-def tally_rows(rm: Roadmap, ws: m.Workshop) -> tuple[list[str], list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+def tally_rows(
+    rm: Roadmap, ws: m.Workshop
+) -> tuple[list[str], list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
     """(options voted on, rows by stakeholder (name, scores), rows by function (function, mean scores))."""
     options = [o for o, t in rm.tallies.items() if t.votes]
     names = {s.id: s.name or s.id for s in ws.stakeholders}
@@ -237,8 +280,11 @@ def tally_markdown(rm: Roadmap, ws: m.Workshop, h: str) -> list[str]:
     options, by_person, by_function = tally_rows(rm, ws)
     out = [f"{h} Votes", ""]
     if not options:
-        return out + ["No votes yet. Accept an option (`needsmap roadmap FILE --accept ID`), then record votes in "
-                      "`votes:` or on the Roadmap screen of the terminal UI.", ""]
+        return out + [
+            "No votes yet. Accept an option (`needsmap roadmap FILE --accept ID`), then record votes in "
+            "`votes:` or on the Roadmap screen of the terminal UI.",
+            "",
+        ]
     head = "| Stakeholder | " + " | ".join(_code(o) for o in options) + " |"
     out += [head, "|---|" + "---|" * len(options)]
     out += [f"| {_cell(n)} | " + " | ".join(cells) + " |" for n, cells in by_person]
@@ -249,8 +295,10 @@ def tally_markdown(rm: Roadmap, ws: m.Workshop, h: str) -> list[str]:
     out.append("")
     comments = [(v.stakeholder, v.option, v.score, v.comment) for v in ws.votes if v.comment]
     if comments:
-        out += [f"- {_md(names_of(ws).get(s, s))} on {_code(o)} ({sc}): {_md(textsafe.one_line(c))}"
-                for s, o, sc, c in comments]
+        out += [
+            f"- {_md(names_of(ws).get(s, s))} on {_code(o)} ({sc}): {_md(textsafe.one_line(c))}"
+            for s, o, sc, c in comments
+        ]
         out.append("")
     return out
 

@@ -98,21 +98,46 @@ from needsmap.util import text as textsafe
 
 #: Gap subject kinds (and section names) -> the mode that shows such items.
 SUBJECT_SCREENS: dict[str, str] = {
-    "stakeholder": "stakeholders", "stakeholders": "stakeholders",
-    "use_case": "use_cases", "use_cases": "use_cases",
-    "process": "processes", "processes": "processes",
-    "attribute": "attributes", "attributes": "attributes",
-    "system": "systems", "systems": "systems",
-    "note": "notes", "notes": "notes",
-    "option": "roadmap", "options": "roadmap",
+    "stakeholder": "stakeholders",
+    "stakeholders": "stakeholders",
+    "use_case": "use_cases",
+    "use_cases": "use_cases",
+    "process": "processes",
+    "processes": "processes",
+    "attribute": "attributes",
+    "attributes": "attributes",
+    "system": "systems",
+    "systems": "systems",
+    "note": "notes",
+    "notes": "notes",
+    "option": "roadmap",
+    "options": "roadmap",
 }
 
 #: Keys bound by the app for every screen (Textual key names).
-GLOBAL_KEYS: frozenset[str] = frozenset({
-    "1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
-    "n", "question_mark", "q",
-    "ctrl+z", "ctrl+y", "ctrl+p", "ctrl+q", "ctrl+s", "ctrl+r",
-})
+GLOBAL_KEYS: frozenset[str] = frozenset(
+    {
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "0",
+        "n",
+        "question_mark",
+        "q",
+        "ctrl+z",
+        "ctrl+y",
+        "ctrl+p",
+        "ctrl+q",
+        "ctrl+s",
+        "ctrl+r",
+    }
+)
 
 
 def is_global_key(key: str) -> bool:

@@ -25,10 +25,9 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from needsmap.format import model as m
-from needsmap.util import text as textsafe
 from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.collab.session import Session, SessionError
+from needsmap.format import model as m
 from needsmap.format.naming import new_note_id
 from needsmap.tui import SUBJECT_SCREENS, plain
 from needsmap.tui.registry import SCREENS
@@ -36,14 +35,20 @@ from needsmap.tui.screens.help import HelpScreen
 from needsmap.tui.widgets.dialogs import CommentsDialog, ConfirmDialog, ConflictDialog
 from needsmap.tui.widgets.quick_note import QuickNoteResult, QuickNoteScreen
 from needsmap.tui.widgets.status import NavBar, StatusBar
+from needsmap.util import text as textsafe
 
 DEMO_NAME = "omnichannel-retail.yaml"
 #: How often the file on disk is checked for changes by someone else (seconds).
 DISK_POLL_SECONDS = 2.0
 
 SECTION_WORDS = {
-    "stakeholders": "stakeholder", "use_cases": "use case", "processes": "process",
-    "attributes": "attribute", "systems": "system", "notes": "note", "options": "option",
+    "stakeholders": "stakeholder",
+    "use_cases": "use case",
+    "processes": "process",
+    "attributes": "attribute",
+    "systems": "system",
+    "notes": "note",
+    "options": "option",
 }
 SCREEN_TITLES = {entry.mode: entry.title for entry in SCREENS}
 
@@ -92,8 +97,9 @@ class NeedsmapCommands(Provider):
         assert isinstance(app, NeedsmapApp)
         commands: list[tuple[str, Callable, str]] = []
         for entry in SCREENS:
-            commands.append((f"Go to {entry.title}", partial(app.run_action, f"show('{entry.mode}')"),
-                             f"key {entry.key}"))
+            commands.append(
+                (f"Go to {entry.title}", partial(app.run_action, f"show('{entry.mode}')"), f"key {entry.key}")
+            )
         for name, action, help_text in app.global_commands():
             commands.append((name, partial(app.run_action, action), help_text))
         screen = self.screen
@@ -107,8 +113,13 @@ class NeedsmapCommands(Provider):
                 continue
             seen.add(binding.action)
             shown = binding.key_display or app.get_key_display(binding)
-            commands.append((f"{title}: {binding.description}", partial(app.run_action, binding.action, active.node),
-                             f"key {shown}"))
+            commands.append(
+                (
+                    f"{title}: {binding.description}",
+                    partial(app.run_action, binding.action, active.node),
+                    f"key {shown}",
+                )
+            )
         return commands
 
     async def discover(self) -> Hits:
@@ -134,8 +145,13 @@ class NeedsmapCommands(Provider):
                 score = matcher.match(label)
                 if score > 0:
                     where = SCREEN_TITLES[SUBJECT_SCREENS[section]]
-                    yield Hit(score * 0.9, _literal_highlight(matcher, label), partial(app.jump_to, section, item.id),
-                              text=label, help=escape(f"open it on the {where} screen"))
+                    yield Hit(
+                        score * 0.9,
+                        _literal_highlight(matcher, label),
+                        partial(app.jump_to, section, item.id),
+                        text=label,
+                        help=escape(f"open it on the {where} screen"),
+                    )
 
 
 # -- the app -----------------------------------------------------------------------------------
@@ -147,17 +163,36 @@ class NeedsmapApp(App[None]):
     MODES = {entry.mode: entry.screen for entry in SCREENS}
     COMMANDS = App.COMMANDS | {NeedsmapCommands}
     BINDINGS = [
-        *(Binding(entry.key, f"show('{entry.mode}')", entry.title, show=False, id=f"screen-{entry.mode}")
-          for entry in SCREENS),
+        *(
+            Binding(entry.key, f"show('{entry.mode}')", entry.title, show=False, id=f"screen-{entry.mode}")
+            for entry in SCREENS
+        ),
         Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last change (as far back as you like)", id="undo"),
         Binding("ctrl+y", "redo", "Redo", tooltip="Redo what was undone", id="redo"),
-        Binding("n", "quick_note", "Note", tooltip="Quick note (question, decision, risk, idea, parking) about the "
-                "selected item", id="quick-note"),
+        Binding(
+            "n",
+            "quick_note",
+            "Note",
+            tooltip="Quick note (question, decision, risk, idea, parking) about the selected item",
+            id="quick-note",
+        ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="This help: every key", id="help"),
-        Binding("ctrl+s", "save_now", "Save now", show=False,
-                tooltip="Save now (every change is saved at once; this retries a save that failed)", id="save"),
-        Binding("ctrl+r", "export_report", "HTML report", show=False,
-                tooltip="Write the HTML report beside the workshop file (in the background)", id="report"),
+        Binding(
+            "ctrl+s",
+            "save_now",
+            "Save now",
+            show=False,
+            tooltip="Save now (every change is saved at once; this retries a save that failed)",
+            id="save",
+        ),
+        Binding(
+            "ctrl+r",
+            "export_report",
+            "HTML report",
+            show=False,
+            tooltip="Write the HTML report beside the workshop file (in the background)",
+            id="report",
+        ),
         Binding("q", "quit", "Quit", tooltip="Quit (everything is already saved)", id="quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-now"),
     ]
@@ -219,8 +254,9 @@ class NeedsmapApp(App[None]):
         elif session.pending_conflicts:
             self._show_merge_conflicts()
         if session.last_error:
-            self.notify(f"NOT SAVED: {session.last_error}", title="Saving failed", severity="error",
-                        markup=False, timeout=10)
+            self.notify(
+                f"NOT SAVED: {session.last_error}", title="Saving failed", severity="error", markup=False, timeout=10
+            )
         self._schedule_analysis()
         self.revision += 1
         self._update_screens()
@@ -239,8 +275,7 @@ class NeedsmapApp(App[None]):
             try:
                 analysis = self._analyser.analyse(ws)
             except Exception as exc:  # noqa: BLE001 - the analysis must never take the workshop down
-                self.call_from_thread(self.notify, f"The analysis failed: {exc!r}", severity="error",
-                                      markup=False)
+                self.call_from_thread(self.notify, f"The analysis failed: {exc!r}", severity="error", markup=False)
                 return
         self.call_from_thread(self._analysis_done, analysis, rev)
 
@@ -301,10 +336,15 @@ class NeedsmapApp(App[None]):
         self._poll_timer = self.set_interval(DISK_POLL_SECONDS, self.check_disk)
         other = session.other_instance
         if other is not None:
-            self.notify(f"Another needsmap (pid {other.pid} on {other.host}, since {other.since}) has this file "
-                        "open. Edits in both are merged: each shows the other's within two seconds, and a "
-                        "field changed in both asks which value to keep.",
-                        title="This file is open twice", severity="warning", timeout=20, markup=False)
+            self.notify(
+                f"Another needsmap (pid {other.pid} on {other.host}, since {other.since}) has this file "
+                "open. Edits in both are merged: each shows the other's within two seconds, and a "
+                "field changed in both asks which value to keep.",
+                title="This file is open twice",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         if session.comments_pending:
             self._ask_comments()
         elif session.workshop.conflicts:
@@ -330,14 +370,23 @@ class NeedsmapApp(App[None]):
             return
         result = self.session.sync_with_disk()  # merges what others saved; listeners refresh the screens
         if result.kind == "merged":
-            self.notify(f"Merged {result.changed_items} change(s) someone else saved to the file",
-                        title="The file changed on disk", markup=False, timeout=4)
+            self.notify(
+                f"Merged {result.changed_items} change(s) someone else saved to the file",
+                title="The file changed on disk",
+                markup=False,
+                timeout=4,
+            )
         elif result.kind == "deleted":
             self._show_conflict(result.message, deleted=True)
         elif result.kind == "unreadable" and result.message != self._unreadable_seen:
             self._unreadable_seen = result.message
-            self.notify(result.message, title="The file on disk cannot be merged yet", severity="warning",
-                        markup=False, timeout=10)
+            self.notify(
+                result.message,
+                title="The file on disk cannot be merged yet",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         if result.kind != "unreadable":
             self._unreadable_seen = None
 
@@ -400,17 +449,22 @@ class NeedsmapApp(App[None]):
             try:
                 session.reload()
             except SessionError as exc:
-                self.notify(f"Cannot reload: {exc}", title="The file on disk has errors", severity="error",
-                            markup=False, timeout=15)
+                self.notify(
+                    f"Cannot reload: {exc}",
+                    title="The file on disk has errors",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
                 return
             self.notify("Reloaded the version on disk", markup=False)
         elif answer == "keep":
             if session.keep_mine():
-                self.notify(f"Saved your version over the file on disk (theirs: {session.path.name}.bak)",
-                            markup=False)
+                self.notify(f"Saved your version over the file on disk (theirs: {session.path.name}.bak)", markup=False)
             else:
-                self.notify(f"Still not saved: {session.last_error or session.conflict}", severity="error",
-                            markup=False)
+                self.notify(
+                    f"Still not saved: {session.last_error or session.conflict}", severity="error", markup=False
+                )
         self.revision += 1
 
     def _ask_comments(self) -> None:
@@ -440,16 +494,20 @@ class NeedsmapApp(App[None]):
             ("Redo", "redo", "key ctrl+y"),
             ("Quick note", "quick_note", "key n: a question, decision, risk, idea or parking note"),
         ]
-        commands += [(f"Quick note: {kind}", f"quick_note('{kind}')", "linked to the selected item")
-                     for kind in m.NOTE_KINDS]
+        commands += [
+            (f"Quick note: {kind}", f"quick_note('{kind}')", "linked to the selected item") for kind in m.NOTE_KINDS
+        ]
         commands += [
             ("Help: every key", "help", "key ?"),
             ("Save now (retry a failed save)", "save_now", "key ctrl+s"),
             ("Check the file on disk for changes now", "check_disk_now", "changes by others are checked every 2 s"),
             ("Export the HTML report", "export_report", "key ctrl+r: written beside the workshop file"),
             ("Open the last HTML report in a browser", "open_report", "after Export the HTML report"),
-            ("Review import proposals", "review_import",
-             "a review file of needsmap import ddl|db --review: a accept, r reject, m re-map"),
+            (
+                "Review import proposals",
+                "review_import",
+                "a review file of needsmap import ddl|db --review: a accept, r reject, m re-map",
+            ),
             ("Quit", "quit", "key q: everything is already saved"),
         ]
         return commands
@@ -485,8 +543,7 @@ class NeedsmapApp(App[None]):
             return False
         found = bool(select(item_id))
         if not found:
-            self.notify(f"There is no {SECTION_WORDS.get(mode, mode)} '{item_id}'", severity="warning",
-                        markup=False)
+            self.notify(f"There is no {SECTION_WORDS.get(mode, mode)} '{item_id}'", severity="warning", markup=False)
         return found
 
     def action_undo(self) -> None:
@@ -568,18 +625,16 @@ class NeedsmapApp(App[None]):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="HTML report")
     def _export(self, ws: m.Workshop, analysis: Analysis, source: str, target: Path) -> None:
         try:
-            from needsmap.report.render import build_report
             from needsmap.format.saver import write_text_atomically
+            from needsmap.report.render import build_report
 
             html = build_report(ws, analysis, fmt="html", source_file=source)
             write_text_atomically(target, html)
         except Exception as exc:  # noqa: BLE001 - report a failure, never crash the workshop
-            self.call_from_thread(self.notify, f"The report failed: {exc}", severity="error", markup=False,
-                                  timeout=15)
+            self.call_from_thread(self.notify, f"The report failed: {exc}", severity="error", markup=False, timeout=15)
             return
         self.last_report = target
-        self.call_from_thread(self.notify, f"Report written: {target}", title="HTML report", markup=False,
-                              timeout=15)
+        self.call_from_thread(self.notify, f"Report written: {target}", title="HTML report", markup=False, timeout=15)
 
     def action_review_import(self, path: str = "") -> None:
         """Review import proposals: the review file ``path``, or ask which one."""
@@ -615,8 +670,14 @@ class NeedsmapApp(App[None]):
             if quit_anyway:
                 self.exit()
 
-        self.push_screen(ConfirmDialog(f"Your last changes are NOT saved ({problem}). Quit and lose them?",
-                                       confirm="Quit anyway", cancel="Stay"), answer)
+        self.push_screen(
+            ConfirmDialog(
+                f"Your last changes are NOT saved ({problem}). Quit and lose them?",
+                confirm="Quit anyway",
+                cancel="Stay",
+            ),
+            answer,
+        )
 
 
 # -- a new workshop -------------------------------------------------------------------------
@@ -682,8 +743,10 @@ class NewWorkshopScreen(Screen[Session | None]):
 
 def find_demo() -> Path | None:
     """The demo workshop: ./workshops/omnichannel-retail.yaml, or the one of the source checkout."""
-    for candidate in (Path.cwd() / "workshops" / DEMO_NAME,
-                      Path(__file__).resolve().parents[3] / "workshops" / DEMO_NAME):
+    for candidate in (
+        Path.cwd() / "workshops" / DEMO_NAME,
+        Path(__file__).resolve().parents[3] / "workshops" / DEMO_NAME,
+    ):
         if candidate.is_file():
             return candidate
     return None

@@ -28,12 +28,11 @@ from dataclasses import dataclass
 
 import yaml
 
+from needsmap.collab.session import edited
 from needsmap.format import model as m
-from needsmap.format import spec
-from needsmap.format import validator
+from needsmap.format import spec, validator
 from needsmap.format.diagnostics import Reporter
 from needsmap.format.loader import MISSING, ValueReader  # the loader's own value reader: same messages
-from needsmap.collab.session import edited
 
 #: Diagnostic codes of the validator's item rules, and the field they are about.
 _RULE_FIELD = {
@@ -100,9 +99,17 @@ class FormModel:
       (``child_index=None``: a new holding of system #3).
     """
 
-    def __init__(self, ws: m.Workshop, section: str, index: int | None = None, *,
-                 child: str | None = None, child_index: int | None = None, filename: str = "<workshop>",
-                 template: object | None = None) -> None:
+    def __init__(
+        self,
+        ws: m.Workshop,
+        section: str,
+        index: int | None = None,
+        *,
+        child: str | None = None,
+        child_index: int | None = None,
+        filename: str = "<workshop>",
+        template: object | None = None,
+    ) -> None:
         self.ws = ws
         self.template = template  # a new item starts as a copy of this one (duplicating)
         self.section = section
@@ -260,8 +267,11 @@ class FormModel:
         v.sections_of = sections_of
         problems: list[Problem] = []
         if top_candidate is not None:
-            same = [item for j, item in enumerate(self.ws.section(section))
-                    if j != self.index and item.id == top_candidate.id][:1]
+            same = [
+                item
+                for j, item in enumerate(self.ws.section(section))
+                if j != self.index and item.id == top_candidate.id
+            ][:1]
             start = len(rep.items)
             v.unique_ids(section, same + [top_candidate])
             problems.extend(Problem("id", d.severity, d.message, d.code) for d in rep.items[start:])
@@ -286,8 +296,11 @@ class FormModel:
                 validator.Validator(m.Workshop(systems=[mini]), rep).system_rules()
             elif self.child in ("holds", "needs"):
                 parent_candidate = self.parent_with(candidate)
-                ws = (m.Workshop(systems=[parent_candidate]) if self.child == "holds"
-                      else m.Workshop(use_cases=[parent_candidate]))
+                ws = (
+                    m.Workshop(systems=[parent_candidate])
+                    if self.child == "holds"
+                    else m.Workshop(use_cases=[parent_candidate])
+                )
                 v = validator.Validator(ws, rep)
                 v.system_rules() if self.child == "holds" else v.use_case_rules()
         return [Problem(_RULE_FIELD.get(d.code, ""), d.severity, d.message, d.code) for d in rep.items]
@@ -305,6 +318,7 @@ class FormModel:
 
     def changed(self, values: Mapping[str, object]) -> bool:
         """Has anything been typed since the form opened?"""
+
         def norm(value):
             return "" if value is None else value
 

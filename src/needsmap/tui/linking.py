@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from needsmap.collab.session import Session, edited
 from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.collab.session import Session, edited
 
 _ID_RE = re.compile(spec.ID_PATTERN)
 
@@ -23,14 +23,24 @@ _SEPARATOR = {"attributes": "_"}
 
 #: The word for one item of a section, as messages say it.
 WORD = {
-    "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-    "use_cases": "use case", "processes": "process", "notes": "note", "options": "option",
+    "stakeholders": "stakeholder",
+    "attributes": "attribute",
+    "systems": "system",
+    "use_cases": "use case",
+    "processes": "process",
+    "notes": "note",
+    "options": "option",
 }
 
 #: Subject kind used by the analysis (Gap.subjects) for each section.
 KIND = {
-    "stakeholders": "stakeholder", "attributes": "attribute", "systems": "system",
-    "use_cases": "use_case", "processes": "process", "notes": "note", "options": "option",
+    "stakeholders": "stakeholder",
+    "attributes": "attribute",
+    "systems": "system",
+    "use_cases": "use_case",
+    "processes": "process",
+    "notes": "note",
+    "options": "option",
 }
 
 
@@ -120,8 +130,9 @@ def _resolve(session: Session, section: str, target: str | None, create_name: st
     return new_id, f"created {WORD[section]} {new_id}; "
 
 
-def add_need(session: Session, use_case: str, attribute: str | None, criticality: str,
-             create_name: str | None = None) -> str:
+def add_need(
+    session: Session, use_case: str, attribute: str | None, criticality: str, create_name: str | None = None
+) -> str:
     """Let ``use_case`` need ``attribute`` (or change how critical an existing need is)."""
     with session.batch(f"need {attribute or create_name} in {use_case}"):
         attr, created = _resolve(session, "attributes", attribute, create_name)
@@ -140,8 +151,7 @@ def add_need(session: Session, use_case: str, attribute: str | None, criticality
     return f"{created}{use_case} needs {attr} ({criticality})"
 
 
-def set_holding(session: Session, system: str, attribute: str | None, role: str,
-                create_name: str | None = None) -> str:
+def set_holding(session: Session, system: str, attribute: str | None, role: str, create_name: str | None = None) -> str:
     """Let ``system`` hold ``attribute`` with ``role`` (or change the role of an existing holding)."""
     with session.batch(f"hold {attribute or create_name} in {system}"):
         attr, created = _resolve(session, "attributes", attribute, create_name)
@@ -174,8 +184,9 @@ def add_feed(session: Session, system: str, to: str | None, create_name: str | N
     return target, f"{created}{system} feeds {target}"
 
 
-def add_feed_attribute(session: Session, system: str, to: str, attribute: str | None,
-                       create_name: str | None = None) -> str:
+def add_feed_attribute(
+    session: Session, system: str, to: str, attribute: str | None, create_name: str | None = None
+) -> str:
     """Let the feed from ``system`` to ``to`` carry ``attribute`` (the feed is added if missing)."""
     with session.batch(f"{system} feeds {attribute or create_name} to {to}"):
         attr, created = _resolve(session, "attributes", attribute, create_name)
@@ -196,8 +207,9 @@ def add_feed_attribute(session: Session, system: str, to: str, attribute: str | 
 STEP_ACTIONS = ("creates", "reads", "updates", "deletes")
 
 
-def add_step_link(session: Session, process: str, step: int, action: str, attribute: str | None,
-                  create_name: str | None = None) -> str:
+def add_step_link(
+    session: Session, process: str, step: int, action: str, attribute: str | None, create_name: str | None = None
+) -> str:
     """Let step ``step`` (0-based) of ``process`` create/read/update/delete ``attribute``."""
     if action not in STEP_ACTIONS:
         raise ValueError(action)
@@ -213,8 +225,9 @@ def add_step_link(session: Session, process: str, step: int, action: str, attrib
     return f"{created}step {step + 1} of {process} {action} {attr}"
 
 
-def set_owner(session: Session, section: str, item: str, stakeholder: str | None,
-              create_name: str | None = None) -> str:
+def set_owner(
+    session: Session, section: str, item: str, stakeholder: str | None, create_name: str | None = None
+) -> str:
     """Make ``stakeholder`` the owner of ``item`` (attributes, systems, use cases, processes)."""
     with session.batch(f"owner of {item}"):
         who, created = _resolve(session, "stakeholders", stakeholder, create_name)

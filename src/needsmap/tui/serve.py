@@ -61,7 +61,7 @@ MAX_PARTICIPANTS = 24
 MIN_TOKEN_LENGTH = 16
 TEMPLATES = Path(__file__).parent / "serve_templates"
 #: How to make a good token (shown when a token is missing or too short).
-TOKEN_HINT = "python -c \"import secrets; print(secrets.token_urlsafe(24))\""
+TOKEN_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(24))"'
 
 log = logging.getLogger("needsmap.tui.serve")
 
@@ -84,15 +84,21 @@ def is_loopback(host: str) -> bool:
 def check_access(host: str, token: str | None, public_url: str | None = None) -> None:
     """Refuse a binding (or a proxy's public address) that would let the network in without a good token."""
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        raise ServeError(f"the token is too short ({len(token)} characters); use at least {MIN_TOKEN_LENGTH}, "
-                         f"e.g. from: {TOKEN_HINT}")
+        raise ServeError(
+            f"the token is too short ({len(token)} characters); use at least {MIN_TOKEN_LENGTH}, "
+            f"e.g. from: {TOKEN_HINT}"
+        )
     if token is None and not is_loopback(host):
-        raise ServeError(f"binding {host} lets other machines connect: give a --token (or set NEEDSMAP_TOKEN) "
-                         f"so that only invited participants get in, e.g. from: {TOKEN_HINT}")
+        raise ServeError(
+            f"binding {host} lets other machines connect: give a --token (or set NEEDSMAP_TOKEN) "
+            f"so that only invited participants get in, e.g. from: {TOKEN_HINT}"
+        )
     public_host = urlsplit(public_url).hostname if public_url else None
     if token is None and public_url is not None and not (public_host and is_loopback(public_host)):
-        raise ServeError(f"the public URL {public_url} lets other machines connect through a proxy: give a --token "
-                         f"(or set NEEDSMAP_TOKEN), e.g. from: {TOKEN_HINT}")
+        raise ServeError(
+            f"the public URL {public_url} lets other machines connect through a proxy: give a --token "
+            f"(or set NEEDSMAP_TOKEN), e.g. from: {TOKEN_HINT}"
+        )
 
 
 def app_command(file: Path, python: str | None = None) -> str:
@@ -114,12 +120,27 @@ class _AccessLogger(AbstractAccessLogger):
 class WorkshopServer(Server):
     """textual-serve's server for one workshop file, with the access control described above."""
 
-    def __init__(self, file: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-                 public_url: str | None = None, announce: Callable[[str], None] | None = None,
-                 command: str | None = None, max_participants: int = MAX_PARTICIPANTS) -> None:
+    def __init__(
+        self,
+        file: Path,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        token: str | None = None,
+        public_url: str | None = None,
+        announce: Callable[[str], None] | None = None,
+        command: str | None = None,
+        max_participants: int = MAX_PARTICIPANTS,
+    ) -> None:
         check_access(host, token, public_url)
-        super().__init__(command or app_command(file), host=host, port=port, title=f"needsmap: {file.name}",
-                         public_url=public_url, templates_path=TEMPLATES)
+        super().__init__(
+            command or app_command(file),
+            host=host,
+            port=port,
+            title=f"needsmap: {file.name}",
+            public_url=public_url,
+            templates_path=TEMPLATES,
+        )
         self.file = file
         self.token = token
         self.explicit_public_url = public_url is not None
@@ -132,8 +153,11 @@ class WorkshopServer(Server):
         self.participants = 0
         self._sessions: set[asyncio.Task[Any]] = set()
         self.max_participants = max_participants
-        self._cookie_value = (hmac.new(token.encode(), b"needsmap serve cookie", hashlib.sha256).hexdigest()
-                              if token is not None else None)
+        self._cookie_value = (
+            hmac.new(token.encode(), b"needsmap serve cookie", hashlib.sha256).hexdigest()
+            if token is not None
+            else None
+        )
 
     # -- the address participants use ----------------------------------------------------------------
     def url(self, *, with_token: bool = True) -> str:
@@ -164,8 +188,9 @@ class WorkshopServer(Server):
         return urlsplit(origin).netloc == request.host
 
     @web.middleware
-    async def guard(self, request: web.Request,
-                    handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    async def guard(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
         forbidden = web.Response(status=403, text="403: not invited (open the URL with the token you were given)\n")
         if request.path == "/ws" and not self._origin_ok(request):
             return forbidden
@@ -180,8 +205,14 @@ class WorkshopServer(Server):
                 query = {k: v for k, v in request.query.items() if k != "token"}
                 location = request.rel_url.with_query(query)
                 response = web.HTTPSeeOther(location=str(location))
-                response.set_cookie(self.cookie_name, self._cookie_value or "", httponly=True, samesite="Strict",
-                                    secure=self.public_url.startswith("https:"), path="/")
+                response.set_cookie(
+                    self.cookie_name,
+                    self._cookie_value or "",
+                    httponly=True,
+                    samesite="Strict",
+                    secure=self.public_url.startswith("https:"),
+                    path="/",
+                )
                 return response
             return await handler(request)
         if self._cookie_ok(request):
@@ -192,12 +223,14 @@ class WorkshopServer(Server):
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.guard])
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path), autoescape=True)
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/ws", self.handle_websocket, name="websocket"),
-            web.get("/download/{key}", self.handle_download, name="download"),
-            web.static("/static", self.statics_path, show_index=False, name="static"),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
         app.on_shutdown.append(self.on_shutdown)
         app.on_response_prepare.append(self._headers)
         return app
@@ -247,8 +280,10 @@ class WorkshopServer(Server):
         if self.token is None:
             self.announce("Only this machine can connect (loopback). Press Ctrl+C to stop.")
         else:
-            self.announce("Anyone with this URL (it holds the token) can edit the workshop; plain HTTP shows it "
-                          "to the network, so prefer an SSH tunnel or a TLS proxy. Press Ctrl+C to stop.")
+            self.announce(
+                "Anyone with this URL (it holds the token) can edit the workshop; plain HTTP shows it "
+                "to the network, so prefer an SSH tunnel or a TLS proxy. Press Ctrl+C to stop."
+            )
 
     def initialize_logging(self) -> None:
         """Plain log lines (textual-serve's handler prints tracebacks with local variables)."""
@@ -289,9 +324,23 @@ class WorkshopServer(Server):
             await runner.cleanup()  # closes the websockets: every participant's app is told to quit
 
 
-def serve(file: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-          public_url: str | None = None, announce: Callable[[str], None] | None = None,
-          max_participants: int = MAX_PARTICIPANTS) -> None:
+def serve(
+    file: Path,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    token: str | None = None,
+    public_url: str | None = None,
+    announce: Callable[[str], None] | None = None,
+    max_participants: int = MAX_PARTICIPANTS,
+) -> None:
     """Serve the terminal UI on ``file`` until stopped (see the module documentation)."""
-    WorkshopServer(file, host=host, port=port, token=token, public_url=public_url, announce=announce,
-                   max_participants=max_participants).serve()
+    WorkshopServer(
+        file,
+        host=host,
+        port=port,
+        token=token,
+        public_url=public_url,
+        announce=announce,
+        max_participants=max_participants,
+    ).serve()

@@ -92,8 +92,14 @@ def clean_text(text: object, limit: int | None = LABEL_MAX) -> str:
 def html_text(text: object, limit: int | None = LABEL_MAX) -> str:
     """Untrusted text made safe inside a Graphviz HTML-like label."""
     t = clean_text(text, limit)
-    return (t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("'", "&#39;").replace("\\", "\\\\"))
+    return (
+        t.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+        .replace("\\", "\\\\")
+    )
 
 
 def html_wrap(text: object, width: int = 20, max_lines: int = 2) -> str:
@@ -134,16 +140,23 @@ def render_svg(diagram: Diagram, timeout: float = DEFAULT_TIMEOUT) -> RenderResu
         return RenderResult(None, INSTALL_HELP)
     start = time.perf_counter()
     try:
-        proc = subprocess.run([exe, "-Tsvg"], input=diagram.dot.encode("utf-8"), capture_output=True,
-                              timeout=timeout, check=False)
+        proc = subprocess.run(
+            [exe, "-Tsvg"], input=diagram.dot.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
-        return RenderResult(None, f"Graphviz took longer than {timeout:g} s to draw this diagram, so it was left "
-                                  "out; the tables of the report hold the same facts.",
-                            time.perf_counter() - start)
+        return RenderResult(
+            None,
+            f"Graphviz took longer than {timeout:g} s to draw this diagram, so it was left "
+            "out; the tables of the report hold the same facts.",
+            time.perf_counter() - start,
+        )
     except OSError as exc:
-        return RenderResult(None, f"Graphviz's 'dot' could not be started ({clean_text(exc, 200)}); reinstall "
-                                  "Graphviz (https://graphviz.org/download/) and create the report again.",
-                            time.perf_counter() - start)
+        return RenderResult(
+            None,
+            f"Graphviz's 'dot' could not be started ({clean_text(exc, 200)}); reinstall "
+            "Graphviz (https://graphviz.org/download/) and create the report again.",
+            time.perf_counter() - start,
+        )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         detail = clean_text(proc.stderr.decode("utf-8", "replace"), 300) or f"exit status {proc.returncode}"
@@ -155,8 +168,9 @@ def render_svg(diagram: Diagram, timeout: float = DEFAULT_TIMEOUT) -> RenderResu
     return RenderResult(svg, None, seconds)
 
 
-def render_all(diagrams: list[Diagram], timeout: float = DEFAULT_TIMEOUT,
-               workers: int | None = None) -> list[RenderResult]:
+def render_all(
+    diagrams: list[Diagram], timeout: float = DEFAULT_TIMEOUT, workers: int | None = None
+) -> list[RenderResult]:
     """:func:`render_svg` for each diagram, several ``dot`` processes at a time (one per CPU by default)."""
     if not diagrams:
         return []
@@ -191,6 +205,12 @@ def inline_svg(raw: str, diagram: Diagram) -> str:
 
     svg = _TITLE.sub(title, svg)
     label = _xml_quoteattr(clean_text(diagram.title, 200))
-    svg = _ROOT.sub(lambda mt: (f'<svg width="100%" style="max-width:{mt.group(1)}pt;height:auto" '
-                                f'class="needsmap-diagram" role="img" aria-label={label}'), svg, count=1)
+    svg = _ROOT.sub(
+        lambda mt: (
+            f'<svg width="100%" style="max-width:{mt.group(1)}pt;height:auto" '
+            f'class="needsmap-diagram" role="img" aria-label={label}'
+        ),
+        svg,
+        count=1,
+    )
     return svg

@@ -22,6 +22,7 @@ class MarkdownText(str):
 
 def terminal(text: str) -> str:
     """Text for a terminal: control characters (escape sequences, bidi overrides) made visible."""
+
     def show(mt: re.Match[str]) -> str:
         ch = mt.group(0)
         return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"

@@ -49,27 +49,38 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
     def y(v: float) -> float:
         return top + plot_h * (1 - v / top_value)
 
-    desc = "; ".join(f"{p.id}: value {p.value_unlocked} by {wave_word(rm, p.waves) if p.waves else 'never'}, "
-                     f"first value {wave_word(rm, p.first_value_wave)}" for p in plans)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" aria-labelledby="{uid}-t {uid}-d" class="needsmap-chart">',
-             f'<title id="{uid}-t">{_x(title)}</title><desc id="{uid}-d">{_x(desc)}</desc>',
-             f'<text x="{left}" y="20" font-size="13" font-weight="bold" font-family="Helvetica, Arial, sans-serif">'
-             f'{_x(title)}</text>',
-             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
-             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>']
+    desc = "; ".join(
+        f"{p.id}: value {p.value_unlocked} by {wave_word(rm, p.waves) if p.waves else 'never'}, "
+        f"first value {wave_word(rm, p.first_value_wave)}"
+        for p in plans
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{uid}-t {uid}-d" class="needsmap-chart">',
+        f'<title id="{uid}-t">{_x(title)}</title><desc id="{uid}-d">{_x(desc)}</desc>',
+        f'<text x="{left}" y="20" font-size="13" font-weight="bold" font-family="Helvetica, Arial, sans-serif">'
+        f"{_x(title)}</text>",
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>',
+    ]
     step = max(1, math.ceil(horizon / 12))
     for w in range(0, horizon + 1, step):
         label = str(w)
-        parts.append(f'<text x="{x(w):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle" '
-                     f'font-family="Helvetica, Arial, sans-serif">{_x(label)}</text>')
+        parts.append(
+            f'<text x="{x(w):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle" '
+            f'font-family="Helvetica, Arial, sans-serif">{_x(label)}</text>'
+        )
     for v in sorted({0, top_value // 2, top_value}):
-        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" '
-                     f'font-family="Helvetica, Arial, sans-serif">{v}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" '
+            f'font-family="Helvetica, Arial, sans-serif">{v}</text>'
+        )
         parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#ddd"/>')
     axis = f"{rm.settings.effective_wave_length}s (wave 1 = {wave_word(rm, 1)})"
-    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
-                 f'font-family="Helvetica, Arial, sans-serif">{_x(axis)}</text>')
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
+        f'font-family="Helvetica, Arial, sans-serif">{_x(axis)}</text>'
+    )
     for n, p in enumerate(plans):
         colour, dash = palette[n % len(palette)], dashes[n % len(dashes)]
         points = [(x(0), y(0))]
@@ -80,26 +91,31 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
             previous = v
         path = " ".join(f"{a:.1f},{b:.1f}" for a, b in points)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{path}">'
-                     f'<title>{_x(p.id)}: value {p.value_unlocked}</title></polyline>')
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{path}">'
+            f"<title>{_x(p.id)}: value {p.value_unlocked}</title></polyline>"
+        )
         ly = top + 14 + n * 18
-        parts.append(f'<line x1="{left + plot_w + 12}" y1="{ly - 4}" x2="{left + plot_w + 36}" y2="{ly - 4}" '
-                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        parts.append(f'<text x="{left + plot_w + 40}" y="{ly}" font-size="11" '
-                     f'font-family="Helvetica, Arial, sans-serif">{_x(_short(p.id, 18))} ({p.value_unlocked})</text>')
+        parts.append(
+            f'<line x1="{left + plot_w + 12}" y1="{ly - 4}" x2="{left + plot_w + 36}" y2="{ly - 4}" '
+            f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 40}" y="{ly}" font-size="11" '
+            f'font-family="Helvetica, Arial, sans-serif">{_x(_short(p.id, 18))} ({p.value_unlocked})</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _x(text: object) -> str:
     cleaned = textsafe.terminal(textsafe.one_line(str(text)))
     cleaned = "".join(c if c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF else "\ufffd" for c in cleaned)
     return xml_escape(cleaned)
-
 
 
 # ----------------------------------------------------------------------------- the report section
@@ -110,12 +126,15 @@ def report_section(ws: m.Workshop, analysis: Analysis) -> dict:
     try:
         rm = build_roadmap(ws, analysis)
     except RoadmapError as exc:
-        return {"id": "roadmap", "title": "Roadmap options", "html": Markup("<p>{}</p>").format(str(exc)),
-                "markdown": MarkdownText(textsafe.markdown(str(exc)))}
+        return {
+            "id": "roadmap",
+            "title": "Roadmap options",
+            "html": Markup("<p>{}</p>").format(str(exc)),
+            "markdown": MarkdownText(textsafe.markdown(str(exc))),
+        }
 
     md = markdown(rm, ws, heading=2).split("\n", 2)[2]  # the report gives the section its own title
-    return {"id": "roadmap", "title": "Roadmap options", "html": report_html(ws, rm),
-            "markdown": MarkdownText(md)}
+    return {"id": "roadmap", "title": "Roadmap options", "html": report_html(ws, rm), "markdown": MarkdownText(md)}
 
 
 def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
@@ -123,42 +142,89 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
     e = escape
     if not rm.plans:
         return Markup("<p>No options: the analysis found no gap that work could close.</p>")
-    html = [Markup('<p>Options generated from the gaps after the master-data implementation styles, and the '
-                   'options the workshop wrote itself, each phased into waves (dependencies first, then the most '
-                   'value per point of effort) and scored. See docs/roadmap.md of needsmap for the method.</p>')]
-    html.append(Markup('<div class="scroll"><table><thead><tr><th>Option</th><th>Gaps closed</th>'
-                       '<th>Use cases unlocked (value)</th><th>First value</th><th>Effort</th><th>Waves</th>'
-                       '<th>Risk</th><th>Votes</th></tr></thead><tbody>'))
+    html = [
+        Markup(
+            "<p>Options generated from the gaps after the master-data implementation styles, and the "
+            "options the workshop wrote itself, each phased into waves (dependencies first, then the most "
+            "value per point of effort) and scored. See docs/roadmap.md of needsmap for the method.</p>"
+        )
+    ]
+    html.append(
+        Markup(
+            '<div class="scroll"><table><thead><tr><th>Option</th><th>Gaps closed</th>'
+            "<th>Use cases unlocked (value)</th><th>First value</th><th>Effort</th><th>Waves</th>"
+            "<th>Risk</th><th>Votes</th></tr></thead><tbody>"
+        )
+    )
     for r in comparison_rows(rm):
         votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
-        html.append(Markup("<tr><td>{} <code>{}</code></td><td>{} of {}</td><td>{} ({})</td><td>{}</td><td>{}</td>"
-                           "<td>{}</td><td>{}</td><td>{}</td></tr>").format(
-            r["title"], r["option"], r["gaps_closed"], rm.total_gaps, r["use_cases_unlocked"], r["value_unlocked"],
-            r["first_value"], points(r["effort"]), r["waves"], r["risk"], votes))
+        html.append(
+            Markup(
+                "<tr><td>{} <code>{}</code></td><td>{} of {}</td><td>{} ({})</td><td>{}</td><td>{}</td>"
+                "<td>{}</td><td>{}</td><td>{}</td></tr>"
+            ).format(
+                r["title"],
+                r["option"],
+                r["gaps_closed"],
+                rm.total_gaps,
+                r["use_cases_unlocked"],
+                r["value_unlocked"],
+                r["first_value"],
+                points(r["effort"]),
+                r["waves"],
+                r["risk"],
+                votes,
+            )
+        )
     html.append(Markup("</tbody></table></div>"))
     html.append(Markup('<figure class="chart">{}</figure>').format(Markup(value_chart(rm))))
     for p in rm.plans:
-        html.append(Markup('<h3 id="roadmap-{}">{} <code>{}</code></h3>').format(
-            "".join(c if c.isalnum() or c in "-_" else "-" for c in p.id), p.option.title, p.id))
+        html.append(
+            Markup('<h3 id="roadmap-{}">{} <code>{}</code></h3>').format(
+                "".join(c if c.isalnum() or c in "-_" else "-" for c in p.id), p.option.title, p.id
+            )
+        )
         if p.option.description:
             html.append(Markup("<p>{}</p>").format(p.option.description))
         html.append(Markup("<p><strong>{}</strong></p>").format(summary(rm, p)))
         html.append(Markup("<ul><li><strong>Closes:</strong> {}</li>").format(closes_text(p)))
         left = leaves_text(p)
         if left:
-            html.append(Markup("<li><strong>Leaves:</strong><ul>{}</ul></li>").format(
-                Markup("").join(Markup("<li>{}</li>").format(x) for x in left)))
+            html.append(
+                Markup("<li><strong>Leaves:</strong><ul>{}</ul></li>").format(
+                    Markup("").join(Markup("<li>{}</li>").format(x) for x in left)
+                )
+            )
         if p.unlocks:
-            html.append(Markup("<li><strong>Unlocks:</strong> {}</li>").format("; ".join(
-                f"{u} ({wave_word(rm, w)})" for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0])))))
+            html.append(
+                Markup("<li><strong>Unlocks:</strong> {}</li>").format(
+                    "; ".join(
+                        f"{u} ({wave_word(rm, w)})" for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0]))
+                    )
+                )
+            )
         html.append(Markup("</ul>"))
-        html.append(Markup("<details><summary>Waves: {} work items</summary><div class=\"scroll\"><table>"
-                           "<thead><tr><th>Wave</th><th>Work item</th><th>Kind</th><th>Effort</th><th>WSJF</th>"
-                           "<th>Helps unlock</th></tr></thead><tbody>").format(len(p.items)))
+        html.append(
+            Markup(
+                '<details><summary>Waves: {} work items</summary><div class="scroll"><table>'
+                "<thead><tr><th>Wave</th><th>Work item</th><th>Kind</th><th>Effort</th><th>WSJF</th>"
+                "<th>Helps unlock</th></tr></thead><tbody>"
+            ).format(len(p.items))
+        )
         for it in p.items:
-            html.append(Markup("<tr><td>{}</td><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{:.2f}</td>"
-                               "<td>{}</td></tr>").format(wave_word(rm, it.wave), it.item.title, it.item.id, it.kind,
-                                                          points(it.effort), it.wsjf, ", ".join(it.item.use_cases)))
+            html.append(
+                Markup(
+                    "<tr><td>{}</td><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{}</td></tr>"
+                ).format(
+                    wave_word(rm, it.wave),
+                    it.item.title,
+                    it.item.id,
+                    it.kind,
+                    points(it.effort),
+                    it.wsjf,
+                    ", ".join(it.item.use_cases),
+                )
+            )
         html.append(Markup("</tbody></table></div></details>"))
     options, by_person, by_function = tally_rows(rm, ws)
     html.append(Markup("<h3>Votes</h3>"))
@@ -166,10 +232,16 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
         html.append(Markup("<p>No votes yet.</p>"))
     else:
         for label, rows in (("Stakeholder", by_person), ("Function", by_function)):
-            html.append(Markup('<div class="scroll"><table><thead><tr><th>{}</th>{}</tr></thead><tbody>').format(
-                label, Markup("").join(Markup("<th><code>{}</code></th>").format(o) for o in options)))
+            html.append(
+                Markup('<div class="scroll"><table><thead><tr><th>{}</th>{}</tr></thead><tbody>').format(
+                    label, Markup("").join(Markup("<th><code>{}</code></th>").format(o) for o in options)
+                )
+            )
             for name, cells in rows:
-                html.append(Markup("<tr><td>{}</td>{}</tr>").format(
-                    name, Markup("").join(Markup("<td>{}</td>").format(c) for c in cells)))
+                html.append(
+                    Markup("<tr><td>{}</td>{}</tr>").format(
+                        name, Markup("").join(Markup("<td>{}</td>").format(c) for c in cells)
+                    )
+                )
             html.append(Markup("</tbody></table></div>"))
     return Markup("").join(e(x) if not isinstance(x, Markup) else x for x in html)

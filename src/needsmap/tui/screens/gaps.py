@@ -34,10 +34,19 @@ ORDERS = ("impact", "rule", "severity")
 WIDE = 110
 SUBJECTS_WIDTH = 22
 WIDEST = 160
-WIDEST_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("rule", "rule", 24),
-                  ("subjects", "subjects", SUBJECTS_WIDTH), ("message", "message", None)]
-WIDE_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("rule", "rule", 24),
-                ("message", "message", None)]
+WIDEST_COLUMNS = [
+    ("severity", "severity", 9),
+    ("impact", "impact", 6),
+    ("rule", "rule", 24),
+    ("subjects", "subjects", SUBJECTS_WIDTH),
+    ("message", "message", None),
+]
+WIDE_COLUMNS = [
+    ("severity", "severity", 9),
+    ("impact", "impact", 6),
+    ("rule", "rule", 24),
+    ("message", "message", None),
+]
 NARROW_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("message", "message", None)]
 ORDER_LABELS = {"impact": "by impact", "rule": "grouped by rule", "severity": "by severity"}
 
@@ -50,7 +59,6 @@ def gap_haystack(gap: Gap) -> str:
 
 
 class GapsScreen(TypeToFilter, Screen[None]):
-
     FILTER_INPUT = "gap-filter"
     FILTER_TABLE = "gap-table"
     AUTO_FOCUS = "#gap-table"
@@ -71,8 +79,9 @@ class GapsScreen(TypeToFilter, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-line"):
             yield Static("Filter", classes="filter-label")
-            yield Input(placeholder="type to filter: rule, attribute, system, use case, words of the message",
-                        id="gap-filter")
+            yield Input(
+                placeholder="type to filter: rule, attribute, system, use case, words of the message", id="gap-filter"
+            )
             yield Static(id="gap-count", classes="filter-label")
         yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="gap-detail", classes="detail"):
@@ -144,13 +153,22 @@ class GapsScreen(TypeToFilter, Screen[None]):
                 info = RULES[rule]
                 n = sum(1 for g in gaps if g.rule == rule)
                 heading = Text(f"{info.code} {info.slug}: {info.title} ({n})", style="bold", end="")
-                cells = {"severity": Text(""), "impact": Text(""), "rule": Text(info.slug, style="bold"),
-                         "subjects": Text(""), "message": fit(heading, room)}
+                cells = {
+                    "severity": Text(""),
+                    "impact": Text(""),
+                    "rule": Text(info.slug, style="bold"),
+                    "subjects": Text(""),
+                    "message": fit(heading, room),
+                }
                 table.add_row(*(cells[key] for key, _, _ in columns), key=f"group:{rule}")
                 self._rows.append(None)
-            cells = {"severity": severity_cell(gap.severity), "impact": Text(str(gap.impact), justify="right"),
-                     "rule": Text(gap.rule), "subjects": fit(subjects_text(gap), SUBJECTS_WIDTH),
-                     "message": fit(plain(gap.message), room)}
+            cells = {
+                "severity": severity_cell(gap.severity),
+                "impact": Text(str(gap.impact), justify="right"),
+                "rule": Text(gap.rule),
+                "subjects": fit(subjects_text(gap), SUBJECTS_WIDTH),
+                "message": fit(plain(gap.message), room),
+            }
             table.add_row(*(cells[key] for key, _, _ in columns), key=f"gap:{len(self._rows)}")
             self._rows.append(gap)
         target = 0
@@ -163,8 +181,11 @@ class GapsScreen(TypeToFilter, Screen[None]):
             table.move_cursor(row=target)
         total = len(analysis.gaps) if analysis else 0
         shown = len(gaps)
-        count = f"{shown} of {total} gaps, {ORDER_LABELS[self.order]}" if shown != total else \
-            f"{total} gaps, {ORDER_LABELS[self.order]}"
+        count = (
+            f"{shown} of {total} gaps, {ORDER_LABELS[self.order]}"
+            if shown != total
+            else f"{total} gaps, {ORDER_LABELS[self.order]}"
+        )
         self.query_one("#gap-count", Static).update(Text(count))
         self._show_detail()
 
@@ -182,8 +203,9 @@ class GapsScreen(TypeToFilter, Screen[None]):
         gap = self.current_gap()
         detail = self.query_one("#gap-detail-text", Static)
         if gap is None:
-            detail.update(Text("No gap selected." if not self._rows else "A group of gaps: move down to one.",
-                               style="dim"))
+            detail.update(
+                Text("No gap selected." if not self._rows else "A group of gaps: move down to one.", style="dim")
+            )
             return
         rule = RULES[gap.rule]
         text = Text(end="")
@@ -225,7 +247,6 @@ class GapsScreen(TypeToFilter, Screen[None]):
     async def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         await self.action_jump()
-
 
     # -- actions --------------------------------------------------------------------------------
     async def action_jump(self) -> None:

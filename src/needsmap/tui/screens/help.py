@@ -15,7 +15,6 @@ from textual.widgets import Static
 
 from needsmap.tui.registry import SCREENS
 
-
 KEY_WIDTH = 22
 
 #: Keys of Textual's own widgets that every table screen has.
@@ -64,8 +63,9 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self._content())
 
     def _table(self, title: str, rows: Iterable[tuple[str, str]]) -> Table:
-        table = Table(title=Text(title, style="bold"), title_justify="left", show_header=False, box=None,
-                      padding=(0, 2, 0, 0))
+        table = Table(
+            title=Text(title, style="bold"), title_justify="left", show_header=False, box=None, padding=(0, 2, 0, 0)
+        )
         table.add_column("key", style="bold", no_wrap=True, min_width=KEY_WIDTH, max_width=KEY_WIDTH)
         table.add_column("what")
         for key, what in rows:
@@ -89,8 +89,13 @@ class HelpScreen(ModalScreen[None]):
             rows = [(_key(app, b), b.tooltip or b.description) for b in own_bindings(entry.screen)]
             parts.append(self._table(entry.title, rows or [("", "(no keys of its own)")]))
         parts.append(Text(""))
-        parts.append(Text("Quick note (n): q d r i p picks question, decision, risk, idea or parking, then type and "
-                          "press Enter; the note is linked to the selected item.", style="dim"))
+        parts.append(
+            Text(
+                "Quick note (n): q d r i p picks question, decision, risk, idea or parking, then type and "
+                "press Enter; the note is linked to the selected item.",
+                style="dim",
+            )
+        )
         parts.append(Text("Every change is saved at once; quitting never asks.", style="dim"))
         return Group(*parts)
 

@@ -30,9 +30,9 @@ from textual.widgets.option_list import Option
 from needsmap.format import model as m
 from needsmap.imports.plan import PlanError, apply_plan
 from needsmap.imports.review import Review, ReviewError, plan_review, read_review, save_review
-from needsmap.util.text import one_line, terminal
 from needsmap.tui import plain
 from needsmap.tui.widgets.picker import Candidate, PickIndex
+from needsmap.util.text import one_line, terminal
 
 _DECISION_STYLE = {"accept": "green", "reject": "dim", "review": "yellow bold"}
 
@@ -47,8 +47,11 @@ def attribute_choices(ws: m.Workshop) -> list[Candidate]:
 
     out = [Candidate(a.id, a.name or a.id, "attributes", tuple(a.synonyms), "workshop") for a in ws.attributes]
     have = {a.id for a in ws.attributes}
-    out += [Candidate(e.id, e.name, "attributes", tuple(e.synonyms), f"catalog · {e.entity}")
-            for e in load_catalog().entries if e.id not in have]
+    out += [
+        Candidate(e.id, e.name, "attributes", tuple(e.synonyms), f"catalog · {e.entity}")
+        for e in load_catalog().entries
+        if e.id not in have
+    ]
     return out
 
 
@@ -75,8 +78,9 @@ class AttributePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="review-picker-box"):
-            yield Static(Text.assemble("Map ", (_safe(self.column), "bold"), " to which attribute?"),
-                         classes="dialog-title")
+            yield Static(
+                Text.assemble("Map ", (_safe(self.column), "bold"), " to which attribute?"), classes="dialog-title"
+            )
             yield Input(value=self.query_text, placeholder="type a name, id or synonym", id="review-picker-input")
             yield OptionList(id="review-picker-options")
             yield Static("Enter picks, Esc cancels", classes="dialog-hint")
@@ -147,8 +151,13 @@ class ImportReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="heading")
         table = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
-        for key, label in (("column", "column"), ("attribute", "attribute"), ("confidence", "conf."),
-                           ("decision", "decision"), ("reason", "reason")):
+        for key, label in (
+            ("column", "column"),
+            ("attribute", "attribute"),
+            ("confidence", "conf."),
+            ("decision", "decision"),
+            ("reason", "reason"),
+        ):
             table.add_column(label, key=key)
         yield table
         yield Static(id="review-detail")
@@ -171,11 +180,16 @@ class ImportReviewScreen(Screen[None]):
         for p in r.proposals:
             key = "map" if p.decision.startswith("map:") else p.decision
             counts[key] = counts.get(key, 0) + 1
-        return Text.assemble(("Review import proposals", "bold"), "  ", (_safe(r.system), "bold"), " from ",
-                             _safe(r.source), f"  —  {counts.get('accept', 0)} accept, {counts.get('map', 0)} map, "
-                             f"{counts.get('reject', 0)} reject, ", (f"{counts.get('review', 0)} to review",
-                                                                     "yellow"),
-                             ("  (only undecided)" if self.only_undecided else "", "dim"))
+        return Text.assemble(
+            ("Review import proposals", "bold"),
+            "  ",
+            (_safe(r.system), "bold"),
+            " from ",
+            _safe(r.source),
+            f"  —  {counts.get('accept', 0)} accept, {counts.get('map', 0)} map, {counts.get('reject', 0)} reject, ",
+            (f"{counts.get('review', 0)} to review", "yellow"),
+            ("  (only undecided)" if self.only_undecided else "", "dim"),
+        )
 
     def _fill(self, keep: str | None = None) -> None:
         self.query_one("#review-title", Static).update(self._title())
@@ -189,9 +203,14 @@ class ImportReviewScreen(Screen[None]):
                 continue
             target = p.target if p.decision.startswith("map:") else p.attribute
             style = _DECISION_STYLE.get(p.decision, "cyan")
-            table.add_row(Text(_safe(p.key)), Text(_safe(target or "—")),
-                          Text(f"{p.confidence:.2f}" if p.attribute else "", justify="right"),
-                          Text(_safe(p.decision), style=style), Text(_safe(p.reason)[:80], style="dim"), key=p.key)
+            table.add_row(
+                Text(_safe(p.key)),
+                Text(_safe(target or "—")),
+                Text(f"{p.confidence:.2f}" if p.attribute else "", justify="right"),
+                Text(_safe(p.decision), style=style),
+                Text(_safe(p.reason)[:80], style="dim"),
+                key=p.key,
+            )
             self.rows.append(p.key)
         if keep in self.rows:
             table.move_cursor(row=self.rows.index(keep))
@@ -214,16 +233,23 @@ class ImportReviewScreen(Screen[None]):
             detail.update("")
             return
         alts = ", ".join(f"{a} {c:.2f}" for a, c in p.alternatives) or "none"
-        detail.update(Text.assemble((_safe(p.key), "bold"), f"  {_safe(p.sql_type or '')}  {_safe(p.at)}\n",
-                                    f"proposed: {_safe(p.attribute or 'nothing close')}  ({_safe(p.reason)})\n",
-                                    f"alternatives: {_safe(alts)}",
-                                    f"  coverage: {p.coverage:.0%}" if p.coverage is not None else ""))
+        detail.update(
+            Text.assemble(
+                (_safe(p.key), "bold"),
+                f"  {_safe(p.sql_type or '')}  {_safe(p.at)}\n",
+                f"proposed: {_safe(p.attribute or 'nothing close')}  ({_safe(p.reason)})\n",
+                f"alternatives: {_safe(alts)}",
+                f"  coverage: {p.coverage:.0%}" if p.coverage is not None else "",
+            )
+        )
 
     # -- deciding ------------------------------------------------------------------------------
     def _decide(self, key: str, decision: str) -> None:
         assert self.review is not None
-        self.review = replace(self.review, proposals=tuple(
-            replace(p, decision=decision) if p.key == key else p for p in self.review.proposals))
+        self.review = replace(
+            self.review,
+            proposals=tuple(replace(p, decision=decision) if p.key == key else p for p in self.review.proposals),
+        )
         try:
             save_review(self.path, self.review)
         except OSError as exc:
@@ -290,8 +316,12 @@ class ImportReviewScreen(Screen[None]):
                         changed += 1
         held = plan.count("add") + plan.count("merge")
         left = self.review.undecided()
-        self.notify(f"Applied {held} change(s) from {self.path.name}" + (f"; {left} still to review" if left else "")
-                    + (" (nothing new)" if not changed else ""), markup=False)
+        self.notify(
+            f"Applied {held} change(s) from {self.path.name}"
+            + (f"; {left} still to review" if left else "")
+            + (" (nothing new)" if not changed else ""),
+            markup=False,
+        )
         self.dismiss(None)
 
     def action_close(self) -> None:

@@ -46,10 +46,9 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from needsmap.format import spec
 from needsmap.analysis.engine import Analysis, Gap
 from needsmap.collab.session import Session, edited
-from needsmap.util.text import one_line, terminal
+from needsmap.format import spec
 from needsmap.tui import is_global_key, linking
 from needsmap.tui.formcheck import FormModel, editable_fields, text_of
 from needsmap.tui.linking import KIND, WORD
@@ -58,12 +57,28 @@ from needsmap.tui.widgets.forms import ItemForm, RenameDialog, load_draft
 from needsmap.tui.widgets.picker import LinkPicker, owner_picker
 from needsmap.tui.widgets.table import Column, ItemTable, Row, cell_plain, cell_width, plain
 from needsmap.tui.widgets.typeahead import TypeAhead, type_into
+from needsmap.util.text import one_line, terminal
 
 #: Actions (of the list screens and their tables) that open a form, picker or dialog.
-OPENS_A_SCREEN = frozenset({
-    "add", "edit", "duplicate", "delete", "rename", "owner", "choose", "edit_child", "add_child",
-    "needs", "holdings", "feed", "feed_attributes", "add_step", "link_step",
-})
+OPENS_A_SCREEN = frozenset(
+    {
+        "add",
+        "edit",
+        "duplicate",
+        "delete",
+        "rename",
+        "owner",
+        "choose",
+        "edit_child",
+        "add_child",
+        "needs",
+        "holdings",
+        "feed",
+        "feed_attributes",
+        "add_step",
+        "link_step",
+    }
+)
 #: Seconds to wait for such a screen before keys typed after the key are dropped (it did not open).
 EARLY_KEYS_TIMEOUT = 0.5
 
@@ -265,16 +280,18 @@ class ItemListScreen(Screen):
                     yield Static("Filter", classes="filter-label")
                     yield Input(placeholder="type to filter: part of a name, id, owner...", id="filter")
                     yield Static("", id="list-status", classes="filter-label")
-                yield ItemTable([c.column() for c in self.COLUMNS], id="items",
-                                empty_text=f"no {self.SECTION.replace('_', ' ')} yet: press a to add one")
+                yield ItemTable(
+                    [c.column() for c in self.COLUMNS],
+                    id="items",
+                    empty_text=f"no {self.SECTION.replace('_', ' ')} yet: press a to add one",
+                )
             with VerticalScroll(id="detail-pane") as detail:
                 detail.can_focus = False  # tab goes from the list to the nested lists
                 yield Static("", id="detail-heading")
                 yield Static("", id="detail-fields")
                 for sub in self.SUBLISTS:
                     yield Label(sub.title, classes="sub-title", id=f"title-{sub.child}")
-                    yield sub.table(sub.columns, id=f"sub-{sub.child}", classes="sub-table",
-                                    empty_text="none yet")
+                    yield sub.table(sub.columns, id=f"sub-{sub.child}", classes="sub-table", empty_text="none yet")
                     yield Static("", id=f"subdetail-{sub.child}", classes="sub-detail")
                 yield Static("", id="detail-extra")
                 yield Static("", id="detail-gaps")
@@ -286,8 +303,11 @@ class ItemListScreen(Screen):
         if found is not None and found[0].section == self.SECTION:
             key = found[0]
             verb = "e on " + key.ident if key.ident else "a"
-            self.notify(f"needsmap stopped while '{found[1]}' was being typed: press {verb} to go on with it",
-                        timeout=10, markup=False)
+            self.notify(
+                f"needsmap stopped while '{found[1]}' was being typed: press {verb} to go on with it",
+                timeout=10,
+                markup=False,
+            )
 
     # the app calls these after every edit, undo, redo or reload, and when the analysis is ready
     def workshop_changed(self) -> None:
@@ -430,8 +450,12 @@ class ItemListScreen(Screen):
             type_into(filt, event)
             return
         binding = self.active_bindings.get(event.key)
-        if binding is not None and binding.node is not self.app and binding.enabled \
-                and binding.binding.action.removeprefix("screen.") in OPENS_A_SCREEN:
+        if (
+            binding is not None
+            and binding.node is not self.app
+            and binding.enabled
+            and binding.binding.action.removeprefix("screen.") in OPENS_A_SCREEN
+        ):
             self._early = []  # let the key through to its binding; buffer what comes next
             self.set_timer(EARLY_KEYS_TIMEOUT, self._release_early)
             return
@@ -540,8 +564,13 @@ class ItemListScreen(Screen):
         item = self.current()
         facts = self.facts
         key = (id(item), item, id(facts))
-        if not force and self._shown_detail is not None and self._shown_detail[0] == key[0] \
-                and self._shown_detail[1] is item and self._shown_detail[2] == key[2]:
+        if (
+            not force
+            and self._shown_detail is not None
+            and self._shown_detail[0] == key[0]
+            and self._shown_detail[1] is item
+            and self._shown_detail[2] == key[2]
+        ):
             return
         self._shown_detail = (key[0], item, key[2])
         heading = self.query_one("#detail-heading", Static)
@@ -567,7 +596,8 @@ class ItemListScreen(Screen):
             table.styles.height = min(max(len(rows), 1) + 1, 14)
             self._show_sub_detail(table)
             self.query_one(f"#title-{sub.child}", Label).update(
-                Content.assemble((sub.title, "bold"), (f"  {len(rows)}", "dim"), ("  " + self.sub_hint(sub), "dim")))
+                Content.assemble((sub.title, "bold"), (f"  {len(rows)}", "dim"), ("  " + self.sub_hint(sub), "dim"))
+            )
         extra.update(self.detail_extra(item, facts))
         gaps.update(self.gaps_text(item, facts))
 
@@ -596,8 +626,9 @@ class ItemListScreen(Screen):
             return Content.assemble(("Gaps  ", "bold"), ("none", "dim"))
         lines = [Content.assemble(("Gaps  ", "bold"), (f"{len(gaps)}", "dim"))]
         for gap in gaps[:30]:
-            lines.append(Content.assemble((f"{SEVERITY_ICON[gap.severity]} ", SEVERITY_STYLE[gap.severity]),
-                                          safe(gap.message)))
+            lines.append(
+                Content.assemble((f"{SEVERITY_ICON[gap.severity]} ", SEVERITY_STYLE[gap.severity]), safe(gap.message))
+            )
         if len(gaps) > 30:
             lines.append(Content.styled(f"... and {len(gaps) - 30} more (Gaps screen)", "dim"))
         return Content("\n").join(lines)
@@ -678,8 +709,9 @@ class ItemListScreen(Screen):
         form = self.FORM(model, title=title, values=values, draft=self.session.path)
         found = load_draft(self.session.path)
         if found is not None and found[0] == form.draft_key():
-            form = self.FORM(model, title=title, values={**model.initial(), **found[2]}, draft=self.session.path,
-                             suggest_ids=False)
+            form = self.FORM(
+                model, title=title, values={**model.initial(), **found[2]}, draft=self.session.path, suggest_ids=False
+            )
             self.notify("Restored what was being typed in this form when needsmap stopped", timeout=6)
         return form
 
@@ -758,9 +790,15 @@ class ItemListScreen(Screen):
                 return
             position = self.table.cursor
             count = linking.delete(self.session, self.SECTION, ident)
-            self.notify(Content.assemble("deleted ", (safe(ident), "bold"),
-                                         f" and {count} reference(s)" if count else "", " · ctrl+z to undo"),
-                        timeout=4)
+            self.notify(
+                Content.assemble(
+                    "deleted ",
+                    (safe(ident), "bold"),
+                    f" and {count} reference(s)" if count else "",
+                    " · ctrl+z to undo",
+                ),
+                timeout=4,
+            )
             self._selected = None
             self.reload()
             table = self.table
@@ -781,8 +819,16 @@ class ItemListScreen(Screen):
             if not new or new == old:
                 return
             changed = self.session.rename(self.SECTION, old, new)
-            self.notify(Content.assemble("renamed ", (safe(old), "bold"), " to ", (safe(new), "bold"),
-                                         f"; {changed - 1} item(s) that refer to it follow"), timeout=3)
+            self.notify(
+                Content.assemble(
+                    "renamed ",
+                    (safe(old), "bold"),
+                    " to ",
+                    (safe(new), "bold"),
+                    f"; {changed - 1} item(s) that refer to it follow",
+                ),
+                timeout=3,
+            )
             self._after_edit(new)
 
         self.push(RenameDialog(model, references=refs), done)
@@ -856,8 +902,12 @@ class ItemListScreen(Screen):
                 self.notify(f"{parent_id} is gone; nothing saved", severity="error")
                 return
             fresh = FormModel(session.workshop, self.SECTION, index, child=child, child_index=child_index)
-            session.replace(self.SECTION, index, fresh.parent_with(result),
-                            label=f"{'edit' if child_index is not None else 'add'} {child} of {parent_id}")
+            session.replace(
+                self.SECTION,
+                index,
+                fresh.parent_with(result),
+                label=f"{'edit' if child_index is not None else 'add'} {child} of {parent_id}",
+            )
             self._after_child(child, child_index)
 
         self.push(self._form(model, title), done)
@@ -880,8 +930,7 @@ class ItemListScreen(Screen):
         gone = records.pop(child)
         word = spec.ITEM_RECORDS[self.SECTION].by_key[sub.child].shape.item.name  # type: ignore[union-attr]
         what = getattr(gone, "attribute", None) or getattr(gone, "to", None) or getattr(gone, "name", "")
-        self.session.update(self.SECTION, index, label=f"remove {word} {what} of {item.id}",
-                            **{sub.child: records})
+        self.session.update(self.SECTION, index, label=f"remove {word} {what} of {item.id}", **{sub.child: records})
         self.notify(Content.assemble(f"removed {word} ", (safe(what), "bold"), " · ctrl+z to undo"), timeout=3)
         self._after_child(sub.child, min(child, len(records) - 1) if records else None)
 
@@ -900,8 +949,7 @@ class ItemListScreen(Screen):
             return
         records[child] = edited(records[child], **{field: value})
         what = getattr(records[child], "attribute", "")
-        self.session.update(self.SECTION, index, label=f"{what} {field} {value} in {item.id}",
-                            **{sub.child: records})
+        self.session.update(self.SECTION, index, label=f"{what} {field} {value} in {item.id}", **{sub.child: records})
         self._after_child(sub.child, child)
 
 

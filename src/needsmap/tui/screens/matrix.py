@@ -96,11 +96,23 @@ class MatrixGrid(ScrollView, can_focus=True):
     """A scrolling grid with fixed column headers (vertical labels) and fixed row labels."""
 
     COMPONENT_CLASSES = {
-        "matrix--header", "matrix--header-cursor", "matrix--row", "matrix--row-cursor", "matrix--row-dim",
-        "matrix--empty", "matrix--cross", "matrix--cursor", "matrix--corner",
-        "matrix--must", "matrix--should", "matrix--could",
-        "matrix--master", "matrix--copy", "matrix--derived",
-        "matrix--hard", "matrix--soft",
+        "matrix--header",
+        "matrix--header-cursor",
+        "matrix--row",
+        "matrix--row-cursor",
+        "matrix--row-dim",
+        "matrix--empty",
+        "matrix--cross",
+        "matrix--cursor",
+        "matrix--corner",
+        "matrix--must",
+        "matrix--should",
+        "matrix--could",
+        "matrix--master",
+        "matrix--copy",
+        "matrix--derived",
+        "matrix--hard",
+        "matrix--soft",
     }
     BINDINGS = [
         Binding("up", "move(0, -1)", "Up", show=False),
@@ -145,8 +157,9 @@ class MatrixGrid(ScrollView, can_focus=True):
             self.cursor_col = col_ids.index(keep_col)
         self.cursor_row = max(0, min(self.cursor_row, len(grid.rows) - 1))
         self.cursor_col = max(0, min(self.cursor_col, len(grid.cols) - 1))
-        self.virtual_size = Size(self.row_label_width + len(grid.cols) * CELL_WIDTH,
-                                 self.header_height + len(grid.rows))
+        self.virtual_size = Size(
+            self.row_label_width + len(grid.cols) * CELL_WIDTH, self.header_height + len(grid.rows)
+        )
         self.refresh()
         self.call_after_refresh(self._scroll_to_cursor)
         self.post_message(self.Moved())
@@ -270,8 +283,7 @@ class MatrixGrid(ScrollView, can_focus=True):
             return Strip.blank(width)
         rid, label = g.rows[row]
         on_row = row == self.cursor_row
-        row_style = style("matrix--row-cursor" if on_row else
-                          "matrix--row-dim" if rid in g.dim_rows else "matrix--row")
+        row_style = style("matrix--row-cursor" if on_row else "matrix--row-dim" if rid in g.dim_rows else "matrix--row")
         text = _fit(label, self.row_label_width - 1) + " "
         segs = []
         values = g.cells.get(rid, {})
@@ -295,8 +307,7 @@ class MatrixGrid(ScrollView, can_focus=True):
         assert g is not None
         w = self.row_label_width
         if g.kind == "use_cases":
-            lines = ["use case \\ attribute", "M must   S should", "C could  · none", "red: blocked",
-                     "yellow: at risk"]
+            lines = ["use case \\ attribute", "M must   S should", "C could  · none", "red: blocked", "yellow: at risk"]
         else:
             lines = ["system \\ attribute", "M master  C copy", "D derived · none"]
         line = lines[y] if y < len(lines) else ""
@@ -360,8 +371,11 @@ class MatrixScreen(Screen[None]):
         """Move to the row of a use case or system, or to the column of an attribute."""
         grid = self.query_one(MatrixGrid)
         ws = self.app.session.workshop
-        if any(s.id == item_id for s in ws.systems) and self.kind != "systems" and \
-                not any(u.id == item_id for u in ws.use_cases):
+        if (
+            any(s.id == item_id for s in ws.systems)
+            and self.kind != "systems"
+            and not any(u.id == item_id for u in ws.use_cases)
+        ):
             self.kind = "systems"
             self._rebuild()
         return grid.move_to(row_id=item_id) or grid.move_to(col_id=item_id)
@@ -382,10 +396,14 @@ class MatrixScreen(Screen[None]):
         what = "needs" if self.kind == "use_cases" else "holdings"
         cols = "all" if self._show_all() else "those needed or held"
         other = "systems" if self.kind == "use_cases" else "use cases"
-        self.query_one("#matrix-title", Static).update(Text(
-            f"{what.capitalize()}: {len(grid.rows)} {rows} × {len(grid.cols)} attributes ({cols})   "
-            f"t: show {other}   a: {'only needed or held' if self._show_all() else 'all attributes'}",
-            no_wrap=True, overflow="ellipsis"))
+        self.query_one("#matrix-title", Static).update(
+            Text(
+                f"{what.capitalize()}: {len(grid.rows)} {rows} × {len(grid.cols)} attributes ({cols})   "
+                f"t: show {other}   a: {'only needed or held' if self._show_all() else 'all attributes'}",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
 
     def on_matrix_grid_moved(self, _message: MatrixGrid.Moved) -> None:
         self._show_info()
@@ -419,9 +437,12 @@ class MatrixScreen(Screen[None]):
             text.append(value or "not needed", style="bold")
             problem = g.trouble.get((row_id, attr)) if value else None
             if problem:
-                text.append("  ⚠ blocked: held nowhere or does not reach it" if problem == "hard"
-                            else "  ⚠ at risk: stale, low quality or coverage",
-                            style="red" if problem == "hard" else "yellow")
+                text.append(
+                    "  ⚠ blocked: held nowhere or does not reach it"
+                    if problem == "hard"
+                    else "  ⚠ at risk: stale, low quality or coverage",
+                    style="red" if problem == "hard" else "yellow",
+                )
             keys = "space: cycle  m s c: must should could  x: clear"
         else:
             text.append(value or "not held", style="bold")
@@ -445,8 +466,11 @@ class MatrixScreen(Screen[None]):
         if key == "x":
             self._set(cur, None)
             return
-        table = ({"m": "must", "s": "should", "c": "could"} if self.kind == "use_cases"
-                 else {"m": "master", "c": "copy", "d": "derived"})
+        table = (
+            {"m": "must", "s": "should", "c": "could"}
+            if self.kind == "use_cases"
+            else {"m": "master", "c": "copy", "d": "derived"}
+        )
         if key in table:
             self._set(cur, table[key])
 

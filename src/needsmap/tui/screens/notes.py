@@ -19,12 +19,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from needsmap.format import model as m
-from needsmap.format.spec import ID_PATTERN
 from needsmap.format.naming import new_note_id
+from needsmap.format.spec import ID_PATTERN
 from needsmap.tui import paragraphs, plain
 from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
-from needsmap.tui.widgets.type_to_filter import TypeToFilter
 from needsmap.tui.widgets.dialogs import ConfirmDialog
+from needsmap.tui.widgets.type_to_filter import TypeToFilter
 
 KIND_STYLE = {"question": "cyan", "decision": "green", "risk": "bold red", "idea": "magenta", "parking": "dim"}
 KIND_ORDER = {kind: i for i, kind in enumerate(m.NOTE_KINDS)}
@@ -32,15 +32,21 @@ _ID = re.compile(ID_PATTERN)
 #: Below this width the id and by columns go (the detail pane shows them).
 WIDE = 110
 ID_WIDTH, ABOUT_WIDTH, BY_WIDTH = 18, 18, 8
-WIDE_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("id", "id", ID_WIDTH), ("about", "about", ABOUT_WIDTH),
-                ("by", "by", BY_WIDTH), ("text", "note", None)]
-NARROW_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("about", "about", ABOUT_WIDTH),
-                  ("text", "note", None)]
+WIDE_COLUMNS = [
+    ("kind", "kind", 8),
+    ("status", "status", 6),
+    ("id", "id", ID_WIDTH),
+    ("about", "about", ABOUT_WIDTH),
+    ("by", "by", BY_WIDTH),
+    ("text", "note", None),
+]
+NARROW_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("about", "about", ABOUT_WIDTH), ("text", "note", None)]
 
 
 def note_haystack(note: m.Note) -> str:
-    return " ".join([note.id, note.effective_kind, note.effective_status, note.text, *note.about,
-                     note.by or ""]).lower()
+    return " ".join(
+        [note.id, note.effective_kind, note.effective_status, note.text, *note.about, note.by or ""]
+    ).lower()
 
 
 def all_ids(ws: m.Workshop) -> dict[str, list[str]]:
@@ -75,17 +81,24 @@ class NoteForm(ModalScreen[m.Note | None]):
             yield Static(title, classes="dialog-title")
             with Horizontal(classes="form-row"):
                 yield Static("kind", classes="form-label")
-                yield Select([(k, k) for k in m.NOTE_KINDS], value=note.effective_kind if note else "question",
-                             allow_blank=False, id="f-kind")
+                yield Select(
+                    [(k, k) for k in m.NOTE_KINDS],
+                    value=note.effective_kind if note else "question",
+                    allow_blank=False,
+                    id="f-kind",
+                )
                 yield Static("status", classes="form-label")
-                yield Select([(s, s) for s in m.NOTE_STATUSES], value=note.effective_status if note else "open",
-                             allow_blank=False, id="f-status")
+                yield Select(
+                    [(s, s) for s in m.NOTE_STATUSES],
+                    value=note.effective_status if note else "open",
+                    allow_blank=False,
+                    id="f-status",
+                )
             yield Static("text", classes="form-label")
             yield TextArea(note.text if note else "", id="f-text", soft_wrap=True, show_line_numbers=False)
             with Horizontal(classes="form-row"):
                 yield Static("about", classes="form-label")
-                yield Input(", ".join(note.about) if note else "", placeholder="ids, comma separated",
-                            id="f-about")
+                yield Input(", ".join(note.about) if note else "", placeholder="ids, comma separated", id="f-about")
             with Horizontal(classes="form-row"):
                 yield Static("by", classes="form-label")
                 yield Input((note.by or "") if note else "", placeholder="stakeholder id", id="f-by")
@@ -119,8 +132,9 @@ class NoteForm(ModalScreen[m.Note | None]):
         if not v["id"]:
             out.append("the note needs an id")
         elif not _ID.fullmatch(v["id"]):
-            out.append(f"id '{v['id']}' may only contain letters, digits, '_', '.' and '-' (and start with a "
-                       "letter or digit)")
+            out.append(
+                f"id '{v['id']}' may only contain letters, digits, '_', '.' and '-' (and start with a letter or digit)"
+            )
         elif v["id"] != (self.note.id if self.note else None) and any(n.id == v["id"] for n in self.ws.notes):
             out.append(f"duplicate note id '{v['id']}'")
         ids = all_ids(self.ws)
@@ -128,8 +142,7 @@ class NoteForm(ModalScreen[m.Note | None]):
             if ident not in ids:
                 out.append(f"'about' names '{ident}', which is not an id of any item")
             elif len(ids[ident]) > 1:
-                out.append(f"'about' names '{ident}', which is an id in both '{ids[ident][0]}' and "
-                           f"'{ids[ident][1]}'")
+                out.append(f"'about' names '{ident}', which is an id in both '{ids[ident][0]}' and '{ids[ident][1]}'")
         if v["by"] and not any(s.id == v["by"] for s in self.ws.stakeholders):
             out.append(f"'by' names '{v['by']}', which is not a stakeholder id")
         return out
@@ -183,7 +196,6 @@ class NoteForm(ModalScreen[m.Note | None]):
 
 # -- the screen --------------------------------------------------------------------------------
 class NotesScreen(TypeToFilter, Screen[None]):
-
     FILTER_INPUT = "note-filter"
     FILTER_TABLE = "note-table"
     AUTO_FOCUS = "#note-table"
@@ -255,8 +267,7 @@ class NotesScreen(TypeToFilter, Screen[None]):
                     continue
             out.append(note)
         position = {id(n): i for i, n in enumerate(notes)}
-        out.sort(key=lambda n: (KIND_ORDER.get(n.effective_kind, 99), n.effective_status != "open",
-                                position[id(n)]))
+        out.sort(key=lambda n: (KIND_ORDER.get(n.effective_kind, 99), n.effective_status != "open", position[id(n)]))
         return out
 
     def _fill(self) -> None:
@@ -275,12 +286,14 @@ class NotesScreen(TypeToFilter, Screen[None]):
             kind = note.effective_kind
             status = note.effective_status
             dim = "dim" if status == "closed" else ""
-            cells = {"kind": Text(kind, style=KIND_STYLE.get(kind, ""), end=""),
-                     "status": Text(status, style=dim or "bold"),
-                     "id": fit(plain(note.id, style=dim), ID_WIDTH),
-                     "text": fit(plain(note.text, style=dim), room),
-                     "about": fit(plain(", ".join(note.about)), ABOUT_WIDTH),
-                     "by": fit(plain(note.by or ""), BY_WIDTH)}
+            cells = {
+                "kind": Text(kind, style=KIND_STYLE.get(kind, ""), end=""),
+                "status": Text(status, style=dim or "bold"),
+                "id": fit(plain(note.id, style=dim), ID_WIDTH),
+                "text": fit(plain(note.text, style=dim), room),
+                "about": fit(plain(", ".join(note.about)), ABOUT_WIDTH),
+                "by": fit(plain(note.by or ""), BY_WIDTH),
+            }
             table.add_row(*(cells[key] for key, _, _ in columns), key=note.id)
         if notes:
             row = self._ids.index(keep) if keep in self._ids else min(keep_row, len(notes) - 1)
@@ -311,8 +324,12 @@ class NotesScreen(TypeToFilter, Screen[None]):
         note = self.current_note()
         box = self.query_one("#note-detail-text", Static)
         if note is None:
-            box.update(Text("No notes yet: press a to add one, or n on any screen for a quick note."
-                            if not self._ids else "", style="dim"))
+            box.update(
+                Text(
+                    "No notes yet: press a to add one, or n on any screen for a quick note." if not self._ids else "",
+                    style="dim",
+                )
+            )
             return
         kind = note.effective_kind
         text = Text(end="")
@@ -341,7 +358,6 @@ class NotesScreen(TypeToFilter, Screen[None]):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
-
 
     # -- actions --------------------------------------------------------------------------------
     def _index(self, note_id: str) -> int:
@@ -373,8 +389,9 @@ class NotesScreen(TypeToFilter, Screen[None]):
                 if new.id != note.id:
                     session.rename("notes", note.id, new.id)
                 index = self._index(new.id)
-                session.update("notes", index, kind=new.kind, text=new.text, about=new.about, by=new.by,
-                               status=new.status)
+                session.update(
+                    "notes", index, kind=new.kind, text=new.text, about=new.about, by=new.by, status=new.status
+                )
             self.select(new.id)
 
         self.app.push_screen(NoteForm(session.workshop, note, note.id), done)
@@ -384,10 +401,12 @@ class NotesScreen(TypeToFilter, Screen[None]):
         if note is None:
             return
         new = "open" if note.effective_status == "closed" else "closed"
-        self.app.session.update("notes", self._index(note.id), label=f"{'reopen' if new == 'open' else 'close'} "
-                                f"note {note.id}", status=new)
-        self.notify(f"Note {note.id} {'reopened' if new == 'open' else 'closed'} (ctrl+z: undo)", markup=False,
-                    timeout=3)
+        self.app.session.update(
+            "notes", self._index(note.id), label=f"{'reopen' if new == 'open' else 'close'} note {note.id}", status=new
+        )
+        self.notify(
+            f"Note {note.id} {'reopened' if new == 'open' else 'closed'} (ctrl+z: undo)", markup=False, timeout=3
+        )
 
     def action_delete(self) -> None:
         note = self.current_note()

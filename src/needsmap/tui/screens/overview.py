@@ -199,13 +199,18 @@ class OverviewScreen(Screen[None]):
         keep = table.cursor_row
         reset(table)
         for i, gap in enumerate(self._gaps):
-            table.add_row(severity_cell(gap.severity), Text(str(gap.impact), justify="right"),
-                          fit(plain(gap.message), room), key=str(i))
+            table.add_row(
+                severity_cell(gap.severity),
+                Text(str(gap.impact), justify="right"),
+                fit(plain(gap.message), room),
+                key=str(i),
+            )
         if self._gaps:
             table.move_cursor(row=min(keep, len(self._gaps) - 1))
         total = len(analysis.gaps)
         self.query_one("#top-gaps-title", Static).update(
-            f"Top {min(TOP_GAPS, total)} of {total} gaps by impact (Enter: go to its subject; 8: all gaps)")
+            f"Top {min(TOP_GAPS, total)} of {total} gaps by impact (Enter: go to its subject; 8: all gaps)"
+        )
 
     def _fill_readiness(self, analysis) -> None:
         table = self.query_one("#readiness", DataTable)
@@ -222,8 +227,9 @@ class OverviewScreen(Screen[None]):
                 continue
             why = "; ".join(r.reasons)
             title = fit(plain(r.title or r.use_case), title_width)
-            table.add_row(Text(r.status, style=READINESS_STYLE[r.status], end=""), title, fit(plain(why), room),
-                          key=r.use_case)
+            table.add_row(
+                Text(r.status, style=READINESS_STYLE[r.status], end=""), title, fit(plain(why), room), key=r.use_case
+            )
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 

@@ -21,8 +21,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from needsmap.format import model as m
-from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.roadmap.accept import accepted_option
+from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.roadmap.output import closes_text, comparison_rows, leaves_text, summary, wave_word
 from needsmap.tui import plain
 
@@ -76,10 +76,16 @@ class RoadmapScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="roadmap-voter", classes="heading")
         table = DataTable(id="roadmap-options", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (("option", "option", 26), ("closes", "gaps closed", 11),
-                                  ("unlocks", "unlocks (value)", 15), ("first", "first value", 12),
-                                  ("effort", "effort", 7), ("waves", "waves", 6), ("risk", "risk", 5),
-                                  ("votes", "votes", 14)):
+        for key, label, width in (
+            ("option", "option", 26),
+            ("closes", "gaps closed", 11),
+            ("unlocks", "unlocks (value)", 15),
+            ("first", "first value", 12),
+            ("effort", "effort", 7),
+            ("waves", "waves", 6),
+            ("risk", "risk", 5),
+            ("votes", "votes", 14),
+        ):
             table.add_column(Text(label), key=key, width=width)
         yield table
         with VerticalScroll(id="roadmap-detail", classes="detail"):
@@ -88,8 +94,13 @@ class RoadmapScreen(Screen[None]):
 
     def on_mount(self) -> None:
         waves = self.query_one("#roadmap-waves", DataTable)
-        for key, label, width in (("wave", "wave", 11), ("kind", "kind", 13), ("effort", "effort", 6),
-                                  ("wsjf", "WSJF", 6), ("item", "work item", None)):
+        for key, label, width in (
+            ("wave", "wave", 11),
+            ("kind", "kind", 13),
+            ("effort", "effort", 6),
+            ("wsjf", "WSJF", 6),
+            ("item", "work item", None),
+        ):
             waves.add_column(Text(label), key=key, width=width)
         ws = self.app.session.workshop
         self.voter = ws.stakeholders[0].id if ws.stakeholders else None
@@ -168,10 +179,17 @@ class RoadmapScreen(Screen[None]):
                 votes += f" · you {mine}"
             label = plain(r["option"], style="bold")
             label.append(f"  {r['status']}", style="dim")
-            table.add_row(label, Text(f"{r['gaps_closed']} of {self.roadmap.total_gaps}"),
-                          Text(f"{r['use_cases_unlocked']} ({r['value_unlocked']})"), plain(r["first_value"]),
-                          Text(f"{r['effort']:g}"), Text(str(r["waves"])), Text(str(r["risk"])), Text(votes),
-                          key=r["option"])
+            table.add_row(
+                label,
+                Text(f"{r['gaps_closed']} of {self.roadmap.total_gaps}"),
+                Text(f"{r['use_cases_unlocked']} ({r['value_unlocked']})"),
+                plain(r["first_value"]),
+                Text(f"{r['effort']:g}"),
+                Text(str(r["waves"])),
+                Text(str(r["risk"])),
+                Text(votes),
+                key=r["option"],
+            )
             self._shown.append(r["option"])
         if self.roadmap.plans:  # the same option stays highlighted when an accepted one moves up
             row = self._shown.index(keep_id) if keep_id in self._shown else min(max(keep, 0), len(self._shown) - 1)
@@ -213,8 +231,14 @@ class RoadmapScreen(Screen[None]):
             text.append_text(plain(note))
         detail.update(text)
         for n, it in enumerate(p.items):
-            waves.add_row(plain(wave_word(rm, it.wave)), Text(it.kind), Text(f"{it.effort:g}"), Text(f"{it.wsjf:.2f}"),
-                          plain(it.item.title), key=f"{n}")
+            waves.add_row(
+                plain(wave_word(rm, it.wave)),
+                Text(it.kind),
+                Text(f"{it.effort:g}"),
+                Text(f"{it.wsjf:.2f}"),
+                plain(it.item.title),
+                key=f"{n}",
+            )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "roadmap-options":
@@ -278,8 +302,7 @@ class RoadmapScreen(Screen[None]):
             if score and not self._ensure_in_file(option):
                 return
             kept = [v for v in session.workshop.votes if not (v.stakeholder == stakeholder and v.option == option)]
-            old = next((v for v in session.workshop.votes if v.stakeholder == stakeholder and v.option == option),
-                       None)
+            old = next((v for v in session.workshop.votes if v.stakeholder == stakeholder and v.option == option), None)
             if score:
                 kept.append(m.Vote(stakeholder, option, score, comment=old.comment if old else None))
             session.set_top("votes", kept, label=label)

@@ -46,8 +46,12 @@ HORIZONS = ("now", "next", "later")
 LEVELS = ("high", "medium", "low")
 READINESS_ORDER = ("blocked", "at-risk", "ready")
 PROBLEM_WORDS = {
-    "missing-source": "held nowhere", "unreachable": "does not reach", "stale": "too slow",
-    "low-quality": "low quality", "low-coverage": "low coverage", "no-master": "no master",
+    "missing-source": "held nowhere",
+    "unreachable": "does not reach",
+    "stale": "too slow",
+    "low-quality": "low quality",
+    "low-coverage": "low coverage",
+    "no-master": "no master",
     "contested": "several masters",
 }
 CRIT_STYLE = {"must": "bold", "should": "", "could": "dim"}
@@ -91,12 +95,19 @@ class StakeholdersScreen(ItemListScreen):
     def detail_extra(self, item, facts: Facts) -> Content:
         ws = self.session.workshop
         owns = []
-        for section, word in (("use_cases", "use cases"), ("attributes", "attributes"), ("systems", "systems"),
-                              ("processes", "processes")):
+        for section, word in (
+            ("use_cases", "use cases"),
+            ("attributes", "attributes"),
+            ("systems", "systems"),
+            ("processes", "processes"),
+        ):
             mine = [i.id for i in ws.section(section) if i.owner == item.id]
             if mine:
-                owns.append(Content.assemble((f"{word}: ", "dim"), _list(mine[:12]),
-                                             f" and {len(mine) - 12} more" if len(mine) > 12 else ""))
+                owns.append(
+                    Content.assemble(
+                        (f"{word}: ", "dim"), _list(mine[:12]), f" and {len(mine) - 12} more" if len(mine) > 12 else ""
+                    )
+                )
         raised = [n.id for n in ws.notes if n.by == item.id]
         block = [Content.styled("Owns", "bold")] + (owns or [Content.styled("nothing yet", "dim")])
         if raised:
@@ -128,19 +139,30 @@ class UseCasesScreen(ItemListScreen):
         ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
         ListColumn("value", "value", attr("value"), right=True, max_width=5, drop=1),
         ListColumn("horizon", "horizon", attr("horizon"), order=HORIZONS, max_width=7, drop=3),
-        ListColumn("status", "status", lambda i, f: i.effective_status,
-                   order=("agreed", "proposed", "done", "rejected"), max_width=8, drop=4),
+        ListColumn(
+            "status",
+            "status",
+            lambda i, f: i.effective_status,
+            order=("agreed", "proposed", "done", "rejected"),
+            max_width=8,
+            drop=4,
+        ),
         ListColumn("readiness", "readiness", _readiness, show=readiness_cell, order=READINESS_ORDER, max_width=9),
         ListColumn("needs", "needs", lambda i, f: len(i.needs), show=count_cell, right=True, max_width=5, drop=5),
         ListColumn("gaps", "gaps", _gaps("use_cases"), show=gaps_cell, right=True, max_width=5),
     )
     SUBLISTS = (
-        SubList("needs", "Needs", NeedsTable, (
-            Column("attribute", "attribute", 30, flex=True),
-            Column("crit", "crit", 6),
-            Column("fresh", "fresh", 8, drop=1),
-            Column("status", "status", 24),
-        )),
+        SubList(
+            "needs",
+            "Needs",
+            NeedsTable,
+            (
+                Column("attribute", "attribute", 30, flex=True),
+                Column("crit", "crit", 6),
+                Column("fresh", "fresh", 8, drop=1),
+                Column("status", "status", 24),
+            ),
+        ),
     )
     BINDINGS = [
         Binding("l", "needs", "Link needs"),
@@ -177,8 +199,12 @@ class UseCasesScreen(ItemListScreen):
                 state = Text("ok", style="green")
             crit = need.effective_criticality
             label = names.get(need.attribute) or need.attribute
-            rows.append(Row(str(i), [cell(label), Text(crit, style=CRIT_STYLE.get(crit, "")),
-                                     cell(need.effective_freshness), state]))
+            rows.append(
+                Row(
+                    str(i),
+                    [cell(label), Text(crit, style=CRIT_STYLE.get(crit, "")), cell(need.effective_freshness), state],
+                )
+            )
         return rows
 
     def sub_detail(self, child: str, item, index: int, facts: Facts) -> Content:
@@ -190,19 +216,30 @@ class UseCasesScreen(ItemListScreen):
             return base
         lines = [base]
         if ns.path:
-            lines.append(Content.assemble(("path: ", "dim"), " → ".join(safe(p) for p in ns.path),
-                                          f"  ({safe(ns.path_freshness)})" if ns.path_freshness else ""))
+            lines.append(
+                Content.assemble(
+                    ("path: ", "dim"),
+                    " → ".join(safe(p) for p in ns.path),
+                    f"  ({safe(ns.path_freshness)})" if ns.path_freshness else "",
+                )
+            )
         if ns.problems:
-            lines.append(Content.assemble(("problems: ", "dim"),
-                                          (", ".join(PROBLEM_WORDS.get(p, p) for p in ns.problems), "$text-warning")))
+            lines.append(
+                Content.assemble(
+                    ("problems: ", "dim"), (", ".join(PROBLEM_WORDS.get(p, p) for p in ns.problems), "$text-warning")
+                )
+            )
         return Content("\n").join(lines)
 
     def detail_extra(self, item, facts: Facts) -> Content:
         r = facts.readiness.get(item.id)
         if r is None:
             return Content.styled("Rejected: left out of readiness and gaps.", "dim")
-        head = Content.assemble(("Readiness  ", "bold"), (r.status, READINESS_STYLE_CONTENT[r.status]),
-                                (f"   {r.must_satisfied}/{r.must_total} must-haves satisfied", "dim"))
+        head = Content.assemble(
+            ("Readiness  ", "bold"),
+            (r.status, READINESS_STYLE_CONTENT[r.status]),
+            (f"   {r.must_satisfied}/{r.must_total} must-haves satisfied", "dim"),
+        )
         reasons = [Content.assemble(("· ", "dim"), safe(reason)) for reason in r.reasons]
         where = []
         if item.executes_in:
@@ -215,8 +252,11 @@ class UseCasesScreen(ItemListScreen):
             self.open_picker(need_picker(self.session, item.id))
 
 
-READINESS_STYLE_CONTENT = {"ready": "bold $text-success", "at-risk": "bold $text-warning",
-                           "blocked": "bold $text-error"}
+READINESS_STYLE_CONTENT = {
+    "ready": "bold $text-success",
+    "at-risk": "bold $text-warning",
+    "blocked": "bold $text-error",
+}
 
 
 # -- processes ---------------------------------------------------------------------------------------
@@ -247,12 +287,17 @@ class ProcessesScreen(ItemListScreen):
         ListColumn("gaps", "gaps", _gaps("processes"), show=gaps_cell, right=True, max_width=5),
     )
     SUBLISTS = (
-        SubList("steps", "Steps", StepsTable, (
-            Column("n", "#", 3, right=True),
-            Column("name", "step", 36, flex=True),
-            Column("system", "system", 12, drop=1),
-            Column("data", "attributes", 60, flex=True),
-        )),
+        SubList(
+            "steps",
+            "Steps",
+            StepsTable,
+            (
+                Column("n", "#", 3, right=True),
+                Column("name", "step", 36, flex=True),
+                Column("system", "system", 12, drop=1),
+                Column("data", "attributes", 60, flex=True),
+            ),
+        ),
     )
     BINDINGS = [
         Binding("t", "add_step", "Add step"),
@@ -267,9 +312,13 @@ class ProcessesScreen(ItemListScreen):
         return "t adds · tab here: l links, e, x"
 
     def sub_rows(self, child: str, item, facts: Facts) -> list[Row]:
-        return [Row(str(i), [Text(str(i + 1), style="dim"), cell(step.name), cell(step.system or ""),
-                             cell(_step_summary(step))])
-                for i, step in enumerate(item.steps)]
+        return [
+            Row(
+                str(i),
+                [Text(str(i + 1), style="dim"), cell(step.name), cell(step.system or ""), cell(_step_summary(step))],
+            )
+            for i, step in enumerate(item.steps)
+        ]
 
     def detail_extra(self, item, facts: Facts) -> Content:
         ucs = [u.id for u in self.session.workshop.use_cases if item.id in u.processes]
@@ -306,13 +355,31 @@ class AttributesScreen(ItemListScreen):
         ListColumn("name", "name", attr("name"), max_width=36, flex=True),
         ListColumn("entity", "entity", lambda i, f: i.effective_entity, max_width=14, drop=4),
         ListColumn("type", "type", lambda i, f: i.effective_type, max_width=9, drop=5),
-        ListColumn("sensitivity", "sensitivity", lambda i, f: i.effective_sensitivity,
-                   order=("sensitive", "personal", "none"), max_width=11, drop=3),
+        ListColumn(
+            "sensitivity",
+            "sensitivity",
+            lambda i, f: i.effective_sensitivity,
+            order=("sensitive", "personal", "none"),
+            max_width=11,
+            drop=3,
+        ),
         ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
-        ListColumn("needed", "needed", lambda i, f: len(r.needed_by) if (r := _row_of(i, f)) else 0,
-                   show=count_cell, right=True, max_width=6),
-        ListColumn("held", "held", lambda i, f: len(r.held_by) if (r := _row_of(i, f)) else 0,
-                   show=count_cell, right=True, max_width=5),
+        ListColumn(
+            "needed",
+            "needed",
+            lambda i, f: len(r.needed_by) if (r := _row_of(i, f)) else 0,
+            show=count_cell,
+            right=True,
+            max_width=6,
+        ),
+        ListColumn(
+            "held",
+            "held",
+            lambda i, f: len(r.held_by) if (r := _row_of(i, f)) else 0,
+            show=count_cell,
+            right=True,
+            max_width=5,
+        ),
         ListColumn("gaps", "gaps", _gaps("attributes"), show=gaps_cell, right=True, max_width=5),
     )
     BINDINGS = [Binding("o", "owner", "Owner")]
@@ -334,8 +401,9 @@ class AttributesScreen(ItemListScreen):
             demand.append(Content.styled("no use case needs it", "dim"))
         supply = [Content.assemble(("Held by  ", "bold"), (str(len(row.held_by)), "dim"))]
         for system, role in row.held_by[:40]:
-            supply.append(Content.assemble(("· ", "dim"), safe(system),
-                                           (f"  {role}", "bold" if role == "master" else "dim")))
+            supply.append(
+                Content.assemble(("· ", "dim"), safe(system), (f"  {role}", "bold" if role == "master" else "dim"))
+            )
         if not row.held_by:
             supply.append(Content.styled("no system holds it", "dim"))
         written = []
@@ -372,24 +440,41 @@ class SystemsScreen(ItemListScreen):
         ListColumn("kind", "kind", attr("kind"), max_width=20, drop=3),
         ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
         ListColumn("holds", "holds", lambda i, f: len(i.holds), show=count_cell, right=True, max_width=5),
-        ListColumn("masters", "masters", lambda i, f: r.masters if (r := _sys_row(i, f)) else 0,
-                   show=count_cell, right=True, max_width=7, drop=4),
+        ListColumn(
+            "masters",
+            "masters",
+            lambda i, f: r.masters if (r := _sys_row(i, f)) else 0,
+            show=count_cell,
+            right=True,
+            max_width=7,
+            drop=4,
+        ),
         ListColumn("feeds", "feeds", lambda i, f: len(i.feeds), show=count_cell, right=True, max_width=5, drop=5),
         ListColumn("gaps", "gaps", _gaps("systems"), show=gaps_cell, right=True, max_width=5),
     )
     SUBLISTS = (
-        SubList("holds", "Holds", HoldingsTable, (
-            Column("attribute", "attribute", 30, flex=True),
-            Column("role", "role", 7),
-            Column("quality", "qual", 4, right=True, drop=2),
-            Column("freshness", "fresh", 8, drop=3),
-            Column("coverage", "cover", 5, right=True, drop=1),
-        )),
-        SubList("feeds", "Feeds", FeedsTable, (
-            Column("to", "to", 16),
-            Column("frequency", "every", 8),
-            Column("attributes", "attributes", 60, flex=True),
-        )),
+        SubList(
+            "holds",
+            "Holds",
+            HoldingsTable,
+            (
+                Column("attribute", "attribute", 30, flex=True),
+                Column("role", "role", 7),
+                Column("quality", "qual", 4, right=True, drop=2),
+                Column("freshness", "fresh", 8, drop=3),
+                Column("coverage", "cover", 5, right=True, drop=1),
+            ),
+        ),
+        SubList(
+            "feeds",
+            "Feeds",
+            FeedsTable,
+            (
+                Column("to", "to", 16),
+                Column("frequency", "every", 8),
+                Column("attributes", "attributes", 60, flex=True),
+            ),
+        ),
     )
     BINDINGS = [
         Binding("h", "holdings", "Add holdings"),
@@ -414,18 +499,32 @@ class SystemsScreen(ItemListScreen):
             names = {a.id: a.name for a in self.session.workshop.attributes}
             for i, h in enumerate(item.holds):
                 role = h.effective_role
-                rows.append(Row(str(i), [
-                    cell(names.get(h.attribute) or h.attribute),
-                    Text(role, style="bold" if role == "master" else ""),
-                    cell("" if h.quality is None else h.quality),
-                    cell(h.effective_freshness),
-                    cell("" if h.coverage is None else f"{h.coverage:.0%}"),
-                ]))
+                rows.append(
+                    Row(
+                        str(i),
+                        [
+                            cell(names.get(h.attribute) or h.attribute),
+                            Text(role, style="bold" if role == "master" else ""),
+                            cell("" if h.quality is None else h.quality),
+                            cell(h.effective_freshness),
+                            cell("" if h.coverage is None else f"{h.coverage:.0%}"),
+                        ],
+                    )
+                )
         else:
             for i, feed in enumerate(item.feeds):
-                rows.append(Row(str(i), [cell(feed.to), cell(feed.effective_frequency),
-                                         cell(", ".join(feed.attributes)) if feed.attributes
-                                         else Text("nothing yet: press a", style="yellow")]))
+                rows.append(
+                    Row(
+                        str(i),
+                        [
+                            cell(feed.to),
+                            cell(feed.effective_frequency),
+                            cell(", ".join(feed.attributes))
+                            if feed.attributes
+                            else Text("nothing yet: press a", style="yellow"),
+                        ],
+                    )
+                )
         return rows
 
     def detail_extra(self, item, facts: Facts) -> Content:

@@ -86,8 +86,11 @@ class AttributeForm(ItemForm):
         if self._chosen_name is not None and text == self._chosen_name:
             return
         self._chosen_name = None
-        found = [entry for entry, score in catalog.search(text, limit=MAX_SUGGESTIONS) if score >= MIN_SCORE] \
-            if len(text) >= 2 else []
+        found = (
+            [entry for entry, score in catalog.search(text, limit=MAX_SUGGESTIONS) if score >= MIN_SCORE]
+            if len(text) >= 2
+            else []
+        )
         self._show_offers(found)
 
     def _show_offers(self, found: list[catalog.CatalogEntry]) -> None:
@@ -110,8 +113,7 @@ class AttributeForm(ItemForm):
         suggestions.set_class(bool(found), "-shown")
 
     def on_key(self, event: events.Key) -> None:
-        if (event.key == "down" and self._offered and self.focused is not None
-                and self.focused.id == "input-name"):
+        if event.key == "down" and self._offered and self.focused is not None and self.focused.id == "input-name":
             event.stop()
             self.suggestions.can_focus = True
             self.suggestions.highlighted = 0

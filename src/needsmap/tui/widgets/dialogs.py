@@ -31,8 +31,15 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str | Text, *, confirm: str = "Yes", cancel: str = "Cancel",
-                 title: str = "Please confirm", danger: bool = True) -> None:
+    def __init__(
+        self,
+        question: str | Text,
+        *,
+        confirm: str = "Yes",
+        cancel: str = "Cancel",
+        title: str = "Please confirm",
+        danger: bool = True,
+    ) -> None:
         super().__init__(classes="nm-dialog")
         self.question = _text(question)
         self.confirm_label = confirm
@@ -82,15 +89,20 @@ class ConflictDialog(ModalScreen[str]):
         if self.deleted:
             title = "The workshop file was deleted or moved"
             body = Text.assemble(
-                plain(self.message, one_line=False), "\n\n",
-                "Keep mine writes the workshop as you have it back to the same place.")
+                plain(self.message, one_line=False),
+                "\n\n",
+                "Keep mine writes the workshop as you have it back to the same place.",
+            )
         else:
             title = "The file changed on disk (another editor or git pull)"
-            lost = ("Your last change is NOT saved yet. " if self.after_edit else "")
+            lost = "Your last change is NOT saved yet. " if self.after_edit else ""
             body = Text.assemble(
-                plain(self.message, one_line=False), "\n\n", lost,
+                plain(self.message, one_line=False),
+                "\n\n",
+                lost,
                 "Reload theirs: take the version on disk (your undo history is cleared).\n"
-                "Keep mine: overwrite it with your version (theirs is kept as a .bak file beside it).")
+                "Keep mine: overwrite it with your version (theirs is kept as a .bak file beside it).",
+            )
         with Vertical(classes="dialog-box warning"):
             yield Static(title, classes="dialog-title")
             yield Static(body, classes="dialog-body")
@@ -134,20 +146,28 @@ class MergeConflictsDialog(ModalScreen[str]):
         self.from_git = from_git
 
     def compose(self) -> ComposeResult:
-        shown = [plain(line) for line in self.lines[:self.SHOWN]]
+        shown = [plain(line) for line in self.lines[: self.SHOWN]]
         more = len(self.lines) - len(shown)
         if self.from_git:
             title = "A git merge left conflicts in this file"
             intro = "Both branches changed these fields; the file holds one side's value for each:\n\n"
-            outro = ("\nKeep the file's values: the conflicts are settled as they are (undo brings them back).\n"
-                     "Later: edit the fields first; until settled, needsmap validate reports them as errors.")
+            outro = (
+                "\nKeep the file's values: the conflicts are settled as they are (undo brings them back).\n"
+                "Later: edit the fields first; until settled, needsmap validate reports them as errors."
+            )
         else:
             title = "Someone else changed the same thing"
             intro = "Their other changes are merged in. These fields were changed by both of you:\n\n"
-            outro = ("\nKeep mine: the file keeps your values (as it does now).\n"
-                     "Take theirs: their values replace yours for these fields only.")
-        body = Text.assemble(intro, *(Text.assemble("• ", line, "\n") for line in shown),
-                             f"… and {more} more\n" if more > 0 else "", outro)
+            outro = (
+                "\nKeep mine: the file keeps your values (as it does now).\n"
+                "Take theirs: their values replace yours for these fields only."
+            )
+        body = Text.assemble(
+            intro,
+            *(Text.assemble("• ", line, "\n") for line in shown),
+            f"… and {more} more\n" if more > 0 else "",
+            outro,
+        )
         with Vertical(classes="dialog-box warning"):
             yield Static(title, classes="dialog-title")
             yield Static(body, classes="dialog-body")
@@ -195,7 +215,8 @@ class CommentsDialog(ModalScreen[bool]):
             f"This file has YAML comments on line(s) {shown}, outside the comment block at the top.\n"
             "needsmap keeps only that top block: the other comments will be removed when your first change "
             "is saved.\n\nContinue: edit, and let the first save remove them.\n"
-            "Quit: leave the file untouched (move the comments into the top block, or into notes, first).")
+            "Quit: leave the file untouched (move the comments into the top block, or into notes, first)."
+        )
         with Vertical(classes="dialog-box warning"):
             yield Static("Comments will be lost on save", classes="dialog-title")
             yield Static(body, classes="dialog-body")

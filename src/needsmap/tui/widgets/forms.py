@@ -39,11 +39,11 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.saver import write_text_atomically
-from needsmap.util.text import one_line, terminal
 from needsmap.tui.formcheck import FormModel, Problem
 from needsmap.tui.linking import WORD, suggest_id
 from needsmap.tui.widgets.dialogs import ConfirmDialog
 from needsmap.tui.widgets.typeahead import TypeAhead
+from needsmap.util.text import one_line, terminal
 
 #: Above this many choices a reference is typed (with completion) instead of picked from a list.
 MAX_SELECT = 200
@@ -126,8 +126,7 @@ def load_draft(workshop: Path) -> tuple[DraftKey, str, dict[str, object]] | None
     try:
         data = json.loads(draft_path(workshop).read_text(encoding="utf-8"))
         key = DraftKey(**data["key"])
-        values = {str(k): v for k, v in dict(data["values"]).items()
-                  if v is None or isinstance(v, (str, bool))}
+        values = {str(k): v for k, v in dict(data["values"]).items() if v is None or isinstance(v, (str, bool))}
         return key, str(data.get("title", "")), values
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -149,8 +148,15 @@ class ItemForm(TypeAhead):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, model: FormModel, *, title: str, values: Mapping[str, object] | None = None,
-                 suggest_ids: bool | None = None, draft: Path | None = None) -> None:
+    def __init__(
+        self,
+        model: FormModel,
+        *,
+        title: str,
+        values: Mapping[str, object] | None = None,
+        suggest_ids: bool | None = None,
+        draft: Path | None = None,
+    ) -> None:
         super().__init__(classes="item-form")
         self.model = model
         #: the workshop file: while the form is open, what it holds is kept in a draft beside it
@@ -223,44 +229,83 @@ class ItemForm(TypeAhead):
             suggester = None
             if isinstance(inner, spec.Scalar) and inner.kind == "ref" and inner.ref:
                 suggester = ListSuggester(i for i, _ in ref_choices(ws, inner.ref))
-            return Input(str(value or ""), id=wid, classes="form-input", suggester=suggester,
-                         placeholder="comma-separated", select_on_focus=False, compact=True)
+            return Input(
+                str(value or ""),
+                id=wid,
+                classes="form-input",
+                suggester=suggester,
+                placeholder="comma-separated",
+                select_on_focus=False,
+                compact=True,
+            )
         assert isinstance(shape, spec.Scalar)
         if shape.kind == "enum":
             default = f" ({fld.default})" if fld.default else ""
             # rich Text prompts (not Content): the Select's type-to-search only reads Text and str
-            return Select([(Text(c), c) for c in shape.choices], id=wid, classes="form-input",
-                          allow_blank=not fld.required, prompt=f"not stated{default}",
-                          value=value if value in shape.choices else Select.NULL, compact=True)
+            return Select(
+                [(Text(c), c) for c in shape.choices],
+                id=wid,
+                classes="form-input",
+                allow_blank=not fld.required,
+                prompt=f"not stated{default}",
+                value=value if value in shape.choices else Select.NULL,
+                compact=True,
+            )
         if shape.kind == "bool":
             default = f" ({fld.default})" if fld.default else ""
-            return Select([(Text("true"), True), (Text("false"), False)], id=wid, classes="form-input",
-                          allow_blank=True, prompt=f"not stated{default}",
-                          value=value if isinstance(value, bool) else Select.NULL, compact=True)
+            return Select(
+                [(Text("true"), True), (Text("false"), False)],
+                id=wid,
+                classes="form-input",
+                allow_blank=True,
+                prompt=f"not stated{default}",
+                value=value if isinstance(value, bool) else Select.NULL,
+                compact=True,
+            )
         if shape.kind == "ref" and shape.ref:
             choices = ref_choices(ws, shape.ref)
             if len(choices) <= MAX_SELECT and (value in (None, "") or value in {i for i, _ in choices}):
-                return Select([(Text(safe(label)), ident) for ident, label in choices], id=wid,
-                              classes="form-input", allow_blank=not fld.required, prompt="none",
-                              value=value if value else Select.NULL, compact=True)
-            return Input(str(value or ""), id=wid, classes="form-input",
-                         suggester=SuggestFromList([i for i, _ in choices], case_sensitive=False),
-                         placeholder=f"{WORD.get(shape.ref, shape.ref)} id (→ completes)", select_on_focus=False,
-                         compact=True)
+                return Select(
+                    [(Text(safe(label)), ident) for ident, label in choices],
+                    id=wid,
+                    classes="form-input",
+                    allow_blank=not fld.required,
+                    prompt="none",
+                    value=value if value else Select.NULL,
+                    compact=True,
+                )
+            return Input(
+                str(value or ""),
+                id=wid,
+                classes="form-input",
+                suggester=SuggestFromList([i for i, _ in choices], case_sensitive=False),
+                placeholder=f"{WORD.get(shape.ref, shape.ref)} id (→ completes)",
+                select_on_focus=False,
+                compact=True,
+            )
         if shape.multiline:
-            area = TextArea(str(value or ""), id=wid, classes="form-input form-text", soft_wrap=True,
-                            show_line_numbers=False, tab_behavior="focus", compact=True)
+            area = TextArea(
+                str(value or ""),
+                id=wid,
+                classes="form-input form-text",
+                soft_wrap=True,
+                show_line_numbers=False,
+                tab_behavior="focus",
+                compact=True,
+            )
             return area
         placeholder = ""
         if shape.kind in ("int", "number") and shape.minimum is not None:
             lo = int(shape.minimum) if float(shape.minimum).is_integer() else shape.minimum
-            hi = int(shape.maximum) if shape.maximum is not None and float(shape.maximum).is_integer() \
-                else shape.maximum
+            hi = (
+                int(shape.maximum) if shape.maximum is not None and float(shape.maximum).is_integer() else shape.maximum
+            )
             placeholder = f"{lo}..{hi}"
         elif fld.default:
             placeholder = f"default: {fld.default}"
-        return Input(str(value or ""), id=wid, classes="form-input", placeholder=placeholder,
-                     select_on_focus=False, compact=True)
+        return Input(
+            str(value or ""), id=wid, classes="form-input", placeholder=placeholder, select_on_focus=False, compact=True
+        )
 
     def first_field(self) -> Widget | None:
         for fld in self.model.fields:
@@ -307,7 +352,8 @@ class ItemForm(TypeAhead):
         for fld in self.model.fields:
             self._show(self.query_one(f"#problems-{fld.key}", Static), by_field.get(fld.key, []))
             self.query_one(f"#field-{fld.key}").set_class(
-                any(p.severity == "error" for p in by_field.get(fld.key, [])), "-invalid")
+                any(p.severity == "error" for p in by_field.get(fld.key, [])), "-invalid"
+            )
         self._show(self.query_one("#form-summary", Static), by_field.get("", []))
         shown = sum(1 for ps in by_field.values() for p in ps if p.severity == "error")
         self.query_one("#form-save", Button).disabled = shown > 0
@@ -426,8 +472,15 @@ class ItemForm(TypeAhead):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog("Throw away what you typed in this form?", confirm="Discard",
-                                           cancel="Keep editing", title="Cancel the form?"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Throw away what you typed in this form?",
+                confirm="Discard",
+                cancel="Keep editing",
+                title="Cancel the form?",
+            ),
+            answered,
+        )
 
     def _typed(self) -> bool:
         return any(v not in (None, "") for k, v in self.values().items() if not (self.suggest_ids and k == "id"))

@@ -37,12 +37,12 @@ from textual.events import Key
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from needsmap.format import model as m
 from needsmap.collab.session import Session
-from needsmap.util.text import one_line, terminal
+from needsmap.format import model as m
 from needsmap.tui import linking
 from needsmap.tui.linking import WORD
 from needsmap.tui.widgets.typeahead import TypeAhead, type_into
+from needsmap.util.text import one_line, terminal
 
 CREATE = "__create__"
 _SEPARATORS = re.compile(r"[_\-./,]+")
@@ -119,8 +119,9 @@ class PickIndex:
                 offer(t, 130 - min(len(term) - len(q), 40) / 10)
             else:
                 offer(t, 110)
-        for _, score, t in process.extract(q, self.terms, scorer=fuzz.WRatio, processor=None,
-                                           limit=limit * 3, score_cutoff=60):
+        for _, score, t in process.extract(
+            q, self.terms, scorer=fuzz.WRatio, processor=None, limit=limit * 3, score_cutoff=60
+        ):
             offer(t, float(score))
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.candidates[kv[0]].name.casefold()))
         out = []
@@ -197,9 +198,19 @@ class LinkPicker(TypeAhead):
         Binding("pagedown", "move(8)", "Next page", show=False),
     ]
 
-    def __init__(self, *, title: str, candidates: Callable[[], list[Candidate]], on_pick: OnPick,
-                 choices: Sequence[Choice] = (), default: str | None = None, create: str | None = None,
-                 multi: bool = True, subject: str = "", session: Session | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        candidates: Callable[[], list[Candidate]],
+        on_pick: OnPick,
+        choices: Sequence[Choice] = (),
+        default: str | None = None,
+        create: str | None = None,
+        multi: bool = True,
+        subject: str = "",
+        session: Session | None = None,
+    ) -> None:
         super().__init__(classes="link-picker")
         self.session = session
         self.picker_title = title
@@ -223,8 +234,9 @@ class LinkPicker(TypeAhead):
         with Vertical(id="picker-body") as body:
             body.border_title = _safe(self.picker_title)
             body.border_subtitle = "esc when done" if self.multi else "esc cancel"
-            yield PickerInput(placeholder="type part of a name, id or synonym", id="picker-input",
-                              select_on_focus=False)
+            yield PickerInput(
+                placeholder="type part of a name, id or synonym", id="picker-input", select_on_focus=False
+            )
             results = OptionList(id="picker-list")
             results.can_focus = False
             yield results
@@ -257,10 +269,12 @@ class LinkPicker(TypeAhead):
             return Content.assemble(("enter", "bold"), " picks the highlighted one · ", ("↑↓", "bold"), " move")
         keys = " · ".join(f"{c.key} {c.label or c.value}" for c in self.choices)
         if self.armed:
-            return Content.assemble(("now one key: ", "bold $text-accent"), (keys, "bold"),
-                                    f" · enter {self.default} · esc back to typing")
-        return Content.assemble(("type", "bold"), " to find, ", ("↑↓", "bold"), " move, ", ("enter", "bold"),
-                                " then ", (keys, "bold"))
+            return Content.assemble(
+                ("now one key: ", "bold $text-accent"), (keys, "bold"), f" · enter {self.default} · esc back to typing"
+            )
+        return Content.assemble(
+            ("type", "bold"), " to find, ", ("↑↓", "bold"), " move, ", ("enter", "bold"), " then ", (keys, "bold")
+        )
 
     def _show_armed(self) -> None:
         self.query_one("#picker-hint", Static).update(self._hint())
@@ -290,10 +304,15 @@ class LinkPicker(TypeAhead):
         if self.create_section and query:
             exact = any(_norm(query) in (_norm(mt.candidate.name), _norm(mt.candidate.id)) for mt in self.matches)
             if not exact:
-                known = (linking.catalog_entry_for(query) if self.create_section == "attributes" else None)
-                create = Option(Content.assemble(
-                    ("+ create ", "bold $text-success"), f"{WORD[self.create_section]} '{_safe(query)}'",
-                    (f"  with the catalog's definition of {_safe(known.name)}" if known else "", "dim")), id=CREATE)
+                known = linking.catalog_entry_for(query) if self.create_section == "attributes" else None
+                create = Option(
+                    Content.assemble(
+                        ("+ create ", "bold $text-success"),
+                        f"{WORD[self.create_section]} '{_safe(query)}'",
+                        (f"  with the catalog's definition of {_safe(known.name)}" if known else "", "dim"),
+                    ),
+                    id=CREATE,
+                )
                 # a close match (a typo: "emial") comes before "create"; a far one after it
                 good = bool(self.matches) and self.matches[0].score >= CLOSE_MATCH
                 options = options + [create] if good else [create] + options
@@ -391,8 +410,7 @@ class LinkPicker(TypeAhead):
 
     def _log(self, message: str, error: bool = False) -> None:
         style = "bold $text-error" if error else "$text-success"
-        self.query_one("#picker-log", Static).update(Content.assemble(("✗ " if error else "✓ ", style),
-                                                                      _safe(message)))
+        self.query_one("#picker-log", Static).update(Content.assemble(("✗ " if error else "✓ ", style), _safe(message)))
 
     def action_close(self) -> None:
         self.dismiss(self.last)
@@ -401,21 +419,34 @@ class LinkPicker(TypeAhead):
 # -- candidates -------------------------------------------------------------------------------
 def attribute_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[Candidate]:
     notes = notes or {}
-    return [Candidate(a.id, a.name, "attributes", tuple(a.synonyms), notes.get(a.id, ""))
-            for a in sorted(ws.attributes, key=lambda a: (a.name or a.id).casefold())]
+    return [
+        Candidate(a.id, a.name, "attributes", tuple(a.synonyms), notes.get(a.id, ""))
+        for a in sorted(ws.attributes, key=lambda a: (a.name or a.id).casefold())
+    ]
 
 
 def stakeholder_candidates(ws: m.Workshop, current: str | None = None) -> list[Candidate]:
-    return [Candidate(s.id, s.name, "stakeholders", tuple(t for t in (s.role, s.function) if t),
-                      "owner now" if s.id == current else "")
-            for s in sorted(ws.stakeholders, key=lambda s: (s.name or s.id).casefold())]
+    return [
+        Candidate(
+            s.id,
+            s.name,
+            "stakeholders",
+            tuple(t for t in (s.role, s.function) if t),
+            "owner now" if s.id == current else "",
+        )
+        for s in sorted(ws.stakeholders, key=lambda s: (s.name or s.id).casefold())
+    ]
 
 
-def system_candidates(ws: m.Workshop, exclude: str | None = None, notes: dict[str, str] | None = None
-                      ) -> list[Candidate]:
+def system_candidates(
+    ws: m.Workshop, exclude: str | None = None, notes: dict[str, str] | None = None
+) -> list[Candidate]:
     notes = notes or {}
-    return [Candidate(s.id, s.name, "systems", tuple(t for t in (s.kind, s.supplier) if t), notes.get(s.id, ""))
-            for s in sorted(ws.systems, key=lambda s: (s.name or s.id).casefold()) if s.id != exclude]
+    return [
+        Candidate(s.id, s.name, "systems", tuple(t for t in (s.kind, s.supplier) if t), notes.get(s.id, ""))
+        for s in sorted(ws.systems, key=lambda s: (s.name or s.id).casefold())
+        if s.id != exclude
+    ]
 
 
 def any_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[Candidate]:
@@ -424,8 +455,9 @@ def any_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[
     for section in m.ITEM_SECTIONS:
         for item in ws.section(section):
             name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "text", "")
-            out.append(Candidate(item.id, _safe(name)[:80], section, (WORD[section],),
-                                 notes.get(item.id, WORD[section])))
+            out.append(
+                Candidate(item.id, _safe(name)[:80], section, (WORD[section],), notes.get(item.id, WORD[section]))
+            )
     return out
 
 
@@ -440,14 +472,22 @@ def need_picker(session: Session, use_case: str) -> LinkPicker:
 
     def candidates() -> list[Candidate]:
         uc = session.item("use_cases", use_case)
-        return attribute_candidates(session.workshop,
-                                    {n.attribute: f"needed: {n.effective_criticality}" for n in uc.needs})
+        return attribute_candidates(
+            session.workshop, {n.attribute: f"needed: {n.effective_criticality}" for n in uc.needs}
+        )
 
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
         return linking.add_need(session, use_case, c.id if c else None, value or "must", create_name=text)
 
-    return LinkPicker(title=f"Needs of {use_case}", candidates=candidates, on_pick=pick, choices=CRITICALITY,
-                      create="attributes", subject=use_case, session=session)
+    return LinkPicker(
+        title=f"Needs of {use_case}",
+        candidates=candidates,
+        on_pick=pick,
+        choices=CRITICALITY,
+        create="attributes",
+        subject=use_case,
+        session=session,
+    )
 
 
 def holding_picker(session: Session, system: str) -> LinkPicker:
@@ -460,8 +500,16 @@ def holding_picker(session: Session, system: str) -> LinkPicker:
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
         return linking.set_holding(session, system, c.id if c else None, value or "copy", create_name=text)
 
-    return LinkPicker(title=f"What {system} holds", candidates=candidates, on_pick=pick, choices=ROLE,
-                      default="copy", create="attributes", subject=system, session=session)
+    return LinkPicker(
+        title=f"What {system} holds",
+        candidates=candidates,
+        on_pick=pick,
+        choices=ROLE,
+        default="copy",
+        create="attributes",
+        subject=system,
+        session=session,
+    )
 
 
 def feed_target_picker(session: Session, system: str) -> LinkPicker:
@@ -469,15 +517,25 @@ def feed_target_picker(session: Session, system: str) -> LinkPicker:
 
     def candidates() -> list[Candidate]:
         sy = session.item("systems", system)
-        return system_candidates(session.workshop, exclude=system,
-                                 notes={f.to: f"fed already ({len(f.attributes)} attributes)" for f in sy.feeds})
+        return system_candidates(
+            session.workshop,
+            exclude=system,
+            notes={f.to: f"fed already ({len(f.attributes)} attributes)" for f in sy.feeds},
+        )
 
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
         _, message = linking.add_feed(session, system, c.id if c else None, create_name=text)
         return message
 
-    return LinkPicker(title=f"{system} feeds which system?", candidates=candidates, on_pick=pick,
-                      create="systems", multi=False, subject=system, session=session)
+    return LinkPicker(
+        title=f"{system} feeds which system?",
+        candidates=candidates,
+        on_pick=pick,
+        create="systems",
+        multi=False,
+        subject=system,
+        session=session,
+    )
 
 
 def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPicker:
@@ -494,8 +552,14 @@ def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPic
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
         return linking.add_feed_attribute(session, system, target, c.id if c else None, create_name=text)
 
-    return LinkPicker(title=f"What the feed {system} → {target} carries", candidates=candidates, on_pick=pick,
-                      create="attributes", subject=system, session=session)
+    return LinkPicker(
+        title=f"What the feed {system} → {target} carries",
+        candidates=candidates,
+        on_pick=pick,
+        create="attributes",
+        subject=system,
+        session=session,
+    )
 
 
 def step_picker(session: Session, process: str, step: int) -> LinkPicker:
@@ -510,11 +574,18 @@ def step_picker(session: Session, process: str, step: int) -> LinkPicker:
         return attribute_candidates(session.workshop, notes)
 
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.add_step_link(session, process, step, value or "reads", c.id if c else None,
-                                     create_name=text)
+        return linking.add_step_link(session, process, step, value or "reads", c.id if c else None, create_name=text)
 
-    return LinkPicker(title=f"Step {step + 1} of {process}", candidates=candidates, on_pick=pick,
-                      choices=STEP_ACTION, default="reads", create="attributes", subject=process, session=session)
+    return LinkPicker(
+        title=f"Step {step + 1} of {process}",
+        candidates=candidates,
+        on_pick=pick,
+        choices=STEP_ACTION,
+        default="reads",
+        create="attributes",
+        subject=process,
+        session=session,
+    )
 
 
 def owner_picker(session: Session, section: str, item: str) -> LinkPicker:
@@ -526,8 +597,15 @@ def owner_picker(session: Session, section: str, item: str) -> LinkPicker:
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
         return linking.set_owner(session, section, item, c.id if c else None, create_name=text)
 
-    return LinkPicker(title=f"Owner of {item}", candidates=candidates, on_pick=pick, create="stakeholders",
-                      multi=False, subject=item, session=session)
+    return LinkPicker(
+        title=f"Owner of {item}",
+        candidates=candidates,
+        on_pick=pick,
+        create="stakeholders",
+        multi=False,
+        subject=item,
+        session=session,
+    )
 
 
 def about_picker(session: Session, note: str) -> LinkPicker:
@@ -535,8 +613,11 @@ def about_picker(session: Session, note: str) -> LinkPicker:
 
     def candidates() -> list[Candidate]:
         about = set(session.item("notes", note).about)
-        return [c for c in any_candidates(session.workshop, {a: "about it already" for a in about})
-                if not (c.section == "notes" and c.id == note)]
+        return [
+            c
+            for c in any_candidates(session.workshop, {a: "about it already" for a in about})
+            if not (c.section == "notes" and c.id == note)
+        ]
 
     def pick(c: Candidate | None, text: str, value: str | None) -> str:
         if c is None:

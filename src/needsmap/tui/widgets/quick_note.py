@@ -84,8 +84,9 @@ class QuickNoteScreen(ModalScreen[QuickNoteResult | None]):
         Binding("down", "kind(1)", "Next kind", show=False),
     ]
 
-    def __init__(self, subject: tuple[str, str] | None, subject_label: Text | None = None,
-                 kind: str | None = None) -> None:
+    def __init__(
+        self, subject: tuple[str, str] | None, subject_label: Text | None = None, kind: str | None = None
+    ) -> None:
         super().__init__(classes="nm-dialog", id="quick-note")
         self.subject = subject
         self.subject_label = subject_label
@@ -102,8 +103,9 @@ class QuickNoteScreen(ModalScreen[QuickNoteResult | None]):
             yield Static(about, id="note-about")
             yield KindChooser(self.preset or "question")
             yield Input(placeholder="Type the note; Enter saves, Esc cancels", id="note-text")
-            yield Static("q d r i p: kind   ↑ ↓: change the kind while typing   Enter: save   Esc: cancel",
-                         classes="dialog-hint")
+            yield Static(
+                "q d r i p: kind   ↑ ↓: change the kind while typing   Enter: save   Esc: cancel", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         if self.preset:

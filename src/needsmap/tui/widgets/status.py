@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from needsmap.tui.app import NeedsmapApp
 
 
-
 class _AppBar(Widget):
     """A one-line bar that re-renders when the app's revision changes."""
 
@@ -92,8 +91,16 @@ class StatusBar(_AppBar):
     """File, saved indicator, gap counts by severity, readiness counts."""
 
     COMPONENT_CLASSES = {
-        "status-file", "status-saved", "status-unsaved", "status-error", "status-warning", "status-info",
-        "status-ready", "status-at-risk", "status-blocked", "status-dim",
+        "status-file",
+        "status-saved",
+        "status-unsaved",
+        "status-error",
+        "status-warning",
+        "status-info",
+        "status-ready",
+        "status-at-risk",
+        "status-blocked",
+        "status-dim",
     }
 
     def __init__(self) -> None:
@@ -123,8 +130,10 @@ class StatusBar(_AppBar):
         if problem:
             text.append(f" NOT SAVED: {problem} ", style=self._style("status-unsaved"))
         elif session.saved_at is not None:
-            text.append(f"saved {time.strftime('%H:%M:%S', time.localtime(session.saved_at))}",
-                        style=self._style("status-saved"))
+            text.append(
+                f"saved {time.strftime('%H:%M:%S', time.localtime(session.saved_at))}",
+                style=self._style("status-saved"),
+            )
         else:
             text.append("no changes yet", style=self._style("status-dim"))
         analysis = app.analysis

@@ -132,8 +132,15 @@ class ItemTable(ScrollView, can_focus=True):
             super().__init__(table)
             self.column = column
 
-    def __init__(self, columns: Sequence[Column] = (), *, empty_text: str = "nothing here",
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        empty_text: str = "nothing here",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns: list[Column] = list(columns)
         self.rows: list[Row] = []
@@ -155,8 +162,14 @@ class ItemTable(ScrollView, can_focus=True):
         self._natural = [cell_len(c.label) for c in self.columns]
         self._changed()
 
-    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None, widths_from: Sequence[Row] | None = None,
-                 widths: Sequence[int] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[Row],
+        *,
+        keep: str | None = None,
+        widths_from: Sequence[Row] | None = None,
+        widths: Sequence[int] | None = None,
+    ) -> None:
         """Replace all rows; the cursor stays on ``keep`` (or the current row's key) when it is still there.
 
         Column widths are the widest cell (up to the column's ``max_width``) of ``widths_from``
@@ -170,8 +183,8 @@ class ItemTable(ScrollView, can_focus=True):
             natural = list(widths)
         else:
             natural = [cell_len(c.label) for c in self.columns]
-            for row in (widths_from if widths_from is not None else self.rows):
-                for i, value in enumerate(row.cells[:len(natural)]):
+            for row in widths_from if widths_from is not None else self.rows:
+                for i, value in enumerate(row.cells[: len(natural)]):
                     n = cell_width(value)
                     if n > natural[i]:
                         natural[i] = n
@@ -316,8 +329,10 @@ class ItemTable(ScrollView, can_focus=True):
                 over -= widths[i] + SEPARATOR
                 widths[i] = 0
             shrink(flex, lambda i: MIN_FLEX)
-            shrink([i for i, c in enumerate(columns) if i and not c.flex and not c.right and widths[i]],
-                   lambda i: cell_len(columns[i].label))
+            shrink(
+                [i for i, c in enumerate(columns) if i and not c.flex and not c.right and widths[i]],
+                lambda i: cell_len(columns[i].label),
+            )
             shrink([0] if columns and not columns[0].flex else [], lambda i: 8)
             shrink(flex, lambda i: 4)
         if over < 0 and flex:

@@ -1,0 +1,161 @@
+"""needsmap gaps: golden output, JSON contract, grouping, CI exit codes, hostile text."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from needsmap.analysis.rules import RULES
+from needsmap.cli.main import main
+from tests.conftest import DATA, DEMO, ROOT
+
+GOLDEN = DATA / "golden"
+
+
+def _regen() -> bool:
+    return os.environ.get("NEEDSMAP_REGEN_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize(
+    "args,golden",
+    [
+        (["--format", "md"], "demo-gaps.md"),
+        (["--format", "md", "--by", "use-case", "--min-severity", "warning"], "demo-gaps-by-use-case.md"),
+        (["--format", "table", "-o", "{out}"], "demo-gaps.txt"),
+    ],
+)
+def test_golden_output(runner, monkeypatch, tmp_path: Path, args, golden):
+    """Real CLI output on the demo, compared byte for byte (NEEDSMAP_REGEN_GOLDEN=1 rewrites it)."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    args = [a.replace("{out}", str(out)) for a in args]
+    result = runner.invoke(main, ["gaps", "workshops/omnichannel-retail.yaml", *args])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8") if "-o" in args else result.stdout
+    if _regen():
+        (GOLDEN / golden).write_text(text, encoding="utf-8")
+    assert text == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+def test_json_contract(runner):
+    result = runner.invoke(main, ["gaps", str(DEMO), "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == "needsmap.gaps/1"
+    assert set(doc) == {"schema", "workshop", "settings", "summary", "gaps", "readiness"}
+    assert doc["summary"]["readiness"] == {"ready": 5, "at-risk": 7, "blocked": 5}
+    gap = doc["gaps"][0]
+    assert set(gap) == {
+        "code",
+        "rule",
+        "severity",
+        "subjects",
+        "message",
+        "why",
+        "action",
+        "use_cases",
+        "impact",
+        "details",
+        "line",
+        "column",
+    }
+    assert {g["rule"] for g in doc["gaps"]} == set(RULES)
+    assert all(g["code"] == RULES[g["rule"]].code for g in doc["gaps"])
+    located = [g for g in doc["gaps"] if g["line"]]
+    assert located, "gaps about items from the file carry their line"
+    ready = {r["use_case"]: r for r in doc["readiness"]}
+    assert ready["cart-abandonment"]["needs"][0].keys() >= {"attribute", "problems", "path", "path_freshness"}
+
+
+def test_min_severity_filters(runner):
+    all_gaps = json.loads(runner.invoke(main, ["gaps", str(DEMO), "--format", "json"]).stdout)["gaps"]
+    errors = json.loads(runner.invoke(main, ["gaps", str(DEMO), "--format", "json", "--min-severity", "error"]).stdout)[
+        "gaps"
+    ]
+    assert errors and len(errors) < len(all_gaps)
+    assert {g["severity"] for g in errors} == {"error"}
+
+
+def test_fail_on(runner, tmp_path: Path):
+    assert runner.invoke(main, ["gaps", str(DEMO), "--fail-on", "error"]).exit_code == 1
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(
+        "needsmap: 1\nworkshop:\n  name: Clean\nfunctions: [marketing]\nchannels: [web]\n"
+        "stakeholders:\n  - id: ann\n    name: Ann\n    function: marketing\n"
+        "attributes:\n  - id: cid\n    name: Customer id\n    identifier: true\n    owner: ann\n"
+        "systems:\n  - id: shop\n    name: Shop\n    holds:\n      - attribute: cid\n        role: master\n"
+        "use_cases:\n  - id: u\n    title: U\n    owner: ann\n    function: marketing\n    executes_in: [shop]\n"
+        "    needs: [cid]\n"
+    )
+    result = runner.invoke(main, ["gaps", str(clean), "--fail-on", "warning", "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["gaps"] == []
+
+
+@pytest.mark.parametrize("by", ["rule", "use-case", "system", "stakeholder"])
+def test_every_grouping_shows_every_gap(runner, by):
+    from needsmap.analysis.engine import analyse
+    from needsmap.analysis.output import group
+    from needsmap.format.opening import open_workshop
+
+    ws = open_workshop(DEMO).workshop
+    analysis = analyse(ws)
+    groups = group(analysis, ws, analysis.gaps, by)
+    shown = {id(g) for grp in groups for g in grp.gaps}
+    assert shown == {id(g) for g in analysis.gaps}
+    assert runner.invoke(main, ["gaps", str(DEMO), "--by", by]).exit_code == 0
+
+
+def test_invalid_workshop_is_refused_with_located_errors(runner, monkeypatch):
+    monkeypatch.chdir(DATA / "bad")
+    result = runner.invoke(main, ["gaps", "unknown-reference.yaml"])
+    assert result.exit_code == 1
+    assert "unknown-reference.yaml:10:12: error:" in result.stderr
+    assert "fix the errors above first" in result.stderr
+
+
+def test_hostile_text_is_inert_in_every_format(runner, tmp_path: Path):
+    evil = "Evil \x1b[2J\x1b]0;pwned\x07 <script>alert(1)</script> | **bold** [x](javascript:1)"
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        "needsmap: 1\nworkshop:\n  name: " + json.dumps(evil) + "\n"
+        "attributes:\n  - id: a\n    name: " + json.dumps(evil) + "\n"
+        "use_cases:\n  - id: u\n    title: " + json.dumps(evil) + "\n    needs: [a]\n",
+        encoding="utf-8",
+    )
+    table = runner.invoke(main, ["gaps", str(path)])
+    assert table.exit_code == 0, table.output
+    assert "\x1b" not in table.stdout and "\x07" not in table.stdout
+    assert "\\x1b[2J" in table.stdout
+    md = runner.invoke(main, ["gaps", str(path), "--format", "md"]).stdout
+    assert "<script>" not in md and "\x1b" not in md
+    assert "\\<script\\>" in md and "\\*\\*bold\\*\\*" in md and "\\|" in md
+    doc = json.loads(runner.invoke(main, ["gaps", str(path), "--format", "json"]).stdout)
+    assert doc["workshop"]["name"] == evil  # JSON keeps the exact text; it is data, not markup
+
+
+def test_report_creates_the_output_folder(runner, tmp_path: Path):
+    out = tmp_path / "new" / "folder" / "report.md"
+    result = runner.invoke(main, ["report", str(DEMO), "-o", str(out), "--no-diagrams"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gaps", str(DEMO), "--format", "md"],
+        ["model", str(DEMO), "--format", "sql", "--dialect", "postgres"],
+        ["roadmap", str(DEMO), "--format", "md"],
+        ["schema"],
+    ],
+)
+def test_every_command_writing_a_file_creates_its_folder(runner, tmp_path: Path, args):
+    """What ./dev demo does on a clean clone: -o out/x where out/ does not exist yet."""
+    out = tmp_path / "out" / "deeper" / "result.txt"
+    result = runner.invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert out.stat().st_size > 0

@@ -1,0 +1,332 @@
+"""The model draft's SQL runs on real SQLite and PostgreSQL, and hostile names stay inert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from decimal import Decimal
+
+import pytest
+
+from needsmap.analysis.engine import analyse
+from needsmap.draft.engine import DraftModel, Table, draft_model
+from needsmap.draft.render import DIALECTS, column_comment, one_line, sql, table_comment
+from needsmap.format import model as m
+from needsmap.format.opening import open_workshop
+from needsmap.synthetic import builder as synthetic
+from tests.conftest import DEMO
+
+
+def _demo() -> m.Workshop:
+    return open_workshop(DEMO).workshop
+
+
+def _draft(ws: m.Workshop, scope: str = "needed") -> DraftModel:
+    return draft_model(ws, analyse(ws), scope)
+
+
+@pytest.fixture(scope="module")
+def enterprise() -> m.Workshop:
+    return synthetic.generate("enterprise", 11)
+
+
+HOSTILE_ENTITY = 'cust"; DROP TABLE canary; --'
+
+
+def hostile_workshop() -> m.Workshop:
+    """Names built to break SQL, DBML, Mermaid and DOT: quotes, semicolons, comments, reserved words, unicode."""
+    evil = "x'); DROP TABLE canary; -- */ /* \\ $$ \" ` ] \n new line \u2028 \x00 end"
+    attrs = [
+        m.Attribute("select", "Select'; DROP TABLE canary; --", entity=HOSTILE_ENTITY, type="string", definition=evil),
+        m.Attribute(
+            "Order.Date-1", "Order date */ DROP", entity="order", type="date", definition="*/ DROP TABLE canary;"
+        ),
+        m.Attribute(
+            "table",
+            "Table",
+            entity="order",
+            type="enum",
+            values=["it's", 'quo"te', "semi;colon", "back\\slash", "DROP TABLE canary; --", "üñí"],
+            definition="Enum with hostile values\n-- DROP TABLE canary",
+        ),
+        m.Attribute("größe", "Größe 顧客", entity="顧客 ümlaut", type="money", definition="unicode \u202e reversed"),
+        m.Attribute("user", "User", entity="user", type="boolean"),
+        m.Attribute("x" * 80, "Very long id", entity="e" * 90, type="integer"),
+        m.Attribute("x" * 79 + "y", "Very long id 2", entity="e" * 90, type="datetime"),
+        m.Attribute("from", "From", entity="customer", type="email", definition="`; DROP TABLE canary; `"),
+        m.Attribute("group", "Group", entity="customer", type="country"),
+        m.Attribute("customer_key", "Clashes with the key", entity="customer", type="id"),
+    ]
+    uc = m.UseCase(
+        "uc-1",
+        "Use case '; DROP",
+        owner="st-1",
+        needs=[m.Need(a.id, "must" if i % 2 == 0 else "could") for i, a in enumerate(attrs)],
+    )
+    system = m.System(
+        "crm'; DROP TABLE canary; --",
+        "CRM \" ' `",
+        kind="crm",
+        holds=[
+            m.Holding(
+                a.id,
+                field=f"T.{a.id}'; DROP TABLE canary; --",
+                role="master",
+                quality=3,
+                freshness="daily",
+                coverage=0.5,
+            )
+            for a in attrs
+        ],
+    )
+    other = m.System("pos", "POS", holds=[m.Holding("select", field="sel", role="copy", freshness="hourly")])
+    rels = [
+        m.Relationship("customer", HOSTILE_ENTITY, "1-n", required=True, name='owns "it"; --'),
+        m.Relationship(HOSTILE_ENTITY, "user", "n-m"),
+        m.Relationship("customer", "order", "1-1", note="*/ note"),
+    ]
+    return m.Workshop(
+        workshop=m.WorkshopInfo(name="Hostile'; DROP TABLE canary; --"),
+        stakeholders=[m.Stakeholder("st-1", "Robert'); DROP TABLE Students;--")],
+        attributes=attrs,
+        systems=[system, other],
+        use_cases=[uc],
+        notes=[m.Note("n1", "question", "What about\n*/ DROP TABLE canary; --?", about=["select"])],
+        model=m.ModelSection(relationships=rels),
+    )
+
+
+# ----------------------------------------------------------------------------- filling every table
+
+
+def _value(col, dialect: str, key_of: dict[str, int]):
+    """A valid value for a column: the key of the parent row for a foreign key."""
+    if col.references:
+        return key_of[col.references]
+    if col.values:
+        return col.values[0].replace("\x00", "")
+    t = col.type
+    sample = {
+        "integer": 7,
+        "decimal": Decimal("1.5"),
+        "money": Decimal("9.99"),
+        "boolean": True,
+        "date": dt.date(2026, 11, 2),
+        "datetime": dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC),
+        "email": "a@example.org",
+        "phone": "+31201234567",
+        "url": "https://example.org/",
+        "country": "NL",
+        "currency": "EUR",
+    }.get(t, f"v-{col.name}"[:60])
+    if dialect == "sqlite" and isinstance(sample, (dt.date, Decimal)):
+        return str(sample)
+    return sample
+
+
+def fill_every_table(model: DraftModel, dialect: str, execute) -> dict[str, int]:
+    """Insert one row into every table, parents first, every column filled; returns each table's key."""
+    key_of: dict[str, int] = {}
+    for t in model.tables:
+        generated = len(t.primary_key) == 1 and t.key.references is None
+        cols = [c for c in t.columns if not (generated and c.primary_key)]
+        values = [_value(c, dialect, key_of) for c in cols]
+
+        def q(n):
+            return '"' + n + '"'
+
+        ph = "?" if dialect == "sqlite" else "%s"
+        statement = (
+            f"INSERT INTO {q(t.name)} ({', '.join(q(c.name) for c in cols)}) "
+            f"VALUES ({', '.join([ph] * len(cols))}) RETURNING {q(t.primary_key[0])}"
+        )
+        key_of[t.name] = execute(statement, values)
+    return key_of
+
+
+def _child_with_missing_parent(model: DraftModel) -> tuple[Table, str]:
+    with_fk = [t for t in model.tables if any(c.references for c in t.columns)]
+    t = next((t for t in with_fk if t.kind == "entity"), with_fk[0])
+    return t, next(c.name for c in t.columns if c.references)
+
+
+# ----------------------------------------------------------------------------- SQLite
+
+
+def _sqlite(model: DraftModel) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("CREATE TABLE canary (x INTEGER);")
+    conn.executescript(sql(model, "sqlite"))
+    return conn
+
+
+def _sqlite_tables(conn) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _run_sqlite(model: DraftModel) -> sqlite3.Connection:
+    conn = _sqlite(model)
+    assert _sqlite_tables(conn) == {t.name for t in model.tables} | {"canary"}
+    assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+
+    def execute(statement, values):
+        return conn.execute(statement, values).fetchone()[0]
+
+    fill_every_table(model, "sqlite", execute)
+    for t in model.tables:
+        assert conn.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] >= 1, t.name
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    child, fk = _child_with_missing_parent(model)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        conn.execute(f'UPDATE "{child.name}" SET "{fk}" = 987654')
+    return conn
+
+
+def test_demo_sql_runs_on_sqlite_and_takes_a_row_in_every_table():
+    model = _draft(_demo())
+    conn = _run_sqlite(model)
+    # the integration view is filled from the workshop
+    systems = {r[0] for r in conn.execute('SELECT code FROM "source_system"')}
+    assert systems == {s.id for s in _demo().systems} | {"v-code"}
+    mapped = conn.execute('SELECT COUNT(*) FROM "source_mapping" WHERE attribute = ?', ("email",)).fetchone()[0]
+    held = sum(1 for s in _demo().systems for h in s.holds if h.attribute == "email")
+    assert mapped == held
+
+
+def test_demo_sql_all_scope_runs_on_sqlite():
+    _run_sqlite(_draft(_demo(), "all"))
+
+
+def test_enterprise_sql_runs_on_sqlite(enterprise):
+    _run_sqlite(_draft(enterprise))
+
+
+def test_hostile_names_are_inert_on_sqlite():
+    model = _draft(hostile_workshop())
+    conn = _run_sqlite(model)
+    assert "canary" in _sqlite_tables(conn)
+    # the enum CHECK holds the hostile values as values
+    t = next(t for t in model.tables if any(c.attribute == "table" for c in t.columns))
+    col = next(c for c in t.columns if c.attribute == "table")
+    conn.execute(f'UPDATE "{t.name}" SET "{col.name}" = ?', ("DROP TABLE canary; --",))
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        conn.execute(f'UPDATE "{t.name}" SET "{col.name}" = ?', ("not a value",))
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+def _run_postgres(model: DraftModel, url: str):
+    import psycopg
+    import sqlalchemy as sa
+
+    dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = psycopg.connect(dsn, autocommit=True)
+    conn.execute("CREATE TABLE canary (x INTEGER)")
+    conn.execute(sql(model, "postgres"))
+    tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert tables == {t.name for t in model.tables} | {"canary"}
+
+    def execute(statement, values):
+        return conn.execute(statement, values).fetchone()[0]
+
+    fill_every_table(model, "postgres", execute)
+    for t in model.tables:
+        assert conn.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] >= 1, t.name
+    child, fk = _child_with_missing_parent(model)
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute(f'UPDATE "{child.name}" SET "{fk}" = 987654')
+    return conn
+
+
+def test_demo_sql_runs_on_postgres(postgres_url):
+    model = _draft(_demo())
+    conn = _run_postgres(model, postgres_url)
+    # comments are the definitions, as literals: read back exactly
+    customer = model.table("customer")
+    col = customer.columns[2]
+    got = conn.execute(
+        "SELECT col_description('customer'::regclass, attnum) FROM pg_attribute "
+        "WHERE attrelid = 'customer'::regclass AND attname = %s",
+        (col.name,),
+    ).fetchone()[0]
+    assert got == one_line(column_comment(col))
+    # NOT NULL where every use case that needs it says must
+    nullable = {
+        r[0]: r[1] == "YES"
+        for r in conn.execute(
+            "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'customer'"
+        )
+    }
+    assert nullable == {c.name: c.nullable for c in customer.columns}
+
+
+def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
+    import psycopg
+
+    _run_postgres(_draft(_demo(), "all"), postgres_url).close()
+    empty = _draft(m.Workshop(workshop=m.WorkshopInfo(name="empty")))
+    assert [t.kind for t in empty.tables] == ["integration"] * 4
+    with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    _run_postgres(empty, postgres_url).close()
+
+
+def test_enterprise_sql_runs_on_postgres(postgres_url, enterprise):
+    model = _draft(enterprise)
+    assert any(t.kind == "extension" for t in model.tables), "the enterprise order entity is split"
+    _run_postgres(model, postgres_url)
+
+
+def test_hostile_names_are_inert_on_postgres(postgres_url):
+    model = _draft(hostile_workshop())
+    conn = _run_postgres(model, postgres_url)
+    assert conn.execute("SELECT COUNT(*) FROM canary").fetchone() == (0,)
+    for t in model.tables:
+        got = conn.execute("SELECT obj_description(%s::regclass, 'pg_class')", (f'"{t.name}"',)).fetchone()[0]
+        assert got == one_line(table_comment(t))
+    names = [r[0] for r in conn.execute("SELECT code FROM source_system ORDER BY source_system_key")]
+    assert names[:2] == ["crm'; DROP TABLE canary; --", "pos"]
+    fields = {r[0] for r in conn.execute("SELECT source_field FROM source_mapping")}
+    assert "T.select'; DROP TABLE canary; --" in fields
+
+
+# ----------------------------------------------------------------------------- every dialect
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_hostile_sql_parses_in_every_dialect_into_the_expected_statements(dialect):
+    """MySQL and SQL Server do not run here: sqlglot parses the script with the dialect's grammar."""
+    import sqlglot
+    from sqlglot import exp
+
+    model = _draft(hostile_workshop())
+    script = sql(model, dialect)
+    statements = [s for s in sqlglot.parse(script, read=dialect) if s is not None]
+    kinds = {type(s).__name__ for s in statements}
+    assert kinds <= {"Create", "Comment", "Insert", "Alter", "Transaction", "Commit", "Pragma", "Semicolon"}
+    created = [s.this.this.name for s in statements if isinstance(s, exp.Create)]
+    assert sorted(created) == sorted(t.name for t in model.tables)
+    foreign_keys = sum(1 for t in model.tables for c in t.columns if c.references)
+    altered = [s for s in statements if isinstance(s, exp.Alter)]
+    assert len(altered) == (0 if dialect == "sqlite" else foreign_keys)
+    inserts = {
+        s.this.this.name if isinstance(s.this, exp.Schema) else s.this.name
+        for s in statements
+        if isinstance(s, exp.Insert)
+    }
+    assert inserts == {"source_system", "source_mapping", "survivorship_rule"}
+
+
+def test_identifiers_are_sanitised_unique_and_short():
+    model = _draft(hostile_workshop())
+    names = [t.name for t in model.tables]
+    assert len(set(names)) == len(names)
+    for t in model.tables:
+        cols = [c.name for c in t.columns]
+        assert len(set(cols)) == len(cols), t.name
+        for name in [t.name, *cols]:
+            assert len(name) <= 63 and name.isascii() and all(ch.isalnum() or ch == "_" for ch in name)
+    customer = model.table("customer")
+    assert customer.key.name == "customer_key"
+    assert [c.name for c in customer.columns if c.attribute == "customer_key"] == ["customer_key_2"]

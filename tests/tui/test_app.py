@@ -1,0 +1,637 @@
+"""The terminal app driven as a facilitator would: keys in, the workshop file on disk checked.
+
+Each test runs the app headless (``App.run_test``) on a copy of the demo
+workshop.  Nothing sleeps for a fixed time: tests wait for the analysis
+worker (``app.workers.wait_for_complete``) or poll a condition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import DataTable, Footer
+
+from needsmap.collab.session import Session
+from needsmap.format.naming import new_note_id
+from needsmap.format.opening import open_workshop
+from needsmap.tui.app import NeedsmapApp, NewWorkshopScreen, create_app
+from needsmap.tui.registry import SCREENS
+from needsmap.tui.screens.gaps import GapsScreen
+from needsmap.tui.screens.help import HelpScreen
+from needsmap.tui.screens.matrix import MatrixGrid, MatrixScreen
+from needsmap.tui.screens.notes import NoteForm, NotesScreen
+from needsmap.tui.screens.overview import OverviewScreen
+from needsmap.tui.widgets.dialogs import CommentsDialog, ConfirmDialog, ConflictDialog
+from needsmap.tui.widgets.quick_note import QuickNoteScreen
+from needsmap.tui.widgets.status import NavBar, StatusBar
+from tests.conftest import DEMO
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "workshop.yaml"
+    shutil.copyfile(DEMO, path)
+    return path
+
+
+def on_disk(path: Path):
+    result = open_workshop(path)
+    assert result.workshop is not None, result.diagnostics
+    return result.workshop
+
+
+def run(body) -> None:
+    """Run an async test body (no asyncio plugin needed)."""
+    asyncio.run(body())
+
+
+async def until(pilot, predicate, timeout: float = 10.0) -> None:
+    """Let the app run until ``predicate()`` holds (polling, never a fixed sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.02)
+
+
+async def settle(app: NeedsmapApp, pilot) -> None:
+    """Wait until the analysis worker (and anything else running) is done and the UI has caught up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: NeedsmapApp) -> str:
+    """What is on screen, as plain text (from the SVG export)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", p) for p in parts)).replace("\xa0", " ")
+
+
+# -- screens ----------------------------------------------------------------------------------
+def test_number_keys_reach_every_screen_with_bars_and_footer(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, OverviewScreen)
+            for entry in SCREENS:
+                mode = entry.mode
+                await pilot.press(entry.key)
+                await until(pilot, lambda mode=mode: app.current_mode == mode and app.screen.query(StatusBar))
+                screen = app.screen
+                assert screen.query_one(NavBar) and screen.query_one(StatusBar)
+                assert len(screen.query(Footer)) == 1
+            expected = {"overview": OverviewScreen, "matrix": MatrixScreen, "gaps": GapsScreen, "notes": NotesScreen}
+            for mode, cls in expected.items():
+                await app.run_action(f"show('{mode}')")
+                assert isinstance(app.screen, cls)
+            await pilot.press("1")
+            assert app.current_mode == "overview"
+
+    run(body)
+
+
+def test_keys_2_to_6_show_the_section_screens(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            for n in "23456":
+                await pilot.press(n)
+                await pilot.pause()
+                assert type(app.screen).__module__ == "needsmap.tui.screens.sections"
+
+    run(body)
+
+
+def test_help_lists_every_key(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("question_mark")
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            text = screen_text(app)
+            for word in ("Undo", "Quick note", "Overview screen", "Matrix", "Gaps", "Notes", "Quit"):
+                assert word in text
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
+
+    run(body)
+
+
+def test_command_palette_goes_to_a_screen(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+            await pilot.press(*"go to gaps")
+            from textual.command import CommandList
+
+            command_list = app.screen.query_one(CommandList)
+            await until(pilot, lambda: command_list.option_count > 0)
+            await pilot.press("enter")
+            await until(pilot, lambda: app.current_mode == "gaps")
+
+    run(body)
+
+
+def test_command_palette_offers_every_global_action_and_screen(demo: Path):
+    async def body():
+        from needsmap.tui.app import NeedsmapCommands
+
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("9")
+            await pilot.pause()
+            provider = NeedsmapCommands(app.screen)
+            names = [name for name, _, _ in provider._commands()]
+            for entry in SCREENS:
+                assert f"Go to {entry.title}" in names
+            for words in ("Undo", "Redo", "Quick note", "Help", "Export the HTML report", "Quit"):
+                assert any(words in name for name in names), words
+            assert "Notes: Add" in names and "Notes: Delete" in names  # the current screen's own keys
+
+    run(body)
+
+
+# -- undo and redo ------------------------------------------------------------------------------
+def test_undo_and_redo_keys_change_the_file(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            session = app.session
+            session.update("stakeholders", 0, name="Sanne van Renamed")
+            assert "Sanne van Renamed" in demo.read_text(encoding="utf-8")
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert on_disk(demo).stakeholders[0].name == "Sanne de Vries"
+            assert "Sanne van Renamed" not in demo.read_text(encoding="utf-8")
+            await pilot.press("ctrl+y")
+            await pilot.pause()
+            assert on_disk(demo).stakeholders[0].name == "Sanne van Renamed"
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+            assert on_disk(demo).stakeholders == on_disk(DEMO).stakeholders
+
+    run(body)
+
+
+# -- quick note ---------------------------------------------------------------------------------
+def test_quick_note_is_linked_to_the_selected_item(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("7")
+            await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
+            await pilot.press("down")  # second use case
+            second = app.session.workshop.use_cases[1].id
+            assert app.screen.selected_subject() == ("use_cases", second)
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, QuickNoteScreen))
+            await pilot.press("r")  # risk
+            await pilot.press(*"Carts arrive a day late")
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
+            note = app.session.workshop.notes[-1]
+            assert (note.kind, note.text, note.about) == ("risk", "Carts arrive a day late", [second])
+            saved = on_disk(demo).notes[-1]
+            assert (saved.id, saved.kind, saved.about) == (note.id, "risk", [second])
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert all(n.id != note.id for n in on_disk(demo).notes)
+
+    run(body)
+
+
+def test_quick_note_without_selection_and_escape_cancels(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            count = len(app.session.workshop.notes)
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, QuickNoteScreen))
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
+            assert len(app.session.workshop.notes) == count
+
+    run(body)
+
+
+def test_note_ids_are_readable_and_unique():
+    assert new_note_id("question", "Who owns the mobile number?", []) == "q-who-owns-the-mobile"
+    assert new_note_id("risk", "Who owns", ["r-who-owns"]) == "r-who-owns-2"
+    assert new_note_id("idea", "???", []) == "i-note"
+    assert new_note_id("decision", "Überprüfung der Adresse", []) == "d-uberprufung-der-adresse"
+
+
+# -- gaps ------------------------------------------------------------------------------------
+def test_enter_on_a_gap_jumps_to_its_subject(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("8")
+            await until(pilot, lambda: isinstance(app.screen, GapsScreen))
+            gaps = app.screen
+            await pilot.press(*"many-masters")
+            await pilot.press("enter")  # from the filter back to the table
+            gap = gaps.current_gap()
+            assert gap is not None and gap.rule == "many-masters"
+            assert gaps.selected_subject() == ("attributes", "email_optin")
+            await pilot.press("enter")
+            await until(pilot, lambda: app.current_mode == "attributes")
+            screen = app.screen
+            assert screen.selected_subject() == ("attributes", "email_optin")
+
+    run(body)
+
+
+def test_gaps_follow_edits_live_and_can_be_regrouped(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("8")
+            await until(pilot, lambda: isinstance(app.screen, GapsScreen))
+            table = app.screen.query_one("#gap-table", DataTable)
+            before = table.row_count
+            session = app.session
+            index = session.find("use_cases", "welcome-journey")
+            needs = [*session.workshop.use_cases[index].needs]
+            from needsmap.format import model as m
+
+            session.update("use_cases", index, needs=[*needs, m.Need("no_such_attribute_yet")])
+            await settle(app, pilot)
+            assert table.row_count == before + 1
+            await pilot.press("g")  # grouped by rule: a heading row per rule
+            assert table.row_count > before + 1
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+            assert app.analysis.counts() == session.analysis.counts()
+
+    run(body)
+
+
+def test_overview_enter_on_a_top_gap_jumps(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            table = app.screen.query_one("#top-gaps", DataTable)
+            table.focus()
+            await pilot.pause()
+            assert app.screen.selected_subject() == ("attributes", app.analysis.gaps[0].subjects[0][1])
+            await pilot.press("enter")
+            await until(pilot, lambda: app.current_mode == "attributes")
+
+    run(body)
+
+
+# -- matrix -----------------------------------------------------------------------------------
+def test_matrix_space_writes_a_need_and_undo_removes_it(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("7")
+            await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
+            grid = app.screen.query_one(MatrixGrid)
+            uc, attr = grid.current()
+            assert attr not in [nd.attribute for nd in on_disk(demo).use_cases[0].needs]
+            await pilot.press("space")
+            needs = {nd.attribute: nd for nd in on_disk(demo).use_cases[0].needs}
+            assert attr in needs and needs[attr].effective_criticality == "must"
+            await pilot.press("space")
+            assert {nd.attribute: nd.criticality for nd in on_disk(demo).use_cases[0].needs}[attr] == "should"
+            await pilot.press("ctrl+z", "ctrl+z")
+            await pilot.pause()
+            assert attr not in [nd.attribute for nd in on_disk(demo).use_cases[0].needs]
+            assert on_disk(demo).use_cases[0].id == uc
+
+    run(body)
+
+
+def test_matrix_cycles_a_holding_role_through_all_values(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("7")
+            await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
+            await pilot.press("t")
+            grid = app.screen.query_one(MatrixGrid)
+            system, attr = grid.current()
+            sy = next(s for s in app.session.workshop.systems if s.id == system)
+            if any(h.attribute == attr for h in sy.holds):  # find an empty cell on this row
+                free = next(a.id for a in app.session.workshop.attributes if all(h.attribute != a.id for h in sy.holds))
+                grid.move_to(col_id=free)
+                attr = free
+            roles = []
+            for _ in range(4):
+                await pilot.press("space")
+                held = {h.attribute: h for s in on_disk(demo).systems if s.id == system for h in s.holds}
+                roles.append(held[attr].effective_role if attr in held else None)
+            assert roles == ["copy", "master", "derived", None]
+            await pilot.press("m")
+            held = {h.attribute: h for s in on_disk(demo).systems if s.id == system for h in s.holds}
+            assert held[attr].role == "master"
+
+    run(body)
+
+
+# -- notes ----------------------------------------------------------------------------------------
+def test_notes_close_delete_with_confirmation_and_undo(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("9")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            notes = app.screen
+            first = notes.current_note()
+            assert first is not None and first.effective_status == "open"
+            await pilot.press("c")
+            assert next(n for n in on_disk(demo).notes if n.id == first.id).status == "closed"
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert next(n for n in on_disk(demo).notes if n.id == first.id).effective_status == "open"
+            notes.select(first.id)
+            await pilot.press("d")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("n")  # no: nothing happens
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            assert any(n.id == first.id for n in on_disk(demo).notes)
+            await pilot.press("d")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            assert all(n.id != first.id for n in on_disk(demo).notes)
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert any(n.id == first.id for n in on_disk(demo).notes)
+
+    run(body)
+
+
+def test_notes_add_through_the_form(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("9")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, NoteForm))
+            form = app.screen
+            await pilot.press(*"Ask legal about the retention period")
+            form.query_one("#f-about").value = "nonexistent"
+            await pilot.pause()
+            assert any("not an id" in p for p in form.problems())
+            await pilot.press("ctrl+s")  # refused while there are problems
+            assert isinstance(app.screen, NoteForm)
+            form.query_one("#f-about").value = "email, sanne"
+            form.query_one("#f-by").value = "karin"
+            await pilot.pause()
+            assert form.problems() == []
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            note = on_disk(demo).notes[-1]
+            assert note.text == "Ask legal about the retention period"
+            assert (note.about, note.by) == (["email", "sanne"], "karin")
+            assert app.screen.current_note().id == note.id
+
+    run(body)
+
+
+# -- the file on disk ----------------------------------------------------------------------------
+def _changed_on_disk(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Sanne de Vries", "name: Sanne de Vries-Jansen"), encoding="utf-8")
+
+
+def test_a_change_on_disk_is_merged_in(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            _changed_on_disk(demo)
+            app.check_disk()  # what the 2-second timer calls
+            await until(pilot, lambda: app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen")
+            assert not isinstance(app.screen, ConflictDialog)
+            app.check_disk()
+            await pilot.pause()
+            assert not isinstance(app.screen, ConflictDialog)
+
+    run(body)
+
+
+def test_the_timer_notices_a_change_on_disk(demo: Path, monkeypatch):
+    import needsmap.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "DISK_POLL_SECONDS", 0.05)
+
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            _changed_on_disk(demo)
+            await until(pilot, lambda: app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen")
+
+    run(body)
+
+
+def test_an_edit_after_a_change_on_disk_keeps_both(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            _changed_on_disk(demo)
+            app.session.update("stakeholders", 1, name="Noor Changed")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConflictDialog)
+            saved = on_disk(demo)
+            assert saved.stakeholders[1].name == "Noor Changed"
+            assert saved.stakeholders[0].name == "Sanne de Vries-Jansen"
+            assert app.save_problem() is None
+
+    run(body)
+
+
+def test_an_edit_while_the_file_on_disk_is_broken_is_not_saved_until_keep_mine(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            broken = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne")
+            demo.write_text(broken, encoding="utf-8")
+            app.session.update("stakeholders", 1, name="Noor Changed")
+            await until(pilot, lambda: isinstance(app.screen, ConflictDialog))
+            assert "NOT SAVED" in str(app.screen_stack[0].query_one(StatusBar).render())
+            assert demo.read_text(encoding="utf-8") == broken
+            await pilot.press("k")
+            await until(pilot, lambda: not isinstance(app.screen, ConflictDialog))
+            saved = on_disk(demo)
+            assert saved.stakeholders[1].name == "Noor Changed"
+            assert saved.stakeholders[0].name == "Sanne de Vries"
+            assert demo.with_name(demo.name + ".bak").read_text(encoding="utf-8") == broken
+            assert app.save_problem() is None
+
+    run(body)
+
+
+def test_a_second_instance_is_warned(demo: Path):
+    lock = demo.with_name(f".{demo.name}.needsmap-lock")
+    lock.write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname(), "since": "earlier"}))
+
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("has this file open" in msg and str(os.getppid()) in msg for msg in messages)
+
+    run(body)
+
+
+def test_comments_are_asked_about_once(tmp_path: Path):
+    path = tmp_path / "commented.yaml"
+    text = DEMO.read_text(encoding="utf-8").replace("stakeholders:\n", "stakeholders:\n  # who is in the room\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+    async def body():
+        app = create_app(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, CommentsDialog))
+            await pilot.press("c")
+            await until(pilot, lambda: not isinstance(app.screen, CommentsDialog))
+            assert "# who is in the room" in path.read_text(encoding="utf-8")  # not before the first change
+            app.session.update("stakeholders", 0, name="Sanne")
+            await pilot.pause()
+            assert not isinstance(app.screen, CommentsDialog)
+            assert on_disk(path).stakeholders[0].name == "Sanne"
+            assert "# who is in the room" not in path.read_text(encoding="utf-8")
+
+    run(body)
+
+
+# -- untrusted text -----------------------------------------------------------------------------
+def test_hostile_names_render_literally(demo: Path):
+    from needsmap.format import model as m
+
+    session = Session.open(demo)
+    session.update("use_cases", 0, title="[bold red]Loud[/] \x1b[2J title")
+    session.add("notes", m.Note(id="q-hostile", kind="question", text="[link=http://x]click[/link] \x1b]0;pwned\x07"))
+    session.close()
+
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("9")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            app.screen.select("q-hostile")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "[link=http://x]click[/link]" in text
+            assert "\x1b" not in text and "\\x1b]0;pwned\\x07" in text
+            await pilot.press("7")
+            await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
+            text = screen_text(app)
+            assert "[bold red]Loud[/]" in text
+            assert "\x1b" not in text
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, QuickNoteScreen))
+            assert "[bold red]Loud[/]" in screen_text(app)
+
+    run(body)
+
+
+# -- starting ------------------------------------------------------------------------------------
+def test_without_a_path_the_demo_opens(demo: Path):
+    async def body():
+        app = create_app(None, demo=demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.session is not None and app.session.path == demo
+            assert isinstance(app.screen, OverviewScreen)
+
+    run(body)
+
+
+def test_without_a_path_or_demo_a_new_workshop_is_offered(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    async def body():
+        app = create_app(None, demo=tmp_path / "missing.yaml")
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, NewWorkshopScreen))
+            await pilot.press(*"Kick-off")
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
+            assert app.session is not None
+            assert on_disk(tmp_path / "workshop.yaml").workshop.name == "Kick-off"
+
+    run(body)
+
+
+def test_quit_never_asks_when_everything_is_saved(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            app.session.update("stakeholders", 0, name="Saved Already")
+            await pilot.press("q")
+            await until(pilot, lambda: not app.is_running)
+        assert on_disk(demo).stakeholders[0].name == "Saved Already"
+        assert not demo.with_name(f".{demo.name}.needsmap-lock").exists()
+
+    run(body)
+
+
+def test_html_report_is_written_in_the_background(demo: Path):
+    pytest.importorskip("needsmap.report.render")
+
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+r")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            report = demo.with_name("workshop-report.html")
+            messages = " ".join(str(n.message) for n in app._notifications)
+            assert report.exists(), messages
+            assert app.last_report == report
+            assert "<html" in report.read_text(encoding="utf-8").lower()
+
+    run(body)
+
+
+def test_clicking_the_navigation_bar_switches_screens(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            nav = app.screen.query_one(NavBar)
+            start, _end, mode = next(span for span in nav._spans if span[2] == "gaps")
+            await pilot.click(NavBar, offset=(start + 2, 0))
+            await until(pilot, lambda: app.current_mode == "gaps")
+
+    run(body)
+
+
+def test_keys_typed_ahead_of_a_screen_switch_reach_the_new_screen(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("7", "9")
+            await until(pilot, lambda: isinstance(app.screen, NotesScreen))
+            notes = app.screen
+            for key, char in (("7", "7"), ("right", None), ("space", " ")):  # as fast as a terminal sends them
+                app.post_message(events.Key(key, char))
+            await until(pilot, lambda: app.session.saved_at is not None)
+            assert isinstance(app.screen, MatrixScreen)
+            assert notes.query_one("#note-filter").value == ""
+
+    run(body)

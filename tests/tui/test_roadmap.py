@@ -1,0 +1,122 @@
+"""The Roadmap screen (key 0): compare options, see the waves, vote with one key per score; saved and undoable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from needsmap.tui.app import create_app
+from needsmap.tui.screens.roadmap import RoadmapScreen, VoteDialog
+from tests.conftest import DEMO
+from tests.tui.test_app import on_disk, run, settle, until
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "workshop.yaml"
+    shutil.copyfile(DEMO, path)
+    return path
+
+
+def _static_text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def test_compare_options_and_see_the_waves_of_the_highlighted_one(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("0")
+            await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
+            screen = app.screen
+            options = screen.query_one("#roadmap-options", DataTable)
+            await until(pilot, lambda: options.row_count == 4)
+            assert [str(k.value) for k in options.rows] == ["increments", "registry", "consolidation", "coexistence"]
+            waves = screen.query_one("#roadmap-waves", DataTable)
+            first = waves.get_row_at(0)
+            assert str(first[-1]) == "Appoint an owner of mobile_phone" and str(first[0]) == "quarter 1"
+            assert "Closes 25 of 54 gaps" in _static_text(screen, "#roadmap-summary")
+            await pilot.press("down")
+            await until(pilot, lambda: "Registry" in _static_text(screen, "#roadmap-summary"))
+            assert "a registry links existing data" in _static_text(screen, "#roadmap-summary")
+            assert str(waves.get_row_at(0)[-1]).startswith("Identity registry")
+
+    run(body)
+
+
+def test_vote_with_one_key_accepts_the_option_saves_and_undoes_in_one_step(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("0")
+            await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
+            screen = app.screen
+            await pilot.press("down")  # registry
+            await pilot.press("v")
+            await until(pilot, lambda: isinstance(app.screen, VoteDialog))
+            await pilot.press("4")
+            await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
+            ws = on_disk(demo)
+            assert [(o.id, o.status) for o in ws.options] == [("registry", "shortlisted")]
+            assert [(v.stakeholder, v.option, v.score) for v in ws.votes] == [("sanne", "registry", 4)]
+            await settle(app, pilot)
+            options = screen.query_one("#roadmap-options", DataTable)
+            await until(pilot, lambda: "mean 4" in str(options.get_row("registry")[-1]))
+            assert "shortlisted" in str(options.get_row("registry")[0])
+            # another stakeholder (s: who votes), another score: the tally by function follows
+            await pilot.press("s")
+            assert "Noor" in _static_text(screen, "#roadmap-voter")
+            await pilot.press("v", "2")
+            await until(pilot, lambda: len(on_disk(demo).votes) == 2)
+            await until(pilot, lambda: "mean 3" in str(options.get_row("registry")[-1]))
+            # 0 removes a vote; ctrl+z brings it back
+            await pilot.press("v", "0")
+            await until(pilot, lambda: len(on_disk(demo).votes) == 1)
+            await pilot.press("ctrl+z")
+            await until(pilot, lambda: len(on_disk(demo).votes) == 2)
+            await pilot.press("ctrl+z", "ctrl+z")  # noor's vote, then sanne's vote and the acceptance together
+            await until(pilot, lambda: on_disk(demo).options == [] and on_disk(demo).votes == [])
+
+    run(body)
+
+
+def test_escape_cancels_a_vote_and_a_accepts_without_voting(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("0")
+            await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
+            await pilot.press("v", "escape")
+            await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
+            assert on_disk(demo).votes == [] and on_disk(demo).options == []
+            await pilot.press("a")
+            await until(pilot, lambda: [o.id for o in on_disk(demo).options] == ["increments"])
+            assert on_disk(demo).votes == []
+
+    run(body)
+
+
+def test_command_palette_reaches_the_roadmap(demo: Path):
+    async def body():
+        app = create_app(demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+            await pilot.press(*"go to roadmap")
+            from textual.command import CommandList
+
+            command_list = app.screen.query_one(CommandList)
+            await until(pilot, lambda: command_list.option_count > 0)
+            await pilot.press("enter")
+            await until(pilot, lambda: app.current_mode == "roadmap")
+
+    run(body)
