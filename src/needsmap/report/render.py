@@ -50,6 +50,7 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +83,10 @@ UNFOLDED_USE_CASES = 40
 FILTER_ROWS = 30
 
 
+#: Template names starting with this and a colon are needsmap's defaults, even when a user folder has the same name.
+DEFAULT_PREFIX = "default"
+
+
 class ReportTemplateError(Exception):
     """A template could not be found, parsed or rendered.
 
@@ -100,16 +105,17 @@ class ReportTemplateError(Exception):
 
 
 def default_templates_dir() -> Path:
-    """The default templates: ``needsmap/templates`` in a wheel, else the repository's ``templates/``."""
-    try:
-        from importlib.resources import files
+    """needsmap's own report templates: ``needsmap/templates`` inside the package.
 
-        shipped = files("needsmap") / "templates"
-        if shipped.is_dir():
-            return Path(str(shipped))
-    except (ModuleNotFoundError, TypeError, NotADirectoryError):  # pragma: no cover - exotic loaders
-        pass
-    return Path(__file__).resolve().parents[2] / "templates"
+    One way for every install: a wheel ships the top-level ``templates/`` folder there, and in
+    a source checkout (an editable install) ``src/needsmap/templates`` is a link to that folder.
+    """
+    shipped = Path(str(files("needsmap") / "templates"))
+    if not shipped.is_dir():
+        raise ReportTemplateError(
+            str(shipped), None, "needsmap's default report templates are missing: reinstall needsmap"
+        )
+    return shipped
 
 
 def _check_user_dir(templates: Path | None) -> Path | None:
@@ -144,8 +150,14 @@ def _html_finalize(value: object) -> object:
 
 @lru_cache(maxsize=16)
 def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
-    dirs = ([user_dir] if user_dir else []) + [str(default_templates_dir())]
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in dirs])
+    default = jinja2.FileSystemLoader(str(default_templates_dir()))
+    # "default:NAME" is always needsmap's own NAME, so a user's template can extend the default
+    # of the same name ({% extends "default:report.html.j2" %}) and change only some blocks.
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({DEFAULT_PREFIX: default}, delimiter=":")]
+    if user_dir:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(default)
+    loader = jinja2.ChoiceLoader(loaders)
     if kind == "html":
         env = jinja2.Environment(
             loader=loader,
