@@ -1,0 +1,94 @@
+"""References between items: where an item is referred to, and the one walk that renames or removes them.
+
+Which fields are references is read from :mod:`needsmap.format.spec` (a ``ref`` scalar, alone
+or in a list, at any depth of nested records), so a new reference field is followed by
+renames, deletes and the "where is it used" lists without a change here.
+
+:func:`rewrite` is the one walk: with a new id it renames every reference (a rename that
+every reference follows); with ``None`` it removes them, so deleting an item never leaves a
+dangling reference:
+
+* a nested record whose *required* reference names the item (a need of a deleted
+  attribute, a feed to a deleted system) goes as a whole;
+* an optional reference is cleared;
+* the item's id is taken out of lists of references.
+
+Items are never changed in place: the result is a deep copy (its ``loc`` cleared, as its
+place in the file no longer describes it), or the same object when nothing referred to the item.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from needsmap.format import spec
+from needsmap.format.model import Workshop
+
+
+def points_to(shape: spec.Scalar | spec.ListOf | spec.Record, section: str) -> bool:
+    """Whether a field of this shape holds the id of an item of ``section``."""
+    return isinstance(shape, spec.Scalar) and shape.kind == "ref" and shape.ref in (section, "any")
+
+
+def _required_ref(rec: spec.Record, section: str) -> spec.Field | None:
+    return next((f for f in rec.fields if f.required and points_to(f.shape, section)), None)
+
+
+def rewrite(
+    obj: Any, rec: spec.Record, section: str, ident: str, new_id: str | None, found: list[str], where: str
+) -> Any:
+    """``obj`` with its references to ``ident`` (an item of ``section``) renamed to ``new_id``, or removed.
+
+    Returns a copy, or ``obj`` itself when nothing in it refers to ``ident``.  ``found`` gets one
+    line per reference ("owner of use case 'x'", "need #2 of use case 'x'"), ``where`` names ``obj``.
+    """
+    changes: dict[str, object] = {}
+    for fld in rec.fields:
+        value = getattr(obj, fld.attr)
+        if value is None:
+            continue
+        shape = fld.shape
+        if points_to(shape, section):
+            if value == ident:
+                changes[fld.attr] = new_id
+                found.append(f"{fld.key} of {where}")
+        elif isinstance(shape, spec.ListOf):
+            inner = shape.item
+            if isinstance(inner, spec.Record):
+                key = _required_ref(inner, section) if new_id is None else None
+                kept, changed = [], False
+                for i, child in enumerate(value):
+                    label = f"{inner.name.replace('_', ' ')} #{i + 1} of {where}"
+                    if key is not None and getattr(child, key.attr) == ident:
+                        found.append(label)
+                        changed = True
+                        continue
+                    new = rewrite(child, inner, section, ident, new_id, found, label)
+                    changed = changed or new is not child
+                    kept.append(new)
+                if changed:
+                    changes[fld.attr] = kept
+            elif points_to(inner, section) and ident in value:
+                changes[fld.attr] = (
+                    [v for v in value if v != ident] if new_id is None else [new_id if v == ident else v for v in value]
+                )
+                found.append(f"{fld.key} of {where}")
+    if not changes:
+        return obj
+    new_obj = copy.deepcopy(obj)  # nothing of the new item is shared with the old one (undo keeps the old)
+    for attr, value in changes.items():
+        setattr(new_obj, attr, copy.deepcopy(value))
+    if hasattr(new_obj, "loc"):
+        new_obj.loc = None
+    return new_obj
+
+
+def referring_items(ws: Workshop, section: str, ident: str) -> Iterator[tuple[str, int, Any, spec.Record]]:
+    """Every item (of any section) but the item itself: ``(section, index, item, record)``."""
+    for other, rec in spec.ITEM_RECORDS.items():
+        for i, item in enumerate(ws.section(other)):
+            if other == section and item.id == ident:
+                continue
+            yield other, i, item, rec
