@@ -1,6 +1,7 @@
-"""Benchmark: ``python -m benchmarks.ddl [--columns 10000] [--seed 1] [--repeat 3] [--dialect mysql]``.
+"""Benchmark of ``needsmap import ddl``: ``python -m benchmarks.ddl [--columns 10000] [--seed 1] [--repeat 3]
+[--dialect mysql]``, from the repository root.
 
-The column-matching target of issue 8 (10,000 columns in <= 2 s), measured
+The column-matching target (:data:`TARGET_SECONDS`: 10,000 columns matched in <= 2 s), measured
 through the DDL path: the columns of :func:`benchmarks.matching.make_columns`
 (half real spellings in other styles, half columns without customer meaning)
 are written as ``CREATE TABLE`` statements of the chosen dialect, one table
@@ -12,19 +13,20 @@ per 50 columns, and timed in three steps, median of ``--repeat`` runs:
   :func:`~needsmap.imports.schema.propose`, with a fresh matcher each run);
 * ``plan``: the import plan against an empty workshop.
 
-Figures are recorded in docs/performance.md; this is a benchmark, not a test.
+The three steps of one run share their data: they are timed as the phases of one run
+(:func:`benchmarks.timing.measure_phases`).  Figures
+are recorded in docs/performance.md ("Schema import through DDL"); this is a benchmark, not a test
+(tests/benchmarks/test_ddl.py runs it on a few hundred columns, once).
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.matching import make_columns
+from benchmarks.timing import machine, measure_phases
 from needsmap.imports.column_match import ColumnMatcher
 from needsmap.imports.ddl import read_ddl
 from needsmap.imports.schema import plan_holdings, propose, select_tables
@@ -55,36 +57,37 @@ def make_ddl(n: int, seed: int = 1, dialect: str = "mysql", per_table: int = 50)
 
 
 def run(n: int = 10_000, seed: int = 1, repeat: int = 3, dialect: str = "mysql") -> dict[str, float]:
+    """The median seconds of ``read``, ``match`` and ``plan``, the number of columns proposed and the
+    size of the DDL in bytes."""
     from needsmap.format import model as m
 
     text = make_ddl(n, seed, dialect)
-    times: dict[str, list[float]] = {"read": [], "match": [], "plan": []}
     counted = 0
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sql"
         path.write_text(text, encoding="utf-8")
-        for _ in range(repeat):
-            t0 = time.perf_counter()
+
+        def one_run(lap) -> None:
+            nonlocal counted
             schema = read_ddl(path, dialect)
-            t1 = time.perf_counter()
+            lap("read")
             matcher = ColumnMatcher.from_catalog()
             kept, _left = select_tables(schema.tables, matcher, ["*"])
             proposals = propose(kept, matcher)
-            t2 = time.perf_counter()
+            lap("match")
             plan_holdings(m.Workshop(), proposals, system="bench", source=str(path))
-            t3 = time.perf_counter()
-            times["read"].append(t1 - t0)
-            times["match"].append(t2 - t1)
-            times["plan"].append(t3 - t2)
+            lap("plan")
             counted = len(proposals)
-    result = {k: statistics.median(v) for k, v in times.items()}
+
+        phases = measure_phases(one_run, repeat)
+    result = {name: timing.median for name, timing in phases.items()}
     result["columns"] = counted
     result["bytes"] = len(text.encode("utf-8"))
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ddl", description=__doc__.split("\n\n")[0])
     parser.add_argument("--columns", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
@@ -92,10 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     r = run(args.columns, args.seed, args.repeat, args.dialect)
     total = r["read"] + r["match"] + r["plan"]
-    print(
-        f"needsmap import ddl benchmark on {platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}"
-    )
+    print(f"needsmap import ddl benchmark; machine: {machine()}")
     print(f"{int(r['columns']):,} columns, {r['bytes'] / 1024:.0f} KiB of {args.dialect} DDL, median of {args.repeat}")
     print(f"  read (sqlglot)       {r['read']:.2f} s")
     print(

@@ -1,60 +1,68 @@
-"""Benchmark of the model draft: ``python -m benchmarks.draft [--scale enterprise] [--seed 1] [--repeat 5]``.
+"""Benchmark of the model draft: ``python -m benchmarks.draft [--scale enterprise] [--seed 1] [--repeat 5]``,
+from the repository root.
 
-Generates a synthetic workshop, analyses it once, then times (median of
-``--repeat`` runs) drafting the model and writing it in every format and SQL
-dialect.  Not a test: the figures are recorded in docs/performance.md.
+Generates a synthetic workshop (:mod:`needsmap.synthetic.builder`), analyses it once, then times
+(median of ``--repeat`` runs, :mod:`benchmarks.timing`) drafting the model
+(:func:`needsmap.draft.engine.draft_model`) and writing it in every format and SQL dialect
+(:func:`needsmap.draft.render.render`).  The target is an enterprise draft "well under a few
+seconds".  Not a test: the figures are recorded in docs/performance.md ("Model draft");
+tests/benchmarks/test_draft.py runs it at the small scale, once, to keep it working.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
-import time
+
+from benchmarks.timing import machine, median_ms
 
 
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def main(argv: list[str] | None = None) -> None:
+def measure(scale: str = "enterprise", seed: int = 1, repeat: int = 5) -> dict:
+    """The size of the draft, and the median milliseconds of each step by name."""
     from needsmap.analysis.engine import analyse
     from needsmap.draft.engine import draft_model
     from needsmap.draft.render import DIALECTS, FORMATS, render
     from needsmap.synthetic import builder as synthetic
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.draft")
+    ws = synthetic.generate(scale, seed)
+    analysis = analyse(ws)
+    model = draft_model(ws, analysis)
+    steps = {"draft (draft_model)": median_ms(lambda: draft_model(ws, analysis), repeat)}
+    for fmt in FORMATS:
+        if fmt == "sql":
+            for dialect in DIALECTS:
+                steps[f"sql --dialect {dialect}"] = median_ms(lambda d=dialect: render(model, "sql", d), repeat)
+        else:
+            steps[fmt] = median_ms(lambda f=fmt: render(model, f), repeat)
+    return {
+        "scale": scale,
+        "seed": seed,
+        "repeat": repeat,
+        "attributes": len(ws.attributes),
+        "tables": len(model.tables),
+        "columns": sum(len(t.columns) for t in model.tables),
+        "open_decisions": len(model.open_decisions),
+        "ms": steps,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from needsmap.synthetic import builder as synthetic
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.draft", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="enterprise", choices=sorted(synthetic.SCALES))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    ws = synthetic.generate(args.scale, args.seed)
-    analysis = analyse(ws)
-    model = draft_model(ws, analysis)
-    columns = sum(len(t.columns) for t in model.tables)
+    r = measure(args.scale, args.seed, args.repeat)
+    print(f"machine: {machine()}")
     print(
-        f"{args.scale} seed {args.seed}: {len(ws.attributes)} attributes, {len(model.tables)} tables, "
-        f"{columns} columns, {len(model.open_decisions)} open decisions; "
-        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs"
+        f"{r['scale']} seed {r['seed']}: {r['attributes']} attributes, {r['tables']} tables, "
+        f"{r['columns']} columns, {r['open_decisions']} open decisions; median of {r['repeat']}"
     )
-    rows = [("draft (model_draft.draft_model)", _median_ms(lambda: draft_model(ws, analysis), args.repeat))]
-    for fmt in FORMATS:
-        if fmt == "sql":
-            for dialect in DIALECTS:
-                rows.append(
-                    (f"sql --dialect {dialect}", _median_ms(lambda d=dialect: render(model, "sql", d), args.repeat))
-                )
-        else:
-            rows.append((fmt, _median_ms(lambda f=fmt: render(model, f), args.repeat)))
-    for name, ms in rows:
+    for name, ms in r["ms"].items():
         print(f"  {name:<34} {ms:8.1f} ms")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

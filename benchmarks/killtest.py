@@ -1,10 +1,11 @@
-"""Kill test: ``python -m benchmarks.killtest [--scale enterprise] [--iterations 1000] [--json FILE]``.
+"""Kill test: ``python -m benchmarks.killtest [--scale enterprise] [--iterations 1000] [--json FILE]``, from the
+repository root.
 
 Checks the promise of :mod:`needsmap.collab.session` that every acknowledged edit is
 on disk and the file is always valid, whatever moment the process dies at.
 
 Each iteration starts a child process (``python -m benchmarks.killtest child
-FILE SEQ``) that opens the workshop with :class:`needsmap.collab.session.Session` and
+FILE SEQ``, with the repository root on its ``PYTHONPATH``) that opens the workshop with :class:`needsmap.collab.session.Session` and
 edits it in a loop, printing ``ack SEQ`` after each edit is saved.  The parent
 sends it SIGKILL at a random moment (while it starts, loads, renders, writes,
 renames...), then loads the file and checks that
@@ -31,8 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import signal
 import subprocess
@@ -42,6 +41,9 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from benchmarks import child_env
+from benchmarks.timing import machine_info
 
 NOTE_EVERY = 5
 NOTE_PREFIX = "kt-"
@@ -121,7 +123,9 @@ def _run_child(
     """Run a child; ``kill`` is (``"start"`` or ``"ready"``, seconds): SIGKILL that long after it was
     started, or after it said ``ready``.  Returns (acknowledged seqs, return code, errors, timings)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(_command(path, seq, edits), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _command(path, seq, edits), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env()
+    )
     timer: threading.Timer | None = None
 
     def arm(delay: float) -> None:
@@ -283,15 +287,6 @@ def campaign(scale: str, iterations: int, seed: int, folder: Path, edits_span: i
     return figures
 
 
-def machine() -> dict[str, object]:
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "processor": platform.processor() or platform.machine(),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.killtest", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="mode")
@@ -324,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="needsmap-killtest-") as tmp:
         figures = campaign(args.scale, args.iterations, args.seed, Path(tmp), args.edits_span, progress)
-    report = {**asdict(figures), "machine": machine()}
+    report = {**asdict(figures), "machine": machine_info()}
     print(json.dumps(report, indent=2))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

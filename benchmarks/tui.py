@@ -1,4 +1,5 @@
-"""Benchmark of the terminal UI: ``python -m benchmarks.tui [--scale enterprise]``.
+"""Benchmark of the terminal UI: ``python -m benchmarks.tui [--scale enterprise] [--seed 1]``, from the
+repository root.
 
 Runs the real app headless (Textual's ``run_test``) on a synthetic workshop
 and measures what a facilitator feels:
@@ -10,7 +11,10 @@ and measures what a facilitator feels:
 * **edit**: one edit in the matrix, until it is saved, and until the gap
   counter shows the new analysis.
 
-A benchmark, not a test: figures go to docs/performance.md.
+Latencies are taken with ``time.perf_counter`` around the pilot's key presses (one sample per key or
+edit, their median and maximum reported); the filtering itself is also timed without the pilot.  A
+benchmark, not a test: figures go to docs/performance.md (the terminal UI, under "Results");
+tests/benchmarks/test_tui.py runs it at the small scale to keep it working.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.timing import machine
 
 
 async def _measure(path: Path) -> dict:
@@ -80,18 +86,25 @@ async def _measure(path: Path) -> dict:
     return figures
 
 
-def main(argv: list[str] | None = None) -> int:
+def measure(scale: str = "enterprise", seed: int = 1) -> dict[str, float]:
+    """The figures of the terminal UI on the synthetic workshop of ``scale``: seconds (``_s``), milliseconds
+    (``_ms``) and the number of attribute rows."""
     from needsmap.format.saver import dump
     from needsmap.synthetic.builder import generate
 
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{scale}.yaml"
+        path.write_text(dump(generate(scale, seed)), encoding="utf-8")
+        return asyncio.run(_measure(path))
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tui", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="enterprise", choices=["small", "medium", "enterprise"])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{args.scale}.yaml"
-        path.write_text(dump(generate(args.scale, args.seed)), encoding="utf-8")
-        figures = asyncio.run(_measure(path))
+    figures = measure(args.scale, args.seed)
+    print(f"machine: {machine()}")
     print(f"terminal UI on the {args.scale} synthetic workshop (seed {args.seed}):")
     for key, value in figures.items():
         unit = "s" if key.endswith("_s") else "" if key == "attribute_rows" else "ms"

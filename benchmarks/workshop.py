@@ -1,30 +1,34 @@
-"""Benchmark: ``python -m benchmarks.workshop [--scales small,medium,enterprise] [--repeat 5]``.
+"""Benchmark of the workshop file and its analysis: ``python -m benchmarks.workshop [--scales small,medium,enterprise]
+[--seed 1] [--repeat 5] [--json FILE]``, from the repository root.
 
 For each scale of synthetic workshop (:mod:`needsmap.synthetic.builder`) it writes the
 file, then measures in a fresh process (so memory figures are the process's
 own): PyYAML's bare C-loader parse of the file (the yardstick), needsmap's
 load, validate, graph build, full analysis, and re-analysis after one edit
-(the terminal UI's case), each the median of ``--repeat`` runs, plus the peak
-resident memory of the process.  Results print as a table with the ratio of
-each step to the bare parse, and optionally as JSON (``--json FILE``).
+(the terminal UI's case), each the median of ``--repeat`` runs
+(:mod:`benchmarks.timing`), plus the peak resident memory of the process and
+the full HTML report with its diagrams.  Results print as a table with the
+ratio of each step to the bare parse, and optionally as JSON (``--json FILE``).
 
-This is a benchmark, not a test: the targets (issue 3) are checked by reading
-its output; the figures measured are recorded in docs/performance.md.
+This is a benchmark, not a test: the targets (:data:`TARGETS`) are checked by
+reading its output; the figures measured are recorded in docs/performance.md
+("Results" and "Against the targets").  tests/benchmarks/test_workshop.py runs
+it at the small scale, once, to keep it working.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks import ROOT, child_env
+from benchmarks.timing import machine, measure
 
 TARGETS = {
     "load+validate / C parse": 3.0,
@@ -32,16 +36,6 @@ TARGETS = {
     "re-analyse ms": 50.0,
     "peak MB": 300.0,
 }
-
-
-def _median_ms(fn, repeat: int) -> tuple[float, object]:
-    times = []
-    result = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), result
 
 
 def measure_file(path: str, repeat: int) -> dict:
@@ -54,14 +48,18 @@ def measure_file(path: str, repeat: int) -> dict:
 
     data = Path(path).read_bytes()
     text = data.decode("utf-8")
-    parse_ms, _ = _median_ms(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat)
-    load_ms, result = _median_ms(lambda: loader.load_bytes(data, path), repeat)
+    parse_ms = measure(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat).median_ms
+    loading = measure(lambda: loader.load_bytes(data, path), repeat)
+    result = loading.result
     ws = result.workshop
     assert ws is not None and not result.diagnostics, [d.render() for d in result.diagnostics[:5]]
-    validate_ms, diags = _median_ms(lambda: validator.validate(ws, path), repeat)
+    validating = measure(lambda: validator.validate(ws, path), repeat)
+    diags = validating.result
     assert not [d for d in diags if d.severity == "error"], [d.render() for d in diags[:5]]
-    graph_ms, g = _median_ms(lambda: graph.build_graph(ws), repeat)
-    analyse_ms, res = _median_ms(lambda: analysis.analyse(ws), repeat)
+    graphing = measure(lambda: graph.build_graph(ws), repeat)
+    g = graphing.result
+    analysing = measure(lambda: analysis.analyse(ws), repeat)
+    res = analysing.result
 
     # the terminal UI's case: one edit, then the analysis again, with the Analyser the UI keeps
     analyser = analysis.Analyser()
@@ -73,12 +71,7 @@ def measure_file(path: str, repeat: int) -> dict:
         need.criticality = "should" if need.criticality != "should" else "must"
         return analyser.analyse(ws)
 
-    times = []
-    for _ in range(max(repeat, 15)):
-        t0 = time.perf_counter()
-        edit_and_analyse()
-        times.append((time.perf_counter() - t0) * 1000)
-    reanalyse_ms, reanalyse_min_ms = statistics.median(times), min(times)
+    reanalysing = measure(edit_and_analyse, max(repeat, 15))
     system = max(ws.systems, key=lambda s: len(s.holds))
     holding = system.holds[0]
 
@@ -86,7 +79,7 @@ def measure_file(path: str, repeat: int) -> dict:
         holding.quality = 2 if holding.quality != 2 else 4
         return analyser.analyse(ws)
 
-    reanalyse_holding_ms, _ = _median_ms(edit_holding_and_analyse, max(repeat, 9))
+    reanalysing_holding = measure(edit_holding_and_analyse, max(repeat, 9))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = _report_figures(path)
     links = _count_links(ws)
@@ -104,13 +97,13 @@ def measure_file(path: str, repeat: int) -> dict:
             "graph_edges": g.number_of_edges(),
         },
         "c_parse_ms": parse_ms,
-        "load_ms": load_ms,
-        "validate_ms": validate_ms,
-        "graph_ms": graph_ms,
-        "analyse_ms": analyse_ms,
-        "reanalyse_ms": reanalyse_ms,
-        "reanalyse_min_ms": reanalyse_min_ms,
-        "reanalyse_holding_ms": reanalyse_holding_ms,
+        "load_ms": loading.median_ms,
+        "validate_ms": validating.median_ms,
+        "graph_ms": graphing.median_ms,
+        "analyse_ms": analysing.median_ms,
+        "reanalyse_ms": reanalysing.median_ms,
+        "reanalyse_min_ms": reanalysing.fastest_ms,
+        "reanalyse_holding_ms": reanalysing_holding.median_ms,
         "peak_mb": peak_mb,
         "report": report,
     }
@@ -172,29 +165,22 @@ def run_scale(scale: str, seed: int, repeat: int, folder: Path) -> dict:
         "print(json.dumps(measure_file(sys.argv[1], int(sys.argv[2]))))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(path), str(repeat)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(path), str(repeat)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=child_env(),
     )
+    if out.returncode != 0:
+        raise RuntimeError(f"measuring {path.name} failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
     result = json.loads(out.stdout)
     result["scale"] = scale
     result["generate_s"] = generate_s
     return result
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
-
 def render(results: list[dict]) -> str:
-    rows = [f"machine: {_machine()}", ""]
+    rows = [f"machine: {machine()}", ""]
     header = (
         f"{'scale':<11}{'file':>8}{'links':>8}{'C parse':>9}{'load':>8}{'valid.':>8}{'l+v/C':>7}"
         f"{'graph':>8}{'analyse':>9}{'g+a':>8}{'re-an.':>8}{'peak MB':>9}"

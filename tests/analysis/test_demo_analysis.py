@@ -11,8 +11,7 @@ import pytest
 
 from needsmap.analysis.engine import analyse
 from needsmap.analysis.rules import RULES
-from needsmap.format.opening import open_workshop
-from tests.conftest import DEMO
+from tests.conftest import DEMO, assert_opens_clean
 
 # use case: (readiness, must-needs satisfied, must-needs, the attributes that decide it)
 HAND_WORKED = {
@@ -38,9 +37,8 @@ HAND_WORKED = {
 
 @pytest.fixture(scope="module")
 def demo():
-    result = open_workshop(DEMO)
-    assert result.ok
-    return result.workshop, analyse(result.workshop)
+    ws = assert_opens_clean(DEMO)
+    return ws, analyse(ws)
 
 
 def test_every_use_case_is_in_the_hand_worked_table(demo):

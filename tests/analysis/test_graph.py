@@ -10,9 +10,8 @@ import pytest
 from needsmap.analysis import graph as gr
 from needsmap.analysis.graph import best_paths, build_graph, edges_of_type, identity_components, lineage, path_to
 from needsmap.format import model as m
-from needsmap.format.opening import open_workshop
-from tests.analysis.test_rules import build
-from tests.conftest import DEMO
+from tests.analysis.conftest import build
+from tests.conftest import DEMO, assert_opens_clean
 
 # Freshness ranks, by name, to keep the best_paths tests readable.
 RT, HOURLY, DAILY, WEEKLY, MONTHLY = (m.FRESHNESS_RANK[f] for f in ("realtime", "hourly", "daily", "weekly", "monthly"))
@@ -195,9 +194,7 @@ def test_empty_workshop_graph():
 
 @pytest.fixture(scope="module")
 def demo_ws() -> m.Workshop:
-    loaded = open_workshop(DEMO)
-    assert loaded.workshop is not None
-    return loaded.workshop
+    return assert_opens_clean(DEMO)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ feed, add the consent need...) after which the rule is silent.  Both are in
 :data:`CASES`; ``test_every_rule_has_a_positive_and_a_negative_case`` keeps the
 table in step with the catalogue.
 
-The workshops are written as YAML snippets; :func:`build` fills in the
+The workshops are written as YAML snippets; :func:`build` (``tests/analysis/conftest.py``) fills in the
 boilerplate (format version, names and titles, a short functions and channels
 list) and insists that the result has no validation errors, so a test can never
 pass because its workshop was silently broken.
@@ -19,53 +19,19 @@ and the marker, together.
 from __future__ import annotations
 
 import copy
-import textwrap
 from dataclasses import dataclass
 
 import pytest
-import yaml
 
 from needsmap.analysis.engine import UNSCORED_VALUE, Analysis, Gap, analyse
 from needsmap.analysis.rules import RULES
 from needsmap.format import saver
 from needsmap.format.model import Workshop
-from needsmap.format.opening import open_workshop, parse_workshop
-from tests.conftest import DEMO
+from needsmap.format.opening import open_workshop
+from tests.analysis.conftest import build
+from tests.conftest import DEMO, assert_opens_clean
 
 # -- helpers -------------------------------------------------------------------------
-
-_NAME_KEY = {"stakeholders": "name", "attributes": "name", "systems": "name", "use_cases": "title", "processes": "name"}
-
-
-def build(snippet: str) -> Workshop:
-    """A workshop from a YAML snippet, with the required boilerplate filled in.
-
-    Unless the snippet says otherwise: functions [marketing], channels [web,
-    email, store] (``functions: null`` leaves the key out, so the defaults
-    apply); every item without a name (or title) is named after its id;
-    every step without a name is called "step N".  Fails the test if the
-    workshop has validation errors.
-    """
-    data = yaml.safe_load(textwrap.dedent(snippet)) or {}
-    doc = {
-        "needsmap": 1,
-        "workshop": {"name": "Test workshop"},
-        "functions": ["marketing"],
-        "channels": ["web", "email", "store"],
-    }
-    doc.update(data)
-    for key in [k for k, v in doc.items() if v is None]:
-        del doc[key]  # "functions: null": leave the key out of the file (defaults apply)
-    for section, key in _NAME_KEY.items():
-        for item in doc.get(section) or []:
-            item.setdefault(key, item["id"])
-            for i, step in enumerate(item.get("steps") or []):
-                step.setdefault("name", f"step {i + 1}")
-    result = parse_workshop(yaml.safe_dump(doc, sort_keys=False))
-    errors = [d.render() for d in result.diagnostics if d.severity == "error"]
-    assert not errors, errors
-    assert result.workshop is not None
-    return result.workshop
 
 
 def run(snippet: str) -> Analysis:
@@ -1435,10 +1401,7 @@ def test_readiness_counts():
 
 @pytest.fixture(scope="module")
 def demo() -> Workshop:
-    loaded = open_workshop(DEMO)
-    assert loaded.workshop is not None
-    assert not [d for d in loaded.diagnostics if d.severity == "error"]
-    return loaded.workshop
+    return assert_opens_clean(DEMO)
 
 
 def test_analyse_does_not_modify_the_workshop():

@@ -11,7 +11,8 @@ import shutil
 from benchmarks import killtest
 
 
-def test_thirty_random_kills_lose_no_acknowledged_edit(tmp_path):
+def test_thirty_random_kills_lose_no_acknowledged_edit(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the children must find the benchmarks package from anywhere
     figures = killtest.campaign("small", 30, seed=7, folder=tmp_path)
     assert figures.problems == []
     assert figures.kills == figures.kills_survived == 30

@@ -10,7 +10,6 @@ and waits for the user's choice.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from pathlib import Path
 
@@ -22,20 +21,8 @@ from needsmap.collab.session import Session
 from needsmap.format.opening import open_workshop
 from needsmap.tui.app import create_app
 from needsmap.tui.widgets.dialogs import MergeConflictsDialog
-from tests.conftest import DEMO
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.yaml"
-    shutil.copy(DEMO, path)
-    return path
-
-
-def on_disk(path: Path):
-    result = open_workshop(path)
-    assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
-    return result.workshop
+from tests.conftest import assert_opens_clean, copy_demo
+from tests.tui.conftest import until
 
 
 def field_of(ws, section: str, ident: str, name: str):
@@ -51,8 +38,8 @@ def tick() -> None:
     time.sleep(0.002)  # file times must differ for the other side to see a change (coarse mtime file systems)
 
 
-def test_interleaved_edits_of_two_sessions_all_land(demo: Path):
-    a, b = Session.open(demo), Session.open(demo)
+def test_interleaved_edits_of_two_sessions_all_land(demo_copy: Path):
+    a, b = Session.open(demo_copy), Session.open(demo_copy)
     edit(a, "stakeholders", "sanne", role="Head of CRM")  # A: one item
     tick()
     edit(b, "use_cases", "welcome-journey", value=2)  # B: another item (its save merges A's)
@@ -62,7 +49,7 @@ def test_interleaved_edits_of_two_sessions_all_land(demo: Path):
     edit(b, "stakeholders", "sanne", function="cx")  # B: another field of A's item
     tick()
     assert a.sync_with_disk().kind == "merged"
-    ws = on_disk(demo)
+    ws = assert_opens_clean(demo_copy)
     for view in (ws, a.workshop, b.workshop):
         assert field_of(view, "stakeholders", "sanne", "role") == "Head of CRM"
         assert field_of(view, "stakeholders", "sanne", "function") == "cx"
@@ -71,8 +58,8 @@ def test_interleaved_edits_of_two_sessions_all_land(demo: Path):
     assert a.workshop == b.workshop == ws
 
 
-def test_items_added_and_deleted_on_both_sides_all_land(demo: Path):
-    a, b = Session.open(demo), Session.open(demo)
+def test_items_added_and_deleted_on_both_sides_all_land(demo_copy: Path):
+    a, b = Session.open(demo_copy), Session.open(demo_copy)
     from needsmap.format import model as m
 
     a.add("notes", m.Note(id="from-a", text="Asked by A"))
@@ -84,15 +71,15 @@ def test_items_added_and_deleted_on_both_sides_all_land(demo: Path):
     b.delete("notes", b.find("notes", gone))
     tick()
     a.sync_with_disk()
-    ws = on_disk(demo)
+    ws = assert_opens_clean(demo_copy)
     assert {"from-a", "from-b"} <= {n.id for n in ws.notes}
     assert gone not in {n.id for n in ws.notes}
     assert a.workshop == ws
 
 
 @pytest.mark.parametrize("take_theirs", [False, True])
-def test_the_same_field_changed_on_both_sides_waits_for_a_choice(demo: Path, take_theirs: bool):
-    a, b = Session.open(demo), Session.open(demo)
+def test_the_same_field_changed_on_both_sides_waits_for_a_choice(demo_copy: Path, take_theirs: bool):
+    a, b = Session.open(demo_copy), Session.open(demo_copy)
     edit(a, "stakeholders", "tom", role="A's words")
     tick()
     edit(b, "stakeholders", "tom", role="B's words")  # B's save finds A's: a conflict, B's value kept
@@ -100,24 +87,26 @@ def test_the_same_field_changed_on_both_sides_waits_for_a_choice(demo: Path, tak
     assert [(c.id, c.field, c.ours, c.theirs) for c in b.pending_conflicts] == [
         ("tom", "role", "B's words", "A's words")
     ]
-    assert field_of(on_disk(demo), "stakeholders", "tom", "role") == "B's words"  # nothing lost: A's waits
+    assert (
+        field_of(assert_opens_clean(demo_copy), "stakeholders", "tom", "role") == "B's words"
+    )  # nothing lost: A's waits
     b.resolve_conflicts(take_theirs=take_theirs)
-    ws = on_disk(demo)
+    ws = assert_opens_clean(demo_copy)
     assert field_of(ws, "stakeholders", "tom", "role") == ("A's words" if take_theirs else "B's words")
     assert field_of(ws, "stakeholders", "sanne", "role") == "B later"
     assert not b.pending_conflicts and not ws.conflicts
 
 
-def test_a_text_editor_between_saves_is_merged_and_a_broken_save_waits(demo: Path):
-    s = Session.open(demo)
-    text = demo.read_text(encoding="utf-8")
+def test_a_text_editor_between_saves_is_merged_and_a_broken_save_waits(demo_copy: Path):
+    s = Session.open(demo_copy)
+    text = demo_copy.read_text(encoding="utf-8")
     tick()
-    demo.write_text(text.replace("name: Sanne de Vries", "name: [Sanne"), encoding="utf-8")  # half-typed
+    demo_copy.write_text(text.replace("name: Sanne de Vries", "name: [Sanne"), encoding="utf-8")  # half-typed
     assert s.sync_with_disk().kind == "unreadable"
     tick()
-    demo.write_text(text.replace("name: Sanne de Vries", "name: Sanne Editor"), encoding="utf-8")  # fixed
+    demo_copy.write_text(text.replace("name: Sanne de Vries", "name: Sanne Editor"), encoding="utf-8")  # fixed
     edit(s, "stakeholders", "tom", role="Typed in the UI")
-    ws = on_disk(demo)
+    ws = assert_opens_clean(demo_copy)
     assert field_of(ws, "stakeholders", "sanne", "name") == "Sanne Editor"
     assert field_of(ws, "stakeholders", "tom", "role") == "Typed in the UI"
 
@@ -139,8 +128,7 @@ EDITS = st.lists(
 @given(steps=EDITS)
 def test_any_interleaving_of_edits_to_different_fields_loses_nothing(tmp_path_factory, steps):
     """A edits roles, B edits notes of the first five stakeholders, in any order, syncing or not."""
-    path = tmp_path_factory.mktemp("interleave") / "demo.yaml"
-    shutil.copy(DEMO, path)
+    path = copy_demo(tmp_path_factory.mktemp("interleave"))
     sessions = {"a": Session.open(path), "b": Session.open(path)}
     owner = {"role": "a", "notes": "b"}
     expected: dict[tuple[str, str], str] = {}
@@ -153,29 +141,21 @@ def test_any_interleaving_of_edits_to_different_fields_loses_nothing(tmp_path_fa
         edit(s, "stakeholders", ident, **{field: value})
         expected[(ident, field)] = value
         tick()
-        ws = on_disk(path)  # valid after every step, and holding every acknowledged edit
+        ws = assert_opens_clean(path)  # valid after every step, and holding every acknowledged edit
         for (i, f), v in expected.items():
             assert field_of(ws, "stakeholders", i, f) == v, (i, f)
     for s in sessions.values():
         s.sync_with_disk()
         assert not s.pending_conflicts
-    assert sessions["a"].workshop == sessions["b"].workshop == on_disk(path)
+    assert sessions["a"].workshop == sessions["b"].workshop == assert_opens_clean(path)
 
 
 # -- two terminal UIs ----------------------------------------------------------------------------
-async def until(pilot, condition, what: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.01)
-
-
-def test_two_terminal_uis_on_one_file(demo: Path):
+def test_two_terminal_uis_on_one_file(demo_copy: Path):
     """Two apps: edits to different items and fields merge both ways; the same field asks the user."""
 
     async def body():
-        one, two = create_app(demo), create_app(demo)
+        one, two = create_app(demo_copy), create_app(demo_copy)
         async with one.run_test(size=(120, 40)) as p1, two.run_test(size=(120, 40)) as p2:
             s1, s2 = one.session, two.session
             edit(s1, "stakeholders", "sanne", role="From one")
@@ -201,7 +181,7 @@ def test_two_terminal_uis_on_one_file(demo: Path):
             await until(p2, lambda: not isinstance(two.screen, MergeConflictsDialog), "the dialog to close")
             one.check_disk()
             await until(p1, lambda: s1.conflict is None and not s1.pending_conflicts, "one to settle")
-            ws = on_disk(demo)
+            ws = assert_opens_clean(demo_copy)
             assert field_of(ws, "stakeholders", "tom", "role") == "One's words"
             assert field_of(ws, "stakeholders", "sanne", "role") == "From one"
             assert field_of(ws, "use_cases", "welcome-journey", "value") == 1
@@ -218,7 +198,7 @@ def _conflicted(path: Path) -> None:
     from needsmap.collab.merge import merge_workshops
     from needsmap.format.saver import dump
 
-    base = on_disk(path)
+    base = assert_opens_clean(path)
 
     def branch(role: str):
         ws = open_workshop(path).workshop
@@ -231,26 +211,26 @@ def _conflicted(path: Path) -> None:
 
 
 @pytest.mark.parametrize("key, settled", [("k", True), ("l", False)])
-def test_a_file_with_conflicts_from_git_opens_and_they_can_be_settled(demo: Path, key: str, settled: bool):
-    _conflicted(demo)
-    assert [d.code for d in open_workshop(demo).diagnostics if d.severity == "error"] == ["merge-conflict"]
+def test_a_file_with_conflicts_from_git_opens_and_they_can_be_settled(demo_copy: Path, key: str, settled: bool):
+    _conflicted(demo_copy)
+    assert [d.code for d in open_workshop(demo_copy).diagnostics if d.severity == "error"] == ["merge-conflict"]
 
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=(120, 40)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, MergeConflictsDialog), "the conflicts to be shown")
             assert 'the file has "Ours", the other branch "Theirs"' in "\n".join(app.screen.lines)
             await pilot.press(key)
             await until(pilot, lambda: not isinstance(app.screen, MergeConflictsDialog), "the dialog to close")
             if settled:
-                await until(pilot, lambda: not on_disk_conflicts(demo), "the file to be saved without conflicts")
+                await until(pilot, lambda: not on_disk_conflicts(demo_copy), "the file to be saved without conflicts")
                 app.session.undo()  # one undoable edit
-                await until(pilot, lambda: on_disk_conflicts(demo), "undo to bring the conflict back")
+                await until(pilot, lambda: on_disk_conflicts(demo_copy), "undo to bring the conflict back")
             else:
-                assert on_disk_conflicts(demo)
+                assert on_disk_conflicts(demo_copy)
 
     asyncio.run(body())
-    result = open_workshop(demo)
+    result = open_workshop(demo_copy)
     assert field_of(result.workshop, "stakeholders", "tom", "role") == "Ours"
 
 

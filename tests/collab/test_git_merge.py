@@ -16,7 +16,7 @@ import yaml
 from needsmap.cli.main import main
 from needsmap.format.opening import open_workshop
 from needsmap.format.saver import dump
-from tests.conftest import DEMO
+from tests.conftest import DEMO, assert_opens_clean
 
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="needs git")
@@ -92,9 +92,7 @@ def test_independent_edits_on_two_branches_merge_cleanly(repo: Path):
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert git(repo, "status", "--porcelain").stdout == ""
     path = repo / "workshops" / "w.yaml"
-    result = open_workshop(path)
-    assert result.ok, [d.render() for d in result.diagnostics]
-    ws = result.workshop
+    ws = assert_opens_clean(path)
     uc = next(u for u in ws.use_cases if u.id == uc_id)
     assert (uc.value, uc.title) == (new_value, "Welcome journey, rebuilt")
     assert ws.stakeholders[-1].id == "amir"

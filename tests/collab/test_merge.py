@@ -15,7 +15,7 @@ from needsmap.collab.diff import diff_workshops
 from needsmap.collab.merge import merge_files, merge_workshops
 from needsmap.format.opening import open_workshop, parse_workshop
 from needsmap.format.saver import dump
-from tests.conftest import DEMO
+from tests.conftest import DEMO, assert_opens_clean
 from tests.strategies import workshops
 
 BASE = open_workshop(DEMO).workshop
@@ -251,11 +251,10 @@ def test_merge_files_writes_the_canonical_merge_into_ours(tmp_path: Path):
     outcome = merge_files(base_p, ours_p, theirs_p, "workshops/w.yaml")
     assert outcome.clean and outcome.messages == []
     text = ours_p.read_text(encoding="utf-8")
-    merged = open_workshop(ours_p)
-    assert merged.ok
-    assert merged.workshop.stakeholders[0].role == "Ours role"
-    assert merged.workshop.attributes[0].definition == "Theirs definition"
-    assert dump(merged.workshop) == text and text.startswith(BASE.header.splitlines()[0])
+    merged = assert_opens_clean(ours_p)
+    assert merged.stakeholders[0].role == "Ours role"
+    assert merged.attributes[0].definition == "Theirs definition"
+    assert dump(merged) == text and text.startswith(BASE.header.splitlines()[0])
 
 
 def test_merge_files_without_a_common_ancestor(tmp_path: Path):

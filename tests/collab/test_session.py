@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,56 +16,47 @@ from needsmap.analysis.engine import analyse
 from needsmap.collab.session import Session, SessionError, edited
 from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
-from tests.conftest import DATA, DEMO
+from tests.conftest import DATA, assert_opens_clean
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.yaml"
-    shutil.copy(DEMO, path)
-    return path
-
-
-def test_every_edit_is_on_disk_at_once(demo: Path):
-    s = Session.open(demo)
+def test_every_edit_is_on_disk_at_once(demo_copy: Path):
+    s = Session.open(demo_copy)
     i = s.find("stakeholders", "sanne")
     s.update("stakeholders", i, role="Chief customer officer")
-    assert "role: Chief customer officer" in demo.read_text(encoding="utf-8")
+    assert "role: Chief customer officer" in demo_copy.read_text(encoding="utf-8")
     s.add("notes", m.Note(id="q-new", kind="question", text="Who signs off the consent texts?", about=["sanne"]))
-    reloaded = open_workshop(demo)
-    assert reloaded.ok
-    assert reloaded.workshop.notes[-1].text == "Who signs off the consent texts?"
+    assert assert_opens_clean(demo_copy).notes[-1].text == "Who signs off the consent texts?"
     s.close()
 
 
-def test_undo_redo_across_saves(demo: Path):
-    original = demo.read_bytes()
-    s = Session.open(demo)
+def test_undo_redo_across_saves(demo_copy: Path):
+    original = demo_copy.read_bytes()
+    s = Session.open(demo_copy)
     s.update("use_cases", s.find("use_cases", "welcome-journey"), value=1)
     s.delete("attributes", s.find("attributes", "gender"))
     assert s.undo() == "delete gender"
     assert s.undo() == "change value"
-    assert demo.read_bytes() == original
+    assert demo_copy.read_bytes() == original
     assert s.redo() == "change value"
     assert s.item("use_cases", "welcome-journey").value == 1
     assert "gender" in {a.id for a in s.workshop.attributes}
     s.close()
 
 
-def test_rename_updates_every_reference_as_one_edit(demo: Path):
-    s = Session.open(demo)
+def test_rename_updates_every_reference_as_one_edit(demo_copy: Path):
+    s = Session.open(demo_copy)
     n = s.rename("stakeholders", "sanne", "sanne.devries")
     assert n > 3
-    text = demo.read_text(encoding="utf-8")
+    text = demo_copy.read_text(encoding="utf-8")
     assert "owner: sanne\n" not in text and "by: sanne\n" not in text
-    assert open_workshop(demo).ok
+    assert_opens_clean(demo_copy)
     s.undo()
-    assert "owner: sanne\n" in demo.read_text(encoding="utf-8")
+    assert "owner: sanne\n" in demo_copy.read_text(encoding="utf-8")
     s.close()
 
 
-def test_edits_never_change_items_in_place(demo: Path):
-    s = Session.open(demo)
+def test_edits_never_change_items_in_place(demo_copy: Path):
+    s = Session.open(demo_copy)
     before = s.workshop.use_cases[0]
     s.update("use_cases", 0, title="New title")
     assert before.title != "New title" and s.workshop.use_cases[0] is not before
@@ -75,8 +65,8 @@ def test_edits_never_change_items_in_place(demo: Path):
     s.close()
 
 
-def test_analysis_follows_edits(demo: Path):
-    s = Session.open(demo)
+def test_analysis_follows_edits(demo_copy: Path):
+    s = Session.open(demo_copy)
     assert s.analysis.readiness["consent-management"].status == "blocked"
     crm = s.find("systems", "crm")
     s.update("systems", crm, holds=[*s.workshop.systems[crm].holds, m.Holding("consent_timestamp", role="master")])
@@ -88,64 +78,66 @@ def test_analysis_follows_edits(demo: Path):
     s.close()
 
 
-def test_a_change_on_disk_is_merged_with_ours_not_overwritten(demo: Path):
-    s = Session.open(demo)
-    text = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: Sanne de Vries-Bakker")
+def test_a_change_on_disk_is_merged_with_ours_not_overwritten(demo_copy: Path):
+    s = Session.open(demo_copy)
+    text = demo_copy.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: Sanne de Vries-Bakker")
     time.sleep(0.01)
-    demo.write_text(text, encoding="utf-8")  # a colleague saves, or git pull
+    demo_copy.write_text(text, encoding="utf-8")  # a colleague saves, or git pull
     assert s.check_disk().changed
     s.update("use_cases", 0, title="Mine")
     assert s.conflict is None
-    saved = open_workshop(demo).workshop
+    saved = open_workshop(demo_copy).workshop
     assert saved.use_cases[0].title == "Mine"  # ours
     assert saved.stakeholders[0].name == "Sanne de Vries-Bakker"  # and theirs
     assert s.item("stakeholders", "sanne").name == "Sanne de Vries-Bakker"
     s.close()
 
 
-def test_an_unreadable_file_on_disk_is_never_overwritten(demo: Path):
-    s = Session.open(demo)
-    text = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne de Vries")
+def test_an_unreadable_file_on_disk_is_never_overwritten(demo_copy: Path):
+    s = Session.open(demo_copy)
+    text = demo_copy.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne de Vries")
     time.sleep(0.01)
-    demo.write_text(text, encoding="utf-8")  # an editor's half-finished save: not valid YAML
+    demo_copy.write_text(text, encoding="utf-8")  # an editor's half-finished save: not valid YAML
     assert s.sync_with_disk().kind == "unreadable"
     s.update("use_cases", 0, title="Mine")
     assert s.conflict and "changed on disk" in s.conflict
-    assert demo.read_text(encoding="utf-8") == text  # theirs is untouched
+    assert demo_copy.read_text(encoding="utf-8") == text  # theirs is untouched
     s.keep_mine()
-    assert "title: Mine" in demo.read_text(encoding="utf-8")
-    assert "[Sanne de Vries" in (demo.with_name("demo.yaml.bak")).read_text(encoding="utf-8")
+    assert "title: Mine" in demo_copy.read_text(encoding="utf-8")
+    assert "[Sanne de Vries" in demo_copy.with_name(demo_copy.name + ".bak").read_text(encoding="utf-8")
     s.close()
 
 
-def test_reload_takes_theirs(demo: Path):
-    s = Session.open(demo)
+def test_reload_takes_theirs(demo_copy: Path):
+    s = Session.open(demo_copy)
     s.update("use_cases", 0, title="Mine")
-    demo.write_text(demo.read_text(encoding="utf-8").replace("Sanne de Vries", "Sanne Theirs"), encoding="utf-8")
+    demo_copy.write_text(
+        demo_copy.read_text(encoding="utf-8").replace("Sanne de Vries", "Sanne Theirs"), encoding="utf-8"
+    )
     s.reload()
     assert s.item("stakeholders", "sanne").name == "Sanne Theirs"
     assert not s.undo_stack and s.conflict is None
     s.close()
 
 
-def test_second_instance_is_noticed(demo: Path):
+def test_second_instance_is_noticed(demo_copy: Path):
     code = textwrap.dedent(f"""
         import sys, time
         from needsmap.collab.session import Session
-        s = Session.open({str(demo)!r})
+        s = Session.open({str(demo_copy)!r})
         print("open", flush=True)
         time.sleep(30)
     """)
     other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert other.stdout.readline().strip() == "open"
-        s = Session.open(demo)
+        s = Session.open(demo_copy)
         assert s.other_instance is not None and s.other_instance.pid == other.pid
         s.close()
     finally:
         other.send_signal(signal.SIGKILL)
         other.wait()
-    s2 = Session.open(demo)  # the other one died: its lock is stale
+    s2 = Session.open(demo_copy)  # the other one died: its lock is stale
     assert s2.other_instance is None
     s2.close()
 
@@ -178,20 +170,20 @@ def test_saving_after_an_edit_is_fast_at_enterprise_scale(tmp_path: Path):
     s.update("use_cases", 4, title="Renamed too")
     changed = [k for k, v in s._cache._lines.items() if cached.get(k) is not v]
     assert len(changed) == 1
-    assert open_workshop(tmp_path / "big.yaml").ok
+    assert_opens_clean(tmp_path / "big.yaml")
     s.close()
 
 
-def test_opening_removes_temporary_files_that_a_killed_save_left_behind(demo: Path):
-    old_tmp = demo.with_name(f".{demo.name}.abc123.needsmap-tmp")
-    fresh_tmp = demo.with_name(f".{demo.name}.def456.needsmap-tmp")
-    other = demo.with_name(".other.yaml.abc123.needsmap-tmp")
+def test_opening_removes_temporary_files_that_a_killed_save_left_behind(demo_copy: Path):
+    old_tmp = demo_copy.with_name(f".{demo_copy.name}.abc123.needsmap-tmp")
+    fresh_tmp = demo_copy.with_name(f".{demo_copy.name}.def456.needsmap-tmp")
+    other = demo_copy.with_name(".other.yaml.abc123.needsmap-tmp")
     for path in (old_tmp, fresh_tmp, other):
         path.write_text("half a workshop", encoding="utf-8")
     an_hour_ago = time.time() - 3600
     for path in (old_tmp, other):
         os.utime(path, (an_hour_ago, an_hour_ago))
-    s = Session.open(demo)
+    s = Session.open(demo_copy)
     assert not old_tmp.exists()  # left by a needsmap that was killed mid-save
     assert fresh_tmp.exists()  # may be a save in progress right now
     assert other.exists()  # another file's

@@ -19,10 +19,7 @@ from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
 from needsmap.synthetic import builder as synthetic
 from tests.conftest import DEMO
-
-
-def _draft(ws: m.Workshop, scope: str = "needed") -> DraftModel:
-    return draft_model(ws, analyse(ws), scope)
+from tests.draft.conftest import draft_of
 
 
 def _ws(attributes, use_cases=(), systems=(), model=None, notes=(), stakeholders=()) -> m.Workshop:
@@ -48,17 +45,17 @@ def demo() -> m.Workshop:
 
 def test_needed_scope_has_exactly_the_attributes_non_rejected_use_cases_need(demo):
     needed = {n.attribute for u in demo.use_cases if u.status != "rejected" for n in u.needs}
-    model = _draft(demo)
+    model = draft_of(demo)
     drafted = {c.attribute for t in model.tables for c in t.columns if c.attribute}
     assert drafted == needed
-    everything = {c.attribute for t in _draft(demo, "all").tables for c in t.columns if c.attribute}
+    everything = {c.attribute for t in draft_of(demo, "all").tables for c in t.columns if c.attribute}
     assert everything == {a.id for a in demo.attributes}
     with pytest.raises(ValueError, match="scope"):
         draft_model(demo, analyse(demo), "some")
 
 
 def test_one_table_per_entity_with_a_surrogate_key_and_columns_in_it(demo):
-    model = _draft(demo)
+    model = draft_of(demo)
     for t in model.tables:
         assert len(t.primary_key) >= 1
         for c in t.columns:
@@ -77,7 +74,7 @@ def test_not_null_only_where_every_use_case_that_needs_it_says_must():
         m.UseCase("u2", "U2", needs=[m.Need("a", "must"), m.Need("b", "should")]),
         m.UseCase("u3", "U3", status="rejected", needs=[m.Need("c", "could")]),
     ]
-    model = _draft(_ws(attrs, ucs))
+    model = draft_of(_ws(attrs, ucs))
     assert _col(model, "a")[1].nullable is False
     assert _col(model, "b")[1].nullable is True
     assert _col(model, "c")[1].nullable is False  # the rejected use case does not count
@@ -85,7 +82,7 @@ def test_not_null_only_where_every_use_case_that_needs_it_says_must():
 
 
 def test_columns_trace_to_use_cases_and_their_owners(demo):
-    model = _draft(demo)
+    model = draft_of(demo)
     _, col = _col(model, "email")
     needers = [u for u in demo.use_cases if u.status != "rejected" and any(n.attribute == "email" for n in u.needs)]
     assert col.use_cases == tuple(u.id for u in needers)
@@ -102,7 +99,7 @@ def test_default_relationships_only_between_used_entities():
         m.Attribute("size", "Size", entity="household"),
         m.Attribute("kvk", "KvK", entity="organization"),
     ]
-    model = _draft(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])]))
+    model = draft_of(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])]))
     rels = {(r.parent, r.child, r.cardinality) for r in model.relationships if r.origin == "default"}
     used = {"customer", "contact_point", "household", "organization"}
     assert rels == {(p, c, k) for p, c, k in DEFAULT_RELATIONSHIPS if p in used and c in used}
@@ -130,7 +127,7 @@ def test_model_section_overrides_removes_and_adds_relationships():
             m.Relationship("customer", "product", "1-1"),
         ]
     )
-    model = _draft(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])], model=section))
+    model = draft_of(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])], model=section))
     got = {(r.parent, r.child): (r.cardinality, r.origin) for r in model.relationships if r.origin != "integration"}
     assert got == {
         ("customer", "address"): ("n-m", "workshop"),
@@ -142,7 +139,7 @@ def test_model_section_overrides_removes_and_adds_relationships():
     assert fk.nullable is False  # required: NOT NULL
     one = next(c for c in model.table("product").columns if c.references == "customer")
     assert one.unique  # 1-1
-    off = _draft(
+    off = draft_of(
         _ws(
             attrs,
             [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])],
@@ -154,7 +151,7 @@ def test_model_section_overrides_removes_and_adds_relationships():
 
 def test_a_parent_entity_without_needed_attributes_is_kept_for_its_children():
     attrs = [m.Attribute("name", "Name"), m.Attribute("email", "E-mail", entity="contact_point")]
-    model = _draft(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need("email")])]))
+    model = draft_of(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need("email")])]))
     customer = model.table("customer")
     assert [c.name for c in customer.columns] == ["customer_key"]
     assert "parent" in customer.comment
@@ -217,7 +214,7 @@ def test_survivorship_proposal_master_then_freshest_then_quality():
 
 
 def test_survivorship_of_demo_columns_follow_their_holdings(demo):
-    model = _draft(demo)
+    model = draft_of(demo)
     _, optin = _col(model, "email_optin")  # two masters in the demo
     assert optin.survivorship.rule in ("freshest", "best quality", "tie")
     masters = [s.system for s in optin.sources if s.role == "master"]
@@ -231,7 +228,7 @@ def test_physical_names_are_safe_stable_and_unique():
     assert physical_name("顧客").startswith("x_")
     long = physical_name("a" * 100)
     assert len(long) == MAX_NAME and long == physical_name("a" * 100) != physical_name("a" * 99 + "b")
-    model = _draft(
+    model = draft_of(
         _ws(
             [m.Attribute("e-mail", "E"), m.Attribute("e_mail", "E2"), m.Attribute("E.Mail", "E3")],
             [m.UseCase("u", "U", needs=[m.Need("e-mail"), m.Need("e_mail"), m.Need("E.Mail")])],
@@ -243,7 +240,7 @@ def test_physical_names_are_safe_stable_and_unique():
 
 def test_an_entity_with_too_many_attributes_is_split_into_extension_tables():
     attrs = [m.Attribute(f"a{i}", f"A{i}", entity="order") for i in range(MAX_COLUMNS_PER_TABLE + 50)]
-    model = _draft(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])]))
+    model = draft_of(_ws(attrs, [m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])]))
     parts = [t for t in model.tables if t.entity == "order"]
     assert [t.kind for t in parts] == ["entity", "extension"]
     assert all(len(t.columns) <= MAX_COLUMNS_PER_TABLE for t in parts)
@@ -254,7 +251,7 @@ def test_an_entity_with_too_many_attributes_is_split_into_extension_tables():
 
 def test_enterprise_draft():
     ws = synthetic.generate("enterprise", 3)
-    model = _draft(ws)
+    model = draft_of(ws)
     needed = {n.attribute for u in ws.use_cases if u.status != "rejected" for n in u.needs}
     assert sum(1 for t in model.tables for c in t.columns if c.attribute) == len(needed)
     assert model.open_decisions

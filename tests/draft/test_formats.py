@@ -8,14 +8,12 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 import yaml
 
-from needsmap.analysis.engine import analyse
 from needsmap.cli.main import main
-from needsmap.draft.engine import DraftModel, draft_model
+from needsmap.draft.engine import DraftModel
 from needsmap.draft.render import (
     DIALECTS,
     FORMATS,
@@ -35,28 +33,22 @@ from needsmap.format.opening import open_workshop
 from needsmap.synthetic import builder as synthetic
 from tests import mermaid_js
 from tests.conftest import DEMO
-from tests.draft.test_sql import hostile_workshop
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _draft(ws, scope="needed") -> DraftModel:
-    return draft_model(ws, analyse(ws), scope)
+from tests.draft.conftest import draft_of, hostile_workshop
 
 
 @pytest.fixture(scope="module")
 def demo_model() -> DraftModel:
-    return _draft(open_workshop(DEMO).workshop)
+    return draft_of(open_workshop(DEMO).workshop)
 
 
 @pytest.fixture(scope="module")
 def enterprise_model() -> DraftModel:
-    return _draft(synthetic.generate("enterprise", 11))
+    return draft_of(synthetic.generate("enterprise", 11))
 
 
 @pytest.fixture(scope="module")
 def hostile_model() -> DraftModel:
-    return _draft(hostile_workshop())
+    return draft_of(hostile_workshop())
 
 
 # ----------------------------------------------------------------------------- JSON Schema
@@ -182,7 +174,7 @@ def test_dbml_notes_keep_hostile_text_as_text(hostile_model):
 
 
 @pytest.fixture(scope="module")
-def mermaid_parse():
+def mermaid_parse(request):
     """``mermaid.parse`` of the pinned Mermaid in headless Chromium: text -> None or the parse error."""
     script = mermaid_js.path()
     if script is None:
@@ -190,26 +182,21 @@ def mermaid_parse():
         if os.environ.get("NEEDSMAP_REQUIRE_MERMAID") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    browser = request.getfixturevalue("browser")  # only once Mermaid is known to be there
+    page = browser.new_page()
+    page.set_content("<!doctype html><html><body></body></html>")
+    page.add_script_tag(path=str(script))
 
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    assert executable, "Chromium is needed (./dev test installs it)"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox"])
-        page = browser.new_page()
-        page.set_content("<!doctype html><html><body></body></html>")
-        page.add_script_tag(path=str(script))
+    def parse(text: str) -> str | None:
+        return page.evaluate(
+            """async (text) => {
+            try { await mermaid.parse(text); return null; } catch (e) { return String(e.message || e); }
+        }""",
+            text,
+        )
 
-        def parse(text: str) -> str | None:
-            return page.evaluate(
-                """async (text) => {
-                try { await mermaid.parse(text); return null; } catch (e) { return String(e.message || e); }
-            }""",
-                text,
-            )
-
-        yield parse
-        browser.close()
+    yield parse
+    page.close()
 
 
 def test_the_mermaid_parser_is_real(mermaid_parse):
@@ -233,7 +220,7 @@ def test_mermaid_names_avoid_keywords_and_strings_lose_quotes():
     for word in MERMAID_KEYWORDS:
         assert mermaid_name(word) == word + "_"
     assert mermaid_name("customer") == "customer"
-    model = _draft(hostile_workshop())
+    model = draft_of(hostile_workshop())
     text = mermaid(model)
     for line in text.splitlines()[1:]:
         # every line is: a name, a block brace, a column or a relationship; strings have no inner quote
@@ -312,7 +299,7 @@ def test_cli_writes_each_format(fmt, runner, tmp_path):
     result = runner.invoke(main, ["model", str(DEMO), "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0, result.output
     ws = open_workshop(DEMO).workshop
-    assert out.read_text(encoding="utf-8") == render(_draft(ws), fmt)
+    assert out.read_text(encoding="utf-8") == render(draft_of(ws), fmt)
 
 
 def test_cli_prints_sqlite_of_all_attributes(runner):

@@ -8,92 +8,22 @@ from decimal import Decimal
 
 import pytest
 
-from needsmap.analysis.engine import analyse
-from needsmap.draft.engine import DraftModel, Table, draft_model
+from needsmap.draft.engine import DraftModel, Table
 from needsmap.draft.render import DIALECTS, column_comment, one_line, sql, table_comment
 from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
 from needsmap.synthetic import builder as synthetic
 from tests.conftest import DEMO
+from tests.draft.conftest import draft_of, hostile_workshop
 
 
 def _demo() -> m.Workshop:
     return open_workshop(DEMO).workshop
 
 
-def _draft(ws: m.Workshop, scope: str = "needed") -> DraftModel:
-    return draft_model(ws, analyse(ws), scope)
-
-
 @pytest.fixture(scope="module")
 def enterprise() -> m.Workshop:
     return synthetic.generate("enterprise", 11)
-
-
-HOSTILE_ENTITY = 'cust"; DROP TABLE canary; --'
-
-
-def hostile_workshop() -> m.Workshop:
-    """Names built to break SQL, DBML, Mermaid and DOT: quotes, semicolons, comments, reserved words, unicode."""
-    evil = "x'); DROP TABLE canary; -- */ /* \\ $$ \" ` ] \n new line \u2028 \x00 end"
-    attrs = [
-        m.Attribute("select", "Select'; DROP TABLE canary; --", entity=HOSTILE_ENTITY, type="string", definition=evil),
-        m.Attribute(
-            "Order.Date-1", "Order date */ DROP", entity="order", type="date", definition="*/ DROP TABLE canary;"
-        ),
-        m.Attribute(
-            "table",
-            "Table",
-            entity="order",
-            type="enum",
-            values=["it's", 'quo"te', "semi;colon", "back\\slash", "DROP TABLE canary; --", "üñí"],
-            definition="Enum with hostile values\n-- DROP TABLE canary",
-        ),
-        m.Attribute("größe", "Größe 顧客", entity="顧客 ümlaut", type="money", definition="unicode \u202e reversed"),
-        m.Attribute("user", "User", entity="user", type="boolean"),
-        m.Attribute("x" * 80, "Very long id", entity="e" * 90, type="integer"),
-        m.Attribute("x" * 79 + "y", "Very long id 2", entity="e" * 90, type="datetime"),
-        m.Attribute("from", "From", entity="customer", type="email", definition="`; DROP TABLE canary; `"),
-        m.Attribute("group", "Group", entity="customer", type="country"),
-        m.Attribute("customer_key", "Clashes with the key", entity="customer", type="id"),
-    ]
-    uc = m.UseCase(
-        "uc-1",
-        "Use case '; DROP",
-        owner="st-1",
-        needs=[m.Need(a.id, "must" if i % 2 == 0 else "could") for i, a in enumerate(attrs)],
-    )
-    system = m.System(
-        "crm'; DROP TABLE canary; --",
-        "CRM \" ' `",
-        kind="crm",
-        holds=[
-            m.Holding(
-                a.id,
-                field=f"T.{a.id}'; DROP TABLE canary; --",
-                role="master",
-                quality=3,
-                freshness="daily",
-                coverage=0.5,
-            )
-            for a in attrs
-        ],
-    )
-    other = m.System("pos", "POS", holds=[m.Holding("select", field="sel", role="copy", freshness="hourly")])
-    rels = [
-        m.Relationship("customer", HOSTILE_ENTITY, "1-n", required=True, name='owns "it"; --'),
-        m.Relationship(HOSTILE_ENTITY, "user", "n-m"),
-        m.Relationship("customer", "order", "1-1", note="*/ note"),
-    ]
-    return m.Workshop(
-        workshop=m.WorkshopInfo(name="Hostile'; DROP TABLE canary; --"),
-        stakeholders=[m.Stakeholder("st-1", "Robert'); DROP TABLE Students;--")],
-        attributes=attrs,
-        systems=[system, other],
-        use_cases=[uc],
-        notes=[m.Note("n1", "question", "What about\n*/ DROP TABLE canary; --?", about=["select"])],
-        model=m.ModelSection(relationships=rels),
-    )
 
 
 # ----------------------------------------------------------------------------- filling every table
@@ -183,7 +113,7 @@ def _run_sqlite(model: DraftModel) -> sqlite3.Connection:
 
 
 def test_demo_sql_runs_on_sqlite_and_takes_a_row_in_every_table():
-    model = _draft(_demo())
+    model = draft_of(_demo())
     conn = _run_sqlite(model)
     # the integration view is filled from the workshop
     systems = {r[0] for r in conn.execute('SELECT code FROM "source_system"')}
@@ -194,15 +124,15 @@ def test_demo_sql_runs_on_sqlite_and_takes_a_row_in_every_table():
 
 
 def test_demo_sql_all_scope_runs_on_sqlite():
-    _run_sqlite(_draft(_demo(), "all"))
+    _run_sqlite(draft_of(_demo(), "all"))
 
 
 def test_enterprise_sql_runs_on_sqlite(enterprise):
-    _run_sqlite(_draft(enterprise))
+    _run_sqlite(draft_of(enterprise))
 
 
 def test_hostile_names_are_inert_on_sqlite():
-    model = _draft(hostile_workshop())
+    model = draft_of(hostile_workshop())
     conn = _run_sqlite(model)
     assert "canary" in _sqlite_tables(conn)
     # the enum CHECK holds the hostile values as values
@@ -240,7 +170,7 @@ def _run_postgres(model: DraftModel, url: str):
 
 
 def test_demo_sql_runs_on_postgres(postgres_url):
-    model = _draft(_demo())
+    model = draft_of(_demo())
     conn = _run_postgres(model, postgres_url)
     # comments are the definitions, as literals: read back exactly
     customer = model.table("customer")
@@ -264,8 +194,8 @@ def test_demo_sql_runs_on_postgres(postgres_url):
 def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
     import psycopg
 
-    _run_postgres(_draft(_demo(), "all"), postgres_url).close()
-    empty = _draft(m.Workshop(workshop=m.WorkshopInfo(name="empty")))
+    _run_postgres(draft_of(_demo(), "all"), postgres_url).close()
+    empty = draft_of(m.Workshop(workshop=m.WorkshopInfo(name="empty")))
     assert [t.kind for t in empty.tables] == ["integration"] * 4
     with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
@@ -273,13 +203,13 @@ def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
 
 
 def test_enterprise_sql_runs_on_postgres(postgres_url, enterprise):
-    model = _draft(enterprise)
+    model = draft_of(enterprise)
     assert any(t.kind == "extension" for t in model.tables), "the enterprise order entity is split"
     _run_postgres(model, postgres_url)
 
 
 def test_hostile_names_are_inert_on_postgres(postgres_url):
-    model = _draft(hostile_workshop())
+    model = draft_of(hostile_workshop())
     conn = _run_postgres(model, postgres_url)
     assert conn.execute("SELECT COUNT(*) FROM canary").fetchone() == (0,)
     for t in model.tables:
@@ -300,7 +230,7 @@ def test_hostile_sql_parses_in_every_dialect_into_the_expected_statements(dialec
     import sqlglot
     from sqlglot import exp
 
-    model = _draft(hostile_workshop())
+    model = draft_of(hostile_workshop())
     script = sql(model, dialect)
     statements = [s for s in sqlglot.parse(script, read=dialect) if s is not None]
     kinds = {type(s).__name__ for s in statements}
@@ -319,7 +249,7 @@ def test_hostile_sql_parses_in_every_dialect_into_the_expected_statements(dialec
 
 
 def test_identifiers_are_sanitised_unique_and_short():
-    model = _draft(hostile_workshop())
+    model = draft_of(hostile_workshop())
     names = [t.name for t in model.tables]
     assert len(set(names)) == len(names)
     for t in model.tables:

@@ -17,7 +17,7 @@ from needsmap.format import model as m
 from needsmap.format.loader import load_file
 from needsmap.format.opening import open_workshop
 from needsmap.format.saver import ChangedOnDisk, CommentsWouldBeLost, dump, save
-from tests.conftest import DEMO
+from tests.conftest import DEMO, assert_opens_clean
 
 
 def _small() -> m.Workshop:
@@ -136,7 +136,7 @@ def test_crash_between_write_and_rename_leaves_the_original_intact(tmp_path: Pat
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".needsmap-tmp")]
     assert len(leftovers) == 1  # the new version was written, never renamed into place
     assert b"Half-saved change" in leftovers[0].read_bytes()
-    assert open_workshop(path).ok
+    assert_opens_clean(path)
 
 
 _SAVE_FOREVER = textwrap.dedent("""
@@ -156,9 +156,8 @@ _SAVE_FOREVER = textwrap.dedent("""
 """)
 
 
-def test_random_kills_during_saves_always_leave_a_valid_file(tmp_path: Path):
-    path = tmp_path / "demo.yaml"
-    path.write_bytes(DEMO.read_bytes())
+def test_random_kills_during_saves_always_leave_a_valid_file(demo_copy: Path):
+    path = demo_copy
     rng = random.Random(7)
     for _ in range(12):
         proc = subprocess.Popen([sys.executable, "-c", _SAVE_FOREVER, str(path)], stdout=subprocess.PIPE)
@@ -166,6 +165,4 @@ def test_random_kills_during_saves_always_leave_a_valid_file(tmp_path: Path):
         time.sleep(rng.uniform(0.0, 0.15))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        result = open_workshop(path)
-        assert result.ok, [d.render() for d in result.diagnostics]
-        assert result.workshop.workshop.name.startswith("Save number ")
+        assert assert_opens_clean(path).workshop.name.startswith("Save number ")

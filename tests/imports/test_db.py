@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -11,11 +10,8 @@ import sqlalchemy as sa
 import yaml
 
 from needsmap.cli.main import main
-from needsmap.format.opening import open_workshop
 from needsmap.imports.db import mask, parse_url, safe_url
-from tests.conftest import DATA
-
-SMALL = DATA / "import" / "small-workshop.yaml"
+from tests.imports.conftest import holdings_of
 
 #: Ten customers; what is filled is known per column (email 7 of 10, phone 4 of 10 with one '' that counts as empty,
 #: birth date 6 of 10), and a table of products that is not about customers.
@@ -85,12 +81,10 @@ def _fill(engine) -> None:
 
 
 @pytest.fixture
-def small(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
+def small(small: Path, monkeypatch) -> Path:
+    """The small workshop (see tests/imports/conftest.py), with no database password in the environment."""
     monkeypatch.delenv("NEEDSMAP_DB_PASSWORD", raising=False)
-    target = tmp_path / "ws.yaml"
-    shutil.copyfile(SMALL, target)
-    return target
+    return small
 
 
 @pytest.fixture
@@ -100,17 +94,6 @@ def shop_db(tmp_path: Path) -> Path:
     _fill(engine)
     engine.dispose()
     return path
-
-
-def _workshop(path: Path):
-    result = open_workshop(path)
-    assert result.ok, [d.render() for d in result.diagnostics]
-    return result.workshop
-
-
-def _holdings(path: Path, system: str) -> dict:
-    ws = _workshop(path)
-    return {h.attribute: h for h in next(s for s in ws.systems if s.id == system).holds}
 
 
 # ------------------------------------------------------------------ SQLite
@@ -136,7 +119,7 @@ def test_sqlite_schema_is_matched_and_profiled(runner, small, shop_db):
     )
     assert result.exit_code == 0, result.output
     assert shop_db.read_bytes() == before  # read only
-    held = _holdings(small, "shop")
+    held = holdings_of(small, "shop")
     expected = _expected_coverage(CUSTOMERS)
     for attribute, share in expected.items():
         assert held[attribute].field == f"customer.{attribute}"
@@ -168,7 +151,7 @@ def test_profile_reads_a_bounded_sample(runner, small, shop_db):
     )
     assert result.exit_code == 0, result.output
     assert "coverage measured on at most 4 rows per table" in result.output
-    held = _holdings(small, "shop")
+    held = holdings_of(small, "shop")
     first_four = _expected_coverage(CUSTOMERS[:4])  # SQLite returns rowid order: the first four inserted
     assert held["email"].coverage == pytest.approx(first_four["email"])
     assert held["phone"].coverage == pytest.approx(first_four["phone"])
@@ -177,7 +160,7 @@ def test_profile_reads_a_bounded_sample(runner, small, shop_db):
 def test_without_profile_no_coverage_is_claimed(runner, small, shop_db):
     result = runner.invoke(main, ["import", "db", f"sqlite:///{shop_db}", str(small), "--system", "shop", "--apply"])
     assert result.exit_code == 0, result.output
-    assert all(h.coverage is None for h in _holdings(small, "shop").values())
+    assert all(h.coverage is None for h in holdings_of(small, "shop").values())
 
 
 def test_missing_sqlite_file_is_not_created(runner, small, tmp_path):
@@ -285,7 +268,7 @@ def test_postgres_schema_is_matched_and_profiled(runner, small, postgres_url, tm
         ["import", "db", postgres_url, str(small), "--system", "shop", "--profile", "--review", str(review), "--apply"],
     )
     assert result.exit_code == 0, result.output
-    held = _holdings(small, "shop")
+    held = holdings_of(small, "shop")
     for attribute, share in _expected_coverage(CUSTOMERS).items():
         assert held[attribute].coverage == pytest.approx(share), attribute
     result = runner.invoke(
@@ -293,7 +276,7 @@ def test_postgres_schema_is_matched_and_profiled(runner, small, postgres_url, tm
         ["import", "db", postgres_url, str(small), "--system", "marketing", "--schema", "crm", "--profile", "--apply"],
     )
     assert result.exit_code == 0, result.output
-    crm = _holdings(small, "marketing")
+    crm = holdings_of(small, "marketing")
     assert crm["email"].field == "contact.EmailAddress"
     assert crm["email"].coverage == pytest.approx(1 / 3, abs=1e-4)  # NULL and '' are empty
     assert crm["date_of_birth"].coverage == 0.0

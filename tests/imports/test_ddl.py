@@ -2,42 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from needsmap.cli.main import main
-from needsmap.format import model as m
-from needsmap.format.opening import open_workshop
 from needsmap.imports.column_match import ColumnMatcher
 from needsmap.imports.ddl import guess_dialect, plan_ddl_import, read_ddl
 from needsmap.imports.schema import SchemaError, parse_table_globs, propose, select_tables
-from tests.conftest import DATA
+from tests.conftest import DATA, assert_opens_clean
 
 IMPORT = DATA / "import"
-SMALL = IMPORT / "small-workshop.yaml"
 #: The real systems whose customer tables' DDL is in tests/data/import (see tests/data/README.md).
 SYSTEMS = ("prestashop", "odoo", "saleor", "espocrm", "sylius")
 
 
 def _labels(system: str) -> dict:
     return yaml.safe_load((IMPORT / f"{system}_labels.yaml").read_text(encoding="utf-8"))
-
-
-def _workshop(path: Path) -> m.Workshop:
-    result = open_workshop(path)
-    assert result.ok, [d.render() for d in result.diagnostics]
-    return result.workshop
-
-
-@pytest.fixture
-def small(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    target = tmp_path / "ws.yaml"
-    shutil.copyfile(SMALL, target)
-    return target
 
 
 # ------------------------------------------------------------------ real schemas, hand-set labels
@@ -175,7 +157,7 @@ def test_non_customer_tables_are_left_out_and_named(tmp_path, small):
         "varchar(62), `subject` varchar(255), `id_lang` int, `date_add` timestamp) ENGINE=InnoDB;\n",
         encoding="utf-8",
     )
-    result = plan_ddl_import(_workshop(small), sql, system="shop")
+    result = plan_ddl_import(assert_opens_clean(small), sql, system="shop")
     assert "ps_product" not in {t.name for t in result.kept}
     assert "ps_product" in dict(result.left_out)
     assert any("left out: " in n and "ps_product" in n for n in result.plan.notes)
@@ -186,7 +168,7 @@ def test_non_customer_tables_are_left_out_and_named(tmp_path, small):
 
 
 def test_plan_accepts_confident_matches_and_lists_the_rest(small):
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     result = plan_ddl_import(ws, IMPORT / "sylius.sql", system="shop", dialect="mysql", accept_above=0.9)
     plan = result.plan
     by_kind: dict[str, list] = {}
@@ -221,7 +203,7 @@ def test_cli_ddl_dry_run_then_apply(runner, small):
     assert small.read_bytes() == before
     result = runner.invoke(main, [*args, "--apply"])
     assert result.exit_code == 0, result.output
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     shop = next(s for s in ws.systems if s.id == "prestashop")
     fields = {h.attribute: h.field for h in shop.holds}
     assert fields["first_name"] == "ps_customer.firstname"
@@ -240,7 +222,7 @@ def test_cli_ddl_starts_a_new_workshop(runner, tmp_path):
         main, ["import", "ddl", str(IMPORT / "saleor.sql"), str(into), "--system", "saleor", "--apply"]
     )
     assert result.exit_code == 0, result.output
-    ws = _workshop(into)
+    ws = assert_opens_clean(into)
     assert any(h.field == "account_user.email" for h in ws.systems[0].holds)
 
 

@@ -9,26 +9,11 @@ import pytest
 import yaml
 
 from needsmap.cli.main import main
-from needsmap.format.opening import open_workshop
 from needsmap.imports.review import ReviewError, read_review, with_decision
 from tests.conftest import DATA
+from tests.imports.conftest import SMALL, holdings_of
 
-SMALL = DATA / "import" / "small-workshop.yaml"
 SYLIUS = DATA / "import" / "sylius.sql"
-
-
-@pytest.fixture
-def small(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    target = tmp_path / "ws.yaml"
-    shutil.copyfile(SMALL, target)
-    return target
-
-
-def _holdings(path: Path, system: str) -> dict:
-    result = open_workshop(path)
-    assert result.ok, [d.render() for d in result.diagnostics]
-    return {h.attribute: h for h in next(s for s in result.workshop.systems if s.id == system).holds}
 
 
 def _write_review(runner, small: Path, *extra: str) -> Path:
@@ -96,7 +81,7 @@ def test_apply_takes_accepts_maps_and_leaves_out_rejects(runner, small):
     result = runner.invoke(main, ["import", "apply", str(review)])
     assert result.exit_code == 0, result.output
     assert f"Wrote {small}" in result.output
-    held = _holdings(small, "shop")
+    held = holdings_of(small, "shop")
     assert "first_name" not in held or held["first_name"].field != "sylius_customer.first_name"
     assert held["salutation"].field == "sylius_customer.gender"
     assert held["password_hash"].field in ("sylius_shop_user.password", "sylius_shop_user.salt")
@@ -124,7 +109,7 @@ def test_apply_dry_run_and_into(runner, small, tmp_path):
     shutil.copyfile(SMALL, other)
     result = runner.invoke(main, ["import", "apply", str(review), "--into", str(other)])
     assert result.exit_code == 0, result.output
-    assert _holdings(other, "shop")["email"].field == "sylius_customer.email"
+    assert holdings_of(other, "shop")["email"].field == "sylius_customer.email"
 
 
 def _refused(runner, review: Path, small: Path) -> str:
@@ -221,5 +206,5 @@ def test_interactive_prompt_decides_and_the_review_file_keeps_the_answers(runner
     assert "'no_such_attribute' is neither an attribute of the workshop nor a catalog id" in result.output
     decided = {p["column"]: p["decision"] for p in yaml.safe_load(review.read_text(encoding="utf-8"))["proposals"]}
     assert [decided[c] for c in pending[:4]] == ["accept", "reject", "map:salutation", "review"]
-    held = _holdings(small, "shop")
+    held = holdings_of(small, "shop")
     assert held["salutation"].field == pending[2]

@@ -12,7 +12,6 @@ import pytest
 
 from needsmap.cli.main import main
 from needsmap.format import model as m
-from needsmap.format.opening import open_workshop
 from needsmap.format.saver import dump
 from needsmap.imports import sheet_values as v
 from needsmap.imports.plan import (
@@ -27,9 +26,9 @@ from needsmap.imports.plan import (
 )
 from needsmap.imports.sheet import MappingError, SheetError, parse_mapping, plan_sheet_import
 from needsmap.imports.sheet_reader import MAX_SHEET_BYTES, read_sheet
-from tests.conftest import DATA
+from tests.conftest import assert_opens_clean
+from tests.imports.conftest import SMALL
 
-SMALL = DATA / "import" / "small-workshop.yaml"
 HEADER = [
     "Nr",
     "Use case",
@@ -40,21 +39,6 @@ HEADER = [
     "Data needed",
     "Opmerkingen",
 ]
-
-
-@pytest.fixture
-def small(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the small workshop in a temporary folder, which is also the current folder."""
-    monkeypatch.chdir(tmp_path)
-    target = tmp_path / "ws.yaml"
-    shutil.copyfile(SMALL, target)
-    return target
-
-
-def _workshop(path: Path) -> m.Workshop:
-    result = open_workshop(path)
-    assert result.ok, [d.render() for d in result.diagnostics]
-    return result.workshop
 
 
 def messy_book(path: Path) -> Path:
@@ -210,7 +194,7 @@ def _rows(plan: ImportPlan) -> list[tuple[str, ...]]:
 
 def test_messy_excel_sheet_preview_is_exact(small: Path):
     book = messy_book(Path("book.xlsx"))
-    plan = plan_sheet_import(_workshop(small), book, "use_cases")
+    plan = plan_sheet_import(assert_opens_clean(small), book, "use_cases")
     assert plan.notes == MESSY_NOTES
     assert _rows(plan) == MESSY_PREVIEW
     assert summary(plan) == "5 to add, 1 to merge, 0 unchanged, 4 ambiguous, 3 skipped"
@@ -240,12 +224,12 @@ def test_cli_dry_run_is_the_default_and_writes_nothing(small: Path, runner):
 
 def test_apply_writes_through_the_saver_and_a_second_run_changes_nothing(small: Path, runner):
     messy_book(Path("book.xlsx"))
-    before = _workshop(small)
+    before = assert_opens_clean(small)
     result = runner.invoke(main, ["import", "sheet", "book.xlsx", "ws.yaml", "--as", "use_cases", "--apply"])
     assert result.exit_code == 0, result.output
     assert "Wrote ws.yaml: 5 added, 1 merged; 4 ambiguous left for you" in result.stdout
     assert Path("ws.yaml.bak").read_bytes() == SMALL.read_bytes()  # the saver kept the previous version
-    after = _workshop(small)
+    after = assert_opens_clean(small)
     welcome = next(u for u in after.use_cases if u.id == "welcome-journey")
     # absent fields filled, existing ones kept, list extended without duplicates
     assert (welcome.owner, welcome.function, welcome.value) == ("sanne", "marketing", 5)
@@ -270,7 +254,7 @@ def test_apply_writes_through_the_saver_and_a_second_run_changes_nothing(small: 
 
 
 def test_apply_plan_never_mutates_the_workshop(small: Path):
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     text_before = dump(ws)
     welcome_before = ws.use_cases[0]
     needs_before = list(welcome_before.needs)
@@ -292,7 +276,7 @@ def test_apply_into_a_new_file_starts_from_the_starter(tmp_path: Path, runner, m
     assert not Path("new.yaml").exists()  # a dry run creates nothing
     result = runner.invoke(main, ["import", "sheet", "book.xlsx", "new.yaml", "--as", "use_cases", "--apply"])
     assert result.exit_code == 0, result.output
-    ws = _workshop(Path("new.yaml"))
+    ws = assert_opens_clean(Path("new.yaml"))
     assert ws.workshop.name == "Imported from book.xlsx"
     assert ws.functions == list(m.DEFAULT_FUNCTIONS)
     # nothing in the empty workshop: every owner and attribute is new
@@ -372,7 +356,7 @@ def test_csv_encodings_and_delimiters_are_recognised(small: Path, encoding, deli
     assert (table.encoding, table.delimiter) == (expected_encoding, delimiter)
     assert table.rows[0].cells[0] == "Naam"  # no byte-order mark glued to the first header
     assert [r.number for r in table.rows] == [1, 2, 4, 5]  # the empty line 3 is left out
-    plan = plan_sheet_import(_workshop(small), "people.csv", "stakeholders")
+    plan = plan_sheet_import(assert_opens_clean(small), "people.csv", "stakeholders")
     assert _rows(plan) == [
         (
             "add",
@@ -404,7 +388,7 @@ def test_german_and_french_headers(small: Path):
         "Cas d'usage;Propriétaire;Priorité;Données nécessaires\nRelance panier;Sanne de Vries;Must;e-mail\n",
         encoding="utf-8",
     )
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     de = plan_sheet_import(ws, "de.csv", "use_cases")
     assert de.notes == (
         "header in line 1: 'Anwendungsfall' as title, 'Beschreibung' as description, "
@@ -431,7 +415,7 @@ def test_multi_line_cells_keep_the_line_where_the_record_starts(small: Path):
     Path("uc.csv").write_text(
         'Use case,Data needed\n"Birthday mail","email\ndate of birth"\nNext one,email\n', encoding="utf-8"
     )
-    plan = plan_sheet_import(_workshop(small), "uc.csv", "use_cases")
+    plan = plan_sheet_import(assert_opens_clean(small), "uc.csv", "use_cases")
     assert [(c.ident, str(c.source)) for c in plan.changes] == [("birthday-mail", "uc.csv:2"), ("next-one", "uc.csv:4")]
     assert plan.changes[0].item.needs == [m.Need("email"), m.Need("date_of_birth")]
 
@@ -467,7 +451,7 @@ def test_map_overrides_and_ignores_columns(small: Path, runner):
     assert mapped.exit_code == 0, mapped.output
     assert "uc.csv: column 'Prio' is not imported\n" in mapped.stdout
     plan = plan_sheet_import(
-        _workshop(small),
+        assert_opens_clean(small),
         "uc.csv",
         "use_cases",
         mapping=parse_mapping(["wat=title", "Wie=owner", "Notes=description"], "use_cases"),
@@ -505,7 +489,7 @@ def test_holdings_sheet_with_confidence_and_normalised_values(small: Path):
     ws.append(["Kassa", "pasnummer", "POS.CardNo", "Golden source", "5/5", "100", "real-time"])
     ws.append(["Kassa", "Loyalty", "POS.Loyalty", "copy", "3", "", ""])
     wb.save("landscape.xlsx")
-    plan = plan_sheet_import(_workshop(small), "landscape.xlsx", "holdings")
+    plan = plan_sheet_import(assert_opens_clean(small), "landscape.xlsx", "holdings")
     assert _rows(plan) == [
         (
             "add",
@@ -545,7 +529,7 @@ def test_holdings_sheet_with_confidence_and_normalised_values(small: Path):
     ]
     holding = next(c.item for c in plan.changes if c.ident == "crm/date_of_birth")
     assert isinstance(holding, HoldingProposal) and holding.confidence < 1
-    new = apply_plan(_workshop(small), plan)
+    new = apply_plan(assert_opens_clean(small), plan)
     crm = next(s for s in new.systems if s.id == "crm")
     assert crm.holds[0] == m.Holding(
         "email", field="Contact.Email", role="master", quality=4, freshness="daily", coverage=0.8
@@ -562,7 +546,7 @@ def test_attributes_and_systems_sheets(small: Path):
         "Klantsegment;Waarde-segment;keuzelijst;geen;nee;segment;onbekende eigenaar?\n",
         encoding="utf-8",
     )
-    plan = plan_sheet_import(_workshop(small), "attrs.csv", "attributes")
+    plan = plan_sheet_import(assert_opens_clean(small), "attrs.csv", "attributes")
     assert _rows(plan) == [
         ("add", "stakeholders", "onbekende", "onbekende eigenaar?", "attrs.csv:4", "named in owner of line 4"),
         # known to the reference catalog: its id, and what the sheet does not say
@@ -600,7 +584,7 @@ def test_attributes_and_systems_sheets(small: Path):
         "Web shop,Shopwerk,E-commerce,email\n",
         encoding="utf-8",
     )
-    plan = plan_sheet_import(_workshop(small), "systems.csv", "systems")
+    plan = plan_sheet_import(assert_opens_clean(small), "systems.csv", "systems")
     assert _rows(plan) == [
         ("add", "systems", "web-shop", "Web shop", "systems.csv:3", "kind e_commerce; supplier Shopwerk; holds email"),
         (
@@ -618,7 +602,7 @@ def test_needs_sheet_wont_have_is_skipped(small: Path):
     Path("needs.csv").write_text(
         "Use case,Attribute,Prio\nWelcome journey,Date of birth,Won't\nNew idea,email,high\n", encoding="utf-8"
     )
-    plan = plan_sheet_import(_workshop(small), "needs.csv", "needs")
+    plan = plan_sheet_import(assert_opens_clean(small), "needs.csv", "needs")
     assert _rows(plan) == [
         ("add", "use_cases", "new-idea", "New idea", "needs.csv:3", "named in use_case of line 3"),
         ("add", "needs", "new-idea/email", "New idea needs email", "needs.csv:3", "criticality must"),
@@ -631,7 +615,7 @@ def test_needs_sheet_wont_have_is_skipped(small: Path):
             "criticality is won't-have: not a need",
         ),
     ]
-    new = apply_plan(_workshop(small), plan)
+    new = apply_plan(assert_opens_clean(small), plan)
     assert new.use_cases[-1] == m.UseCase("new-idea", title="New idea", needs=[m.Need("email", criticality="must")])
 
 
@@ -837,7 +821,7 @@ def test_comments_the_save_would_drop_stop_the_apply(small: Path, runner):
 
 
 def test_a_plan_for_another_workshop_is_refused(small: Path):
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     stale = ImportPlan("x.csv", (Change("merge", "use_cases", "gone", "Gone", Source("x.csv", row=2)),))
     with pytest.raises(PlanError, match="use_cases has no item 'gone' to change"):
         apply_plan(ws, stale)
@@ -852,7 +836,7 @@ def test_terminal_escapes_in_cells_are_shown_not_run(small: Path, runner):
 
 
 def test_bilingual_and_misspelt_headers_and_names_with_commas(small: Path):
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     margin = m.Attribute("margin_90d", name="Gross margin, last 90 days")
     ws = dataclasses.replace(ws, attributes=[*ws.attributes, margin])
     Path("uc.csv").write_text(
@@ -907,7 +891,7 @@ def test_rows_merge_by_id_and_say_what_they_keep(small: Path):
         "birthday-mail,Birthday mail,idee,later\n",
         encoding="utf-8",
     )
-    plan = plan_sheet_import(_workshop(small), "uc.csv", "use_cases")
+    plan = plan_sheet_import(assert_opens_clean(small), "uc.csv", "use_cases")
     assert _rows(plan) == [
         ("add", "use_cases", "birthday-mail", "Birthday mail", "uc.csv:3", "horizon later; status proposed"),
         (
@@ -919,7 +903,7 @@ def test_rows_merge_by_id_and_say_what_they_keep(small: Path):
             "horizon now; status agreed; keeps title 'Welcome journey' (input: 'Welcome series')",
         ),
     ]
-    new = apply_plan(_workshop(small), plan)
+    new = apply_plan(assert_opens_clean(small), plan)
     assert new.use_cases[0].title == "Welcome journey" and new.use_cases[0].status == "agreed"
 
 
@@ -927,7 +911,7 @@ def test_an_owner_cell_naming_several_people_takes_the_first(small: Path):
     Path("uc.csv").write_text(
         "Use case,Owner\nLoyalty dashboard,Tom Peeters / Sanne\nApp push,Jan en Piet\n", encoding="utf-8"
     )
-    plan = plan_sheet_import(_workshop(small), "uc.csv", "use_cases")
+    plan = plan_sheet_import(assert_opens_clean(small), "uc.csv", "use_cases")
     assert _rows(plan) == [
         (
             "add",
@@ -954,7 +938,7 @@ def test_import_plan_for_another_kind_of_input(small: Path):
     from needsmap.format import validator
     from needsmap.imports.plan import PlanBuilder
 
-    ws = _workshop(small)
+    ws = assert_opens_clean(small)
     builder = PlanBuilder(ws, "schema.sql")
     builder.add("systems", m.System("dwh", name="Data warehouse"), Source("schema.sql", row=3))
     builder.propose_holding(

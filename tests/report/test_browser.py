@@ -8,47 +8,15 @@ is written to a temporary folder (and to $NEEDSMAP_SCREENSHOT_DIR when set).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from needsmap.analysis.engine import analyse
-from needsmap.format.opening import open_workshop
 from needsmap.report import render as report
-from tests.conftest import DEMO
-from tests.report.test_render import HOSTILE, PERSONAL, SECTIONS, hostile_workshop
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TODAY = dt.date(2026, 11, 20)
-
-
-@pytest.fixture(scope="module")
-def demo():
-    ws = open_workshop(DEMO).workshop
-    return ws, analyse(ws)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    assert executable, "Chromium is needed for the browser tests (./dev test installs it)"
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=executable, args=ARGS)
-        yield b
-        b.close()
+from tests.report.conftest import HOSTILE, PERSONAL, SECTIONS, TODAY, hostile_workshop
 
 
 class Watched:

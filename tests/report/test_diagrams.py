@@ -20,11 +20,9 @@ import pytest
 
 from needsmap.analysis.engine import analyse
 from needsmap.format import model as m
-from needsmap.format.opening import open_workshop
 from needsmap.report import charts as C
 from needsmap.report import diagrams as D
 from needsmap.util import graphviz as G
-from tests.conftest import DEMO
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -36,12 +34,6 @@ except ImportError:  # pragma: no cover
 
 
 # -- helpers -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo():
-    ws = open_workshop(DEMO).workshop
-    return ws, analyse(ws)
-
-
 def render(diagram: D.Diagram) -> ET.Element:
     result = G.render_svg(diagram)
     assert result.error is None, result.error

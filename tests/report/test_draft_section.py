@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 
@@ -14,8 +13,7 @@ from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
 from needsmap.report.render import build_report
 from tests.conftest import DEMO
-
-TODAY = dt.date(2026, 11, 20)
+from tests.report.conftest import TODAY
 
 
 def _section(html: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 import shutil
 import time
@@ -14,28 +13,23 @@ import pytest
 from markupsafe import Markup
 
 from needsmap.analysis.engine import analyse
-from needsmap.format.opening import open_workshop
 from needsmap.report import render as report
 from needsmap.report.context import build_context
 from needsmap.report.render import ReportTemplateError
 from needsmap.util.text import MarkdownText
-from tests.conftest import DEMO
+from tests.report.conftest import (
+    EMOJI,
+    FORMULA,
+    IMG,
+    JINJA,
+    LONG,
+    PERSONAL,
+    SCRIPT,
+    SECTIONS,
+    TODAY,
+    hostile_workshop,
+)
 
-TODAY = dt.date(2026, 11, 20)
-SECTIONS = [
-    "summary",
-    "stakeholders",
-    "use-cases",
-    "gaps",
-    "matrices",
-    "diagrams",
-    "ownership",
-    "notes",
-    "model-draft",
-    "roadmap",
-    "appendix",
-]
-PERSONAL = ["asked", "stands", "blocks", "from-you", "use-cases", "gaps", "ownership", "notes", "appendix"]
 SANNE_USE_CASES = ["Win back lapsing club members", "Welcome journey for new Haven Club members"]
 
 
@@ -65,12 +59,6 @@ class Page(HTMLParser):
     @property
     def all_text(self) -> str:
         return "".join(self.text)
-
-
-@pytest.fixture(scope="module")
-def demo():
-    ws = open_workshop(DEMO).workshop
-    return ws, analyse(ws)
 
 
 @pytest.fixture(scope="module")
@@ -285,41 +273,6 @@ def test_unknown_stakeholder_and_format_are_clear_errors(demo):
 
 
 # -- hostile text ----------------------------------------------------------------------------------
-SCRIPT = "<script>alert(1)</script>"
-IMG = '"><img src=x onerror=alert(1)>'
-JINJA = "{{ 7*7 }}"
-FORMULA = '=HYPERLINK("http://x")'
-DOT = 'a"b\\c]; x -> y [label="z"] <B>bold</B> {|}'
-LONG = "L" * 500
-RTL = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645 \u202eevil"
-EMOJI = "\U0001f600\U0001f468\u200d\U0001f469\u200d\U0001f467 emoji"
-HOSTILE = [SCRIPT, IMG, JINJA, FORMULA, DOT, LONG, RTL, EMOJI]
-
-
-def hostile_workshop(demo):
-    """The demo with hostile text in every kind of name, title, definition and note."""
-    ws = copy.deepcopy(demo[0])
-    ws.workshop.name = SCRIPT + " " + JINJA
-    ws.workshop.organization = IMG
-    ws.workshop.scope = FORMULA + "\n\n" + DOT
-    for i, s in enumerate(ws.stakeholders):
-        s.name = HOSTILE[i % len(HOSTILE)] + f" {i}"
-        s.role = HOSTILE[(i + 1) % len(HOSTILE)]
-    for i, u in enumerate(ws.use_cases):
-        u.title = HOSTILE[i % len(HOSTILE)] + f" uc{i}"
-        u.description = HOSTILE[(i + 3) % len(HOSTILE)]
-    for i, a in enumerate(ws.attributes):
-        a.name = HOSTILE[i % len(HOSTILE)] + f" a{i}"
-        a.definition = HOSTILE[(i + 2) % len(HOSTILE)]
-    for i, s in enumerate(ws.systems):
-        s.name = HOSTILE[i % len(HOSTILE)] + f" s{i}"
-    for i, n in enumerate(ws.notes):
-        n.text = HOSTILE[i % len(HOSTILE)]
-    for p in ws.processes:
-        p.name = DOT
-    return ws
-
-
 def assert_inert_html(html: str) -> None:
     page = Page(html)
     tags = [t for t, _ in page.tags]
@@ -474,6 +427,16 @@ def test_template_syntax_errors_and_missing_folders(demo, tmp_path):
     assert err.value.line == 2 and "report.md.j2" in str(err.value)
     with pytest.raises(ReportTemplateError, match="does not exist"):
         report.render_html(demo_context(demo), templates=tmp_path / "nope")
+
+
+def test_an_include_naming_an_undefined_variable_is_a_template_error(demo, tmp_path):
+    # jinja2 names the missing template by the undefined value itself, which must not be asked for its truth
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.md.j2").write_text('{% include ["no-such-part.md.j2", no_such_name] %}\n', encoding="utf-8")
+    with pytest.raises(ReportTemplateError, match="template not found") as err:
+        report.render_markdown(demo_context(demo), templates=mine)
+    assert err.value.template == "report.md.j2"
 
 
 # -- hooks for later features ----------------------------------------------------------------------

@@ -1,16 +1,14 @@
 """The terminal app driven as a facilitator would: keys in, the workshop file on disk checked.
 
 Each test runs the app headless (``App.run_test``) on a copy of the demo
-workshop.  Nothing sleeps for a fixed time: tests wait for the analysis
-worker (``app.workers.wait_for_complete``) or poll a condition.
+workshop (``demo_copy``).  Nothing sleeps for a fixed time: tests wait for the
+analysis worker (``settle``) or poll a condition (``until``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import shutil
 import socket
 from pathlib import Path
 
@@ -20,7 +18,6 @@ from textual.widgets import DataTable, Footer
 
 from needsmap.collab.session import Session
 from needsmap.format.naming import new_note_id
-from needsmap.format.opening import open_workshop
 from needsmap.tui.app import NeedsmapApp, NewWorkshopScreen, create_app
 from needsmap.tui.registry import SCREENS
 from needsmap.tui.screens.gaps import GapsScreen
@@ -31,43 +28,8 @@ from needsmap.tui.screens.overview import OverviewScreen
 from needsmap.tui.widgets.dialogs import CommentsDialog, ConfirmDialog, ConflictDialog
 from needsmap.tui.widgets.quick_note import QuickNoteScreen
 from needsmap.tui.widgets.status import NavBar, StatusBar
-from tests.conftest import DEMO
-
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "workshop.yaml"
-    shutil.copyfile(DEMO, path)
-    return path
-
-
-def on_disk(path: Path):
-    result = open_workshop(path)
-    assert result.workshop is not None, result.diagnostics
-    return result.workshop
-
-
-def run(body) -> None:
-    """Run an async test body (no asyncio plugin needed)."""
-    asyncio.run(body())
-
-
-async def until(pilot, predicate, timeout: float = 10.0) -> None:
-    """Let the app run until ``predicate()`` holds (polling, never a fixed sleep)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("the app never reached the expected state")
-        await pilot.pause(0.02)
-
-
-async def settle(app: NeedsmapApp, pilot) -> None:
-    """Wait until the analysis worker (and anything else running) is done and the UI has caught up."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.conftest import DEMO, assert_opens_clean
+from tests.tui.conftest import SIZE, run, settle, until
 
 
 def screen_text(app: NeedsmapApp) -> str:
@@ -81,11 +43,11 @@ def screen_text(app: NeedsmapApp) -> str:
 
 
 # -- screens ----------------------------------------------------------------------------------
-def test_number_keys_reach_every_screen_with_bars_and_footer(demo: Path):
+def test_number_keys_reach_every_screen_with_bars_and_footer(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert isinstance(app.screen, OverviewScreen)
             for entry in SCREENS:
                 mode = entry.mode
@@ -104,9 +66,9 @@ def test_number_keys_reach_every_screen_with_bars_and_footer(demo: Path):
     run(body)
 
 
-def test_keys_2_to_6_show_the_section_screens(demo: Path):
+def test_keys_2_to_6_show_the_section_screens(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             for n in "23456":
                 await pilot.press(n)
@@ -116,9 +78,9 @@ def test_keys_2_to_6_show_the_section_screens(demo: Path):
     run(body)
 
 
-def test_help_lists_every_key(demo: Path):
+def test_help_lists_every_key(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("question_mark")
             await until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -131,9 +93,9 @@ def test_help_lists_every_key(demo: Path):
     run(body)
 
 
-def test_command_palette_goes_to_a_screen(demo: Path):
+def test_command_palette_goes_to_a_screen(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("ctrl+p")
             await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
@@ -148,11 +110,11 @@ def test_command_palette_goes_to_a_screen(demo: Path):
     run(body)
 
 
-def test_command_palette_offers_every_global_action_and_screen(demo: Path):
+def test_command_palette_offers_every_global_action_and_screen(demo_copy: Path):
     async def body():
         from needsmap.tui.app import NeedsmapCommands
 
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("9")
             await pilot.pause()
@@ -168,31 +130,31 @@ def test_command_palette_offers_every_global_action_and_screen(demo: Path):
 
 
 # -- undo and redo ------------------------------------------------------------------------------
-def test_undo_and_redo_keys_change_the_file(demo: Path):
+def test_undo_and_redo_keys_change_the_file(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             session = app.session
             session.update("stakeholders", 0, name="Sanne van Renamed")
-            assert "Sanne van Renamed" in demo.read_text(encoding="utf-8")
+            assert "Sanne van Renamed" in demo_copy.read_text(encoding="utf-8")
             await pilot.press("ctrl+z")
             await pilot.pause()
-            assert on_disk(demo).stakeholders[0].name == "Sanne de Vries"
-            assert "Sanne van Renamed" not in demo.read_text(encoding="utf-8")
+            assert assert_opens_clean(demo_copy).stakeholders[0].name == "Sanne de Vries"
+            assert "Sanne van Renamed" not in demo_copy.read_text(encoding="utf-8")
             await pilot.press("ctrl+y")
             await pilot.pause()
-            assert on_disk(demo).stakeholders[0].name == "Sanne van Renamed"
+            assert assert_opens_clean(demo_copy).stakeholders[0].name == "Sanne van Renamed"
             await pilot.press("ctrl+z")
-            await settle(app, pilot)
-            assert on_disk(demo).stakeholders == on_disk(DEMO).stakeholders
+            await settle(pilot)
+            assert assert_opens_clean(demo_copy).stakeholders == assert_opens_clean(DEMO).stakeholders
 
     run(body)
 
 
 # -- quick note ---------------------------------------------------------------------------------
-def test_quick_note_is_linked_to_the_selected_item(demo: Path):
+def test_quick_note_is_linked_to_the_selected_item(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("7")
             await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
@@ -207,18 +169,18 @@ def test_quick_note_is_linked_to_the_selected_item(demo: Path):
             await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
             note = app.session.workshop.notes[-1]
             assert (note.kind, note.text, note.about) == ("risk", "Carts arrive a day late", [second])
-            saved = on_disk(demo).notes[-1]
+            saved = assert_opens_clean(demo_copy).notes[-1]
             assert (saved.id, saved.kind, saved.about) == (note.id, "risk", [second])
             await pilot.press("ctrl+z")
             await pilot.pause()
-            assert all(n.id != note.id for n in on_disk(demo).notes)
+            assert all(n.id != note.id for n in assert_opens_clean(demo_copy).notes)
 
     run(body)
 
 
-def test_quick_note_without_selection_and_escape_cancels(demo: Path):
+def test_quick_note_without_selection_and_escape_cancels(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             count = len(app.session.workshop.notes)
             await pilot.press("n")
@@ -238,9 +200,9 @@ def test_note_ids_are_readable_and_unique():
 
 
 # -- gaps ------------------------------------------------------------------------------------
-def test_enter_on_a_gap_jumps_to_its_subject(demo: Path):
+def test_enter_on_a_gap_jumps_to_its_subject(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("8")
             await until(pilot, lambda: isinstance(app.screen, GapsScreen))
@@ -258,9 +220,9 @@ def test_enter_on_a_gap_jumps_to_its_subject(demo: Path):
     run(body)
 
 
-def test_gaps_follow_edits_live_and_can_be_regrouped(demo: Path):
+def test_gaps_follow_edits_live_and_can_be_regrouped(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("8")
             await until(pilot, lambda: isinstance(app.screen, GapsScreen))
@@ -272,22 +234,22 @@ def test_gaps_follow_edits_live_and_can_be_regrouped(demo: Path):
             from needsmap.format import model as m
 
             session.update("use_cases", index, needs=[*needs, m.Need("no_such_attribute_yet")])
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.row_count == before + 1
             await pilot.press("g")  # grouped by rule: a heading row per rule
             assert table.row_count > before + 1
             await pilot.press("ctrl+z")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.analysis.counts() == session.analysis.counts()
 
     run(body)
 
 
-def test_overview_enter_on_a_top_gap_jumps(demo: Path):
+def test_overview_enter_on_a_top_gap_jumps(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             table = app.screen.query_one("#top-gaps", DataTable)
             table.focus()
             await pilot.pause()
@@ -299,31 +261,33 @@ def test_overview_enter_on_a_top_gap_jumps(demo: Path):
 
 
 # -- matrix -----------------------------------------------------------------------------------
-def test_matrix_space_writes_a_need_and_undo_removes_it(demo: Path):
+def test_matrix_space_writes_a_need_and_undo_removes_it(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("7")
             await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
             grid = app.screen.query_one(MatrixGrid)
             uc, attr = grid.current()
-            assert attr not in [nd.attribute for nd in on_disk(demo).use_cases[0].needs]
+            assert attr not in [nd.attribute for nd in assert_opens_clean(demo_copy).use_cases[0].needs]
             await pilot.press("space")
-            needs = {nd.attribute: nd for nd in on_disk(demo).use_cases[0].needs}
+            needs = {nd.attribute: nd for nd in assert_opens_clean(demo_copy).use_cases[0].needs}
             assert attr in needs and needs[attr].effective_criticality == "must"
             await pilot.press("space")
-            assert {nd.attribute: nd.criticality for nd in on_disk(demo).use_cases[0].needs}[attr] == "should"
+            assert {nd.attribute: nd.criticality for nd in assert_opens_clean(demo_copy).use_cases[0].needs}[
+                attr
+            ] == "should"
             await pilot.press("ctrl+z", "ctrl+z")
             await pilot.pause()
-            assert attr not in [nd.attribute for nd in on_disk(demo).use_cases[0].needs]
-            assert on_disk(demo).use_cases[0].id == uc
+            assert attr not in [nd.attribute for nd in assert_opens_clean(demo_copy).use_cases[0].needs]
+            assert assert_opens_clean(demo_copy).use_cases[0].id == uc
 
     run(body)
 
 
-def test_matrix_cycles_a_holding_role_through_all_values(demo: Path):
+def test_matrix_cycles_a_holding_role_through_all_values(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("7")
             await until(pilot, lambda: isinstance(app.screen, MatrixScreen))
@@ -338,20 +302,22 @@ def test_matrix_cycles_a_holding_role_through_all_values(demo: Path):
             roles = []
             for _ in range(4):
                 await pilot.press("space")
-                held = {h.attribute: h for s in on_disk(demo).systems if s.id == system for h in s.holds}
+                held = {
+                    h.attribute: h for s in assert_opens_clean(demo_copy).systems if s.id == system for h in s.holds
+                }
                 roles.append(held[attr].effective_role if attr in held else None)
             assert roles == ["copy", "master", "derived", None]
             await pilot.press("m")
-            held = {h.attribute: h for s in on_disk(demo).systems if s.id == system for h in s.holds}
+            held = {h.attribute: h for s in assert_opens_clean(demo_copy).systems if s.id == system for h in s.holds}
             assert held[attr].role == "master"
 
     run(body)
 
 
 # -- notes ----------------------------------------------------------------------------------------
-def test_notes_close_delete_with_confirmation_and_undo(demo: Path):
+def test_notes_close_delete_with_confirmation_and_undo(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("9")
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))
@@ -359,31 +325,31 @@ def test_notes_close_delete_with_confirmation_and_undo(demo: Path):
             first = notes.current_note()
             assert first is not None and first.effective_status == "open"
             await pilot.press("c")
-            assert next(n for n in on_disk(demo).notes if n.id == first.id).status == "closed"
+            assert next(n for n in assert_opens_clean(demo_copy).notes if n.id == first.id).status == "closed"
             await pilot.press("ctrl+z")
             await pilot.pause()
-            assert next(n for n in on_disk(demo).notes if n.id == first.id).effective_status == "open"
+            assert next(n for n in assert_opens_clean(demo_copy).notes if n.id == first.id).effective_status == "open"
             notes.select(first.id)
             await pilot.press("d")
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             await pilot.press("n")  # no: nothing happens
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))
-            assert any(n.id == first.id for n in on_disk(demo).notes)
+            assert any(n.id == first.id for n in assert_opens_clean(demo_copy).notes)
             await pilot.press("d")
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
             await pilot.press("y")
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))
-            assert all(n.id != first.id for n in on_disk(demo).notes)
+            assert all(n.id != first.id for n in assert_opens_clean(demo_copy).notes)
             await pilot.press("ctrl+z")
             await pilot.pause()
-            assert any(n.id == first.id for n in on_disk(demo).notes)
+            assert any(n.id == first.id for n in assert_opens_clean(demo_copy).notes)
 
     run(body)
 
 
-def test_notes_add_through_the_form(demo: Path):
+def test_notes_add_through_the_form(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("9")
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))
@@ -402,7 +368,7 @@ def test_notes_add_through_the_form(demo: Path):
             assert form.problems() == []
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))
-            note = on_disk(demo).notes[-1]
+            note = assert_opens_clean(demo_copy).notes[-1]
             assert note.text == "Ask legal about the retention period"
             assert (note.about, note.by) == (["email", "sanne"], "karin")
             assert app.screen.current_note().id == note.id
@@ -416,11 +382,11 @@ def _changed_on_disk(path: Path) -> None:
     path.write_text(text.replace("name: Sanne de Vries", "name: Sanne de Vries-Jansen"), encoding="utf-8")
 
 
-def test_a_change_on_disk_is_merged_in(demo: Path):
+def test_a_change_on_disk_is_merged_in(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            _changed_on_disk(demo)
+            _changed_on_disk(demo_copy)
             app.check_disk()  # what the 2-second timer calls
             await until(pilot, lambda: app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen")
             assert not isinstance(app.screen, ConflictDialog)
@@ -431,30 +397,30 @@ def test_a_change_on_disk_is_merged_in(demo: Path):
     run(body)
 
 
-def test_the_timer_notices_a_change_on_disk(demo: Path, monkeypatch):
+def test_the_timer_notices_a_change_on_disk(demo_copy: Path, monkeypatch):
     import needsmap.tui.app as app_module
 
     monkeypatch.setattr(app_module, "DISK_POLL_SECONDS", 0.05)
 
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            _changed_on_disk(demo)
+            _changed_on_disk(demo_copy)
             await until(pilot, lambda: app.session.workshop.stakeholders[0].name == "Sanne de Vries-Jansen")
 
     run(body)
 
 
-def test_an_edit_after_a_change_on_disk_keeps_both(demo: Path):
+def test_an_edit_after_a_change_on_disk_keeps_both(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            _changed_on_disk(demo)
+            _changed_on_disk(demo_copy)
             app.session.update("stakeholders", 1, name="Noor Changed")
             await pilot.pause()
             assert not isinstance(app.screen, ConflictDialog)
-            saved = on_disk(demo)
+            saved = assert_opens_clean(demo_copy)
             assert saved.stakeholders[1].name == "Noor Changed"
             assert saved.stakeholders[0].name == "Sanne de Vries-Jansen"
             assert app.save_problem() is None
@@ -462,33 +428,33 @@ def test_an_edit_after_a_change_on_disk_keeps_both(demo: Path):
     run(body)
 
 
-def test_an_edit_while_the_file_on_disk_is_broken_is_not_saved_until_keep_mine(demo: Path):
+def test_an_edit_while_the_file_on_disk_is_broken_is_not_saved_until_keep_mine(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            broken = demo.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne")
-            demo.write_text(broken, encoding="utf-8")
+            broken = demo_copy.read_text(encoding="utf-8").replace("name: Sanne de Vries", "name: [Sanne")
+            demo_copy.write_text(broken, encoding="utf-8")
             app.session.update("stakeholders", 1, name="Noor Changed")
             await until(pilot, lambda: isinstance(app.screen, ConflictDialog))
             assert "NOT SAVED" in str(app.screen_stack[0].query_one(StatusBar).render())
-            assert demo.read_text(encoding="utf-8") == broken
+            assert demo_copy.read_text(encoding="utf-8") == broken
             await pilot.press("k")
             await until(pilot, lambda: not isinstance(app.screen, ConflictDialog))
-            saved = on_disk(demo)
+            saved = assert_opens_clean(demo_copy)
             assert saved.stakeholders[1].name == "Noor Changed"
             assert saved.stakeholders[0].name == "Sanne de Vries"
-            assert demo.with_name(demo.name + ".bak").read_text(encoding="utf-8") == broken
+            assert demo_copy.with_name(demo_copy.name + ".bak").read_text(encoding="utf-8") == broken
             assert app.save_problem() is None
 
     run(body)
 
 
-def test_a_second_instance_is_warned(demo: Path):
-    lock = demo.with_name(f".{demo.name}.needsmap-lock")
+def test_a_second_instance_is_warned(demo_copy: Path):
+    lock = demo_copy.with_name(f".{demo_copy.name}.needsmap-lock")
     lock.write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname(), "since": "earlier"}))
 
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             messages = [n.message for n in app._notifications]
@@ -512,23 +478,23 @@ def test_comments_are_asked_about_once(tmp_path: Path):
             app.session.update("stakeholders", 0, name="Sanne")
             await pilot.pause()
             assert not isinstance(app.screen, CommentsDialog)
-            assert on_disk(path).stakeholders[0].name == "Sanne"
+            assert assert_opens_clean(path).stakeholders[0].name == "Sanne"
             assert "# who is in the room" not in path.read_text(encoding="utf-8")
 
     run(body)
 
 
 # -- untrusted text -----------------------------------------------------------------------------
-def test_hostile_names_render_literally(demo: Path):
+def test_hostile_names_render_literally(demo_copy: Path):
     from needsmap.format import model as m
 
-    session = Session.open(demo)
+    session = Session.open(demo_copy)
     session.update("use_cases", 0, title="[bold red]Loud[/] \x1b[2J title")
     session.add("notes", m.Note(id="q-hostile", kind="question", text="[link=http://x]click[/link] \x1b]0;pwned\x07"))
     session.close()
 
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("9")
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))
@@ -550,12 +516,12 @@ def test_hostile_names_render_literally(demo: Path):
 
 
 # -- starting ------------------------------------------------------------------------------------
-def test_without_a_path_the_demo_opens(demo: Path):
+def test_without_a_path_the_demo_opens(demo_copy: Path):
     async def body():
-        app = create_app(None, demo=demo)
+        app = create_app(None, demo=demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert app.session is not None and app.session.path == demo
+            assert app.session is not None and app.session.path == demo_copy
             assert isinstance(app.screen, OverviewScreen)
 
     run(body)
@@ -572,34 +538,34 @@ def test_without_a_path_or_demo_a_new_workshop_is_offered(tmp_path: Path, monkey
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
             assert app.session is not None
-            assert on_disk(tmp_path / "workshop.yaml").workshop.name == "Kick-off"
+            assert assert_opens_clean(tmp_path / "workshop.yaml").workshop.name == "Kick-off"
 
     run(body)
 
 
-def test_quit_never_asks_when_everything_is_saved(demo: Path):
+def test_quit_never_asks_when_everything_is_saved(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             app.session.update("stakeholders", 0, name="Saved Already")
             await pilot.press("q")
             await until(pilot, lambda: not app.is_running)
-        assert on_disk(demo).stakeholders[0].name == "Saved Already"
-        assert not demo.with_name(f".{demo.name}.needsmap-lock").exists()
+        assert assert_opens_clean(demo_copy).stakeholders[0].name == "Saved Already"
+        assert not demo_copy.with_name(f".{demo_copy.name}.needsmap-lock").exists()
 
     run(body)
 
 
-def test_html_report_is_written_in_the_background(demo: Path):
+def test_html_report_is_written_in_the_background(demo_copy: Path):
     pytest.importorskip("needsmap.report.render")
 
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("ctrl+r")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            report = demo.with_name("workshop-report.html")
+            report = demo_copy.with_name("workshop-report.html")
             messages = " ".join(str(n.message) for n in app._notifications)
             assert report.exists(), messages
             assert app.last_report == report
@@ -608,9 +574,9 @@ def test_html_report_is_written_in_the_background(demo: Path):
     run(body)
 
 
-def test_clicking_the_navigation_bar_switches_screens(demo: Path):
+def test_clicking_the_navigation_bar_switches_screens(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             nav = app.screen.query_one(NavBar)
@@ -621,9 +587,9 @@ def test_clicking_the_navigation_bar_switches_screens(demo: Path):
     run(body)
 
 
-def test_keys_typed_ahead_of_a_screen_switch_reach_the_new_screen(demo: Path):
+def test_keys_typed_ahead_of_a_screen_switch_reach_the_new_screen(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("7", "9")
             await until(pilot, lambda: isinstance(app.screen, NotesScreen))

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList, Select
 
 from needsmap.catalog import entries as catalog
-from needsmap.format.opening import open_workshop
 from needsmap.format.saver import save
 from needsmap.format.starter import new_workshop
 from needsmap.tui.app import create_app
 from needsmap.tui.widgets.catalog_suggest import AttributeForm
 from needsmap.tui.widgets.dialogs import ConfirmDialog
-
-SIZE = (120, 40)
+from tests.conftest import assert_opens_clean
+from tests.tui.conftest import SIZE, run, until
 
 
 @pytest.fixture
@@ -25,23 +22,6 @@ def empty(tmp_path: Path) -> Path:
     path = tmp_path / "w.yaml"
     save(new_workshop("Catalog in the UI", target=path), path)
     return path
-
-
-async def until(pilot, condition, what: str = "", timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.01)
-
-
-def on_disk(path: Path):
-    result = open_workshop(path)
-    assert [d.render() for d in result.diagnostics if d.severity == "error"] == []
-    return result.workshop
 
 
 async def open_form(pilot) -> AttributeForm:
@@ -70,7 +50,7 @@ def test_typing_a_name_offers_catalog_entries_and_choosing_one_fills_the_form(em
             assert not offered.has_class("-shown")
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not isinstance(app.screen, AttributeForm), "the form to close")
-            assert on_disk(empty).attributes == [entry.to_attribute()]
+            assert assert_opens_clean(empty).attributes == [entry.to_attribute()]
             # the same entry again: a free id, and everything still editable before saving
             form = await open_form(pilot)
             await pilot.press(*"customer number")
@@ -86,11 +66,11 @@ def test_typing_a_name_offers_catalog_entries_and_choosing_one_fills_the_form(em
             assert form.query_one("#input-identifier", Select).value is True
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not isinstance(app.screen, AttributeForm), "the form to close")
-            saved = {a.id: a for a in on_disk(empty).attributes}
+            saved = {a.id: a for a in assert_opens_clean(empty).attributes}
             assert saved["customer_id"].name == "Klantnummer"
             assert saved["customer_id"].definition == ident.definition and saved["customer_id"].identifier is True
 
-    asyncio.run(body())
+    run(body)
 
 
 def test_a_taken_catalog_id_gets_a_suffix_and_own_names_stay_plain(empty: Path):
@@ -109,7 +89,7 @@ def test_a_taken_catalog_id_gets_a_suffix_and_own_names_stay_plain(empty: Path):
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
             await pilot.press("y")
             await until(pilot, lambda: type(app.screen).__name__ == "AttributesScreen", "the list")
-            assert [a.id for a in on_disk(empty).attributes] == ["email"]
+            assert [a.id for a in assert_opens_clean(empty).attributes] == ["email"]
             # a name of one's own: suggestions come and go, nothing is filled in
             form = await open_form(pilot)
             await pilot.press(*"Favourite colour")
@@ -117,7 +97,7 @@ def test_a_taken_catalog_id_gets_a_suffix_and_own_names_stay_plain(empty: Path):
             assert not form.query_one("#catalog-suggestions", OptionList).has_class("-shown")
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not isinstance(app.screen, AttributeForm), "the form to close")
-            colour = next(a for a in on_disk(empty).attributes if a.id == "favourite_colour")
+            colour = next(a for a in assert_opens_clean(empty).attributes if a.id == "favourite_colour")
             assert colour.definition is None and colour.entity is None
             # editing an existing attribute offers nothing
             await pilot.press("e")
@@ -125,7 +105,7 @@ def test_a_taken_catalog_id_gets_a_suffix_and_own_names_stay_plain(empty: Path):
             assert not form.offers_catalog and not form.query("#catalog-suggestions")
             await pilot.press("escape")
 
-    asyncio.run(body())
+    run(body)
 
 
 def test_tab_goes_to_the_next_field_and_escape_from_the_list_back_to_the_name(empty: Path):
@@ -147,7 +127,7 @@ def test_tab_goes_to_the_next_field_and_escape_from_the_list_back_to_the_name(em
             assert form.query_one("#input-id").value == "email"  # followed the name; nothing was filled in
             assert form.query_one("#input-definition").text == ""
 
-    asyncio.run(body())
+    run(body)
 
 
 def test_an_entry_the_workshop_already_has_is_shown_but_not_offered(empty: Path):
@@ -169,7 +149,7 @@ def test_an_entry_the_workshop_already_has_is_shown_but_not_offered(empty: Path)
             await pilot.pause()
             assert form.query_one("#input-id").value != "date_of_birth_2"  # nothing filled from it
 
-    asyncio.run(body())
+    run(body)
 
 
 def test_creating_an_attribute_from_a_link_picker_takes_the_catalog_definition(empty: Path):
@@ -183,12 +163,12 @@ def test_creating_an_attribute_from_a_link_picker_takes_the_catalog_definition(e
     linking.add_need(s, "birthday", None, "must", create_name="geboortedatum")
     linking.add_need(s, "birthday", None, "should", create_name="favourite colour")
     entry = catalog.load_catalog().get("date_of_birth")
-    saved = {a.id: a for a in on_disk(empty).attributes}
+    saved = {a.id: a for a in assert_opens_clean(empty).attributes}
     born = saved["date_of_birth"]
     assert born.name == "Geboortedatum"  # the workshop's own words
     assert (born.definition, born.type, born.sensitivity) == (entry.definition, "date", "personal")
     assert saved["favourite_colour"].definition is None  # unknown to the catalog: a plain attribute
-    assert [n.attribute for n in on_disk(empty).use_cases[0].needs] == ["date_of_birth", "favourite_colour"]
+    assert [n.attribute for n in assert_opens_clean(empty).use_cases[0].needs] == ["date_of_birth", "favourite_colour"]
     assert linking.catalog_entry_for("Geburtsdatum") is entry
     assert linking.catalog_entry_for("colour of the moon") is None
     s.close()

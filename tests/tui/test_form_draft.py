@@ -11,14 +11,15 @@ from pathlib import Path
 
 from needsmap.tui.app import create_app
 from needsmap.tui.widgets.forms import ItemForm, draft_path
-from tests.tui.test_sections import SIZE, demo, reopen, show, sync, type_text, until  # noqa: F401
+from tests.conftest import assert_opens_clean
+from tests.tui.conftest import SIZE, show, sync, until
 
 ROUNDS = 20
 
 
 @sync
-async def test_saving_by_click_leaves_no_draft(demo: Path):  # noqa: F811
-    app = create_app(demo)
+async def test_saving_by_click_leaves_no_draft(demo_copy: Path):
+    app = create_app(demo_copy)
     names = [f"Click Saver {i}" for i in range(ROUNDS)]
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "2", "StakeholdersScreen")
@@ -28,7 +29,7 @@ async def test_saving_by_click_leaves_no_draft(demo: Path):  # noqa: F811
             await until(pilot, lambda: form.focused is not None, "the first field to have focus")
             first = form.first_field()
             assert first is not None and not first.value, f"the form opened filled with {first.value!r}"
-            await type_text(pilot, name)
+            await pilot.press(*name)
             await until(pilot, lambda: first.value == name, "the name typed")
             await pilot.click("#form-save")
             await until(pilot, lambda: app.screen is screen, "the form to close")
@@ -36,5 +37,5 @@ async def test_saving_by_click_leaves_no_draft(demo: Path):  # noqa: F811
             # have written the draft by then, and the next form would open filled with it
 
         await until(pilot, lambda: screen.query_one("#items").has_focus, "the list to have focus again")
-    assert not draft_path(demo).exists(), "a draft was left behind after the last save"
-    assert set(names) <= {s.name for s in reopen(demo).stakeholders}
+    assert not draft_path(demo_copy).exists(), "a draft was left behind after the last save"
+    assert set(names) <= {s.name for s in assert_opens_clean(demo_copy).stakeholders}

@@ -39,10 +39,8 @@ room reported as unrepresented).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,7 +51,6 @@ from textual.keys import _character_to_key
 from textual.widgets import OptionList, Select
 
 from needsmap.cli.main import main
-from needsmap.format.opening import open_workshop
 from needsmap.format.saver import save
 from needsmap.format.starter import new_workshop
 from needsmap.tui.app import NeedsmapApp, create_app
@@ -62,25 +59,14 @@ from needsmap.tui.widgets.forms import ItemForm
 from needsmap.tui.widgets.picker import CREATE, LinkPicker
 from needsmap.tui.widgets.quick_note import QuickNoteScreen
 from needsmap.tui.widgets.table import ItemTable
+from tests.conftest import assert_opens_clean
+from tests.tui.conftest import SIZE, run, settle, until
 
-SIZE = (120, 40)
 #: Type every character with pilot.press (slow) instead of in bursts (see type_text).
 PILOT_TYPING = os.environ.get("NEEDSMAP_PILOT_TYPING") == "1"
 
 
 # -- waiting and typing -------------------------------------------------------------------------
-async def until(pilot, condition: Callable[[], object], what: str, timeout: float = 10.0):
-    """Let the app run until ``condition()`` is true (polling; never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.01)
-
-
 async def type_text(pilot, text: str) -> None:
     """Type ``text`` into the focused field: as one burst of key events, like a fast typist (or a paste).
 
@@ -507,21 +493,17 @@ def test_a_full_workshop_typed_from_an_empty_file(tmp_path: Path):
             await add_use_cases(pilot)
             await add_process(pilot)
             await owner_and_note(pilot)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert app.save_problem() is None
             # the live analysis saw the same as the CLI will
             assert app.analysis.readiness["churn-prevention"].status == "blocked"
             await pilot.press("q")  # quit: everything is already saved
             await until(pilot, lambda: not app.is_running, "the app to quit")
 
-    asyncio.run(body())
+    run(body)
 
     # -- the file on disk: valid, and holding exactly what was typed ---------------------------------
-    result = open_workshop(path)
-    errors = [d.render() for d in result.diagnostics if d.severity == "error"]
-    assert not errors, errors
-    ws = result.workshop
+    ws = assert_opens_clean(path)
     counts = {
         s: len(ws.section(s)) for s in ("stakeholders", "systems", "attributes", "use_cases", "processes", "notes")
     }
@@ -576,9 +558,9 @@ def test_a_full_workshop_typed_from_an_empty_file(tmp_path: Path):
     assert (note.kind, note.text, note.about) == ("question", "Who owns the loyalty tier", ["loyalty_tier"])
 
     # -- needsmap gaps FILE --format json ----------------------------------------------------------------
-    run = CliRunner().invoke(main, ["gaps", str(path), "--format", "json"])
-    assert run.exit_code == 0, run.output
-    report = json.loads(run.output)
+    cli = CliRunner().invoke(main, ["gaps", str(path), "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    report = json.loads(cli.output)
     gaps = report["gaps"]
 
     def found(rule: str) -> list[dict]:

@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Input
 from needsmap.cli.main import main
 from needsmap.tui.app import create_app
 from needsmap.tui.screens.import_review import AskReviewFile, AttributePicker, ImportReviewScreen
-from tests.conftest import DATA
-from tests.tui.test_app import on_disk, run, settle, until
+from tests.conftest import DATA, assert_opens_clean
+from tests.tui.conftest import run, settle, until
 
 SIZE = (140, 40)
 SYLIUS = DATA / "import" / "sylius.sql"
@@ -53,7 +53,7 @@ def test_accept_reject_remap_with_one_key_then_apply_as_one_undo_step(files):
         app = create_app(ws_path)
         app.review_on_start = review  # as `needsmap open ws.yaml --review review.yaml` does
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen))
             screen = app.screen
             table = screen.query_one(DataTable)
@@ -84,9 +84,9 @@ def test_accept_reject_remap_with_one_key_then_apply_as_one_undo_step(files):
             # enter applies to the open workshop, saved, one undo step
             await pilot.press("enter")
             await until(pilot, lambda: not isinstance(app.screen, ImportReviewScreen))
-            await settle(app, pilot)
-            await until(pilot, lambda: any(s.id == "shop" for s in on_disk(ws_path).systems))
-            shop = next(s for s in on_disk(ws_path).systems if s.id == "shop")
+            await settle(pilot)
+            await until(pilot, lambda: any(s.id == "shop" for s in assert_opens_clean(ws_path).systems))
+            shop = next(s for s in assert_opens_clean(ws_path).systems if s.id == "shop")
             fields = {h.attribute: h.field for h in shop.holds}
             assert fields["password_hash"] in ("sylius_shop_user.salt", "sylius_shop_user.password")
             assert fields["email"] == "sylius_customer.email"
@@ -106,7 +106,7 @@ def test_escape_closes_without_applying_and_accept_needs_a_proposal(files):
     async def body():
         app = create_app(ws_path)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             app.action_review_import(str(review))
             await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen) and bool(app.screen.rows))
             screen = app.screen
@@ -129,7 +129,7 @@ def test_palette_entry_asks_for_the_file(files):
     async def body():
         app = create_app(ws_path)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert any(name == "Review import proposals" for name, _a, _h in app.global_commands())
             app.action_review_import()
             await until(pilot, lambda: isinstance(app.screen, AskReviewFile) and bool(app.screen.query(Input)))
@@ -151,7 +151,7 @@ def test_a_broken_review_file_is_shown_not_raised(files, tmp_path):
     async def body():
         app = create_app(ws_path)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             app.action_review_import(str(broken))
             await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen) and app.screen.error is not None)
             screen = app.screen

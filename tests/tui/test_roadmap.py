@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Static
 
 from needsmap.tui.app import create_app
 from needsmap.tui.screens.roadmap import RoadmapScreen, VoteDialog
-from tests.conftest import DEMO
-from tests.tui.test_app import on_disk, run, settle, until
-
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "workshop.yaml"
-    shutil.copyfile(DEMO, path)
-    return path
+from tests.conftest import assert_opens_clean
+from tests.tui.conftest import SIZE, run, settle, until
 
 
 def _static_text(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-def test_compare_options_and_see_the_waves_of_the_highlighted_one(demo: Path):
+def test_compare_options_and_see_the_waves_of_the_highlighted_one(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("0")
             await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
             screen = app.screen
@@ -50,11 +39,11 @@ def test_compare_options_and_see_the_waves_of_the_highlighted_one(demo: Path):
     run(body)
 
 
-def test_vote_with_one_key_accepts_the_option_saves_and_undoes_in_one_step(demo: Path):
+def test_vote_with_one_key_accepts_the_option_saves_and_undoes_in_one_step(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("0")
             await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
             screen = app.screen
@@ -63,10 +52,10 @@ def test_vote_with_one_key_accepts_the_option_saves_and_undoes_in_one_step(demo:
             await until(pilot, lambda: isinstance(app.screen, VoteDialog))
             await pilot.press("4")
             await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
-            ws = on_disk(demo)
+            ws = assert_opens_clean(demo_copy)
             assert [(o.id, o.status) for o in ws.options] == [("registry", "shortlisted")]
             assert [(v.stakeholder, v.option, v.score) for v in ws.votes] == [("sanne", "registry", 4)]
-            await settle(app, pilot)
+            await settle(pilot)
             options = screen.query_one("#roadmap-options", DataTable)
             await until(pilot, lambda: "mean 4" in str(options.get_row("registry")[-1]))
             assert "shortlisted" in str(options.get_row("registry")[0])
@@ -74,41 +63,43 @@ def test_vote_with_one_key_accepts_the_option_saves_and_undoes_in_one_step(demo:
             await pilot.press("s")
             assert "Noor" in _static_text(screen, "#roadmap-voter")
             await pilot.press("v", "2")
-            await until(pilot, lambda: len(on_disk(demo).votes) == 2)
+            await until(pilot, lambda: len(assert_opens_clean(demo_copy).votes) == 2)
             await until(pilot, lambda: "mean 3" in str(options.get_row("registry")[-1]))
             # 0 removes a vote; ctrl+z brings it back
             await pilot.press("v", "0")
-            await until(pilot, lambda: len(on_disk(demo).votes) == 1)
+            await until(pilot, lambda: len(assert_opens_clean(demo_copy).votes) == 1)
             await pilot.press("ctrl+z")
-            await until(pilot, lambda: len(on_disk(demo).votes) == 2)
+            await until(pilot, lambda: len(assert_opens_clean(demo_copy).votes) == 2)
             await pilot.press("ctrl+z", "ctrl+z")  # noor's vote, then sanne's vote and the acceptance together
-            await until(pilot, lambda: on_disk(demo).options == [] and on_disk(demo).votes == [])
+            await until(
+                pilot, lambda: assert_opens_clean(demo_copy).options == [] and assert_opens_clean(demo_copy).votes == []
+            )
 
     run(body)
 
 
-def test_escape_cancels_a_vote_and_a_accepts_without_voting(demo: Path):
+def test_escape_cancels_a_vote_and_a_accepts_without_voting(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("0")
             await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
             await pilot.press("v", "escape")
             await until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
-            assert on_disk(demo).votes == [] and on_disk(demo).options == []
+            assert assert_opens_clean(demo_copy).votes == [] and assert_opens_clean(demo_copy).options == []
             await pilot.press("a")
-            await until(pilot, lambda: [o.id for o in on_disk(demo).options] == ["increments"])
-            assert on_disk(demo).votes == []
+            await until(pilot, lambda: [o.id for o in assert_opens_clean(demo_copy).options] == ["increments"])
+            assert assert_opens_clean(demo_copy).votes == []
 
     run(body)
 
 
-def test_command_palette_reaches_the_roadmap(demo: Path):
+def test_command_palette_reaches_the_roadmap(demo_copy: Path):
     async def body():
-        app = create_app(demo)
+        app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("ctrl+p")
             await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
             await pilot.press(*"go to roadmap")

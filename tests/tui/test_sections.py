@@ -1,20 +1,13 @@
 """The list screens, forms and pickers of the terminal UI, driven as a facilitator would (App.run_test).
 
-Every test works on a copy of the demo workshop, presses keys, and then reads
-the file back from disk with :func:`needsmap.format.opening.open_workshop`: it must
-be valid and hold the change.  Tests wait on conditions, never on the clock.
+Every test works on a copy of the demo workshop (``demo_copy``), presses keys, and then reads
+the file back from disk with ``assert_opens_clean``: it must be valid and hold the change.
+Tests wait on conditions, never on the clock.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from needsmap.format.opening import open_workshop, parse_workshop
 from needsmap.tui.app import create_app
@@ -23,57 +16,12 @@ from needsmap.tui.screens.items import ItemListScreen
 from needsmap.tui.widgets.forms import ItemForm, RenameDialog
 from needsmap.tui.widgets.picker import LinkPicker, PickIndex, attribute_candidates
 from needsmap.tui.widgets.table import ItemTable
-from tests.conftest import DEMO
-
-SIZE = (120, 40)
-
-
-def sync(test):
-    """Run an async test body (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    path = tmp_path / "workshop.yaml"
-    shutil.copy(DEMO, path)
-    return path
-
-
-async def until(pilot, condition: Callable[[], object], what: str = "", timeout: float = 10.0):
-    """Let the app run until ``condition()`` is true (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        await pilot.pause(0.01)
+from tests.conftest import DEMO, assert_opens_clean
+from tests.tui.conftest import SIZE, show, sync, until
 
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
-
-
-def reopen(path: Path):
-    """The file on disk, loaded and validated: it must have no errors."""
-    result = open_workshop(path)
-    errors = [d.render() for d in result.diagnostics if d.severity == "error"]
-    assert not errors, errors
-    return result.workshop
-
-
-async def show(pilot, key: str, cls: str) -> ItemListScreen:
-    await pilot.press(key)
-    screen = await until(pilot, lambda: type(pilot.app.screen).__name__ == cls and pilot.app.screen, cls)
-    await until(pilot, lambda: screen.query_one("#items", ItemTable).row_count > 0, "rows")
-    return screen
 
 
 async def select(pilot, screen: ItemListScreen, item_id: str) -> None:
@@ -84,8 +32,8 @@ async def select(pilot, screen: ItemListScreen, item_id: str) -> None:
 
 # -- forms ---------------------------------------------------------------------------------------
 @sync
-async def test_add_a_stakeholder_through_the_form(demo: Path):
-    app = create_app(demo)
+async def test_add_a_stakeholder_through_the_form(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "2", "StakeholdersScreen")
         await pilot.press("a")
@@ -98,14 +46,14 @@ async def test_add_a_stakeholder_through_the_form(demo: Path):
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "the form to close")
         assert screen.selected_subject() == ("stakeholders", "emile")
-    ws = reopen(demo)
+    ws = assert_opens_clean(demo_copy)
     emile = next(s for s in ws.stakeholders if s.id == "emile")
     assert (emile.name, emile.role) == ("Émile van Dijk", "Head of stores")
 
 
 @sync
-async def test_a_form_checks_as_you_type_with_the_messages_of_validate(demo: Path):
-    app = create_app(demo)
+async def test_a_form_checks_as_you_type_with_the_messages_of_validate(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "3", "UseCasesScreen")
         await select(pilot, screen, "welcome-journey")
@@ -120,7 +68,7 @@ async def test_a_form_checks_as_you_type_with_the_messages_of_validate(demo: Pat
         await until(pilot, lambda: "outside" in str(problems.render()), "the range message")
         assert form.query_one("#form-save").disabled
         # the same content in a file gives the same message
-        text = demo.read_text(encoding="utf-8").replace("    value: 4\n", "    value: 7\n", 1)
+        text = demo_copy.read_text(encoding="utf-8").replace("    value: 4\n", "    value: 7\n", 1)
         expected = [d.message for d in parse_workshop(text).diagnostics if d.code == "out-of-range"]
         assert expected and [p.message for p in form.problems] == expected
         # Enter does not save while there are errors, and nothing is lost
@@ -131,7 +79,7 @@ async def test_a_form_checks_as_you_type_with_the_messages_of_validate(demo: Pat
         await until(pilot, lambda: not form.query_one("#form-save").disabled, "the error to go")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen, "the form to close")
-    assert next(u for u in reopen(demo).use_cases if u.id == "welcome-journey").value == 5
+    assert next(u for u in assert_opens_clean(demo_copy).use_cases if u.id == "welcome-journey").value == 5
 
 
 def test_form_messages_are_those_of_validate_for_references():
@@ -152,8 +100,8 @@ def test_form_messages_are_those_of_validate_for_references():
 
 # -- the picker ----------------------------------------------------------------------------------------
 @sync
-async def test_a_need_by_part_of_a_synonym_and_s_for_should(demo: Path):
-    app = create_app(demo)
+async def test_a_need_by_part_of_a_synonym_and_s_for_should(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "3", "UseCasesScreen")
         await select(pilot, screen, "welcome-journey")
@@ -164,15 +112,15 @@ async def test_a_need_by_part_of_a_synonym_and_s_for_should(demo: Path):
         await until(pilot, lambda: "loyalty_number" in str(picker.query_one("#picker-log").render()), "the link")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "the picker to close")
-    uc = next(u for u in reopen(demo).use_cases if u.id == "welcome-journey")
+    uc = next(u for u in assert_opens_clean(demo_copy).use_cases if u.id == "welcome-journey")
     assert [(n.attribute, n.criticality) for n in uc.needs if n.attribute == "loyalty_number"] == [
         ("loyalty_number", "should")
     ]
 
 
 @sync
-async def test_create_an_attribute_on_the_spot_in_one_undo_step(demo: Path):
-    app = create_app(demo)
+async def test_create_an_attribute_on_the_spot_in_one_undo_step(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "3", "UseCasesScreen")
         await select(pilot, screen, "new-home-journey")
@@ -185,7 +133,7 @@ async def test_create_an_attribute_on_the_spot_in_one_undo_step(demo: Path):
         await pilot.press("enter", "enter")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "the picker to close")
-        ws = reopen(demo)
+        ws = assert_opens_clean(demo_copy)
         assert next(a for a in ws.attributes if a.id == "favourite_colour").name == "Favourite colour"
         uc = next(u for u in ws.use_cases if u.id == "new-home-journey")
         crit = {n.attribute: n.effective_criticality for n in uc.needs}
@@ -194,7 +142,7 @@ async def test_create_an_attribute_on_the_spot_in_one_undo_step(demo: Path):
         # undo the e-mail need, then the creation and its need together
         app.session.undo()
         app.session.undo()
-        ws = reopen(demo)
+        ws = assert_opens_clean(demo_copy)
         assert "favourite_colour" not in {a.id for a in ws.attributes}
         assert "favourite_colour" not in {n.attribute for u in ws.use_cases for n in u.needs}
 
@@ -210,8 +158,8 @@ def test_ranking_by_name_id_and_synonym():
 
 # -- nested records ------------------------------------------------------------------------------------
 @sync
-async def test_edit_a_holdings_role_with_one_key_and_with_the_form(demo: Path):
-    app = create_app(demo)
+async def test_edit_a_holdings_role_with_one_key_and_with_the_form(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "6", "SystemsScreen")
         await select(pilot, screen, "pos")
@@ -230,16 +178,16 @@ async def test_edit_a_holdings_role_with_one_key_and_with_the_form(demo: Path):
         await pilot.pause()
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "the form to close")
-    pos = next(s for s in reopen(demo).systems if s.id == "pos")
+    pos = next(s for s in assert_opens_clean(demo_copy).systems if s.id == "pos")
     assert (pos.holds[0].attribute, pos.holds[0].role) == ("loyalty_number", "master")
     assert (pos.holds[1].attribute, pos.holds[1].quality) == ("email", 4)
 
 
 # -- delete, rename, filter ----------------------------------------------------------------------------------
 @sync
-async def test_delete_asks_first_takes_the_references_along_and_undo_restores(demo: Path):
-    original = demo.read_bytes()
-    app = create_app(demo)
+async def test_delete_asks_first_takes_the_references_along_and_undo_restores(demo_copy: Path):
+    original = demo_copy.read_bytes()
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "5", "AttributesScreen")
         await select(pilot, screen, "email")
@@ -249,23 +197,23 @@ async def test_delete_asks_first_takes_the_references_along_and_undo_restores(de
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("n")  # no: nothing happens
         await until(pilot, lambda: app.screen is screen, "the dialog to close")
-        assert demo.read_bytes() == original
+        assert demo_copy.read_bytes() == original
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
         await until(pilot, lambda: app.screen is screen, "the dialog to close")
-        ws = reopen(demo)  # valid: no reference to the deleted attribute is left
+        ws = assert_opens_clean(demo_copy)  # valid: no reference to the deleted attribute is left
         assert "email" not in {a.id for a in ws.attributes}
         assert screen.selected_subject() is not None
         app.session.undo()
         await pilot.pause()
-        assert demo.read_bytes() == original
+        assert demo_copy.read_bytes() == original
         assert screen.select("email")
 
 
 @sync
-async def test_rename_an_id_and_every_reference_follows(demo: Path):
-    app = create_app(demo)
+async def test_rename_an_id_and_every_reference_follows(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "2", "StakeholdersScreen")
         await select(pilot, screen, "sanne")
@@ -285,16 +233,16 @@ async def test_rename_an_id_and_every_reference_follows(demo: Path):
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "the dialog to close")
         assert screen.selected_subject() == ("stakeholders", "sanne.devries")
-    text = demo.read_text(encoding="utf-8")
-    ws = reopen(demo)
+    text = demo_copy.read_text(encoding="utf-8")
+    ws = assert_opens_clean(demo_copy)
     assert "sanne" not in {s.id for s in ws.stakeholders}
     assert next(u for u in ws.use_cases if u.id == "welcome-journey").owner == "sanne.devries"
     assert "owner: sanne\n" not in text and "by: sanne\n" not in text
 
 
 @sync
-async def test_filter_a_list_by_typing(demo: Path):
-    app = create_app(demo)
+async def test_filter_a_list_by_typing(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "5", "AttributesScreen")
         table = screen.query_one("#items", ItemTable)
@@ -310,12 +258,12 @@ async def test_filter_a_list_by_typing(demo: Path):
         await pilot.press("g", "e", "n")
         await until(pilot, lambda: table.row_count < total, "the filter")
         assert "gender" in table.keys
-    reopen(demo)
+    assert_opens_clean(demo_copy)
 
 
 @sync
-async def test_sort_by_a_column(demo: Path):
-    app = create_app(demo)
+async def test_sort_by_a_column(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "3", "UseCasesScreen")
         table = screen.query_one("#items", ItemTable)
@@ -330,10 +278,10 @@ async def test_sort_by_a_column(demo: Path):
 
 
 @sync
-async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo: Path):
+async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo_copy: Path):
     from needsmap.tui.widgets.forms import draft_path
 
-    app = create_app(demo)
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         await show(pilot, "2", "StakeholdersScreen")
         await pilot.press("a")
@@ -341,12 +289,14 @@ async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo: Path):
         await type_text(pilot, "Femke Dijkstra")
         await until(
             pilot,
-            lambda: draft_path(demo).exists() and "Femke Dijkstra" in draft_path(demo).read_text(encoding="utf-8"),
+            lambda: (
+                draft_path(demo_copy).exists() and "Femke Dijkstra" in draft_path(demo_copy).read_text(encoding="utf-8")
+            ),
             "the draft",
         )
         app.session.close()
     # needsmap stopped with the form open; the next one offers the words back
-    app = create_app(demo)
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "2", "StakeholdersScreen")
         await pilot.press("a")
@@ -354,15 +304,15 @@ async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo: Path):
         assert form.query_one("#input-name").value == "Femke Dijkstra"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen, "the form to close")
-        assert not draft_path(demo).exists()
-    assert "Femke Dijkstra" in {s.name for s in reopen(demo).stakeholders}
+        assert not draft_path(demo_copy).exists()
+    assert "Femke Dijkstra" in {s.name for s in assert_opens_clean(demo_copy).stakeholders}
 
 
 @sync
-async def test_the_same_picker_for_holdings_feeds_steps_owners_and_notes(demo: Path):
+async def test_the_same_picker_for_holdings_feeds_steps_owners_and_notes(demo_copy: Path):
     from needsmap.tui.widgets.picker import about_picker
 
-    app = create_app(demo)
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
 
         async def pick(*keys: str, text: str = "") -> LinkPicker:
@@ -397,7 +347,7 @@ async def test_the_same_picker_for_holdings_feeds_steps_owners_and_notes(demo: P
         app.push_screen(about_picker(app.session, "q-phone-owner"))
         await pick("enter", "escape", text="tills")
         await until(pilot, lambda: app.screen is screen, "the picker to close")
-    ws = reopen(demo)
+    ws = assert_opens_clean(demo_copy)
     survey = next(s for s in ws.systems if s.id == "survey")
     assert ("churn_score", "derived") in {(h.attribute, h.role) for h in survey.holds}
     assert [(f.to, f.attributes) for f in survey.feeds if f.to == "dwh"] == [("dwh", ["churn_score"])]
@@ -408,8 +358,8 @@ async def test_the_same_picker_for_holdings_feeds_steps_owners_and_notes(demo: P
 
 
 @sync
-async def test_click_a_column_header_to_sort(demo: Path):
-    app = create_app(demo)
+async def test_click_a_column_header_to_sort(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "2", "StakeholdersScreen")
         table = screen.query_one("#items", ItemTable)
@@ -425,13 +375,13 @@ async def test_click_a_column_header_to_sort(demo: Path):
 
 
 @sync
-async def test_workshop_text_is_never_markup_or_terminal_codes(demo: Path):
+async def test_workshop_text_is_never_markup_or_terminal_codes(demo_copy: Path):
     import html
     import re
 
     from needsmap.format import model as m
 
-    app = create_app(demo)
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         app.session.add(
             "stakeholders",
@@ -449,8 +399,8 @@ async def test_workshop_text_is_never_markup_or_terminal_codes(demo: Path):
 
 
 @sync
-async def test_duplicate_and_change_an_id_in_the_form(demo: Path):
-    app = create_app(demo)
+async def test_duplicate_and_change_an_id_in_the_form(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "3", "UseCasesScreen")
         await select(pilot, screen, "birthday-offer")
@@ -471,11 +421,11 @@ async def test_duplicate_and_change_an_id_in_the_form(demo: Path):
         await pilot.pause()
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen, "the form to close")
-        ws = reopen(demo)
+        ws = assert_opens_clean(demo_copy)
         assert "first_name" not in {n.attribute for u in ws.use_cases for n in u.needs}
         assert "given_name" in {n.attribute for u in ws.use_cases for n in u.needs}
         app.session.undo()
-        ws = reopen(demo)
+        ws = assert_opens_clean(demo_copy)
         assert "first_name" in {a.id for a in ws.attributes} and "given_name" not in {a.id for a in ws.attributes}
 
 
@@ -494,8 +444,8 @@ async def burst(pilot, *keys: str) -> None:
 
 
 @sync
-async def test_keys_typed_ahead_of_the_focus_land_where_they_were_meant(demo: Path):
-    app = create_app(demo)
+async def test_keys_typed_ahead_of_the_focus_land_where_they_were_meant(demo_copy: Path):
+    app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = await show(pilot, "5", "AttributesScreen")
         table = screen.query_one("#items", ItemTable)
@@ -521,20 +471,20 @@ async def test_keys_typed_ahead_of_the_focus_land_where_they_were_meant(demo: Pa
         screen = await show(pilot, "2", "StakeholdersScreen")
         await burst(pilot, "a", *"Anna de Wit", "enter")
         await until(pilot, lambda: "anna" in {s.id for s in app.session.workshop.stakeholders}, "the stakeholder")
-    uc = next(u for u in reopen(demo).use_cases if u.id == "birthday-offer")
+    uc = next(u for u in assert_opens_clean(demo_copy).use_cases if u.id == "birthday-offer")
     crit = {n.attribute: n.effective_criticality for n in uc.needs}
     assert crit["loyalty_number"] == "should" and crit["preferred_store"] == "could"
-    assert next(s for s in reopen(demo).stakeholders if s.id == "anna").name == "Anna de Wit"
+    assert next(s for s in assert_opens_clean(demo_copy).stakeholders if s.id == "anna").name == "Anna de Wit"
 
 
-def test_deleting_any_item_leaves_a_valid_file_and_undo_brings_it_back(demo: Path):
+def test_deleting_any_item_leaves_a_valid_file_and_undo_brings_it_back(demo_copy: Path):
     from needsmap.collab.session import Session
     from needsmap.format import model as m
     from needsmap.format.validator import validate
     from needsmap.tui import linking
 
-    original = demo.read_bytes()
-    session = Session.open(demo)
+    original = demo_copy.read_bytes()
+    session = Session.open(demo_copy)
     try:
         for section in m.ITEM_SECTIONS:
             for ident in [item.id for item in session.workshop.section(section)]:
@@ -542,7 +492,7 @@ def test_deleting_any_item_leaves_a_valid_file_and_undo_brings_it_back(demo: Pat
                 errors = [d.message for d in validate(session.workshop) if d.severity == "error"]
                 assert not errors, (section, ident, errors)
                 session.undo()
-        assert demo.read_bytes() == original
+        assert demo_copy.read_bytes() == original
     finally:
         session.close()
-    reopen(demo)
+    assert_opens_clean(demo_copy)

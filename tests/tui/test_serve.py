@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,12 +25,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
 from needsmap.cli.main import main
 from needsmap.tui.serve import MIN_TOKEN_LENGTH, ServeError, app_command, check_access, is_loopback
-from tests.conftest import DEMO
-from tests.report.test_browser import ARGS, CHROMIUM
+from tests.conftest import copy_demo
 
 TOKEN = "t0k3n-for-the-serve-tests-7f3a9c"
 START_TIMEOUT = 30.0
@@ -89,8 +86,7 @@ def _listening_port(served: Served) -> int | None:
 
 def start_server(tmp_path: Path, *args: str, token: str | None = None) -> Served:
     """``needsmap serve`` on a copy of the demo, on a port the system picks (--port 0)."""
-    file = tmp_path / "workshop.yaml"
-    shutil.copyfile(DEMO, file)
+    file = copy_demo(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "NEEDSMAP_TOKEN"}
     if token is not None:
         env["NEEDSMAP_TOKEN"] = token
@@ -181,8 +177,7 @@ def test_loopback_is_told_apart_from_the_network():
 
 
 def test_binding_beyond_loopback_without_a_token_is_refused(runner, tmp_path):
-    file = tmp_path / "w.yaml"
-    shutil.copyfile(DEMO, file)
+    file = copy_demo(tmp_path, "w.yaml")
     for host in ("0.0.0.0", "192.168.1.20", "::"):
         result = runner.invoke(main, ["serve", str(file), "--host", host, "--port", "0"], env={"NEEDSMAP_TOKEN": None})
         assert result.exit_code == 2, result.output
@@ -191,8 +186,7 @@ def test_binding_beyond_loopback_without_a_token_is_refused(runner, tmp_path):
 
 
 def test_a_short_token_is_refused(runner, tmp_path):
-    file = tmp_path / "w.yaml"
-    shutil.copyfile(DEMO, file)
+    file = copy_demo(tmp_path, "w.yaml")
     short = "x" * (MIN_TOKEN_LENGTH - 1)
     result = runner.invoke(main, ["serve", str(file), "--host", "0.0.0.0", "--token", short])
     assert result.exit_code == 2
@@ -204,8 +198,7 @@ def test_a_short_token_is_refused(runner, tmp_path):
 
 def test_a_public_proxy_address_needs_a_token_too(runner, tmp_path):
     """Bound to loopback behind a reverse proxy, the network still gets in: the token is required."""
-    file = tmp_path / "w.yaml"
-    shutil.copyfile(DEMO, file)
+    file = copy_demo(tmp_path, "w.yaml")
     result = runner.invoke(
         main, ["serve", str(file), "--public-url", "https://workshop.example.com"], env={"NEEDSMAP_TOKEN": None}
     )
@@ -343,16 +336,6 @@ class Terminal:
 
     def close(self) -> None:
         self.context.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    assert executable, "Chromium is needed for the browser tests (./dev test installs it)"
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=executable, args=ARGS)
-        yield b
-        b.close()
 
 
 def _notes(file: Path) -> list[dict]:

@@ -6,14 +6,14 @@ look at the report pytest prints and update them with ``--snapshot-update``.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from needsmap.collab.session import Session
 from needsmap.tui.app import NeedsmapApp
-from tests.conftest import DEMO
+from tests.conftest import DEMO, copy_demo
+from tests.tui.conftest import settle
 
 SCREENS = {
     "1": "overview",
@@ -31,20 +31,15 @@ SCREENS = {
 
 @pytest.fixture
 def app_on_demo(tmp_path: Path):
-    folder = tmp_path / "workshops"
-    folder.mkdir()
-    path = folder / "omnichannel-retail.yaml"
-    shutil.copy(DEMO, path)
-    session = Session.open(path)
+    session = Session.open(copy_demo(tmp_path / "workshops", DEMO.name))  # the file name shows on screen
     yield NeedsmapApp(session)
     session.close()
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Twice: the first analysis can start a second round of work (a screen refreshing with its result)."""
+    await settle(pilot)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])

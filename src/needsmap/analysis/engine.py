@@ -15,7 +15,9 @@ one is going to build them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
 from needsmap.analysis.rules import RULE_ORDER, RULES
@@ -26,7 +28,49 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: Value of a use case that has not been scored yet: the middle of the 1..5 scale.
 UNSCORED_VALUE = 3
 _CRIT_SEVERITY = {"must": "error", "should": "warning", "could": "info"}
+
+
+@dataclass(frozen=True, slots=True)
+class _LowEverywhere:
+    """A rule for a measure of holdings that is below its threshold in every system holding a needed attribute."""
+
+    rule: str
+    measure: str  # the Holding field
+    threshold: str  # the Index field with the threshold
+    details: str  # the Gap.details key of the values per system
+    says: str  # after the attribute's label; a format template of ``threshold`` and ``best``
+    fix: str
+
+
+_LOW_EVERYWHERE = (
+    _LowEverywhere(
+        "low-quality",
+        "quality",
+        "min_quality",
+        "qualities",
+        "quality is below {threshold} in every system that holds it (best {best}/5)",
+        "Have the owner fix quality at the source, or raise it in the system that should be master.",
+    ),
+    _LowEverywhere(
+        "low-coverage",
+        "coverage",
+        "min_coverage",
+        "coverages",
+        "filled for {best:.0%} of customers at best, below the {threshold:.0%} threshold",
+        "Add a capture moment to a process (a step that creates it) or enrich it from another source.",
+    ),
+)
 Subject = tuple[str, str]  # (kind, id): ("attribute", "email")
+#: A part of a memo key: compared for equality with the previous run's, nothing else.
+_KeyPart = tuple[object, ...]
+NeedKey = tuple[str, str]  # (use case, attribute)
+#: The path a need takes: the systems from a holder to where the use case runs, and its freshness.
+NeedPath = tuple[tuple[str, ...], str | None]
+#: What an attribute unit recorded about a need, to replay when the unit is taken from the memo:
+#: (0, need, problem), (1, need, path) or (2, need, freshness at best).
+_LogEntry = tuple[Literal[0], NeedKey, str] | tuple[Literal[1], NeedKey, NeedPath] | tuple[Literal[2], NeedKey, str]
+#: Per attribute: its key, and the gaps and log its rules produced.
+_UnitMemo = dict[str, tuple[_KeyPart, tuple[tuple["Gap", ...], tuple[_LogEntry, ...]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +84,7 @@ class Gap:
     action: str
     use_cases: tuple[str, ...] = ()
     impact: int = 0
-    details: dict = field(default_factory=dict, compare=False, hash=False)
+    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     where: tuple[int, int] | None = field(default=None, compare=False)
 
     @property
@@ -52,14 +96,14 @@ class Gap:
         return RULES[self.rule].why
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, tuple[Subject, ...]]:
         """Identifies the same finding across versions of a workshop."""
         return (self.rule, self.subjects)
 
     def subject_ids(self, kind: str) -> list[str]:
         return [i for k, i in self.subjects if k == kind]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "rule": self.rule,
@@ -186,7 +230,7 @@ class Index:
         self.holdings: dict[str, list[tuple[str, m.Holding]]] = defaultdict(list)
         self.held_in: dict[str, dict[str, m.Holding]] = {}
         # the parts of each attribute's memo key (see unit_key), collected in the same passes
-        self._hold_keys: dict[str, list[tuple]] = defaultdict(list)
+        self._hold_keys: dict[str, list[_KeyPart]] = defaultdict(list)
         for sy in ws.systems:
             mine: dict[str, m.Holding] = {}
             sid = sy.id
@@ -208,7 +252,7 @@ class Index:
                 for a in fd.attributes:
                     self.carried[a].append((sy.id, fd.to, r))
         self.needs: dict[str, list[tuple[m.UseCase, m.Need]]] = defaultdict(list)
-        self._need_keys: dict[str, list[tuple]] = defaultdict(list)
+        self._need_keys: dict[str, list[_KeyPart]] = defaultdict(list)
         for uc in self.active:
             uc_key = (uc.id, uc.value, tuple(uc.executes_in))
             for nd in uc.needs:
@@ -219,18 +263,18 @@ class Index:
         self.writers: dict[str, list[tuple[m.Process, int, str, str | None]]] = defaultdict(list)
         self.identifiers = {a.id for a in ws.attributes if a.identifier}
         self._needing: dict[str, tuple[str, ...]] = {}
-        self._writer_keys: dict[str, list[tuple]] = defaultdict(list)
+        self._writer_keys: dict[str, list[_KeyPart]] = defaultdict(list)
         for p in ws.processes:
             fn = self.function_of.get(p.owner) if p.owner else None
-            for i, st in enumerate(p.steps):
-                for attr in st.creates:
+            for i, step in enumerate(p.steps):
+                for attr in step.creates:
                     self.writers[attr].append((p, i, "creates", fn))
                     self._writer_keys[attr].append((p.id, i, "creates", fn))
-                for attr in st.updates:
+                for attr in step.updates:
                     self.writers[attr].append((p, i, "updates", fn))
                     self._writer_keys[attr].append((p.id, i, "updates", fn))
 
-    def unit_key(self, attr: str) -> tuple:
+    def unit_key(self, attr: str) -> _KeyPart:
         """Everything the per-attribute rules read about ``attr``: equal keys, equal results."""
         a = self.attrs.get(attr)
         empty = ()
@@ -253,7 +297,7 @@ class Index:
             tuple(self._writer_keys.get(attr, empty)),
         )
 
-    def topology_key(self) -> tuple:
+    def topology_key(self) -> _KeyPart:
         """Which system feeds which (messages name existing feeds); a change re-runs every attribute."""
         return tuple((s, tuple(fd.to for fd in feeds)) for s, feeds in self.feeds_out.items())
 
@@ -263,7 +307,7 @@ class Index:
             found = self._needing[attr] = tuple(dict.fromkeys(uc.id for uc, _ in self.needs.get(attr, ())))
         return found
 
-    def impact(self, use_cases) -> int:
+    def impact(self, use_cases: Iterable[str]) -> int:
         return sum(self.value.get(u, 0) for u in use_cases)
 
     def attr_label(self, attr: str) -> str:
@@ -271,23 +315,22 @@ class Index:
         return f"'{a.name}' ({attr})" if a and a.name and a.name != attr else f"'{attr}'"
 
 
-def _by_need(log) -> dict[tuple[str, str], list]:
+def _by_need(log: Iterable[_LogEntry]) -> dict[NeedKey, list[tuple[int, object]]]:
     """A unit's log grouped by need, to see which needs an edit really changed."""
-    out: dict[tuple[str, str], list] = defaultdict(list)
+    out: dict[NeedKey, list[tuple[int, object]]] = defaultdict(list)
     for kind, key, value in log:
         out[key].append((kind, value))
     return out
 
 
-def _where(item) -> tuple[int, int] | None:
-    loc = getattr(item, "loc", None)
-    return loc.get("") if loc else None  # type: ignore[return-value]
+def _where(item: object) -> tuple[int, int] | None:
+    return m.loc_position(getattr(item, "loc", None))
 
 
-def _names(ids, limit: int = 6) -> str:
-    ids = list(ids)
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def _names(ids: Iterable[str], limit: int = 6) -> str:
+    listed = list(ids)
+    shown = ", ".join(listed[:limit])
+    return shown + (f" and {len(listed) - limit} more" if len(listed) > limit else "")
 
 
 class _Analyser:
@@ -295,40 +338,48 @@ class _Analyser:
         self.ws = ws
         self.ix = Index(ws)
         self.gaps: list[Gap] = []
-        self.need_problems: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.need_paths: dict[tuple[str, str], tuple[tuple[str, ...], str | None]] = {}
-        self.at_best: dict[tuple[str, str], str] = {}  # stale on a partly unknown path: its known freshness
-        self._log: list[tuple[int, tuple[str, str], object]] = []  # what the current attribute unit recorded
+        self.need_problems: dict[NeedKey, list[str]] = defaultdict(list)
+        self.need_paths: dict[NeedKey, NeedPath] = {}
+        self.at_best: dict[NeedKey, str] = {}  # stale on a partly unknown path: its known freshness
+        self._log: list[_LogEntry] = []  # what the current attribute unit recorded
         self.recomputed: set[str] = set()  # attributes whose rules ran (not taken from the memo)
         # (use case, attribute) needs whose problems or path may differ from the memo's
         self.changed_needs: set[tuple[str, str]] = set()
 
     def gap(
-        self, rule: str, severity: str, subjects, message: str, action: str, use_cases=(), details=None, where=None
+        self,
+        rule: str,
+        severity: str,
+        subjects: Iterable[Subject],
+        message: str,
+        action: str,
+        use_cases: Iterable[str] = (),
+        details: dict[str, Any] | None = None,
+        where: tuple[int, int] | None = None,
     ) -> None:
         ucs = tuple(use_cases)
         self.gaps.append(
             Gap(rule, severity, tuple(subjects), message, action, ucs, self.ix.impact(ucs), details or {}, where)
         )
 
-    def _problem(self, key: tuple[str, str], problem: str) -> None:
+    def _problem(self, key: NeedKey, problem: str) -> None:
         self.need_problems[key].append(problem)
         self._log.append((0, key, problem))
 
-    def _path(self, key: tuple[str, str], value: tuple[tuple[str, ...], str | None]) -> None:
+    def _path(self, key: NeedKey, value: NeedPath) -> None:
         self.need_paths[key] = value
         self._log.append((1, key, value))
 
-    def _at_best(self, key: tuple[str, str], value: str) -> None:
+    def _at_best(self, key: NeedKey, value: str) -> None:
         self.at_best[key] = value
         self._log.append((2, key, value))
 
     # -- per attribute: everything that depends on one attribute only -----------------
-    def attributes_pass(self, memo: dict[str, tuple[tuple, tuple]]) -> None:
+    def attributes_pass(self, memo: _UnitMemo) -> None:
         """The per-attribute rules, reusing results from ``memo`` where nothing they read changed."""
         ix = self.ix
         units = list(dict.fromkeys([*ix.attrs, *ix.needs]))
-        fresh: dict[str, tuple[tuple, tuple]] = {}
+        fresh: _UnitMemo = {}
         self.recomputed = recomputed = set()
         for attr in units:
             key = ix.unit_key(attr)
@@ -336,13 +387,13 @@ class _Analyser:
             if cached is not None and cached[0] == key:
                 gaps, log = cached[1]
                 self.gaps.extend(gaps)
-                for kind, k, value in log:
-                    if kind == 0:
-                        self.need_problems[k].append(value)
-                    elif kind == 1:
-                        self.need_paths[k] = value
+                for entry in log:  # (kind, need, value): indexed, so that the kind tells the value's type
+                    if entry[0] == 0:
+                        self.need_problems[entry[1]].append(entry[2])
+                    elif entry[0] == 1:
+                        self.need_paths[entry[1]] = entry[2]
                     else:
-                        self.at_best[k] = value
+                        self.at_best[entry[1]] = entry[2]
                 fresh[attr] = cached
                 continue
             recomputed.add(attr)
@@ -367,7 +418,7 @@ class _Analyser:
         memo.update(fresh)
 
     # -- needs: sources, paths, quality ------------------------------------------
-    def _needs_of(self, attr: str, needers) -> None:
+    def _needs_of(self, attr: str, needers: list[tuple[m.UseCase, m.Need]]) -> None:
         ix = self.ix
         if True:  # one attribute (indented as a block to keep the rule code together)
             holders = ix.holdings.get(attr, [])
@@ -390,34 +441,23 @@ class _Analyser:
                     _where(a),
                 )
                 return
-            qualities = [h.quality for _, h in holders]
-            if all(q is not None and q < ix.min_quality for q in qualities):
+            for low in _LOW_EVERYWHERE:
+                values = {s: getattr(h, low.measure) for s, h in holders}
+                threshold = getattr(ix, low.threshold)
+                if not all(v is not None and v < threshold for v in values.values()):
+                    continue
                 for uc, _ in needers:
-                    self._problem((uc.id, attr), "low-quality")
-                best = max(q for q in qualities if q is not None)
+                    self._problem((uc.id, attr), low.rule)
+                best = max(v for v in values.values() if v is not None)
+                says = low.says.format(threshold=threshold, best=best)
                 self.gap(
-                    "low-quality",
+                    low.rule,
                     "warning",
                     [("attribute", attr)],
-                    f"{label}: quality is below {ix.min_quality} in every system that holds it (best {best}/5)",
-                    "Have the owner fix quality at the source, or raise it in the system that should be master.",
+                    f"{label}: {says}",
+                    low.fix,
                     ucs,
-                    {"qualities": {s: h.quality for s, h in holders}},
-                    _where(a),
-                )
-            coverages = [h.coverage for _, h in holders]
-            if all(c is not None and c < ix.min_coverage for c in coverages):
-                for uc, _ in needers:
-                    self._problem((uc.id, attr), "low-coverage")
-                best_c = max(c for c in coverages if c is not None)
-                self.gap(
-                    "low-coverage",
-                    "warning",
-                    [("attribute", attr)],
-                    f"{label}: filled for {best_c:.0%} of customers at best, below the {ix.min_coverage:.0%} threshold",
-                    "Add a capture moment to a process (a step that creates it) or enrich it from another source.",
-                    ucs,
-                    {"coverages": {s: h.coverage for s, h in holders}},
+                    {low.details: values},
                     _where(a),
                 )
             sources = {s: rank(h.freshness) for s, h in holders}
@@ -425,7 +465,15 @@ class _Analyser:
             for uc, nd in needers:
                 self._need_path(uc, nd, attr, label, paths, holders)
 
-    def _need_path(self, uc: m.UseCase, nd: m.Need, attr: str, label: str, paths, holders) -> None:
+    def _need_path(
+        self,
+        uc: m.UseCase,
+        nd: m.Need,
+        attr: str,
+        label: str,
+        paths: dict[str, tuple[int, tuple[str, ...]]],
+        holders: list[tuple[str, m.Holding]],
+    ) -> None:
         key = (uc.id, attr)
         crit = nd.effective_criticality
         targets = uc.executes_in or [s for s, _ in holders]
@@ -524,7 +572,7 @@ class _Analyser:
                 _where(nd) or _where(uc),
             )
 
-    def _known_part(self, attr: str, path: tuple[str, ...], holders) -> int | None:
+    def _known_part(self, attr: str, path: tuple[str, ...], holders: list[tuple[str, m.Holding]]) -> int | None:
         """The slowest known freshness along a path (holding, then each hop), or None if none is known."""
         ranks = [rank(h.freshness) for s, h in holders if s == path[0]][:1]
         carried = self.ix.carried.get(attr, ())
@@ -912,9 +960,9 @@ class _Analyser:
             )
 
     # -- results -----------------------------------------------------------------------
-    def readiness(self, memo: dict[str, tuple[tuple, Readiness]]) -> dict[str, Readiness]:
+    def readiness(self, memo: dict[str, tuple[_KeyPart, Readiness]]) -> dict[str, Readiness]:
         out: dict[str, Readiness] = {}
-        fresh: dict[str, tuple[tuple, Readiness]] = {}
+        fresh: dict[str, tuple[_KeyPart, Readiness]] = {}
         changed = self.changed_needs
         for uc in self.ix.active:  # rejected use cases are not going to be built: no readiness
             # what the readiness reads: the use case's needs, and what the attribute units said about them
@@ -1020,8 +1068,8 @@ class _Analyser:
         component_of = {s: i for i, comp in enumerate(comps) for s in comp}
         executes: dict[str, list[str]] = defaultdict(list)
         for uc in ix.active:
-            for s in uc.executes_in:
-                executes[s].append(uc.id)
+            for sid in uc.executes_in:
+                executes[sid].append(uc.id)
         systems = []
         for sy in self.ws.systems:
             held = ix.held_in.get(sy.id, {})
@@ -1045,8 +1093,8 @@ class _Analyser:
 
     def run(
         self,
-        memo: dict[str, tuple[tuple, tuple]] | None = None,
-        readiness_memo: dict[str, tuple[tuple, Readiness]] | None = None,
+        memo: _UnitMemo | None = None,
+        readiness_memo: dict[str, tuple[_KeyPart, Readiness]] | None = None,
         rows_memo: dict[str, AttributeRow] | None = None,
     ) -> Analysis:
         self.attributes_pass({} if memo is None else memo)
@@ -1073,10 +1121,10 @@ class Analyser:
     """
 
     def __init__(self) -> None:
-        self._memo: dict[str, tuple[tuple, tuple]] = {}
-        self._readiness_memo: dict[str, tuple[tuple, Readiness]] = {}
+        self._memo: _UnitMemo = {}
+        self._readiness_memo: dict[str, tuple[_KeyPart, Readiness]] = {}
         self._rows_memo: dict[str, AttributeRow] = {}
-        self._settings: tuple | None = None
+        self._settings: _KeyPart | None = None
 
     def analyse(self, ws: m.Workshop) -> Analysis:
         with gc_paused():  # one pause for the whole run: a collection in the middle would scan everything

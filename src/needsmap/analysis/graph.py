@@ -22,10 +22,12 @@ uses_process, uses_channel, about, of_entity.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
 from needsmap.format import model as m
+from needsmap.format.naming import subject_kind
 
 #: Rank of an unknown freshness: slower than every known one.
 UNKNOWN_RANK = len(m.FRESHNESS_RANK)
@@ -36,7 +38,13 @@ def rank(freshness: str | None) -> int:
     return m.FRESHNESS_RANK.get(freshness or "unknown", UNKNOWN_RANK)
 
 
-def node(kind: str, ident: str) -> tuple[str, str]:
+#: A node of the graph: ``(kind, id)``.
+Node = tuple[str, str]
+#: An edge: ``(from, to, attributes)``; the attributes always have a ``type``.
+Edge = tuple[Node, Node, dict[str, Any]]
+
+
+def node(kind: str, ident: str) -> Node:
     return (kind, ident)
 
 
@@ -44,7 +52,7 @@ def build_graph(ws: m.Workshop) -> nx.MultiDiGraph:
     """Every item of the workshop and every link between them."""
     g = nx.MultiDiGraph(name=ws.workshop.name)
     add_node = g.add_node
-    edges: list[tuple] = []
+    edges: list[Edge] = []
     for f in ws.function_ids:
         add_node(("function", f), label=f)
     for c in ws.channel_ids:
@@ -123,14 +131,6 @@ def build_graph(ws: m.Workshop) -> nx.MultiDiGraph:
                 )
             )
     ids_by_section = {sec: {it.id for it in ws.section(sec)} for sec in m.ITEM_SECTIONS}
-    kind_of = {
-        "stakeholders": "stakeholder",
-        "attributes": "attribute",
-        "systems": "system",
-        "use_cases": "use_case",
-        "processes": "process",
-        "notes": "note",
-    }
     for n in ws.notes:
         add_node(("note", n.id), label=n.text, kind=n.effective_kind)
         if n.by:
@@ -138,12 +138,12 @@ def build_graph(ws: m.Workshop) -> nx.MultiDiGraph:
         for target in n.about:
             for sec, ids in ids_by_section.items():
                 if target in ids:
-                    edges.append((("note", n.id), (kind_of[sec], target), {"type": "about"}))
+                    edges.append((("note", n.id), (subject_kind(sec), target), {"type": "about"}))
     g.add_edges_from(edges)
     return g
 
 
-def edges_of_type(g: nx.MultiDiGraph, edge_type: str) -> Iterable[tuple]:
+def edges_of_type(g: nx.MultiDiGraph, edge_type: str) -> Iterable[Edge]:
     return ((u, v, d) for u, v, d in g.edges(data=True) if d["type"] == edge_type)
 
 
@@ -203,7 +203,7 @@ def best_paths(sources: dict[str, int], hops: list[tuple[str, str, int]]) -> dic
     best: dict[str, tuple[int, tuple[str, ...]]] = {}
     levels = sorted(set(sources.values()) | {r for _, _, r in hops})
     for level in levels:
-        paths = {s: (s,) for s, r in sources.items() if r <= level}
+        paths: dict[str, tuple[str, ...]] = {s: (s,) for s, r in sources.items() if r <= level}
         queue = list(paths)
         for u in queue:  # grows while we walk it: breadth first
             for v, r in out.get(u, ()):

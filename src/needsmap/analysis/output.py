@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, Readiness
 from needsmap.analysis.rules import RULES
@@ -85,11 +86,14 @@ def _by_system(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
         )
         if mine:
             out.append(Group(sy.id, f"{sy.id}: {sy.name}", mine))
-    covered = {id(g) for grp in out for g in grp.gaps}
+    return _and_the_rest(out, gaps, "Not tied to a system")
+
+
+def _and_the_rest(groups: list[Group], gaps: list[Gap], title: str) -> list[Group]:
+    """``groups`` and, titled ``title``, one more of the gaps that are in none of them."""
+    covered = {id(g) for grp in groups for g in grp.gaps}
     rest = tuple(g for g in gaps if id(g) not in covered)
-    if rest:
-        out.append(Group("", "Not tied to a system", rest))
-    return out
+    return [*groups, Group("", title, rest)] if rest else groups
 
 
 def _by_stakeholder(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
@@ -109,11 +113,7 @@ def _by_stakeholder(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
         if mine:
             role = f" ({sh.role})" if sh.role else ""
             out.append(Group(sh.id, f"{sh.name}{role}", mine))
-    covered = {id(g) for grp in out for g in grp.gaps}
-    rest = tuple(g for g in gaps if id(g) not in covered)
-    if rest:
-        out.append(Group("", "Nobody's desk yet (no owner)", rest))
-    return out
+    return _and_the_rest(out, gaps, "Nobody's desk yet (no owner)")
 
 
 def subject_text(g: Gap) -> str:
@@ -121,7 +121,7 @@ def subject_text(g: Gap) -> str:
 
 
 # -- JSON ----------------------------------------------------------------------------
-def readiness_dict(r: Readiness) -> dict:
+def readiness_dict(r: Readiness) -> dict[str, Any]:
     return {
         "use_case": r.use_case,
         "title": r.title,
@@ -144,7 +144,7 @@ def readiness_dict(r: Readiness) -> dict:
     }
 
 
-def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str) -> dict:
+def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str) -> dict[str, Any]:
     st = ws.effective_settings
     return {
         "schema": JSON_SCHEMA_ID,

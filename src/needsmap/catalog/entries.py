@@ -73,9 +73,9 @@ class CatalogEntry:
     id: str
     name: str
     entity: str
-    type: str
+    type: m.AttrType
     definition: str
-    sensitivity: str = "none"
+    sensitivity: m.Sensitivity = "none"
     identifier: bool = False
     values: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
@@ -95,11 +95,11 @@ class CatalogEntry:
             id=attr_id or self.id,
             name=self.name,
             entity=self.entity,
-            type=self.type,  # type: ignore[arg-type]
+            type=self.type,
             values=list(self.values),
             definition=self.definition,
             identifier=True if self.identifier else None,
-            sensitivity=None if self.sensitivity == "none" else self.sensitivity,  # type: ignore[arg-type]
+            sensitivity=None if self.sensitivity == "none" else self.sensitivity,
             synonyms=list(self.synonyms),
         )
 
@@ -199,7 +199,7 @@ def _entry(raw: object, problems: list[str]) -> CatalogEntry | None:
 def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
     """Parse and check catalog text; raises :class:`CatalogError` listing every problem."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)  # safe: _LineLoader is a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

@@ -68,12 +68,12 @@ def print_changes(console: Console, changes: Changes) -> None:
         table = Table(title="Readiness of use cases", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
         for column in ("Use case", "Title", "Before", "After"):
             table.add_column(column, overflow="fold")
-        for r in a.readiness:
+        for rc in a.readiness:
             table.add_row(
-                _t(r.use_case),
-                _t(r.title),
-                _t(status_word(r.old), STATUS_STYLE.get(r.old or "", "")),
-                _t(status_word(r.new), STATUS_STYLE.get(r.new or "", "")),
+                _t(rc.use_case),
+                _t(rc.title),
+                _t(status_word(rc.old), STATUS_STYLE.get(rc.old or "", "")),
+                _t(status_word(rc.new), STATUS_STYLE.get(rc.new or "", "")),
             )
         console.print()
         console.print(table)

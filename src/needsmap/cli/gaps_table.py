@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -84,7 +84,7 @@ def print_groups(console: Console, groups: list[Group], by: str) -> None:
         table.add_column("Impact", justify="right", no_wrap=True)
         for g in grp.gaps:
             finding = Text.assemble(_t(g.message), "\n", ("→ ", "dim"), _t(g.action, "dim"))
-            row = [Text(g.severity, style=SEVERITY_STYLE[g.severity])]
+            row: list[RenderableType] = [Text(g.severity, style=SEVERITY_STYLE[g.severity])]
             if by != "rule":
                 row.append(Text(g.rule))
             row += [_t(", ".join(i for _, i in g.subjects)), finding, str(g.impact) if g.use_cases else ""]

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from needsmap.cli.common import EXIT_FINDINGS, SHEET_KINDS, cannot_write, fail, open_valid, print_errors
 
-_KIND_STYLE = {"add": "green", "merge": "cyan", "unchanged": "dim", "ambiguous": "yellow", "skip": "dim"}
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from needsmap.format.loader import FileOrigin
+    from needsmap.format.model import Workshop
+    from needsmap.imports.plan import ImportPlan
 
 
 @click.group("import")
@@ -23,40 +29,24 @@ def import_group() -> None:
     """Import spreadsheets, SQL DDL and database schemas into a workshop: a preview first, --apply writes."""
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def open_target(into: Path, source_name: str):
+def open_target(into: Path, source_name: str) -> tuple[Workshop, FileOrigin | None]:
     """(workshop, origin) of INTO; a starter workshop when INTO does not exist yet."""
-    from needsmap.format.opening import OpenError, open_workshop
     from needsmap.format.starter import new_workshop
 
     if not into.exists():
         if not into.parent.is_dir():
             fail(f"{into}: error: the folder {into.parent} does not exist")
         return new_workshop(f"Imported from {Path(source_name).name}", target=into), None
-    try:
-        result = open_workshop(into)
-    except OpenError as exc:
-        fail(str(exc))
-    if not result.ok:
-        for d in result.diagnostics:
-            if d.severity == "error":
-                click.echo(d.render(), err=True)
-        fail(f"{into}: fix the errors above first (needsmap validate {into})", EXIT_FINDINGS)
+    result = open_valid(into)
+    assert result.workshop is not None  # a valid result always holds its workshop
     return result.workshop, result.origin
 
 
-def show_plan(plan, console=None) -> None:
-    """The preview: notes about the input, one row per change, and the counts."""
+def show_plan(plan: ImportPlan, console: Console | None = None) -> None:
+    """The preview (:func:`needsmap.cli.imports_table.print_plan`) on the terminal, or on ``console``."""
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    from needsmap.imports.plan import PREVIEW_COLUMNS, preview_rows, summary
-    from needsmap.util.text import terminal
+    from needsmap.cli.imports_table import print_plan
 
     if console is None:
         import os
@@ -64,16 +54,7 @@ def show_plan(plan, console=None) -> None:
         # at a terminal the table fits its width; piped or redirected, rows are never wrapped (grep, diff)
         wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
         console = Console(highlight=False, width=100_000 if wide else None)
-    for note in plan.notes:
-        console.print(Text(f"{terminal(plan.source)}: {terminal(note)}", style="dim"))
-    rows = preview_rows(plan)
-    if rows:
-        table = Table(*PREVIEW_COLUMNS, box=None, pad_edge=False, header_style="bold")
-        for r in rows:
-            cells = [terminal(x) for x in (r.kind, r.section, r.ident, r.label, r.source, r.detail)]
-            table.add_row(Text(cells[0], style=_KIND_STYLE.get(r.kind, "")), *(Text(c) for c in cells[1:]))
-        console.print(table)
-    console.print(Text(f"{terminal(plan.source)}: {summary(plan)}"))
+    print_plan(console, plan)
 
 
 def apply_and_save(plan, ws, origin, into: Path) -> None:
@@ -91,8 +72,7 @@ def apply_and_save(plan, ws, origin, into: Path) -> None:
         fail(f"{into}: error: the plan does not fit the workshop ({exc}); nothing written")
     errors = [d for d in validator.validate(new_ws, str(into)) if d.severity == "error"]
     if errors:
-        for d in errors:
-            click.echo(d.render(), err=True)
+        print_errors(errors)
         fail(f"{into}: error: the import would make the workshop invalid (above); nothing written", EXIT_FINDINGS)
     try:
         save(new_ws, into, origin=origin)
@@ -120,7 +100,7 @@ def finish(plan, ws, origin, into: Path, apply: bool, again: str) -> None:
     "--as",
     "kind",
     required=True,
-    type=click.Choice(["use_cases", "attributes", "systems", "stakeholders", "needs", "holdings"]),
+    type=SHEET_KINDS,
     help="What each row of the sheet is.",
 )
 @click.option(
@@ -314,7 +294,7 @@ def _finish_schema(
                 review_path, result.proposals, source=source, system=system, into=str(into), accept_above=accept_above
             )
         except OSError as exc:
-            fail(f"{review_path}: error: cannot write: {exc.strerror or exc}")
+            cannot_write(review_path, exc)
         click.echo(f"Wrote {review_path}: set each decision, then: needsmap import apply {review_path}")
     elif n["review"]:
         click.echo("To decide on the rest: add --review REVIEW.yaml, edit it, then: needsmap import apply REVIEW.yaml")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -23,7 +23,7 @@ def print_roadmap(console: Console, rm: Roadmap, ws: m.Workshop, option: str | N
         console.print("No options: the analysis found no gap that work could close.", style="green")
         return
     table = Table(box=box.SIMPLE_HEAD, expand=True, title="Side by side", title_justify="left")
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Option", "left"),
         ("Gaps closed", "right"),
         ("Unlocks (value)", "right"),
@@ -32,7 +32,8 @@ def print_roadmap(console: Console, rm: Roadmap, ws: m.Workshop, option: str | N
         ("Waves", "right"),
         ("Risk", "right"),
         ("Votes", "right"),
-    ):
+    )
+    for name, justify in columns:
         table.add_column(name, justify=justify, ratio=3 if name == "Option" else None)
     for r in comparison_rows(rm):
         votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""

@@ -40,8 +40,7 @@ def value_text(value) -> str:
     if value is None:
         return NOT_SET
     text = _flat(plain(value))
-    text = textsafe.one_line(text)
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return textsafe.shorten(textsafe.one_line(text), MAX_CELL)
 
 
 def _flat(data) -> str:

@@ -15,7 +15,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from needsmap.format import loader
+from needsmap.format import loader, spec
+from needsmap.format import model as m
+from needsmap.format.diagnostics import Diagnostic
 
 
 class RevisionError(Exception):
@@ -55,9 +57,9 @@ def load_at_revision(path: str | os.PathLike[str], rev: str) -> loader.LoadResul
     from needsmap.format.opening import check
 
     data = read_at_revision(path, rev)
-    if len(data) > loader.spec.MAX_FILE_BYTES:
+    if len(data) > spec.MAX_FILE_BYTES:
         raise RevisionError(
-            f"{rev}:{path}: error: the file is larger than the {loader.spec.MAX_FILE_BYTES // 1048576} MiB limit"
+            f"{rev}:{path}: error: the file is larger than the {spec.MAX_FILE_BYTES // 1048576} MiB limit"
         )
     return check(loader.load_bytes(data, f"{rev}:{path}"))
 
@@ -108,10 +110,46 @@ def versions_to_compare(old: str | None, new: str) -> tuple[Version, Version]:
     newer = _split_rev_path(new) or Version(new)
     if Path(old).is_file() or Path(old).suffix.lower() in _WORKSHOP_SUFFIXES:
         return Version(old), newer
-    spec = _split_rev_path(old)
-    if spec is not None:
-        return spec, newer
+    older = _split_rev_path(old)
+    if older is not None:
+        return older, newer
     if ".." in old and newer.rev is None:
         first, _, second = old.partition("...") if "..." in old else old.partition("..")
         return Version(newer.path, first or "HEAD"), Version(newer.path, second or "HEAD")
     return Version(newer.path, old), newer
+
+
+class NotComparable(Exception):
+    """A version that was read but has errors other than merge conflicts, so it cannot be compared.
+
+    ``errors`` are its error diagnostics, to show first; the message is ready to show after them.
+    """
+
+    def __init__(self, label: str, errors: list[Diagnostic]) -> None:
+        super().__init__(f"{label}: fix the errors above first")
+        self.label = label
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """One side of a comparison, loaded: its workshop and how many merge conflicts it still records."""
+
+    label: str
+    workshop: m.Workshop
+    conflicts: int
+
+
+def load_to_compare(version: Version) -> Comparable:
+    """``version`` loaded for a comparison (``needsmap diff``, a report's "Changes since").
+
+    A file in the middle of a merge still compares: its merge conflicts are counted, and what
+    the merge brought in is worth seeing before they are resolved.  Raises :class:`RevisionError`
+    or :class:`needsmap.format.opening.OpenError` when the version cannot be read, and
+    :class:`NotComparable` when it has any other error.
+    """
+    result = version.load()
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if result.workshop is None or any(d.code != "merge-conflict" for d in errors):
+        raise NotComparable(version.label, errors)
+    return Comparable(version.label, result.workshop, len(errors))

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from needsmap.format.saver import write_text_atomically
+from needsmap.util.atomic_write import write_text_atomically
 
 DRIVER_NAME = "needsmap"
 DRIVER_TITLE = "needsmap workshop merge (by section, item and field)"

@@ -88,8 +88,8 @@ def blank_value(rec: spec.Record, attr: str):
     """What a field of ``rec`` holds when the file does not state it (None or an empty list)."""
     for f in dataclasses.fields(rec.cls):
         if f.name == attr:
-            if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-                return f.default_factory()  # type: ignore[misc]
+            if f.default_factory is not dataclasses.MISSING:
+                return f.default_factory()
             return None if f.default is dataclasses.MISSING else f.default
     return None
 

@@ -33,12 +33,14 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from typing import Literal
 
 from needsmap.collab.diff import record_changes
 from needsmap.collab.item_identity import as_yaml, blank_value, keyed, plain, section_default
 from needsmap.format import loader, saver, spec
 from needsmap.format import model as m
 from needsmap.format.conflicts import OURS, THEIRS, describe
+from needsmap.util.atomic_write import write_text_atomically
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,10 @@ class _Where:
         return _Where(self.section, self.id, f"{self.path}.{key}" if self.path else key)
 
 
+#: The side whose value a conflict keeps in the file (as ``Conflict.kept``).
+Kept = Literal["ours", "theirs"]
+
+
 @dataclass(slots=True)
 class MergeResult:
     workshop: m.Workshop
@@ -72,7 +78,7 @@ class _Merger:
     def __init__(self) -> None:
         self.conflicts: list[m.Conflict] = []
 
-    def conflict(self, where: _Where, base, ours, theirs, kept: str):
+    def conflict(self, where: _Where, base, ours, theirs, kept: Kept):
         self.conflicts.append(
             m.Conflict(
                 section=where.section,
@@ -86,7 +92,7 @@ class _Merger:
         )
         return ours if kept == OURS else theirs
 
-    def deleted_and_changed(self, where: _Where, base, changed, rec: spec.Record, kept: str):
+    def deleted_and_changed(self, where: _Where, base, changed, rec: spec.Record, kept: Kept):
         """One side deleted an item the other changed: keep the changed item, record what changed."""
         fields = record_changes(base, changed, rec)
         before = {f.path: plain(f.old) for f in fields}
@@ -288,7 +294,7 @@ def merge_files(
             label,
             [f"{label}: internal error: the merged workshop does not load back; merged line by line"],
         )
-    saver.write_text_atomically(ours_path, text)
+    write_text_atomically(ours_path, text)
     messages = []
     if ours_dropped or theirs_dropped:
         messages.append(f"{label}: warning: comments outside the header comment block are not kept by the merge")

@@ -30,7 +30,6 @@ turns keystrokes into the edits below.  Its promises:
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import os
 import socket
@@ -42,7 +41,7 @@ from pathlib import Path
 
 from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.format import model as m
-from needsmap.format import spec
+from needsmap.format import references, spec
 from needsmap.format.diagnostics import Diagnostic
 from needsmap.format.loader import FileOrigin, digest_bytes
 from needsmap.format.opening import open_workshop
@@ -367,8 +366,8 @@ class Session:
             changed += 1
             for other, rec in spec.ITEM_RECORDS.items():
                 for i, item in enumerate(self.workshop.section(other)):
-                    new = _renamed(item, rec, section, old_id, new_id)
-                    if new is not None:
+                    new = references.rewrite(item, rec, section, old_id, new_id, [], "")
+                    if new is not item:
                         self.replace(other, i, new)
                         changed += 1
         return changed
@@ -594,55 +593,3 @@ def _count_changed(before: m.Workshop, after: m.Workshop) -> int:
         if getattr(before, name) != getattr(after, name):
             count += 1
     return count
-
-
-def _renamed(item, rec: spec.Record, section: str, old_id: str, new_id: str):
-    """A copy of ``item`` with references to ``old_id`` (in ``section``) renamed, or None if it has none."""
-    if not _mentions(item, rec, section, old_id):
-        return None
-    new = copy.deepcopy(item)
-    _rename_in(new, rec, section, old_id, new_id)
-    return new
-
-
-def _refers(shape: spec.Scalar, section: str) -> bool:
-    return shape.kind == "ref" and shape.ref in (section, "any")
-
-
-def _mentions(obj, rec: spec.Record, section: str, old_id: str) -> bool:
-    for fld in rec.fields:
-        value = getattr(obj, fld.attr)
-        if value is None:
-            continue
-        shape = fld.shape
-        if isinstance(shape, spec.Scalar):
-            if _refers(shape, section) and value == old_id:
-                return True
-        elif isinstance(shape, spec.ListOf):
-            inner = shape.item
-            if isinstance(inner, spec.Record):
-                if any(_mentions(child, inner, section, old_id) for child in value):
-                    return True
-            elif _refers(inner, section) and old_id in value:
-                return True
-    return False
-
-
-def _rename_in(obj, rec: spec.Record, section: str, old_id: str, new_id: str) -> None:
-    for fld in rec.fields:
-        value = getattr(obj, fld.attr)
-        if value is None:
-            continue
-        shape = fld.shape
-        if isinstance(shape, spec.Scalar):
-            if _refers(shape, section) and value == old_id:
-                setattr(obj, fld.attr, new_id)
-        elif isinstance(shape, spec.ListOf):
-            inner = shape.item
-            if isinstance(inner, spec.Record):
-                for child in value:
-                    _rename_in(child, inner, section, old_id, new_id)
-            elif _refers(inner, section):
-                setattr(obj, fld.attr, [new_id if v == old_id else v for v in value])
-    if dataclasses.is_dataclass(obj):
-        obj.loc = None

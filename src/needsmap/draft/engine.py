@@ -246,6 +246,28 @@ class _Names:
         return name
 
 
+def _key_of(
+    table: Table,
+    names: _Names,
+    comment: str,
+    *,
+    nullable: bool = False,
+    primary_key: bool = False,
+    unique: bool = False,
+) -> Column:
+    """A column holding the key of ``table`` (a foreign key), named after that key within ``names``."""
+    return Column(
+        names.take(table.key.name),
+        "key",
+        nullable,
+        comment,
+        primary_key=primary_key,
+        references=table.name,
+        ref_column=table.key.name,
+        unique=unique,
+    )
+
+
 def _union(groups) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for g in groups:
@@ -298,9 +320,9 @@ class _Drafter:
         while changed:
             changed = False
             for parent, child, card, *_ in rels:
-                for a, b in ((parent, child), (child, parent)) if card == "n-m" else ((parent, child),):
-                    if b in entities and a not in entities:
-                        entities.append(a)
+                for upper, lower in ((parent, child), (child, parent)) if card == "n-m" else ((parent, child),):
+                    if lower in entities and upper not in entities:
+                        entities.append(upper)
                         changed = True
         for entity in entities:
             self._entity_tables(entity, by_entity.get(entity, []))
@@ -353,24 +375,8 @@ class _Drafter:
                 f"Links {parent} and {child} (n-m).",
             )
             names = _Names()
-            a = Column(
-                names.take(pt.key.name),
-                "key",
-                False,
-                f"The {parent}.",
-                primary_key=True,
-                references=pt.name,
-                ref_column=pt.key.name,
-            )
-            b = Column(
-                names.take(ct.key.name),
-                "key",
-                False,
-                f"The {child}.",
-                primary_key=True,
-                references=ct.name,
-                ref_column=ct.key.name,
-            )
+            a = _key_of(pt, names, f"The {parent}.", primary_key=True)
+            b = _key_of(ct, names, f"The {child}.", primary_key=True)
             link.columns = [a, b]
             self.tables.append(link)
             self.relationships.append(
@@ -381,15 +387,8 @@ class _Drafter:
             return
         names = _Names()
         names.taken.update(c.name for c in ct.columns)
-        fk = Column(
-            names.take(pt.key.name),
-            "key",
-            not required,
-            f"The {parent} this {child} belongs to" + (f" ({name})." if name else "."),
-            references=pt.name,
-            ref_column=pt.key.name,
-            unique=card == "1-1",
-        )
+        belongs = f"The {parent} this {child} belongs to" + (f" ({name})." if name else ".")
+        fk = _key_of(pt, names, belongs, nullable=not required, unique=card == "1-1")
         ct.columns.insert(1 + sum(1 for c in ct.columns[1:] if c.references), fk)
         self.relationships.append(
             RelationshipDraft(parent, child, card, required, name, note, origin, pt.name, ct.name, fk.name)
@@ -425,15 +424,7 @@ class _Drafter:
                 self.entity_table[entity] = table
             else:
                 table.columns.append(
-                    Column(
-                        names.take(first.key.name),
-                        "key",
-                        False,
-                        f"The {entity} these attributes belong to.",
-                        primary_key=True,
-                        references=first.name,
-                        ref_column=first.key.name,
-                    )
+                    _key_of(first, names, f"The {entity} these attributes belong to.", primary_key=True)
                 )
                 self.relationships.append(
                     RelationshipDraft(

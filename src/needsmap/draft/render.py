@@ -35,6 +35,7 @@ from sqlglot import exp
 
 from needsmap.draft import engine as md
 from needsmap.draft.engine import Column, DraftModel, Table
+from needsmap.util.text import shorten
 
 FORMATS: tuple[str, ...] = ("sql", "dbml", "mermaid", "jsonschema", "dot", "yaml")
 DIALECTS: tuple[str, ...] = ("postgres", "sqlite", "mysql", "tsql")
@@ -126,7 +127,7 @@ ENUM_MIN_LENGTH = 32
 #: MySQL's limits on comment length (columns; tables are 2048).
 MYSQL_COMMENT_MAX = 1024
 #: The JSON Schema of each attribute type (the --format jsonschema record).
-_JSON_TYPES = {
+_JSON_TYPES: dict[str, dict[str, str | int]] = {
     "integer": {"type": "integer"},
     "decimal": {"type": "number"},
     "money": {"type": "number"},
@@ -180,9 +181,7 @@ def one_line(text: str, limit: int | None = None) -> str:
         )
     )
     out = _BREAKS.sub(" ", kept).strip()
-    if limit is not None and len(out) > limit:
-        out = out[: limit - 1].rstrip() + "\u2026"
-    return out
+    return shorten(out, limit) if limit is not None else out
 
 
 def _trace(col_or_table) -> str:

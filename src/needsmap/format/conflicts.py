@@ -9,19 +9,16 @@ naming the item (and its line), both sides' values and what to do.
 
 from __future__ import annotations
 
+from typing import Final
+
 from needsmap.format import model as m
 from needsmap.format.diagnostics import Reporter
+from needsmap.format.naming import item_label, section_word
+from needsmap.util.text import one_line, shorten
 
-OURS, THEIRS = "ours", "theirs"
+OURS: Final = "ours"
+THEIRS: Final = "theirs"
 
-_ITEM_WORD = {
-    "stakeholders": "stakeholder",
-    "attributes": "attribute",
-    "systems": "system",
-    "use_cases": "use case",
-    "processes": "process",
-    "notes": "note",
-}
 #: Longest value quoted in a message; the entry in the file has all of it.
 MAX_SHOWN = 60
 
@@ -29,8 +26,7 @@ MAX_SHOWN = 60
 def subject(c: m.Conflict, line: int | None = None) -> str:
     """What the conflict is about, in words: "use case 'churn-alert' (line 12), field 'value'"."""
     if c.id is not None:
-        word = _ITEM_WORD.get(c.section, c.section.removesuffix("s").replace("_", " "))
-        head = f"{word} '{c.id}'"
+        head = item_label(section_word(c.section), c.id)
     else:
         head = f"'{c.section}'"
     if line:
@@ -42,8 +38,7 @@ def shown(value: str | None, absent: str = "not set") -> str:
     """A conflict's value on one line, quoted and shortened; ``absent`` when the side has none."""
     if value is None:
         return absent
-    one = " ".join(value.split())
-    return '"' + (one if len(one) <= MAX_SHOWN else one[: MAX_SHOWN - 1] + "…") + '"'
+    return '"' + shorten(one_line(value), MAX_SHOWN) + '"'
 
 
 def _what(c: m.Conflict) -> str:
@@ -77,7 +72,7 @@ def _item_line(ws: m.Workshop, c: m.Conflict) -> int | None:
         return None
     for item in items:
         if getattr(item, "id", None) == c.id and getattr(item, "loc", None):
-            pos = item.loc.get("")
+            pos = m.loc_position(item.loc)
             return pos[0] if pos else None
     return None
 
@@ -85,5 +80,5 @@ def _item_line(ws: m.Workshop, c: m.Conflict) -> int | None:
 def report_conflicts(ws: m.Workshop, rep: Reporter) -> None:
     """One error per recorded merge conflict, located at its entry in ``conflicts``."""
     for c in ws.conflicts:
-        pos = c.loc.get("") if c.loc else None
+        pos = m.loc_position(c.loc)
         rep.error(pos, "merge-conflict", f"merge conflict: {subject(c, _item_line(ws, c))} {_what(c)}")

@@ -82,7 +82,7 @@ def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(items, key=lambda d: (d.file, d.line == 0, d.line, d.column))
 
 
-def count_by_severity(items: Iterable[Diagnostic]) -> dict[str, int]:
+def count_by_severity(items: Iterable[Diagnostic]) -> dict[Severity, int]:
     counts = {s: 0 for s in SEVERITIES}
     for d in items:
         counts[d.severity] += 1

@@ -35,25 +35,30 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import enum
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, NoReturn, Protocol, TypeVar
 
 import yaml
 import yaml.constructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
+from needsmap.format.naming import item_label
 from needsmap.util.gcpause import gc_paused
+from needsmap.util.text import shorten
 
-try:  # pragma: no cover - which branch runs depends on the platform
+if TYPE_CHECKING:  # both parsers have one interface; the stubs always declare the C one
     _Parser = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Parser = yaml.SafeLoader
+else:  # libyaml's parser where PyYAML was built with it, else the pure-Python one
+    _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _T = "tag:yaml.org,2002:"
 TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_TS = (
@@ -70,8 +75,16 @@ _PLAIN_SCALAR_TAGS = {TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_TS}
 _TEXT_TAGS = frozenset(_PLAIN_SCALAR_TAGS - {TAG_NULL})
 
 _constructor = yaml.constructor.SafeConstructor()
+
+
+class Missing(enum.Enum):
+    """The type of :data:`MISSING` (an enum, so that ``value is MISSING`` narrows types)."""
+
+    MISSING = "MISSING"
+
+
 #: What :class:`ValueReader` returns for a value it could not read (the error is reported).
-MISSING = object()
+MISSING: Final = Missing.MISSING
 _INF = float("inf")
 
 _KIND_WORDS = {
@@ -115,11 +128,13 @@ def digest_bytes(data: bytes) -> str:
 
 
 # -- composing -------------------------------------------------------------
-_NO_PATH_RESOLVERS: dict = {}
+_NO_PATH_RESOLVERS: dict[Node | None, int | None] = {}
 _PLAIN = (True, False)
+#: A node's tag during the walk: the tag, or a placeholder :class:`_Composer` left (True, False, None).
+_Tag = str | bool | None
 
 
-class _Composer(_Parser):  # type: ignore[misc, valid-type]
+class _Composer(_Parser):
     """The safe loader's parser, with the callbacks it makes for every node made almost free.
 
     For each node libyaml's composer calls ``descend_resolver(parent, index)``
@@ -137,30 +152,41 @@ class _Composer(_Parser):  # type: ignore[misc, valid-type]
     tags (``!!python/...``, ``!!str``) stay the strings libyaml read.
     """
 
-    def resolve(self, kind, value, implicit):
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> bool | None:
         if kind is ScalarNode:
             return implicit[0]  # (plain_implicit, quoted_implicit): only the first counts
         return None
 
-    descend_resolver = _NO_PATH_RESOLVERS.get  # (parent, index) -> index, in C
-    ascend_resolver = tuple  # () -> (), in C
+    # C callables in place of the methods, so that libyaml's callbacks run no Python code; they are
+    # not methods (not bound to self), which the stubs' method types cannot say.
+    descend_resolver = _NO_PATH_RESOLVERS.get  # type: ignore[assignment]  # (parent, index) -> index
+    ascend_resolver = tuple  # type: ignore[assignment]  # () -> ()
+
+
+class _Resolve(Protocol):
+    def __call__(self, resolver: Any, kind: type[Node], value: str, implicit: tuple[bool, bool], /) -> str: ...
+
+
+#: PyYAML's ``BaseResolver.resolve``, typed (the stubs leave it unannotated).  It is called with the
+#: parser class itself as ``resolver``: it reads only the class's tables.
+_resolve: _Resolve = _Parser.resolve
 
 
 def _implicit_tag(value: str) -> str:
     """The tag the safe loader gives a plain, untagged scalar: PyYAML's resolver with the parser's tables."""
-    return _Parser.resolve(_Parser, ScalarNode, value, _PLAIN)
+    return _resolve(_Parser, ScalarNode, value, _PLAIN)
 
 
-def _tag_of(node) -> str:
+def _tag_of(node: Node) -> str:
     """The tag PyYAML's safe loader would have put on ``node``."""
-    tag = node.tag
-    if tag.__class__ is str:
-        return tag
+    tag: _Tag = node.tag
     if tag is True:  # placeholders of _Composer
         return _implicit_tag(node.value)
     if tag is False:
         return TAG_STR
-    return TAG_MAP if isinstance(node, MappingNode) else TAG_SEQ
+    if tag is None:
+        return TAG_MAP if isinstance(node, MappingNode) else TAG_SEQ
+    return tag
 
 
 class _AnyChar:
@@ -168,7 +194,7 @@ class _AnyChar:
         return True
 
 
-def _first_chars(wanted) -> frozenset[str] | _AnyChar:
+def _first_chars(wanted: Callable[[str], bool]) -> frozenset[str] | _AnyChar:
     """First characters of the plain scalars the resolver may give a tag for which ``wanted(tag)`` holds.
 
     PyYAML picks the regular expressions to try by the first character of the
@@ -183,20 +209,19 @@ def _first_chars(wanted) -> frozenset[str] | _AnyChar:
     )
 
 
-def _pos(node) -> Position:
+def _pos(node: Node) -> Position:
     mark = node.start_mark
     return (mark.line + 1, mark.column + 1)
 
 
-def _describe(node) -> str:
+def _describe(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
     if _tag_of(node) == TAG_NULL:
         return "nothing (null)"
-    value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-    return f"'{value}'"
+    return f"'{shorten(node.value, 40, '...')}'"
 
 
 # -- labels ------------------------------------------------------------------
@@ -208,7 +233,7 @@ class _ItemLabel:
 
     __slots__ = ("node", "rec", "index", "parent", "text")
 
-    def __init__(self, node, rec: spec.Record, index: int, parent) -> None:
+    def __init__(self, node: Node, rec: spec.Record, index: int, parent: Where | None) -> None:
         self.node = node
         self.rec = rec
         self.index = index
@@ -226,7 +251,7 @@ class _FieldLabel:
 
     __slots__ = ("key", "where", "text")
 
-    def __init__(self, key: str, where) -> None:
+    def __init__(self, key: str, where: Where) -> None:
         self.key = key
         self.where = where
         self.text: str | None = None
@@ -237,14 +262,21 @@ class _FieldLabel:
         return self.text
 
 
+#: Where a value is, in messages: text, or a label worked out only when a message needs it.
+Where = str | _ItemLabel | _FieldLabel
+
 # -- the walk ----------------------------------------------------------------
 # how a field is read (see _plan); the walker relies on these numbers
 _TEXT, _ENUM, _SCALAR, _RECORD, _RECORDS, _TEXTS, _SCALARS = range(7)
 _TEXT_KINDS = frozenset(("str", "id", "ref"))
-_PLANS: dict[int, tuple[spec.Record, dict[str, tuple], tuple[str, ...]]] = {}
+#: How one field is read: ``(how, attribute, field, shape)``.  The shape's class goes with ``how``
+#: (a Scalar for _TEXT/_ENUM/_SCALAR, a Record for _RECORD, a ListOf for the lists), which a tuple
+#: type cannot say; the walker reads it without checking it again (``Any``).
+_PlanEntry = tuple[int, str, spec.Field, Any]
+_PLANS: dict[int, tuple[spec.Record, dict[str, _PlanEntry], tuple[str, ...]]] = {}
 
 
-def _plan(rec: spec.Record) -> tuple[dict[str, tuple], tuple[str, ...]]:
+def _plan(rec: spec.Record) -> tuple[dict[str, _PlanEntry], tuple[str, ...]]:
     """How to read ``rec``, worked out once per record.
 
     ``{key: (how, attribute, field, shape)}`` and the attributes of the required fields.
@@ -252,7 +284,7 @@ def _plan(rec: spec.Record) -> tuple[dict[str, tuple], tuple[str, ...]]:
     cached = _PLANS.get(id(rec))
     if cached is not None and cached[0] is rec:
         return cached[1], cached[2]
-    table: dict[str, tuple] = {}
+    table: dict[str, _PlanEntry] = {}
     for fld in rec.fields:
         shape = fld.shape
         if isinstance(shape, spec.Record):
@@ -295,11 +327,9 @@ class ValueReader:
         self._first_merge = _first_chars(lambda tag: tag == TAG_MERGE)
 
     # -- tags ----------------------------------------------------------------
-    def _tag(self, node) -> str:
+    def _tag(self, node: Node) -> str:
         """The tag PyYAML's safe loader would have put on ``node`` (memoised for plain scalars)."""
-        tag = node.tag
-        if tag.__class__ is str:
-            return tag
+        tag: _Tag = node.tag
         if tag is True:  # placeholders of _Composer
             value = node.value
             if value[:1] in self._first_any:
@@ -310,23 +340,25 @@ class ValueReader:
             return TAG_STR
         if tag is False:
             return TAG_STR
-        return TAG_MAP if isinstance(node, MappingNode) else TAG_SEQ
+        if tag is None:
+            return TAG_MAP if isinstance(node, MappingNode) else TAG_SEQ
+        return tag
 
-    def _is_null(self, node) -> bool:
+    def _is_null(self, node: Node) -> bool:
         """``isinstance(node, ScalarNode) and tag == TAG_NULL``, cheaply."""
         if node.__class__ is not ScalarNode and not isinstance(node, ScalarNode):
             return False
-        tag = node.tag
+        tag: _Tag = node.tag
         if tag is False or (tag is True and node.value[:1] not in self._first_null):
             return False
         return self._tag(node) == TAG_NULL
 
-    def _tick(self, node) -> None:
+    def _tick(self, node: Node) -> None:
         self.budget -= 1
         if self.budget < 0:
             self._too_many(node)
 
-    def _too_many(self, node) -> None:
+    def _too_many(self, node: Node) -> NoReturn:
         self.rep.error(
             _pos(node),
             "too-many-nodes",
@@ -335,7 +367,7 @@ class ValueReader:
         )
         raise _Abort
 
-    def _check_tag(self, node) -> bool:
+    def _check_tag(self, node: Node) -> bool:
         tag = self._tag(node)
         if isinstance(node, ScalarNode):
             ok = tag in _PLAIN_SCALAR_TAGS
@@ -353,14 +385,14 @@ class ValueReader:
         return ok
 
     # -- records ---------------------------------------------------------
-    def record(self, node, rec: spec.Record, where):
-        """The item ``node`` stands for, or None; ``where`` names it in messages (str or lazy label)."""
+    def record(self, node: Node, rec: spec.Record, where: Where) -> object:
+        """The item ``node`` stands for (a ``rec.cls``), or None; ``where`` names it in messages."""
         self.budget -= 1
         if self.budget < 0:
             self._too_many(node)
         if not isinstance(node, MappingNode):
             if node.__class__ is ScalarNode and rec.short:
-                tag = node.tag
+                tag: _Tag = node.tag
                 if tag is False or (tag is True and node.value[:1] not in self._first_odd):
                     pos = _pos(node)  # a bare id with a plain tag, not null
                     return rec.cls(**{rec.short: node.value}, loc={"": pos, rec.short: pos})
@@ -371,7 +403,7 @@ class ValueReader:
         mark = node.start_mark
         loc: m.Loc = {"": (mark.line + 1, mark.column + 1)}
         kwargs: dict[str, object] = {}
-        seen: dict[str, object] = {}  # key -> its node
+        seen: dict[str, Node] = {}  # key -> its node
         table, required = _plan(rec)
         first_odd = self._first_odd
         first_any = self._first_any
@@ -381,7 +413,7 @@ class ValueReader:
                 self.rep.error(_pos(knode), "wrong-type", f"keys in {where} must be plain names")
                 continue
             key = knode.value
-            ktag = knode.tag
+            ktag: _Tag = knode.tag
             if (key[:1] in first_merge and self._tag(knode) == TAG_MERGE) if ktag is True else ktag == TAG_MERGE:
                 self.rep.error(
                     _pos(knode),
@@ -413,7 +445,7 @@ class ValueReader:
                 if self.budget < 0:
                     self._too_many(vnode)
                 if vnode.__class__ is ScalarNode:
-                    vtag = vnode.tag
+                    vtag: _Tag = vnode.tag
                     text = vnode.value
                     if vtag is True or vtag is False:  # see _Composer
                         if how == 0:  # _TEXT: any tag but null (or a disallowed one) is fine
@@ -449,7 +481,9 @@ class ValueReader:
         kwargs["loc"] = loc
         return rec.cls(**kwargs)
 
-    def _incomplete(self, node, rec: spec.Record, where, seen, kwargs, loc):
+    def _incomplete(
+        self, node: Node, rec: spec.Record, where: Where, seen: dict[str, Node], kwargs: dict[str, object], loc: m.Loc
+    ) -> object:
         """:meth:`record` when required fields are missing."""
         missing = [f for f in rec.fields if f.required and f.attr not in kwargs]
         for fld in missing:
@@ -467,7 +501,7 @@ class ValueReader:
         kwargs["loc"] = loc
         return rec.cls(**kwargs)
 
-    def _record_other(self, node, rec: spec.Record, where):
+    def _record_other(self, node: Node, rec: spec.Record, where: Where) -> object:
         """:meth:`record` for a node that is not a mapping (already counted)."""
         if isinstance(node, ScalarNode) and rec.short and not self._is_null(node):
             if not self._check_tag(node):
@@ -483,7 +517,15 @@ class ValueReader:
         return None
 
     # -- values ----------------------------------------------------------
-    def value(self, node, shape, where, key: str, loc: m.Loc, owner=""):
+    def value(
+        self,
+        node: Node,
+        shape: spec.Scalar | spec.ListOf | spec.Record,
+        where: Where,
+        key: str,
+        loc: m.Loc,
+        owner: Where = "",
+    ) -> object:
         if isinstance(shape, spec.Record):
             if self._is_null(node):
                 return MISSING
@@ -495,7 +537,7 @@ class ValueReader:
         self._tick(node)
         return self._scalar_value(node, shape, where, key, loc)
 
-    def _scalar_value(self, node, shape: spec.Scalar, where, key: str, loc: m.Loc):
+    def _scalar_value(self, node: Node, shape: spec.Scalar, where: Where, key: str, loc: m.Loc) -> object:
         """:meth:`value` for a single value, already counted."""
         if self._is_null(node):
             return MISSING
@@ -504,12 +546,14 @@ class ValueReader:
             loc[key] = _pos(node)
         return value
 
-    def sequence(self, node, shape: spec.ListOf, where, key: str, loc: m.Loc, owner=""):
+    def sequence(self, node: Node, shape: spec.ListOf, where: Where, key: str, loc: m.Loc, owner: Where = "") -> object:
         item = shape.item
         how = _RECORDS if isinstance(item, spec.Record) else _TEXTS if item.kind in _TEXT_KINDS else _SCALARS
         return self._list(node, shape, how, where, key, loc, owner)
 
-    def _list(self, node, shape: spec.ListOf, how: int, where, key: str, loc: m.Loc, owner=""):
+    def _list(
+        self, node: Node, shape: spec.ListOf, how: int, where: Where, key: str, loc: m.Loc, owner: Where = ""
+    ) -> object:
         self.budget -= 1
         if self.budget < 0:
             self._too_many(node)
@@ -529,8 +573,8 @@ class ValueReader:
         if tag.__class__ is str and tag != TAG_SEQ and not self._check_tag(node):
             return MISSING
         item_shape = shape.item
-        out: list = []
-        if how == _RECORDS:
+        out: list[object] = []
+        if isinstance(item_shape, spec.Record):  # how == _RECORDS
             parent = None if owner == "the workshop file" else owner
             record = self.record
             append = out.append
@@ -547,7 +591,7 @@ class ValueReader:
             if self.budget < 0:
                 self._too_many(child)
             if child.__class__ is ScalarNode:
-                ctag = child.tag
+                ctag: _Tag = child.tag
                 if how == _TEXTS:
                     if ctag is False or (ctag is True and child.value[:1] not in first_odd):
                         out.append(child.value)
@@ -571,7 +615,7 @@ class ValueReader:
         loc[key] = positions
         return out
 
-    def _quick(self, node, shape: spec.Scalar):
+    def _quick(self, node: ScalarNode, shape: spec.Scalar) -> object:
         """The value of scalar ``node`` when :meth:`scalar` would return it without a message, else MISSING.
 
         MISSING (null, wrong, out of range, bool, date...) sends the caller to the full path, which
@@ -584,46 +628,34 @@ class ValueReader:
         if kind == "enum":
             text = node.value
             return text if tag == TAG_STR and text in shape.choices else MISSING
-        if kind == "int":
-            if tag != TAG_INT:
-                return MISSING
-            text = node.value
-            number = self._ints.get(text)
-            if number is None:
-                number = _safely(_constructor.construct_yaml_int, node)
-                if number is MISSING:
-                    return MISSING
-                self._ints[text] = number
-        elif kind == "number":
-            text = node.value
-            if tag == TAG_INT:
-                number = self._ints.get(text)
-                if number is None:
-                    number = _safely(_constructor.construct_yaml_int, node)
-                    if number is MISSING:
-                        return MISSING
-                    self._ints[text] = number
-            elif tag == TAG_FLOAT:
-                number = self._floats.get(text)
-                if number is None:
-                    number = _safely(_constructor.construct_yaml_float, node)
-                    if number is MISSING:
-                        return MISSING
-                    self._floats[text] = number
-                if number != number or number == _INF or number == -_INF:
-                    return MISSING
-            else:
-                return MISSING
-        elif kind in _TEXT_KINDS:
+        if kind in _TEXT_KINDS:
             return node.value if tag in _TEXT_TAGS else MISSING
-        else:  # bool, date: few of them, the full reader
+        if tag == TAG_INT and kind in ("int", "number"):
+            number = self._number(self._ints, _constructor.construct_yaml_int, node)
+        elif tag == TAG_FLOAT and kind == "number":
+            number = self._number(self._floats, _constructor.construct_yaml_float, node)
+            if number != number or number == _INF or number == -_INF:
+                return MISSING
+        else:  # the wrong tag; bool, date: few of them, the full reader
+            return MISSING
+        if number is MISSING:
             return MISSING
         lo, hi = shape.minimum, shape.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             return MISSING
         return number
 
-    def scalar(self, node, shape: spec.Scalar, where):
+    @staticmethod
+    def _number(cache: dict[str, Any], construct: Callable[[ScalarNode], Any], node: ScalarNode) -> Any:
+        """The number ``node`` holds (MISSING when its text is not one), read once per distinct text."""
+        number = cache.get(node.value)
+        if number is None:
+            number = _safely(construct, node)
+            if number is not MISSING:
+                cache[node.value] = number
+        return number
+
+    def scalar(self, node: Node, shape: spec.Scalar, where: Where) -> object:
         if not isinstance(node, ScalarNode):
             if not self._check_tag(node):
                 return MISSING
@@ -648,6 +680,7 @@ class ValueReader:
                 f" (allowed: {', '.join(shape.choices)})",
             )
             return MISSING
+        number: float | Missing
         if kind == "int":
             if tag != TAG_INT:
                 self.rep.error(
@@ -684,23 +717,22 @@ class ValueReader:
             return self._not_valid(node, where, "true or false") if value is MISSING else value
         if kind == "date":
             if tag == TAG_TS or tag == TAG_STR:
+                day: _dt.date | None
                 try:
-                    value = (
-                        _constructor.construct_yaml_timestamp(node) if tag == TAG_TS else _dt.date.fromisoformat(text)
-                    )
+                    day = _constructor.construct_yaml_timestamp(node) if tag == TAG_TS else _dt.date.fromisoformat(text)
                 except (ValueError, TypeError, AttributeError, KeyError):
-                    value = None
-                if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-                    return value
+                    day = None
+                if isinstance(day, _dt.date) and not isinstance(day, _dt.datetime):
+                    return day
             self.rep.error(_pos(node), "wrong-type", f"{where} must be a date like 2026-11-02, not {_describe(node)}")
             return MISSING
         raise AssertionError(f"unknown scalar kind {kind}")  # pragma: no cover - spec bug
 
-    def _not_valid(self, node, where, what: str):
+    def _not_valid(self, node: ScalarNode, where: Where, what: str) -> Missing:
         self.rep.error(_pos(node), "invalid-value", f"{where} is '{node.value}', which is not {what}")
         return MISSING
 
-    def _in_range(self, node, number, shape: spec.Scalar, where):
+    def _in_range(self, node: ScalarNode, number: float, shape: spec.Scalar, where: Where) -> float | Missing:
         lo, hi = shape.minimum, shape.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             self.rep.error(_pos(node), "out-of-range", f"{where} is {number}, outside the allowed range{_range(shape)}")
@@ -708,7 +740,10 @@ class ValueReader:
         return number
 
 
-def _safely(construct, node):
+_V = TypeVar("_V")
+
+
+def _safely(construct: Callable[[ScalarNode], _V], node: ScalarNode) -> _V | Missing:
     """PyYAML's constructor for a scalar, or MISSING when the text is not what its tag says (``!!int x``)."""
     try:
         return construct(node)
@@ -716,20 +751,18 @@ def _safely(construct, node):
         return MISSING
 
 
-def _item_label(node, rec: spec.Record, index: int, parent) -> str:
+def _item_label(node: Node, rec: spec.Record, index: int, parent: Where | None) -> str:
     """'stakeholder 'maria'', 'holding #2 of system 'crm'': how messages name an item."""
-    label = rec.name.replace("_", " ")
     ident = None
     if isinstance(node, MappingNode) and "id" in rec.by_key:
         for k, v in node.value:
             if isinstance(k, ScalarNode) and k.value == "id" and isinstance(v, ScalarNode) and v.value:
                 ident = v.value
                 break
-    label += f" '{ident}'" if ident else f" #{index + 1}"
-    return f"{label} of {parent}" if parent else label
+    return item_label(rec.word, ident, index=index, parent=str(parent) if parent else None)
 
 
-def _placeholder(fld: spec.Field):
+def _placeholder(fld: spec.Field) -> object:
     """A stand-in for a missing required value, so that checking can go on."""
     shape = fld.shape
     if isinstance(shape, spec.Record):
@@ -782,7 +815,7 @@ def split_header(text: str) -> tuple[str, int]:
 
 def _comment_candidates(text: str, start: int) -> list[int]:
     """Where ``_COMMENT_CANDIDATE`` matches from ``start`` on (the index of the ``#``), found with str.find."""
-    out = []
+    out: list[int] = []
     find = text.find
     at = find("#", start)
     while at >= 0:
@@ -793,7 +826,7 @@ def _comment_candidates(text: str, start: int) -> list[int]:
     return out
 
 
-def comment_lines(text: str, root, start: int) -> tuple[int, ...]:
+def comment_lines(text: str, root: Node | None, start: int) -> tuple[int, ...]:
     """Lines after the header that carry a YAML comment (which a save would drop).
 
     A ``#`` after a blank or at the start of a line is a comment unless it lies
@@ -826,7 +859,7 @@ def comment_lines(text: str, root, start: int) -> tuple[int, ...]:
             stack.extend(node.value)
     spans.sort()
     starts = [s for s, _ in spans]
-    lines = []
+    lines: list[int] = []
     for idx in candidates:
         i = bisect.bisect_right(starts, idx) - 1
         if i >= 0 and spans[i][0] <= idx < spans[i][1]:
@@ -871,9 +904,9 @@ def _parse_text(text: str, filename: str) -> tuple[m.Workshop | None, list[Diagn
         return None, rep.items, ()
     header, header_end = split_header(text)
     version = _declared_version(root)
-    if version is not None and version != m.FORMAT_VERSION:
+    if version is not None:
         pos, number = version
-        if isinstance(number, int) and number > m.FORMAT_VERSION:
+        if number > m.FORMAT_VERSION:
             rep.error(
                 pos,
                 "format-version",
@@ -883,9 +916,10 @@ def _parse_text(text: str, filename: str) -> tuple[m.Workshop | None, list[Diagn
             return None, rep.items, ()
     walker = ValueReader(rep)
     try:
-        ws = walker.record(root, spec.WORKSHOP, "the workshop file")
+        item = walker.record(root, spec.WORKSHOP, "the workshop file")
     except _Abort:
         return None, rep.items, ()
+    ws = item if isinstance(item, m.Workshop) else None  # spec.WORKSHOP builds a Workshop, or None
     if ws is not None:
         ws.header = header
     dropped = comment_lines(text, root, header_end)
@@ -923,7 +957,7 @@ def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Positio
     return where, message
 
 
-def _declared_version(root: MappingNode):
+def _declared_version(root: MappingNode) -> tuple[Position, int] | None:
     for k, v in root.value:
         if isinstance(k, ScalarNode) and k.value == "needsmap" and isinstance(v, ScalarNode) and _tag_of(v) == TAG_INT:
             number = _safely(_constructor.construct_yaml_int, v)

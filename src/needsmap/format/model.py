@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, cast
 
 FORMAT_VERSION = 1
 
@@ -56,8 +56,8 @@ OptionStyle = Literal["registry", "consolidation", "coexistence", "increments", 
 OptionStatus = Literal["proposed", "shortlisted", "chosen", "rejected"]
 WorkKind = Literal["feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "other"]
 
-LEVELS: tuple[str, ...] = ("low", "medium", "high")
-ATTR_TYPES: tuple[str, ...] = (
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+ATTR_TYPES: tuple[AttrType, ...] = (
     "string",
     "text",
     "integer",
@@ -74,20 +74,20 @@ ATTR_TYPES: tuple[str, ...] = (
     "currency",
     "id",
 )
-SENSITIVITIES: tuple[str, ...] = ("none", "personal", "sensitive")
-ROLES: tuple[str, ...] = ("master", "copy", "derived")
-FRESHNESS: tuple[str, ...] = ("realtime", "hourly", "daily", "weekly", "monthly", "unknown")
+SENSITIVITIES: tuple[Sensitivity, ...] = ("none", "personal", "sensitive")
+ROLES: tuple[Role, ...] = ("master", "copy", "derived")
+FRESHNESS: tuple[Freshness, ...] = ("realtime", "hourly", "daily", "weekly", "monthly", "unknown")
 #: Rank of each known freshness, fastest first; ``unknown`` has no rank.
 FRESHNESS_RANK: dict[str, int] = {f: i for i, f in enumerate(FRESHNESS[:-1])}
-CRITICALITIES: tuple[str, ...] = ("must", "should", "could")
-HORIZONS: tuple[str, ...] = ("now", "next", "later")
-USE_CASE_STATUSES: tuple[str, ...] = ("proposed", "agreed", "rejected", "done")
-NOTE_KINDS: tuple[str, ...] = ("question", "decision", "risk", "idea", "parking")
-NOTE_STATUSES: tuple[str, ...] = ("open", "closed")
-CARDINALITIES: tuple[str, ...] = ("1-1", "1-n", "n-m", "none")
-OPTION_STYLES: tuple[str, ...] = ("registry", "consolidation", "coexistence", "increments", "custom")
-OPTION_STATUSES: tuple[str, ...] = ("proposed", "shortlisted", "chosen", "rejected")
-WORK_KINDS: tuple[str, ...] = (
+CRITICALITIES: tuple[Criticality, ...] = ("must", "should", "could")
+HORIZONS: tuple[Horizon, ...] = ("now", "next", "later")
+USE_CASE_STATUSES: tuple[UseCaseStatus, ...] = ("proposed", "agreed", "rejected", "done")
+NOTE_KINDS: tuple[NoteKind, ...] = ("question", "decision", "risk", "idea", "parking")
+NOTE_STATUSES: tuple[NoteStatus, ...] = ("open", "closed")
+CARDINALITIES: tuple[Cardinality, ...] = ("1-1", "1-n", "n-m", "none")
+OPTION_STYLES: tuple[OptionStyle, ...] = ("registry", "consolidation", "coexistence", "increments", "custom")
+OPTION_STATUSES: tuple[OptionStatus, ...] = ("proposed", "shortlisted", "chosen", "rejected")
+WORK_KINDS: tuple[WorkKind, ...] = (
     "feed",
     "capture",
     "master",
@@ -152,7 +152,25 @@ Loc = dict[str, tuple[int, int] | list[tuple[int, int]]]
 
 
 def _loc() -> Loc | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False)
+
+
+def loc_position(loc: Loc | None, key: str = "", index: int | None = None) -> tuple[int, int] | None:
+    """Where field ``key`` sits (element ``index`` of a list field), else where the item sits.
+
+    ``key=""`` asks for the item itself.  ``None`` when nothing is known (an item built in
+    code or in the terminal UI and never loaded from a file).
+    """
+    if not loc:
+        return None
+    whole = loc.get("")
+    item_pos = whole if isinstance(whole, tuple) else None
+    value = loc.get(key) if key else whole
+    if isinstance(value, list):
+        if index is not None and index < len(value):
+            return value[index]
+        return value[0] if value else item_pos
+    return value if value is not None else item_pos
 
 
 @dataclass(slots=True)
@@ -590,8 +608,13 @@ class Workshop:
     def effective_settings(self) -> Settings:
         return self.settings if self.settings is not None else Settings()
 
-    def section(self, name: str) -> list:
-        """The item list of a section by its key (``"use_cases"``...)."""
+    def section(self, name: str) -> list[Any]:
+        """The item list of a section by its key (``"use_cases"``...).
+
+        Typed ``list[Any]``: each section holds its own item class and the callers (the
+        session, the forms) handle items generically by section name.
+        """
         if name not in ITEM_SECTIONS:
             raise KeyError(name)
-        return getattr(self, name)
+        # getattr with a name known only at run time: mypy cannot see it is one of the lists.
+        return cast("list[Any]", getattr(self, name))

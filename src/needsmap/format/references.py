@@ -25,6 +25,7 @@ from typing import Any
 
 from needsmap.format import spec
 from needsmap.format.model import Workshop
+from needsmap.format.naming import item_label
 
 
 def points_to(shape: spec.Scalar | spec.ListOf | spec.Record, section: str) -> bool:
@@ -60,7 +61,7 @@ def rewrite(
                 key = _required_ref(inner, section) if new_id is None else None
                 kept, changed = [], False
                 for i, child in enumerate(value):
-                    label = f"{inner.name.replace('_', ' ')} #{i + 1} of {where}"
+                    label = item_label(inner.word, index=i, parent=where)
                     if key is not None and getattr(child, key.attr) == ident:
                         found.append(label)
                         changed = True

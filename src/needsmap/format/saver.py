@@ -27,13 +27,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import functools
-import glob
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import yaml.nodes
 import yaml.resolver
@@ -41,6 +40,8 @@ import yaml.resolver
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.loader import FileOrigin, digest_bytes
+from needsmap.util.atomic_write import temp_glob, write_atomically
+from needsmap.util.atomic_write import write_text_atomically as write_text_atomically  # the CLI's name for it
 
 #: Lists of plain values longer than this (as one line) are written one item per line.
 FLOW_WIDTH = 100
@@ -51,7 +52,15 @@ INDENT = "  "
 # context, and does not end with a space.
 _PLAIN_FIRST = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]")
 _FLOW_INDICATORS = re.compile(r"[,\[\]{}:]")
-_resolver = yaml.resolver.Resolver()
+
+
+class _TagResolver(Protocol):
+    """PyYAML's implicit tag resolution, typed (its stubs leave ``resolve`` unannotated)."""
+
+    def resolve(self, kind: type[yaml.nodes.Node], value: str, implicit: tuple[bool, bool]) -> str: ...
+
+
+_resolver: _TagResolver = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 
 # YAML's printable set (what PyYAML's reader accepts), minus line separators.
@@ -114,7 +123,7 @@ def _block_ok(text: str) -> bool:
     return all(line == line.rstrip() for line in body) and not text.endswith("\n\n")
 
 
-def scalar_text(value, indent: str = "", flow: bool = False) -> str:
+def scalar_text(value: object, indent: str = "", flow: bool = False) -> str:
     """One scalar as YAML text (for a block scalar, including its lines)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -143,7 +152,7 @@ def scalar_text(value, indent: str = "", flow: bool = False) -> str:
 
 
 def _emit_record(
-    obj,
+    obj: object,
     rec: spec.Record,
     indent: str,
     out: list[str],
@@ -207,7 +216,7 @@ def _absent_is_none(rec: spec.Record, attr: str) -> bool:
     return False
 
 
-def _emit_item(item, rec: spec.Record, dash_indent: str, field_indent: str, out: list[str]) -> None:
+def _emit_item(item: Any, rec: spec.Record, dash_indent: str, field_indent: str, out: list[str]) -> None:
     if rec.short is not None and item.is_short():
         out.append(f"{dash_indent}- {scalar_text(getattr(item, rec.short), field_indent)}")
         return
@@ -224,7 +233,7 @@ class ItemTextCache:
     def __init__(self) -> None:
         self._lines: dict[int, tuple[object, list[str]]] = {}
 
-    def lines(self, item, rec: spec.Record, dash_indent: str, field_indent: str) -> list[str]:
+    def lines(self, item: object, rec: spec.Record, dash_indent: str, field_indent: str) -> list[str]:
         hit = self._lines.get(id(item))
         if hit is not None and hit[0] is item:
             return hit[1]
@@ -271,37 +280,6 @@ class SaveResult:
     backup: str | None
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(target: Path, data: bytes, mode: int | None) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".needsmap-tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def save(
     ws: m.Workshop,
     path: str | os.PathLike[str],
@@ -346,34 +324,18 @@ def save(
     digest = digest_bytes(data)
     if current == data:
         return SaveResult(str(target), digest, False, None)
-    mode = None if current is not None else 0o666 & ~_current_umask()
     backup_path = None
     try:
-        if current is not None:
+        if current is not None and backup:
+            backup_path = target.with_name(target.name + ".bak")
             mode = target.stat().st_mode & 0o7777
-            if backup:
-                backup_path = target.with_name(target.name + ".bak")
-                _write_atomically(backup_path, current, mode)
-        _write_atomically(target, data, mode)
+            write_atomically(backup_path, current, mode=mode, sync_folder=False)
+        write_atomically(target, data)
     except OSError as exc:
         raise SaveError(
             f"{target}: error: could not save ({exc.strerror or exc}); the file on disk is unchanged"
         ) from exc
-    _fsync_dir(target.parent)
     return SaveResult(str(target), digest, True, str(backup_path) if backup_path else None)
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write an output file (report, export) atomically: readers never see half of it."""
-    target = Path(path)
-    _write_atomically(target, text.encode("utf-8"), 0o666 & ~_current_umask())
-    _fsync_dir(target.parent)
 
 
 #: A temporary file of a save older than this (seconds) was left by a process that died mid-save.
@@ -392,7 +354,7 @@ def remove_stale_temp_files(path: str | os.PathLike[str], older_than: float = ST
     removed = 0
     now = time.time()
     try:
-        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.needsmap-tmp"))
+        candidates = list(target.parent.glob(temp_glob(target)))
     except OSError:
         return 0
     for tmp in candidates:

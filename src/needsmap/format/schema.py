@@ -12,13 +12,19 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from needsmap.format import spec
 
 SCHEMA_ID = "urn:needsmap:schema:workshop:v1"
 
+#: A JSON Schema object, as ``json`` reads and writes it.
+Schema = dict[str, Any]
 
-def _default(fld: spec.Field, shape):
+
+def _default(
+    fld: spec.Field, shape: spec.Scalar | spec.ListOf | spec.Record
+) -> list[str] | int | float | bool | str | None:
     raw = fld.default
     if raw is None:
         return None
@@ -34,7 +40,7 @@ def _default(fld: spec.Field, shape):
     return raw
 
 
-def _scalar(shape: spec.Scalar) -> dict:
+def _scalar(shape: spec.Scalar) -> Schema:
     kind = shape.kind
     if kind == "str":
         return {"type": "string"}
@@ -42,7 +48,7 @@ def _scalar(shape: spec.Scalar) -> dict:
         return {"type": "string", "pattern": spec.ID_PATTERN}
     if kind == "ref":
         target = shape.ref
-        out = {"type": "string", "minLength": 1}
+        out: Schema = {"type": "string", "minLength": 1}
         out["description"] = (
             "the id of any item"
             if target == "any"
@@ -67,7 +73,7 @@ def _scalar(shape: spec.Scalar) -> dict:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _shape(shape, defs: dict) -> dict:
+def _shape(shape: spec.Scalar | spec.ListOf | spec.Record, defs: dict[str, Schema]) -> Schema:
     if isinstance(shape, spec.Record):
         name = shape.name.replace(" ", "_")
         if name not in defs:
@@ -84,8 +90,8 @@ def _shape(shape, defs: dict) -> dict:
     return _scalar(shape)
 
 
-def _record(rec: spec.Record, defs: dict) -> dict:
-    props = {}
+def _record(rec: spec.Record, defs: dict[str, Schema]) -> Schema:
+    props: dict[str, Schema] = {}
     for fld in rec.fields:
         schema = dict(_shape(fld.shape, defs))
         schema["description"] = fld.doc
@@ -93,18 +99,18 @@ def _record(rec: spec.Record, defs: dict) -> dict:
         if default is not None:
             schema["default"] = default
         props[fld.key] = schema
-    out: dict = {"type": "object", "description": rec.doc, "additionalProperties": False, "properties": props}
+    out: Schema = {"type": "object", "description": rec.doc, "additionalProperties": False, "properties": props}
     required = [f.key for f in rec.fields if f.required]
     if required:
         out["required"] = required
     return out
 
 
-def workshop_schema() -> dict:
+def workshop_schema() -> Schema:
     """The JSON Schema (draft 2020-12) of a workshop file."""
-    defs: dict = {}
+    defs: dict[str, Schema] = {}
     root = _record(spec.WORKSHOP, defs)
-    schema = {
+    schema: Schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "needsmap workshop (format v1)",

@@ -73,6 +73,11 @@ class Record:
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {f.key: f for f in self.fields})
 
+    @property
+    def word(self) -> str:
+        """What one of these is called in messages: ``"use case"``, ``"holding"``."""
+        return self.name.replace("_", " ")
+
 
 TEXT = Scalar("str")
 LONG_TEXT = Scalar("str", multiline=True)

@@ -19,39 +19,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.conflicts import report_conflicts
 from needsmap.format.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
+from needsmap.format.naming import item_label, section_word
 
 _ID_RE = re.compile(spec.ID_PATTERN.strip("^$"))
 
-_SECTION_WORD = {
-    "stakeholders": "stakeholder",
-    "attributes": "attribute",
-    "systems": "system",
-    "use_cases": "use case",
-    "processes": "process",
-    "notes": "note",
-    "options": "option",
-    "functions": "function",
-    "channels": "channel",
-}
 
-
-def _at(item, key: str = "", index: int | None = None) -> Position | None:
-    loc = getattr(item, "loc", None)
-    if not loc:
-        return None
-    value = loc.get(key) if key else loc.get("")
-    if value is None:
-        return loc.get("")  # type: ignore[return-value]
-    if isinstance(value, list):
-        if index is not None and index < len(value):
-            return value[index]
-        return value[0] if value else loc.get("")  # type: ignore[return-value]
-    return value
+def _at(item: object, key: str = "", index: int | None = None) -> Position | None:
+    return m.loc_position(getattr(item, "loc", None), key, index)
 
 
 class Validator:
@@ -84,9 +64,8 @@ class Validator:
         if ws.settings is not None:
             self.refs(ws.settings, spec.SETTINGS, "'settings'")
         for section, rec in spec.ITEM_RECORDS.items():
-            word = _SECTION_WORD[section]
             for item in ws.section(section):
-                self.refs(item, rec, f"{word} '{item.id}'")
+                self.refs(item, rec, item_label(rec.word, item.id))
         for i, vote in enumerate(ws.votes):
             self.refs(vote, spec.VOTE, f"vote #{i + 1}")
         self.attribute_rules()
@@ -115,9 +94,9 @@ class Validator:
             seen.add(name)
         return seen
 
-    def unique_ids(self, section: str, items: list) -> set[str]:
+    def unique_ids(self, section: str, items: list[Any]) -> set[str]:
         first: dict[str, Position | None] = {}
-        word = _SECTION_WORD[section]
+        word = section_word(section)
         for item in items:
             ident = item.id
             pos = _at(item, "id")
@@ -140,7 +119,7 @@ class Validator:
         return set(first)
 
     # -- references --------------------------------------------------------
-    def refs(self, item, rec: spec.Record, label: str) -> None:
+    def refs(self, item: object, rec: spec.Record, label: str) -> None:
         for fld in rec.fields:
             shape = fld.shape
             value = getattr(item, fld.attr)
@@ -152,9 +131,8 @@ class Validator:
             elif isinstance(shape, spec.ListOf):
                 inner = shape.item
                 if isinstance(inner, spec.Record):
-                    word = inner.name.replace("_", " ")
                     for i, child in enumerate(value):
-                        self.refs(child, inner, f"{word} #{i + 1} of {label}")
+                        self.refs(child, inner, item_label(inner.word, index=i, parent=label))
                 elif inner.kind == "ref":
                     seen: set[str] = set()
                     for i, target in enumerate(value):
@@ -169,7 +147,9 @@ class Validator:
             elif isinstance(shape, spec.Record):
                 self.refs(value, shape, f"'{fld.key}'")
 
-    def _check_ref(self, target: str, section: str | None, item, key: str, index: int | None, label: str) -> None:
+    def _check_ref(
+        self, target: str, section: str | None, item: object, key: str, index: int | None, label: str
+    ) -> None:
         assert section is not None
         pos = _at(item, key, index)
         if section == "any":
@@ -193,7 +173,7 @@ class Validator:
             return
         known = self.ids[section]
         if target not in known:
-            word = _SECTION_WORD[section]
+            word = section_word(section)
             if section in ("functions", "channels"):
                 listed = self.ws.functions if section == "functions" else self.ws.channels
                 where = (

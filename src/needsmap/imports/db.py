@@ -24,8 +24,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from needsmap.imports.schema import Proposal, SchemaColumn, SchemaError, SchemaTable
+
+if TYPE_CHECKING:  # imported when a database is read (import db), not with needsmap
+    from sqlalchemy.engine import URL, Engine
 
 #: The environment variable a password is read from (never from the command line).
 PASSWORD_ENV = "NEEDSMAP_DB_PASSWORD"
@@ -41,7 +45,7 @@ class DbError(SchemaError):
 
 @dataclass(frozen=True, slots=True)
 class ParsedUrl:
-    url: object  # sqlalchemy.engine.URL
+    url: URL
     safe: str  # shown everywhere: no password, no secret query values
     secrets: tuple[str, ...]  # texts to mask in any message
 
@@ -73,7 +77,7 @@ def _secrets_in_text(text: str) -> tuple[str, ...]:
     return (match.group(1),) if match and match.group(1) else ()
 
 
-def safe_url(url) -> str:
+def safe_url(url: URL) -> str:
     """The URL without its password (and without secret query values): safe to show and to store."""
     from sqlalchemy.engine import URL
 
@@ -106,7 +110,7 @@ def mask(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-def _engine(parsed: ParsedUrl, password: str | None):
+def _engine(parsed: ParsedUrl, password: str | None) -> Engine:
     import sqlalchemy as sa
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -149,18 +153,18 @@ def _engine(parsed: ParsedUrl, password: str | None):
         raise DbError(mask(f"{parsed.safe}: error: {exc}", parsed.secrets)) from None
 
 
-def _failure(parsed: ParsedUrl, exc: Exception, doing: str) -> DbError:
-    """A clear, password-free message for a failure of the driver or the server."""
+def _failure(safe: str, secrets: Sequence[str], exc: Exception, doing: str) -> DbError:
+    """A clear, password-free message for a failure of the driver or the server at ``safe`` (the URL shown)."""
     original = getattr(exc, "orig", None) or exc
     text = " ".join(str(original).split()) or type(original).__name__
-    return DbError(mask(f"{parsed.safe}: error: cannot {doing}: {text[:400]}", parsed.secrets))
+    return DbError(mask(f"{safe}: error: cannot {doing}: {text[:400]}", secrets))
 
 
 @dataclass(slots=True)
 class DbSchema:
     tables: list[SchemaTable]
     safe_url: str
-    engine: object  # sqlalchemy Engine, for profiling; dispose() when done
+    engine: Engine  # for profiling; dispose() when done
     schema: str | None
     secrets: tuple[str, ...]
 
@@ -196,10 +200,10 @@ def read_db_schema(url_text: str, *, schema: str | None = None, password: str | 
             tables.append(SchemaTable(str(name), tuple(cols), schema=schema))
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise _failure(parsed, exc, "read the schema") from None
+        raise _failure(parsed.safe, parsed.secrets, exc, "read the schema") from None
     except Exception as exc:  # a driver's own error class (DBAPI errors are not all wrapped)
         engine.dispose()
-        raise _failure(parsed, exc, "read the schema") from None
+        raise _failure(parsed.safe, parsed.secrets, exc, "read the schema") from None
     if not tables:
         engine.dispose()
         where = f"schema '{schema}'" if schema else "the default schema"
@@ -249,7 +253,7 @@ def measure_coverage(
                 row = conn.execute(sa.select(*measures).select_from(sample)).one()
             except SQLAlchemyError as exc:
                 conn.rollback()
-                raise _failure(_parsed_for(db), exc, f"profile table {table_name}") from None
+                raise _failure(db.safe_url, db.secrets, exc, f"profile table {table_name}") from None
             total = row[0]
             if not total:
                 empty.append(table_name)
@@ -260,10 +264,6 @@ def measure_coverage(
         + (f"; no rows in {', '.join(empty)}" if empty else "")
     )
     return out, notes
-
-
-def _parsed_for(db: DbSchema) -> ParsedUrl:
-    return ParsedUrl(None, db.safe_url, db.secrets)
 
 
 _TEXT_TYPES = re.compile(r"char|text|clob|string|citext|enum", re.I)

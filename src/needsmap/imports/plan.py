@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from needsmap.format import model as m
-from needsmap.format import spec
+from needsmap.format.naming import item_name, name_key, new_item_id
+from needsmap.util.text import shorten
 
 Kind = Literal["add", "merge", "unchanged", "ambiguous", "skip"]
 KINDS: tuple[str, ...] = ("add", "merge", "unchanged", "ambiguous", "skip")
@@ -56,21 +56,7 @@ NEAR_MISS_SCORE = 78
 PERSON_SAME_SCORE = 92
 PERSON_NEAR_MISS_SCORE = 85
 
-_ID_RE = re.compile(spec.ID_PATTERN)
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _BARE_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-def name_key(text: str) -> str:
-    """``'  E-mail  Adres '`` -> ``'e mail adres'``: case, accents, punctuation and spacing ignored."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
-    return _NOT_ALNUM.sub(" ", folded).strip()
-
-
-def slug(text: str, sep: str) -> str:
-    """A valid id made of the words of ``text`` (``'Haven Club card'`` -> ``'haven_club_card'``)."""
-    return name_key(text).replace(" ", sep)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +178,9 @@ def merge_fields(existing, incoming) -> tuple[tuple[FieldUpdate, ...], tuple[Fie
 
 
 def _with_fills(item, fills: Iterable[FieldUpdate]):
-    changes = {}
+    changes: dict[str, Any] = {}  # field -> new value, of that field's type
     for f in fills:
-        if f.is_list:
+        if isinstance(f.new, (list, tuple)):  # a list field: add the elements it lacks
             current = changes.get(f.field, getattr(item, f.field))
             have = {_child_key(v) for v in current}
             changes[f.field] = [*current, *(v for v in f.new if _child_key(v) not in have)]
@@ -210,7 +196,8 @@ class PlanError(Exception):
 
 def apply_plan(ws: m.Workshop, plan: ImportPlan) -> m.Workshop:
     """A new workshop with the plan's ``add`` and ``merge`` changes; ``ws`` and its items are untouched."""
-    sections = {name: list(getattr(ws, name)) for name in m.ITEM_SECTIONS}
+    # section -> its item list, each of its own item type (Any: a dict holds one value type, Workshop has many)
+    sections: dict[str, Any] = {name: list(getattr(ws, name)) for name in m.ITEM_SECTIONS}
     positions = {name: {item.id: i for i, item in enumerate(items)} for name, items in sections.items()}
 
     def where(section: str, ident: str) -> int:
@@ -287,7 +274,7 @@ def show_value(value: object) -> str:
         text = " ".join(value.split())
         if _BARE_WORD.fullmatch(text):
             return text
-        return repr(text if len(text) <= 40 else text[:39] + "…")
+        return repr(shorten(text, 40))
     return str(value)
 
 
@@ -353,22 +340,6 @@ def summary(plan: ImportPlan) -> str:
 
 
 # -- building plans ----------------------------------------------------------------------
-#: Id separator per section (the demo workshop's style).
-ID_SEPARATOR = {"attributes": "_"}
-_SECTION_WORD = {
-    "stakeholders": "stakeholder",
-    "attributes": "attribute",
-    "systems": "system",
-    "use_cases": "use case",
-    "processes": "process",
-    "notes": "note",
-}
-
-
-def item_label(item) -> str:
-    return getattr(item, "name", "") or getattr(item, "title", "") or getattr(item, "text", "") or item.id
-
-
 @dataclass(slots=True)
 class Match:
     """The result of looking a name up: one id, several candidates, or nothing."""
@@ -417,7 +388,7 @@ class PlanBuilder:
 
     @staticmethod
     def _names_of(item) -> list[str]:
-        names = [item_label(item)]
+        names = [item_name(item)]
         names.extend(getattr(item, "synonyms", ()) or ())
         return [n for n in names if n]
 
@@ -487,26 +458,11 @@ class PlanBuilder:
 
     def new_id(self, section: str, name: str, preferred: str | None = None) -> str:
         """A free, valid id for a new item called ``name`` (``preferred`` when it is valid and free)."""
-        taken = self.taken_ids(section)
-        if preferred and _ID_RE.match(preferred) and preferred not in taken:
-            return preferred
-        sep = ID_SEPARATOR.get(section, "-")
-        base = slug(name, sep)
-        parts = base.split(sep) if base else []
-        if section == "stakeholders" and parts and parts[0] not in taken:
-            base = parts[0]
-        else:
-            base = sep.join(parts[:6])
-        if not base or not _ID_RE.match(base):
-            base = _SECTION_WORD[section].replace(" ", sep)
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate, n = f"{base}{sep}{n}", n + 1
-        return candidate
+        return new_item_id(section, name, self.taken_ids(section), preferred=preferred)
 
     # recording changes ----------------------------------------------------------------
     def add(self, section: str, item, source: Source, message: str = "") -> Change:
-        change = Change("add", section, item.id, item_label(item), source, item=item, message=message)
+        change = Change("add", section, item.id, item_name(item), source, item=item, message=message)
         self.changes.append(change)
         if section in m.ITEM_SECTIONS:
             self._added[section][item.id] = item
@@ -525,7 +481,7 @@ class PlanBuilder:
                     self.changes[i] = dataclasses.replace(c, item=merged)
         kind: Kind = "merge" if fills else "unchanged"
         change = Change(
-            kind, section, existing.id, item_label(existing), source, fills=fills, conflicts=conflicts, message=message
+            kind, section, existing.id, item_name(existing), source, fills=fills, conflicts=conflicts, message=message
         )
         self.changes.append(change)
         return change

@@ -117,7 +117,7 @@ def review_text(
 
 def write_review(path: Path, proposals, *, source: str, system: str, into: str | None, accept_above: float) -> None:
     """Write the review file atomically (``source`` must already be safe to show: no password)."""
-    from needsmap.format.saver import write_text_atomically
+    from needsmap.util.atomic_write import write_text_atomically
 
     write_text_atomically(
         path,
@@ -191,7 +191,7 @@ def read_review(path: Path) -> Review:
     except UnicodeDecodeError:
         raise ReviewError(f"{path}: error: not UTF-8 text") from None
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -214,6 +214,7 @@ def read_review(path: Path) -> Review:
     system = doc.get("system")
     if not isinstance(system, str) or not _ID_RE.match(system):
         bad(top, "'system' must be the id of the system that holds the columns")
+        system = ""  # never used: the problem is raised below
     into = doc.get("into")
     if into is not None and not isinstance(into, str):
         bad(top, "'into' must be the workshop file")
@@ -232,7 +233,7 @@ def read_review(path: Path) -> Review:
         if not isinstance(entry, dict):
             bad(top, f"proposal {n} must be a mapping (column, proposed, decision)")
             continue
-        line = entry.get("__line__")
+        line: int = entry["__line__"]  # _LineLoader puts it in every mapping
         column = entry.get("column")
         if not isinstance(column, str) or "." not in column.strip("."):
             bad(line, "'column' must be TABLE.COLUMN")

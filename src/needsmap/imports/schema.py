@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from needsmap.format import model as m
-from needsmap.imports.column_match import Column, ColumnMatcher, table_context
+from needsmap.imports.column_match import Candidate, Column, ColumnMatcher, table_context
 from needsmap.imports.plan import ImportPlan, PlanBuilder, Source
 
 #: Proposals at or above this confidence are accepted without review (``--accept-above``).
@@ -188,30 +188,26 @@ def propose(
     """One proposal per column of ``tables``, in schema order."""
     columns = [(t, c) for t in tables for c in t.columns]
     by_name = matcher.match_many([Column(c.name, t.name, c.sql_type) for t, c in columns], limit=4)
-    commented = [i for i, (_, c) in enumerate(columns) if c.comment and c.comment.strip()]
-    by_comment: dict[int, list] = {}
-    if commented:
+    comments = {i: c.comment.strip() for i, (_, c) in enumerate(columns) if c.comment and c.comment.strip()}
+    by_comment: dict[int, list[Candidate]] = {}
+    if comments:
         found = matcher.match_many(
-            [
-                Column(columns[i][1].comment.strip()[:120], columns[i][0].name, columns[i][1].sql_type)
-                for i in commented
-            ],
+            [Column(text[:120], columns[i][0].name, columns[i][1].sql_type) for i, text in comments.items()],
             limit=4,
         )
-        by_comment = dict(zip(commented, found))
+        by_comment = dict(zip(comments, found))
     out = []
     for i, (table, col) in enumerate(columns):
         cands = by_name[i]
         note = ""
         best = cands[0] if cands else None
         alt = by_comment.get(i)
-        comment_is_better = (
+        if (
             alt
             and alt[0].confidence >= MIN_CONFIDENCE
             and (best is None or (best.confidence < accept_above and alt[0].confidence > best.confidence))
-        )
-        if comment_is_better:
-            cands, note = alt, f"comment '{col.comment.strip()[:60]}': "
+        ):  # the column's comment names an attribute better than its name does
+            cands, note = alt, f"comment '{comments[i][:60]}': "
         at = f"{where}:{col.line}" if where and col.line else (where or table.name)
         if cands and cands[0].confidence >= MIN_CONFIDENCE:
             top = cands[0]
@@ -295,8 +291,8 @@ def plan_holdings(
     chosen: dict[str, Proposal] = {}
     others: dict[str, list[Proposal]] = {}
 
-    def rank(p: Proposal) -> tuple[int, float, int]:
-        entity = entities.get(p.target) or (catalog[p.target].entity if p.target in catalog else None)
+    def rank(p: Proposal, target: str) -> tuple[int, float, int]:
+        entity = entities.get(target) or (catalog[target].entity if target in catalog else None)
         table_entity = table_context(p.table)[1]
         about = table_entity == entity or (table_entity == "customer" and entity in _PERSON_ENTITIES)
         return (1 if p.decision.startswith("map:") else 0, round(p.confidence, 3), 1 if about else 0)
@@ -306,7 +302,7 @@ def plan_holdings(
         if target is None:
             continue
         current = chosen.get(target)
-        if current is None or rank(p) > rank(current):
+        if current is None or rank(p, target) > rank(current, target):
             if current is not None:
                 others.setdefault(target, []).append(current)
             chosen[target] = p

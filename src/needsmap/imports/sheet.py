@@ -19,10 +19,12 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from needsmap.format import model as m
+from needsmap.format.naming import item_name, name_key, section_word, slug
 from needsmap.imports import sheet_values as v
-from needsmap.imports.plan import ImportPlan, Match, PlanBuilder, Source, name_key
+from needsmap.imports.plan import ImportPlan, Match, PlanBuilder, Source
 from needsmap.imports.sheet_reader import SheetError, SheetRow, SheetTable, read_sheet
 
 __all__ = ["IMPORT_KINDS", "SheetError", "plan_sheet_import", "plan_from_table", "parse_mapping", "MappingError"]
@@ -234,7 +236,6 @@ IMPORT_KINDS: dict[str, tuple[Column, ...]] = {
 _NAME_FIELD = {"use_cases": "title", "attributes": "name", "systems": "name", "stakeholders": "name"}
 _REQUIRED = {"needs": ("use_case", "attribute"), "holdings": ("system", "attribute")}
 _ITEM_CLASS = {"use_cases": m.UseCase, "attributes": m.Attribute, "systems": m.System, "stakeholders": m.Stakeholder}
-_WORD = {"use_cases": "use case", "attributes": "attribute", "systems": "system", "stakeholders": "stakeholder"}
 
 _PLAIN_READERS: dict[str, Callable[[str], object]] = {
     "text": v.read_text,
@@ -388,7 +389,8 @@ class _RowContext:
     """What reading one row found: values by field, and what needs a person's decision."""
 
     source: Source
-    values: dict[str, object] = field(default_factory=dict)
+    # field -> value, read by the field's column reader into that field's type (Any: one per field)
+    values: dict[str, Any] = field(default_factory=dict)
     problems: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (message, candidates)
     notes: list[str] = field(default_factory=list)  # what was read with some freedom (near-miss names)
 
@@ -426,8 +428,6 @@ class _RowReader:
 
     # resolving readers: (cell text, row context, field) -> value; named by Column.read -----------
     def slug(self, text: str, ctx: _RowContext, name: str) -> str:
-        from needsmap.imports.plan import slug
-
         return slug(text, "_") or text
 
     def stakeholder(self, text: str, ctx: _RowContext, name: str) -> str | None:
@@ -534,7 +534,7 @@ class _RowReader:
             return found.ident
         if found.candidates:
             ctx.problems.append(
-                (f"{name}: '{text}' is not clearly one {_WORD.get(section, section)}; left out", found.candidates)
+                (f"{name}: '{text}' is not clearly one {section_word(section)}; left out", found.candidates)
             )
             return None
         item = make(self.builder.new_id(section, text))
@@ -578,10 +578,8 @@ def attribute_from_entry(builder: PlanBuilder, entry, text: str) -> m.Attribute:
 
 
 def _label(builder: PlanBuilder, section: str, ident: str) -> str:
-    from needsmap.imports.plan import item_label
-
     item = builder.existing(section, ident)
-    return item_label(item) if item is not None else ident
+    return item_name(item) if item is not None else ident
 
 
 # -- the plan ------------------------------------------------------------------------------
@@ -653,7 +651,7 @@ def _item_row(
     name = " ".join(raw.get(name_field, "").split())
     row_id = raw.get("id", "").strip() or None
     if not name and not row_id:
-        builder.skip(source, f"no {_WORD[kind]} {name_field} in this row", section)
+        builder.skip(source, f"no {section_word(kind)} {name_field} in this row", section)
         return
     key = name_key(row_id or "") or name_key(name)
     for k in {name_key(row_id or ""), name_key(name)} - {""}:
@@ -664,7 +662,7 @@ def _item_row(
                 "",
                 name or row_id or "",
                 source,
-                f"the same {_WORD[kind]} as {first} with other values; only {first} is imported",
+                f"the same {section_word(kind)} as {first} with other values; only {first} is imported",
             )
             return
     seen_keys[key] = source.row or 0
@@ -678,12 +676,12 @@ def _item_row(
             found = Match(same, (same,), 100)
     if found.ident is None and found.candidates:
         builder.ambiguous(
-            section, "", name, source, f"more than one {_WORD[kind]} is called '{name}'", found.candidates
+            section, "", name, source, f"more than one {section_word(kind)} is called '{name}'", found.candidates
         )
         return
     if found.ident is None and not name:
         builder.skip(
-            source, f"no {_WORD[kind]} {name_field} in this row (id '{row_id}' is not in the workshop)", section
+            source, f"no {section_word(kind)} {name_field} in this row (id '{row_id}' is not in the workshop)", section
         )
         return
     ctx = _RowContext(source)
@@ -761,7 +759,7 @@ def _child_row(
             ident,
             label,
             source,
-            f"the same {spec.section[:-1]} as {first} with other values; only {first} is imported",
+            f"the same {section_word(spec.section)} as {first} with other values; only {first} is imported",
         )
         return
     seen_keys[ident] = source.row or 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from needsmap.imports.plan import name_key
+from needsmap.format.naming import name_key
 
 
 class ValueNotUnderstood(ValueError):

@@ -17,7 +17,7 @@ import hashlib
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from needsmap.util.text import one_line, terminal
+from needsmap.util.graphviz import clean_text
 
 #: Status -> (fill, text colour on the fill, legend word).  Red / amber / green, each with its own
 #: pattern (cross-hatch / stripes / plain) so that colour-blind readers can tell them apart.
@@ -43,24 +43,15 @@ FRESHNESS_COLOURS: dict[str, str] = {
 }
 FONT = "Helvetica, Arial, sans-serif"
 
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
-
-def _clean(text: object, limit: int | None = None) -> str:
-    out = _NOT_XML.sub("\ufffd", terminal(one_line(str(text))))
-    if limit and len(out) > limit:
-        out = out[: limit - 1].rstrip() + "\u2026"
-    return out
-
-
-def _t(text: object, limit: int | None = None) -> str:
-    """Text content: cleaned, shortened, escaped."""
-    return escape(_clean(text, limit))
+def svg_text(text: object, limit: int | None = None) -> str:
+    """Untrusted text as SVG (XML) text content: one printable line, shortened to ``limit``, escaped."""
+    return escape(clean_text(text, limit))
 
 
 def _a(text: object) -> str:
     """An attribute value, quoted and escaped."""
-    return quoteattr(_clean(text))
+    return quoteattr(clean_text(text, None))
 
 
 def _uid(kind: str, payload: str, chart_id: str | None) -> str:
@@ -97,13 +88,13 @@ def _open(uid: str, width: int, height: int, title: str, desc: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="needsmap-chart" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px;height:auto" role="img" '
         f'aria-labelledby="{uid}-title {uid}-desc" font-family="{FONT}">'
-        f'<title id="{uid}-title">{_t(title)}</title><desc id="{uid}-desc">{_t(desc)}</desc>'
+        f'<title id="{uid}-title">{svg_text(title)}</title><desc id="{uid}-desc">{svg_text(desc)}</desc>'
     )
 
 
 def _count(value: object) -> int:
     try:
-        return max(0, int(value))  # type: ignore[call-overload]
+        return max(0, int(value))  # type: ignore[call-overload]  # templates may pass anything; unreadable counts 0
     except (TypeError, ValueError):
         return 0
 
@@ -128,7 +119,7 @@ def readiness_bar(counts: dict[str, int], title: str, chart_id: str | None = Non
     out = [
         _open(uid, width, height, title, desc),
         _patterns(uid),
-        f'<text x="{bar_x}" y="20" font-size="14" font-weight="bold" fill="#1a1a1a">{_t(title, 80)}</text>',
+        f'<text x="{bar_x}" y="20" font-size="14" font-weight="bold" fill="#1a1a1a">{svg_text(title, 80)}</text>',
     ]
     if not total:
         out.append(
@@ -211,13 +202,13 @@ def readiness_per_use_case(
             share_f = min(1.0, max(0.0, float(share)))
         except (TypeError, ValueError):
             share_f = 0.0
-        fill, _ink, word = STATUS_STYLE.get(status, (UNKNOWN_COLOUR, "#1a1a1a", _clean(status, 20) or "unknown"))
+        fill, _ink, word = STATUS_STYLE.get(status, (UNKNOWN_COLOUR, "#1a1a1a", clean_text(status, 20) or "unknown"))
         if i % 2:
             out.append(f'<rect x="0" y="{y}" width="{width}" height="{row_h}" fill="#f6f6f6"/>')
-        full = _clean(label)
+        full = clean_text(label, None)
         out.append(
             f'<text x="10" y="{y + 16}" font-size="12" fill="#1a1a1a"><title>{escape(full)}</title>'
-            f"{_t(label, 44)}</text>"
+            f"{svg_text(label, 44)}</text>"
         )
         out.append(f'<rect x="{bar_x}" y="{y + 6}" width="{bar_w}" height="12" rx="2" fill="#e6e6e6"/>')
         if share_f > 0:
@@ -225,7 +216,7 @@ def readiness_per_use_case(
                 f'<rect x="{bar_x}" y="{y + 6}" width="{bar_w * share_f:.1f}" height="12" rx="2" '
                 f'fill="{_fill(uid, status)}"/>'
             )
-        shown_value = "\u2013" if value is None else _t(value, 8)
+        shown_value = "\u2013" if value is None else svg_text(value, 8)
         out.append(
             f'<text x="{bar_x + bar_w + 6}" y="{y + 16}" font-size="11" fill="#1a1a1a">{round(share_f * 100)}%'
             f'</text><text x="{bar_x + bar_w + 50}" y="{y + 16}" font-size="12" fill="#1a1a1a">'

@@ -473,9 +473,9 @@ def build_context(
     )
 
     held_in: dict[str, list[str]] = defaultdict(list)
-    for s in ws.systems:
-        for h in s.holds:
-            held_in[h.attribute].append(s.id)
+    for sy in ws.systems:
+        for h in sy.holds:
+            held_in[h.attribute].append(sy.id)
     catalog_attrs = ws.attributes
     if me is not None:
         wanted = {n.attribute for u in use_cases for n in u.needs} | {a.id for a in ws.attributes if a.owner == me.id}

@@ -32,6 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypedDict
 
 from needsmap.analysis.engine import Analysis, NeedStatus
 from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, rank
@@ -340,7 +341,14 @@ def _system_tooltip(sy: m.System, flag: str | None = None) -> str:
     return " \u00b7 ".join(clean_text(p, 120) for p in parts)
 
 
-def _freq_style(best: int) -> dict[str, object]:
+class _LineStyle(TypedDict):
+    """How an edge is drawn: spread into :meth:`_Dot.edge` as DOT attributes."""
+
+    penwidth: float
+    style: str
+
+
+def _freq_style(best: int) -> _LineStyle:
     if best <= m.FRESHNESS_RANK["hourly"]:
         return {"penwidth": 2.2, "style": "solid"}
     if best == m.FRESHNESS_RANK["daily"]:
@@ -814,7 +822,7 @@ def _need_problem_text(ns: NeedStatus, uc: m.UseCase) -> str:
     return "; ".join(words)
 
 
-_CRIT_EDGE = {
+_CRIT_EDGE: dict[str, _LineStyle] = {
     "must": {"penwidth": 2.2, "style": "solid"},
     "should": {"penwidth": 1.2, "style": "solid"},
     "could": {"penwidth": 1.0, "style": "dashed"},
@@ -991,8 +999,8 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
         aggregated = True
         groups: dict[str, list[m.Need]] = defaultdict(list)
         for nd in needs:
-            a = attrs.get(nd.attribute)
-            groups[a.effective_entity if a else "unknown"].append(nd)
+            attr = attrs.get(nd.attribute)
+            groups[attr.effective_entity if attr else "unknown"].append(nd)
         notes.insert(0, f"{len(needs)} needed attributes are shown as {_plural(len(groups), 'entity', 'entities')}")
         for entity, group in groups.items():
             states = [_need_state(status_of.get(nd.attribute)) for nd in group]
@@ -1026,7 +1034,7 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
             ns = status_of.get(nd.attribute)
             state = _need_state(ns)
             fill_, border_, _ = NEED_STYLE[state]
-            a = attrs.get(nd.attribute)
+            attr = attrs.get(nd.attribute)
             crit = nd.effective_criticality
             wanted = f"{crit}" + (f" \u00b7 needed {nd.freshness}" if nd.freshness else "")
             problem = _need_problem_text(ns, uc) if ns else ""
@@ -1034,14 +1042,14 @@ def lineage_dot(ws: m.Workshop, analysis: Analysis, use_case_id: str) -> Diagram
             more = len(holdings.get(nd.attribute, ())) - len(holders_here)
             an = d.node(
                 _lines(
-                    f"<B>{html_text(a.name if a and a.name else nd.attribute)}</B>",
+                    f"<B>{html_text(attr.name if attr and attr.name else nd.attribute)}</B>",
                     _small(html_text(wanted, 40)),
                     f'<FONT POINT-SIZE="{SMALL_SIZE}" COLOR="{border_}"><B>{html_text(problem, 44)}</B></FONT>'
                     if problem
                     else "",
                     _small(f"+{_plural(more, 'more holder')}") if more > 0 else "",
                 ),
-                f"{a.name if a and a.name else nd.attribute} ({nd.attribute}): {crit}"
+                f"{attr.name if attr and attr.name else nd.attribute} ({nd.attribute}): {crit}"
                 + (f", needed {nd.freshness}" if nd.freshness else "")
                 + (f"; {problem}" if problem else "; available")
                 + (f"; purpose: {nd.purpose}" if nd.purpose else ""),

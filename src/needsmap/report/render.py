@@ -190,7 +190,7 @@ def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
     env.filters["trusted_svg"] = _trusted_svg
     env.filters["trusted_html"] = _trusted_html
     env.filters["csp_hash"] = _csp_hash
-    env.globals["inline"] = _inline_asset(env)
+    env.globals["inline"] = _inline_asset(env, loader)
     env.globals["quality_css"] = quality_css
     env.globals["matrix_grid_limit"] = MATRIX_GRID_LIMIT
     env.globals["filter_rows"] = FILTER_ROWS
@@ -199,12 +199,12 @@ def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
     return env
 
 
-def _inline_asset(env: jinja2.Environment) -> Callable[[str], Markup]:
+def _inline_asset(env: jinja2.Environment, loader: jinja2.BaseLoader) -> Callable[[str], Markup]:
     """``inline("report.css")``: a template folder's file, verbatim (user folder first), for <style>/<script>."""
 
     def inline(name: str) -> Markup:
         try:
-            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            source, _, _ = loader.get_source(env, name)
         except jinja2.TemplateNotFound as exc:
             raise ReportTemplateError(name, None, "no such file in the templates folders") from exc
         # Our own or the user's file, not workshop text; only guard against closing its element early.
@@ -276,7 +276,9 @@ def _render(ctx: ReportContext, templates: Path | None, kind: str, name: str) ->
     except ReportTemplateError:
         raise
     except jinja2.TemplateNotFound as exc:
-        raise ReportTemplateError(exc.name or name, None, "template not found in the templates folders") from exc
+        # an include of an undefined variable is named by the Undefined itself, which raises when asked its truth
+        missing = exc.name if isinstance(exc.name, str) and exc.name else name
+        raise ReportTemplateError(missing, None, "template not found in the templates folders") from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ReportTemplateError(exc.filename or exc.name or name, exc.lineno, exc.message or str(exc)) from exc
     except (jinja2.UndefinedError, jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:

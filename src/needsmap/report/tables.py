@@ -14,8 +14,8 @@ written.  Numbers stay numbers.  Characters that XML 1.0 forbids (control
 characters, lone surrogates, U+FFFE/U+FFFF) are removed instead of crashing
 the writer.
 
-Files appear atomically: each is written to a temporary file in the target
-folder, then swapped in with :func:`os.replace`, so a reader (or Excel) never
+Files appear atomically (:mod:`needsmap.util.atomic_write`): each is written to a
+temporary file in the target folder, then swapped in, so a reader (or Excel) never
 sees half a workbook.
 """
 
@@ -25,8 +25,7 @@ import csv
 import io
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from needsmap.analysis.engine import SEVERITY_ORDER
 from needsmap.report.context import GapView, Matrix, ReportContext
+from needsmap.util.atomic_write import write_atomically
+from needsmap.util.text import shorten, xml_safe
 
 __all__ = [
     "CSV_FILES",
@@ -82,8 +83,6 @@ CSV_FILES: tuple[str, ...] = (
 
 _FORMULA_START = frozenset("=+-@")
 _FORMULA_CONTROL = frozenset("\t\r")
-# XML 1.0 forbids these besides openpyxl's control characters; they would make a workbook Excel has to "repair".
-_XML_ILLEGAL_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 #: Excel's limit on the characters in one cell.
 XLSX_CELL_LIMIT = 32_767
 # Excel's grid limits; a matrix wider or longer is cut (and says so in its legend row).
@@ -93,7 +92,7 @@ _MAX_ROWS = 1_048_576
 
 def strip_illegal(text: str) -> str:
     """``text`` without the characters an XLSX file (XML 1.0) cannot hold."""
-    return _XML_ILLEGAL_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
+    return xml_safe(ILLEGAL_CHARACTERS_RE.sub("", text), "")
 
 
 def safe_cell(value):
@@ -411,60 +410,6 @@ def tables(ctx: ReportContext) -> dict[str, Table]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Atomic files
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _umask() -> int:
-    try:  # Linux: read it without changing it (no race with other threads)
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(target: Path, write: Callable[[io.BufferedWriter], None]) -> None:
-    """Call ``write`` on a temporary file next to ``target``, then swap it in (readers see old or new, never half)."""
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".needsmap-tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(target.parent)
-
-
-# --------------------------------------------------------------------------------------------------------------
 # CSV
 # --------------------------------------------------------------------------------------------------------------
 
@@ -486,7 +431,7 @@ def _write_csv_file(path: Path, table: Table) -> None:
         text.flush()
         text.detach()
 
-    _write_atomically(path, write)
+    write_atomically(path, write)
 
 
 def write_csv(ctx: ReportContext, folder: str | os.PathLike[str]) -> list[Path]:
@@ -592,8 +537,7 @@ def _xlsx_value(value):
     if isinstance(value, str):
         # A line break in a cell is a line feed; a bare CR would not survive XML end-of-line handling anyway.
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-        if len(value) > XLSX_CELL_LIMIT:
-            value = value[: XLSX_CELL_LIMIT - 1] + "…"
+        value = shorten(value, XLSX_CELL_LIMIT)
     return value
 
 
@@ -841,4 +785,4 @@ def write_xlsx(ctx: ReportContext, path: str | os.PathLike[str]) -> None:
     """
     target = Path(path)
     wb = build_workbook(ctx)
-    _write_atomically(target, wb.save)
+    write_atomically(target, wb.save)

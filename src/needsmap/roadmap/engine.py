@@ -31,7 +31,7 @@ from needsmap.analysis.engine import UNSCORED_VALUE, Analysis, Gap
 from needsmap.format import model as m
 
 #: The generated options, in the order they are shown.
-GENERATED_STYLES: tuple[str, ...] = ("increments", "registry", "consolidation", "coexistence")
+GENERATED_STYLES: tuple[m.OptionStyle, ...] = ("increments", "registry", "consolidation", "coexistence")
 
 STYLE_TITLES: dict[str, str] = {
     "registry": "Registry: link the customer across systems, leave the data where it is",
@@ -315,7 +315,7 @@ class _Facts:
         if r is None:
             return []
         out = []
-        seen: set[tuple] = set()
+        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for ns in r.needs:
             for p in ns.problems:
                 counts = (ns.criticality == "must" and p in _NEEDS_PROBLEMS_HARD + _NEEDS_PROBLEMS_SOFT) or (
@@ -323,6 +323,7 @@ class _Facts:
                 )
                 if not counts:
                     continue
+                key: tuple[str, tuple[tuple[str, str], ...]]
                 if p in ("unreachable", "stale"):
                     key = (p, (("use_case", uc_id), ("attribute", ns.attribute)))
                 else:
@@ -374,7 +375,7 @@ class _Items:
     def add(
         self,
         id_: str,
-        kind: str,
+        kind: m.WorkKind,
         title: str,
         *,
         attribute: str | None = None,
@@ -513,31 +514,40 @@ def _increments(f: _Facts) -> list[m.WorkItem]:
             elif g.rule in ("unreachable", "stale"):
                 _point_to_point(f, items, g)
             elif g.rule == "low-quality":
-                owner = _owner_dep(f, items, attr, ucs)
-                master = _master_dep(f, items, attr, ucs)
-                where = f.best_holder(attr)
-                items.add(
-                    f"cleanse-{attr}",
-                    "cleanse",
-                    f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
-                    attribute=attr,
-                    system=where,
-                    use_cases=ucs,
-                    depends_on=[owner, master],
-                )
+                _cleanse(f, items, attr, ucs)
             elif g.rule == "low-coverage":
-                owner = _owner_dep(f, items, attr, ucs)
-                where = f.best_holder(attr, "coverage")
-                items.add(
-                    f"capture-{attr}",
-                    "capture",
-                    f"Capture {attr} for more customers" + (f" in {where}" if where else ""),
-                    attribute=attr,
-                    system=where,
-                    use_cases=ucs,
-                    depends_on=[owner],
-                )
+                _more_coverage(f, items, attr, ucs)
     return items.done()
+
+
+def _cleanse(f: _Facts, items: _Items, attr: str, use_cases) -> None:
+    """Clean up ``attr`` where it is best held, after its owner and master are settled."""
+    depends_on = [_owner_dep(f, items, attr, use_cases), _master_dep(f, items, attr, use_cases)]
+    where = f.best_holder(attr)
+    items.add(
+        f"cleanse-{attr}",
+        "cleanse",
+        f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
+        attribute=attr,
+        system=where,
+        use_cases=use_cases,
+        depends_on=depends_on,
+    )
+
+
+def _more_coverage(f: _Facts, items: _Items, attr: str, use_cases) -> None:
+    """Capture ``attr`` for more customers where it is held for the most, after its owner is settled."""
+    depends_on = [_owner_dep(f, items, attr, use_cases)]
+    where = f.best_holder(attr, "coverage")
+    items.add(
+        f"capture-{attr}",
+        "capture",
+        f"Capture {attr} for more customers" + (f" in {where}" if where else ""),
+        attribute=attr,
+        system=where,
+        use_cases=use_cases,
+        depends_on=depends_on,
+    )
 
 
 def _identity_work(f: _Facts, items: _Items, depends_on=()) -> None:
@@ -589,10 +599,10 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
             _owner_dep(f, items, g.subject_ids("attribute")[0], g.use_cases)
     not_ready = {u for u, r in f.analysis.readiness.items() if r.status != "ready"}
     needing: dict[str, list[str]] = defaultdict(list)
-    for uc in f.active:
-        for nd in uc.needs:
-            if uc.id not in needing[nd.attribute]:
-                needing[nd.attribute].append(uc.id)
+    for active in f.active:
+        for nd in active.needs:
+            if active.id not in needing[nd.attribute]:
+                needing[nd.attribute].append(active.id)
     # load every source holding needed data, after its identifier and the masters of what it holds
     for sy in f.ws.systems:
         needed_here = [a for a in sorted(f.held_in.get(sy.id, ())) if a in f.needed]
@@ -643,29 +653,9 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
                     verb="Serve",
                 )
     for g in f.gaps_by_rule.get("low-quality", ()):
-        attr = g.subject_ids("attribute")[0]
-        where = f.best_holder(attr)
-        items.add(
-            f"cleanse-{attr}",
-            "cleanse",
-            f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
-            attribute=attr,
-            system=where,
-            use_cases=g.use_cases,
-            depends_on=[_owner_dep(f, items, attr, g.use_cases), _master_dep(f, items, attr, g.use_cases)],
-        )
+        _cleanse(f, items, g.subject_ids("attribute")[0], g.use_cases)
     for g in f.gaps_by_rule.get("low-coverage", ()):
-        attr = g.subject_ids("attribute")[0]
-        where = f.best_holder(attr, "coverage")
-        items.add(
-            f"capture-{attr}",
-            "capture",
-            f"Capture {attr} for more customers" + (f" in {where}" if where else ""),
-            attribute=attr,
-            system=where,
-            use_cases=g.use_cases,
-            depends_on=[_owner_dep(f, items, attr, g.use_cases)],
-        )
+        _more_coverage(f, items, g.subject_ids("attribute")[0], g.use_cases)
     # serve each system where a use case misses data, from the hub
     for rule in ("unreachable", "stale"):
         for g in f.gaps_by_rule.get(rule, ()):
@@ -871,7 +861,7 @@ def _schedule(
                 deferred.append(entry)
                 continue
             forced = pin is not None and pin <= wave
-            if forced and pin < wave:
+            if pin is not None and pin < wave:  # pinned to an earlier wave: forced, and late
                 notes.append(f"'{i}' is pinned to wave {pin}, but its prerequisites finish only in wave {wave}")
             fits = load + effort <= capacity + 1e-9
             if not (fits or forced or (count == 0 and effort > capacity)):

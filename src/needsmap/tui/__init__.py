@@ -19,7 +19,8 @@ The contract between the app and a screen
 =========================================
 
 Every screen shown by a number key is created with **no arguments** and reads
-everything from the app:
+everything from the app (declaring ``app: OpenApp`` under ``TYPE_CHECKING``, so
+that the type checker knows ``app.session`` is set: see ``needsmap.tui.app.OpenApp``):
 
 ``self.app.session``
     The :class:`needsmap.collab.session.Session`.  Read ``session.workshop``; change

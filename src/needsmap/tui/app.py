@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -23,12 +24,13 @@ from textual.content import Content
 from textual.markup import escape
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Static
 
 from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.collab.session import Session, SessionError
 from needsmap.format import model as m
-from needsmap.format.naming import new_note_id
+from needsmap.format.naming import item_name, new_note_id, section_word
 from needsmap.tui import SUBJECT_SCREENS, plain
 from needsmap.tui.registry import SCREENS
 from needsmap.tui.screens.help import HelpScreen
@@ -41,27 +43,17 @@ DEMO_NAME = "omnichannel-retail.yaml"
 #: How often the file on disk is checked for changes by someone else (seconds).
 DISK_POLL_SECONDS = 2.0
 
-SECTION_WORDS = {
-    "stakeholders": "stakeholder",
-    "use_cases": "use case",
-    "processes": "process",
-    "attributes": "attribute",
-    "systems": "system",
-    "notes": "note",
-    "options": "option",
-}
 SCREEN_TITLES = {entry.mode: entry.title for entry in SCREENS}
 
 
 def describe_subject(ws: m.Workshop, section: str, ident: str) -> Text:
     """``attribute email (E-mail address)`` as literal text."""
-    word = SECTION_WORDS.get(section, section)
     name = ""
     for item in ws.section(section) if section in m.ITEM_SECTIONS else ():
         if item.id == ident:
-            name = getattr(item, "name", "") or getattr(item, "title", "") or getattr(item, "text", "")
+            name = item_name(item)
             break
-    text = Text(f"{word} ", end="")
+    text = Text(f"{section_word(section)} ", end="")
     text.append_text(plain(ident, style="bold"))
     if name and name != ident:
         label = plain(name)
@@ -74,7 +66,9 @@ def describe_subject(ws: m.Workshop, section: str, ident: str) -> Text:
 
 def _snapshot(ws: m.Workshop) -> m.Workshop:
     """A workshop sharing the (never mutated) items, with its own lists: safe to read in a thread."""
-    return dataclasses.replace(ws, **{s: list(getattr(ws, s)) for s in m.ITEM_SECTIONS})
+    # section -> its item list, each of its own item type (Any: a dict holds one value type, Workshop has many)
+    lists: dict[str, Any] = {s: list(getattr(ws, s)) for s in m.ITEM_SECTIONS}
+    return dataclasses.replace(ws, **lists)
 
 
 # -- the command palette ----------------------------------------------------------------------
@@ -137,11 +131,11 @@ class NeedsmapCommands(Provider):
             return
         ws = app.session.workshop
         for section in m.ITEM_SECTIONS:
-            word = SECTION_WORDS[section]
+            word = section_word(section)
             for item in ws.section(section):
-                name = getattr(item, "name", "") or getattr(item, "title", "") or ""
-                label = textsafe.terminal(textsafe.one_line(f"{word} {item.id}" + (f": {name}" if name else "")))
-                label = label[:90]
+                name = item_name(item)
+                label = f"{word} {item.id}" + (f": {name}" if name != item.id else "")
+                label = textsafe.shorten(textsafe.terminal(textsafe.one_line(label)), 90)
                 score = matcher.match(label)
                 if score > 0:
                     where = SCREEN_TITLES[SUBJECT_SCREENS[section]]
@@ -218,12 +212,13 @@ class NeedsmapApp(App[None]):
         self._dialog_open = False
         self._unreadable_seen: str | None = None  # the last "cannot merge yet" message shown
         self._comments_ok = False
-        self._poll_timer = None
+        self._poll_timer: Timer | None = None
         if session is not None:
-            self._attach(session)
+            self._attach_session(session)
 
     # -- session -----------------------------------------------------------------------------
-    def _attach(self, session: Session) -> None:
+    def _attach_session(self, session: Session) -> None:
+        """Run on ``session`` (not named ``_attach``: that is Textual's, which sets a node's DOM parent)."""
         self.session = session
         session.listeners.append(self._session_changed)
         with self._analyser_lock:
@@ -274,7 +269,7 @@ class NeedsmapApp(App[None]):
                 return  # a newer edit has its own run coming
             try:
                 analysis = self._analyser.analyse(ws)
-            except Exception as exc:  # noqa: BLE001 - the analysis must never take the workshop down
+            except Exception as exc:  # the analysis must never take the workshop down
                 self.call_from_thread(self.notify, f"The analysis failed: {exc!r}", severity="error", markup=False)
                 return
         self.call_from_thread(self._analysis_done, analysis, rev)
@@ -292,7 +287,7 @@ class NeedsmapApp(App[None]):
     def _current_screens(self) -> list[Screen]:
         try:
             return list(self.screen_stack)
-        except Exception:  # noqa: BLE001 - no screen yet
+        except Exception:  # no screen yet
             return []
 
     def _update_screens(self) -> None:
@@ -356,7 +351,7 @@ class NeedsmapApp(App[None]):
         if session is None:
             self.exit()
             return
-        self._attach(session)
+        self._attach_session(session)
         await self._start()
 
     def on_unmount(self) -> None:
@@ -543,7 +538,7 @@ class NeedsmapApp(App[None]):
             return False
         found = bool(select(item_id))
         if not found:
-            self.notify(f"There is no {SECTION_WORDS.get(mode, mode)} '{item_id}'", severity="warning", markup=False)
+            self.notify(f"There is no {section_word(mode)} '{item_id}'", severity="warning", markup=False)
         return found
 
     def action_undo(self) -> None:
@@ -565,14 +560,14 @@ class NeedsmapApp(App[None]):
             if getter is not None:
                 try:
                     subject = getter()
-                except Exception:  # noqa: BLE001 - a screen in the middle of a rebuild
+                except Exception:  # a screen in the middle of a rebuild
                     return None
                 if subject is not None and subject[0] in m.ITEM_SECTIONS:
                     return subject
                 return None
         return None
 
-    def action_quick_note(self, kind: str | None = None) -> None:
+    def action_quick_note(self, kind: m.NoteKind | None = None) -> None:
         if self.session is None:
             return
         subject = self.selected_subject()
@@ -584,7 +579,7 @@ class NeedsmapApp(App[None]):
             return
         ws = self.session.workshop
         note_id = new_note_id(result.kind, result.text, (n.id for n in ws.notes))
-        note = m.Note(id=note_id, kind=result.kind, text=result.text, about=list(result.about))  # type: ignore[arg-type]
+        note = m.Note(id=note_id, kind=result.kind, text=result.text, about=list(result.about))
         self.session.add("notes", note, label=f"add {result.kind} {note_id}")
         about = f" about {result.about[0]}" if result.about else ""
         self.notify(f"Added {result.kind} {note_id}{about} (9: notes, ctrl+z: undo)", markup=False, timeout=4)
@@ -625,12 +620,12 @@ class NeedsmapApp(App[None]):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False, description="HTML report")
     def _export(self, ws: m.Workshop, analysis: Analysis, source: str, target: Path) -> None:
         try:
-            from needsmap.format.saver import write_text_atomically
             from needsmap.report.render import build_report
+            from needsmap.util.atomic_write import write_text_atomically
 
             html = build_report(ws, analysis, fmt="html", source_file=source)
             write_text_atomically(target, html)
-        except Exception as exc:  # noqa: BLE001 - report a failure, never crash the workshop
+        except Exception as exc:  # report a failure, never crash the workshop
             self.call_from_thread(self.notify, f"The report failed: {exc}", severity="error", markup=False, timeout=15)
             return
         self.last_report = target
@@ -678,6 +673,17 @@ class NeedsmapApp(App[None]):
             ),
             answer,
         )
+
+
+if TYPE_CHECKING:
+
+    class OpenApp(NeedsmapApp):
+        """The app as a screen of the workshop sees it: such a screen shows only once a workshop is open.
+
+        A type only (the app is a :class:`NeedsmapApp`): the screens declare ``app: OpenApp``.
+        """
+
+        session: Session
 
 
 # -- a new workshop -------------------------------------------------------------------------
@@ -732,7 +738,7 @@ class NewWorkshopScreen(Screen[Session | None]):
             return
         try:
             session = Session.create(path, new_workshop(name, target=path))
-        except Exception as exc:  # noqa: BLE001 - show why, let the user try another path
+        except Exception as exc:  # show why, let the user try another path
             self._error(f"Cannot create {path}: {exc}")
             return
         self.dismiss(session)

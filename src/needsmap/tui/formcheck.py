@@ -33,6 +33,7 @@ from needsmap.format import model as m
 from needsmap.format import spec, validator
 from needsmap.format.diagnostics import Reporter
 from needsmap.format.loader import MISSING, ValueReader  # the loader's own value reader: same messages
+from needsmap.format.naming import item_label
 
 #: Diagnostic codes of the validator's item rules, and the field they are about.
 _RULE_FIELD = {
@@ -45,7 +46,7 @@ _RULE_FIELD = {
 }
 
 _RESOLVER = yaml.resolver.Resolver()
-_MARK = yaml.Mark("<form>", 0, 0, 0, None, None)
+_MARK = yaml.Mark("<form>", 0, 0, 0, None, 0)  # no buffer: the pointer is never read
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
@@ -55,6 +56,14 @@ class Problem:
     severity: str  # error | warning
     message: str
     code: str = ""  # the diagnostic code (missing-field, unknown-reference, ...)
+
+
+def child_record(section: str, child: str) -> spec.Record:
+    """The record of a nested list of a section's items (``needs`` of ``use_cases``: the need)."""
+    shape = spec.ITEM_RECORDS[section].by_key[child].shape
+    if not (isinstance(shape, spec.ListOf) and isinstance(shape.item, spec.Record)):
+        raise KeyError(f"{section} has no nested list '{child}'")
+    return shape.item
 
 
 def editable_fields(record: spec.Record) -> list[spec.Field]:
@@ -124,9 +133,7 @@ class FormModel:
         else:
             if index is None:
                 raise ValueError("a nested record needs the index of its parent item")
-            shape = top.by_key[child].shape
-            assert isinstance(shape, spec.ListOf) and isinstance(shape.item, spec.Record)
-            self.record = shape.item
+            self.record = child_record(section, child)
         self.fields = editable_fields(self.record)
         self.original = self._original()
         # ids of the workshop as the validator sees them, without the item being edited
@@ -176,16 +183,13 @@ class FormModel:
 
     def label(self, values: Mapping[str, object]) -> str:
         """How ``needsmap validate`` names the record: ``stakeholder 'sanne'``, ``holding #2 of system 'crm'``."""
-        word = self.record.name.replace("_", " ")
         if self.child is None:
             ident = str(values.get("id") or "").strip()
-            if ident:
-                return f"{word} '{ident}'"
-            n = (self.index if self.index is not None else len(self.ws.section(self.section))) + 1
-            return f"{word} #{n}"
+            n = self.index if self.index is not None else len(self.ws.section(self.section))
+            return item_label(self.record.word, ident, index=n)
         parent = self.parent
-        n = (self.child_index if self.child_index is not None else len(getattr(parent, self.child))) + 1
-        return f"{word} #{n} of {self.top_record.name.replace('_', ' ')} '{parent.id}'"
+        n = self.child_index if self.child_index is not None else len(getattr(parent, self.child))
+        return item_label(self.record.word, index=n, parent=item_label(self.top_record.word, parent.id))
 
     # -- reading the form --------------------------------------------------------------
     def build(self, values: Mapping[str, object]) -> tuple[object | None, list[Problem]]:
@@ -220,6 +224,7 @@ class FormModel:
     def _read(self, walker: ValueReader, fld: spec.Field, raw, where: str, rep: Reporter):
         shape = fld.shape
         if isinstance(shape, spec.ListOf):
+            assert isinstance(shape.item, spec.Scalar)  # editable_fields leaves out lists of records
             text = "" if raw is None else str(raw)
             parts = [p.strip() for p in text.split(",")]
             out = []

@@ -9,71 +9,13 @@ here imports Textual: the functions are tested on their own and the picker
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from dataclasses import dataclass
 
 from needsmap.collab.session import Session, edited
 from needsmap.format import model as m
+from needsmap.format import references as refs
 from needsmap.format import spec
-
-_ID_RE = re.compile(spec.ID_PATTERN)
-
-#: How ids of each section are usually written (the demo workshop's style).
-_SEPARATOR = {"attributes": "_"}
-
-#: The word for one item of a section, as messages say it.
-WORD = {
-    "stakeholders": "stakeholder",
-    "attributes": "attribute",
-    "systems": "system",
-    "use_cases": "use case",
-    "processes": "process",
-    "notes": "note",
-    "options": "option",
-}
-
-#: Subject kind used by the analysis (Gap.subjects) for each section.
-KIND = {
-    "stakeholders": "stakeholder",
-    "attributes": "attribute",
-    "systems": "system",
-    "use_cases": "use_case",
-    "processes": "process",
-    "notes": "note",
-    "options": "option",
-}
-
-
-def slug(text: str, sep: str = "-") -> str:
-    """``'Haven Club card number'`` -> ``'haven-club-card-number'`` (accents folded, valid id)."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    out = re.sub(r"[^A-Za-z0-9]+", sep, folded).strip(sep + "_.-").lower()
-    return out
-
-
-def suggest_id(section: str, name: str, taken: set[str] | frozenset[str], words: int = 6) -> str:
-    """A free, valid id for a new item of ``section`` called ``name``.
-
-    Stakeholders get their first name when it is free ("sanne"); other sections a
-    slug of the first words of the name, in the section's usual style.
-    """
-    sep = _SEPARATOR.get(section, "-")
-    base = slug(name, sep)
-    if base:
-        parts = base.split(sep)
-        if section == "stakeholders" and parts[0] and parts[0] not in taken:
-            base = parts[0]
-        else:
-            base = sep.join(parts[:words])
-    if not base or not _ID_RE.match(base):
-        base = WORD.get(section, "item").replace(" ", sep)
-    candidate = base
-    n = 2
-    while candidate in taken:
-        candidate = f"{base}{sep}{n}"
-        n += 1
-    return candidate
+from needsmap.format.naming import item_label, new_item_id, section_word, unique_id
 
 
 def ids(session: Session, section: str) -> set[str]:
@@ -102,21 +44,19 @@ def create(session: Session, section: str, name: str) -> str:
     taken = ids(session, section)
     entry = catalog_entry_for(name) if section == "attributes" else None
     if entry is not None:
-        new_id, n = entry.id, 2
-        while new_id in taken:
-            new_id, n = f"{entry.id}_{n}", n + 1
+        new_id = unique_id(entry.id, taken, "_")
         item = entry.to_attribute(new_id)
         item.name = name
-        session.add(section, item, label=f"add {WORD[section]} {new_id} (reference catalog)")
+        session.add(section, item, label=f"add {section_word(section)} {new_id} (reference catalog)")
         return new_id
-    new_id = suggest_id(section, name, taken)
+    new_id = new_item_id(section, name, taken)
     if section == "use_cases":
         item = m.UseCase(id=new_id, title=name)
     elif section == "notes":
         item = m.Note(id=new_id, text=name)
     else:
         item = spec.ITEM_RECORDS[section].cls(id=new_id, name=name)
-    session.add(section, item, label=f"add {WORD[section]} {new_id}")
+    session.add(section, item, label=f"add {section_word(section)} {new_id}")
     return new_id
 
 
@@ -127,46 +67,102 @@ def _resolve(session: Session, section: str, target: str | None, create_name: st
     if not create_name or not create_name.strip():
         raise ValueError("nothing to link")
     new_id = create(session, section, create_name)
-    return new_id, f"created {WORD[section]} {new_id}; "
+    return new_id, f"created {section_word(section)} {new_id}; "
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeLink:
+    """A list of records that link an item to attributes with one choice each: needs (criticality), holdings (role).
+
+    The sentences are ``str.format`` templates of ``parent``, ``attr`` and ``value``.
+    """
+
+    section: str  # of the parent item
+    field: str  # the list on the parent
+    choice: str  # the record's field the choice sets
+    default: str  # the choice when none is made (a record with it is written in the short form)
+    record: type
+    verb: str  # "need": the undo step of a pick
+    linked: str  # said after the parent: "needs {attr} ({value})"
+    unlinked: str  # said after the parent: "no longer needs {attr}"
+    changed: str  # "{attr} is now {value} for {parent}"
+
+
+NEED = AttributeLink(
+    "use_cases",
+    "needs",
+    "criticality",
+    "must",
+    m.Need,
+    "need",
+    "needs {attr} ({value})",
+    "no longer needs {attr}",
+    "{attr} is now {value} for {parent}",
+)
+HOLDING = AttributeLink(
+    "systems",
+    "holds",
+    "role",
+    "copy",
+    m.Holding,
+    "hold",
+    "holds {attr} ({value})",
+    "no longer holds {attr}",
+    "{parent} now holds {attr} as {value}",
+)
+
+
+def set_attribute_link(session: Session, link: AttributeLink, parent: str, attr: str, value: str | None) -> str:
+    """Link ``parent`` to ``attr`` with ``value``, or unlink it (``None``), as one edit.
+
+    Returns what happened, as a sentence; "" when nothing changed (the link was already so).
+    """
+    i = session.find(link.section, parent)
+    records = list(getattr(session.workshop.section(link.section)[i], link.field))
+    at = next((j for j, r in enumerate(records) if r.attribute == attr), None)
+    words = {"parent": parent, "attr": attr, "value": value}
+    if at is None and value is None:
+        return ""
+    if at is None:
+        records.append(link.record(attr) if value == link.default else link.record(attr, **{link.choice: value}))
+        said = f"{parent} " + link.linked.format(**words)
+    elif value is None:
+        del records[at]
+        said = f"{parent} " + link.unlinked.format(**words)
+    elif getattr(records[at], f"effective_{link.choice}") == value:
+        return ""
+    else:
+        records[at] = edited(records[at], **{link.choice: value})
+        said = link.changed.format(**words)
+    session.update(link.section, i, label=said, **{link.field: records})
+    return said
+
+
+def link_attribute(
+    session: Session,
+    link: AttributeLink,
+    parent: str,
+    attribute: str | None,
+    value: str,
+    create_name: str | None = None,
+) -> str:
+    """Let ``parent`` link to ``attribute`` (or one created as ``create_name``) with ``value``; a sentence."""
+    with session.batch(f"{link.verb} {attribute or create_name} in {parent}"):
+        attr, created = _resolve(session, "attributes", attribute, create_name)
+        said = set_attribute_link(session, link, parent, attr, value)
+    return created + (said or f"{parent} already " + link.linked.format(parent=parent, attr=attr, value=value))
 
 
 def add_need(
     session: Session, use_case: str, attribute: str | None, criticality: str, create_name: str | None = None
 ) -> str:
     """Let ``use_case`` need ``attribute`` (or change how critical an existing need is)."""
-    with session.batch(f"need {attribute or create_name} in {use_case}"):
-        attr, created = _resolve(session, "attributes", attribute, create_name)
-        i = session.find("use_cases", use_case)
-        uc = session.workshop.use_cases[i]
-        needs = list(uc.needs)
-        for j, need in enumerate(needs):
-            if need.attribute == attr:
-                if need.effective_criticality == criticality:
-                    return f"{created}{use_case} already needs {attr} ({criticality})"
-                needs[j] = _copy(need, criticality=criticality)
-                session.update("use_cases", i, needs=needs, label=f"{attr} becomes {criticality} in {use_case}")
-                return f"{created}{attr} is now {criticality} for {use_case}"
-        needs.append(m.Need(attribute=attr, criticality=criticality))
-        session.update("use_cases", i, needs=needs, label=f"add need {attr} to {use_case}")
-    return f"{created}{use_case} needs {attr} ({criticality})"
+    return link_attribute(session, NEED, use_case, attribute, criticality, create_name)
 
 
 def set_holding(session: Session, system: str, attribute: str | None, role: str, create_name: str | None = None) -> str:
     """Let ``system`` hold ``attribute`` with ``role`` (or change the role of an existing holding)."""
-    with session.batch(f"hold {attribute or create_name} in {system}"):
-        attr, created = _resolve(session, "attributes", attribute, create_name)
-        i = session.find("systems", system)
-        holds = list(session.workshop.systems[i].holds)
-        for j, holding in enumerate(holds):
-            if holding.attribute == attr:
-                if holding.effective_role == role:
-                    return f"{created}{system} already holds {attr} ({role})"
-                holds[j] = _copy(holding, role=role)
-                session.update("systems", i, holds=holds, label=f"{attr} becomes {role} in {system}")
-                return f"{created}{system} now holds {attr} as {role}"
-        holds.append(m.Holding(attribute=attr, role=role))
-        session.update("systems", i, holds=holds, label=f"{system} holds {attr}")
-    return f"{created}{system} holds {attr} ({role})"
+    return link_attribute(session, HOLDING, system, attribute, role, create_name)
 
 
 def add_feed(session: Session, system: str, to: str | None, create_name: str | None = None) -> tuple[str, str]:
@@ -196,7 +192,7 @@ def add_feed_attribute(
             if feed.to == to:
                 if attr in feed.attributes:
                     return f"{created}the feed {system} -> {to} already carries {attr}"
-                feeds[j] = _copy(feed, attributes=[*feed.attributes, attr])
+                feeds[j] = edited(feed, attributes=[*feed.attributes, attr])
                 break
         else:
             feeds.append(m.Feed(to=to, attributes=[attr]))
@@ -220,7 +216,7 @@ def add_step_link(
         current = getattr(steps[step], action)
         if attr in current:
             return f"{created}step {step + 1} of {process} already {action} {attr}"
-        steps[step] = _copy(steps[step], **{action: [*current, attr]})
+        steps[step] = edited(steps[step], **{action: [*current, attr]})
         session.update("processes", i, steps=steps, label=f"step {step + 1} of {process} {action} {attr}")
     return f"{created}step {step + 1} of {process} {action} {attr}"
 
@@ -248,65 +244,12 @@ def add_about(session: Session, note: str, target: str) -> str:
     return f"{note} is about {target}"
 
 
-def _copy(obj, **changes):
-    return edited(obj, **changes)
-
-
 # -- references, for deleting -------------------------------------------------------------------
-def _points_to(shape, section: str) -> bool:
-    return isinstance(shape, spec.Scalar) and shape.kind == "ref" and shape.ref in (section, "any")
-
-
-def _without(obj, rec: spec.Record, section: str, ident: str, found: list[str], where: str):
-    """``obj`` without references to ``ident``: a copy, or ``obj`` itself when it has none.
-
-    A nested record whose required reference names ``ident`` (a need of a deleted
-    attribute, a feed to a deleted system) goes as a whole; an optional reference is
-    cleared; ``ident`` is taken out of lists.  ``found`` collects what went.
-    """
-    changes: dict[str, object] = {}
-    for fld in rec.fields:
-        value = getattr(obj, fld.attr)
-        if value is None:
-            continue
-        shape = fld.shape
-        if _points_to(shape, section):
-            if value == ident:
-                changes[fld.attr] = None
-                found.append(f"{fld.key} of {where}")
-        elif isinstance(shape, spec.ListOf):
-            inner = shape.item
-            if isinstance(inner, spec.Record):
-                kept, changed = [], False
-                for i, child in enumerate(value):
-                    label = f"{inner.name.replace('_', ' ')} #{i + 1} of {where}"
-                    key = next((f for f in inner.fields if f.required and _points_to(f.shape, section)), None)
-                    if key is not None and getattr(child, key.attr) == ident:
-                        found.append(label)
-                        changed = True
-                        continue
-                    new = _without(child, inner, section, ident, found, label)
-                    changed = changed or new is not child
-                    kept.append(new)
-                if changed:
-                    changes[fld.attr] = kept
-            elif _points_to(inner, section) and ident in value:
-                changes[fld.attr] = [v for v in value if v != ident]
-                found.append(f"{fld.key} of {where}")
-    if not changes:
-        return obj
-    return _copy(obj, **changes)
-
-
 def references(session: Session, section: str, ident: str) -> list[str]:
     """Where the item ``ident`` of ``section`` is referred to ("need #2 of use case 'x'"...)."""
     found: list[str] = []
-    for other, rec in spec.ITEM_RECORDS.items():
-        word = WORD[other]
-        for item in session.workshop.section(other):
-            if other == section and item.id == ident:
-                continue
-            _without(item, rec, section, ident, found, f"{word} '{item.id}'")
+    for _other, _i, item, rec in refs.referring_items(session.workshop, section, ident):
+        refs.rewrite(item, rec, section, ident, None, found, item_label(rec.word, item.id))
     return found
 
 
@@ -315,15 +258,13 @@ def delete(session: Session, section: str, ident: str) -> int:
 
     Deleting never leaves a dangling reference, so the file stays valid.
     """
-    with session.batch(f"delete {WORD[section]} {ident}"):
+    with session.batch(f"delete {section_word(section)} {ident}"):
         session.delete(section, session.find(section, ident))
         count = 0
-        for other, rec in spec.ITEM_RECORDS.items():
-            items = session.workshop.section(other)
-            for i, item in enumerate(items):
-                found: list[str] = []
-                new = _without(item, rec, section, ident, found, "")
-                if new is not item:
-                    session.replace(other, i, new, label=f"drop references to {ident}")
-                    count += len(found)
+        for other, i, item, rec in list(refs.referring_items(session.workshop, section, ident)):
+            found: list[str] = []
+            new = refs.rewrite(item, rec, section, ident, None, found, "")
+            if new is not item:
+                session.replace(other, i, new, label=f"drop references to {ident}")
+                count += len(found)
     return count

@@ -41,7 +41,7 @@ def screen_key(n: int) -> str:
     return str(n % 10)
 
 
-_SCREENS = (
+_SCREENS: tuple[tuple[str, str, str, type[Screen]], ...] = (
     ("overview", "Overview", "Home", OverviewScreen),
     ("stakeholders", "Stakeholders", "People", StakeholdersScreen),
     ("use_cases", "Use cases", "Uses", UseCasesScreen),

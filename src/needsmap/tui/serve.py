@@ -242,7 +242,8 @@ class WorkshopServer(Server):
         if request.path == "/":
             response.headers["Cache-Control"] = "no-store"
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    # the base returns only a WebSocketResponse; this one also answers 503 when the room is full
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]  # 503
         if self.participants >= self.max_participants:
             return web.Response(status=503, text=f"503: {self.participants} participants already; try again later\n")
         self.participants += 1
@@ -263,7 +264,7 @@ class WorkshopServer(Server):
             task.cancel()
         await asyncio.gather(*sessions, return_exceptions=True)
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The page: textual-serve's, with URLs for the address the browser used (unless public_url is set)."""
         base = self.public_url.rstrip("/") if self.explicit_public_url else f"{request.scheme}://{request.host}"
         ws_base = ("wss:" if base.startswith("https:") else "ws:") + base.split(":", 1)[1]

@@ -163,7 +163,7 @@ def render_svg(diagram: Diagram, timeout: float = DEFAULT_TIMEOUT) -> RenderResu
         return RenderResult(None, f"Graphviz could not draw this diagram: {detail}", seconds)
     try:
         svg = inline_svg(proc.stdout.decode("utf-8", "replace"), diagram)
-    except Exception as exc:  # noqa: BLE001 - a report must never fail on a diagram
+    except Exception as exc:  # any failure: a report must never fail on a diagram
         return RenderResult(None, f"Graphviz's output could not be read: {clean_text(exc, 200)}", seconds)
     return RenderResult(svg, None, seconds)
 

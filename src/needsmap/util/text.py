@@ -49,13 +49,13 @@ def is_printable(text: str) -> bool:
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
-def xml_safe(text: str) -> str:
+def xml_safe(text: str, replacement: str = "\ufffd") -> str:
     """``text`` with the characters XML 1.0 cannot hold (lone surrogates, U+FFFE, U+FFFF) as U+FFFD.
 
-    C0 control characters are not touched here: the callers make them visible first
-    (:func:`terminal`) or drop them where the medium needs that.
+    ``replacement=""`` drops them instead.  C0 control characters are not touched here: the
+    callers make them visible first (:func:`terminal`) or drop them where the medium needs that.
     """
-    return _NOT_XML.sub("\ufffd", text)
+    return _NOT_XML.sub(replacement, text)
 
 
 # -------------------------------------------------------------------------------- shortening

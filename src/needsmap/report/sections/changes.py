@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from needsmap.collab.diff import Changes
+from needsmap.collab.diff import Changes, compare
 from needsmap.collab.diff_output import markdown, rows, status_word, summary
+from needsmap.collab.git_revisions import Comparable
+from needsmap.format import model as m
 from needsmap.util import text as textsafe
 from needsmap.util.text import MarkdownText
 
@@ -64,3 +66,8 @@ def report_section(changes: Changes, since: str) -> dict:
         "html": html(changes),
         "markdown": MarkdownText(markdown(changes, heading_level=3).split("\n", 2)[2]),
     }
+
+
+def changes_since(old: Comparable, ws: m.Workshop, label: str, since: str) -> dict:
+    """The "Changes since REV" section: ``old`` (the file at revision ``since``) against ``ws`` (named ``label``)."""
+    return report_section(compare(old.workshop, ws, old.label, label), since)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup, escape
 
 from needsmap.analysis.engine import Analysis
 from needsmap.format import model as m
+from needsmap.report.charts import svg_text
 from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.roadmap.output import (
     closes_text,
@@ -57,9 +57,9 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" aria-labelledby="{uid}-t {uid}-d" class="needsmap-chart">',
-        f'<title id="{uid}-t">{_x(title)}</title><desc id="{uid}-d">{_x(desc)}</desc>',
+        f'<title id="{uid}-t">{svg_text(title)}</title><desc id="{uid}-d">{svg_text(desc)}</desc>',
         f'<text x="{left}" y="20" font-size="13" font-weight="bold" font-family="Helvetica, Arial, sans-serif">'
-        f"{_x(title)}</text>",
+        f"{svg_text(title)}</text>",
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>',
     ]
@@ -68,7 +68,7 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
         label = str(w)
         parts.append(
             f'<text x="{x(w):.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle" '
-            f'font-family="Helvetica, Arial, sans-serif">{_x(label)}</text>'
+            f'font-family="Helvetica, Arial, sans-serif">{svg_text(label)}</text>'
         )
     for v in sorted({0, top_value // 2, top_value}):
         parts.append(
@@ -79,7 +79,7 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
     axis = f"{rm.settings.effective_wave_length}s (wave 1 = {wave_word(rm, 1)})"
     parts.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
-        f'font-family="Helvetica, Arial, sans-serif">{_x(axis)}</text>'
+        f'font-family="Helvetica, Arial, sans-serif">{svg_text(axis)}</text>'
     )
     for n, p in enumerate(plans):
         colour, dash = palette[n % len(palette)], dashes[n % len(dashes)]
@@ -93,7 +93,7 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{path}">'
-            f"<title>{_x(p.id)}: value {p.value_unlocked}</title></polyline>"
+            f"<title>{svg_text(p.id)}: value {p.value_unlocked}</title></polyline>"
         )
         ly = top + 14 + n * 18
         parts.append(
@@ -102,20 +102,10 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
         )
         parts.append(
             f'<text x="{left + plot_w + 40}" y="{ly}" font-size="11" '
-            f'font-family="Helvetica, Arial, sans-serif">{_x(_short(p.id, 18))} ({p.value_unlocked})</text>'
+            f'font-family="Helvetica, Arial, sans-serif">{svg_text(p.id, 18)} ({p.value_unlocked})</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _x(text: object) -> str:
-    cleaned = textsafe.terminal(textsafe.one_line(str(text)))
-    cleaned = "".join(c if c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF else "\ufffd" for c in cleaned)
-    return xml_escape(cleaned)
 
 
 # ----------------------------------------------------------------------------- the report section

@@ -7,6 +7,8 @@ by severity), Enter jumps to the gap's subject on its own screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -28,6 +30,9 @@ from needsmap.tui.screens.overview import (
     subjects_text,
 )
 from needsmap.tui.widgets.type_to_filter import TypeToFilter
+
+if TYPE_CHECKING:
+    from needsmap.tui.app import OpenApp
 
 ORDERS = ("impact", "rule", "severity")
 #: Narrower than these, the subjects and then the rule columns go (the detail pane shows them).
@@ -59,6 +64,8 @@ def gap_haystack(gap: Gap) -> str:
 
 
 class GapsScreen(TypeToFilter, Screen[None]):
+    app: OpenApp
+
     FILTER_INPUT = "gap-filter"
     FILTER_TABLE = "gap-table"
     AUTO_FOCUS = "#gap-table"
@@ -173,8 +180,8 @@ class GapsScreen(TypeToFilter, Screen[None]):
             self._rows.append(gap)
         target = 0
         if keep is not None:
-            for row, gap in enumerate(self._rows):
-                if gap is not None and gap.key == keep:
+            for row, row_gap in enumerate(self._rows):
+                if row_gap is not None and row_gap.key == keep:
                     target = row
                     break
         if self._rows:
@@ -192,7 +199,7 @@ class GapsScreen(TypeToFilter, Screen[None]):
     def current_gap(self) -> Gap | None:
         try:
             table = self.query_one("#gap-table", DataTable)
-        except Exception:  # noqa: BLE001 - not composed yet
+        except Exception:  # not composed yet
             return None
         if not table.row_count:
             return None

@@ -74,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _content(self) -> Group:
         app = self.app
-        parts = []
+        parts: list[Table | Text] = []
         glob = [(entry.key, f"{entry.title} screen") for entry in SCREENS]
         for binding in Binding.make_bindings(app.BINDINGS):
             if binding.action.startswith("show("):

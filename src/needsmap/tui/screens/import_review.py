@@ -16,7 +16,7 @@ one column of the source system and the attribute proposed for it:
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from rich.text import Text
 from textual import on
@@ -56,7 +56,7 @@ def attribute_choices(ws: m.Workshop) -> list[Candidate]:
 
 
 #: The dialogs' look (a box in the middle of a dimmed screen), then this screen's own rules.
-_DIALOG_CSS = ["../widgets/dialogs.tcss", "import_review.tcss"]
+_DIALOG_CSS: list[str | PurePath] = ["../widgets/dialogs.tcss", "import_review.tcss"]  # Screen.CSS_PATH's type
 
 
 class AttributePicker(ModalScreen[str | None]):
@@ -150,7 +150,7 @@ class ImportReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="heading")
-        table = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         for key, label in (
             ("column", "column"),
             ("attribute", "attribute"),

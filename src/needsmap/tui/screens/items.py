@@ -34,7 +34,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -49,15 +49,18 @@ from textual.widgets import Input, Label, Static
 from needsmap.analysis.engine import Analysis, Gap
 from needsmap.collab.session import Session, edited
 from needsmap.format import spec
+from needsmap.format.naming import new_item_id, section_word, subject_kind
 from needsmap.tui import is_global_key, linking
-from needsmap.tui.formcheck import FormModel, editable_fields, text_of
-from needsmap.tui.linking import KIND, WORD
+from needsmap.tui.formcheck import FormModel, child_record, editable_fields, text_of
 from needsmap.tui.widgets.dialogs import ConfirmDialog
 from needsmap.tui.widgets.forms import ItemForm, RenameDialog, load_draft
 from needsmap.tui.widgets.picker import LinkPicker, owner_picker
 from needsmap.tui.widgets.table import Column, ItemTable, Row, cell_plain, cell_width, plain
 from needsmap.tui.widgets.typeahead import TypeAhead, type_into
 from needsmap.util.text import one_line, terminal
+
+if TYPE_CHECKING:
+    from needsmap.tui.app import OpenApp
 
 #: Actions (of the list screens and their tables) that open a form, picker or dialog.
 OPENS_A_SCREEN = frozenset(
@@ -117,7 +120,7 @@ class Facts:
         return facts
 
     def gaps_about(self, section: str, ident: str) -> list[Gap]:
-        return self.gaps.get((KIND[section], ident), [])
+        return self.gaps.get((subject_kind(section), ident), [])
 
 
 # -- columns ------------------------------------------------------------------------------------
@@ -128,7 +131,7 @@ class ListColumn:
     key: str
     label: str
     get: Callable[[Any, Facts], object]
-    show: Callable[[object], Text] | None = None
+    show: Callable[[object], Text | str] | None = None
     order: Sequence[str] = ()  # sort these values in this order (enums), others after
     max_width: int = 30
     flex: bool = False
@@ -205,12 +208,15 @@ class SubTable(ItemTable):
 
     def on_item_table_selected(self, event: ItemTable.Selected) -> None:
         event.stop()
-        self.screen.action_edit_child()  # type: ignore[attr-defined]
+        if isinstance(self.screen, ItemListScreen):  # always: a sub-table is shown by a list screen
+            self.screen.action_edit_child()
 
 
 # -- the screen -----------------------------------------------------------------------------------
 class ItemListScreen(Screen):
     """A list of the items of one section; subclasses set the class attributes below."""
+
+    app: OpenApp
 
     CSS_PATH = ["items.tcss"]
 
@@ -257,7 +263,7 @@ class ItemListScreen(Screen):
     # -- plumbing -----------------------------------------------------------------------------
     @property
     def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
+        return self.app.session
 
     @property
     def items(self) -> list:
@@ -638,7 +644,7 @@ class ItemListScreen(Screen):
 
     def sub_detail(self, child: str, item, index: int, facts: Facts) -> Content:
         """All of one nested record (shown under its list while the list has focus)."""
-        rec = spec.ITEM_RECORDS[self.SECTION].by_key[child].shape.item  # type: ignore[union-attr]
+        rec = child_record(self.SECTION, child)
         record = getattr(item, child)[index]
         lines = []
         for fld in editable_fields(rec):
@@ -685,7 +691,7 @@ class ItemListScreen(Screen):
         return FormModel(self.session.workshop, self.SECTION, index, filename=str(self.session.path), **kwargs)
 
     def action_add(self) -> None:
-        word = WORD[self.SECTION]
+        word = section_word(self.SECTION)
         self._open_form(self._model(), f"New {word}")
 
     def action_edit(self) -> None:
@@ -693,7 +699,9 @@ class ItemListScreen(Screen):
         if item is None:
             self.action_add()
             return
-        self._open_form(self._model(self.session.find(self.SECTION, item.id)), f"{WORD[self.SECTION]} {item.id}")
+        self._open_form(
+            self._model(self.session.find(self.SECTION, item.id)), f"{section_word(self.SECTION)} {item.id}"
+        )
 
     def action_duplicate(self) -> None:
         item = self.current()
@@ -701,8 +709,8 @@ class ItemListScreen(Screen):
             return
         model = self._model(template=item)
         values = model.initial(item)
-        values["id"] = linking.suggest_id(self.SECTION, item.id, {i.id for i in self.items}, words=99)
-        self._open_form(model, f"Copy of {WORD[self.SECTION]} {item.id}", values=values)
+        values["id"] = new_item_id(self.SECTION, item.id, {i.id for i in self.items}, words=99)
+        self._open_form(model, f"Copy of {section_word(self.SECTION)} {item.id}", values=values)
 
     def _form(self, model: FormModel, title: str, values: dict | None = None) -> ItemForm:
         """The form, filled with the draft left for it when needsmap stopped before it was saved."""
@@ -739,10 +747,10 @@ class ItemListScreen(Screen):
 
     def _save(self, model: FormModel, new) -> None:
         session = self.session
-        word = WORD[self.SECTION]
+        word = section_word(self.SECTION)
         if model.original is None:
             session.add(self.SECTION, new, label=f"add {word} {new.id}")
-            self.notify(Content.assemble("added ", (safe(new.id), "bold")), timeout=2)
+            self._tell(Content.assemble("added ", (safe(new.id), "bold")), timeout=2)
         else:
             old = model.original
             try:
@@ -775,7 +783,7 @@ class ItemListScreen(Screen):
         session = self.session
         refs = linking.references(session, self.SECTION, item.id)
         name = getattr(item, self.NAME_FIELD, "") or ""
-        question = Text.assemble(f"Delete {WORD[self.SECTION]} ", (safe(item.id), "bold"))
+        question = Text.assemble(f"Delete {section_word(self.SECTION)} ", (safe(item.id), "bold"))
         if name and name != item.id:
             question.append(f" ({safe(name)[:60]})")
         question.append("?")
@@ -790,7 +798,7 @@ class ItemListScreen(Screen):
                 return
             position = self.table.cursor
             count = linking.delete(self.session, self.SECTION, ident)
-            self.notify(
+            self._tell(
                 Content.assemble(
                     "deleted ",
                     (safe(ident), "bold"),
@@ -819,7 +827,7 @@ class ItemListScreen(Screen):
             if not new or new == old:
                 return
             changed = self.session.rename(self.SECTION, old, new)
-            self.notify(
+            self._tell(
                 Content.assemble(
                     "renamed ",
                     (safe(old), "bold"),
@@ -877,20 +885,19 @@ class ItemListScreen(Screen):
             return
         sub, index, child = target
         model = self._model(index, child=sub.child, child_index=child)
-        word = model.record.name.replace("_", " ")
-        self._open_child_form(model, f"{word} #{child + 1} of {self.items[index].id}")
+        self._open_child_form(model, f"{model.record.word} #{child + 1} of {self.items[index].id}")
 
     def add_child(self, child: str) -> None:
         item = self.current()
         if item is None:
             return
         model = self._model(self.session.find(self.SECTION, item.id), child=child)
-        word = model.record.name.replace("_", " ")
-        self._open_child_form(model, f"New {word} of {item.id}")
+        self._open_child_form(model, f"New {model.record.word} of {item.id}")
 
     def _open_child_form(self, model: FormModel, title: str) -> None:
         parent_id = model.parent.id
         child, child_index = model.child, model.child_index
+        assert child is not None  # the form of a nested record (add_child, edit_child)
 
         def done(result) -> None:
             if result is None:
@@ -912,6 +919,11 @@ class ItemListScreen(Screen):
 
         self.push(self._form(model, title), done)
 
+    def _tell(self, message: Content, timeout: float) -> None:
+        """A toast of styled text that is never read as markup (ids and names stay text)."""
+        # notify is typed str, but Textual's toast shows a Content as it is (Content.from_markup passes it on)
+        self.notify(message, timeout=timeout)  # type: ignore[arg-type]  # a Content: see the line above
+
     def _after_child(self, child: str, child_index: int | None) -> None:
         if self._stale:
             self.reload()
@@ -928,10 +940,10 @@ class ItemListScreen(Screen):
         item = self.items[index]
         records = list(getattr(item, sub.child))
         gone = records.pop(child)
-        word = spec.ITEM_RECORDS[self.SECTION].by_key[sub.child].shape.item.name  # type: ignore[union-attr]
+        word = child_record(self.SECTION, sub.child).name
         what = getattr(gone, "attribute", None) or getattr(gone, "to", None) or getattr(gone, "name", "")
         self.session.update(self.SECTION, index, label=f"remove {word} {what} of {item.id}", **{sub.child: records})
-        self.notify(Content.assemble(f"removed {word} ", (safe(what), "bold"), " · ctrl+z to undo"), timeout=3)
+        self._tell(Content.assemble(f"removed {word} ", (safe(what), "bold"), " · ctrl+z to undo"), timeout=3)
         self._after_child(sub.child, min(child, len(records) - 1) if records else None)
 
     def action_set_child(self, field: str, value: str) -> None:

@@ -12,8 +12,8 @@ on screen, so an enterprise workshop (400 × 2,500) scrolls as fast as the demo.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.text import Text
@@ -28,7 +28,11 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from needsmap.format import model as m
-from needsmap.tui import plain
+from needsmap.tui import linking, plain
+from needsmap.util.text import shorten
+
+if TYPE_CHECKING:
+    from needsmap.tui.app import OpenApp
 
 #: Attributes shown as columns: all of them up to this many, else only those needed or held.
 ALL_COLUMNS_UP_TO = 60
@@ -37,8 +41,10 @@ MAX_HEADER = 12
 MAX_ROW_LABEL = 30
 MIN_ROW_LABEL = 18
 
-NEED_CYCLE = (None, "must", "should", "could")
-ROLE_CYCLE = (None, "copy", "master", "derived")
+NEED_CYCLE: tuple[m.Criticality | None, ...] = (None, "must", "should", "could")
+ROLE_CYCLE: tuple[m.Role | None, ...] = (None, "copy", "master", "derived")
+NEED_KEYS: dict[str, m.Criticality] = {"m": "must", "s": "should", "c": "could"}
+ROLE_KEYS: dict[str, m.Role] = {"m": "master", "c": "copy", "d": "derived"}
 NEED_LETTER = {"must": "M", "should": "S", "could": "C"}
 ROLE_LETTER = {"master": "M", "copy": "C", "derived": "D"}
 
@@ -321,13 +327,13 @@ def _safe_char(ch: str) -> str:
 
 
 def _fit(text: str, width: int) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(text.split()))
-    if len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    return text.ljust(width)
+    text = "".join(_safe_char(ch) for ch in " ".join(text.split()))
+    return shorten(text, width).ljust(width)
 
 
 class MatrixScreen(Screen[None]):
+    app: OpenApp
+
     AUTO_FOCUS = "MatrixGrid"
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
@@ -452,70 +458,31 @@ class MatrixScreen(Screen[None]):
 
     # -- editing ---------------------------------------------------------------------------------
     def action_cycle(self) -> None:
-        cur = self.query_one(MatrixGrid).current()
-        if cur is None:
+        matrix = self.query_one(MatrixGrid)
+        cur = matrix.current()
+        if cur is None or matrix.grid is None:
             return
-        value = self.query_one(MatrixGrid).grid.cells.get(cur[0], {}).get(cur[1])  # type: ignore[union-attr]
-        cycle = NEED_CYCLE if self.kind == "use_cases" else ROLE_CYCLE
-        self._set(cur, cycle[(cycle.index(value) + 1) % len(cycle)])
+        value = matrix.grid.cells.get(cur[0], {}).get(cur[1])
+        if self.kind == "use_cases":
+            self._set_need(cur, NEED_CYCLE[(NEED_CYCLE.index(value) + 1) % len(NEED_CYCLE)])
+        else:
+            self._set_holding(cur, ROLE_CYCLE[(ROLE_CYCLE.index(value) + 1) % len(ROLE_CYCLE)])
 
     def action_set(self, key: str) -> None:
         cur = self.query_one(MatrixGrid).current()
         if cur is None:
             return
-        if key == "x":
-            self._set(cur, None)
-            return
-        table = (
-            {"m": "must", "s": "should", "c": "could"}
-            if self.kind == "use_cases"
-            else {"m": "master", "c": "copy", "d": "derived"}
-        )
-        if key in table:
-            self._set(cur, table[key])
-
-    def _set(self, cur: tuple[str, str], value: str | None) -> None:
-        row_id, attr = cur
-        session = self.app.session
         if self.kind == "use_cases":
-            index = session.find("use_cases", row_id)
-            uc = session.workshop.use_cases[index]
-            needs = list(uc.needs)
-            at = next((i for i, nd in enumerate(needs) if nd.attribute == attr), None)
-            if at is None and value is None:
-                return
-            if at is None:
-                # "must" is the default: written in the short form (just the attribute id)
-                needs.append(m.Need(attr) if value == "must" else m.Need(attr, criticality=value))  # type: ignore[arg-type]
-                label = f"{row_id} needs {attr} ({value})"
-            elif value is None:
-                del needs[at]
-                label = f"{row_id} no longer needs {attr}"
-            else:
-                if needs[at].effective_criticality == value:
-                    return
-                needs[at] = dataclasses.replace(needs[at], criticality=value, loc=None)
-                label = f"{row_id} needs {attr} ({value})"
-            session.update("use_cases", index, label=label, needs=needs)
-        else:
-            index = session.find("systems", row_id)
-            sy = session.workshop.systems[index]
-            holds = list(sy.holds)
-            at = next((i for i, h in enumerate(holds) if h.attribute == attr), None)
-            if at is None and value is None:
-                return
-            if at is None:
-                holds.append(m.Holding(attr) if value == "copy" else m.Holding(attr, role=value))  # type: ignore[arg-type]
-                label = f"{row_id} holds {attr} ({value})"
-            elif value is None:
-                del holds[at]
-                label = f"{row_id} no longer holds {attr}"
-            else:
-                if holds[at].effective_role == value:
-                    return
-                holds[at] = dataclasses.replace(holds[at], role=value, loc=None)
-                label = f"{row_id} holds {attr} ({value})"
-            session.update("systems", index, label=label, holds=holds)
+            if key == "x" or key in NEED_KEYS:
+                self._set_need(cur, NEED_KEYS.get(key))  # x: clear
+        elif key == "x" or key in ROLE_KEYS:
+            self._set_holding(cur, ROLE_KEYS.get(key))
+
+    def _set_need(self, cur: tuple[str, str], value: m.Criticality | None) -> None:
+        linking.set_attribute_link(self.app.session, linking.NEED, *cur, value)
+
+    def _set_holding(self, cur: tuple[str, str], value: m.Role | None) -> None:
+        linking.set_attribute_link(self.app.session, linking.HOLDING, *cur, value)
 
     def action_toggle_kind(self) -> None:
         self.kind = "systems" if self.kind == "use_cases" else "use_cases"

@@ -9,6 +9,7 @@ filters.  Every change goes through the session, so ctrl+z undoes it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -26,8 +27,11 @@ from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room,
 from needsmap.tui.widgets.dialogs import ConfirmDialog
 from needsmap.tui.widgets.type_to_filter import TypeToFilter
 
+if TYPE_CHECKING:
+    from needsmap.tui.app import OpenApp
+
 KIND_STYLE = {"question": "cyan", "decision": "green", "risk": "bold red", "idea": "magenta", "parking": "dim"}
-KIND_ORDER = {kind: i for i, kind in enumerate(m.NOTE_KINDS)}
+KIND_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(m.NOTE_KINDS)}
 _ID = re.compile(ID_PATTERN)
 #: Below this width the id and by columns go (the detail pane shows them).
 WIDE = 110
@@ -196,6 +200,8 @@ class NoteForm(ModalScreen[m.Note | None]):
 
 # -- the screen --------------------------------------------------------------------------------
 class NotesScreen(TypeToFilter, Screen[None]):
+    app: OpenApp
+
     FILTER_INPUT = "note-filter"
     FILTER_TABLE = "note-table"
     AUTO_FOCUS = "#note-table"
@@ -310,7 +316,7 @@ class NotesScreen(TypeToFilter, Screen[None]):
     def current_note(self) -> m.Note | None:
         try:
             table = self.query_one("#note-table", DataTable)
-        except Exception:  # noqa: BLE001 - not composed yet
+        except Exception:  # not composed yet
             return None
         if not table.row_count or not (0 <= table.cursor_row < len(self._ids)):
             return None

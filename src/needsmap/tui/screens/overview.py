@@ -7,6 +7,8 @@ or a gap jumps to it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +21,9 @@ from textual.widgets.data_table import ColumnKey
 
 from needsmap.analysis.engine import Gap
 from needsmap.tui import SUBJECT_SCREENS, plain
+
+if TYPE_CHECKING:
+    from needsmap.tui.app import OpenApp
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"error": "●", "warning": "▲", "info": "·"}
@@ -99,6 +104,8 @@ def fit(text: Text, width: int | None) -> Text:
 class ReadinessBar(Widget):
     """``█████▒▒▒▒░░ 5 ready · 7 at risk · 5 blocked`` for the active use cases, as wide as it is."""
 
+    app: OpenApp
+
     COMPONENT_CLASSES = {"bar--ready", "bar--at-risk", "bar--blocked", "bar--legend"}
 
     def render(self) -> Text:
@@ -127,6 +134,8 @@ class ReadinessBar(Widget):
 
 
 class OverviewScreen(Screen[None]):
+    app: OpenApp
+
     AUTO_FOCUS = "#readiness"
     CSS_PATH = "overview.tcss"
     BINDINGS = [
@@ -139,7 +148,7 @@ class OverviewScreen(Screen[None]):
         yield Static(id="counts-line")
         yield Static("Use case readiness: blocked and at risk (Enter: open the use case)", classes="heading")
         yield ReadinessBar()
-        table = DataTable(id="readiness", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="readiness", cursor_type="row", zebra_stripes=True)
         table.add_column(Text("status"), key="status", width=STATUS_WIDTH)
         table.add_column(Text("use case"), key="use_case", width=TITLE_WIDTH)
         table.add_column(Text("why"), key="why")

@@ -13,6 +13,8 @@ undo step.  ``a`` accepts the highlighted generated option without voting.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +27,9 @@ from needsmap.roadmap.accept import accepted_option
 from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.roadmap.output import closes_text, comparison_rows, leaves_text, summary, wave_word
 from needsmap.tui import plain
+
+if TYPE_CHECKING:
+    from needsmap.tui.app import OpenApp
 
 SCORE_WORDS = {1: "against", 2: "rather not", 3: "neutral", 4: "in favour", 5: "strongly for"}
 
@@ -57,6 +62,8 @@ class VoteDialog(ModalScreen[int | None]):
 
 
 class RoadmapScreen(Screen[None]):
+    app: OpenApp
+
     AUTO_FOCUS = "#roadmap-options"
     CSS_PATH = "roadmap.tcss"
     BINDINGS = [
@@ -75,7 +82,7 @@ class RoadmapScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="roadmap-voter", classes="heading")
-        table = DataTable(id="roadmap-options", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="roadmap-options", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
             ("option", "option", 26),
             ("closes", "gaps closed", 11),

@@ -8,6 +8,8 @@ Questions may contain workshop text: pass them as ``rich.text.Text`` (see
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,15 +19,45 @@ from textual.widgets import Button, Static
 
 from needsmap.tui import plain
 
+T = TypeVar("T")
+
 
 def _text(value: str | Text) -> Text:
     return value if isinstance(value, Text) else plain(value, one_line=False)
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """Yes or no.  ``y``/Enter confirms, ``n``/Escape cancels."""
+class _Dialog(ModalScreen[T]):
+    """A title, a body and buttons; the first button has the focus, a button answers with its id.
+
+    ``YES``: the id of the button that answers True, for a yes-or-no dialog.
+    """
 
     CSS_PATH = "dialogs.tcss"
+    YES: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__(classes="nm-dialog")
+
+    def box(self, title: str | Text, body: str | Text, *buttons: Button, warning: bool = True) -> ComposeResult:
+        with Vertical(classes="dialog-box warning" if warning else "dialog-box"):
+            yield Static(title, classes="dialog-title")
+            yield Static(body, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield from buttons
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        answer = str(event.button.id) if self.YES is None else event.button.id == self.YES
+        self.dismiss(answer)  # type: ignore[arg-type]  # str or bool, as the subclass declares
+
+
+class ConfirmDialog(_Dialog[bool]):
+    """Yes or no.  ``y``/Enter confirms, ``n``/Escape cancels."""
+
+    YES = "yes"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -40,7 +72,7 @@ class ConfirmDialog(ModalScreen[bool]):
         title: str = "Please confirm",
         danger: bool = True,
     ) -> None:
-        super().__init__(classes="nm-dialog")
+        super().__init__()
         self.question = _text(question)
         self.confirm_label = confirm
         self.cancel_label = cancel
@@ -48,39 +80,32 @@ class ConfirmDialog(ModalScreen[bool]):
         self.danger = danger
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(plain(self.dialog_title), classes="dialog-title")
-            yield Static(self.question, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.confirm_label} (y)", id="yes", variant="error" if self.danger else "primary")
-                yield Button(f"{self.cancel_label} (n)", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "yes")
+        yield from self.box(
+            plain(self.dialog_title),
+            self.question,
+            Button(f"{self.confirm_label} (y)", id="yes", variant="error" if self.danger else "primary"),
+            Button(f"{self.cancel_label} (n)", id="no"),
+            warning=False,
+        )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
 
-class ConflictDialog(ModalScreen[str]):
+class ConflictDialog(_Dialog[str]):
     """The file changed on disk: ``"reload"`` (take theirs) or ``"keep"`` (overwrite with mine).
 
     When the file was deleted or moved, only ``"keep"`` (write it back) is offered.
     There is no cancel: leaving the question open would mean edits that are not saved.
     """
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("r", "answer('reload')", "Reload theirs"),
         Binding("k", "answer('keep')", "Keep mine"),
     ]
 
     def __init__(self, message: str, *, deleted: bool = False, after_edit: bool = False) -> None:
-        super().__init__(classes="nm-dialog")
+        super().__init__()
         self.message = message
         self.deleted = deleted
         self.after_edit = after_edit
@@ -103,20 +128,8 @@ class ConflictDialog(ModalScreen[str]):
                 "Reload theirs: take the version on disk (your undo history is cleared).\n"
                 "Keep mine: overwrite it with your version (theirs is kept as a .bak file beside it).",
             )
-        with Vertical(classes="dialog-box warning"):
-            yield Static(title, classes="dialog-title")
-            yield Static(body, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                if not self.deleted:
-                    yield Button("Reload theirs (r)", id="reload", variant="primary")
-                yield Button("Keep mine (k)", id="keep", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(str(event.button.id))
+        reload = () if self.deleted else (Button("Reload theirs (r)", id="reload", variant="primary"),)
+        yield from self.box(title, body, *reload, Button("Keep mine (k)", id="keep", variant="warning"))
 
     def action_answer(self, answer: str) -> None:
         if answer == "reload" and self.deleted:
@@ -124,13 +137,12 @@ class ConflictDialog(ModalScreen[str]):
         self.dismiss(answer)
 
 
-class MergeConflictsDialog(ModalScreen[str]):
+class MergeConflictsDialog(_Dialog[str]):
     """Someone else saved changes to the same fields we changed: ``"mine"`` or ``"theirs"``.
 
     Everything else was merged already; the file keeps our values until this is answered.
     """
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("k", "answer('mine')", "Keep mine"),
         Binding("t", "answer('theirs')", "Take theirs"),
@@ -140,7 +152,7 @@ class MergeConflictsDialog(ModalScreen[str]):
     SHOWN = 8
 
     def __init__(self, lines: list[str], *, from_git: bool = False) -> None:
-        super().__init__(classes="nm-dialog")
+        super().__init__()
         self.lines = lines
         #: conflicts a git merge left in the file (not met while editing): keep the file's values, or later
         self.from_git = from_git
@@ -168,23 +180,17 @@ class MergeConflictsDialog(ModalScreen[str]):
             f"… and {more} more\n" if more > 0 else "",
             outro,
         )
-        with Vertical(classes="dialog-box warning"):
-            yield Static(title, classes="dialog-title")
-            yield Static(body, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                if self.from_git:
-                    yield Button("Keep the file's values (k)", id="mine", variant="primary")
-                    yield Button("Later (l)", id="later")
-                else:
-                    yield Button("Keep mine (k)", id="mine", variant="primary")
-                    yield Button("Take theirs (t)", id="theirs", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(str(event.button.id))
+        if self.from_git:
+            buttons = (
+                Button("Keep the file's values (k)", id="mine", variant="primary"),
+                Button("Later (l)", id="later"),
+            )
+        else:
+            buttons = (
+                Button("Keep mine (k)", id="mine", variant="primary"),
+                Button("Take theirs (t)", id="theirs", variant="warning"),
+            )
+        yield from self.box(title, body, *buttons)
 
     def action_answer(self, answer: str) -> None:
         if answer == "theirs" and self.from_git:
@@ -196,17 +202,17 @@ class MergeConflictsDialog(ModalScreen[str]):
             self.dismiss("later")
 
 
-class CommentsDialog(ModalScreen[bool]):
+class CommentsDialog(_Dialog[bool]):
     """The file has YAML comments that needsmap cannot keep: go on (True) or quit (False)."""
 
-    CSS_PATH = "dialogs.tcss"
+    YES = "continue"
     BINDINGS = [
         Binding("c,enter", "answer(True)", "Continue"),
         Binding("q,escape", "answer(False)", "Quit"),
     ]
 
     def __init__(self, lines: tuple[int, ...]) -> None:
-        super().__init__(classes="nm-dialog")
+        super().__init__()
         self.lines = lines
 
     def compose(self) -> ComposeResult:
@@ -217,19 +223,12 @@ class CommentsDialog(ModalScreen[bool]):
             "is saved.\n\nContinue: edit, and let the first save remove them.\n"
             "Quit: leave the file untouched (move the comments into the top block, or into notes, first)."
         )
-        with Vertical(classes="dialog-box warning"):
-            yield Static("Comments will be lost on save", classes="dialog-title")
-            yield Static(body, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Continue (c)", id="continue", variant="warning")
-                yield Button("Quit (q)", id="quit")
-
-    def on_mount(self) -> None:
-        self.query_one("#continue", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "continue")
+        yield from self.box(
+            "Comments will be lost on save",
+            body,
+            Button("Continue (c)", id="continue", variant="warning"),
+            Button("Quit (q)", id="quit"),
+        )
 
     def action_answer(self, go_on: bool) -> None:
         self.dismiss(go_on)

@@ -29,20 +29,22 @@ from pathlib import Path
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import Suggester, SuggestFromList
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.format.saver import write_text_atomically
+from needsmap.format.naming import item_name, new_item_id, section_word
 from needsmap.tui.formcheck import FormModel, Problem
-from needsmap.tui.linking import WORD, suggest_id
 from needsmap.tui.widgets.dialogs import ConfirmDialog
 from needsmap.tui.widgets.typeahead import TypeAhead
+from needsmap.util.atomic_write import write_text_atomically
 from needsmap.util.text import one_line, terminal
 
 #: Above this many choices a reference is typed (with completion) instead of picked from a list.
@@ -88,11 +90,11 @@ def ref_choices(ws: m.Workshop, section: str) -> list[tuple[str, str]]:
     if section == "channels":
         return [(c, c) for c in ws.channel_ids]
     if section == "any":
-        return [(item.id, f"{item.id}  ({WORD[s]})") for s in m.ITEM_SECTIONS for item in ws.section(s)]
+        return [(item.id, f"{item.id}  ({section_word(s)})") for s in m.ITEM_SECTIONS for item in ws.section(s)]
     out = []
     for item in ws.section(section):
-        name = getattr(item, "name", None) or getattr(item, "title", None) or ""
-        out.append((item.id, f"{item.id}  {name}" if name and name != item.id else item.id))
+        name = item_name(item)
+        out.append((item.id, f"{item.id}  {name}" if name != item.id else item.id))
     return out
 
 
@@ -126,7 +128,9 @@ def load_draft(workshop: Path) -> tuple[DraftKey, str, dict[str, object]] | None
     try:
         data = json.loads(draft_path(workshop).read_text(encoding="utf-8"))
         key = DraftKey(**data["key"])
-        values = {str(k): v for k, v in dict(data["values"]).items() if v is None or isinstance(v, (str, bool))}
+        values: dict[str, object] = {
+            str(k): v for k, v in dict(data["values"]).items() if v is None or isinstance(v, (str, bool))
+        }
         return key, str(data.get("title", "")), values
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -161,13 +165,14 @@ class ItemForm(TypeAhead):
         self.model = model
         #: the workshop file: while the form is open, what it holds is kept in a draft beside it
         self.draft = draft
-        self._draft_timer = None
+        self._draft_timer: Timer | None = None
         self._dismissed = False  # nothing may write the draft again (a late blur would)
         self.form_title = title
         self.start = dict(values) if values is not None else model.initial()
         self.suggest_ids = (model.original is None or values is not None) if suggest_ids is None else suggest_ids
         self.suggest_ids = self.suggest_ids and model.child is None and "id" in model.record.by_key
-        self._auto_id: str | None = self.start.get("id") if self.suggest_ids else None  # type: ignore[assignment]
+        start_id = self.start.get("id")
+        self._auto_id = start_id if self.suggest_ids and isinstance(start_id, str) else None
         self.problems: list[Problem] = []
         self._touched: set[str] = set()  # fields visited (left) since the form opened
         self._tried = False  # a save was attempted
@@ -279,7 +284,7 @@ class ItemForm(TypeAhead):
                 id=wid,
                 classes="form-input",
                 suggester=SuggestFromList([i for i, _ in choices], case_sensitive=False),
-                placeholder=f"{WORD.get(shape.ref, shape.ref)} id (→ completes)",
+                placeholder=f"{section_word(shape.ref)} id (→ completes)",
                 select_on_focus=False,
                 compact=True,
             )
@@ -394,10 +399,14 @@ class ItemForm(TypeAhead):
         if key is None:
             return
         widget = self.query_one(f"#input-{key}")
-        value = widget.value if isinstance(widget, Input) else widget.text  # type: ignore[union-attr]
+        if isinstance(widget, Input):
+            value = widget.value
+        else:
+            assert isinstance(widget, TextArea)  # a name is a line (Input) or a text (TextArea)
+            value = widget.text
         if value == (self.start.get(key) or ""):
             return  # not typed yet (a copy keeps its "-2" id until its name changes)
-        suggestion = suggest_id(self.model.section, value, self._taken) if value.strip() else ""
+        suggestion = new_item_id(self.model.section, value, self._taken) if value.strip() else ""
         if suggestion != self._auto_id:
             self._auto_id = suggestion
             self.query_one("#input-id", Input).value = suggestion
@@ -427,7 +436,7 @@ class ItemForm(TypeAhead):
         if self.draft is not None and self.is_attached and self.model.changed(self.values()):
             save_draft(self.draft, self.draft_key(), self.form_title, self.values())
 
-    def dismiss(self, result=None):  # type: ignore[override]
+    def dismiss(self, result: object = None) -> AwaitComplete:
         self._dismissed = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -500,7 +509,7 @@ class RenameDialog(TypeAhead):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rename-body") as body:
-            body.border_title = f"Rename {WORD[self.model.section]} {safe(self.old)}"
+            body.border_title = f"Rename {section_word(self.model.section)} {safe(self.old)}"
             body.border_subtitle = "enter rename · esc cancel"
             yield Label(Content.assemble("new id", ("  every reference to it is updated too", "dim")))
             yield Input(self.old, id="rename-input")

@@ -39,10 +39,10 @@ from textual.widgets.option_list import Option
 
 from needsmap.collab.session import Session
 from needsmap.format import model as m
+from needsmap.format.naming import item_name, section_word
 from needsmap.tui import linking
-from needsmap.tui.linking import WORD
 from needsmap.tui.widgets.typeahead import TypeAhead, type_into
-from needsmap.util.text import one_line, terminal
+from needsmap.util.text import one_line, shorten, terminal
 
 CREATE = "__create__"
 _SEPARATORS = re.compile(r"[_\-./,]+")
@@ -308,7 +308,7 @@ class LinkPicker(TypeAhead):
                 create = Option(
                     Content.assemble(
                         ("+ create ", "bold $text-success"),
-                        f"{WORD[self.create_section]} '{_safe(query)}'",
+                        f"{section_word(self.create_section)} '{_safe(query)}'",
                         (f"  with the catalog's definition of {_safe(known.name)}" if known else "", "dim"),
                     ),
                     id=CREATE,
@@ -380,7 +380,7 @@ class LinkPicker(TypeAhead):
         option = results.get_option_at_index(index)
         field = self.query_one("#picker-input", Input)
         text = " ".join(field.value.split())
-        candidate = None if option.id == CREATE else self.matches[int(option.id[1:])]
+        candidate = self.matches[int(option.id[1:])] if option.id and option.id != CREATE else None
         before = self._ids()
         try:
             message = self.on_pick(candidate.candidate if candidate else None, text, value)
@@ -454,9 +454,14 @@ def any_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[
     out = []
     for section in m.ITEM_SECTIONS:
         for item in ws.section(section):
-            name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "text", "")
             out.append(
-                Candidate(item.id, _safe(name)[:80], section, (WORD[section],), notes.get(item.id, WORD[section]))
+                Candidate(
+                    item.id,
+                    shorten(_safe(item_name(item)), 80),
+                    section,
+                    (section_word(section),),
+                    notes.get(item.id, section_word(section)),
+                )
             )
     return out
 
@@ -464,52 +469,45 @@ def any_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[
 # -- the pickers --------------------------------------------------------------------------------
 CRITICALITY = (Choice("m", "must"), Choice("s", "should"), Choice("c", "could"))
 ROLE = (Choice("m", "master"), Choice("c", "copy"), Choice("d", "derived"))
+#: A choice's value as the model's type (a value not in the model: KeyError, which the picker shows).
+_CRITICALITY_OF: dict[str, m.Criticality] = {c: c for c in m.CRITICALITIES}
+_ROLE_OF: dict[str, m.Role] = {r: r for r in m.ROLES}
 STEP_ACTION = (Choice("c", "creates"), Choice("r", "reads"), Choice("u", "updates"), Choice("x", "deletes"))
+
+
+def _attribute_link_picker(
+    session: Session, link: linking.AttributeLink, parent: str, title: str, linked: str, choices: Sequence[Choice]
+) -> LinkPicker:
+    """Link attributes to ``parent`` with one choice each; the ones linked already say so (``linked: value``)."""
+
+    def candidates() -> list[Candidate]:
+        records = getattr(session.item(link.section, parent), link.field)
+        notes = {r.attribute: f"{linked}: {getattr(r, 'effective_' + link.choice)}" for r in records}
+        return attribute_candidates(session.workshop, notes)
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return linking.link_attribute(session, link, parent, c.id if c else None, value or link.default, text)
+
+    return LinkPicker(
+        title=title,
+        candidates=candidates,
+        on_pick=pick,
+        choices=choices,
+        default=link.default,
+        create="attributes",
+        subject=parent,
+        session=session,
+    )
 
 
 def need_picker(session: Session, use_case: str) -> LinkPicker:
     """Add needs to a use case: m/s/c picks how critical."""
-
-    def candidates() -> list[Candidate]:
-        uc = session.item("use_cases", use_case)
-        return attribute_candidates(
-            session.workshop, {n.attribute: f"needed: {n.effective_criticality}" for n in uc.needs}
-        )
-
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.add_need(session, use_case, c.id if c else None, value or "must", create_name=text)
-
-    return LinkPicker(
-        title=f"Needs of {use_case}",
-        candidates=candidates,
-        on_pick=pick,
-        choices=CRITICALITY,
-        create="attributes",
-        subject=use_case,
-        session=session,
-    )
+    return _attribute_link_picker(session, linking.NEED, use_case, f"Needs of {use_case}", "needed", CRITICALITY)
 
 
 def holding_picker(session: Session, system: str) -> LinkPicker:
     """Add holdings to a system: m/c/d picks the role."""
-
-    def candidates() -> list[Candidate]:
-        sy = session.item("systems", system)
-        return attribute_candidates(session.workshop, {h.attribute: f"held: {h.effective_role}" for h in sy.holds})
-
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.set_holding(session, system, c.id if c else None, value or "copy", create_name=text)
-
-    return LinkPicker(
-        title=f"What {system} holds",
-        candidates=candidates,
-        on_pick=pick,
-        choices=ROLE,
-        default="copy",
-        create="attributes",
-        subject=system,
-        session=session,
-    )
+    return _attribute_link_picker(session, linking.HOLDING, system, f"What {system} holds", "held", ROLE)
 
 
 def feed_target_picker(session: Session, system: str) -> LinkPicker:
@@ -543,7 +541,7 @@ def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPic
 
     def candidates() -> list[Candidate]:
         sy = session.item("systems", system)
-        carried = next((f.attributes for f in sy.feeds if f.to == target), [])
+        carried: list[str] = next((f.attributes for f in sy.feeds if f.to == target), [])
         held = {h.attribute for h in sy.holds}
         notes = {a: "held here" for a in held}
         notes.update({a: "carried" for a in carried})

@@ -9,6 +9,7 @@ on the screen underneath; the app creates it (see ``NeedsmapApp.add_quick_note``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from rich.text import Text
 from textual import on
@@ -22,12 +23,12 @@ from textual.widgets import Input, Static
 from needsmap.format import model as m
 from needsmap.tui import plain
 
-KIND_KEYS = {"q": "question", "d": "decision", "r": "risk", "i": "idea", "p": "parking"}
+KIND_KEYS: dict[str, m.NoteKind] = {"q": "question", "d": "decision", "r": "risk", "i": "idea", "p": "parking"}
 
 
 @dataclass(frozen=True, slots=True)
 class QuickNoteResult:
-    kind: str
+    kind: m.NoteKind
     text: str
     about: tuple[str, ...]
 
@@ -37,17 +38,13 @@ class KindChooser(Widget, can_focus=True):
 
     COMPONENT_CLASSES = {"kind-chosen", "kind-other", "kind-key"}
     BINDINGS = [
-        Binding("q", "pick('question')", "Question", show=False),
-        Binding("d", "pick('decision')", "Decision", show=False),
-        Binding("r", "pick('risk')", "Risk", show=False),
-        Binding("i", "pick('idea')", "Idea", show=False),
-        Binding("p", "pick('parking')", "Parking", show=False),
+        *(Binding(kind[0], f"pick({kind!r})", kind.capitalize(), show=False) for kind in m.NOTE_KINDS),
         Binding("enter", "pick('')", "Keep the kind", show=False),
         Binding("left", "step(-1)", "Previous kind", show=False),
         Binding("right", "step(1)", "Next kind", show=False),
     ]
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: m.NoteKind) -> None:
         super().__init__(id="kind")
         self.kind = kind
 
@@ -61,7 +58,7 @@ class KindChooser(Widget, can_focus=True):
             text.append(f" {kind} ", style=style)
         return text
 
-    def action_pick(self, kind: str) -> None:
+    def action_pick(self, kind: m.NoteKind | Literal[""]) -> None:  # "": keep the kind
         if kind:
             self.kind = kind
             self.refresh()
@@ -71,7 +68,7 @@ class KindChooser(Widget, can_focus=True):
         self.step(delta)
 
     def step(self, delta: int) -> None:
-        kinds = list(m.NOTE_KINDS)
+        kinds: list[m.NoteKind] = list(m.NOTE_KINDS)
         self.kind = kinds[(kinds.index(self.kind) + delta) % len(kinds)]
         self.refresh()
 
@@ -85,7 +82,7 @@ class QuickNoteScreen(ModalScreen[QuickNoteResult | None]):
     ]
 
     def __init__(
-        self, subject: tuple[str, str] | None, subject_label: Text | None = None, kind: str | None = None
+        self, subject: tuple[str, str] | None, subject_label: Text | None = None, kind: m.NoteKind | None = None
     ) -> None:
         super().__init__(classes="nm-dialog", id="quick-note")
         self.subject = subject

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class _AppBar(Widget):
     """A one-line bar that re-renders when the app's revision changes."""
 
-    app: NeedsmapApp  # type: ignore[assignment]
+    app: NeedsmapApp
 
     def on_mount(self) -> None:
         self.watch(self.app, "revision", self._app_changed, init=False)

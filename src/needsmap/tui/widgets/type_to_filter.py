@@ -9,11 +9,20 @@ it; the section screens have their own, richer version (:mod:`.typeahead`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.timer import Timer
 from textual.widgets import DataTable, Input
 
 from needsmap.tui import is_global_key
+
+if TYPE_CHECKING:  # the screen's methods (query_one, set_timer...), for the type checker
+    from textual.screen import Screen
+
+    _MixinBase = Screen
+else:  # a plain mixin when it runs, first among the bases of the screen that uses it
+    _MixinBase = object
 
 #: Seconds of typing pause before the filter applies.
 FILTER_DELAY = 0.12
@@ -21,7 +30,7 @@ FILTER_DELAY = 0.12
 PASS_THROUGH_SECONDS = 0.4
 
 
-class TypeToFilter:
+class TypeToFilter(_MixinBase):
     """Mixin for a Screen: set ``FILTER_INPUT`` and ``FILTER_TABLE`` (widget ids), define ``_fill()``."""
 
     FILTER_INPUT: str = ""
@@ -39,7 +48,7 @@ class TypeToFilter:
         # wait for a pause in typing before refilling a long table
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)  # type: ignore[attr-defined]
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
 
     def _filter_now(self) -> None:
         if self._filter_timer is not None:
@@ -52,12 +61,12 @@ class TypeToFilter:
             return
         event.stop()
         self._filter_now()
-        self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()  # type: ignore[attr-defined]
+        self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the table goes to the filter (keys bound to something keep their meaning)."""
-        table = self.query_one(f"#{self.FILTER_TABLE}", DataTable)  # type: ignore[attr-defined]
-        if self.focused is not table or not event.is_printable or not event.character:  # type: ignore[attr-defined]
+        table = self.query_one(f"#{self.FILTER_TABLE}", DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
             return
         if self._passing and not self._typing:
             return  # typed right after a global key (a screen switch, the quick note): not filter text
@@ -65,12 +74,12 @@ class TypeToFilter:
         if not self._typing and is_global_key(event.key):
             self._pass_through()
             return
-        if not self._typing and event.key in self.active_bindings:  # type: ignore[attr-defined]
+        if not self._typing and event.key in self.active_bindings:
             return
         event.stop()
         event.prevent_default()
         self._typing = True
-        filt = self.query_one(f"#{self.FILTER_INPUT}", Input)  # type: ignore[attr-defined]
+        filt = self.query_one(f"#{self.FILTER_INPUT}", Input)
         filt.focus()
         filt.insert_text_at_cursor(event.character)
 
@@ -80,7 +89,7 @@ class TypeToFilter:
     def _pass_through(self) -> None:
         """Keys queued behind a global key belong to what it opens, not to this screen's filter."""
         self._passing = True
-        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)  # type: ignore[attr-defined]
+        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)
 
     def _stop_passing(self) -> None:
         self._passing = False

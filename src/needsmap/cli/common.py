@@ -1,0 +1,219 @@
+"""What every command shares: exit codes, messages, output to the terminal or a file, choices.
+
+Exit codes are the same for all commands:
+
+* :data:`EXIT_OK` (0): done, nothing to report (warnings may have been printed);
+* :data:`EXIT_FINDINGS` (1): the command ran and found problems (errors, or what ``--fail-on`` asks for);
+* :data:`EXIT_USAGE` (2): usage error, or a file that could not be read or written.
+
+The choices of options (formats, dialects, scales, groupings) are the library's own constants,
+read when a command parses its options or shows its help (:class:`LibraryChoice`), so listing the
+commands (``needsmap --help``) imports none of the engines.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from needsmap.collab.git_revisions import Comparable, Version
+    from needsmap.format.diagnostics import Diagnostic
+    from needsmap.format.loader import LoadResult
+    from needsmap.format.model import Workshop
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+#: Width of the tables a command writes to a file (``-o``) instead of the terminal.
+FILE_WIDTH = 120
+
+
+# -- messages and exit codes --------------------------------------------------------------------
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``message`` on stderr and exit with ``code``."""
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def cannot_write(path: Path, exc: OSError) -> NoReturn:
+    """A file or folder that could not be written: say why and exit 2."""
+    fail(f"{path}: error: cannot write: {exc.strerror or exc}")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def print_errors(diagnostics: Iterable[Diagnostic]) -> None:
+    """The errors among ``diagnostics``, located, on stderr."""
+    for d in diagnostics:
+        if d.severity == "error":
+            click.echo(d.render(), err=True)
+
+
+def open_valid(file: Path) -> LoadResult:
+    """Open and validate, or print why not and exit (1 for an invalid workshop, 2 unreadable)."""
+    from needsmap.format.opening import OpenError, open_workshop
+
+    try:
+        result = open_workshop(file)
+    except OpenError as exc:
+        fail(str(exc))
+    if not result.ok:
+        print_errors(result.diagnostics)
+        fail(f"{file}: fix the errors above first (needsmap validate {file})", EXIT_FINDINGS)
+    return result
+
+
+def valid_workshop(file: Path) -> Workshop:
+    """The workshop of ``file`` when it is valid, or print why not and exit (as :func:`open_valid`)."""
+    ws = open_valid(file).workshop
+    assert ws is not None  # a valid result always holds its workshop
+    return ws
+
+
+def open_to_compare(version: Version) -> Comparable:
+    """Load one side of a comparison, or print why not and exit (1 for an invalid workshop, 2 unreadable)."""
+    from needsmap.collab.git_revisions import NotComparable, RevisionError, load_to_compare
+    from needsmap.format.opening import OpenError
+
+    try:
+        side = load_to_compare(version)
+    except (RevisionError, OpenError) as exc:
+        fail(str(exc))
+    except NotComparable as exc:
+        print_errors(exc.errors)
+        fail(str(exc), EXIT_FINDINGS)
+    if side.conflicts:  # a merge in progress: what it brought in is worth seeing before resolving
+        click.echo(
+            f"{side.label}: warning: {plural(side.conflicts, 'unresolved merge conflict')} "
+            f"(needsmap validate {side.label})",
+            err=True,
+        )
+    return side
+
+
+# -- output: the terminal or a file (-o) --------------------------------------------------------
+def write_file(output: Path, text: str) -> None:
+    """Write ``text`` to ``output`` atomically, creating its folder (``-o out/x.sql`` makes ``out/``)."""
+    from needsmap.util.atomic_write import write_text_atomically
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(output, text)
+    except OSError as exc:
+        cannot_write(output, exc)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """``text`` to the terminal, or to the file ``output`` (then "Wrote FILE" on stderr)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_file(output, text)
+    click.echo(f"Wrote {output}", err=True)
+
+
+def emit_drawn(draw: Callable[[Console], None], output: Path | None) -> None:
+    """What ``draw`` prints with rich: on the terminal, or without colour into the file ``output``."""
+    from rich.console import Console
+
+    if output is None:
+        draw(Console(highlight=False))
+        return
+    import io
+
+    buffer = io.StringIO()
+    draw(Console(file=buffer, width=FILE_WIDTH, color_system=None))
+    emit(buffer.getvalue(), output)
+
+
+# -- choices from the library's constants -------------------------------------------------------
+class LibraryChoice(click.Choice):
+    """A choice whose values are a library constant, read the first time the choice is used."""
+
+    def __init__(self, values: Callable[[], Iterable[str]], case_sensitive: bool = True) -> None:
+        self._values = values
+        self._choices: tuple[str, ...] | None = None
+        self.case_sensitive = case_sensitive
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._values())
+        return self._choices
+
+    @choices.setter
+    def choices(self, values: Sequence[str]) -> None:
+        self._choices = tuple(values)
+
+
+def _gap_groupings() -> Iterable[str]:
+    from needsmap.analysis.output import GROUPINGS
+
+    return GROUPINGS
+
+
+def _severities() -> Iterable[str]:
+    from needsmap.format.diagnostics import SEVERITIES
+
+    return SEVERITIES
+
+
+def _failing_severities() -> Iterable[str]:
+    from needsmap.format.diagnostics import SEVERITIES
+
+    return SEVERITIES[:-1]  # every severity but info: "info or worse" would be any gap at all
+
+
+def _draft_formats() -> Iterable[str]:
+    from needsmap.draft.render import FORMATS
+
+    return FORMATS
+
+
+def _draft_dialects() -> Iterable[str]:
+    from needsmap.draft.render import DIALECTS
+
+    return DIALECTS
+
+
+def _draft_scopes() -> Iterable[str]:
+    from needsmap.draft.engine import SCOPES
+
+    return SCOPES
+
+
+def _report_formats() -> Iterable[str]:
+    from needsmap.report.output import FORMATS
+
+    return FORMATS
+
+
+def _scales() -> Iterable[str]:
+    from needsmap.synthetic.builder import SCALES
+
+    return SCALES
+
+
+def _sheet_kinds() -> Iterable[str]:
+    from needsmap.imports.sheet import IMPORT_KINDS
+
+    return IMPORT_KINDS
+
+
+GAP_GROUPINGS = LibraryChoice(_gap_groupings)
+SEVERITIES = LibraryChoice(_severities)
+FAILING_SEVERITIES = LibraryChoice(_failing_severities)
+DRAFT_FORMATS = LibraryChoice(_draft_formats)
+DRAFT_DIALECTS = LibraryChoice(_draft_dialects)
+DRAFT_SCOPES = LibraryChoice(_draft_scopes)
+REPORT_FORMATS = LibraryChoice(_report_formats)
+SCALES = LibraryChoice(_scales)
+SHEET_KINDS = LibraryChoice(_sheet_kinds)

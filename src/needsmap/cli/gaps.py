@@ -1,0 +1,83 @@
+"""``needsmap gaps``: the gaps of a workshop and the readiness of its use cases."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from needsmap.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FAILING_SEVERITIES,
+    GAP_GROUPINGS,
+    SEVERITIES,
+    emit,
+    emit_drawn,
+    valid_workshop,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--by",
+    type=GAP_GROUPINGS,
+    default="rule",
+    show_default=True,
+    help="How to group the gaps (table and md).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people at a terminal; md: for wikis and pull requests; json: for machines.",
+)
+@click.option(
+    "--min-severity",
+    type=SEVERITIES,
+    default="info",
+    show_default=True,
+    help="Leave out less severe gaps.",
+)
+@click.option(
+    "--fail-on",
+    type=FAILING_SEVERITIES,
+    help="Exit 1 when a gap of this severity or worse exists (for CI pipelines).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
+def gaps(file: Path, by: str, fmt: str, min_severity: str, fail_on: str | None, output: Path | None) -> None:
+    """Show the gaps of workshop FILE, sorted by impact, and the readiness of every use case."""
+    from needsmap.analysis.engine import analyse
+    from needsmap.analysis.output import at_least, fails, group, json_document, markdown
+
+    ws = valid_workshop(file)
+    analysis = analyse(ws)
+    shown = at_least(analysis.gaps, min_severity)
+    if fmt == "json":
+        emit(json.dumps(json_document(analysis, ws, shown, str(file)), indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "md":
+        emit(markdown(analysis, ws, group(analysis, ws, shown, by), by), output)
+    else:
+        from needsmap.cli import gaps_table
+
+        def draw(console: Console) -> None:
+            gaps_table.print_summary(console, analysis, ws, str(file))
+            gaps_table.print_readiness(console, analysis, ws)
+            gaps_table.print_groups(console, group(analysis, ws, shown, by), by)
+
+        emit_drawn(draw, output)
+    sys.exit(EXIT_FINDINGS if fails(analysis.gaps, fail_on) else EXIT_OK)

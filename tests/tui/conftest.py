@@ -1,0 +1,63 @@
+"""Driving the terminal UI headless (``App.run_test``), as a facilitator would: shared by the UI tests.
+
+Nothing here sleeps for a fixed time: tests wait for the app's workers (:func:`settle`) or poll a
+condition (:func:`until`).  The demo workshop to edit is the ``demo_copy`` fixture of ``tests/conftest.py``;
+the file is read back with ``tests.conftest.assert_opens_clean``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+#: The terminal the tests use unless they need another: 120 columns, 40 lines.
+SIZE = (120, 40)
+
+
+def run(body: Callable[[], Awaitable[object]]) -> None:
+    """Run an async test body to the end (no asyncio plugin needed)."""
+    asyncio.run(body())  # type: ignore[arg-type]
+
+
+def sync(test: Callable[..., Awaitable[object]]) -> Callable[..., None]:
+    """Decorator: an ``async def`` test that pytest runs like any other (no asyncio plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapper
+
+
+async def until(pilot, condition: Callable[[], object], what: str = "", timeout: float = 10.0):
+    """Let the app run until ``condition()`` is truthy, and return that value (polling, never a fixed sleep).
+
+    Fails with ``what`` (or the condition) in the message after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+        await pilot.pause(0.01)
+
+
+async def settle(pilot) -> None:
+    """Wait until the analysis worker (and anything else running) is done and the screen has caught up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def show(pilot, key: str, cls: str):
+    """Press a number key; the list screen called ``cls``, once it is shown with its rows."""
+    from needsmap.tui.widgets.table import ItemTable
+
+    await pilot.press(key)
+    screen = await until(pilot, lambda: type(pilot.app.screen).__name__ == cls and pilot.app.screen, cls)
+    await until(pilot, lambda: screen.query_one("#items", ItemTable).row_count > 0, f"the rows of {cls}")
+    return screen
