@@ -113,8 +113,8 @@ def _report_figures(path: str) -> dict:
     """``needsmap report FILE -o x.html`` from start to finish (load, analyse, diagrams, HTML), and its parts."""
     from needsmap.analysis import engine as analysis
     from needsmap.format.opening import open_workshop
-    from needsmap.format.saver import write_text_atomically
     from needsmap.report import render as report
+    from needsmap.util.atomic_write import write_text_atomically
 
     starts: list[tuple[str, float]] = []
 

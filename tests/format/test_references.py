@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from needsmap.format import model as m
 from needsmap.format import references, spec
-from needsmap.format.opening import open_workshop
 from needsmap.format.validator import validate
-from tests.conftest import DEMO
+from tests.conftest import DEMO, assert_opens_clean
 
 
 def _demo() -> m.Workshop:
-    loaded = open_workshop(DEMO)
-    assert loaded.ok
-    return loaded.workshop
+    return assert_opens_clean(DEMO)
 
 
 def _rewrite_all(ws: m.Workshop, section: str, ident: str, new_id: str | None) -> tuple[m.Workshop, list[str]]:

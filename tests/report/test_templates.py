@@ -15,9 +15,8 @@ import pytest
 
 import needsmap
 from needsmap.analysis.engine import analyse
-from needsmap.format.opening import open_workshop
 from needsmap.report import render as report
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT, assert_opens_clean
 
 
 def test_the_default_templates_are_the_packages_own_folder():
@@ -28,9 +27,8 @@ def test_the_default_templates_are_the_packages_own_folder():
 
 
 def _demo():
-    loaded = open_workshop(DEMO)
-    assert loaded.ok
-    return loaded.workshop, analyse(loaded.workshop)
+    ws = assert_opens_clean(DEMO)
+    return ws, analyse(ws)
 
 
 def test_a_user_template_extends_the_default_of_the_same_name(tmp_path):

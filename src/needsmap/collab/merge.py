@@ -78,18 +78,21 @@ class _Merger:
     def __init__(self) -> None:
         self.conflicts: list[m.Conflict] = []
 
-    def conflict(self, where: _Where, base, ours, theirs, kept: Kept):
+    def _record(self, where: _Where, kept: Kept, base: str | None, ours: str | None, theirs: str | None) -> None:
         self.conflicts.append(
             m.Conflict(
                 section=where.section,
                 id=where.id,
                 field=where.path or None,
                 kept=kept,
-                base=_text(base),
-                ours=_text(ours),
-                theirs=_text(theirs),
+                base=base,
+                ours=ours,
+                theirs=theirs,
             )
         )
+
+    def conflict(self, where: _Where, base, ours, theirs, kept: Kept):
+        self._record(where, kept, _text(base), _text(ours), _text(theirs))
         return ours if kept == OURS else theirs
 
     def deleted_and_changed(self, where: _Where, base, changed, rec: spec.Record, kept: Kept):
@@ -97,26 +100,19 @@ class _Merger:
         fields = record_changes(base, changed, rec)
         before = {f.path: plain(f.old) for f in fields}
         after = {f.path: plain(f.new) for f in fields}
-        self.conflicts.append(
-            m.Conflict(
-                section=where.section,
-                id=where.id,
-                field=where.path or None,
-                kept=kept,
-                base=as_yaml(before),
-                ours=as_yaml(after) if kept == OURS else None,
-                theirs=as_yaml(after) if kept == THEIRS else None,
-            )
+        changed_text = as_yaml(after)
+        self._record(
+            where,
+            kept,
+            as_yaml(before),
+            changed_text if kept == OURS else None,
+            changed_text if kept == THEIRS else None,
         )
         return changed
 
     def value(self, b, o, t, fld: spec.Field, owner: spec.Record, where: _Where):
-        if o == t:
-            return o
-        if b == o:
-            return t
-        if b == t:
-            return o
+        if b == o or b == t or o == t:
+            return _three_way(b, o, t)
         shape = fld.shape
         if isinstance(shape, spec.ListOf) and isinstance(shape.item, spec.Record):
             if shape.item is spec.CONFLICT:
@@ -134,12 +130,8 @@ class _Merger:
         return self.conflict(where, b, o, t, OURS)
 
     def record(self, b, o, t, rec: spec.Record, where: _Where):
-        if o == t:
-            return o
-        if b == o:
-            return t
-        if b == t:
-            return o
+        if b == o or b == t or o == t:
+            return _three_way(b, o, t)
         if o is None or t is None:  # one side dropped a whole section record (settings) the other changed
             try:
                 blank = rec.cls()
@@ -236,6 +228,7 @@ def merge_workshops(base: m.Workshop, ours: m.Workshop, theirs: m.Workshop) -> M
 
 
 def _three_way(b, o, t):
+    """The merged value when at most one side changed it: that side's (both sides': ours)."""
     return t if b == o else o
 
 

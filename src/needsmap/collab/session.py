@@ -56,6 +56,7 @@ from needsmap.format.saver import (
     save,
 )
 from needsmap.format.validator import validate
+from needsmap.util.atomic_write import write_text_atomically
 
 #: Top-level fields of a workshop that are edited as a whole (votes: the whole list, see the Roadmap screen).
 TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header", "votes", "conflicts")
@@ -274,9 +275,7 @@ class Session:
         self.other_instance = _read_lock(self.path)
         info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
         try:
-            tmp = _lock_path(self.path).with_suffix(".tmp")
-            tmp.write_text(json.dumps(info), encoding="utf-8")
-            os.replace(tmp, _lock_path(self.path))
+            write_text_atomically(_lock_path(self.path), json.dumps(info))
         except OSError:
             pass  # a read-only folder: saving will say so
 

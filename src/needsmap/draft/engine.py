@@ -471,6 +471,14 @@ class _Drafter:
         def ref(t: str, nullable: bool, comment: str) -> Column:
             return Column(f"{t}_key", "key", nullable, comment, references=t, ref_column=f"{t}_key")
 
+        def model_column() -> list[Column]:
+            """The columns naming the model column (and its attribute) a row is about."""
+            return [
+                Column("table_name", "string", False, "The model table."),
+                Column("column_name", "string", False, "The model column."),
+                Column("attribute", "id", False, "The workshop attribute."),
+            ]
+
         systems = Table(
             SOURCE_SYSTEM, SOURCE_SYSTEM, "integration", "The source systems of the workshop, one row each."
         )
@@ -505,9 +513,7 @@ class _Drafter:
         )
         mapping.columns = [
             key(SOURCE_MAPPING),
-            Column("table_name", "string", False, "The model table."),
-            Column("column_name", "string", False, "The model column."),
-            Column("attribute", "id", False, "The workshop attribute."),
+            *model_column(),
             ref(SOURCE_SYSTEM, False, "The system that holds it."),
             Column("source_field", "string", True, "The field in that system, as recorded."),
             Column("role", "enum", False, "master, copy or derived.", values=m.ROLES),
@@ -524,9 +530,7 @@ class _Drafter:
         )
         surv.columns = [
             key(SURVIVORSHIP),
-            Column("table_name", "string", False, "The model table."),
-            Column("column_name", "string", False, "The model column."),
-            Column("attribute", "id", False, "The workshop attribute."),
+            *model_column(),
             Column("rule", "enum", False, "How the winning value is chosen.", values=SURVIVORSHIP_RULES),
             ref(SOURCE_SYSTEM, True, "The system whose value wins under the rule, if one does."),
             Column("rationale", "text", True, "Why this rule is proposed."),

@@ -41,7 +41,6 @@ from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.loader import FileOrigin, digest_bytes
 from needsmap.util.atomic_write import temp_glob, write_atomically
-from needsmap.util.atomic_write import write_text_atomically as write_text_atomically  # the CLI's name for it
 
 #: Lists of plain values longer than this (as one line) are written one item per line.
 FLOW_WIDTH = 100

@@ -18,7 +18,7 @@ reference field is checked without touching this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from needsmap.format import model as m
@@ -214,17 +214,8 @@ class Validator:
 
     def system_rules(self) -> None:
         for system in self.ws.systems:
-            held: dict[str, int] = {}
-            for i, holding in enumerate(system.holds):
-                if holding.attribute in held:
-                    self.rep.error(
-                        _at(holding),
-                        "duplicate-holding",
-                        f"system '{system.id}' holds attribute '{holding.attribute}' twice "
-                        f"(holdings #{held[holding.attribute] + 1} and #{i + 1}); merge them into one",
-                    )
-                else:
-                    held[holding.attribute] = i
+            owner = item_label("system", system.id)
+            self._attribute_once(system.holds, "duplicate-holding", f"{owner} holds", "holdings", "merge them into one")
             for feed in system.feeds:
                 if feed.to == system.id:
                     self.rep.error(
@@ -241,17 +232,25 @@ class Validator:
 
     def use_case_rules(self) -> None:
         for uc in self.ws.use_cases:
-            needed: dict[str, int] = {}
-            for i, need in enumerate(uc.needs):
-                if need.attribute in needed:
-                    self.rep.error(
-                        _at(need),
-                        "duplicate-need",
-                        f"use case '{uc.id}' needs attribute '{need.attribute}' twice "
-                        f"(needs #{needed[need.attribute] + 1} and #{i + 1}); keep one",
-                    )
-                else:
-                    needed[need.attribute] = i
+            self._attribute_once(
+                uc.needs, "duplicate-need", f"{item_label('use case', uc.id)} needs", "needs", "keep one"
+            )
+
+    def _attribute_once(
+        self, records: Sequence[m.Need | m.Holding], code: str, says: str, listed: str, fix: str
+    ) -> None:
+        """An error for each of ``records`` that names the attribute of an earlier one."""
+        first: dict[str, int] = {}
+        for i, record in enumerate(records):
+            if record.attribute in first:
+                self.rep.error(
+                    _at(record),
+                    code,
+                    f"{says} attribute '{record.attribute}' twice "
+                    f"({listed} #{first[record.attribute] + 1} and #{i + 1}); {fix}",
+                )
+            else:
+                first[record.attribute] = i
 
     def _model_rules(self) -> None:
         model = self.ws.model

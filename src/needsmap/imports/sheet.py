@@ -476,20 +476,15 @@ class _RowReader:
         return v.split_list(text, keep=lambda part: self.builder.find("attributes", name=part).ident is not None)
 
     def needs(self, text: str, ctx: _RowContext, name: str) -> list[m.Need]:
-        out: list[m.Need] = []
-        for part in self._attribute_list(text):
-            ident = self.attribute(part, ctx, name)
-            if ident and all(n.attribute != ident for n in out):
-                out.append(m.Need(ident))
-        return out
+        return [m.Need(ident) for ident in self._attribute_ids(text, ctx, name)]
 
     def holdings(self, text: str, ctx: _RowContext, name: str) -> list[m.Holding]:
-        out: list[m.Holding] = []
-        for part in self._attribute_list(text):
-            ident = self.attribute(part, ctx, name)
-            if ident and all(h.attribute != ident for h in out):
-                out.append(m.Holding(ident))
-        return out
+        return [m.Holding(ident) for ident in self._attribute_ids(text, ctx, name)]
+
+    def _attribute_ids(self, text: str, ctx: _RowContext, name: str) -> list[str]:
+        """The attributes a cell names, each once, in order (one not found is a problem of the row)."""
+        found = (self.attribute(part, ctx, name) for part in self._attribute_list(text))
+        return list(dict.fromkeys(ident for ident in found if ident))
 
     def function(self, text: str, ctx: _RowContext, name: str) -> str | None:
         functions = self.builder.workshop.function_ids

@@ -440,28 +440,21 @@ def read_bool(text: str) -> bool:
     return _word(text, _BOOLS, "yes/no (ja/nee, x, true/false)") == "true"
 
 
-def read_freshness(text: str) -> str:
-    return _word(text, _FRESHNESS, "realtime, hourly, daily, weekly, monthly or unknown")
+def _word_reader(table: dict[str, str], accepted: str) -> Callable[[str], str]:
+    """A reader of one of the words of ``table`` in any of its spellings; ``accepted`` says which words those are."""
+
+    def read(text: str) -> str:
+        return _word(text, table, accepted)
+
+    return read
 
 
-def read_horizon(text: str) -> str:
-    return _word(text, _HORIZONS, "now, next or later")
-
-
-def read_status(text: str) -> str:
-    return _word(text, _STATUSES, "proposed, agreed, rejected or done")
-
-
-def read_sensitivity(text: str) -> str:
-    return _word(text, _SENSITIVITIES, "none, personal or sensitive (yes/no reads as personal/none)")
-
-
-def read_role(text: str) -> str:
-    return _word(text, _ROLES, "master, copy or derived")
-
-
-def read_type(text: str) -> str:
-    return _word(text, _TYPES, "a data type (text, number, date, email, phone, yes/no, list...)")
+read_freshness = _word_reader(_FRESHNESS, "realtime, hourly, daily, weekly, monthly or unknown")
+read_horizon = _word_reader(_HORIZONS, "now, next or later")
+read_status = _word_reader(_STATUSES, "proposed, agreed, rejected or done")
+read_sensitivity = _word_reader(_SENSITIVITIES, "none, personal or sensitive (yes/no reads as personal/none)")
+read_role = _word_reader(_ROLES, "master, copy or derived")
+read_type = _word_reader(_TYPES, "a data type (text, number, date, email, phone, yes/no, list...)")
 
 
 def read_quality(text: str) -> int:

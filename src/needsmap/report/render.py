@@ -52,7 +52,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -148,6 +148,10 @@ def _html_finalize(value: object) -> object:
     return value
 
 
+#: What both template environments share: a missing variable is an error; block tags take no lines of their own.
+_JINJA_OPTIONS: dict[str, Any] = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True}
+
+
 @lru_cache(maxsize=16)
 def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
     default = jinja2.FileSystemLoader(str(default_templates_dir()))
@@ -159,27 +163,15 @@ def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
     loaders.append(default)
     loader = jinja2.ChoiceLoader(loaders)
     if kind == "html":
-        env = jinja2.Environment(
-            loader=loader,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            finalize=_html_finalize,
-            autoescape=jinja2.select_autoescape(
-                enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "svg.j2"),
-                default_for_string=True,
-                default=True,
-            ),
+        autoescape = jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "svg.j2"),
+            default_for_string=True,
+            default=True,
         )
+        env = jinja2.Environment(loader=loader, autoescape=autoescape, finalize=_html_finalize, **_JINJA_OPTIONS)
     else:
         env = jinja2.Environment(
-            loader=loader,
-            undefined=jinja2.StrictUndefined,
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            finalize=_md_finalize,
+            loader=loader, autoescape=True, finalize=_md_finalize, keep_trailing_newline=True, **_JINJA_OPTIONS
         )
         env.filters["md_code"] = _md_code
     env.filters["filled_cells"] = filled_cells

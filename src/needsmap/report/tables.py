@@ -702,22 +702,19 @@ def _summary_sheet(ws: Worksheet, ctx: ReportContext, st: _Styles) -> None:
         _put(ws, r, 2, value).alignment = st.wrap
         r += 1
 
-    r += 1
-    _put(ws, r, 1, "Readiness of use cases").font = st.bold
-    r += 1
-    for status in ("blocked", "at-risk", "ready"):
-        _put(ws, r, 1, status)
-        cell = _put(ws, r, 2, ctx.readiness_counts.get(status, 0))
-        cell.fill, cell.font = st.fills[status], st.fonts[status]
+    counted = (
+        ("Readiness of use cases", ctx.readiness_counts, ("blocked", "at-risk", "ready")),
+        ("Gaps by severity", ctx.gap_counts, ("error", "warning", "info")),
+    )
+    for title, counts, keys in counted:
         r += 1
-    r += 1
-    _put(ws, r, 1, "Gaps by severity").font = st.bold
-    r += 1
-    for severity in ("error", "warning", "info"):
-        _put(ws, r, 1, severity)
-        cell = _put(ws, r, 2, ctx.gap_counts.get(severity, 0))
-        cell.fill, cell.font = st.fills[severity], st.fonts[severity]
+        _put(ws, r, 1, title).font = st.bold
         r += 1
+        for key in keys:
+            _put(ws, r, 1, key)
+            cell = _put(ws, r, 2, counts.get(key, 0))
+            cell.fill, cell.font = st.fills[key], st.fonts[key]
+            r += 1
     _put(ws, r, 1, "total").font = st.bold
     _put(ws, r, 2, ctx.gap_total).font = st.bold
     r += 2

@@ -513,41 +513,28 @@ def _increments(f: _Facts) -> list[m.WorkItem]:
                 )
             elif g.rule in ("unreachable", "stale"):
                 _point_to_point(f, items, g)
-            elif g.rule == "low-quality":
-                _cleanse(f, items, attr, ucs)
-            elif g.rule == "low-coverage":
-                _more_coverage(f, items, attr, ucs)
+            elif g.rule in _AT_THE_SOURCE:
+                _at_the_source(f, items, g.rule, attr, ucs)
     return items.done()
 
 
-def _cleanse(f: _Facts, items: _Items, attr: str, use_cases) -> None:
-    """Clean up ``attr`` where it is best held, after its owner and master are settled."""
-    depends_on = [_owner_dep(f, items, attr, use_cases), _master_dep(f, items, attr, use_cases)]
-    where = f.best_holder(attr)
-    items.add(
-        f"cleanse-{attr}",
-        "cleanse",
-        f"Clean up {attr} at the source" + (f" ({where})" if where else ""),
-        attribute=attr,
-        system=where,
-        use_cases=use_cases,
-        depends_on=depends_on,
-    )
+#: The rules fixed where the attribute is held: quality by cleansing it where it is best, coverage by
+#: capturing it for more customers where it is filled for the most.
+_AT_THE_SOURCE = ("low-quality", "low-coverage")
 
 
-def _more_coverage(f: _Facts, items: _Items, attr: str, use_cases) -> None:
-    """Capture ``attr`` for more customers where it is held for the most, after its owner is settled."""
+def _at_the_source(f: _Facts, items: _Items, rule: str, attr: str, use_cases) -> None:
+    """The work item for a quality or coverage gap of ``attr``, after its owner (and for quality its master)."""
     depends_on = [_owner_dep(f, items, attr, use_cases)]
-    where = f.best_holder(attr, "coverage")
-    items.add(
-        f"capture-{attr}",
-        "capture",
-        f"Capture {attr} for more customers" + (f" in {where}" if where else ""),
-        attribute=attr,
-        system=where,
-        use_cases=use_cases,
-        depends_on=depends_on,
-    )
+    kind: m.WorkKind
+    if rule == "low-quality":
+        depends_on.append(_master_dep(f, items, attr, use_cases))
+        where, kind = f.best_holder(attr), "cleanse"
+        title = f"Clean up {attr} at the source" + (f" ({where})" if where else "")
+    else:
+        where, kind = f.best_holder(attr, "coverage"), "capture"
+        title = f"Capture {attr} for more customers" + (f" in {where}" if where else "")
+    items.add(f"{kind}-{attr}", kind, title, attribute=attr, system=where, use_cases=use_cases, depends_on=depends_on)
 
 
 def _identity_work(f: _Facts, items: _Items, depends_on=()) -> None:
@@ -652,10 +639,9 @@ def _consolidation(f: _Facts, two_way: bool) -> list[m.WorkItem]:
                     [hub.id, capture.id],
                     verb="Serve",
                 )
-    for g in f.gaps_by_rule.get("low-quality", ()):
-        _cleanse(f, items, g.subject_ids("attribute")[0], g.use_cases)
-    for g in f.gaps_by_rule.get("low-coverage", ()):
-        _more_coverage(f, items, g.subject_ids("attribute")[0], g.use_cases)
+    for rule in _AT_THE_SOURCE:
+        for g in f.gaps_by_rule.get(rule, ()):
+            _at_the_source(f, items, rule, g.subject_ids("attribute")[0], g.use_cases)
     # serve each system where a use case misses data, from the hub
     for rule in ("unreachable", "stale"):
         for g in f.gaps_by_rule.get(rule, ()):

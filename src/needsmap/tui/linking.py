@@ -80,7 +80,7 @@ class AttributeLink:
     section: str  # of the parent item
     field: str  # the list on the parent
     choice: str  # the record's field the choice sets
-    default: str  # the choice when none is made (a record with it is written in the short form)
+    default: str  # the choice when none is made
     record: type
     verb: str  # "need": the undo step of a pick
     linked: str  # said after the parent: "needs {attr} ({value})"
@@ -112,10 +112,13 @@ HOLDING = AttributeLink(
 )
 
 
-def set_attribute_link(session: Session, link: AttributeLink, parent: str, attr: str, value: str | None) -> str:
+def set_attribute_link(
+    session: Session, link: AttributeLink, parent: str, attr: str, value: str | None, *, short: bool = False
+) -> str:
     """Link ``parent`` to ``attr`` with ``value``, or unlink it (``None``), as one edit.
 
-    Returns what happened, as a sentence; "" when nothing changed (the link was already so).
+    ``short``: a new link with the default value is written in the short form (just the
+    attribute id).  Returns what happened, as a sentence; "" when nothing changed.
     """
     i = session.find(link.section, parent)
     records = list(getattr(session.workshop.section(link.section)[i], link.field))
@@ -124,7 +127,7 @@ def set_attribute_link(session: Session, link: AttributeLink, parent: str, attr:
     if at is None and value is None:
         return ""
     if at is None:
-        records.append(link.record(attr) if value == link.default else link.record(attr, **{link.choice: value}))
+        records.append(link.record(attr, **({} if short and value == link.default else {link.choice: value})))
         said = f"{parent} " + link.linked.format(**words)
     elif value is None:
         del records[at]

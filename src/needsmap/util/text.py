@@ -60,35 +60,45 @@ def xml_safe(text: str, replacement: str = "\ufffd") -> str:
 
 # -------------------------------------------------------------------------------- shortening
 
-_JOINERS = frozenset("\u200d\ufe0e\ufe0f")
+_ZWJ = "\u200d"
+_MARKS = frozenset({"Mn", "Me", "Mc"})  # marks belong to the character before them (accents, vowel signs)
+
+
+def _regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
 
 
 def _inside_grapheme(text: str, cut: int) -> bool:
     """Whether cutting ``text`` before index ``cut`` would split a user-perceived character."""
     ch, before = text[cut], text[cut - 1]
-    if unicodedata.combining(ch) or ch in _JOINERS or before in _JOINERS:
+    if before == _ZWJ or ch == _ZWJ or ch in "\ufe0e\ufe0f":  # joined emoji; text or emoji presentation
         return True
-    if 0x1F3FB <= ord(ch) <= 0x1F3FF:  # skin-tone modifier
+    if unicodedata.category(ch) in _MARKS:  # by category: many marks have combining class 0 (Thai, enclosing)
         return True
-    if 0x1F1E6 <= ord(ch) <= 0x1F1FF and 0x1F1E6 <= ord(before) <= 0x1F1FF:  # flag: a pair of regional indicators
+    if 0x1F3FB <= ord(ch) <= 0x1F3FF or 0xE0020 <= ord(ch) <= 0xE007F:  # skin tone; tag (subdivision flags)
+        return True
+    if before == "\r" and ch == "\n":
+        return True
+    if _regional(ch) and _regional(before):  # a flag is a pair of regional indicators
         pairs = 0
         i = cut - 1
-        while i >= 0 and 0x1F1E6 <= ord(text[i]) <= 0x1F1FF:
+        while i >= 0 and _regional(text[i]):
             pairs += 1
             i -= 1
         return pairs % 2 == 1
-    return unicodedata.category(ch) == "Mc"  # spacing mark (Indic scripts)
+    return False
 
 
 def shorten(text: str, limit: int, ellipsis: str = "\u2026") -> str:
     """``text`` cut to at most ``limit`` characters, ending in ``ellipsis`` when it was cut.
 
-    Never cuts inside a user-perceived character (a letter and its accents, an emoji with
-    its modifiers or joiners, a flag), and drops white space left before the ellipsis.
+    Never cuts inside a user-perceived character (a letter and its accents or vowel signs,
+    an emoji with its modifiers or joiners, a flag): when not even the first one fits, only
+    the ellipsis is left.  White space left before the ellipsis is dropped.
     """
     if len(text) <= limit:
         return text
-    cut = max(1, limit - len(ellipsis))
-    while cut > 1 and _inside_grapheme(text, cut):
+    cut = max(0, limit - len(ellipsis))
+    while cut > 0 and _inside_grapheme(text, cut):
         cut -= 1
     return text[:cut].rstrip() + ellipsis

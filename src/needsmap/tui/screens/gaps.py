@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -68,6 +66,7 @@ class GapsScreen(TypeToFilter, Screen[None]):
 
     FILTER_INPUT = "gap-filter"
     FILTER_TABLE = "gap-table"
+    FILTER_PLACEHOLDER = "type to filter: rule, attribute, system, use case, words of the message"
     AUTO_FOCUS = "#gap-table"
     CSS_PATH = "gaps.tcss"
     BINDINGS = [
@@ -82,21 +81,6 @@ class GapsScreen(TypeToFilter, Screen[None]):
         self.order = "impact"
         self._rows: list[Gap | None] = []  # per table row: the gap, or None for a group heading
         self._haystacks: dict[int, str] = {}
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="filter-line"):
-            yield Static("Filter", classes="filter-label")
-            yield Input(
-                placeholder="type to filter: rule, attribute, system, use case, words of the message", id="gap-filter"
-            )
-            yield Static(id="gap-count", classes="filter-label")
-        yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="gap-detail", classes="detail"):
-            yield Static(id="gap-detail-text")
-
-    def on_mount(self) -> None:
-        self._fill()
-        self.query_one("#gap-table", DataTable).focus()
 
     # -- the app's hooks ---------------------------------------------------------------------
     def analysis_changed(self) -> None:

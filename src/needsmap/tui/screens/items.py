@@ -879,6 +879,15 @@ class ItemListScreen(Screen):
             return None
         return sub, self.session.find(self.SECTION, item.id), int(key)
 
+    def _child_records(self) -> tuple[SubList, Any, int, list[Any], int] | None:
+        """The selected nested record: (sub-list, item, item index, a copy of the item's list, index in it)."""
+        target = self._child_target()
+        if target is None:
+            return None
+        sub, index, child = target
+        item = self.items[index]
+        return sub, item, index, list(getattr(item, sub.child)), child
+
     def action_edit_child(self) -> None:
         target = self._child_target()
         if target is None:
@@ -933,12 +942,10 @@ class ItemListScreen(Screen):
         table.focus()
 
     def action_delete_child(self) -> None:
-        target = self._child_target()
-        if target is None:
+        found = self._child_records()
+        if found is None:
             return
-        sub, index, child = target
-        item = self.items[index]
-        records = list(getattr(item, sub.child))
+        sub, item, index, records, child = found
         gone = records.pop(child)
         word = child_record(self.SECTION, sub.child).name
         what = getattr(gone, "attribute", None) or getattr(gone, "to", None) or getattr(gone, "name", "")
@@ -951,12 +958,10 @@ class ItemListScreen(Screen):
 
     def set_child_field(self, field: str, value: str) -> None:
         """One key changes a field of the selected nested record (a need's criticality, a holding's role)."""
-        target = self._child_target()
-        if target is None:
+        found = self._child_records()
+        if found is None:
             return
-        sub, index, child = target
-        item = self.items[index]
-        records = list(getattr(item, sub.child))
+        sub, item, index, records, child = found
         if getattr(records[child], field) == value:
             return
         records[child] = edited(records[child], **{field: value})

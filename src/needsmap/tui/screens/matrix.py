@@ -479,10 +479,10 @@ class MatrixScreen(Screen[None]):
             self._set_holding(cur, ROLE_KEYS.get(key))
 
     def _set_need(self, cur: tuple[str, str], value: m.Criticality | None) -> None:
-        linking.set_attribute_link(self.app.session, linking.NEED, *cur, value)
+        linking.set_attribute_link(self.app.session, linking.NEED, *cur, value, short=True)
 
     def _set_holding(self, cur: tuple[str, str], value: m.Role | None) -> None:
-        linking.set_attribute_link(self.app.session, linking.HOLDING, *cur, value)
+        linking.set_attribute_link(self.app.session, linking.HOLDING, *cur, value, short=True)
 
     def action_toggle_kind(self) -> None:
         self.kind = "systems" if self.kind == "use_cases" else "use_cases"

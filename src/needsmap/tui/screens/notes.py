@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
@@ -84,20 +84,10 @@ class NoteForm(ModalScreen[m.Note | None]):
             title = ("Edit note" if note else "New note") + "   (ctrl+s: save, Esc: cancel)"
             yield Static(title, classes="dialog-title")
             with Horizontal(classes="form-row"):
-                yield Static("kind", classes="form-label")
-                yield Select(
-                    [(k, k) for k in m.NOTE_KINDS],
-                    value=note.effective_kind if note else "question",
-                    allow_blank=False,
-                    id="f-kind",
-                )
-                yield Static("status", classes="form-label")
-                yield Select(
-                    [(s, s) for s in m.NOTE_STATUSES],
-                    value=note.effective_status if note else "open",
-                    allow_blank=False,
-                    id="f-status",
-                )
+                for key, choices in (("kind", m.NOTE_KINDS), ("status", m.NOTE_STATUSES)):
+                    yield Static(key, classes="form-label")
+                    value = getattr(note, f"effective_{key}") if note else choices[0]
+                    yield Select([(c, c) for c in choices], value=value, allow_blank=False, id=f"f-{key}")
             yield Static("text", classes="form-label")
             yield TextArea(note.text if note else "", id="f-text", soft_wrap=True, show_line_numbers=False)
             with Horizontal(classes="form-row"):
@@ -204,6 +194,7 @@ class NotesScreen(TypeToFilter, Screen[None]):
 
     FILTER_INPUT = "note-filter"
     FILTER_TABLE = "note-table"
+    FILTER_PLACEHOLDER = "type to filter notes"
     AUTO_FOCUS = "#note-table"
     CSS_PATH = "notes.tcss"
     BINDINGS = [
@@ -222,19 +213,6 @@ class NotesScreen(TypeToFilter, Screen[None]):
         self.kind_filter: str | None = None
         self.open_only = False
         self._ids: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="filter-line"):
-            yield Static("Filter", classes="filter-label")
-            yield Input(placeholder="type to filter notes", id="note-filter")
-            yield Static(id="note-count", classes="filter-label")
-        yield DataTable(id="note-table", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="note-detail", classes="detail"):
-            yield Static(id="note-detail-text")
-
-    def on_mount(self) -> None:
-        self._fill()
-        self.query_one("#note-table", DataTable).focus()
 
     # -- the app's hooks -------------------------------------------------------------------
     def workshop_changed(self) -> None:

@@ -1,4 +1,4 @@
-"""Type-to-filter for a screen with one table and one filter input.
+"""Type-to-filter for a screen with one table and one filter input (and a detail pane).
 
 Typing a letter on the table moves it to the filter (keys bound to something
 keep their meaning); the table is refilled after a short pause in typing; keys
@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from needsmap.tui import is_global_key
 
@@ -31,16 +33,37 @@ PASS_THROUGH_SECONDS = 0.4
 
 
 class TypeToFilter(_MixinBase):
-    """Mixin for a Screen: set ``FILTER_INPUT`` and ``FILTER_TABLE`` (widget ids), define ``_fill()``."""
+    """Mixin for a Screen: set ``FILTER_INPUT`` and ``FILTER_TABLE`` (widget ids), define ``_fill()``.
+
+    It composes the screen: the filter line (its label, the input, a count), the table, and a
+    detail pane below, whose ids follow the table's (``gap-table``: ``gap-count``,
+    ``gap-detail`` and ``gap-detail-text``); on mount the table is filled and has the focus.
+    """
 
     FILTER_INPUT: str = ""
     FILTER_TABLE: str = ""
+    #: What the empty filter says.
+    FILTER_PLACEHOLDER: str = ""
     _filter_timer: Timer | None = None
     _typing = False  # keys typed on the table are going to the filter
     _passing = False  # a global key was just pressed: keys right after it are not filter text
 
     def _fill(self) -> None:  # pragma: no cover - provided by the screen
         raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        name = self.FILTER_TABLE.removesuffix("-table")
+        with Horizontal(classes="filter-line"):
+            yield Static("Filter", classes="filter-label")
+            yield Input(placeholder=self.FILTER_PLACEHOLDER, id=self.FILTER_INPUT)
+            yield Static(id=f"{name}-count", classes="filter-label")
+        yield DataTable(id=self.FILTER_TABLE, cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id=f"{name}-detail", classes="detail"):
+            yield Static(id=f"{name}-detail-text")
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != self.FILTER_INPUT:

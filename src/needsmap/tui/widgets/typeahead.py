@@ -19,20 +19,17 @@ from textual.widgets import Input, TextArea
 
 def type_into(widget: Widget | None, event: events.Key) -> bool:
     """Apply a printable key or backspace to a text field; False when it is not one."""
-    if isinstance(widget, Input):
-        if event.key == "backspace":
-            widget.action_delete_left()
-            return True
-        if event.is_printable and event.character:
+    if not isinstance(widget, (Input, TextArea)):
+        return False
+    if event.key == "backspace":
+        widget.action_delete_left()
+        return True
+    if event.is_printable and event.character:
+        if isinstance(widget, Input):
             widget.insert_text_at_cursor(event.character)
-            return True
-    elif isinstance(widget, TextArea):
-        if event.key == "backspace":
-            widget.action_delete_left()
-            return True
-        if event.is_printable and event.character:
+        else:
             widget.insert(event.character)
-            return True
+        return True
     return False
 
 
