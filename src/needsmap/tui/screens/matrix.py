@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from needsmap.format import model as m
+from needsmap.format.naming import section_word
 from needsmap.tui import linking, plain
 from needsmap.util.text import shorten
 
@@ -428,9 +429,8 @@ class MatrixScreen(Screen[None]):
         row_label = dict(g.rows).get(row_id, row_id)
         col_label = dict(g.cols).get(attr, attr)
         value = g.cells.get(row_id, {}).get(attr)
-        word = "use case" if self.kind == "use_cases" else "system"
         text = Text(end="", no_wrap=True, overflow="ellipsis")
-        text.append(f"{word} ", style="dim")
+        text.append(f"{section_word(self.kind)} ", style="dim")
         text.append_text(plain(row_label, style="bold"))
         text.append(" (")
         text.append_text(plain(row_id))
