@@ -1029,7 +1029,7 @@ def test_identity_island_does_not_depend_on_system_order():
 
 
 def test_reading_an_identifier_does_not_identify_a_channel():
-    # Per issue 3 only a step that *creates* an identifier counts ("captures (creates)"): scanning a
+    # Only a step that *creates* an identifier counts (docs/rules.md: "captures (creates)"): scanning a
     # loyalty card (reads) leaves the channel anonymous.
     text = edit(_ANONYMOUS, "creates: [basket]", "creates: [basket], reads: [cid]")
     assert only(text, "anonymous-channel").subjects == (("channel", "store"),)

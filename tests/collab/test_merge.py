@@ -240,7 +240,7 @@ def _files(tmp_path: Path, base, ours, theirs) -> tuple[Path, Path, Path]:
         p = tmp_path / f"{name}.yaml"
         p.write_text(ws if isinstance(ws, str) else dump(ws), encoding="utf-8")
         paths.append(p)
-    return tuple(paths)  # type: ignore[return-value]
+    return tuple(paths)  # type: ignore[return-value]  # as many paths as workshops given
 
 
 def test_merge_files_writes_the_canonical_merge_into_ours(tmp_path: Path):

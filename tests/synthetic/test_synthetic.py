@@ -1,8 +1,8 @@
 """The synthetic workshop generator: deterministic, valid, realistic in size, with every gap planted.
 
-The analysis module does not exist yet, so the gap rules of issue 3 are
-re-implemented here in their simplest literal form (small helper functions
-below) and applied to the generated workshops: every rule must fire, and none
+The gap rules are re-implemented here in their simplest literal form (small
+helper functions below), independently of needsmap.analysis, and applied to the
+generated workshops: every rule must fire, and none
 may fire on more than a few percent of what it looks at (most data is healthy).
 """
 
@@ -391,7 +391,7 @@ def test_unknown_scale_and_bad_seed_are_refused():
     with pytest.raises(ValueError, match="small, medium, enterprise"):
         generate("huge", 1)
     with pytest.raises(TypeError):
-        generate("small", "1")  # type: ignore[arg-type]
+        generate("small", "1")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 # --------------------------------------------------------------------------- validity

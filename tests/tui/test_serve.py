@@ -158,7 +158,7 @@ def run_async(make: Callable[[], Awaitable[None]]) -> None:
     def target() -> None:
         try:
             asyncio.run(make())
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:  # any failure is handed back to the test
             errors.append(exc)
 
     thread = threading.Thread(target=target)

@@ -144,11 +144,15 @@ def readiness_dict(r: Readiness) -> dict[str, Any]:
     }
 
 
+def document_head(schema: str, ws: m.Workshop, file: str) -> dict[str, Any]:
+    """How every JSON document of needsmap starts: which document it is, and of which workshop."""
+    return {"schema": schema, "workshop": {"file": file, "name": ws.workshop.name}}
+
+
 def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str) -> dict[str, Any]:
     st = ws.effective_settings
     return {
-        "schema": JSON_SCHEMA_ID,
-        "workshop": {"file": file, "name": ws.workshop.name},
+        **document_head(JSON_SCHEMA_ID, ws, file),
         "settings": {
             "min_quality": st.effective_min_quality,
             "min_coverage": st.effective_min_coverage,

@@ -11,7 +11,7 @@ import json
 
 import click
 
-from needsmap.cli.common import EXIT_FINDINGS, fail
+from needsmap.cli.common import EXIT_FINDINGS, fail, format_option
 
 
 @click.command("catalog")
@@ -23,13 +23,10 @@ from needsmap.cli.common import EXIT_FINDINGS, fail
     help="Only entries of this entity (customer, address, consent, identifier, ...).",
 )
 @click.option("--core", "core_only", is_flag=True, help="Only the core entries every new workshop can start with.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "yaml", "json"]),
-    default="table",
-    show_default=True,
-    help="table: for people; yaml: the entries in catalog format (with spellings); json: for machines.",
+@format_option(
+    ["table", "yaml", "json"],
+    "table",
+    "table: for people; yaml: the entries in catalog format (with spellings); json: for machines.",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many entries.")
 def catalog_command(search: str, entity: str | None, core_only: bool, fmt: str, limit: int | None) -> None:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from needsmap.cli.common import EXIT_FINDINGS, EXIT_OK, emit, emit_drawn, fail, open_to_compare
+from needsmap.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    emit,
+    emit_drawn,
+    fail,
+    format_option,
+    open_to_compare,
+    output_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -17,20 +26,10 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("versions", nargs=-1, required=True, metavar="[OLD] NEW")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "json"]),
-    default="table",
-    show_default=True,
-    help="table: for people at a terminal; md: for pull requests; json: for machines.",
+@format_option(
+    ["table", "md", "json"], "table", "table: for people at a terminal; md: for pull requests; json: for machines."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the terminal.",
-)
+@output_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (like git diff --exit-code).")
 def diff(versions: tuple[str, ...], fmt: str, output: Path | None, exit_code: bool) -> None:
     """What changed between two versions of a workshop, item by item, and what it did to the gaps.

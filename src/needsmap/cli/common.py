@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, messages, output to the terminal or a file, choices.
+"""What every command shares: exit codes, messages, output to the terminal or a file, options, choices.
 
 Exit codes are the same for all commands:
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from needsmap.format.model import Workshop
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Width of the tables a command writes to a file (``-o``) instead of the terminal.
 FILE_WIDTH = 120
@@ -134,19 +136,52 @@ def emit_drawn(draw: Callable[[Console], None], output: Path | None) -> None:
     emit(buffer.getvalue(), output)
 
 
+# -- options and arguments several commands share ----------------------------------------------
+#: The workshop FILE a command reads (the parameter ``file``).
+file_argument = click.argument("file", type=click.Path(path_type=Path))
+
+#: ``-o FILE``: what the command prints goes into this file instead (the parameter ``output``).
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
+
+
+def format_option(choices: click.Choice | Sequence[str], default: str, help: str) -> Callable[[F], F]:
+    """``--format`` (the parameter ``fmt``): one of ``choices``, ``default`` when not given (shown in the help)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=choices if isinstance(choices, click.Choice) else click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 # -- choices from the library's constants -------------------------------------------------------
 class LibraryChoice(click.Choice):
-    """A choice whose values are a library constant, read the first time the choice is used."""
+    """A choice whose values are a library constant, ``"module:NAME"``, imported the first time the choice is used.
 
-    def __init__(self, values: Callable[[], Iterable[str]], case_sensitive: bool = True) -> None:
-        self._values = values
+    ``leave_out`` are values of the constant that are not choices.
+    """
+
+    def __init__(self, constant: str, *, leave_out: Iterable[str] = (), case_sensitive: bool = True) -> None:
+        self.constant = constant
+        self.leave_out = tuple(leave_out)
         self._choices: tuple[str, ...] | None = None
         self.case_sensitive = case_sensitive
 
     @property
     def choices(self) -> tuple[str, ...]:
         if self._choices is None:
-            self._choices = tuple(self._values())
+            import importlib
+
+            module, name = self.constant.split(":")
+            values = getattr(importlib.import_module(module), name)
+            self._choices = tuple(v for v in values if v not in self.leave_out)
         return self._choices
 
     @choices.setter
@@ -154,66 +189,13 @@ class LibraryChoice(click.Choice):
         self._choices = tuple(values)
 
 
-def _gap_groupings() -> Iterable[str]:
-    from needsmap.analysis.output import GROUPINGS
-
-    return GROUPINGS
-
-
-def _severities() -> Iterable[str]:
-    from needsmap.format.diagnostics import SEVERITIES
-
-    return SEVERITIES
-
-
-def _failing_severities() -> Iterable[str]:
-    from needsmap.format.diagnostics import SEVERITIES
-
-    return SEVERITIES[:-1]  # every severity but info: "info or worse" would be any gap at all
-
-
-def _draft_formats() -> Iterable[str]:
-    from needsmap.draft.render import FORMATS
-
-    return FORMATS
-
-
-def _draft_dialects() -> Iterable[str]:
-    from needsmap.draft.render import DIALECTS
-
-    return DIALECTS
-
-
-def _draft_scopes() -> Iterable[str]:
-    from needsmap.draft.engine import SCOPES
-
-    return SCOPES
-
-
-def _report_formats() -> Iterable[str]:
-    from needsmap.report.output import FORMATS
-
-    return FORMATS
-
-
-def _scales() -> Iterable[str]:
-    from needsmap.synthetic.builder import SCALES
-
-    return SCALES
-
-
-def _sheet_kinds() -> Iterable[str]:
-    from needsmap.imports.sheet import IMPORT_KINDS
-
-    return IMPORT_KINDS
-
-
-GAP_GROUPINGS = LibraryChoice(_gap_groupings)
-SEVERITIES = LibraryChoice(_severities)
-FAILING_SEVERITIES = LibraryChoice(_failing_severities)
-DRAFT_FORMATS = LibraryChoice(_draft_formats)
-DRAFT_DIALECTS = LibraryChoice(_draft_dialects)
-DRAFT_SCOPES = LibraryChoice(_draft_scopes)
-REPORT_FORMATS = LibraryChoice(_report_formats)
-SCALES = LibraryChoice(_scales)
-SHEET_KINDS = LibraryChoice(_sheet_kinds)
+GAP_GROUPINGS = LibraryChoice("needsmap.analysis.output:GROUPINGS")
+SEVERITIES = LibraryChoice("needsmap.format.diagnostics:SEVERITIES")
+#: Every severity but info: "info or worse" would be any gap at all.
+FAILING_SEVERITIES = LibraryChoice("needsmap.format.diagnostics:SEVERITIES", leave_out=("info",))
+DRAFT_FORMATS = LibraryChoice("needsmap.draft.render:FORMATS")
+DRAFT_DIALECTS = LibraryChoice("needsmap.draft.render:DIALECTS")
+DRAFT_SCOPES = LibraryChoice("needsmap.draft.engine:SCOPES")
+REPORT_FORMATS = LibraryChoice("needsmap.report.output:FORMATS")
+SCALES = LibraryChoice("needsmap.synthetic.builder:SCALES")
+SHEET_KINDS = LibraryChoice("needsmap.imports.sheet:IMPORT_KINDS")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -29,51 +31,78 @@ def print_changes(console: Console, changes: Changes) -> None:
     )
     console.print(_t(summary(changes)))
     for title, section_rows in rows(changes):
-        table = Table(title=safe(title), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-        for column in ("Change", "Id", "Field", "Before", "After"):
-            table.add_column(column, overflow="fold")
-        for r in section_rows:
-            table.add_row(
-                _t(r.change, CHANGE_STYLE.get(r.change, "")), _t(r.id), _t(r.field), _t(r.before), _t(r.after)
-            )
-        console.print()
-        console.print(table)
+        _print_table(
+            console,
+            safe(title),
+            ("Change", "Id", "Field", "Before", "After"),
+            [
+                (_t(r.change, CHANGE_STYLE.get(r.change, "")), _t(r.id), _t(r.field), _t(r.before), _t(r.after))
+                for r in section_rows
+            ],
+        )
     a = changes.analysis
     for title, gaps, style in (("Gaps opened", a.opened, "red"), ("Gaps closed", a.closed, "green")):
-        if not gaps:
-            continue
-        table = Table(title=title, title_justify="left", title_style=style, box=box.SIMPLE_HEAD, show_edge=False)
-        for column in ("Code", "Severity", "Gap", "Use cases"):
-            table.add_column(column, overflow="fold")
-        for g in gaps:
-            table.add_row(
-                _t(g.code), _t(g.severity, SEVERITY_STYLE[g.severity]), _t(g.message), _t(", ".join(g.use_cases))
+        if gaps:
+            _print_table(
+                console,
+                title,
+                ("Code", "Severity", "Gap", "Use cases"),
+                [
+                    (_t(g.code), _t(g.severity, SEVERITY_STYLE[g.severity]), _t(g.message), _t(", ".join(g.use_cases)))
+                    for g in gaps
+                ],
+                title_style=style,
             )
-        console.print()
-        console.print(table)
-    if a.severity_changed:
-        table = Table(title="Gaps that changed severity", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-        for column in ("Code", "Gap", "Before", "After"):
-            table.add_column(column, overflow="fold")
-        for old, new in a.severity_changed:
-            table.add_row(
-                _t(new.code),
-                _t(new.message),
-                _t(old.severity, SEVERITY_STYLE[old.severity]),
-                _t(new.severity, SEVERITY_STYLE[new.severity]),
-            )
-        console.print()
-        console.print(table)
-    if a.readiness:
-        table = Table(title="Readiness of use cases", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-        for column in ("Use case", "Title", "Before", "After"):
-            table.add_column(column, overflow="fold")
-        for rc in a.readiness:
-            table.add_row(
-                _t(rc.use_case),
-                _t(rc.title),
-                _t(status_word(rc.old), STATUS_STYLE.get(rc.old or "", "")),
-                _t(status_word(rc.new), STATUS_STYLE.get(rc.new or "", "")),
-            )
-        console.print()
-        console.print(table)
+    _print_before_after(
+        console,
+        "Gaps that changed severity",
+        ("Code", "Gap"),
+        [(new.code, new.message, old.severity, new.severity) for old, new in a.severity_changed],
+        SEVERITY_STYLE,
+    )
+    _print_before_after(
+        console,
+        "Readiness of use cases",
+        ("Use case", "Title"),
+        [(rc.use_case, rc.title, rc.old, rc.new) for rc in a.readiness],
+        STATUS_STYLE,
+        word=status_word,
+    )
+
+
+def _print_before_after(
+    console: Console,
+    title: str,
+    columns: tuple[str, str],
+    changed: list[tuple[str, str, str | None, str | None]],
+    styles: dict[str, str],
+    word: Callable[[str | None], str] = str,
+) -> None:
+    """When something ``changed``, a table of (id, text, before, after), the before and after in their ``styles``."""
+    if changed:
+        _print_table(
+            console,
+            title,
+            (*columns, "Before", "After"),
+            [
+                (_t(key), _t(text), _t(word(old), styles.get(old or "", "")), _t(word(new), styles.get(new or "", "")))
+                for key, text, old, new in changed
+            ],
+        )
+
+
+def _print_table(
+    console: Console,
+    title: str,
+    columns: Iterable[str],
+    body: Iterable[Iterable[Text]],
+    title_style: str | None = None,
+) -> None:
+    """A blank line, then a table of the rows of ``body`` under ``title``, long cells folded."""
+    table = Table(title=title, title_justify="left", title_style=title_style, box=box.SIMPLE_HEAD, show_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in body:
+        table.add_row(*row)
+    console.print()
+    console.print(table)

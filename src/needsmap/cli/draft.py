@@ -6,18 +6,24 @@ from pathlib import Path
 
 import click
 
-from needsmap.cli.common import DRAFT_DIALECTS, DRAFT_FORMATS, DRAFT_SCOPES, emit, valid_workshop
+from needsmap.cli.common import (
+    DRAFT_DIALECTS,
+    DRAFT_FORMATS,
+    DRAFT_SCOPES,
+    emit,
+    file_argument,
+    format_option,
+    output_option,
+    valid_workshop,
+)
 
 
 @click.command("model")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=DRAFT_FORMATS,
-    default="sql",
-    show_default=True,
-    help="sql: DDL; dbml, mermaid, dot: diagrams; jsonschema: a customer record; yaml: with traceability.",
+@file_argument
+@format_option(
+    DRAFT_FORMATS,
+    "sql",
+    "sql: DDL; dbml, mermaid, dot: diagrams; jsonschema: a customer record; yaml: with traceability.",
 )
 @click.option(
     "--dialect",
@@ -33,12 +39,7 @@ from needsmap.cli.common import DRAFT_DIALECTS, DRAFT_FORMATS, DRAFT_SCOPES, emi
     show_default=True,
     help="needed: attributes a non-rejected use case needs; all: every attribute.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the terminal.",
-)
+@output_option
 def model(file: Path, fmt: str, dialect: str, scope: str, output: Path | None) -> None:
     """Draft a data model from workshop FILE: what use cases need, traced to who asked, open decisions kept open.
 

@@ -17,6 +17,9 @@ from needsmap.cli.common import (
     SEVERITIES,
     emit,
     emit_drawn,
+    file_argument,
+    format_option,
+    output_option,
     valid_workshop,
 )
 
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@file_argument
 @click.option(
     "--by",
     type=GAP_GROUPINGS,
@@ -33,13 +36,10 @@ if TYPE_CHECKING:
     show_default=True,
     help="How to group the gaps (table and md).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "json"]),
-    default="table",
-    show_default=True,
-    help="table: for people at a terminal; md: for wikis and pull requests; json: for machines.",
+@format_option(
+    ["table", "md", "json"],
+    "table",
+    "table: for people at a terminal; md: for wikis and pull requests; json: for machines.",
 )
 @click.option(
     "--min-severity",
@@ -53,12 +53,7 @@ if TYPE_CHECKING:
     type=FAILING_SEVERITIES,
     help="Exit 1 when a gap of this severity or worse exists (for CI pipelines).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the terminal.",
-)
+@output_option
 def gaps(file: Path, by: str, fmt: str, min_severity: str, fail_on: str | None, output: Path | None) -> None:
     """Show the gaps of workshop FILE, sorted by impact, and the readiness of every use case."""
     from needsmap.analysis.engine import analyse

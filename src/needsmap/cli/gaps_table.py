@@ -22,24 +22,25 @@ def _t(text: str, style: str = "") -> Text:
     return Text(safe(text), style=style)
 
 
+def _tally(
+    head: str, counts: dict[str, int], labels: dict[str, str], styles: dict[str, str]
+) -> list[str | tuple[str, str]]:
+    """``head``, then "N label" for every key of ``labels`` in its style, separated by " · "."""
+    parts: list[str | tuple[str, str]] = [head]
+    for n, (key, label) in enumerate(labels.items()):
+        parts += [" · "] if n else []
+        parts.append((f"{counts[key]} {label}", styles[key]))
+    return parts
+
+
 def print_summary(console: Console, analysis: Analysis, ws: m.Workshop, file: str) -> None:
     rc = analysis.readiness_counts()
     counts = analysis.counts()
     head = Text.assemble(("Gaps in ", "bold"), _t(ws.workshop.name, "bold"), (f"  ({safe(file)})", "dim"))
     console.print(head)
     line = Text.assemble(
-        "Use cases: ",
-        (f"{rc['ready']} ready", STATUS_STYLE["ready"]),
-        " · ",
-        (f"{rc['at-risk']} at risk", STATUS_STYLE["at-risk"]),
-        " · ",
-        (f"{rc['blocked']} blocked", STATUS_STYLE["blocked"]),
-        "    Gaps: ",
-        (f"{counts['error']} errors", SEVERITY_STYLE["error"]),
-        " · ",
-        (f"{counts['warning']} warnings", SEVERITY_STYLE["warning"]),
-        " · ",
-        (f"{counts['info']} info", SEVERITY_STYLE["info"]),
+        *_tally("Use cases: ", rc, {"ready": "ready", "at-risk": "at risk", "blocked": "blocked"}, STATUS_STYLE),
+        *_tally("    Gaps: ", counts, {"error": "errors", "warning": "warnings", "info": "info"}, SEVERITY_STYLE),
     )
     console.print(line)
     console.print()

@@ -8,9 +8,13 @@ that builds its plan and calls :func:`finish`.
 
 from __future__ import annotations
 
+import functools
+import shlex
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -136,11 +140,8 @@ def sheet(book: Path, into: Path, kind: str, maps: tuple[str, ...], sheet_name: 
         plan = plan_sheet_import(ws, book, kind, mapping=mapping, sheet=sheet_name)
     except SheetError as exc:
         fail(f"{exc}\nnothing written")
-    import shlex
-
-    again = " ".join(
-        shlex.quote(a)
-        for a in [
+    again = shlex.join(
+        [
             "needsmap",
             "import",
             "sheet",
@@ -156,61 +157,76 @@ def sheet(book: Path, into: Path, kind: str, maps: tuple[str, ...], sheet_name: 
 
 
 # -- schemas: DDL files and live databases -------------------------------------------------
-def _schema_options(func):
-    """The options `import ddl` and `import db` share."""
-    options = [
-        click.option(
-            "--system",
-            required=True,
-            metavar="ID",
-            help="The system that holds these tables (added to the workshop when new).",
-        ),
-        click.option(
-            "--tables",
-            "tables",
-            multiple=True,
-            metavar="GLOB",
-            help="Tables to read, e.g. 'ps_customer*' (repeatable, comma-separated); '!GLOB' leaves "
-            "tables out. Default: the customer-related tables.",
-        ),
-        click.option(
-            "--accept-above",
-            type=click.FloatRange(0, 1),
-            default=0.9,
-            show_default=True,
-            help="Proposals at or above this confidence are accepted; the others go to review.",
-        ),
-        click.option(
-            "--review",
-            "review_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write every proposal to this YAML file to decide on, then: needsmap import apply FILE",
-        ),
-        click.option(
-            "--interactive",
-            is_flag=True,
-            help="Ask about each proposal below --accept-above: a accept, r reject, m map, Enter leaves it.",
-        ),
-        click.option(
-            "--dry-run/--apply",
-            "dry_run",
-            default=True,
-            show_default=True,
-            help="--dry-run only shows what would change; --apply writes the accepted holdings.",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+#: Proposals at or above this confidence are accepted unless --accept-above says otherwise.
+ACCEPT_ABOVE = 0.9
 
 
-def _check_system(system: str) -> None:
-    import re
+@dataclass(frozen=True, slots=True)
+class SchemaOptions:
+    """The options `import ddl` and `import db` share: the system, its tables, and what becomes of the proposals."""
 
-    from needsmap.format.spec import ID_PATTERN
+    system: str
+    tables: tuple[str, ...]
+    accept_above: float
+    review_path: Path | None
+    interactive: bool
+    dry_run: bool
 
-    if not re.match(ID_PATTERN, system):
-        fail(f"error: --system '{system}' is not a valid id (letters, digits, _ . -)")
+
+_SCHEMA_OPTIONS = (
+    click.option(
+        "--system",
+        required=True,
+        metavar="ID",
+        help="The system that holds these tables (added to the workshop when new).",
+    ),
+    click.option(
+        "--tables",
+        "tables",
+        multiple=True,
+        metavar="GLOB",
+        help="Tables to read, e.g. 'ps_customer*' (repeatable, comma-separated); '!GLOB' leaves "
+        "tables out. Default: the customer-related tables.",
+    ),
+    click.option(
+        "--accept-above",
+        type=click.FloatRange(0, 1),
+        default=ACCEPT_ABOVE,
+        show_default=True,
+        help="Proposals at or above this confidence are accepted; the others go to review.",
+    ),
+    click.option(
+        "--review",
+        "review_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write every proposal to this YAML file to decide on, then: needsmap import apply FILE",
+    ),
+    click.option(
+        "--interactive",
+        is_flag=True,
+        help="Ask about each proposal below --accept-above: a accept, r reject, m map, Enter leaves it.",
+    ),
+    click.option(
+        "--dry-run/--apply",
+        "dry_run",
+        default=True,
+        show_default=True,
+        help="--dry-run only shows what would change; --apply writes the accepted holdings.",
+    ),
+)
+
+
+def schema_options(func: Callable[..., None]) -> Callable[..., None]:
+    """Add the :class:`SchemaOptions` to a command, which gets them as one argument, ``options``."""
+
+    @functools.wraps(func)
+    def command(**params: Any) -> None:
+        options = SchemaOptions(**{f.name: params.pop(f.name) for f in fields(SchemaOptions)})
+        func(options=options, **params)
+
+    for option in reversed(_SCHEMA_OPTIONS):
+        command = option(command)
+    return command
 
 
 def _ask_decisions(proposals, ws) -> list:
@@ -260,30 +276,53 @@ def _ask_decisions(proposals, ws) -> list:
     return out
 
 
-def _finish_schema(
-    result,
-    ws,
-    origin,
-    into: Path,
-    *,
-    system: str,
+def _import_schema(
+    command: str,
     source: str,
-    review_path: Path | None,
-    accept_above: float,
-    dry_run: bool,
-    again: str,
-    interactive: bool = False,
+    into: Path,
+    options: SchemaOptions,
+    plan: Callable[..., Any],
+    *,
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
 ) -> None:
-    from needsmap.imports.review import write_review
-    from needsmap.imports.schema import counts, plan_holdings
+    """Plan the import of SOURCE into INTO with ``plan`` (given the workshop and the shared options), show it,
+    ask about it with --interactive, write it with --apply and the proposals with --review.
 
-    if interactive:
+    ``before`` and ``after`` are the command's own options, around ``--tables`` in the command line shown
+    to run it again.
+    """
+    import re
+
+    from needsmap.format.spec import ID_PATTERN
+    from needsmap.imports.review import write_review
+    from needsmap.imports.schema import SchemaError, counts, parse_table_globs, plan_holdings
+
+    system, review_path, accept_above = options.system, options.review_path, options.accept_above
+    if not re.match(ID_PATTERN, system):
+        fail(f"error: --system '{system}' is not a valid id (letters, digits, _ . -)")
+    if review_path is not None and review_path.resolve() == into.resolve():
+        fail(f"{review_path}: error: the review file must not be the workshop file")
+    include, exclude = parse_table_globs(options.tables)
+    ws, origin = open_target(into, source)
+    try:
+        result = plan(ws, system=system, include=include, exclude=exclude, accept_above=accept_above)
+    except SchemaError as exc:
+        fail(f"{exc}\nnothing written")
+    if options.interactive:
         result.proposals = _ask_decisions(result.proposals, ws)
         result.plan = plan_holdings(
             ws, result.proposals, system=system, source=result.plan.source, notes=result.plan.notes
         )
     n = counts(result.proposals)
-    finish(result.plan, ws, origin, into, not dry_run, again)
+    again = (
+        *("needsmap", "import", command, source, str(into)),
+        *("--system", system, *before),
+        *(x for t in options.tables for x in ("--tables", t)),
+        *after,
+        *(("--accept-above", f"{accept_above:g}") if accept_above != ACCEPT_ABOVE else ()),
+    )
+    finish(result.plan, ws, origin, into, not options.dry_run, shlex.join(again))
     click.echo(
         f"{n['accept']} accepted, {n['map']} mapped, {n['review']} to review, {n['reject']} rejected or "
         f"without attribute (automatic accept at confidence >= {accept_above:g})"
@@ -300,11 +339,6 @@ def _finish_schema(
         click.echo("To decide on the rest: add --review REVIEW.yaml, edit it, then: needsmap import apply REVIEW.yaml")
 
 
-def _review_is_not_into(review_path: Path | None, into: Path) -> None:
-    if review_path is not None and review_path.resolve() == into.resolve():
-        fail(f"{review_path}: error: the review file must not be the workshop file")
-
-
 @import_group.command("ddl")
 @click.argument("schema_file", metavar="SCHEMA.sql", type=click.Path(path_type=Path))
 @click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
@@ -313,67 +347,18 @@ def _review_is_not_into(review_path: Path | None, into: Path) -> None:
     metavar="NAME",
     help="SQL dialect: mysql, postgres, tsql, oracle, sqlite (default: guessed from the file).",
 )
-@_schema_options
-def ddl(
-    schema_file: Path,
-    into: Path,
-    dialect: str | None,
-    system: str,
-    tables: tuple[str, ...],
-    accept_above: float,
-    review_path: Path | None,
-    interactive: bool,
-    dry_run: bool,
-) -> None:
+@schema_options
+def ddl(schema_file: Path, into: Path, dialect: str | None, options: SchemaOptions) -> None:
     """Propose what SYSTEM holds from the CREATE TABLE statements of SCHEMA.sql.
 
     Each column of the customer-related tables is matched to an attribute of
     INTO or of the reference catalog, with a confidence and a reason;
     columns that match nothing are listed.
     """
-    import shlex
-
     from needsmap.imports.ddl import plan_ddl_import
-    from needsmap.imports.schema import SchemaError, parse_table_globs
 
-    _check_system(system)
-    _review_is_not_into(review_path, into)
-    include, exclude = parse_table_globs(tables)
-    ws, origin = open_target(into, str(schema_file))
-    try:
-        result = plan_ddl_import(
-            ws, schema_file, system=system, dialect=dialect, include=include, exclude=exclude, accept_above=accept_above
-        )
-    except SchemaError as exc:
-        fail(f"{exc}\nnothing written")
-    again = " ".join(
-        shlex.quote(a)
-        for a in [
-            "needsmap",
-            "import",
-            "ddl",
-            str(schema_file),
-            str(into),
-            "--system",
-            system,
-            *(("--dialect", dialect) if dialect else ()),
-            *(x for t in tables for x in ("--tables", t)),
-            *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ()),
-        ]
-    )
-    _finish_schema(
-        result,
-        ws,
-        origin,
-        into,
-        system=system,
-        source=str(schema_file),
-        review_path=review_path,
-        accept_above=accept_above,
-        dry_run=dry_run,
-        again=again,
-        interactive=interactive,
-    )
+    plan = functools.partial(plan_ddl_import, path=schema_file, dialect=dialect)
+    _import_schema("ddl", str(schema_file), into, options, plan, before=("--dialect", dialect) if dialect else ())
 
 
 @import_group.command("db")
@@ -392,20 +377,8 @@ def ddl(
     show_default=True,
     help="Rows per table --profile reads.",
 )
-@_schema_options
-def db(
-    url: str,
-    into: Path,
-    db_schema: str | None,
-    profile: bool,
-    sample_rows: int,
-    system: str,
-    tables: tuple[str, ...],
-    accept_above: float,
-    review_path: Path | None,
-    interactive: bool,
-    dry_run: bool,
-) -> None:
+@schema_options
+def db(url: str, into: Path, db_schema: str | None, profile: bool, sample_rows: int, options: SchemaOptions) -> None:
     """Propose what SYSTEM holds from the schema of the live database at URL.
 
     URL is a SQLAlchemy URL: sqlite:///shop.db, postgresql+psycopg://USER@HOST/DB
@@ -414,10 +387,8 @@ def db(
     own means (~/.pgpass). Only the schema is read, and with --profile a
     bounded sample of rows; nothing in the database is changed.
     """
-    import shlex
-
     from needsmap.imports.db import PASSWORD_ENV, parse_url, password_in_url, plan_db_import
-    from needsmap.imports.schema import SchemaError, parse_table_globs
+    from needsmap.imports.schema import SchemaError
 
     try:
         parsed = parse_url(url)
@@ -429,52 +400,15 @@ def db(
             f"shell history and is visible to other users. Leave it out and set {PASSWORD_ENV} "
             f"(or use ~/.pgpass); nothing written"
         )
-    _check_system(system)
-    _review_is_not_into(review_path, into)
-    include, exclude = parse_table_globs(tables)
-    ws, origin = open_target(into, parsed.safe)
-    try:
-        result = plan_db_import(
-            ws,
-            url,
-            system=system,
-            schema=db_schema,
-            include=include,
-            exclude=exclude,
-            accept_above=accept_above,
-            profile=profile,
-            sample_rows=sample_rows,
-        )
-    except SchemaError as exc:
-        fail(f"{exc}\nnothing written")
-    again = " ".join(
-        shlex.quote(a)
-        for a in [
-            "needsmap",
-            "import",
-            "db",
-            parsed.safe,
-            str(into),
-            "--system",
-            system,
-            *(("--schema", db_schema) if db_schema else ()),
-            *(x for t in tables for x in ("--tables", t)),
-            *(("--profile",) if profile else ()),
-            *(("--accept-above", f"{accept_above:g}") if accept_above != 0.9 else ()),
-        ]
-    )
-    _finish_schema(
-        result,
-        ws,
-        origin,
+    plan = functools.partial(plan_db_import, url_text=url, schema=db_schema, profile=profile, sample_rows=sample_rows)
+    _import_schema(
+        "db",
+        parsed.safe,
         into,
-        system=system,
-        source=parsed.safe,
-        review_path=review_path,
-        accept_above=accept_above,
-        dry_run=dry_run,
-        again=again,
-        interactive=interactive,
+        options,
+        plan,
+        before=("--schema", db_schema) if db_schema else (),
+        after=("--profile",) if profile else (),
     )
 
 

@@ -7,11 +7,19 @@ from pathlib import Path
 
 import click
 
-from needsmap.cli.common import EXIT_USAGE, REPORT_FORMATS, cannot_write, fail, open_to_compare, valid_workshop
+from needsmap.cli.common import (
+    EXIT_USAGE,
+    REPORT_FORMATS,
+    cannot_write,
+    fail,
+    file_argument,
+    open_to_compare,
+    valid_workshop,
+)
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@file_argument
 @click.option(
     "-o",
     "--output",

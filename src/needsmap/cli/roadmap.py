@@ -8,22 +8,24 @@ from typing import TYPE_CHECKING
 
 import click
 
-from needsmap.cli.common import EXIT_FINDINGS, emit, emit_drawn, fail, open_valid
+from needsmap.cli.common import (
+    EXIT_FINDINGS,
+    emit,
+    emit_drawn,
+    fail,
+    file_argument,
+    format_option,
+    open_valid,
+    output_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "json"]),
-    default="table",
-    show_default=True,
-    help="table: for people at a terminal; md: for wikis; json: for machines.",
-)
+@file_argument
+@format_option(["table", "md", "json"], "table", "table: for people at a terminal; md: for wikis; json: for machines.")
 @click.option("--option", "option_id", metavar="ID", help="Show this option's waves (work item by work item).")
 @click.option(
     "--accept",
@@ -32,12 +34,7 @@ if TYPE_CHECKING:
     help="Write this generated option into the file's options: (to adjust it, then vote on it).",
 )
 @click.option("--replace", is_flag=True, help="With --accept: replace an option of the same id already in the file.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the terminal.",
-)
+@output_option
 def roadmap(
     file: Path, fmt: str, option_id: str | None, accept_id: str | None, replace: bool, output: Path | None
 ) -> None:

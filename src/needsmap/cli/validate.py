@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from needsmap.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, plural, write_file
+from needsmap.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, format_option, plural, write_file
 
 if TYPE_CHECKING:
     from needsmap.format.diagnostics import Diagnostic
@@ -28,14 +28,7 @@ def _render(d: Diagnostic, colour: bool) -> str:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: FILE:LINE:COL: severity: message lines; json: for machines.",
-)
+@format_option(["text", "json"], "text", "text: FILE:LINE:COL: severity: message lines; json: for machines.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check workshop FILES: YAML syntax, structure, ids and references.

@@ -18,6 +18,7 @@ from pathlib import Path
 from needsmap.format import loader, spec
 from needsmap.format import model as m
 from needsmap.format.diagnostics import Diagnostic
+from needsmap.format.opening import check, open_workshop
 
 
 class RevisionError(Exception):
@@ -54,8 +55,6 @@ def read_at_revision(path: str | os.PathLike[str], rev: str) -> bytes:
 
 def load_at_revision(path: str | os.PathLike[str], rev: str) -> loader.LoadResult:
     """Load and validate ``path`` as it was in ``rev`` (diagnostics name it ``REV:PATH``)."""
-    from needsmap.format.opening import check
-
     data = read_at_revision(path, rev)
     if len(data) > spec.MAX_FILE_BYTES:
         raise RevisionError(
@@ -77,8 +76,6 @@ class Version:
 
     def load(self) -> loader.LoadResult:
         """Raises :class:`RevisionError` or :class:`needsmap.format.opening.OpenError` when unreadable."""
-        from needsmap.format.opening import open_workshop
-
         if self.rev is None:
             return open_workshop(self.path)
         return load_at_revision(self.path, self.rev)

@@ -40,11 +40,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from needsmap.analysis.engine import Analyser, Analysis
+from needsmap.collab.merge import merge_workshops
 from needsmap.format import model as m
 from needsmap.format import references, spec
 from needsmap.format.diagnostics import Diagnostic
 from needsmap.format.loader import FileOrigin, digest_bytes
-from needsmap.format.opening import open_workshop
+from needsmap.format.opening import OpenError, open_workshop
 from needsmap.format.saver import (
     ChangedOnDisk,
     CommentsWouldBeLost,
@@ -221,8 +222,6 @@ class Session:
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Session:
         """Open an existing file; raises :class:`SessionError` if it cannot be read or has errors."""
-        from needsmap.format.opening import OpenError
-
         p = Path(path)
         try:
             result = open_workshop(p)
@@ -469,9 +468,6 @@ class Session:
         The undo history starts again after a merge that brought anything in
         (its steps are positions in lists that the merge moved).
         """
-        from needsmap.collab.merge import merge_workshops
-        from needsmap.format.opening import OpenError
-
         state = self.check_disk()
         if not state.changed:
             return SyncResult("unchanged")
@@ -537,8 +533,6 @@ class Session:
         Taking theirs re-merges with their side preferred and carries that onto
         the workshop as it is now, so edits made since the merge stay.
         """
-        from needsmap.collab.merge import merge_workshops
-
         if take_theirs and self._merge_sides is not None:
             base, ours, theirs = self._merge_sides
             ours_kept = merge_workshops(base, ours, theirs).workshop

@@ -35,6 +35,7 @@ from sqlglot import exp
 
 from needsmap.draft import engine as md
 from needsmap.draft.engine import Column, DraftModel, Table
+from needsmap.util.graphviz import FONT, INK, MUTED, html_text
 from needsmap.util.text import shorten
 
 FORMATS: tuple[str, ...] = ("sql", "dbml", "mermaid", "jsonschema", "dot", "yaml")
@@ -632,8 +633,6 @@ def _json_column(c: Column) -> dict:
 
 def dot(model: DraftModel, max_columns: int | None = None, integration: bool = True) -> str:
     """The draft as a Graphviz ER diagram; ``max_columns`` shortens long tables to that many columns."""
-    from needsmap.util.graphviz import FONT, INK, MUTED, html_text
-
     g = graphviz.Digraph(
         "model",
         graph_attr={

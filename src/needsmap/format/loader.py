@@ -48,6 +48,7 @@ import yaml
 import yaml.constructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from needsmap import __version__
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.diagnostics import Diagnostic, Position, Reporter, suggestion_suffix
@@ -966,8 +967,6 @@ def _declared_version(root: MappingNode) -> tuple[Position, int] | None:
 
 
 def _own_version() -> str:
-    from needsmap import __version__
-
     return __version__
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from needsmap.format import model as m
+from needsmap.format.schema import shipped_schema_path
 
 GUIDANCE = """\
 needsmap workshop file (format v1). Reference: docs/format.md of needsmap.
@@ -26,8 +27,6 @@ How a workshop fills this file, in order:
 
 def schema_modeline(target: str | os.PathLike[str] | None) -> str:
     """A yaml-language-server modeline pointing at the installed JSON Schema."""
-    from needsmap.format.schema import shipped_schema_path
-
     schema = shipped_schema_path()
     if target is not None:
         try:

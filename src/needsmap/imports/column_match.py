@@ -55,7 +55,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -476,16 +476,6 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
-    attribute: str
-    source: str
-    name: str
-    entity: str
-    type: str
-    catalog_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class _Hit:
     target: int
     weight: float
@@ -590,9 +580,9 @@ def _join(a: str, b: str) -> str:
 class ColumnMatcher:
     """Ranks attributes for columns; build it once, then call :meth:`match` / :meth:`match_many`."""
 
-    def __init__(self, targets: Sequence[tuple[_Target, Iterable[tuple[str, str, float]]]]) -> None:
+    def __init__(self, targets: Sequence[tuple[Candidate, Iterable[tuple[str, str, float]]]]) -> None:
         """``targets``: each with (text, kind, weight) names; use the ``from_*``/``for_*`` constructors."""
-        self._targets: list[_Target] = []
+        self._targets: list[Candidate] = []
         self._exact: dict[str, list[_Hit]] = {}
         for target, names in targets:
             index = len(self._targets)
@@ -659,7 +649,7 @@ class ColumnMatcher:
                 names += _entry_names(entry, _INHERITED_WEIGHT, inherited=True)
             targets.append(
                 (
-                    _Target(
+                    _target(
                         attr.id,
                         "workshop",
                         attr.name or attr.id,
@@ -759,8 +749,7 @@ class ColumnMatcher:
                 ranked.append((score * fit, target, why))
             ranked.sort(key=lambda r: (-r[0], r[1].attribute))
             self._cache[key] = [
-                Candidate(t.attribute, t.source, t.name, t.entity, t.type, round(min(1.0, s), 3), why, t.catalog_id)
-                for s, t, why in ranked[:limit]
+                replace(t, confidence=round(min(1.0, s), 3), reason=why) for s, t, why in ranked[:limit]
             ]
 
     def _offer(
@@ -821,8 +810,13 @@ class ColumnMatcher:
         return window
 
 
-def _entry_target(entry) -> _Target:
-    return _Target(entry.id, "catalog", entry.name, entry.entity, entry.type, entry.id)
+def _target(attribute: str, source: str, name: str, entity: str, type: str, catalog_id: str | None) -> Candidate:
+    """What a column can be matched to: a candidate not yet scored."""
+    return Candidate(attribute, source, name, entity, type, 0.0, "", catalog_id)
+
+
+def _entry_target(entry) -> Candidate:
+    return _target(entry.id, "catalog", entry.name, entry.entity, entry.type, entry.id)
 
 
 def _entry_names(entry, factor: float, inherited: bool = False) -> list[tuple[str, str, float]]:

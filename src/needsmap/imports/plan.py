@@ -487,10 +487,18 @@ class PlanBuilder:
         return change
 
     def merge_child(
-        self, section: str, ident: str, label: str, proposal, existing_child, source: Source, message: str = ""
+        self, parent_section: str, parent_id: str, proposal, source: Source, label: str = "", message: str = ""
     ) -> Change:
-        """A need or holding: added when its parent lacks it, merged (fill absent fields) when it has it."""
-        child = proposal.need if isinstance(proposal, NeedProposal) else proposal.holding
+        """A need or holding of ``parent_id`` (in the workshop or added by this plan): added when the parent
+        lacks it, merged (fill absent fields) when it has it."""
+        is_need = isinstance(proposal, NeedProposal)
+        child = proposal.need if is_need else proposal.holding
+        section, verb = ("needs", "needs") if is_need else ("holdings", "holds")
+        parent = self.existing(parent_section, parent_id)
+        children = (parent.needs if is_need else parent.holds) if parent else []
+        existing_child = next((c for c in children if c.attribute == child.attribute), None)
+        ident = f"{parent_id}/{child.attribute}"
+        label = label or f"{parent_id} {verb} {child.attribute}"
         if existing_child is None:
             change = Change("add", section, ident, label, source, item=proposal, message=message)
         else:
@@ -511,17 +519,7 @@ class PlanBuilder:
 
     def propose_need(self, use_case: str, need: m.Need, source: Source, label: str = "", message: str = "") -> Change:
         """``use_case`` (in the workshop or added by this plan) needs ``need.attribute``: added, or merged."""
-        parent = self.existing("use_cases", use_case)
-        current = next((n for n in parent.needs if n.attribute == need.attribute), None) if parent else None
-        return self.merge_child(
-            "needs",
-            f"{use_case}/{need.attribute}",
-            label or f"{use_case} needs {need.attribute}",
-            NeedProposal(use_case, need),
-            current,
-            source,
-            message,
-        )
+        return self.merge_child("use_cases", use_case, NeedProposal(use_case, need), source, label, message)
 
     def propose_holding(
         self,
@@ -535,16 +533,8 @@ class PlanBuilder:
         message: str = "",
     ) -> Change:
         """``system`` holds ``holding.attribute``, with how sure the importer is and why: added, or merged."""
-        parent = self.existing("systems", system)
-        current = next((h for h in parent.holds if h.attribute == holding.attribute), None) if parent else None
         return self.merge_child(
-            "holdings",
-            f"{system}/{holding.attribute}",
-            label or f"{system} holds {holding.attribute}",
-            HoldingProposal(system, holding, confidence, reason),
-            current,
-            source,
-            message,
+            "systems", system, HoldingProposal(system, holding, confidence, reason), source, label, message
         )
 
     def ambiguous(

@@ -52,19 +52,21 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from needsmap.analysis.engine import UNSCORED_VALUE, Analysis
+from needsmap.format import model as m
+from needsmap.report import charts as svgcharts
+from needsmap.report import diagrams as dg
+from needsmap.report.context import DiagramView, Matrix, ReportContext, build_context
+from needsmap.report.sections.draft import model_section
+from needsmap.report.sections.roadmap import report_section
 from needsmap.util import graphviz
 from needsmap.util import text as textsafe
 from needsmap.util.text import MarkdownText
-
-if TYPE_CHECKING:
-    from needsmap.analysis.engine import Analysis
-    from needsmap.format import model as m
-    from needsmap.report.context import Matrix, ReportContext
 
 HTML_TEMPLATE = "report.html.j2"
 MARKDOWN_TEMPLATE = "report.md.j2"
@@ -331,8 +333,6 @@ def _tidy_markdown(text: str) -> str:
 
 def lineage_scope(ws: m.Workshop, use_case_ids: list[str] | None = None) -> tuple[list[str], str]:
     """The use cases that get a lineage diagram, and a sentence saying which."""
-    from needsmap.analysis.engine import UNSCORED_VALUE
-
     ucs = [
         u for u in ws.use_cases if u.status != "rejected" and u.needs and (use_case_ids is None or u.id in use_case_ids)
     ]
@@ -361,9 +361,6 @@ def add_visuals(
     if not diagrams:
         ctx.diagrams_note = "Diagrams were left out of this report (--no-diagrams)."
         return
-    from needsmap.report import diagrams as dg
-    from needsmap.report.context import DiagramView
-
     sources = []
     if ctx.for_stakeholder is None:
         say("Drawing the system landscape")
@@ -403,8 +400,6 @@ def add_visuals(
 
 
 def _add_charts(ctx: ReportContext) -> None:
-    from needsmap.report import charts as svgcharts
-
     title = "Readiness of your use cases" if ctx.for_stakeholder else "Readiness of the use cases"
     ctx.charts["readiness"] = svgcharts.readiness_bar(dict(ctx.readiness_counts), title, chart_id="readiness")
     views = [u for u in ctx.use_cases if u.readiness != "rejected"]
@@ -412,8 +407,6 @@ def _add_charts(ctx: ReportContext) -> None:
         return
     title = "Share of must-needs met, per use case"
     if len(views) > MAX_CHART_ROWS:  # the HTML says so above the chart
-        from needsmap.analysis.engine import UNSCORED_VALUE
-
         keep = {
             u.id
             for u in sorted(views, key=lambda u: (-(u.value if u.value is not None else UNSCORED_VALUE), u.id))[
@@ -428,8 +421,6 @@ def _add_charts(ctx: ReportContext) -> None:
 
 def quality_css() -> Markup:
     """CSS for the quality classes of the system matrix, in the heat colours of :mod:`needsmap.report.charts`."""
-    from needsmap.report import charts as svgcharts
-
     rules = [
         f"td.q{q}, .sw.q{q}, .cell-tag.q{q} {{ background: {svgcharts.heat_colour(q)}; color: #1a1a1a; }}"
         for q in range(1, 6)
@@ -464,8 +455,6 @@ def build_report(
     Raises :class:`ValueError` for an unknown format or stakeholder and
     :class:`ReportTemplateError` for template problems.
     """
-    from needsmap.report.context import build_context
-
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}")
     if for_stakeholder is not None and not any(s.id == for_stakeholder for s in ws.stakeholders):
@@ -476,9 +465,6 @@ def build_report(
     say("Collecting the report's content")
     ctx = build_context(ws, analysis, source_file=source_file, today=today, for_stakeholder=for_stakeholder)
     if for_stakeholder is None:
-        from needsmap.report.sections.draft import model_section
-        from needsmap.report.sections.roadmap import report_section
-
         say("Drafting the data model")
         ctx.extra_sections.append(model_section(ws, analysis, diagram=fmt == "html" and diagrams))
         say("Comparing the roadmap options")

@@ -10,6 +10,7 @@ the SVG chart through XML escaping.
 
 from __future__ import annotations
 
+from needsmap.analysis.output import document_head
 from needsmap.format import model as m
 from needsmap.roadmap.engine import Plan, Roadmap, wave_label
 from needsmap.util import text as textsafe
@@ -93,8 +94,7 @@ def json_document(rm: Roadmap, ws: m.Workshop, file: str) -> dict:
     """The machine-readable roadmap (``needsmap.roadmap/1``; fields are only ever added)."""
     st = rm.settings
     return {
-        "schema": JSON_SCHEMA_ID,
-        "workshop": {"file": file, "name": ws.workshop.name},
+        **document_head(JSON_SCHEMA_ID, ws, file),
         "settings": {
             "wave_capacity": st.effective_wave_capacity,
             "wave_length": st.effective_wave_length,

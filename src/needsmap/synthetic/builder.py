@@ -128,8 +128,10 @@ import datetime as _dt
 import heapq
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 
 from needsmap.format import model as m
 from needsmap.format import spec
@@ -1402,98 +1404,101 @@ class _Builder:
             nid = self.claim(f"{prefix}-{len(notes) + 1:03d}")
             notes.append(m.Note(id=nid, kind=kind, text=text, about=about, by=by(fn), status=status))
 
-        makers = []
-        for aid in dict.fromkeys(item["attribute"] for item in p["missing-source"]):
-            makers.append(
-                lambda aid=aid: note(
+        # per planted gap: its subjects, and the note (kind, text, about, function[, status]) one of them gets
+        says: list[tuple[list[Any], Callable[[Any], tuple[Any, ...]]]] = [
+            (
+                list(dict.fromkeys(item["attribute"] for item in p["missing-source"])),
+                lambda aid: (
                     "risk",
                     f"None of our systems keeps {A[aid].name}. Use cases that need it cannot start "
                     "until a process captures it.",
                     [aid],
                     "legal" if self.specs[aid].entity == "consent" else "data",
-                )
-            )
-        for aid in p["no-owner"]:
-            makers.append(
-                lambda aid=aid: note(
+                ),
+            ),
+            (
+                p["no-owner"],
+                lambda aid: (
                     "question",
                     f"Who owns {A[aid].name}? Several teams use it and nobody feels responsible for its quality.",
                     [aid],
                     "data",
-                )
-            )
-        for item in p["many-masters"]:
-            makers.append(
-                lambda item=item: note(
+                ),
+            ),
+            (
+                p["many-masters"],
+                lambda item: (
                     "risk",
                     f"{' and '.join(self.sys[s].obj.name for s in item['masters'])} both consider themselves "
                     f"master of {A[item['attribute']].name}.",
                     [item["attribute"]] + item["masters"],
                     "it",
-                )
-            )
-        for item in p["definition-conflict"]:
-            makers.append(
-                lambda item=item: note(
+                ),
+            ),
+            (
+                p["definition-conflict"],
+                lambda item: (
                     "question",
                     f"What does {A[item['attribute']].name} mean? The systems disagree on its {item['detail']}.",
                     [item["attribute"]] + item["systems"],
                     "data",
-                )
-            )
-        for sid in p["identity-island"]:
-            makers.append(
-                lambda sid=sid: note(
+                ),
+            ),
+            (
+                p["identity-island"],
+                lambda sid: (
                     "risk",
                     f"{self.sys[sid].obj.name} cannot be linked to the other systems: it shares no customer "
                     "identifier with them.",
                     [sid],
                     "data",
-                )
-            )
-        for uid in p["orphan-use-case"]:
-            makers.append(
-                lambda uid=uid: note(
+                ),
+            ),
+            (
+                p["orphan-use-case"],
+                lambda uid: (
                     "question",
                     f"Who sponsors '{ucs[uid].title}'? Nobody claimed it on the workshop day.",
                     [uid],
                     "marketing",
-                )
-            )
-        for aid in p["unused-attribute"]:
-            makers.append(
-                lambda aid=aid: note(
+                ),
+            ),
+            (
+                p["unused-attribute"],
+                lambda aid: (
                     "idea",
                     f"Stop copying {A[aid].name} around: no use case needs it"
                     + (", and we must minimise personal data." if A[aid].sens != "none" else "."),
                     [aid],
                     "legal" if A[aid].sens != "none" else "data",
-                )
-            )
-        for uid in p["personal-without-consent"][:1]:
-            makers.append(
-                lambda uid=uid: note(
+                ),
+            ),
+            (
+                p["personal-without-consent"][:1],
+                lambda uid: (
                     "decision",
                     f"'{ucs[uid].title}' sends service messages; they need no marketing consent as long "
                     "as they contain no offers.",
                     [uid],
                     "legal",
                     "closed",
-                )
-            )
-        for item in p["stale"][:3]:
-            makers.append(
-                lambda item=item: note(
+                ),
+            ),
+            (
+                p["stale"][:3],
+                lambda item: (
                     "idea",
                     f"Move {A[item['attribute']].name} to a faster feed: it arrives {item['path']} "
                     f"but is needed {item['needed']}.",
                     [item["attribute"], item["use_case"]],
                     "it",
-                )
-            )
+                ),
+            ),
+        ]
+        makers = [(say, subject) for subjects, say in says for subject in subjects]
         rng.shuffle(makers)
-        for make in makers[:n]:
-            make()
+        for say, subject in makers[:n]:
+            note(*say(subject))
         generic: list[tuple[m.NoteKind, str, str]] = [
             ("parking", "Revisit after the platform decision in the spring.", "it"),
             ("question", "Can the business case be quantified per market?", "finance"),

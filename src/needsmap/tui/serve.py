@@ -323,25 +323,3 @@ class WorkshopServer(Server):
             await stop.wait()
         finally:
             await runner.cleanup()  # closes the websockets: every participant's app is told to quit
-
-
-def serve(
-    file: Path,
-    *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    token: str | None = None,
-    public_url: str | None = None,
-    announce: Callable[[str], None] | None = None,
-    max_participants: int = MAX_PARTICIPANTS,
-) -> None:
-    """Serve the terminal UI on ``file`` until stopped (see the module documentation)."""
-    WorkshopServer(
-        file,
-        host=host,
-        port=port,
-        token=token,
-        public_url=public_url,
-        announce=announce,
-        max_participants=max_participants,
-    ).serve()

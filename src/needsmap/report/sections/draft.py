@@ -13,8 +13,10 @@ from markupsafe import Markup
 
 from needsmap.analysis.engine import Analysis
 from needsmap.draft.engine import DraftModel, draft_model
+from needsmap.draft.render import dot
 from needsmap.format import model as m
 from needsmap.util import text as textsafe
+from needsmap.util.graphviz import Diagram, render_svg
 from needsmap.util.text import MarkdownText
 
 SECTION_ID = "model-draft"
@@ -38,9 +40,6 @@ def model_section(ws: m.Workshop, analysis: Analysis, *, diagram: bool = True) -
 
 
 def _diagram(model: DraftModel) -> tuple[str | None, str]:
-    from needsmap.draft.render import dot
-    from needsmap.util.graphviz import Diagram, render_svg
-
     result = render_svg(
         Diagram(
             "model-draft",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -27,7 +26,7 @@ from needsmap.tui.screens.overview import (
     severity_cell,
     subjects_text,
 )
-from needsmap.tui.widgets.type_to_filter import TypeToFilter
+from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
@@ -66,14 +65,13 @@ class GapsScreen(TypeToFilter, Screen[None]):
 
     FILTER_INPUT = "gap-filter"
     FILTER_TABLE = "gap-table"
+    ROW_ACTION = "jump"
     FILTER_PLACEHOLDER = "type to filter: rule, attribute, system, use case, words of the message"
-    AUTO_FOCUS = "#gap-table"
     CSS_PATH = "gaps.tcss"
     BINDINGS = [
         Binding("enter", "jump", "Go to subject"),
         Binding("g", "cycle_order", "Order"),
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        *filter_keys(),
     ]
 
     def __init__(self) -> None:
@@ -226,19 +224,6 @@ class GapsScreen(TypeToFilter, Screen[None]):
             text.append(")", style="dim")
         detail.update(text)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fill)
-
-    # -- events ---------------------------------------------------------------------------------
-    @on(DataTable.RowHighlighted, "#gap-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-
-    @on(DataTable.RowSelected, "#gap-table")
-    async def _selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        await self.action_jump()
-
     # -- actions --------------------------------------------------------------------------------
     async def action_jump(self) -> None:
         gap = self.current_gap()
@@ -254,12 +239,3 @@ class GapsScreen(TypeToFilter, Screen[None]):
     def action_cycle_order(self) -> None:
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
         self._fill()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#gap-filter", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        filt = self.query_one("#gap-filter", Input)
-        if filt.value:
-            filt.value = ""
-        self.query_one("#gap-table", DataTable).focus()

@@ -163,6 +163,30 @@ def attr(name: str) -> Callable[[Any, Facts], object]:
     return lambda item, facts: getattr(item, name)
 
 
+def field_column(name: str, max_width: int, **options: Any) -> ListColumn:
+    """A column of one field of the item, headed by the field's name."""
+    return ListColumn(name, name, attr(name), max_width=max_width, **options)
+
+
+def effective_column(name: str, max_width: int, **options: Any) -> ListColumn:
+    """A column of a field's effective value (the default when the file leaves it out), headed by its name."""
+    return ListColumn(name, name, attr(f"effective_{name}"), max_width=max_width, **options)
+
+
+def count_column(name: str, get: Callable[[Any, Facts], object], max_width: int, **options: Any) -> ListColumn:
+    """A right-aligned column of counts (a dim dot for none)."""
+    return ListColumn(name, name, get, show=count_cell, right=True, max_width=max_width, **options)
+
+
+def gaps_column(section: str) -> ListColumn:
+    """How many gaps of the analysis are about the item."""
+
+    def gaps(item: Any, facts: Facts) -> int:
+        return len(facts.gaps_about(section, item.id))
+
+    return ListColumn("gaps", "gaps", gaps, show=gaps_cell, right=True, max_width=5)
+
+
 @functools.lru_cache(maxsize=4096)
 def styled(text: str, style: str = "") -> Text:
     """A shared styled cell (cells are never changed: the table copies them before truncating)."""
@@ -193,12 +217,13 @@ class SubList:
 
     child: str  # the field holding the nested records
     title: str
-    table: type[ItemTable]
-    columns: tuple[Column, ...]
+    table: type[SubTable]
 
 
 class SubTable(ItemTable):
-    """A nested list in the detail pane; its keys act on the selected nested record."""
+    """A nested list in the detail pane; its keys act on the selected nested record, its columns are ``COLUMNS``."""
+
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
 
     BINDINGS = [
         Binding("e", "screen.edit_child", "Edit"),
@@ -221,7 +246,11 @@ class ItemListScreen(Screen):
     CSS_PATH = ["items.tcss"]
 
     SECTION: ClassVar[str] = ""
-    HEADING: ClassVar[str] = ""
+    #: the width of the id column: every list shows the id first and the number of gaps last
+    ID_WIDTH: ClassVar[int] = 20
+    #: the columns between the id and the gaps
+    FIELDS: ClassVar[tuple[ListColumn, ...]] = ()
+    #: all the columns, made from the three above when the subclass is defined
     COLUMNS: ClassVar[tuple[ListColumn, ...]] = ()
     SUBLISTS: ClassVar[tuple[SubList, ...]] = ()
     #: fields shown at the top of the detail pane as the heading ("name" / "title" / "text")
@@ -239,6 +268,10 @@ class ItemListScreen(Screen):
         Binding("s", "sort", "Sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
     ]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.COLUMNS = (field_column("id", cls.ID_WIDTH), *cls.FIELDS, gaps_column(cls.SECTION))
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -297,7 +330,9 @@ class ItemListScreen(Screen):
                 yield Static("", id="detail-fields")
                 for sub in self.SUBLISTS:
                     yield Label(sub.title, classes="sub-title", id=f"title-{sub.child}")
-                    yield sub.table(sub.columns, id=f"sub-{sub.child}", classes="sub-table", empty_text="none yet")
+                    yield sub.table(
+                        sub.table.COLUMNS, id=f"sub-{sub.child}", classes="sub-table", empty_text="none yet"
+                    )
                     yield Static("", id=f"subdetail-{sub.child}", classes="sub-detail")
                 yield Static("", id="detail-extra")
                 yield Static("", id="detail-gaps")

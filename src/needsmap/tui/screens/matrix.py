@@ -48,6 +48,11 @@ NEED_KEYS: dict[str, m.Criticality] = {"m": "must", "s": "should", "c": "could"}
 ROLE_KEYS: dict[str, m.Role] = {"m": "master", "c": "copy", "d": "derived"}
 NEED_LETTER = {"must": "M", "should": "S", "could": "C"}
 ROLE_LETTER = {"master": "M", "copy": "C", "derived": "D"}
+#: The keys that set a cell, each described by what it sets in either grid ("Must/master").
+SET_KEYS = {
+    key: "/".join(value for value in (NEED_KEYS.get(key), ROLE_KEYS.get(key)) if value).capitalize()
+    for key in {**NEED_KEYS, **ROLE_KEYS}
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,10 +344,7 @@ class MatrixScreen(Screen[None]):
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
         Binding("space", "cycle", "Cycle cell"),
-        Binding("m", "set('m')", "Must/master", show=False),
-        Binding("s", "set('s')", "Should", show=False),
-        Binding("c", "set('c')", "Could/copy", show=False),
-        Binding("d", "set('d')", "Derived", show=False),
+        *(Binding(key, f"set('{key}')", words, show=False) for key, words in SET_KEYS.items()),
         Binding("x,delete,backspace", "set('x')", "Clear cell", show=False),
         Binding("t", "toggle_kind", "Use cases/systems"),
         Binding("a", "toggle_columns", "All attributes"),
@@ -367,8 +369,7 @@ class MatrixScreen(Screen[None]):
     def workshop_changed(self) -> None:
         self._rebuild()
 
-    def analysis_changed(self) -> None:
-        self._rebuild()
+    analysis_changed = workshop_changed  # the cells come from the workshop, their trouble from the analysis
 
     def selected_subject(self) -> tuple[str, str] | None:
         cur = self.query_one(MatrixGrid).current()

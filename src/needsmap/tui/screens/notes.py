@@ -24,8 +24,8 @@ from needsmap.format.naming import new_note_id
 from needsmap.format.spec import ID_PATTERN
 from needsmap.tui import paragraphs, plain
 from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
-from needsmap.tui.widgets.dialogs import ConfirmDialog
-from needsmap.tui.widgets.type_to_filter import TypeToFilter
+from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog
+from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
@@ -67,10 +67,7 @@ class NoteForm(ModalScreen[m.Note | None]):
     """Add or edit one note; checks as you type; ctrl+s or the button saves, Esc cancels."""
 
     CSS_PATH = ["../widgets/dialogs.tcss", "notes.tcss"]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = [*FORM_KEYS]
 
     def __init__(self, ws: m.Workshop, note: m.Note | None, default_id: str) -> None:
         super().__init__(classes="nm-dialog", id="note-form")
@@ -194,8 +191,8 @@ class NotesScreen(TypeToFilter, Screen[None]):
 
     FILTER_INPUT = "note-filter"
     FILTER_TABLE = "note-table"
+    ROW_ACTION = "edit"
     FILTER_PLACEHOLDER = "type to filter notes"
-    AUTO_FOCUS = "#note-table"
     CSS_PATH = "notes.tcss"
     BINDINGS = [
         Binding("a", "add", "Add"),
@@ -204,8 +201,7 @@ class NotesScreen(TypeToFilter, Screen[None]):
         Binding("d,delete", "delete", "Delete"),
         Binding("k", "cycle_kind", "Kind"),
         Binding("o", "toggle_open", "Open only"),
-        Binding("slash", "focus_filter", "Filter", key_display="/", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        *filter_keys(show=False),
     ]
 
     def __init__(self) -> None:
@@ -330,19 +326,6 @@ class NotesScreen(TypeToFilter, Screen[None]):
             text.append_text(plain(note.by))
         box.update(text)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fill)
-
-    # -- events ---------------------------------------------------------------------------------
-    @on(DataTable.RowHighlighted, "#note-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-
-    @on(DataTable.RowSelected, "#note-table")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_edit()
-
     # -- actions --------------------------------------------------------------------------------
     def _index(self, note_id: str) -> int:
         return self.app.session.find("notes", note_id)
@@ -416,12 +399,3 @@ class NotesScreen(TypeToFilter, Screen[None]):
     def action_toggle_open(self) -> None:
         self.open_only = not self.open_only
         self._fill()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#note-filter", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        filt = self.query_one("#note-filter", Input)
-        if filt.value:
-            filt.value = ""
-        self.query_one("#note-table", DataTable).focus()

@@ -117,8 +117,7 @@ class RoadmapScreen(Screen[None]):
     def workshop_changed(self) -> None:
         self._refresh()
 
-    def analysis_changed(self) -> None:
-        self._refresh()
+    analysis_changed = workshop_changed  # the options, their waves and what they close come from both
 
     def selected_subject(self) -> tuple[str, str] | None:
         option = self.current_option()

@@ -26,9 +26,9 @@ from needsmap.tui.screens.items import (
     ListColumn,
     SubList,
     SubTable,
-    attr,
-    count_cell,
-    gaps_cell,
+    count_column,
+    effective_column,
+    field_column,
     readiness_cell,
     safe,
 )
@@ -57,10 +57,6 @@ PROBLEM_WORDS = {
 CRIT_STYLE = {"must": "bold", "should": "", "could": "dim"}
 
 
-def _gaps(section: str):
-    return lambda item, facts: len(facts.gaps_about(section, item.id))
-
-
 def _list(items) -> str:
     return ", ".join(safe(i) for i in items)
 
@@ -78,15 +74,12 @@ def _lines(*blocks: list[Content]) -> Content:
 # -- stakeholders ------------------------------------------------------------------------------------
 class StakeholdersScreen(ItemListScreen):
     SECTION = "stakeholders"
-    HEADING = "Stakeholders"
-    COLUMNS = (
-        ListColumn("id", "id", attr("id"), max_width=20),
-        ListColumn("name", "name", attr("name"), max_width=28, flex=True),
-        ListColumn("role", "role", attr("role"), max_width=36, flex=True),
-        ListColumn("function", "function", attr("function"), max_width=12, drop=3),
-        ListColumn("influence", "influence", attr("influence"), order=LEVELS, max_width=9, drop=2),
-        ListColumn("interest", "interest", attr("interest"), order=LEVELS, max_width=9, drop=4),
-        ListColumn("gaps", "gaps", _gaps("stakeholders"), show=gaps_cell, right=True, max_width=5),
+    FIELDS = (
+        field_column("name", 28, flex=True),
+        field_column("role", 36, flex=True),
+        field_column("function", 12, drop=3),
+        field_column("influence", 9, order=LEVELS, drop=2),
+        field_column("interest", 9, order=LEVELS, drop=4),
     )
 
     def search_text(self, item) -> str:
@@ -117,6 +110,12 @@ class StakeholdersScreen(ItemListScreen):
 
 # -- use cases -------------------------------------------------------------------------------------
 class NeedsTable(SubTable):
+    COLUMNS = (
+        Column("attribute", "attribute", 30, flex=True),
+        Column("crit", "crit", 6),
+        Column("fresh", "fresh", 8, drop=1),
+        Column("status", "status", 24),
+    )
     BINDINGS = [
         Binding("m", "screen.set_child('criticality', 'must')", "Must"),
         Binding("s", "screen.set_child('criticality', 'should')", "Should"),
@@ -131,39 +130,18 @@ def _readiness(item, facts: Facts):
 
 class UseCasesScreen(ItemListScreen):
     SECTION = "use_cases"
-    HEADING = "Use cases"
     NAME_FIELD = "title"
-    COLUMNS = (
-        ListColumn("id", "id", attr("id"), max_width=24),
-        ListColumn("title", "title", attr("title"), max_width=44, flex=True),
-        ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
-        ListColumn("value", "value", attr("value"), right=True, max_width=5, drop=1),
-        ListColumn("horizon", "horizon", attr("horizon"), order=HORIZONS, max_width=7, drop=3),
-        ListColumn(
-            "status",
-            "status",
-            lambda i, f: i.effective_status,
-            order=("agreed", "proposed", "done", "rejected"),
-            max_width=8,
-            drop=4,
-        ),
+    ID_WIDTH = 24
+    FIELDS = (
+        field_column("title", 44, flex=True),
+        field_column("owner", 14, drop=2),
+        field_column("value", 5, right=True, drop=1),
+        field_column("horizon", 7, order=HORIZONS, drop=3),
+        effective_column("status", 8, order=("agreed", "proposed", "done", "rejected"), drop=4),
         ListColumn("readiness", "readiness", _readiness, show=readiness_cell, order=READINESS_ORDER, max_width=9),
-        ListColumn("needs", "needs", lambda i, f: len(i.needs), show=count_cell, right=True, max_width=5, drop=5),
-        ListColumn("gaps", "gaps", _gaps("use_cases"), show=gaps_cell, right=True, max_width=5),
+        count_column("needs", lambda i, f: len(i.needs), 5, drop=5),
     )
-    SUBLISTS = (
-        SubList(
-            "needs",
-            "Needs",
-            NeedsTable,
-            (
-                Column("attribute", "attribute", 30, flex=True),
-                Column("crit", "crit", 6),
-                Column("fresh", "fresh", 8, drop=1),
-                Column("status", "status", 24),
-            ),
-        ),
-    )
+    SUBLISTS = (SubList("needs", "Needs", NeedsTable),)
     BINDINGS = [
         Binding("l", "needs", "Link needs"),
         Binding("o", "owner", "Owner"),
@@ -261,6 +239,12 @@ READINESS_STYLE_CONTENT = {
 
 # -- processes ---------------------------------------------------------------------------------------
 class StepsTable(SubTable):
+    COLUMNS = (
+        Column("n", "#", 3, right=True),
+        Column("name", "step", 36, flex=True),
+        Column("system", "system", 12, drop=1),
+        Column("data", "attributes", 60, flex=True),
+    )
     BINDINGS = [
         Binding("l", "screen.link_step", "Link attributes"),
         Binding("t", "screen.add_step", "Add step"),
@@ -278,27 +262,13 @@ def _step_summary(step) -> str:
 
 class ProcessesScreen(ItemListScreen):
     SECTION = "processes"
-    HEADING = "Processes"
-    COLUMNS = (
-        ListColumn("id", "id", attr("id"), max_width=24),
-        ListColumn("name", "name", attr("name"), max_width=44, flex=True),
-        ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
-        ListColumn("steps", "steps", lambda i, f: len(i.steps), show=count_cell, right=True, max_width=5),
-        ListColumn("gaps", "gaps", _gaps("processes"), show=gaps_cell, right=True, max_width=5),
+    ID_WIDTH = 24
+    FIELDS = (
+        field_column("name", 44, flex=True),
+        field_column("owner", 14, drop=2),
+        count_column("steps", lambda i, f: len(i.steps), 5),
     )
-    SUBLISTS = (
-        SubList(
-            "steps",
-            "Steps",
-            StepsTable,
-            (
-                Column("n", "#", 3, right=True),
-                Column("name", "step", 36, flex=True),
-                Column("system", "system", 12, drop=1),
-                Column("data", "attributes", 60, flex=True),
-            ),
-        ),
-    )
+    SUBLISTS = (SubList("steps", "Steps", StepsTable),)
     BINDINGS = [
         Binding("t", "add_step", "Add step"),
         Binding("l", "link_step", "Link step"),
@@ -349,38 +319,15 @@ def _row_of(item, facts: Facts):
 class AttributesScreen(ItemListScreen):
     SECTION = "attributes"
     FORM = AttributeForm  # a new attribute is offered reference-catalog entries as its name is typed
-    HEADING = "Attributes"
-    COLUMNS = (
-        ListColumn("id", "id", attr("id"), max_width=26),
-        ListColumn("name", "name", attr("name"), max_width=36, flex=True),
-        ListColumn("entity", "entity", lambda i, f: i.effective_entity, max_width=14, drop=4),
-        ListColumn("type", "type", lambda i, f: i.effective_type, max_width=9, drop=5),
-        ListColumn(
-            "sensitivity",
-            "sensitivity",
-            lambda i, f: i.effective_sensitivity,
-            order=("sensitive", "personal", "none"),
-            max_width=11,
-            drop=3,
-        ),
-        ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
-        ListColumn(
-            "needed",
-            "needed",
-            lambda i, f: len(r.needed_by) if (r := _row_of(i, f)) else 0,
-            show=count_cell,
-            right=True,
-            max_width=6,
-        ),
-        ListColumn(
-            "held",
-            "held",
-            lambda i, f: len(r.held_by) if (r := _row_of(i, f)) else 0,
-            show=count_cell,
-            right=True,
-            max_width=5,
-        ),
-        ListColumn("gaps", "gaps", _gaps("attributes"), show=gaps_cell, right=True, max_width=5),
+    ID_WIDTH = 26
+    FIELDS = (
+        field_column("name", 36, flex=True),
+        effective_column("entity", 14, drop=4),
+        effective_column("type", 9, drop=5),
+        effective_column("sensitivity", 11, order=("sensitive", "personal", "none"), drop=3),
+        field_column("owner", 14, drop=2),
+        count_column("needed", lambda i, f: len(r.needed_by) if (r := _row_of(i, f)) else 0, 6),
+        count_column("held", lambda i, f: len(r.held_by) if (r := _row_of(i, f)) else 0, 5),
     )
     BINDINGS = [Binding("o", "owner", "Owner")]
 
@@ -416,6 +363,13 @@ class AttributesScreen(ItemListScreen):
 
 # -- systems -------------------------------------------------------------------------------------------
 class HoldingsTable(SubTable):
+    COLUMNS = (
+        Column("attribute", "attribute", 30, flex=True),
+        Column("role", "role", 7),
+        Column("quality", "qual", 4, right=True, drop=2),
+        Column("freshness", "fresh", 8, drop=3),
+        Column("coverage", "cover", 5, right=True, drop=1),
+    )
     BINDINGS = [
         Binding("m", "screen.set_child('role', 'master')", "Master"),
         Binding("c", "screen.set_child('role', 'copy')", "Copy"),
@@ -424,6 +378,11 @@ class HoldingsTable(SubTable):
 
 
 class FeedsTable(SubTable):
+    COLUMNS = (
+        Column("to", "to", 16),
+        Column("frequency", "every", 8),
+        Column("attributes", "attributes", 60, flex=True),
+    )
     BINDINGS = [Binding("a", "screen.feed_attributes", "Add attributes")]
 
 
@@ -433,49 +392,15 @@ def _sys_row(item, facts: Facts):
 
 class SystemsScreen(ItemListScreen):
     SECTION = "systems"
-    HEADING = "Systems"
-    COLUMNS = (
-        ListColumn("id", "id", attr("id"), max_width=20),
-        ListColumn("name", "name", attr("name"), max_width=32, flex=True),
-        ListColumn("kind", "kind", attr("kind"), max_width=20, drop=3),
-        ListColumn("owner", "owner", attr("owner"), max_width=14, drop=2),
-        ListColumn("holds", "holds", lambda i, f: len(i.holds), show=count_cell, right=True, max_width=5),
-        ListColumn(
-            "masters",
-            "masters",
-            lambda i, f: r.masters if (r := _sys_row(i, f)) else 0,
-            show=count_cell,
-            right=True,
-            max_width=7,
-            drop=4,
-        ),
-        ListColumn("feeds", "feeds", lambda i, f: len(i.feeds), show=count_cell, right=True, max_width=5, drop=5),
-        ListColumn("gaps", "gaps", _gaps("systems"), show=gaps_cell, right=True, max_width=5),
+    FIELDS = (
+        field_column("name", 32, flex=True),
+        field_column("kind", 20, drop=3),
+        field_column("owner", 14, drop=2),
+        count_column("holds", lambda i, f: len(i.holds), 5),
+        count_column("masters", lambda i, f: r.masters if (r := _sys_row(i, f)) else 0, 7, drop=4),
+        count_column("feeds", lambda i, f: len(i.feeds), 5, drop=5),
     )
-    SUBLISTS = (
-        SubList(
-            "holds",
-            "Holds",
-            HoldingsTable,
-            (
-                Column("attribute", "attribute", 30, flex=True),
-                Column("role", "role", 7),
-                Column("quality", "qual", 4, right=True, drop=2),
-                Column("freshness", "fresh", 8, drop=3),
-                Column("coverage", "cover", 5, right=True, drop=1),
-            ),
-        ),
-        SubList(
-            "feeds",
-            "Feeds",
-            FeedsTable,
-            (
-                Column("to", "to", 16),
-                Column("frequency", "every", 8),
-                Column("attributes", "attributes", 60, flex=True),
-            ),
-        ),
-    )
+    SUBLISTS = (SubList("holds", "Holds", HoldingsTable), SubList("feeds", "Feeds", FeedsTable))
     BINDINGS = [
         Binding("h", "holdings", "Add holdings"),
         Binding("f", "feed", "Add feed"),

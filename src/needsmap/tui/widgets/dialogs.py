@@ -21,6 +21,9 @@ from needsmap.tui import plain
 
 T = TypeVar("T")
 
+#: The keys of every form: ctrl+s saves (``action_save``), Escape cancels (``action_cancel``).
+FORM_KEYS = (Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel"))
+
 
 def _text(value: str | Text) -> Text:
     return value if isinstance(value, Text) else plain(value, one_line=False)

@@ -42,7 +42,7 @@ from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.naming import item_name, new_item_id, section_word
 from needsmap.tui.formcheck import FormModel, Problem
-from needsmap.tui.widgets.dialogs import ConfirmDialog
+from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog
 from needsmap.tui.widgets.typeahead import TypeAhead
 from needsmap.util.atomic_write import write_text_atomically
 from needsmap.util.text import one_line, terminal
@@ -147,10 +147,7 @@ class ItemForm(TypeAhead):
     """A form for one record; dismisses with the new record, or None when cancelled."""
 
     CSS_PATH = "forms.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = [*FORM_KEYS]
 
     def __init__(
         self,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from textual import on
@@ -469,10 +470,21 @@ def any_candidates(ws: m.Workshop, notes: dict[str, str] | None = None) -> list[
 # -- the pickers --------------------------------------------------------------------------------
 CRITICALITY = (Choice("m", "must"), Choice("s", "should"), Choice("c", "could"))
 ROLE = (Choice("m", "master"), Choice("c", "copy"), Choice("d", "derived"))
-#: A choice's value as the model's type (a value not in the model: KeyError, which the picker shows).
-_CRITICALITY_OF: dict[str, m.Criticality] = {c: c for c in m.CRITICALITIES}
-_ROLE_OF: dict[str, m.Role] = {r: r for r in m.ROLES}
 STEP_ACTION = (Choice("c", "creates"), Choice("r", "reads"), Choice("u", "updates"), Choice("x", "deletes"))
+
+#: what a pick links: (the id picked, or None to create an item from the text typed, the text, the choice) -> a sentence
+Link = Callable[[str | None, str, str | None], str]
+
+
+def _picker(
+    session: Session, subject: str, title: str, candidates: Callable[[], list[Candidate]], link: Link, **options: Any
+) -> LinkPicker:
+    """A picker about ``subject`` whose every pick is ``link(id or None, text typed, choice)``."""
+
+    def pick(c: Candidate | None, text: str, value: str | None) -> str:
+        return link(c.id if c else None, text, value)
+
+    return LinkPicker(title=title, candidates=candidates, on_pick=pick, subject=subject, session=session, **options)
 
 
 def _attribute_link_picker(
@@ -485,19 +497,10 @@ def _attribute_link_picker(
         notes = {r.attribute: f"{linked}: {getattr(r, 'effective_' + link.choice)}" for r in records}
         return attribute_candidates(session.workshop, notes)
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.link_attribute(session, link, parent, c.id if c else None, value or link.default, text)
+    def pick(attribute: str | None, text: str, value: str | None) -> str:
+        return linking.link_attribute(session, link, parent, attribute, value or link.default, text)
 
-    return LinkPicker(
-        title=title,
-        candidates=candidates,
-        on_pick=pick,
-        choices=choices,
-        default=link.default,
-        create="attributes",
-        subject=parent,
-        session=session,
-    )
+    return _picker(session, parent, title, candidates, pick, choices=choices, default=link.default, create="attributes")
 
 
 def need_picker(session: Session, use_case: str) -> LinkPicker:
@@ -521,19 +524,11 @@ def feed_target_picker(session: Session, system: str) -> LinkPicker:
             notes={f.to: f"fed already ({len(f.attributes)} attributes)" for f in sy.feeds},
         )
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        _, message = linking.add_feed(session, system, c.id if c else None, create_name=text)
+    def pick(target: str | None, text: str, value: str | None) -> str:
+        _, message = linking.add_feed(session, system, target, create_name=text)
         return message
 
-    return LinkPicker(
-        title=f"{system} feeds which system?",
-        candidates=candidates,
-        on_pick=pick,
-        create="systems",
-        multi=False,
-        subject=system,
-        session=session,
-    )
+    return _picker(session, system, f"{system} feeds which system?", candidates, pick, create="systems", multi=False)
 
 
 def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPicker:
@@ -547,17 +542,10 @@ def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPic
         notes.update({a: "carried" for a in carried})
         return attribute_candidates(session.workshop, notes)
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.add_feed_attribute(session, system, target, c.id if c else None, create_name=text)
+    def pick(attribute: str | None, text: str, value: str | None) -> str:
+        return linking.add_feed_attribute(session, system, target, attribute, create_name=text)
 
-    return LinkPicker(
-        title=f"What the feed {system} → {target} carries",
-        candidates=candidates,
-        on_pick=pick,
-        create="attributes",
-        subject=system,
-        session=session,
-    )
+    return _picker(session, system, f"What the feed {system} → {target} carries", candidates, pick, create="attributes")
 
 
 def step_picker(session: Session, process: str, step: int) -> LinkPicker:
@@ -571,19 +559,11 @@ def step_picker(session: Session, process: str, step: int) -> LinkPicker:
                 notes[a] = f"{notes[a]}, {action}" if a in notes else action
         return attribute_candidates(session.workshop, notes)
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.add_step_link(session, process, step, value or "reads", c.id if c else None, create_name=text)
+    def pick(attribute: str | None, text: str, value: str | None) -> str:
+        return linking.add_step_link(session, process, step, value or "reads", attribute, create_name=text)
 
-    return LinkPicker(
-        title=f"Step {step + 1} of {process}",
-        candidates=candidates,
-        on_pick=pick,
-        choices=STEP_ACTION,
-        default="reads",
-        create="attributes",
-        subject=process,
-        session=session,
-    )
+    title = f"Step {step + 1} of {process}"
+    return _picker(session, process, title, candidates, pick, choices=STEP_ACTION, default="reads", create="attributes")
 
 
 def owner_picker(session: Session, section: str, item: str) -> LinkPicker:
@@ -592,18 +572,10 @@ def owner_picker(session: Session, section: str, item: str) -> LinkPicker:
     def candidates() -> list[Candidate]:
         return stakeholder_candidates(session.workshop, session.item(section, item).owner)
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return linking.set_owner(session, section, item, c.id if c else None, create_name=text)
+    def pick(owner: str | None, text: str, value: str | None) -> str:
+        return linking.set_owner(session, section, item, owner, create_name=text)
 
-    return LinkPicker(
-        title=f"Owner of {item}",
-        candidates=candidates,
-        on_pick=pick,
-        create="stakeholders",
-        multi=False,
-        subject=item,
-        session=session,
-    )
+    return _picker(session, item, f"Owner of {item}", candidates, pick, create="stakeholders", multi=False)
 
 
 def about_picker(session: Session, note: str) -> LinkPicker:
@@ -617,9 +589,9 @@ def about_picker(session: Session, note: str) -> LinkPicker:
             if not (c.section == "notes" and c.id == note)
         ]
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        if c is None:
+    def pick(item: str | None, text: str, value: str | None) -> str:
+        if item is None:
             raise ValueError("pick an existing item")
-        return linking.add_about(session, note, c.id)
+        return linking.add_about(session, note, item)
 
-    return LinkPicker(title=f"What {note} is about", candidates=candidates, on_pick=pick, subject=note, session=session)
+    return _picker(session, note, f"What {note} is about", candidates, pick)

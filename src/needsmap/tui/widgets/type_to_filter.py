@@ -9,10 +9,11 @@ it; the section screens have their own, richer version (:mod:`.typeahead`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
@@ -32,23 +33,45 @@ FILTER_DELAY = 0.12
 PASS_THROUGH_SECONDS = 0.4
 
 
+def filter_keys(*, show: bool = True) -> list[Binding]:
+    """The screen's keys for its filter: ``/`` goes to it (in the footer when ``show``), Escape clears it."""
+    return [
+        Binding("slash", "focus_filter", "Filter", key_display="/", show=show),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+
 class TypeToFilter(_MixinBase):
-    """Mixin for a Screen: set ``FILTER_INPUT`` and ``FILTER_TABLE`` (widget ids), define ``_fill()``.
+    """Mixin for a Screen: set ``FILTER_INPUT``, ``FILTER_TABLE`` (widget ids) and ``ROW_ACTION``, define
+    ``_fill()`` and ``_show_detail()``.
 
     It composes the screen: the filter line (its label, the input, a count), the table, and a
     detail pane below, whose ids follow the table's (``gap-table``: ``gap-count``,
-    ``gap-detail`` and ``gap-detail-text``); on mount the table is filled and has the focus.
+    ``gap-detail`` and ``gap-detail-text``); on mount the table is filled and has the focus
+    (it is the screen's ``AUTO_FOCUS``).  The table is refilled when the screen is resized, the
+    detail follows the cursor, and Enter or a click on a row runs ``ROW_ACTION``.  The screen binds
+    :func:`filter_keys` to its actions.
     """
 
     FILTER_INPUT: str = ""
     FILTER_TABLE: str = ""
     #: What the empty filter says.
     FILTER_PLACEHOLDER: str = ""
+    #: What Enter or a click on a row does: an action of the screen.
+    ROW_ACTION: str = ""
     _filter_timer: Timer | None = None
     _typing = False  # keys typed on the table are going to the filter
     _passing = False  # a global key was just pressed: keys right after it are not filter text
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.FILTER_TABLE:
+            cls.AUTO_FOCUS = f"#{cls.FILTER_TABLE}"
+
     def _fill(self) -> None:  # pragma: no cover - provided by the screen
+        raise NotImplementedError
+
+    def _show_detail(self) -> None:  # pragma: no cover - provided by the screen
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
@@ -64,6 +87,18 @@ class TypeToFilter(_MixinBase):
     def on_mount(self) -> None:
         self._fill()
         self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == self.FILTER_TABLE:
+            self._show_detail()
+
+    async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == self.FILTER_TABLE:
+            event.stop()
+            await self.run_action(self.ROW_ACTION)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != self.FILTER_INPUT:
@@ -105,6 +140,15 @@ class TypeToFilter(_MixinBase):
         filt = self.query_one(f"#{self.FILTER_INPUT}", Input)
         filt.focus()
         filt.insert_text_at_cursor(event.character)
+
+    def action_focus_filter(self) -> None:
+        self.query_one(f"#{self.FILTER_INPUT}", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filt = self.query_one(f"#{self.FILTER_INPUT}", Input)
+        if filt.value:
+            filt.value = ""
+        self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()
 
     def on_descendant_focus(self, event) -> None:
         self._typing = False
