@@ -91,3 +91,14 @@ def test_core_packages_import_without_ui_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_import_is_an_import_statement_the_contract_can_see():
+    """A module named in a string (importlib.import_module, __import__) would get round the layers rule."""
+    found = []
+    for p in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            name = getattr(node.func, "attr", getattr(node.func, "id", "")) if isinstance(node, ast.Call) else ""
+            if name in ("import_module", "__import__"):
+                found.append(f"{p.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
