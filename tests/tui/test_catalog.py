@@ -160,8 +160,8 @@ def test_creating_an_attribute_from_a_link_picker_takes_the_catalog_definition(e
 
     s = Session.open(empty)
     s.add("use_cases", m.UseCase(id="birthday", title="Birthday offer"))
-    linking.add_need(s, "birthday", None, "must", create_name="geboortedatum")
-    linking.add_need(s, "birthday", None, "should", create_name="favourite colour")
+    linking.link_attribute(s, linking.NEED, "birthday", None, "must", "geboortedatum")
+    linking.link_attribute(s, linking.NEED, "birthday", None, "should", "favourite colour")
     entry = catalog.load_catalog().get("date_of_birth")
     saved = {a.id: a for a in assert_opens_clean(empty).attributes}
     born = saved["date_of_birth"]

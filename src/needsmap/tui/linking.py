@@ -156,18 +156,6 @@ def link_attribute(
     return created + (said or f"{parent} already " + link.linked.format(parent=parent, attr=attr, value=value))
 
 
-def add_need(
-    session: Session, use_case: str, attribute: str | None, criticality: str, create_name: str | None = None
-) -> str:
-    """Let ``use_case`` need ``attribute`` (or change how critical an existing need is)."""
-    return link_attribute(session, NEED, use_case, attribute, criticality, create_name)
-
-
-def set_holding(session: Session, system: str, attribute: str | None, role: str, create_name: str | None = None) -> str:
-    """Let ``system`` hold ``attribute`` with ``role`` (or change the role of an existing holding)."""
-    return link_attribute(session, HOLDING, system, attribute, role, create_name)
-
-
 def add_feed(session: Session, system: str, to: str | None, create_name: str | None = None) -> tuple[str, str]:
     """Make sure ``system`` feeds ``to`` (creating the target system if asked); returns (target, message)."""
     with session.batch(f"feed {system} to {to or create_name}"):
