@@ -116,12 +116,9 @@ _KILL_BEFORE_RENAME = textwrap.dedent("""
     path = sys.argv[1]
     loaded = load_file(path)
     loaded.workshop.workshop.name = "Half-saved change"
-    real_replace = os.replace
-    def replace(src, dst):
-        if os.path.basename(str(dst)) == os.path.basename(path):
-            os.kill(os.getpid(), signal.SIGKILL)   # crash between write+fsync and rename
-        return real_replace(src, dst)
-    os.replace = replace
+    def crash(target):
+        os.kill(os.getpid(), signal.SIGKILL)   # crash between write+fsync and the swap
+    saver.race_window_hook = crash
     saver.save(loaded.workshop, path, origin=loaded.origin)
 """)
 

@@ -44,20 +44,26 @@ from needsmap.collab.merge import merge_workshops
 from needsmap.format import model as m
 from needsmap.format import references, spec
 from needsmap.format.diagnostics import Diagnostic
-from needsmap.format.loader import FileOrigin, digest_bytes
-from needsmap.format.opening import OpenError, open_workshop
+from needsmap.format.loader import FileOrigin, LoadResult, digest_bytes, load_bytes
+from needsmap.format.opening import OpenError, check, open_workshop
 from needsmap.format.saver import (
     ChangedOnDisk,
     CommentsWouldBeLost,
     ItemTextCache,
+    SavedOverOutsideWrite,
     SaveError,
+    SaveResult,
     dump,
     origin_after_save,
+    real_path,
     remove_stale_temp_files,
     save,
 )
 from needsmap.format.validator import validate
 from needsmap.util.atomic_write import write_text_atomically
+
+#: How many times in a row a save merges a change found on disk before it gives up and asks.
+_MAX_MERGE_ROUNDS = 5
 
 #: Top-level fields of a workshop that are edited as a whole (votes: the whole list, see the Roadmap screen).
 TOP_FIELDS = ("workshop", "settings", "functions", "channels", "header", "votes", "conflicts")
@@ -165,7 +171,9 @@ def edited(item, **changes):
 
 # -- the lock file ---------------------------------------------------------------------------
 def _lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.needsmap-lock")
+    """``.FILE.needsmap-lock`` beside the file itself (through symbolic links: every way to the file finds it)."""
+    real = real_path(path)
+    return real.with_name(f".{real.name}.needsmap-lock")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -207,7 +215,9 @@ class Session:
         self.pending_conflicts: list[m.Conflict] = []
         self._base = _snapshot(ws)  # the workshop as the file on disk had it when we last loaded or saved
         self._merge_sides: tuple[m.Workshop, m.Workshop, m.Workshop] | None = None
-        self._syncing = False
+        self._merge_depth = 0  # how many merges-then-saves are under way (each may meet yet another change)
+        self._previous_base = self._base
+        self._disk_bytes: bytes | None = None  # what check_disk read, for the merge that follows
         self.saved_at: float | None = None
         self.last_error: str | None = None
         self._cache = ItemTextCache()
@@ -215,8 +225,6 @@ class Session:
         self._analysis: Analysis | None = None
         self._diagnostics: list[Diagnostic] | None = None
         self._batch: list[Op] | None = None
-        self._disk_stat: tuple[int, int] | None = None
-        self._remember_disk()
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -399,7 +407,16 @@ class Session:
 
     # -- the file ---------------------------------------------------------------------------
     def save(self, *, force: bool = False) -> bool:
-        """Write the workshop now; False (and ``conflict`` set) when the file changed on disk."""
+        """Write the workshop now; False (and ``conflict`` or ``last_error`` set) when it could not be saved.
+
+        The save is a compare-and-swap (:func:`needsmap.format.saver.save`): when
+        the file changed on disk since we last loaded or saved it, their version
+        is merged in first (:meth:`sync_with_disk`) and the merge is saved; when
+        another program's save lands in the very instant of ours, its bytes come
+        back from the swap and are merged in the same way.  A save that fails
+        (a lock held elsewhere, a read-only file) keeps the edit in memory and
+        is tried again at the next edit or disk check.
+        """
         if self.conflict and not force:
             return False
         if self.comments_pending and not force:
@@ -408,23 +425,46 @@ class Session:
         text = dump(self.workshop, self._cache)
         try:
             result = save(self.workshop, self.path, origin=self.origin, force=force, text=text, drop_comments=True)
+        except SavedOverOutsideWrite as exc:
+            self._saved(exc.result)
+            return self._take_in_outside_write(exc)
         except ChangedOnDisk as exc:
-            if not self._syncing and self.sync_with_disk().kind in ("merged", "conflicts"):
-                return self.conflict is None  # merged with theirs, and saved
+            if self._merge_depth < _MAX_MERGE_ROUNDS and self.sync_with_disk().kind in ("merged", "conflicts"):
+                return self.conflict is None and self.last_error is None  # merged with theirs, and saved
             self.conflict = str(exc)
             return False
         except (CommentsWouldBeLost, SaveError, OSError) as exc:
             self.last_error = str(exc)
             return False
+        self._saved(result)
+        return True
+
+    def _saved(self, result: SaveResult) -> None:
+        """What is on disk now is our workshop as it is."""
+        self._previous_base = self._base
         self.origin = origin_after_save(result)
         self.conflict = None
         self.last_error = None
         self.saved_at = time.time()
         self._base = _snapshot(self.workshop)
-        self._remember_disk()
         if len(self._cache._lines) > 2 * sum(len(self.workshop.section(s)) for s in m.ITEM_SECTIONS) + 64:
             self._cache.keep_only(self.workshop)
-        return True
+
+    def _take_in_outside_write(self, exc: SavedOverOutsideWrite) -> bool:
+        """Another program saved in the instant of our save: ours is on disk, theirs in hand; merge and save again."""
+        theirs = check(load_bytes(exc.theirs, str(self.path)))
+        errors = [d for d in theirs.diagnostics if d.severity == "error" and d.code != "merge-conflict"]
+        if errors or theirs.workshop is None:
+            backup = exc.result.backup or f"{self.path}.bak"
+            self.last_error = (
+                f"{self.path}: another program saved an unreadable version at the same moment as needsmap; "
+                f"it is kept in {backup}"
+            )
+            return False
+        # the outside program started from the version on disk before our save: that is the merge base
+        before = self._previous_base
+        result = self._merge_in(before, theirs.workshop, disk=_snapshot(self.workshop), disk_origin=self.origin)
+        return result.kind in ("merged", "conflicts", "unchanged") and self.conflict is None and not self.last_error
 
     def confirm_drop_comments(self) -> bool:
         """The user agreed that comments outside the header go; save now."""
@@ -433,30 +473,18 @@ class Session:
             self.conflict = None
         return self.save()
 
-    def _remember_disk(self) -> None:
-        try:
-            st = self.path.stat()
-            self._disk_stat = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            self._disk_stat = None
-
     def check_disk(self) -> DiskState:
-        """Has someone else changed the file since we last loaded or saved it?"""
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return DiskState(True, True, f"{self.path} was deleted or moved")
-        except OSError as exc:  # pragma: no cover
-            return DiskState(False, False, str(exc))
-        if self._disk_stat == (st.st_mtime_ns, st.st_size):
-            return DiskState(False)
+        """Has someone else changed the file since we last loaded or saved it?  Compared by content (sha256):
+        an edit that keeps the size and the modification time is a change too."""
         try:
             data = self.path.read_bytes()
-        except OSError as exc:  # pragma: no cover
+        except FileNotFoundError:
+            return DiskState(True, True, f"{self.path} was deleted or moved")
+        except OSError as exc:
             return DiskState(False, False, str(exc))
         if self.origin is not None and digest_bytes(data) == self.origin.digest:
-            self._disk_stat = (st.st_mtime_ns, st.st_size)  # touched, not changed
             return DiskState(False)
+        self._disk_bytes = data
         return DiskState(True, False, f"{self.path} changed on disk (another editor, or git)")
 
     def sync_with_disk(self) -> SyncResult:
@@ -466,17 +494,19 @@ class Session:
         items and fields we did not touch come in; ours stay.  A field both
         changed keeps our value and is added to :attr:`pending_conflicts`.
         The undo history starts again after a merge that brought anything in
-        (its steps are positions in lists that the merge moved).
+        (its steps are positions in lists that the merge moved).  When nothing
+        changed on disk but our last save failed (a lock held elsewhere), the
+        save is tried again.
         """
         state = self.check_disk()
         if not state.changed:
+            if self.last_error and not self.conflict and not self._merge_depth:
+                self.save()
             return SyncResult("unchanged")
         if state.deleted:
             return SyncResult("deleted", state.message)
-        try:
-            result = open_workshop(self.path)
-        except OpenError as exc:
-            return SyncResult("unreadable", str(exc))
+        data, self._disk_bytes = self._disk_bytes, None
+        result: LoadResult = check(load_bytes(data, str(self.path))) if data is not None else LoadResult(None)
         errors = [d for d in result.diagnostics if d.severity == "error"]
         if errors or result.workshop is None or result.origin is None:
             first = errors[0].render() if errors else f"{self.path}: cannot be read"
@@ -485,32 +515,37 @@ class Session:
                 "unreadable", f"{first}{more}; waiting until the file on disk is valid again before merging it"
             )
         theirs = result.workshop
+        self.comments_pending = self.comments_pending or bool(result.origin.dropped_comment_lines)
+        return self._merge_in(self._base, theirs, disk=theirs, disk_origin=result.origin)
+
+    def _merge_in(
+        self, base: m.Workshop, theirs: m.Workshop, *, disk: m.Workshop, disk_origin: FileOrigin | None
+    ) -> SyncResult:
+        """Merge ``theirs`` (changed from ``base``) into our workshop; ``disk`` is what the file holds now."""
         ours = _snapshot(self.workshop)
-        merged = merge_workshops(self._base, ours, theirs)
+        merged = merge_workshops(base, ours, theirs)
         ws = merged.workshop
         fresh = list(merged.conflicts)
         # the conflicts wait in the session for the user's decision; the file keeps our values meanwhile
         ws.conflicts = [c for c in ws.conflicts if not any(c is f for f in fresh)]
         changed = _count_changed(ours, ws)
-        self._merge_sides = (self._base, ours, theirs) if fresh else self._merge_sides
+        self._merge_sides = (base, ours, theirs) if fresh else self._merge_sides
         self.pending_conflicts.extend(fresh)
         self.workshop = ws
-        self.origin = result.origin
-        self._base = _snapshot(theirs)
-        self.comments_pending = self.comments_pending or bool(result.origin.dropped_comment_lines)
+        self.origin = disk_origin
+        self._base = _snapshot(disk)
         self.conflict = None
         if changed:
             self.undo_stack.clear()
             self.redo_stack.clear()
         self._analysis = None
         self._diagnostics = None
-        self._remember_disk()
-        if ws != theirs:
-            self._syncing = True
+        if ws != disk:
+            self._merge_depth += 1
             try:
                 self.save()
             finally:
-                self._syncing = False
+                self._merge_depth -= 1
         for listener in list(self.listeners):
             listener(self)
         kind = "conflicts" if fresh else "merged"
@@ -565,7 +600,6 @@ class Session:
         self._cache = ItemTextCache()
         self._analysis = None
         self._diagnostics = None
-        self._remember_disk()
         for listener in list(self.listeners):
             listener(self)
 

@@ -29,7 +29,9 @@ import datetime as _dt
 import functools
 import os
 import re
+import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,7 +42,8 @@ import yaml.resolver
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.loader import FileOrigin, digest_bytes
-from needsmap.util.atomic_write import temp_glob, write_atomically
+from needsmap.util.atomic_write import create_temp, exchange, fsync_folder, new_file_mode, temp_glob, write_atomically
+from needsmap.util.file_lock import LockBusy, NotARegularFile, exclusive_lock, read_locked
 
 #: Lists of plain values longer than this (as one line) are written one item per line.
 FLOW_WIDTH = 100
@@ -259,6 +262,13 @@ def dump(ws: m.Workshop, cache: ItemTextCache | None = None) -> str:
 
 
 # -- atomic save -------------------------------------------------------------
+#: How long a save waits for another program's lock on the file before giving up (seconds).
+LOCK_WAIT_SECONDS = 5.0
+
+#: Called (with the real path) between the last check of the file and the swap: tests put an outside write there.
+race_window_hook: Callable[[Path], object] | None = None
+
+
 class SaveError(Exception):
     """A save that was refused or failed; the file on disk is unchanged."""
 
@@ -271,12 +281,39 @@ class CommentsWouldBeLost(SaveError):
     pass
 
 
+class ReadOnlyFile(SaveError):
+    """The file is read-only: needsmap does not replace it (chmod is the owner's decision)."""
+
+
+class FileLocked(SaveError):
+    """Another program held a lock on the file for longer than :data:`LOCK_WAIT_SECONDS`."""
+
+
 @dataclass(frozen=True, slots=True)
 class SaveResult:
     path: str
     digest: str
     written: bool  # False when the file already had exactly these bytes
     backup: str | None
+
+
+class SavedOverOutsideWrite(ChangedOnDisk):
+    """Our version is on disk, but another program's save landed in the same instant: here it is.
+
+    ``theirs`` holds the bytes that were at the path when ours was swapped in
+    (also kept as ``FILE.bak``); ``result`` describes what is on disk now.  The
+    caller merges ``theirs`` in and saves again: nothing was lost.
+    """
+
+    def __init__(self, message: str, theirs: bytes, result: SaveResult) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+        self.result = result
+
+
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """The file a path names, through any symbolic links (a save writes the target, never replaces the link)."""
+    return Path(os.path.realpath(path))
 
 
 def save(
@@ -288,53 +325,138 @@ def save(
     drop_comments: bool = False,
     backup: bool = True,
     text: str | None = None,
+    lock_wait: float | None = None,
 ) -> SaveResult:
-    """Write ``ws`` to ``path`` atomically.
+    """Write ``ws`` to ``path`` atomically, as a compare-and-swap.
 
     ``origin`` is what the loader returned for the file being replaced: the
     save is refused (:class:`ChangedOnDisk`) when the bytes on disk are no
-    longer the ones loaded, and (:class:`CommentsWouldBeLost`) when the file
-    has comments outside its header that this save would drop, unless
-    ``drop_comments``.  Without ``origin`` the file must not exist yet.
-    ``force`` skips both checks.
+    longer the ones loaded (compared by content hash), and
+    (:class:`CommentsWouldBeLost`) when the file has comments outside its
+    header that this save would drop, unless ``drop_comments``.  Without
+    ``origin`` the file must not exist yet.  ``force`` skips both checks.
+
+    The compare and the swap happen under both kinds of advisory lock on the
+    file (:mod:`needsmap.util.file_lock`): a program holding one makes the save
+    wait (up to ``lock_wait`` seconds, then :class:`FileLocked`).  A program that
+    ignores locks and renames its own file over ours in the instant between
+    the check and the swap is not lost: the swap is an exchange, so its bytes
+    come back to us (:class:`SavedOverOutsideWrite`).  A symbolic link is
+    written through to its target; a read-only file is refused
+    (:class:`ReadOnlyFile`).
     """
-    target = Path(path)
+    shown = Path(path)
+    target = real_path(path)
     data = (dump(ws) if text is None else text).encode("utf-8")
-    try:
-        current = target.read_bytes()
-    except FileNotFoundError:
-        current = None
-    except OSError as exc:
-        raise SaveError(f"{target}: error: cannot read the current file before saving: {exc.strerror}") from exc
-    if current is not None and not force:
-        if origin is None:
-            raise ChangedOnDisk(f"{target}: error: the file already exists; refusing to overwrite it")
-        if digest_bytes(current) != origin.digest:
-            raise ChangedOnDisk(
-                f"{target}: error: the file changed on disk since it was loaded; reload it, or save with force "
-                "to overwrite the other changes"
-            )
-        if origin.dropped_comment_lines and not drop_comments:
-            lines = ", ".join(str(n) for n in origin.dropped_comment_lines[:10])
-            raise CommentsWouldBeLost(
-                f"{target}: warning: saving would drop the YAML comments on line(s) {lines}; only the comment "
-                "block at the top of the file is kept. Move them into notes or the header, or confirm the save"
-            )
     digest = digest_bytes(data)
-    if current == data:
-        return SaveResult(str(target), digest, False, None)
-    backup_path = None
+    wait = LOCK_WAIT_SECONDS if lock_wait is None else lock_wait
     try:
-        if current is not None and backup:
-            backup_path = target.with_name(target.name + ".bak")
-            mode = target.stat().st_mode & 0o7777
-            write_atomically(backup_path, current, mode=mode, sync_folder=False)
-        write_atomically(target, data)
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise SaveError(f"{shown}: error: cannot read the current file before saving: {exc.strerror}") from exc
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise SaveError(f"{shown}: error: this is not a regular file; needsmap only saves to files")
+    if st is not None and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        raise ReadOnlyFile(
+            f"{shown}: error: the file is read-only; needsmap does not replace read-only files. Make it writable "
+            f"(chmod u+w {shown}) to save, or save under another name; nothing was written"
+        )
+    try:
+        with exclusive_lock(target, timeout=wait) as fd:
+            current = None if fd is None else read_locked(fd)
+            _check_before_save(shown, current, origin, force, drop_comments)
+            if current == data:
+                return SaveResult(str(shown), digest, False, None)
+            result = _swap_in(shown, target, data, digest, current, backup, fd)
+    except LockBusy as exc:
+        raise FileLocked(
+            f"{shown}: error: another program holds a lock on the file (for more than {wait:g} s); needsmap "
+            "saves as soon as it lets go"
+        ) from exc
+    except NotARegularFile as exc:
+        raise SaveError(f"{shown}: error: this is not a regular file; needsmap only saves to files") from exc
+    except PermissionError as exc:
+        raise ReadOnlyFile(
+            f"{shown}: error: the file cannot be opened for writing ({exc.strerror}); nothing was written"
+        ) from exc
     except OSError as exc:
         raise SaveError(
-            f"{target}: error: could not save ({exc.strerror or exc}); the file on disk is unchanged"
+            f"{shown}: error: could not save ({exc.strerror or exc}); the file on disk is unchanged"
         ) from exc
-    return SaveResult(str(target), digest, True, str(backup_path) if backup_path else None)
+    return result
+
+
+def _check_before_save(
+    shown: Path, current: bytes | None, origin: FileOrigin | None, force: bool, drop_comments: bool
+) -> None:
+    if current is None or force:
+        return
+    if origin is None:
+        raise ChangedOnDisk(f"{shown}: error: the file already exists; refusing to overwrite it")
+    if digest_bytes(current) != origin.digest:
+        raise ChangedOnDisk(
+            f"{shown}: error: the file changed on disk since it was loaded; reload it, or save with force "
+            "to overwrite the other changes"
+        )
+    if origin.dropped_comment_lines and not drop_comments:
+        lines = ", ".join(str(n) for n in origin.dropped_comment_lines[:10])
+        raise CommentsWouldBeLost(
+            f"{shown}: warning: saving would drop the YAML comments on line(s) {lines}; only the comment "
+            "block at the top of the file is kept. Move them into notes or the header, or confirm the save"
+        )
+
+
+def _swap_in(
+    shown: Path, target: Path, data: bytes, digest: str, current: bytes | None, backup: bool, fd: int | None
+) -> SaveResult:
+    """Put ``data`` at ``target`` in one step; what was there (``current``, or a surprise) goes to ``FILE.bak``."""
+    mode = new_file_mode() if current is None else stat.S_IMODE(os.stat(target).st_mode)
+    tmp = create_temp(target, data, mode)
+    backup_path = target.with_name(target.name + ".bak")
+    try:
+        if race_window_hook is not None:
+            race_window_hook(target)
+        if current is None:
+            try:
+                os.link(tmp, target)  # fails if a file appeared meanwhile: never replaces one
+            except FileExistsError as exc:
+                raise ChangedOnDisk(f"{shown}: error: the file was created by someone else meanwhile") from exc
+            os.unlink(tmp)
+            fsync_folder(target.parent)
+            return SaveResult(str(shown), digest, True, None)
+        if exchange(tmp, target):
+            replaced = tmp.read_bytes()  # what was at the path at the instant of the swap
+            if replaced != current or backup:
+                os.replace(tmp, backup_path)
+            else:
+                os.unlink(tmp)
+            fsync_folder(target.parent)
+            result = SaveResult(str(shown), digest, True, str(backup_path) if replaced != current or backup else None)
+            if replaced != current:
+                raise SavedOverOutsideWrite(
+                    f"{shown}: another program saved the file at the same moment; its version is kept in "
+                    f"{backup_path.name} and merged in",
+                    replaced,
+                    result,
+                )
+            return result
+        # no atomic exchange here: back up, check once more, replace (a window of microseconds remains)
+        if backup:
+            write_atomically(backup_path, current, mode=mode, sync_folder=False)
+        assert fd is not None  # the file existed (current is not None), so it was opened and locked
+        held, now = os.fstat(fd), os.stat(target)
+        if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino) or read_locked(fd) != current:
+            raise ChangedOnDisk(f"{shown}: error: the file changed on disk while saving; nothing was written")
+        os.replace(tmp, target)
+        fsync_folder(target.parent)
+        return SaveResult(str(shown), digest, True, str(backup_path) if backup else None)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
 
 
 #: A temporary file of a save older than this (seconds) was left by a process that died mid-save.
@@ -349,7 +471,7 @@ def remove_stale_temp_files(path: str | os.PathLike[str], older_than: float = ST
     name older than ``older_than`` go, so a save in progress elsewhere is never
     touched.
     """
-    target = Path(path)
+    target = real_path(path)
     removed = 0
     now = time.time()
     try:

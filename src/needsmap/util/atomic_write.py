@@ -16,9 +16,13 @@ other threads creating files at that moment.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import glob
 import os
 import secrets
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -69,6 +73,70 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     raise FileExistsError(f"{target}: no free temporary name beside it after {_NAME_ATTEMPTS} attempts")
 
 
+def create_temp(target: str | os.PathLike[str], content: bytes | Callable[[BinaryIO], object], mode: int) -> Path:
+    """A new temporary file beside ``target`` with ``content`` (bytes, or a function writing to a binary file),
+    flushed and fsync'ed, with permissions ``mode``; removed again on any error."""
+    fd, tmp = _create_temp(Path(target))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(content):
+                content(fh)
+            else:
+                fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)
+        if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
+            os.chmod(tmp, mode)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return tmp
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        func = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+_RENAMEAT2 = _renameat2()
+
+
+def exchange(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Swap two existing paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False, having changed nothing, where the system or the file system
+    cannot do it; raises OSError for other failures.  After the swap ``first``
+    names what ``second`` named at that very instant, so a caller can see
+    what it replaced: nothing that was there is ever lost unseen.
+    """
+    if _RENAMEAT2 is None:
+        return False
+    result = _RENAMEAT2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), os.fspath(second))
+
+
 def fsync_folder(folder: str | os.PathLike[str]) -> None:
     """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
     try:
@@ -102,19 +170,8 @@ def write_atomically(
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = new_file_mode()
-    fd, tmp = _create_temp(target)
+    tmp = create_temp(target, content, mode)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            if callable(content):
-                content(fh)
-            else:
-                fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-            if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), mode)
-        if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
-            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:
