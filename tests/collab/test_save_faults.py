@@ -98,7 +98,7 @@ def test_a_read_only_workshop_is_refused_not_replaced(demo_copy: Path):
     assert stat.S_IMODE(demo_copy.stat().st_mode) == 0o444
     assert s.item("stakeholders", "bas").role == "Head of loyalty"  # the edit waits in memory
     demo_copy.chmod(0o644)  # the owner makes it writable: the next check saves it
-    s.sync_with_disk()
+    assert s.sync_with_disk().kind == "saved"
     assert s.last_error is None
     assert "role: Head of loyalty" in demo_copy.read_text(encoding="utf-8")
     s.close()
@@ -174,7 +174,39 @@ def test_a_lock_held_too_long_leaves_the_edit_waiting_then_saves_it(demo_copy: P
     assert s.last_error is not None and "lock" in s.last_error
     assert "role: Head of loyalty" not in demo_copy.read_text(encoding="utf-8")
     proc.communicate(b"", timeout=10)  # the holder lets go
-    s.sync_with_disk()  # the UI calls this every two seconds
+    assert s.sync_with_disk().kind == "saved"  # the UI calls this every two seconds
     assert s.last_error is None
     assert "role: Head of loyalty" in demo_copy.read_text(encoding="utf-8")
+    s.close()
+
+
+def test_an_outside_save_made_from_a_version_read_just_before_ours_keeps_our_edit(demo_copy: Path):
+    """A program without a lock read the file, we saved, it renamed its version over ours: both edits stay."""
+    s = Session.open(demo_copy)
+    stale = demo_copy.read_text(encoding="utf-8")  # what the outside program read
+    s.update("stakeholders", s.find("stakeholders", "bas"), role="Head of loyalty")  # our save, acknowledged
+    tmp = demo_copy.with_name("editor.tmp")
+    tmp.write_text(stale.replace("name: Sanne de Vries", "name: Sanne de Vries-Bakker", 1), encoding="utf-8")
+    os.replace(tmp, demo_copy)  # their save, made from the version before ours
+    result = s.sync_with_disk()
+    assert result.kind == "merged"
+    ws = assert_opens_clean(demo_copy)
+    by_id = {x.id: x for x in ws.stakeholders}
+    assert by_id["bas"].role == "Head of loyalty"
+    assert by_id["sanne"].name == "Sanne de Vries-Bakker"
+    s.close()
+
+
+def test_a_deliberate_return_to_an_old_version_is_merged_as_a_revert(demo_copy: Path, monkeypatch):
+    """``git checkout FILE`` some time after our edit: the file goes back, and so does the session."""
+    from needsmap.collab import session as session_module
+
+    s = Session.open(demo_copy)
+    committed = demo_copy.read_bytes()
+    s.update("stakeholders", s.find("stakeholders", "bas"), role="Head of loyalty")
+    monkeypatch.setattr(session_module, "STALE_READ_SECONDS", 0.0)  # our save is older than a stale read can be
+    demo_copy.write_bytes(committed)
+    s.sync_with_disk()
+    assert s.item("stakeholders", "bas").role != "Head of loyalty"
+    assert demo_copy.read_bytes() == committed
     s.close()

@@ -34,6 +34,7 @@ import json
 import os
 import socket
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,9 @@ from needsmap.format.saver import (
 )
 from needsmap.format.validator import validate
 from needsmap.util.atomic_write import write_text_atomically
+
+#: A version we replaced this many seconds ago or less may still be what another program read before saving.
+STALE_READ_SECONDS = 5.0
 
 #: How many times in a row a save merges a change found on disk before it gives up and asks.
 _MAX_MERGE_ROUNDS = 5
@@ -112,7 +116,8 @@ class DiskState:
 class SyncResult:
     """What :meth:`Session.sync_with_disk` did.
 
-    kind: ``unchanged`` (nothing new on disk), ``merged`` (their changes are in,
+    kind: ``unchanged`` (nothing new on disk), ``saved`` (nothing new on disk, and edits that
+    could not be saved before, a lock being held elsewhere, are saved now), ``merged`` (their changes are in,
     ours kept), ``conflicts`` (merged, but some fields were changed on both
     sides: see ``conflicts``), ``unreadable`` (their file has errors: nothing
     merged, nothing written, ``message`` says why), ``deleted``.
@@ -217,6 +222,8 @@ class Session:
         self._merge_sides: tuple[m.Workshop, m.Workshop, m.Workshop] | None = None
         self._merge_depth = 0  # how many merges-then-saves are under way (each may meet yet another change)
         self._previous_base = self._base
+        #: the versions on disk before our latest saves, with when they were replaced (see _base_of)
+        self._recent_saves: deque[tuple[float, m.Workshop]] = deque(maxlen=8)
         self._disk_bytes: bytes | None = None  # what check_disk read, for the merge that follows
         self.saved_at: float | None = None
         self.last_error: str | None = None
@@ -441,6 +448,7 @@ class Session:
 
     def _saved(self, result: SaveResult) -> None:
         """What is on disk now is our workshop as it is."""
+        self._recent_saves.append((time.monotonic(), self._base))
         self._previous_base = self._base
         self.origin = origin_after_save(result)
         self.conflict = None
@@ -500,8 +508,10 @@ class Session:
         """
         state = self.check_disk()
         if not state.changed:
-            if self.last_error and not self.conflict and not self._merge_depth:
-                self.save()
+            if self.last_error and not self.conflict and not self._merge_depth and self.save():
+                for listener in list(self.listeners):
+                    listener(self)
+                return SyncResult("saved", "saved the edits that were waiting")
             return SyncResult("unchanged")
         if state.deleted:
             return SyncResult("deleted", state.message)
@@ -516,7 +526,28 @@ class Session:
             )
         theirs = result.workshop
         self.comments_pending = self.comments_pending or bool(result.origin.dropped_comment_lines)
-        return self._merge_in(self._base, theirs, disk=theirs, disk_origin=result.origin)
+        return self._merge_in(self._base_of(theirs), theirs, disk=theirs, disk_origin=result.origin)
+
+    def _base_of(self, theirs: m.Workshop) -> m.Workshop:
+        """The version ``theirs`` was made from: normally the one we last saved.
+
+        A program that saves without a lock may have read the file just before
+        one of our saves and renamed its version over it just after: its
+        version then lacks our latest edits without anyone having removed them.
+        Of the versions we saved in the last :data:`STALE_READ_SECONDS`, the one
+        closest to theirs is taken as the base, so their change comes in and
+        our later edits stay.  Older versions are never candidates: a deliberate
+        return to an earlier state (``git checkout``) is merged as what it is.
+        """
+        best, best_distance = self._base, _count_changed(self._base, theirs)
+        horizon = time.monotonic() - STALE_READ_SECONDS
+        for saved_at, version in reversed(self._recent_saves):
+            if saved_at < horizon or best_distance == 0:
+                break
+            distance = _count_changed(version, theirs)
+            if distance < best_distance:
+                best, best_distance = version, distance
+        return best
 
     def _merge_in(
         self, base: m.Workshop, theirs: m.Workshop, *, disk: m.Workshop, disk_origin: FileOrigin | None

@@ -371,6 +371,8 @@ class NeedsmapApp(App[None]):
                 markup=False,
                 timeout=4,
             )
+        elif result.kind == "saved":
+            self.notify("Saved the edits that were waiting", markup=False, timeout=3)
         elif result.kind == "deleted":
             self._show_conflict(result.message, deleted=True)
         elif result.kind == "unreadable" and result.message != self._unreadable_seen:
