@@ -210,3 +210,39 @@ def test_a_deliberate_return_to_an_old_version_is_merged_as_a_revert(demo_copy: 
     assert s.item("stakeholders", "bas").role != "Head of loyalty"
     assert demo_copy.read_bytes() == committed
     s.close()
+
+
+def test_a_change_found_while_saving_is_merged_under_the_lock(demo_copy: Path, monkeypatch):
+    """A save that finds the file changed merges while still holding the lock: a program asking for the lock
+    during the merge must wait, so the merged save cannot be overtaken again (no endless merge-then-retry)."""
+    from needsmap.collab import session as session_module
+
+    s = Session.open(demo_copy)
+    _outside_save(demo_copy, "name: Sanne de Vries", "name: Sanne de Vries-Bakker")
+    probes: list[str] = []
+    real_merge = session_module.merge_workshops
+
+    def merge_and_probe(base, ours, theirs):
+        probe = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import fcntl,os,sys\nfd=os.open(sys.argv[1], os.O_RDONLY)\n"
+                "try:\n fcntl.flock(fd, fcntl.LOCK_EX|fcntl.LOCK_NB); print('free')\n"
+                "except BlockingIOError:\n print('held')",
+                str(demo_copy),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        probes.append(probe.stdout.strip())
+        return real_merge(base, ours, theirs)
+
+    monkeypatch.setattr(session_module, "merge_workshops", merge_and_probe)
+    s.update("stakeholders", s.find("stakeholders", "bas"), role="Head of loyalty")
+    assert probes and probes[0] == "held"
+    assert s.conflict is None and s.last_error is None
+    ws = assert_opens_clean(demo_copy)
+    assert {x.id: x.name for x in ws.stakeholders}["sanne"] == "Sanne de Vries-Bakker"
+    assert {x.id: x.role for x in ws.stakeholders}["bas"] == "Head of loyalty"
+    s.close()

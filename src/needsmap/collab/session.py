@@ -431,7 +431,15 @@ class Session:
             return False
         text = dump(self.workshop, self._cache)
         try:
-            result = save(self.workshop, self.path, origin=self.origin, force=force, text=text, drop_comments=True)
+            result = save(
+                self.workshop,
+                self.path,
+                origin=self.origin,
+                force=force,
+                text=text,
+                drop_comments=True,
+                on_changed=self._merge_while_locked,
+            )
         except SavedOverOutsideWrite as exc:
             self._saved(exc.result)
             return self._take_in_outside_write(exc)
@@ -552,7 +560,34 @@ class Session:
     def _merge_in(
         self, base: m.Workshop, theirs: m.Workshop, *, disk: m.Workshop, disk_origin: FileOrigin | None
     ) -> SyncResult:
-        """Merge ``theirs`` (changed from ``base``) into our workshop; ``disk`` is what the file holds now."""
+        """Merge ``theirs`` (changed from ``base``) into our workshop and save; ``disk`` is what the file holds now."""
+        result = self._merge_state(base, theirs, disk=disk, disk_origin=disk_origin)
+        if self.workshop != disk:
+            self._merge_depth += 1
+            try:
+                self.save()
+            finally:
+                self._merge_depth -= 1
+        for listener in list(self.listeners):
+            listener(self)
+        return result
+
+    def _merge_while_locked(self, current: bytes) -> str | None:
+        """The saver found ``current`` on disk instead of what we last saw: merge it in (under the save's lock)
+        and return the text to save; None when it cannot be read (the save is then refused)."""
+        theirs = check(load_bytes(current, str(self.path)))
+        errors = [d for d in theirs.diagnostics if d.severity == "error"]
+        if errors or theirs.workshop is None or theirs.origin is None or theirs.origin.dropped_comment_lines:
+            return None  # the usual path says why (sync_with_disk) and asks
+        self._merge_state(
+            self._base_of(theirs.workshop), theirs.workshop, disk=theirs.workshop, disk_origin=theirs.origin
+        )
+        return dump(self.workshop, self._cache)
+
+    def _merge_state(
+        self, base: m.Workshop, theirs: m.Workshop, *, disk: m.Workshop, disk_origin: FileOrigin | None
+    ) -> SyncResult:
+        """Our workshop becomes the merge of ours and ``theirs`` (nothing is written)."""
         ours = _snapshot(self.workshop)
         merged = merge_workshops(base, ours, theirs)
         ws = merged.workshop
@@ -571,14 +606,6 @@ class Session:
             self.redo_stack.clear()
         self._analysis = None
         self._diagnostics = None
-        if ws != disk:
-            self._merge_depth += 1
-            try:
-                self.save()
-            finally:
-                self._merge_depth -= 1
-        for listener in list(self.listeners):
-            listener(self)
         kind = "conflicts" if fresh else "merged"
         return SyncResult(kind, f"merged {changed} change(s) saved by someone else", tuple(fresh), changed)
 

@@ -326,6 +326,7 @@ def save(
     backup: bool = True,
     text: str | None = None,
     lock_wait: float | None = None,
+    on_changed: Callable[[bytes], str | None] | None = None,
 ) -> SaveResult:
     """Write ``ws`` to ``path`` atomically, as a compare-and-swap.
 
@@ -335,6 +336,9 @@ def save(
     (:class:`CommentsWouldBeLost`) when the file has comments outside its
     header that this save would drop, unless ``drop_comments``.  Without
     ``origin`` the file must not exist yet.  ``force`` skips both checks.
+    ``on_changed``, when given, is called with the bytes on disk when they are
+    not the ones loaded, while the lock is held: it returns the text to save
+    instead (their version merged with ours), or None to refuse.
 
     The compare and the swap happen under both kinds of advisory lock on the
     file (:mod:`needsmap.util.file_lock`): a program holding one makes the save
@@ -366,6 +370,13 @@ def save(
     try:
         with exclusive_lock(target, timeout=wait) as fd:
             current = None if fd is None else read_locked(fd)
+            if current is not None and origin is not None and on_changed is not None and not force:
+                if digest_bytes(current) != origin.digest:
+                    merged = on_changed(current)  # still under the lock: nobody who respects it can write meanwhile
+                    if merged is not None:
+                        data = merged.encode("utf-8")
+                        digest = digest_bytes(data)
+                        origin = FileOrigin(origin.path, digest_bytes(current), ())
             _check_before_save(shown, current, origin, force, drop_comments)
             if current == data:
                 return SaveResult(str(shown), digest, False, None)
