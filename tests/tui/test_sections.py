@@ -279,7 +279,7 @@ async def test_sort_by_a_column(demo_copy: Path):
 
 @sync
 async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo_copy: Path):
-    from needsmap.tui.widgets.forms import draft_path
+    from needsmap.tui.widgets.forms import draft_files
 
     app = create_app(demo_copy)
     async with app.run_test(size=SIZE) as pilot:
@@ -289,9 +289,7 @@ async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo_copy: Pat
         await type_text(pilot, "Femke Dijkstra")
         await until(
             pilot,
-            lambda: (
-                draft_path(demo_copy).exists() and "Femke Dijkstra" in draft_path(demo_copy).read_text(encoding="utf-8")
-            ),
+            lambda: any("Femke Dijkstra" in p.read_text(encoding="utf-8") for p in draft_files(demo_copy)),
             "the draft",
         )
         app.session.close()
@@ -304,7 +302,7 @@ async def test_what_is_typed_in_a_form_survives_needsmap_stopping(demo_copy: Pat
         assert form.query_one("#input-name").value == "Femke Dijkstra"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen, "the form to close")
-        assert not draft_path(demo_copy).exists()
+        assert not draft_files(demo_copy)
     assert "Femke Dijkstra" in {s.name for s in assert_opens_clean(demo_copy).stakeholders}
 
 

@@ -18,6 +18,12 @@ Keys (also in the footer and the command palette):
 ``tab``        to the nested list in the detail pane (needs, holdings, ...)
 =============  ======================================================
 
+A form saves only the fields the person changed in it, onto the item as it is
+when the form is saved (:mod:`needsmap.collab.field_patch`): what the session merged
+from someone else meanwhile stays, a field both changed asks "keep mine / take
+theirs" (the dialog of merge conflicts), and a nested record is found again by its
+key (a holding by its attribute), not by its position.
+
 Typing a letter that is not a key of the screen starts the filter.  Keys typed
 ahead of a focus change (``/`` and the words, ``a`` and the name, ``l`` and the
 attribute) land where they were meant (:mod:`needsmap.tui.widgets.typeahead`).
@@ -47,13 +53,18 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from needsmap.analysis.engine import Analysis, Gap
+from needsmap.collab import field_patch
+from needsmap.collab.item_identity import key_of
 from needsmap.collab.session import Session, edited
+from needsmap.format import model as m
 from needsmap.format import spec
+from needsmap.format.conflicts import shown
+from needsmap.format.conflicts import subject as conflict_subject
 from needsmap.format.naming import new_item_id, section_word, subject_kind
 from needsmap.tui import is_global_key, linking
 from needsmap.tui.formcheck import FormModel, child_record, editable_fields, text_of
-from needsmap.tui.widgets.dialogs import ConfirmDialog
-from needsmap.tui.widgets.forms import ItemForm, RenameDialog, load_draft
+from needsmap.tui.widgets.dialogs import ConfirmDialog, MergeConflictsDialog
+from needsmap.tui.widgets.forms import ItemForm, RenameDialog, claim_draft, draft_session, restorable_drafts
 from needsmap.tui.widgets.picker import LinkPicker, owner_picker
 from needsmap.tui.widgets.table import Column, ItemTable, Row, cell_plain, cell_width, plain
 from needsmap.tui.widgets.typeahead import TypeAhead, type_into
@@ -340,12 +351,13 @@ class ItemListScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         self.table.focus()
-        found = load_draft(self.session.path)
-        if found is not None and found[0].section == self.SECTION:
-            key = found[0]
+        drafts = restorable_drafts(self.session.path, draft_session(self.app))
+        found = next((d for d in drafts if d.key.section == self.SECTION), None)
+        if found is not None:
+            key = found.key
             verb = "e on " + key.ident if key.ident else "a"
             self.notify(
-                f"needsmap stopped while '{found[1]}' was being typed: press {verb} to go on with it",
+                f"needsmap stopped while '{found.title}' was being typed: press {verb} to go on with it",
                 timeout=10,
                 markup=False,
             )
@@ -748,14 +760,29 @@ class ItemListScreen(Screen):
         self._open_form(model, f"Copy of {section_word(self.SECTION)} {item.id}", values=values)
 
     def _form(self, model: FormModel, title: str, values: dict | None = None) -> ItemForm:
-        """The form, filled with the draft left for it when needsmap stopped before it was saved."""
-        form = self.FORM(model, title=title, values=values, draft=self.session.path)
-        found = load_draft(self.session.path)
-        if found is not None and found[0] == form.draft_key():
+        """The form, filled with the draft left for it when needsmap stopped before it was saved.
+
+        Only this session's draft or a stopped session's (claimed first, so no other session restores it too).
+        """
+        path = self.session.path
+        form = self.FORM(model, title=title, values=values, draft=path)
+        me = draft_session(self.app)
+        for draft in restorable_drafts(path, me):
+            if draft.key != form.draft_key():
+                continue
+            found = claim_draft(path, draft, me)
+            if found is None:
+                continue  # another session claimed it a moment ago
             form = self.FORM(
-                model, title=title, values={**model.initial(), **found[2]}, draft=self.session.path, suggest_ids=False
+                model,
+                title=title,
+                values={**model.initial(), **found.values},
+                draft=path,
+                suggest_ids=False,
+                baseline={**model.initial(), **found.start} if found.start is not None else None,
             )
             self.notify("Restored what was being typed in this form when needsmap stopped", timeout=6)
+            break
         return form
 
     def push(self, screen: Screen, callback: Callable | None = None) -> None:
@@ -773,37 +800,101 @@ class ItemListScreen(Screen):
             self.table.post_message(events.Key(event.key, event.character))
 
     def _open_form(self, model: FormModel, title: str, values: dict | None = None) -> None:
+        form = self._form(model, title, values)
+
         def done(result) -> None:
             if result is None:
                 return
-            self._save(model, result)
+            self._save(model, result, form.edited)
 
-        self.push(self._form(model, title, values), done)
+        self.push(form, done)
 
-    def _save(self, model: FormModel, new) -> None:
+    def _save(self, model: FormModel, new, edited_attrs: list[str]) -> None:
+        """Save a form: a new item is added; an edit changes only the fields the person changed
+        (``edited_attrs``), on the item as it is now (someone else's changes merged meanwhile stay)."""
         session = self.session
         word = section_word(self.SECTION)
         if model.original is None:
             session.add(self.SECTION, new, label=f"add {word} {new.id}")
             self._tell(Content.assemble("added ", (safe(new.id), "bold")), timeout=2)
-        else:
-            old = model.original
-            try:
-                index = session.find(self.SECTION, old.id)
-            except KeyError:  # deleted while the form was open (undo): keep what was typed
-                session.add(self.SECTION, new, label=f"add {word} {new.id}")
-                self.notify("the item had gone meanwhile; your version was added back", severity="warning")
-                self._after_edit(new.id)
-                return
-            if new.id != old.id:
-                with session.batch(f"edit {word} {old.id}"):
+            self._after_edit(new.id)
+            return
+        old = model.original
+        try:
+            index = session.find(self.SECTION, old.id)
+        except KeyError:  # deleted while the form was open (undo, or someone else): keep what was typed
+            session.add(self.SECTION, new, label=f"add {word} {new.id}")
+            self.notify("the item had gone meanwhile; your version was added back", severity="warning")
+            self._after_edit(new.id)
+            return
+        patch = field_patch.diff(old, new, edited_attrs)
+        ident = old.id
+        with session.batch(f"edit {word} {old.id}"):
+            if "id" in patch.after:
+                if any(item.id == new.id for item in self.items):
+                    self.notify(f"{new.id} was taken meanwhile; {old.id} keeps its id", severity="error", markup=False)
+                else:
                     session.rename(self.SECTION, old.id, new.id)
-                    current = session.workshop.section(self.SECTION)[index]
-                    session.replace(self.SECTION, index, _carry(new, current, model), label=f"edit {new.id}")
+                    ident = new.id
+                patch = patch.without(["id"])
+            current = self.items[index]
+            clash = field_patch.conflicts(patch, current)
+            result = field_patch.apply(patch, current)
+            if result is not current:
+                session.replace(self.SECTION, index, result, label=f"edit {word} {ident}")
+        self._after_edit(ident)
+        if clash:
+            entries = field_patch.conflict_entries(patch, clash, current, model.record, self.SECTION, ident)
+            self._ask_which(entries, lambda: self._take_theirs(ident, None, patch, clash, current))
+
+    def _ask_which(self, conflicts: list[m.Conflict], take_theirs: Callable[[], None]) -> None:
+        """Fields the form changed that someone else changed too: the form's values are saved; ask which to keep
+        (the dialog of merge conflicts, the same words)."""
+        lines = [f"{conflict_subject(c)}: yours {shown(c.ours)}, theirs {shown(c.theirs)}" for c in conflicts]
+
+        def answered(answer: str | None) -> None:
+            if answer == "theirs":
+                take_theirs()
+                self.notify("Took their values", markup=False)
             else:
-                current = session.workshop.section(self.SECTION)[index]
-                session.replace(self.SECTION, index, _carry(new, current, model), label=f"edit {word} {new.id}")
-        self._after_edit(new.id)
+                self.notify("Kept your values", markup=False)
+
+        self.push(MergeConflictsDialog(lines), answered)
+
+    def _take_theirs(
+        self,
+        ident: str,
+        nested: tuple[str, Any] | None,
+        patch: field_patch.FieldPatch,
+        clash: tuple[str, ...],
+        theirs,
+    ) -> None:
+        """Put their values back for the fields in conflict (where nothing changed them since the form was saved).
+
+        ``nested``: (the nested list, the record as the form saved it) when the form was a nested record's.
+        """
+        session = self.session
+        try:
+            index = session.find(self.SECTION, ident)
+        except KeyError:
+            return  # gone since
+        item = self.items[index]
+        back = field_patch.theirs_instead(patch, clash, theirs)
+        word = section_word(self.SECTION)
+        if nested is None:
+            result = field_patch.apply(back, item, keep_current=field_patch.conflicts(back, item))
+            if result is not item:
+                session.replace(self.SECTION, index, result, label=f"take their values for {word} {ident}")
+            return
+        child, saved = nested
+        records = list(getattr(item, child))
+        at = field_patch.find_same(records, saved, child_record(self.SECTION, child))
+        if at is None:
+            return
+        result = field_patch.apply(back, records[at], keep_current=field_patch.conflicts(back, records[at]))
+        if result is not records[at]:
+            records[at] = result
+            session.update(self.SECTION, index, label=f"take their values for {child} of {ident}", **{child: records})
 
     def _after_edit(self, ident: str) -> None:
         self._selected = ident
@@ -940,28 +1031,51 @@ class ItemListScreen(Screen):
 
     def _open_child_form(self, model: FormModel, title: str) -> None:
         parent_id = model.parent.id
-        child, child_index = model.child, model.child_index
-        assert child is not None  # the form of a nested record (add_child, edit_child)
+        assert model.child is not None  # the form of a nested record (add_child, edit_child)
+        form = self._form(model, title)
 
         def done(result) -> None:
             if result is None:
                 return
-            session = self.session
-            try:
-                index = session.find(self.SECTION, parent_id)
-            except KeyError:
-                self.notify(f"{parent_id} is gone; nothing saved", severity="error")
-                return
-            fresh = FormModel(session.workshop, self.SECTION, index, child=child, child_index=child_index)
-            session.replace(
-                self.SECTION,
-                index,
-                fresh.parent_with(result),
-                label=f"{'edit' if child_index is not None else 'add'} {child} of {parent_id}",
-            )
-            self._after_child(child, child_index)
+            self._save_child(model, parent_id, result, form.edited)
 
-        self.push(self._form(model, title), done)
+        self.push(form, done)
+
+    def _save_child(self, model: FormModel, parent_id: str, new, edited_attrs: list[str]) -> None:
+        """Save a nested record's form: added, or only the fields the person changed patched onto the
+        record as it is now, found in the item by its key (it may have moved since the form opened)."""
+        session = self.session
+        child = model.child
+        assert child is not None  # the form of a nested record
+        try:
+            index = session.find(self.SECTION, parent_id)
+        except KeyError:
+            self.notify(f"{parent_id} is gone; nothing saved", severity="error", markup=False)
+            return
+        records = list(getattr(self.items[index], child))
+        old = model.original
+        at = None if old is None else field_patch.find_same(records, old, model.record, model.child_index)
+        if old is None or at is None:
+            if old is not None:
+                self.notify(
+                    f"the {model.record.word} had gone meanwhile; your version was added back", severity="warning"
+                )
+            records.append(new)
+            session.update(self.SECTION, index, label=f"add {child} of {parent_id}", **{child: records})
+            self._after_child(child, len(records) - 1)
+            return
+        patch = field_patch.diff(old, new, edited_attrs)
+        current = records[at]
+        clash = field_patch.conflicts(patch, current)
+        result = field_patch.apply(patch, current)
+        if result is not current:
+            records[at] = result
+            session.update(self.SECTION, index, label=f"edit {child} of {parent_id}", **{child: records})
+        self._after_child(child, at)
+        if clash:
+            where = f"{child}[{key_of(current, model.record) or at}]"
+            entries = field_patch.conflict_entries(patch, clash, current, model.record, self.SECTION, parent_id, where)
+            self._ask_which(entries, lambda: self._take_theirs(parent_id, (child, result), patch, clash, current))
 
     def _tell(self, message: Content, timeout: float) -> None:
         """A toast of styled text that is never read as markup (ids and names stay text)."""
@@ -1003,12 +1117,3 @@ class ItemListScreen(Screen):
         what = getattr(records[child], "attribute", "")
         self.session.update(self.SECTION, index, label=f"{what} {field} {value} in {item.id}", **{sub.child: records})
         self._after_child(sub.child, child)
-
-
-def _carry(new, current, model: FormModel):
-    """The form's record, with the nested lists of the item as it is now (a rename may have touched them)."""
-    changes = {}
-    for fld in spec.ITEM_RECORDS[model.section].fields:
-        if fld not in model.fields:
-            changes[fld.attr] = getattr(current, fld.attr)
-    return edited(new, **changes) if changes else new

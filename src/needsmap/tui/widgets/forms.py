@@ -9,19 +9,31 @@
 * a new item's id is suggested from its name until the id is typed by hand;
 * Enter (in a one-line field) or ctrl+s saves, Escape cancels (and asks first when
   something was typed: no word is lost by a stray Escape);
-* what is typed is kept in a draft beside the workshop (``.FILE.needsmap-draft``,
-  written 0.3 s after the last keystroke and on leaving a field): if needsmap stops
-  before the form is saved, the same form opens with it next time.
+* what is typed is kept in a draft beside the workshop, one per running needsmap
+  (``.FILE.<pid>-<random>.needsmap-draft``, written 0.3 s after the last keystroke
+  and on leaving a field): if needsmap stops before the form is saved, the same
+  form opens with it next time.  A session restores its own draft or one of a
+  session that is no longer running (its pid is gone from this host), claiming it
+  first (a rename: of two sessions, one gets it); a running session's draft is
+  never shown to another.  The single draft of older versions
+  (``.FILE.needsmap-draft``) is read as a stopped session's.
 
-The form returns the new record (``dismiss(record)``) or ``None``; the screen that
-opened it makes the one session edit.  :class:`RenameDialog` (a new id
-for an item) lives here too.
+The form returns the new record (``dismiss(record)``) or ``None``, and knows which
+fields the person changed (:meth:`ItemForm.changed_fields`): the screen that opened
+it saves only those, onto the item as it is then
+(:mod:`needsmap.collab.field_patch`).  :class:`RenameDialog` (a new id for an item)
+lives here too.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import secrets
+import socket
 import time
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -109,36 +121,198 @@ class DraftKey:
     child_index: int | None = None
 
 
-def draft_path(workshop: Path) -> Path:
-    """``.FILE.needsmap-draft`` beside the workshop file (like the lock file)."""
-    return workshop.with_name(f".{workshop.name}.needsmap-draft")
+#: What ends every draft's file name; before drafts were per session there was one, ``.FILE.needsmap-draft``.
+DRAFT_SUFFIX = ".needsmap-draft"
+_SESSION_NAME = re.compile(r"(\d+)-([0-9a-f]+)")
 
 
-def save_draft(workshop: Path, key: DraftKey, title: str, values: Mapping[str, object]) -> None:
-    """Write what the form holds now (atomically; a failure to write is not the user's problem)."""
-    data = {"key": asdict(key), "title": title, "values": dict(values), "at": time.time()}
+@dataclass(frozen=True, slots=True)
+class DraftSession:
+    """One running needsmap, as its drafts name it: ``<pid>-<random>`` (the random part outlives a reused pid)."""
+
+    pid: int
+    token: str
+    host: str = ""
+    started: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.pid}-{self.token}"
+
+    @classmethod
+    def new(cls) -> DraftSession:
+        return cls(os.getpid(), secrets.token_hex(4), socket.gethostname(), time.time())
+
+
+#: The draft session of each app in this process (one per running needsmap; tests run several).
+_SESSIONS: weakref.WeakKeyDictionary[object, DraftSession] = weakref.WeakKeyDictionary()
+
+
+def draft_session(app: object) -> DraftSession:
+    """The draft session of a running app (made the first time it is asked for)."""
+    found = _SESSIONS.get(app)
+    if found is None:
+        found = _SESSIONS[app] = DraftSession.new()
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process ``pid`` running on this host?"""
+    if pid <= 0:
+        return False
     try:
-        write_text_atomically(draft_path(workshop), json.dumps(data, ensure_ascii=False, default=str))
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def session_alive(pid: int, token: str, host: str) -> bool:
+    """Is the needsmap that wrote a draft still running?  One on another host is taken to be (it cannot be told)."""
+    if host and host != socket.gethostname():
+        return True
+    if pid == os.getpid():  # this process: an app of it that still runs (another with this pid before is gone)
+        return any(s.token == token and getattr(app, "is_running", False) for app, s in list(_SESSIONS.items()))
+    return pid_alive(pid)
+
+
+def draft_path(workshop: Path, session: DraftSession) -> Path:
+    """``.FILE.<session>.needsmap-draft`` beside the workshop file (like the lock file): one per session."""
+    return workshop.with_name(f".{workshop.name}.{session.name}{DRAFT_SUFFIX}")
+
+
+def old_draft_path(workshop: Path) -> Path:
+    """The one draft of a workshop before drafts were per session (still read: a needsmap upgraded after a crash)."""
+    return workshop.with_name(f".{workshop.name}{DRAFT_SUFFIX}")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A draft as found on disk: which form, what it held, the values it opened with, who wrote it."""
+
+    path: Path
+    key: DraftKey
+    title: str
+    values: dict[str, object]
+    start: dict[str, object] | None  # the form's values when it opened (None: not recorded)
+    pid: int | None  # the session that wrote it (None: the old single draft, written before sessions)
+    token: str = ""
+    host: str = ""
+
+    def of(self, session: DraftSession) -> bool:
+        return self.pid == session.pid and self.token == session.token
+
+
+def draft_files(workshop: Path) -> list[Path]:
+    """Every draft beside the workshop, of any session (and the old single draft)."""
+    head = f".{workshop.name}."
+    try:
+        names = os.listdir(workshop.parent)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        if name == old_draft_path(workshop).name:
+            found.append(workshop.with_name(name))
+        elif name.startswith(head) and name.endswith(DRAFT_SUFFIX):
+            if _SESSION_NAME.fullmatch(name[len(head) : -len(DRAFT_SUFFIX)]):
+                found.append(workshop.with_name(name))
+    return sorted(found)
+
+
+def _form_values(raw: object) -> dict[str, object]:
+    """A form's values as a draft holds them (text, a choice, a bool or None); anything else is left out."""
+    if not isinstance(raw, dict):
+        raise TypeError("a draft's values are a mapping")
+    return {str(k): v for k, v in raw.items() if v is None or isinstance(v, (str, bool))}
+
+
+def save_draft(
+    workshop: Path,
+    session: DraftSession,
+    key: DraftKey,
+    title: str,
+    values: Mapping[str, object],
+    start: Mapping[str, object] | None = None,
+) -> None:
+    """This session's draft: what the form holds now (written atomically; a failure to write is not reported)."""
+    data = {
+        "workshop": workshop.name,
+        "session": {"pid": session.pid, "token": session.token, "host": session.host, "started": session.started},
+        "key": asdict(key),
+        "title": title,
+        "values": dict(values),
+        "start": dict(start) if start is not None else None,
+        "at": time.time(),
+    }
+    try:
+        write_text_atomically(draft_path(workshop, session), json.dumps(data, ensure_ascii=False, default=str))
     except OSError:
         pass
 
 
-def load_draft(workshop: Path) -> tuple[DraftKey, str, dict[str, object]] | None:
-    """The draft left by a form that was never saved nor cancelled (needsmap stopped), if any."""
+def read_draft(workshop: Path, path: Path) -> Draft | None:
+    """The draft of ``workshop`` in ``path`` (None when it cannot be read); who wrote it comes from its name."""
     try:
-        data = json.loads(draft_path(workshop).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if str(data.get("workshop", workshop.name)) != workshop.name:
+            return None  # another workshop's, whose name happens to look like ours and a session
         key = DraftKey(**data["key"])
-        values: dict[str, object] = {
-            str(k): v for k, v in dict(data["values"]).items() if v is None or isinstance(v, (str, bool))
-        }
-        return key, str(data.get("title", "")), values
-    except (OSError, ValueError, KeyError, TypeError):
+        values = _form_values(data["values"])
+        start = _form_values(data["start"]) if data.get("start") is not None else None
+        title = str(data.get("title", ""))
+        host = str(dict(data.get("session") or {}).get("host", ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    if path.name == old_draft_path(workshop).name:
+        return Draft(path, key, title, values, start, None)
+    named = _SESSION_NAME.fullmatch(path.name[len(f".{workshop.name}.") : -len(DRAFT_SUFFIX)])
+    if named is None:
+        return None
+    return Draft(path, key, title, values, start, int(named.group(1)), named.group(2), host)
 
 
-def clear_draft(workshop: Path) -> None:
+def restorable_drafts(workshop: Path, session: DraftSession) -> list[Draft]:
+    """The drafts ``session`` may restore: its own, then those of sessions that stopped (a live one's never)."""
+    own, dead = [], []
+    for path in draft_files(workshop):
+        draft = read_draft(workshop, path)
+        if draft is None:
+            continue
+        if draft.of(session):
+            own.append(draft)
+        elif draft.pid is None or not session_alive(draft.pid, draft.token, draft.host):
+            dead.append(draft)
+    return own + dead
+
+
+def claim_draft(workshop: Path, draft: Draft, session: DraftSession) -> Draft | None:
+    """Make a stopped session's draft this session's (renamed, atomically: of two sessions one gets it).
+
+    Returns the draft as this session now has it, or None when another session claimed it first.
+    """
+    if draft.of(session):
+        return draft
+    mine = draft_path(workshop, session)
     try:
-        draft_path(workshop).unlink()
+        os.rename(draft.path, mine)
+    except OSError:
+        return None
+    claimed = read_draft(workshop, mine)
+    if claimed is None:
+        return None
+    return Draft(
+        mine, claimed.key, claimed.title, claimed.values, claimed.start, session.pid, session.token, session.host
+    )
+
+
+def clear_draft(workshop: Path, session: DraftSession) -> None:
+    try:
+        draft_path(workshop, session).unlink()
     except OSError:
         pass
 
@@ -157,6 +331,7 @@ class ItemForm(TypeAhead):
         values: Mapping[str, object] | None = None,
         suggest_ids: bool | None = None,
         draft: Path | None = None,
+        baseline: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(classes="item-form")
         self.model = model
@@ -166,11 +341,16 @@ class ItemForm(TypeAhead):
         self._dismissed = False  # nothing may write the draft again (a late blur would)
         self.form_title = title
         self.start = dict(values) if values is not None else model.initial()
+        #: what the person's changes are measured from: the record's values as the form opened on it
+        #: (a restored draft: as the form that wrote it had opened)
+        self.baseline = dict(baseline) if baseline is not None else model.initial()
         self.suggest_ids = (model.original is None or values is not None) if suggest_ids is None else suggest_ids
         self.suggest_ids = self.suggest_ids and model.child is None and "id" in model.record.by_key
         start_id = self.start.get("id")
         self._auto_id = start_id if self.suggest_ids and isinstance(start_id, str) else None
         self.problems: list[Problem] = []
+        #: on save: the attributes of the fields the person changed (the screen saves only those)
+        self.edited: list[str] = []
         self._touched: set[str] = set()  # fields visited (left) since the form opened
         self._tried = False  # a save was attempted
         self._taken = {item.id for item in model.ws.section(model.section)} if model.child is None else set()
@@ -431,7 +611,8 @@ class ItemForm(TypeAhead):
         if self._dismissed:
             return
         if self.draft is not None and self.is_attached and self.model.changed(self.values()):
-            save_draft(self.draft, self.draft_key(), self.form_title, self.values())
+            session = draft_session(self.app)
+            save_draft(self.draft, session, self.draft_key(), self.form_title, self.values(), self.baseline)
 
     def dismiss(self, result: object = None) -> AwaitComplete:
         self._dismissed = True
@@ -439,8 +620,23 @@ class ItemForm(TypeAhead):
             self._draft_timer.stop()
             self._draft_timer = None
         if self.draft is not None:
-            clear_draft(self.draft)
+            clear_draft(self.draft, draft_session(self.app))
         return super().dismiss(result)
+
+    # -- what the person changed ----------------------------------------------------------
+    def changed_fields(self) -> list[str]:
+        """The keys of the fields whose value differs from the one the form opened with."""
+
+        def norm(value: object) -> object:
+            return "" if value is None else value
+
+        now = self.values()
+        return [f.key for f in self.model.fields if norm(now.get(f.key)) != norm(self.baseline.get(f.key))]
+
+    def changed_attrs(self) -> list[str]:
+        """The same, as the record's attribute names (what :func:`needsmap.collab.field_patch.diff` compares)."""
+        keys = set(self.changed_fields())
+        return [f.attr for f in self.model.fields if f.key in keys]
 
     # -- saving -----------------------------------------------------------------------------
     @on(Input.Submitted)
@@ -467,6 +663,7 @@ class ItemForm(TypeAhead):
                 self.query_one(f"#input-{first}").focus()
             self.notify(f"{len(errors)} problem(s) to fix first", severity="warning", timeout=3)
             return
+        self.edited = self.changed_attrs()
         self.dismiss(candidate)
 
     def action_cancel(self) -> None:
