@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.collab.merge import merge_workshops
@@ -62,6 +63,13 @@ from needsmap.format.saver import (
 )
 from needsmap.format.validator import validate
 from needsmap.util.atomic_write import write_text_atomically
+
+
+class _Located(Protocol):
+    loc: m.Loc | None
+
+
+_Item = TypeVar("_Item", bound=_Located)
 
 #: A version we replaced this many seconds ago or less may still be what another program read before saving.
 STALE_READ_SECONDS = 5.0
@@ -165,12 +173,12 @@ def _snapshot(ws: m.Workshop) -> m.Workshop:
     return snap
 
 
-def edited(item, **changes):
+def edited(item: _Item, **changes: object) -> _Item:
     """A deep copy of ``item`` with ``changes``: the way to change an item in a session."""
     new = copy.deepcopy(item)
     for key, value in changes.items():
         setattr(new, key, value)
-    new.loc = None
+    new.loc = None  # a changed item has no place in the file yet
     return new
 
 
