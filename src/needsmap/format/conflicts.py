@@ -41,6 +41,14 @@ def shown(value: str | None, absent: str = "not set") -> str:
     return '"' + shorten(one_line(value), MAX_SHOWN) + '"'
 
 
+def conflict_line(c: m.Conflict) -> str:
+    """A conflict met while editing, on one line: "stakeholder 'sanne', field 'role': yours "x", theirs "y"".
+
+    The words of the "keep mine / take theirs" question, wherever it is asked.
+    """
+    return f"{subject(c)}: yours {shown(c.ours)}, theirs {shown(c.theirs)}"
+
+
 def _what(c: m.Conflict) -> str:
     """What both sides did, what the file keeps now, how to resolve it (after the subject)."""
     kept = c.kept or OURS

@@ -391,10 +391,10 @@ class NeedsmapApp(App[None]):
         session = self.session
         if session is None or self._dialog_open or not session.pending_conflicts:
             return
-        from needsmap.format.conflicts import shown, subject
+        from needsmap.format.conflicts import conflict_line
         from needsmap.tui.widgets.dialogs import MergeConflictsDialog
 
-        lines = [f"{subject(c)}: yours {shown(c.ours)}, theirs {shown(c.theirs)}" for c in session.pending_conflicts]
+        lines = [conflict_line(c) for c in session.pending_conflicts]
         self._dialog_open = True
         self.push_screen(MergeConflictsDialog(lines), self._resolve_merge_conflicts)
         self.revision += 1

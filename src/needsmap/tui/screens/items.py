@@ -58,8 +58,7 @@ from needsmap.collab.item_identity import key_of
 from needsmap.collab.session import Session, edited
 from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.format.conflicts import shown
-from needsmap.format.conflicts import subject as conflict_subject
+from needsmap.format.conflicts import conflict_line
 from needsmap.format.naming import new_item_id, section_word, subject_kind
 from needsmap.tui import is_global_key, linking
 from needsmap.tui.formcheck import FormModel, child_record, editable_fields, text_of
@@ -850,7 +849,7 @@ class ItemListScreen(Screen):
     def _ask_which(self, conflicts: list[m.Conflict], take_theirs: Callable[[], None]) -> None:
         """Fields the form changed that someone else changed too: the form's values are saved; ask which to keep
         (the dialog of merge conflicts, the same words)."""
-        lines = [f"{conflict_subject(c)}: yours {shown(c.ours)}, theirs {shown(c.theirs)}" for c in conflicts]
+        lines = [conflict_line(c) for c in conflicts]
 
         def answered(answer: str | None) -> None:
             if answer == "theirs":

@@ -4,12 +4,18 @@ A table of notes grouped by kind (open ones first), with the full text of
 the selected note below.  ``a`` adds, ``e``/Enter edits, ``c`` closes or
 reopens, ``d`` deletes (after asking), ``k`` shows one kind at a time; typing
 filters.  Every change goes through the session, so ctrl+z undoes it.
+
+The form saves only the fields the person changed in it, onto the note as it is
+when the form is saved (:mod:`needsmap.collab.field_patch`, as the item forms do):
+what the session merged from someone else meanwhile stays, and a field both changed
+asks "keep mine / take theirs" (the dialog of merge conflicts, the same words).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -19,12 +25,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
+from needsmap.collab import field_patch
 from needsmap.format import model as m
+from needsmap.format import spec
+from needsmap.format.conflicts import conflict_line
 from needsmap.format.naming import new_note_id
 from needsmap.format.spec import ID_PATTERN
 from needsmap.tui import paragraphs, plain
 from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
-from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog
+from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog, MergeConflictsDialog
 from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 
 if TYPE_CHECKING:
@@ -45,6 +54,8 @@ WIDE_COLUMNS = [
     ("text", "note", None),
 ]
 NARROW_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("about", "about", ABOUT_WIDTH), ("text", "note", None)]
+#: The fields of the note form, by the note's attribute names.
+FORM_FIELDS = ("id", "kind", "status", "text", "about", "by")
 
 
 def note_haystack(note: m.Note) -> str:
@@ -64,16 +75,25 @@ def all_ids(ws: m.Workshop) -> dict[str, list[str]]:
 
 # -- the form ---------------------------------------------------------------------------------
 class NoteForm(ModalScreen[m.Note | None]):
-    """Add or edit one note; checks as you type; ctrl+s or the button saves, Esc cancels."""
+    """Add or edit one note; checks as you type; ctrl+s or the button saves, Esc cancels.
+
+    ``workshop`` gives the workshop as it is now: the session may merge someone else's save while the
+    form is open, and the form checks ids against what is there when it checks.  When saved,
+    :attr:`edited` names the fields the person changed (attribute names of the note).
+    """
 
     CSS_PATH = ["../widgets/dialogs.tcss", "notes.tcss"]
     BINDINGS = [*FORM_KEYS]
 
-    def __init__(self, ws: m.Workshop, note: m.Note | None, default_id: str) -> None:
+    def __init__(self, workshop: Callable[[], m.Workshop], note: m.Note | None, default_id: str) -> None:
         super().__init__(classes="nm-dialog", id="note-form")
-        self.ws = ws
+        self.workshop = workshop
         self.note = note
         self.default_id = default_id
+        #: The form's values when it opened (what the person then changed, or not).
+        self.start: dict[str, Any] = {}
+        #: The fields whose value the person changed, set when the form is saved.
+        self.edited: list[str] = []
 
     def compose(self) -> ComposeResult:
         note = self.note
@@ -101,8 +121,14 @@ class NoteForm(ModalScreen[m.Note | None]):
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
+        self.start = self._values()
         self.query_one("#f-text", TextArea).focus()
         self._check()
+
+    def changed_attrs(self) -> list[str]:
+        """The fields whose value differs from the one the form opened with."""
+        now = self._values()
+        return [key for key in FORM_FIELDS if now[key] != self.start.get(key)]
 
     def _values(self) -> dict:
         about = [a for a in re.split(r"[,\s]+", self.query_one("#f-about", Input).value) if a]
@@ -117,6 +143,7 @@ class NoteForm(ModalScreen[m.Note | None]):
 
     def problems(self) -> list[str]:
         v = self._values()
+        ws = self.workshop()
         out = []
         if not v["text"]:
             out.append("the note has no text")
@@ -126,15 +153,15 @@ class NoteForm(ModalScreen[m.Note | None]):
             out.append(
                 f"id '{v['id']}' may only contain letters, digits, '_', '.' and '-' (and start with a letter or digit)"
             )
-        elif v["id"] != (self.note.id if self.note else None) and any(n.id == v["id"] for n in self.ws.notes):
+        elif v["id"] != (self.note.id if self.note else None) and any(n.id == v["id"] for n in ws.notes):
             out.append(f"duplicate note id '{v['id']}'")
-        ids = all_ids(self.ws)
+        ids = all_ids(ws)
         for ident in v["about"]:
             if ident not in ids:
                 out.append(f"'about' names '{ident}', which is not an id of any item")
             elif len(ids[ident]) > 1:
                 out.append(f"'about' names '{ident}', which is an id in both '{ids[ident][0]}' and '{ids[ident][1]}'")
-        if v["by"] and not any(s.id == v["by"] for s in self.ws.stakeholders):
+        if v["by"] and not any(s.id == v["by"] for s in ws.stakeholders):
             out.append(f"'by' names '{v['by']}', which is not a stakeholder id")
         return out
 
@@ -179,6 +206,7 @@ class NoteForm(ModalScreen[m.Note | None]):
         kind = v["kind"]
         if old is not None and old.kind is None and kind == "question":
             kind = None
+        self.edited = self.changed_attrs()
         self.dismiss(m.Note(id=v["id"], kind=kind, text=v["text"], about=v["about"], by=v["by"], status=status))
 
     def action_cancel(self) -> None:
@@ -341,27 +369,80 @@ class NotesScreen(TypeToFilter, Screen[None]):
             self.select(note.id)
             self.notify(f"Added note {note.id}", markup=False, timeout=3)
 
-        self.app.push_screen(NoteForm(ws, None, default), done)
+        self.app.push_screen(NoteForm(self._workshop, None, default), done)
+
+    def _workshop(self) -> m.Workshop:
+        return self.app.session.workshop
 
     def action_edit(self) -> None:
         note = self.current_note()
         if note is None:
             return
-        session = self.app.session
+        form = NoteForm(self._workshop, note, note.id)
 
         def done(new: m.Note | None) -> None:
-            if new is None or new == note:
-                return
-            with session.batch(f"edit note {new.id}"):
-                if new.id != note.id:
-                    session.rename("notes", note.id, new.id)
-                index = self._index(new.id)
-                session.update(
-                    "notes", index, kind=new.kind, text=new.text, about=new.about, by=new.by, status=new.status
-                )
-            self.select(new.id)
+            if new is not None:
+                self._save_edit(note, new, form.edited)
 
-        self.app.push_screen(NoteForm(session.workshop, note, note.id), done)
+        self.app.push_screen(form, done)
+
+    def _save_edit(self, old: m.Note, new: m.Note, edited_attrs: list[str]) -> None:
+        """Save the form of ``old``: only the fields the person changed (``edited_attrs``), on the note as
+        it is now (someone else's changes merged while the form was open stay)."""
+        session = self.app.session
+        try:
+            self._index(old.id)
+        except KeyError:  # deleted while the form was open (undo, or someone else): keep what was typed
+            session.add("notes", new, label=f"add note {new.id}")
+            self.notify("the note had gone meanwhile; your version was added back", severity="warning")
+            self.select(new.id)
+            return
+        patch = field_patch.diff(old, new, edited_attrs)
+        ident = old.id
+        with session.batch(f"edit note {old.id}"):
+            if "id" in patch.after:
+                if any(n.id == new.id for n in session.workshop.notes):
+                    self.notify(f"{new.id} was taken meanwhile; {old.id} keeps its id", severity="error", markup=False)
+                else:
+                    session.rename("notes", old.id, new.id)
+                    ident = new.id
+                patch = patch.without(["id"])
+            index = self._index(ident)
+            current = session.workshop.notes[index]
+            clash = field_patch.conflicts(patch, current)
+            result = field_patch.apply(patch, current)
+            if result is not current:
+                session.replace("notes", index, result, label=f"edit note {ident}")
+        self.select(ident)
+        if clash:
+            entries = field_patch.conflict_entries(patch, clash, current, spec.ITEM_RECORDS["notes"], "notes", ident)
+            self._ask_which(entries, lambda: self._take_theirs(ident, patch, clash, current))
+
+    def _ask_which(self, conflicts: list[m.Conflict], take_theirs: Callable[[], None]) -> None:
+        """Fields the form changed that someone else changed too: the form's values are saved; ask which to keep
+        (the dialog of merge conflicts, the same words)."""
+
+        def answered(answer: str | None) -> None:
+            if answer == "theirs":
+                take_theirs()
+                self.notify("Took their values", markup=False)
+            else:
+                self.notify("Kept your values", markup=False)
+
+        self.app.push_screen(MergeConflictsDialog([conflict_line(c) for c in conflicts]), answered)
+
+    def _take_theirs(self, ident: str, patch: field_patch.FieldPatch, clash: tuple[str, ...], theirs: m.Note) -> None:
+        """Put their values back for the fields in conflict (where nothing changed them since the form was saved)."""
+        session = self.app.session
+        try:
+            index = self._index(ident)
+        except KeyError:
+            return  # gone since
+        note = session.workshop.notes[index]
+        back = field_patch.theirs_instead(patch, clash, theirs)
+        result = field_patch.apply(back, note, keep_current=field_patch.conflicts(back, note))
+        if result is not note:
+            session.replace("notes", index, result, label=f"take their values for note {ident}")
 
     def action_toggle_status(self) -> None:
         note = self.current_note()
