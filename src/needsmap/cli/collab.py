@@ -69,10 +69,12 @@ def diff(versions: tuple[str, ...], fmt: str, output: Path | None, exit_code: bo
 def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None:
     """Git merge driver: merge workshop versions BASE, OURS and THEIRS into OURS (git's %O %A %B %P).
 
-    Merges by section, item id and field. Exit 0 when clean; 1 when conflicts
-    were recorded under 'conflicts:' in the file (needsmap validate explains
-    them); 2 when a file cannot be read or written. Install it with
-    'needsmap git-setup'.
+    Merges by section, item id and field, following renamed items. Exit 0
+    when clean; 1 when conflicts were recorded under 'conflicts:' in the file
+    (needsmap validate explains them), when the merged file has errors that
+    came with a version merged, or when a file that is not a readable workshop
+    was merged line by line with conflicts; 2 when a file cannot be read or
+    written. Install it with 'needsmap git-setup'.
     """
     from needsmap.collab.merge import merge_files
     from needsmap.format.loader import FileTooLarge
@@ -97,15 +99,23 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str | None) -> None
     show_default=True,
     help="Files git merges with needsmap (.gitattributes patterns; repeat for several).",
 )
-def git_setup(patterns: tuple[str, ...]) -> None:
-    """Install the needsmap merge driver in this git repository (git config and .gitattributes).
+@click.option(
+    "--gitignore/--no-gitignore",
+    default=True,
+    show_default=True,
+    help="Add the files needsmap keeps beside workshops (lock, drafts, temporary files, FILE.bak) to .gitignore.",
+)
+def git_setup(patterns: tuple[str, ...], gitignore: bool) -> None:
+    """Install the needsmap merge driver in this git repository (git config, .gitattributes, .gitignore).
 
-    Safe to run again: nothing is added twice.
+    The driver is recorded with the absolute path of this Python, so git runs it
+    whatever its PATH. Safe to run again: nothing is added twice, and lines
+    already in .gitattributes and .gitignore stay as they are.
     """
     from needsmap.collab.git_setup import GitSetupError, setup
 
     try:
-        done = setup(".", patterns)
+        done = setup(".", patterns, gitignore=gitignore)
     except GitSetupError as exc:
         fail(str(exc))
     click.echo(f"git config merge.needsmap.driver = {done.driver}")
@@ -117,3 +127,9 @@ def git_setup(patterns: tuple[str, ...]) -> None:
         )
     else:
         click.echo(f"{done.attributes_file} already routes the files to needsmap")
+    if done.ignore_file is None:
+        return
+    if done.ignore_added:
+        click.echo(f"Added to {done.ignore_file}: " + "; ".join(done.ignore_added) + " (needsmap's side files)")
+    else:
+        click.echo(f"{done.ignore_file} already ignores needsmap's side files")

@@ -15,36 +15,55 @@ versions:
   ``option`` (``sanne/registry``), but only when that key is unique in the
   list; a list where it is not is compared as a whole (:func:`keyed` returns
   ``None``).
+
+An item whose id changed is still the same item: :func:`renamed_items` finds,
+between two versions of a section, the ids that disappeared while a new id
+appeared with (nearly) the same content.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import difflib
 import functools
+import json
 
 import yaml
 
 from needsmap.format import spec
 
+_KEY_FIELDS: dict[int, tuple[str, ...]] = {}  # by the record's identity: hashing a record walks all its fields
 
-@functools.cache
+
 def key_fields(rec: spec.Record) -> tuple[str, ...]:
     """The fields that identify an element of a list of ``rec`` records (empty: nothing does)."""
-    if "id" in rec.by_key:
-        return ("id",)
-    if rec.short is not None:
-        return (rec.short,)
-    return tuple(
-        f.key
-        for f in rec.fields
-        if f.required and isinstance(f.shape, spec.Scalar) and f.shape.kind in ("str", "id", "ref")
-    )
+    found = _KEY_FIELDS.get(id(rec))
+    if found is None:
+        if "id" in rec.by_key:
+            found = ("id",)
+        elif rec.short is not None:
+            found = (rec.short,)
+        else:
+            found = tuple(
+                f.key
+                for f in rec.fields
+                if f.required and isinstance(f.shape, spec.Scalar) and f.shape.kind in ("str", "id", "ref")
+            )
+        _KEY_FIELDS[id(rec)] = found
+    return found
 
 
 def key_of(item, rec: spec.Record) -> str | None:
     """An element's key as text (``email``; ``sanne/registry`` for several key fields)."""
-    values = [getattr(item, attr) for attr in key_fields(rec)]
+    return _key(item, key_fields(rec))
+
+
+def _key(item, attrs: tuple[str, ...]) -> str | None:
+    if len(attrs) == 1:
+        value = getattr(item, attrs[0])
+        return None if value is None else str(value)
+    values = [getattr(item, attr) for attr in attrs]
     if not values or any(v is None for v in values):
         return None
     return "/".join(str(v) for v in values)
@@ -52,11 +71,12 @@ def key_of(item, rec: spec.Record) -> str | None:
 
 def keyed(items: list, rec: spec.Record) -> dict[str, object] | None:
     """The elements of a list by their key, or None when keys are missing or repeated."""
-    if not key_fields(rec):
+    attrs = key_fields(rec)
+    if not attrs:
         return None
     out: dict[str, object] = {}
     for item in items:
-        key = key_of(item, rec)
+        key = _key(item, attrs)
         if key is None or key in out:
             return None
         out[key] = item
@@ -133,3 +153,73 @@ def as_yaml(value) -> str:
     if isinstance(data, list) and all(not isinstance(v, dict | list) for v in data):
         return "[" + ", ".join(str(v) for v in data) + "]"
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100).rstrip("\n")
+
+
+#: How alike an item's content (everything but its id) must stay, from 0 to 1, for a new id to count as a
+#: rename of an id that disappeared: the ratio of :class:`difflib.SequenceMatcher` on :func:`content_text`.
+RENAME_SIMILARITY = 0.8
+
+#: Beyond this many (disappeared, new) pairs left after the unchanged ones are paired, in one section, no
+#: edited item counts as renamed (comparing every pair would take too long: a section replaced wholesale).
+MAX_COMPARED_PAIRS = 400
+
+
+def content_text(item) -> str:
+    """An item's content without its id, as JSON text (what :func:`renamed_items` compares)."""
+    data = plain(item)
+    if isinstance(data, dict):
+        data.pop("id", None)
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def renamed_items(before: list, after: list, rec: spec.Record) -> dict[str, str]:
+    """The items of a section that were renamed between two versions: ``{old id: new id}``.
+
+    A rename is an id of ``before`` missing from ``after`` while an id new in ``after`` holds an
+    item whose content (everything but the id) is the same, or :data:`RENAME_SIMILARITY` alike:
+    the same item under a new id, maybe edited a little too.  Each old id pairs with at most one
+    new id: unchanged content first, then the most alike.  Only sections of items with ids are
+    considered; a version with a repeated id has no renames.
+    """
+    if key_fields(rec) != ("id",):
+        return {}
+    old_ids, new_ids = {item.id for item in before}, {item.id for item in after}
+    if old_ids <= new_ids or new_ids <= old_ids:  # nothing gone, or nothing new: no rename
+        return {}
+    old_items, new_items = keyed(before, rec), keyed(after, rec)
+    if old_items is None or new_items is None:
+        return {}
+    gone = {k: content_text(v) for k, v in old_items.items() if k not in new_items}
+    added = {k: content_text(v) for k, v in new_items.items() if k not in old_items}
+    pairs: dict[str, str] = {}
+    unchanged: dict[str, list[str]] = {}
+    for new_id, text in added.items():
+        unchanged.setdefault(text, []).append(new_id)
+    for old_id, text in gone.items():
+        same = unchanged.get(text)
+        if same:
+            pairs[old_id] = same.pop(0)
+    taken = set(pairs.values())
+    left_old = [(k, v) for k, v in gone.items() if k not in pairs]
+    left_new = [(k, v) for k, v in added.items() if k not in taken]
+    if not left_old or not left_new or len(left_old) * len(left_new) > MAX_COMPARED_PAIRS:
+        return pairs
+    scored: list[tuple[float, int, int]] = []
+    for i, (_, old_text) in enumerate(left_old):
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(old_text)
+        for j, (_, new_text) in enumerate(left_new):
+            matcher.set_seq1(new_text)
+            if matcher.real_quick_ratio() < RENAME_SIMILARITY or matcher.quick_ratio() < RENAME_SIMILARITY:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= RENAME_SIMILARITY:
+                scored.append((ratio, i, j))
+    used: set[int] = set()
+    for _, i, j in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        old_id = left_old[i][0]
+        if old_id in pairs or j in used:
+            continue
+        pairs[old_id] = left_new[j][0]
+        used.add(j)
+    return pairs
