@@ -188,3 +188,31 @@ def test_opening_removes_temporary_files_that_a_killed_save_left_behind(demo_cop
     assert fresh_tmp.exists()  # may be a save in progress right now
     assert other.exists()  # another file's
     s.close()
+
+
+def test_renaming_or_deleting_a_voter_or_an_option_carries_the_votes_along(demo_copy: Path):
+    """Votes refer to a stakeholder and an option: a rename follows into them, a delete takes them along,
+    so the file always opens (a dangling vote is an error that needsmap refuses to open)."""
+    from needsmap.tui import linking
+
+    s = Session.open(demo_copy)
+    s.add("options", m.Option("registry", "Registry"))
+    s.add("options", m.Option("hub", "Hub"))
+    s.set_top("votes", [m.Vote("sanne", "registry", 4), m.Vote("bas", "hub", 2), m.Vote("sanne", "hub", 5)])
+    s.rename("stakeholders", "sanne", "sanne.devries")
+    assert [(v.stakeholder, v.option) for v in s.workshop.votes] == [
+        ("sanne.devries", "registry"),
+        ("bas", "hub"),
+        ("sanne.devries", "hub"),
+    ]
+    assert_opens_clean(demo_copy)
+    s.rename("options", "hub", "data-hub")
+    assert [v.option for v in s.workshop.votes] == ["registry", "data-hub", "data-hub"]
+    assert "vote #2" in linking.references(s, "options", "data-hub")
+    linking.delete(s, "options", "data-hub")
+    assert [(v.stakeholder, v.option) for v in s.workshop.votes] == [("sanne.devries", "registry")]
+    assert_opens_clean(demo_copy)
+    linking.delete(s, "stakeholders", "sanne.devries")
+    assert s.workshop.votes == []
+    assert_opens_clean(demo_copy)
+    s.close()

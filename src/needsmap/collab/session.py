@@ -391,6 +391,9 @@ class Session:
                     if new is not item:
                         self.replace(other, i, new)
                         changed += 1
+            for name, value in references.top_level_changes(self.workshop, section, old_id, new_id, []).items():
+                self.set_top(name, value)
+                changed += 1
         return changed
 
     def undo(self) -> str | None:

@@ -93,3 +93,27 @@ def referring_items(ws: Workshop, section: str, ident: str) -> Iterator[tuple[st
             if other == section and item.id == ident:
                 continue
             yield other, i, item, rec
+
+
+def top_level_changes(ws: Workshop, section: str, ident: str, new_id: str | None, found: list[str]) -> dict[str, Any]:
+    """The workshop's own fields (``settings``, ``votes``) that refer to ``ident``, renamed or removed: field name
+    to new value, only for the fields that change (a vote for a deleted option or by a deleted stakeholder goes)."""
+    changes: dict[str, Any] = {}
+    if ws.settings is not None:
+        settings = rewrite(ws.settings, spec.SETTINGS, section, ident, new_id, found, "'settings'")
+        if settings is not ws.settings:
+            changes["settings"] = settings
+    key_fields = [f for f in spec.VOTE.fields if points_to(f.shape, section)]
+    votes, changed = [], False
+    for i, vote in enumerate(ws.votes):
+        label = f"vote #{i + 1}"
+        if new_id is None and any(getattr(vote, f.attr) == ident for f in key_fields):
+            found.append(label)
+            changed = True
+            continue
+        new = rewrite(vote, spec.VOTE, section, ident, new_id, found, label)
+        changed = changed or new is not vote
+        votes.append(new)
+    if changed:
+        changes["votes"] = votes
+    return changes

@@ -241,6 +241,7 @@ def references(session: Session, section: str, ident: str) -> list[str]:
     found: list[str] = []
     for _other, _i, item, rec in refs.referring_items(session.workshop, section, ident):
         refs.rewrite(item, rec, section, ident, None, found, item_label(rec.word, item.id))
+    refs.top_level_changes(session.workshop, section, ident, None, found)
     return found
 
 
@@ -258,4 +259,8 @@ def delete(session: Session, section: str, ident: str) -> int:
             if new is not item:
                 session.replace(other, i, new, label=f"drop references to {ident}")
                 count += len(found)
+        found = []
+        for name, value in refs.top_level_changes(session.workshop, section, ident, None, found).items():
+            session.set_top(name, value, label=f"drop references to {ident}")
+        count += len(found)
     return count
