@@ -5,17 +5,25 @@ port, exactly as a facilitator starts it; each browser connection runs its
 own ``needsmap open FILE``.  The browser tests type a quick note and find it
 in the YAML file; the access tests check that the page, the websocket and the
 static files answer 403 without the token, and that the token never shows in
-the server's output except in the URL printed at start.
+the server's output except in the URL printed at start.  The process tests
+check that each participant's app ends with its connection (also one that
+ignores SIGTERM: a real child process that does), that oversized or endless
+input closes the connection instead of swelling the app, and read the apps'
+memory from ``/proc``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
+import secrets
+import shlex
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -27,11 +35,28 @@ import pytest
 import yaml
 
 from needsmap.cli.main import main
-from needsmap.tui.serve import MIN_TOKEN_LENGTH, ServeError, app_command, check_access, is_loopback
+from needsmap.tui.serve import (
+    MAX_APP_MEMORY,
+    MAX_COLUMNS,
+    MAX_MESSAGE_BYTES,
+    MAX_ROWS,
+    MIN_TOKEN_LENGTH,
+    QUIT_GRACE,
+    TERM_GRACE,
+    InputBudget,
+    ServeError,
+    app_command,
+    check_access,
+    is_loopback,
+    terminal_size,
+)
 from tests.conftest import copy_demo
 
 TOKEN = "t0k3n-for-the-serve-tests-7f3a9c"
 START_TIMEOUT = 30.0
+#: A participant's app is asked to quit, SIGTERMed after QUIT_GRACE and SIGKILLed after TERM_GRACE more: it is gone
+#: well within this (the margin is for a loaded machine).
+REAP_DEADLINE = QUIT_GRACE + TERM_GRACE + 10.0
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Za-z0-9]|[=>78])")
 
 
@@ -87,11 +112,15 @@ def _listening_port(served: Served) -> int | None:
 def start_server(tmp_path: Path, *args: str, token: str | None = None) -> Served:
     """``needsmap serve`` on a copy of the demo, on a port the system picks (--port 0)."""
     file = copy_demo(tmp_path)
+    return _start(tmp_path, file, [sys.executable, "-m", "needsmap", "serve", str(file), "--port", "0", *args], token)
+
+
+def _start(tmp_path: Path, file: Path, argv: list[str], token: str | None = None) -> Served:
     env = {k: v for k, v in os.environ.items() if k != "NEEDSMAP_TOKEN"}
     if token is not None:
         env["NEEDSMAP_TOKEN"] = token
     proc = subprocess.Popen(
-        [sys.executable, "-m", "needsmap", "serve", str(file), "--port", "0", *args],
+        argv,
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -191,9 +220,63 @@ def test_a_short_token_is_refused(runner, tmp_path):
     result = runner.invoke(main, ["serve", str(file), "--host", "0.0.0.0", "--token", short])
     assert result.exit_code == 2
     assert "too short" in result.output
-    check_access("0.0.0.0", "x" * MIN_TOKEN_LENGTH)  # long enough: accepted
+    check_access("0.0.0.0", "k3Q-9xZ_p7Lm2vRt"[:MIN_TOKEN_LENGTH])  # long and varied enough: accepted
     with pytest.raises(ServeError):
         check_access("0.0.0.0", None)
+
+
+@pytest.mark.parametrize(
+    ("token", "why"),
+    [
+        (" " * 16, "space"),
+        (" " * 40, "space"),
+        ("\t\n" * 10, "tab"),
+        ("correct horse battery staple", "space"),
+        ("k3Q-9xZ_p7Lm2vRt\x00", "U+0000"),
+        ("k3Q-9xZ_p7Lm2vRt\x1b[2J", "U+001B"),
+        ("mot-de-passe-très-long-1234", "ASCII"),
+        ("k3Q-9xZ_p7Lm2vRt\u200b", "ASCII"),
+        ("x" * 16, "different characters"),
+        ("ab" * 20, "different characters"),
+        ("aaaabbbbccccdddd", "different characters"),
+        ("password-password", "repeats"),
+        ("Tr0ub4dor&3Tr0ub4dor&3", "repeats"),
+        ("abcdefghijklmnopqrstuvwxyz", "run"),
+        ("0123456789abcdef", "run"),
+        ("zyxwvutsrqponmlk", "run"),
+    ],
+)
+def test_a_token_without_real_entropy_is_refused_saying_why(runner, tmp_path, token, why):
+    with pytest.raises(ServeError, match=re.escape(why)):
+        check_access("0.0.0.0", token)
+    with pytest.raises(ServeError, match=re.escape(why)):
+        check_access("127.0.0.1", token)  # a token given on loopback must be a real one too
+    file = copy_demo(tmp_path, "w.yaml")
+    result = runner.invoke(main, ["serve", str(file), "--host", "0.0.0.0", "--port", "0", "--token", token])
+    assert result.exit_code == 2, result.output
+    assert why in result.output and "Traceback" not in result.output
+    assert "token_urlsafe" in result.output  # how to make a good one
+
+
+def test_generated_tokens_are_accepted():
+    """The rules refuse what a person makes up carelessly, not what ``secrets`` makes (2,000 draws of each kind)."""
+    for _ in range(2000):
+        for token in (secrets.token_urlsafe(24), secrets.token_hex(16), secrets.token_urlsafe(12)):
+            check_access("0.0.0.0", token)
+
+
+def test_a_token_with_undecodable_bytes_is_refused_without_a_traceback(tmp_path):
+    """Bytes that are not UTF-8, on the command line or in NEEDSMAP_TOKEN: a message, exit 2, no traceback."""
+    file = copy_demo(tmp_path, "w.yaml")
+    bad = b"k3Q-9xZ_p7Lm2vRt\xff\xfe-tail"
+    env = {k.encode(): v.encode() for k, v in os.environ.items() if k not in ("NEEDSMAP_TOKEN", "LC_ALL", "LANG")}
+    env[b"LC_ALL"] = b"C.UTF-8"
+    serve = [sys.executable.encode(), b"-m", b"needsmap", b"serve", str(file).encode(), b"--host", b"0.0.0.0"]
+    for argv, extra in ((serve + [b"--token", bad], {}), (serve, {b"NEEDSMAP_TOKEN": bad})):
+        out = subprocess.run(argv, env={**env, **extra}, capture_output=True, timeout=60, check=False)
+        stderr = out.stderr.decode("utf-8", "replace")
+        assert out.returncode == 2, stderr
+        assert "not valid text" in stderr and "Traceback" not in stderr, stderr
 
 
 def test_a_public_proxy_address_needs_a_token_too(runner, tmp_path):
@@ -229,6 +312,7 @@ def test_the_app_command_is_quoted_for_the_shell(tmp_path):
     )
     assert out.stdout.splitlines() == ["-m", "needsmap", "open", str(odd)]
     assert not (tmp_path / "pwned").exists()
+    assert shlex.split(command) == ["/usr/bin/python3", "-m", "needsmap", "open", str(odd)]  # as the server runs it
 
 
 # -- who gets in -----------------------------------------------------------------------------------
@@ -373,18 +457,24 @@ def test_a_participant_types_a_note_in_the_browser_and_it_lands_in_the_file(brow
         term.close()
 
 
+#: The empty note field with its cursor: the placeholder's first letter drawn apart (reversed), which the field
+#: shows only when it has the focus.
+NOTE_FIELD_FOCUSED = re.compile(r"T\x1b\[0m\x1b\[[0-9;]*mype the note")
+
+
 def _add_note(term: Terminal, text: str) -> None:
     term.page.click("#terminal")
     mark = len(term.chunks)
     term.page.keyboard.press("n")  # the quick note
     term.wait_for_text("parking", since=mark)
     mark = len(term.chunks)
-    term.page.keyboard.press("i")  # an idea; the text box gets the focus
-    wait_until(
-        lambda: len(term.chunks) > mark,
+    term.page.keyboard.press("i")  # an idea; the text box gets the focus (a moment later: focus moves in turn)
+    wait_until(  # keys typed before the focus arrives would go to the kind chooser and be lost
+        lambda: NOTE_FIELD_FOCUSED.search("".join(term.chunks[mark:])),
         START_TIMEOUT,
-        "the app to redraw after 'i'",
+        "the note's text field to take the focus (its cursor drawn)",
         lambda: term.page.wait_for_timeout(50),
+        lambda: term.text()[-1500:],
     )
     term.page.keyboard.type(text)
     term.wait_for_text(text, since=mark)
@@ -477,3 +567,344 @@ def test_stopping_the_server_ends_the_participants_apps(tmp_path):
         assert not (served.file.parent / f".{served.file.name}.needsmap-lock").exists()  # the app closed its session
 
     run_async(scenario)
+
+
+# -- each participant's process: bounded, and ended with its connection -----------------------------
+def _memory_mb(pid: int) -> int | None:
+    """Resident memory of a process in MB, or None once it is gone (or a zombie)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields.get("State", "").strip().startswith("Z"):
+        return None
+    return int(fields.get("VmRSS", "0 kB").split()[0]) // 1024
+
+
+def _watch_until_gone(pids: list[int], timeout: float, what: str) -> tuple[float, int]:
+    """Wait for every process in ``pids`` to end; returns how long it took and the largest memory (MB) seen."""
+    start, peak = time.monotonic(), 0
+    while True:
+        sizes = [size for size in map(_memory_mb, pids) if size is not None]
+        if not sizes:
+            return time.monotonic() - start, peak
+        peak = max(peak, *sizes)
+        if time.monotonic() - start > timeout:
+            pytest.fail(f"{what}: still running after {timeout:.0f} s ({sizes} MB)")
+        time.sleep(0.1)
+
+
+async def _join(client: aiohttp.ClientSession, url: str) -> aiohttp.ClientWebSocketResponse:
+    """A participant whose app is on screen (its Overview drawn)."""
+    ws = await client.ws_connect(url, max_msg_size=0)
+    await ws.send_json(["resize", {"width": 120, "height": 40}])
+    text = ""
+    while "Overview" not in ANSI.sub("", text):
+        message = await asyncio.wait_for(ws.receive(), START_TIMEOUT)
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        text += message.data.decode("utf-8", "replace")
+    return ws
+
+
+async def _closed_by_server(ws: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage:
+    """Read past the app's output to the server's close frame (fails if the server never closes)."""
+    while True:
+        message = await asyncio.wait_for(ws.receive(), START_TIMEOUT)
+        if message.type not in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
+            return message
+
+
+def test_the_input_budget_allows_a_burst_then_a_steady_rate():
+    now = [0.0]
+    budget = InputBudget(1000, 100, clock=lambda: now[0])
+    assert budget.take(600) and budget.take(400)  # the burst
+    assert not budget.take(1)  # spent
+    now[0] = 2.0
+    assert not budget.take(201) and budget.take(200)  # refilled at 100 a second
+    now[0] = 1000.0
+    assert budget.take(1000) and not budget.take(1)  # never more than the burst, however long it rested
+
+
+def test_terminal_sizes_from_the_browser_are_bounded():
+    assert terminal_size("120", 80, MAX_COLUMNS) == 120
+    assert terminal_size(20000, 80, MAX_COLUMNS) == MAX_COLUMNS
+    assert terminal_size(10**400, 24, MAX_ROWS) == MAX_ROWS
+    assert terminal_size(-5, 24, MAX_ROWS) == 1
+    for nonsense in (None, "wide", [], {}, float("nan"), float("inf"), "1e9"):
+        assert terminal_size(nonsense, 24, MAX_ROWS) == 24
+
+
+def test_a_dropped_connection_ends_the_app(tmp_path):
+    """The browser vanishes without closing the websocket (the socket just closes): its app quits, cleanly (its
+    lock on the file released)."""
+    served = start_server(tmp_path)
+
+    async def scenario() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+        writer.write(
+            (
+                "GET /ws?width=160&height=50 HTTP/1.1\r\n"
+                f"Host: 127.0.0.1:{served.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), START_TIMEOUT)
+        assert head.startswith(b"HTTP/1.1 101"), head
+        received = b""
+        while b"Overview" not in received:  # the app is on screen
+            chunk = await asyncio.wait_for(reader.read(65536), START_TIMEOUT)
+            assert chunk, f"the server closed the connection: {received[-500:]!r}"
+            received += chunk
+        assert _apps_on(served.file)
+        writer.close()  # no close frame: the connection is simply gone
+
+    try:
+        run_async(scenario)
+        took, _ = _watch_until_gone(_apps_on(served.file), REAP_DEADLINE, "the app after its connection dropped")
+        print(f"app gone {took:.1f} s after the connection dropped")
+        assert not (served.file.parent / f".{served.file.name}.needsmap-lock").exists()  # it quit, not killed
+    finally:
+        stop(served)
+
+
+def test_an_oversized_message_closes_the_connection_and_the_app_ends(tmp_path):
+    """3 MB typed in one message: refused (1009, message too big) instead of swelling the app to gigabytes, and
+    the app ends with the connection."""
+    served = start_server(tmp_path)
+    url = f"{served.base}/ws?width=120&height=40"
+    seen: dict[str, float] = {}
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            ws = await _join(client, url)
+            [seen["pid"]] = _apps_on(served.file)
+            seen["before"] = _memory_mb(int(seen["pid"])) or 0
+            await ws.send_str(json.dumps(["stdin", "x" * 3_000_000]))
+            message = await _closed_by_server(ws)
+            assert message.type == aiohttp.WSMsgType.CLOSE and message.data == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+            await ws.close()
+            # compressed (permessage-deflate) to a few kilobytes on the wire: the limit is on the message itself
+            squeezed = await client.ws_connect(url, compress=15)
+            assert squeezed.compress  # the server agreed to compress
+            await squeezed.send_str(json.dumps(["stdin", "x" * 3_000_000]), compress=15)
+            message = await _closed_by_server(squeezed)
+            assert message.type == aiohttp.WSMsgType.CLOSE and message.data == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+            await squeezed.close()
+
+    try:
+        run_async(scenario)
+        took, peak = _watch_until_gone([int(seen["pid"])], REAP_DEADLINE, "the app after an oversized message")
+        print(f"app: {seen['before']:.0f} MB before, at most {peak} MB after; gone {took:.1f} s after the close")
+        assert peak < seen["before"] + 100
+    finally:
+        stop(served)
+
+
+def test_a_flood_of_input_closes_the_connection_and_the_app_ends(tmp_path):
+    """Messages each under the size limit, but far more of them than a person types or pastes: the connection is
+    closed (1008, policy) once the input budget is spent, and the app, fed one burst at most, ends with it."""
+    served = start_server(tmp_path)
+    url = f"{served.base}/ws?width=120&height=40"
+    seen: dict[str, float] = {}
+    chunk = json.dumps(["stdin", "x" * (MAX_MESSAGE_BYTES // 2)])
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            ws = await _join(client, url)
+            [seen["pid"]] = _apps_on(served.file)
+            seen["before"] = _memory_mb(int(seen["pid"])) or 0
+            sent = 0
+            try:
+                for _ in range(64):  # 2 MB in all, if the server let it
+                    await ws.send_str(chunk)
+                    sent += len(chunk)
+            except ConnectionError:
+                pass  # closed while sending: fine
+            message = await _closed_by_server(ws)
+            assert message.type == aiohttp.WSMsgType.CLOSE and message.data == aiohttp.WSCloseCode.POLICY_VIOLATION
+            assert "too much input" in message.extra
+            await ws.close()
+
+    try:
+        run_async(scenario)
+        took, peak = _watch_until_gone([int(seen["pid"])], REAP_DEADLINE, "the app after a flood of input")
+        print(f"app: {seen['before']:.0f} MB before, at most {peak} MB after; gone {took:.1f} s after the close")
+        assert peak < seen["before"] + 300  # one burst of key presses (INPUT_BURST_BYTES) at most: some 150 MB
+    finally:
+        stop(served)
+
+
+def test_an_absurd_terminal_size_is_bounded(tmp_path):
+    """A resize to 20,000 x 20,000 cells would take the app past a gigabyte: sizes are clamped to what a screen
+    shows, and the app stays small and answers."""
+    served = start_server(tmp_path)
+    url = f"{served.base}/ws?width=20000&height=20000"
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            ws = await _join(client, url)
+            [pid] = _apps_on(served.file)
+            await ws.send_json(["resize", {"width": 20000, "height": 20000}])
+            await ws.send_json(["resize", {"width": "wide", "height": None}])  # nonsense is ignored
+            await ws.send_str("not json")
+            await ws.send_json({"not": "a list"})
+            await ws.send_json(["ping", "still there?"])
+            ponged, drawn = False, ""
+            while not (ponged and f"\x1b[{MAX_ROWS};1H" in drawn):  # answered, and the largest screen drawn
+                message = await asyncio.wait_for(ws.receive(), START_TIMEOUT)
+                assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+                if message.type == aiohttp.WSMsgType.TEXT:
+                    ponged = ponged or json.loads(message.data) == ["pong", "still there?"]
+                else:
+                    drawn += message.data.decode("utf-8", "replace")
+            rows = {int(row) for row in re.findall(r"\x1b\[(\d+);\d+H", drawn)}
+            columns = {int(column) for column in re.findall(r"\x1b\[\d+;(\d+)H", drawn)}
+            assert max(rows) == MAX_ROWS and max(columns) <= MAX_COLUMNS
+            size = _memory_mb(pid)
+            print(f"app after the resize: {size} MB")
+            assert size is not None and size < 400
+            await ws.close()
+
+    try:
+        run_async(scenario)
+    finally:
+        output = stop(served)
+    assert "Traceback" not in output, output
+
+
+#: A participant app that ignores SIGTERM and the quit message, or ("exit") dies as soon as it started; it writes
+#: its pid to the file named in its second argument.
+STUBBORN_APP = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with open(sys.argv[2], "a") as pids:
+        pids.write(f"{os.getpid()}\\n")
+    sys.stdout.write("__GANGLION__\\n")
+    sys.stdout.flush()
+    if sys.argv[1] == "exit":
+        sys.exit(3)
+    while sys.stdin.buffer.read(4096):
+        pass  # every message ignored, "quit" included
+    time.sleep(3600)  # and still here when the input ends
+    """
+)
+
+
+def start_server_with_app(tmp_path: Path, mode: str, *, max_participants: int = 24) -> tuple[Served, Path]:
+    """The server (in its own process) with STUBBORN_APP as each participant's app; returns it and the pid file."""
+    file = copy_demo(tmp_path)
+    app, pids = tmp_path / "stubborn.py", tmp_path / "pids"
+    app.write_text(STUBBORN_APP, encoding="utf-8")
+    command = shlex.join([sys.executable, str(app), mode, str(pids)])
+    script = (
+        "import sys; from pathlib import Path; from needsmap.tui.serve import WorkshopServer; "
+        f"WorkshopServer(Path({str(file)!r}), port=0, command={command!r}, max_participants={max_participants}, "
+        "announce=lambda line: print(line, file=sys.stderr, flush=True)).serve()"
+    )
+    return _start(tmp_path, file, [sys.executable, "-c", script]), pids
+
+
+def _data_limit(pid: int) -> int | None:
+    """The process's cap on its data segment (RLIMIT_DATA) in bytes, None when unlimited."""
+    for line in Path(f"/proc/{pid}/limits").read_text(encoding="utf-8").splitlines():
+        if line.startswith("Max data size"):
+            soft = line.split()[3]
+            return None if soft == "unlimited" else int(soft)
+    raise AssertionError("no data size in /proc/PID/limits")
+
+
+def _pids(pids: Path, count: int) -> list[int]:
+    found = wait_until(
+        lambda: len(pids.read_text().split()) >= count if pids.exists() else False,
+        START_TIMEOUT,
+        f"{count} app(s) to start",
+        lambda: time.sleep(0.05),
+    )
+    assert found
+    return [int(pid) for pid in pids.read_text().split()]
+
+
+def test_an_app_that_ignores_sigterm_is_killed_and_only_live_apps_count(tmp_path):
+    """One participant allowed. The first one's app ignores "quit" and SIGTERM: after the first leaves, that app
+    still runs, so it still counts (503); it is SIGKILLed within the deadline, and then the place is free."""
+    served, pids = start_server_with_app(tmp_path, "stubborn", max_participants=1)
+    url = f"{served.base}/ws"
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            first = await client.ws_connect(url)
+            [pid] = _pids(pids, 1)
+            assert _data_limit(pid) == MAX_APP_MEMORY
+            assert await _ws_status(client, url) == 503
+            await first.close()
+            left = time.monotonic()
+            assert _memory_mb(pid) is not None
+            assert await _ws_status(client, url) == 503  # still running: it counts
+            while (status := await _ws_status(client, url)) == 503 and time.monotonic() - left < REAP_DEADLINE:
+                await asyncio.sleep(0.1)
+            took = time.monotonic() - left
+            print(f"place free again {took:.1f} s after the participant left")
+            assert status == 101
+            assert took >= QUIT_GRACE + TERM_GRACE - 0.5  # it was given its chance to quit
+            assert _memory_mb(pid) is None  # killed, and reaped: no zombie
+
+    try:
+        run_async(scenario)
+    finally:
+        output = stop(served)
+    assert "killed" in output, output
+
+
+def test_an_app_that_dies_closes_its_connection_and_no_longer_counts(tmp_path):
+    """A participant's app that exits on its own: the server closes that browser's connection and frees its place."""
+    served, pids = start_server_with_app(tmp_path, "exit", max_participants=1)
+    url = f"{served.base}/ws"
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            first = await client.ws_connect(url)
+            [pid] = _pids(pids, 1)
+            message = await _closed_by_server(first)
+            assert message.type == aiohttp.WSMsgType.CLOSE
+            assert _memory_mb(pid) is None
+            assert await _ws_status(client, url) == 101
+
+    try:
+        run_async(scenario)
+    finally:
+        stop(served)
+
+
+def test_stopping_the_server_kills_apps_that_ignore_sigterm(tmp_path):
+    """SIGTERM to the server with two participants whose apps ignore it: the server still exits, and both apps
+    end (SIGKILLed after their grace) before it does."""
+    served, pids = start_server_with_app(tmp_path, "stubborn")
+    url = f"{served.base}/ws"
+    apps: list[int] = []
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            participants = [await client.ws_connect(url) for _ in range(2)]
+            apps.extend(_pids(pids, 2))
+            started = time.monotonic()
+            served.proc.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(served.proc.wait, REAP_DEADLINE)
+            print(f"server stopped {time.monotonic() - started:.1f} s after SIGTERM")
+            for ws in participants:
+                await ws.close()
+
+    try:
+        run_async(scenario)
+        assert served.proc.returncode == 0
+        assert [pid for pid in apps if _memory_mb(pid) is not None] == []
+        output = served.output()
+        assert output.count("killed") == 2, output
+    finally:
+        for pid in apps:  # in case the server failed to: never leave them behind
+            if _memory_mb(pid) is not None:
+                os.kill(pid, signal.SIGKILL)
+        if served.proc.poll() is None:
+            served.proc.kill()

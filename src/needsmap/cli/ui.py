@@ -47,7 +47,8 @@ def open_(file: Path | None, review: Path | None) -> None:
     "--token",
     envvar="NEEDSMAP_TOKEN",
     metavar="TOKEN",
-    help="Secret participants must bring (in the URL printed at start); required beyond loopback. "
+    help="Secret participants must bring (in the URL printed at start); required beyond loopback. At least 16 "
+    "varied printable ASCII characters, e.g. from secrets.token_urlsafe(24). "
     "Prefer the NEEDSMAP_TOKEN variable: other users of this machine can read command lines.",
 )
 @click.option("--public-url", metavar="URL", help="The address browsers use, when behind a proxy (https://...).")
@@ -61,9 +62,9 @@ def open_(file: Path | None, review: Path | None) -> None:
 def serve(file: Path, host: str, port: int, token: str | None, public_url: str | None, max_participants: int) -> None:
     """Serve the terminal UI on workshop FILE to web browsers, so remote participants can follow and type.
 
-    Each browser runs its own needsmap on FILE. Bound to 127.0.0.1 (this machine only) unless --host says
-    otherwise; then a --token is required. Plain HTTP shows the token and every keystroke to the network:
-    beyond a trusted network use an SSH tunnel or a TLS proxy.
+    Each browser runs its own needsmap on FILE, ended (SIGTERM, then SIGKILL) when its connection ends. Bound to
+    127.0.0.1 (this machine only) unless --host says otherwise; then a --token is required. Plain HTTP shows the
+    token and every keystroke to the network: beyond a trusted network use an SSH tunnel or a TLS proxy.
     """
     from needsmap.tui.serve import ServeError, WorkshopServer
 

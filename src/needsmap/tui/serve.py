@@ -10,7 +10,8 @@ adds is the access control a workshop file needs:
   own page (``Origin``), so another site open in the same browser cannot
   drive the app;
 * **a token beyond loopback**: binding any other address requires a token
-  (:class:`ServeError` otherwise).  The participant opens
+  (:class:`ServeError` otherwise), and any token given must be a real secret
+  (:func:`token_problem` says why one is not).  The participant opens
   ``http://HOST:PORT/?token=TOKEN`` once; the server answers with an
   ``HttpOnly``, ``SameSite=Strict`` cookie and a redirect to a URL without
   the token (so it does not stay in the address bar, the history or a
@@ -28,6 +29,24 @@ tells each later one that the file is already open, and an edit made in one
 shows in the others as "the file changed on disk" with a reload offer (see
 :mod:`needsmap.collab.session`).
 
+Each participant's process is bounded and ends with its connection
+(:class:`ParticipantApp`):
+
+* it runs without a shell, in its own process group, with its memory capped
+  (:data:`MAX_APP_MEMORY`, Linux);
+* when the connection ends (the browser leaves, the network drops, the server
+  stops) it is asked to quit, SIGTERMed after :data:`QUIT_GRACE` seconds and
+  SIGKILLed after :data:`TERM_GRACE` more, so one that ignores SIGTERM ends
+  too; when the app ends on its own, its browser is disconnected;
+* the participant limit counts live processes: one being ended still counts
+  until it has exited, a dead one no longer does;
+* a websocket message above :data:`MAX_MESSAGE_BYTES` closes the connection
+  (1009), and so does input beyond what a person types or pastes
+  (:class:`InputBudget`, 1008): one message of key presses costs the app
+  memory and CPU in proportion (64 KiB of them: about 150 MB and ten seconds);
+* terminal sizes are clamped (:data:`MAX_COLUMNS` x :data:`MAX_ROWS`), and
+  messages that are not the browser's protocol are ignored.
+
 This module imports textual-serve and aiohttp, never Textual; textual-serve
 itself prints with rich, so it is not part of the headless core.
 """
@@ -38,10 +57,14 @@ import asyncio
 import hashlib
 import hmac
 import ipaddress
+import json
 import logging
+import os
 import re
 import shlex
+import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -49,9 +72,10 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.abc import AbstractAccessLogger
-from textual_serve.server import Server, to_int
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -59,8 +83,29 @@ DEFAULT_PORT = 8000
 #: exhaust the machine.
 MAX_PARTICIPANTS = 24
 MIN_TOKEN_LENGTH = 16
+#: A token must hold at least this many different characters ("aaaa...", "abab..." are not secrets).
+MIN_TOKEN_VARIETY = 6
+#: The largest websocket message a browser may send; a larger one closes the connection (1009, message too
+#: big). Typing sends a few bytes per key and a paste one message: 64 KiB is some thirty pages.
+MAX_MESSAGE_BYTES = 64 * 1024
+#: What a participant may send at once, and per second after that; more closes the connection (1008). A person
+#: typing, pasting and moving the mouse (some 5 KiB/s on a 144 Hz screen) stays below; a script flooding the app
+#: with key presses does not.
+INPUT_BURST_BYTES = MAX_MESSAGE_BYTES
+INPUT_BYTES_PER_SECOND = 8 * 1024
+#: Terminal sizes beyond these are clamped (a 20,000 x 20,000 screen takes the app past a gigabyte).
+MAX_COLUMNS = 1000
+MAX_ROWS = 500
+#: Memory (data segment, RLIMIT_DATA) each participant's app may take, on Linux: past it, the app fails
+#: instead of the machine.
+MAX_APP_MEMORY = 1024 * 1024 * 1024
+#: Ending a participant's app: asked to quit, SIGTERMed after QUIT_GRACE seconds, SIGKILLed after TERM_GRACE more.
+QUIT_GRACE = 2.0
+TERM_GRACE = 3.0
+#: Forwarding one message to an app that takes no input for this long ends the session.
+INPUT_TIMEOUT = 10.0
 TEMPLATES = Path(__file__).parent / "serve_templates"
-#: How to make a good token (shown when a token is missing or too short).
+#: How to make a good token (shown when a token is missing or weak).
 TOKEN_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(24))"'
 
 log = logging.getLogger("needsmap.tui.serve")
@@ -81,13 +126,52 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_access(host: str, token: str | None, public_url: str | None = None) -> None:
-    """Refuse a binding (or a proxy's public address) that would let the network in without a good token."""
-    if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        raise ServeError(
-            f"the token is too short ({len(token)} characters); use at least {MIN_TOKEN_LENGTH}, "
-            f"e.g. from: {TOKEN_HINT}"
+_CHARACTER_NAMES = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+
+
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot guard a workshop, or None when it can.
+
+    A token must be at least MIN_TOKEN_LENGTH printable ASCII characters without spaces (it travels in a
+    URL and a command line), of at least MIN_TOKEN_VARIETY different ones, not a shorter block repeated
+    and not mostly a run (``abcd``, ``9876``).  These refuse what a person makes up carelessly; a token
+    made as TOKEN_HINT says (32 random characters) passes.
+    """
+    try:
+        token.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8, kept as surrogates by the command line
+        return "the token is not valid text (it holds bytes that are not UTF-8)"
+    for position, char in enumerate(token, 1):
+        if not "!" <= char <= "~":
+            name = _CHARACTER_NAMES.get(char, "a character")
+            return (
+                f"the token may hold only printable ASCII characters, without spaces: it holds {name} "
+                f"(U+{ord(char):04X}) at position {position}"
+            )
+    if len(token) < MIN_TOKEN_LENGTH:
+        return f"the token is too short ({len(token)} characters); use at least {MIN_TOKEN_LENGTH}"
+    variety = len(set(token))
+    if variety < MIN_TOKEN_VARIETY:
+        return f"the token has too few different characters ({variety}); use at least {MIN_TOKEN_VARIETY}"
+    # the shortest block the token repeats (itself when none): a block seen at least one and a half times is all
+    # the token holds
+    period = next(p for p in range(1, len(token) + 1) if token[p:] == token[: len(token) - p])
+    if period < MIN_TOKEN_LENGTH and 3 * period <= 2 * len(token):
+        return (
+            f"the token repeats a block of {period} characters: only those count, and they are fewer "
+            f"than {MIN_TOKEN_LENGTH}"
         )
+    steps = [ord(b) - ord(a) for a, b in zip(token, token[1:], strict=False)]
+    in_runs = sum(1 for a, b in zip(steps, steps[1:], strict=False) if a == b)
+    if in_runs * 2 > len(token):
+        return "the token is mostly a run of characters (like abcd or 9876)"
+    return None
+
+
+def check_access(host: str, token: str | None, public_url: str | None = None) -> None:
+    """Refuse a weak token, or a binding (or a proxy's public address) that would let the network in without one."""
+    if token is not None and (problem := token_problem(token)):
+        raise ServeError(f"{problem}; make one with: {TOKEN_HINT}")
     if token is None and not is_loopback(host):
         raise ServeError(
             f"binding {host} lets other machines connect: give a --token (or set NEEDSMAP_TOKEN) "
@@ -102,8 +186,153 @@ def check_access(host: str, token: str | None, public_url: str | None = None) ->
 
 
 def app_command(file: Path, python: str | None = None) -> str:
-    """The shell command each connection runs: this Python's ``needsmap open FILE``."""
+    """The command each connection runs, shell-quoted: this Python's ``needsmap open FILE`` (split again with
+    :func:`shlex.split` and run without a shell)."""
     return shlex.join([python or sys.executable, "-m", "needsmap", "open", str(file)])
+
+
+def terminal_size(value: object, default: int, largest: int) -> int:
+    """A terminal dimension from the browser: a whole number from 1 to ``largest``; anything else gives ``default``."""
+    try:
+        number = int(value)  # type: ignore[call-overload]  # checked: anything int() refuses gives the default
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return min(max(number, 1), largest)
+
+
+class InputBudget:
+    """How much a participant may still send: ``burst`` bytes at once, refilled at ``rate`` bytes a second."""
+
+    def __init__(self, burst: int, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst, self.rate, self.clock = burst, rate, clock
+        self.level = float(burst)
+        self.when = clock()
+
+    def take(self, size: int) -> bool:
+        """Spend ``size`` bytes; False (nothing spent) when the budget does not hold them."""
+        now = self.clock()
+        self.level = min(float(self.burst), self.level + (now - self.when) * self.rate)
+        self.when = now
+        if size > self.level:
+            return False
+        self.level -= size
+        return True
+
+
+def _limit_memory(pid: int, limit: int) -> None:
+    """Cap a process's data segment (Linux; elsewhere the process runs uncapped)."""
+    try:
+        import resource
+
+        resource.prlimit(pid, resource.RLIMIT_DATA, (limit, limit))
+    except (ImportError, AttributeError, OSError, ValueError) as exc:
+        log.debug("cannot cap the memory of process %s: %s", pid, exc)
+
+
+class ParticipantApp(AppService):
+    """One participant's app process (textual-serve's service, with the process management described above)."""
+
+    def __init__(self, command: str, **kwargs: Any) -> None:
+        super().__init__(command, **kwargs)
+        self.argv = shlex.split(command)
+        self.process: asyncio.subprocess.Process | None = None
+        self._ending: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Counts against the participant limit: starting, or its process not yet exited (a dying one included)."""
+        if self._ending is not None and self._ending.done():
+            return False
+        return self.process is None or self.process.returncode is None
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        self.process = self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,  # its own process group: ended as a whole, never by the terminal's Ctrl+C
+        )
+        _limit_memory(process.pid, MAX_APP_MEMORY)
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def start(self, width: int, height: int) -> None:
+        """Start the process; when its output ends (it exited, or crashed), the participant is disconnected."""
+        await super().start(width, height)
+        if self._task is not None:
+            self._task.add_done_callback(lambda _: asyncio.ensure_future(self.remote_close()))
+
+    async def stop(self) -> None:
+        await self.end()
+
+    def end(self) -> asyncio.Task[None]:
+        """End the app (once; every caller waits for the same ending): see :meth:`_end`."""
+        if self._ending is None:
+            self._ending = asyncio.ensure_future(self._end())
+        return self._ending
+
+    async def _end(self) -> None:
+        """Ask the app to quit; SIGTERM its process group after QUIT_GRACE, SIGKILL it after TERM_GRACE more;
+        return once the process is reaped and its last output forwarded."""
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        process = self.process
+        if process is not None:
+            self._ask_to_quit()
+            for sig, grace in ((None, QUIT_GRACE), (signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, None)):
+                if sig == signal.SIGTERM:
+                    log.info("participant's app %s did not quit within %.0f s: SIGTERM", process.pid, QUIT_GRACE)
+                elif sig == signal.SIGKILL:
+                    log.warning("participant's app %s ignored SIGTERM for %.0f s: killed", process.pid, TERM_GRACE)
+                if sig is not None:
+                    self._signal(sig)
+                try:
+                    await asyncio.wait_for(process.wait(), grace)
+                    break
+                except TimeoutError:
+                    continue
+            if self._stdin is not None:
+                self._stdin.close()
+        if self._task is not None:
+            try:  # its last output; a process it started that keeps the pipe open must not hold us here
+                await asyncio.wait_for(self._task, QUIT_GRACE)
+            except TimeoutError:
+                pass
+            self._task = None
+
+    def _ask_to_quit(self) -> None:
+        """The quit message, written without waiting: the pipe may be full of input the app has not read."""
+        try:
+            if self._stdin is not None and not self._stdin.is_closing():
+                self._stdin.write(self.encode_packet(b"M", json.dumps({"type": "quit"}).encode()))
+        except (RuntimeError, OSError):
+            pass
+
+    def _signal(self, sig: signal.Signals) -> None:
+        """Signal the app's process group (the app and anything it started), while the app is not yet reaped."""
+        process = self.process
+        if process is None or process.returncode is not None:
+            return
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, sig)
+            else:  # pragma: no cover - Windows
+                process.send_signal(sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _envelope(data: str) -> tuple[str, Any] | None:
+    """A browser message ``[type, payload]``; None for anything else."""
+    try:
+        envelope = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        return None
+    return envelope[0], envelope[1] if len(envelope) > 1 else None
 
 
 def _request_hostname(request: web.BaseRequest) -> str:
@@ -150,7 +379,7 @@ class WorkshopServer(Server):
             self.public_url = f"http://{socket.gethostname()}:{port}"
         self.announce = announce or (lambda line: print(line, flush=True))
         self.cookie_name = f"needsmap_{port}"
-        self.participants = 0
+        self._apps: set[ParticipantApp] = set()
         self._sessions: set[asyncio.Task[Any]] = set()
         self.max_participants = max_participants
         self._cookie_value = (
@@ -242,34 +471,103 @@ class WorkshopServer(Server):
         if request.path == "/":
             response.headers["Cache-Control"] = "no-store"
 
+    # -- participants -------------------------------------------------------------------------------
+    @property
+    def participants(self) -> int:
+        """Participants' apps alive now (starting, running or being ended); one that has exited no longer counts."""
+        return sum(app.running for app in self._apps)
+
     # the base returns only a WebSocketResponse; this one also answers 503 when the room is full
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]  # 503
+        """One participant: their app runs while their websocket is open, and is ended when it closes."""
         if self.participants >= self.max_participants:
             return web.Response(status=503, text=f"503: {self.participants} participants already; try again later\n")
-        self.participants += 1
+        # timeout: how long closing waits for the browser's answer (a browser answers at once)
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES, timeout=QUIT_GRACE)
+        app = ParticipantApp(
+            self.command,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=self.debug,
+        )
+        self._apps.add(app)  # counted from now on, so that two arriving at once cannot both take the last place
         task = asyncio.current_task()
         if task is not None:
             self._sessions.add(task)
         try:
-            return await super().handle_websocket(request)
+            await websocket.prepare(request)
+            width = terminal_size(request.query.get("width"), 80, MAX_COLUMNS)
+            height = terminal_size(request.query.get("height"), 24, MAX_ROWS)
+            await app.start(width, height)
+            await self._relay(request, websocket, app)
+        except asyncio.CancelledError:
+            pass  # the server is stopping
+        except Exception:
+            log.exception("participant %s: the session failed", request.remote)
         finally:
-            self.participants -= 1
             self._sessions.discard(task)
+            ending = app.end()
+            ending.add_done_callback(lambda _: self._apps.discard(app))
+            if websocket.prepared and not websocket.closed:
+                await websocket.close()
+            await asyncio.shield(ending)
+        return websocket
+
+    async def _relay(self, request: web.Request, websocket: web.WebSocketResponse, app: ParticipantApp) -> None:
+        """Forward the browser's messages to the app until the connection ends (closed by either side, lost, or a
+        message over MAX_MESSAGE_BYTES: aiohttp closes with 1009) or the participant exceeds the input budget."""
+        budget = InputBudget(INPUT_BURST_BYTES, INPUT_BYTES_PER_SECOND)
+        async for message in websocket:
+            data = message.data  # text, bytes, or (an ERROR message) the exception
+            raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+            size = len(raw) if isinstance(raw, bytes) else 0
+            if not budget.take(size):
+                log.warning("participant %s sent more input than a person types: disconnected", request.remote)
+                await websocket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too much input")
+                return
+            envelope = _envelope(message.data) if message.type == WSMsgType.TEXT else None
+            if envelope is None:
+                continue
+            kind, payload = envelope
+            try:
+                if kind == "stdin" and isinstance(payload, str):
+                    await asyncio.wait_for(app.send_bytes(payload.encode("utf-8", "replace")), INPUT_TIMEOUT)
+                elif kind == "resize" and isinstance(payload, dict):
+                    width = terminal_size(payload.get("width"), 80, MAX_COLUMNS)
+                    height = terminal_size(payload.get("height"), 24, MAX_ROWS)
+                    await asyncio.wait_for(app.set_terminal_size(width, height), INPUT_TIMEOUT)
+                elif kind == "ping":
+                    await websocket.send_json(["pong", payload])
+                elif kind == "blur":
+                    await asyncio.wait_for(app.blur(), INPUT_TIMEOUT)
+                elif kind == "focus":
+                    await asyncio.wait_for(app.focus(), INPUT_TIMEOUT)
+            except TimeoutError:
+                log.warning(
+                    "participant %s: the app took no input for %.0f s: disconnected", request.remote, INPUT_TIMEOUT
+                )
+                await websocket.close(code=WSCloseCode.INTERNAL_ERROR, message=b"the app stopped responding")
+                return
+            except ConnectionError:  # the browser went away while we answered
+                return
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Stopping: end every participant's session now (textual-serve then tells each app to quit and waits
-        for it), rather than waiting for aiohttp's shutdown timeout."""
+        """Stopping: end every participant's session and app now (each app within QUIT_GRACE + TERM_GRACE),
+        rather than waiting for aiohttp's shutdown timeout."""
         sessions = list(self._sessions)
         for task in sessions:
             task.cancel()
         await asyncio.gather(*sessions, return_exceptions=True)
+        await asyncio.gather(*(participant.end() for participant in list(self._apps)), return_exceptions=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """The page: textual-serve's, with URLs for the address the browser used (unless public_url is set)."""
         base = self.public_url.rstrip("/") if self.explicit_public_url else f"{request.scheme}://{request.host}"
         ws_base = ("wss:" if base.startswith("https:") else "ws:") + base.split(":", 1)[1]
         context: dict[str, Any] = {
-            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "font_size": terminal_size(request.query.get("fontsize"), 16, 64),
             "app_websocket_url": f"{ws_base}/ws",
             "config": {"static": {"url": f"{base}/static/"}},
             "application": {"name": self.title},
@@ -301,14 +599,14 @@ class WorkshopServer(Server):
             raise ServeError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
 
     async def _serve_until_stopped(self) -> None:
-        import signal
-
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        # SIGHUP too: the participants' apps run in their own process groups, so a closed terminal reaches only
+        # the server, which ends them
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
             try:
-                loop.add_signal_handler(sig, stop.set)
-            except NotImplementedError:  # pragma: no cover - Windows
+                loop.add_signal_handler(getattr(signal, name), stop.set)
+            except (AttributeError, NotImplementedError):  # pragma: no cover - Windows
                 pass
         runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log_class=_AccessLogger)
         await runner.setup()
