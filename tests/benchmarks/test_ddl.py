@@ -18,3 +18,15 @@ def test_a_few_hundred_columns_once(capsys):
     assert ddl.main(["--columns", "300", "--repeat", "1"]) == 0
     printed = capsys.readouterr().out
     assert "tables + matching" in printed and "target <= 2 s: met" in printed
+
+
+def test_the_large_file_run_on_a_small_file(tmp_path, capsys):
+    made = ddl.write_big_ddl(tmp_path / "big.sql", 0.02, seed=1, dialect="mysql")
+    assert made["bytes"] >= 20_000 and made["columns"] == 4 * made["tables"]
+    text = (tmp_path / "big.sql").read_text(encoding="utf-8")
+    assert text.count("CREATE TABLE ") == made["tables"]
+    (row,) = ddl.run_big([0.02], tmp_path, timeout=120)
+    assert row["status"] == "exit 0" and not row["traceback"], row
+    assert_positive(row, ("seconds", "peak_mb", "output_bytes", "tables"))
+    assert ddl.main(["--big", "0.02", "--folder", str(tmp_path)]) == 0
+    assert "peak" in capsys.readouterr().out

@@ -221,6 +221,61 @@ def test_hostile_names_are_inert_on_postgres(postgres_url):
     assert "T.select'; DROP TABLE canary; --" in fields
 
 
+def _long_text_workshop(n: int = 1200) -> m.Workshop:
+    """A workshop whose free text (system name and kind, holding fields, a string attribute's values) is long."""
+    long = ("Lange vrije tekst, ü 顧客 " * 60)[:n] + "einde"
+    attrs = [
+        m.Attribute("notes_line", "Notes line", entity="customer", type="string", definition=long),
+        m.Attribute("email", "Email", entity="customer", type="email"),
+    ]
+    uc = m.UseCase("uc-1", "Welcome mail", needs=[m.Need(a.id, "must") for a in attrs])
+    system = m.System(
+        "crm",
+        "CRM " + long,
+        kind="crm " + long,
+        holds=[m.Holding(a.id, field=f"Contact.{a.id} " + long, role="master") for a in attrs],
+    )
+    return m.Workshop(workshop=m.WorkshopInfo(name="Long text"), attributes=attrs, systems=[system], use_cases=[uc])
+
+
+def test_free_text_is_text_in_postgres_and_long_values_load(postgres_url):
+    """Names, kinds and fields of 1,000+ characters load, and a string column takes a 1,000+ character value."""
+    ws = _long_text_workshop()
+    model = draft_of(ws)
+    conn = _run_postgres(model, postgres_url)
+    (name, kind), *_ = conn.execute("SELECT name, kind FROM source_system WHERE code = 'crm'").fetchall()
+    assert (name, kind) == (ws.systems[0].name, ws.systems[0].kind) and len(name) > 1000
+    fields = {r[0] for r in conn.execute("SELECT source_field FROM source_mapping")}
+    long_fields = {h.field for h in ws.systems[0].holds}
+    assert long_fields <= fields and min(map(len, long_fields)) > 1000
+    customer = model.table("customer")
+    col = next(c for c in customer.columns if c.attribute == "notes_line")
+    conn.execute(f'UPDATE "customer" SET "{col.name}" = %s', ("x" * 5000,))
+    assert conn.execute(f'SELECT length("{col.name}") FROM "customer"').fetchone() == (5000,)
+    types = dict(
+        conn.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'public'"
+        ).fetchall()
+    )
+    assert types[f"customer.{col.name}"] == "text"
+    assert types["source_system.name"] == types["source_mapping.source_field"] == "text"
+    # codes, ids and dates keep their types
+    assert types["source_system.code"] == "character varying"
+    assert types["identity_xref.matched_at"] == "timestamp with time zone"
+
+
+def test_postgres_free_text_has_no_length_limit_in_the_script():
+    model = draft_of(_long_text_workshop())
+    script = sql(model, "postgres")
+    free_text = [c for t in model.tables for c in t.columns if c.type in ("string", "text")]
+    assert len(free_text) >= 8
+    lines = {line.strip() for line in script.splitlines()}
+    for c in free_text:
+        assert any(line.startswith(f'"{c.name}" TEXT') for line in lines), c.name
+    assert '"code" VARCHAR(255) NOT NULL UNIQUE,' in lines  # an id keeps its bound
+
+
 # ----------------------------------------------------------------------------- every dialect
 
 

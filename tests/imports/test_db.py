@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import yaml
 
 from needsmap.cli.main import main
-from needsmap.imports.db import mask, parse_url, safe_url
+from needsmap.imports.db import mask, parse_url, read_db_schema, safe_url
 from tests.imports.conftest import holdings_of
 
 #: Ten customers; what is filled is known per column (email 7 of 10, phone 4 of 10 with one '' that counts as empty,
@@ -321,3 +321,46 @@ def test_sqlite_connection_is_read_only(shop_db):
         db.close()
     with sqlite3.connect(shop_db) as conn:
         assert conn.execute("SELECT count(*) FROM customer").fetchone()[0] == len(CUSTOMERS)
+
+
+# ------------------------------------------------------------------ many tables: bounded
+
+
+def _many_tables_db(path: Path, n: int) -> Path:
+    with sqlite3.connect(path) as conn:
+        for i in range(n):
+            conn.execute(f"CREATE TABLE customer_{i:03} (email TEXT, first_name TEXT)")
+    return path
+
+
+def test_at_most_max_tables_are_reflected_and_globs_choose_before_reading(tmp_path):
+    url = f"sqlite:///{_many_tables_db(tmp_path / 'many.db', 30)}"
+    db = read_db_schema(url, max_tables=12)
+    try:
+        assert [len(t.columns) for t in db.tables] == [2] * 12
+        (warning,) = db.warnings
+        assert warning.startswith(f"{url}: warning: 18 more tables not read (customer_012, customer_013, customer_014")
+        assert "at most 12 tables" in warning and "--tables GLOB" in warning
+    finally:
+        db.close()
+    db = read_db_schema(url, max_tables=12, include=["customer_02?"])  # tables after the limit, by name
+    try:
+        read = [t.name for t in db.tables if t.columns]
+        assert read == [f"customer_{i:03}" for i in range(20, 30)] and db.warnings == []
+        assert len(db.tables) == 30  # the others are named, without their columns
+    finally:
+        db.close()
+
+
+def test_the_preview_of_many_tables_is_short_and_counts_the_rest(runner, small, tmp_path):
+    from needsmap.imports.schema import PREVIEW_TABLES
+
+    path = _many_tables_db(tmp_path / "many.db", PREVIEW_TABLES + 10)
+    result = runner.invoke(main, ["import", "db", f"sqlite:///{path}", str(small), "--system", "shop"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "... and 10 more tables (20 columns) not shown: 0 to add, 0 to merge, 0 unchanged, 0 ambiguous, 20 skipped;"
+        in (result.stdout)
+    )
+    assert f"customer_{PREVIEW_TABLES - 1:03}.email" in result.stdout
+    assert f"customer_{PREVIEW_TABLES:03}.email" not in result.stdout

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from needsmap.cli.main import main
+from needsmap.imports import ddl
 from needsmap.imports.column_match import ColumnMatcher
 from needsmap.imports.ddl import guess_dialect, plan_ddl_import, read_ddl
 from needsmap.imports.schema import SchemaError, parse_table_globs, propose, select_tables
@@ -283,3 +285,168 @@ def test_read_ddl_raises_schema_errors_not_tracebacks(tmp_path):
     path.write_text("CREATE TABLE customer (id int", encoding="utf-8")
     with pytest.raises(SchemaError, match=r"x\.sql:1:\d+: error: not valid"):
         read_ddl(path, "postgres")
+
+
+# ------------------------------------------------------------------ bounded work and memory
+
+
+def _customer_tables(n: int, start: int = 0, columns: str = "email varchar(200), first_name varchar(50)") -> str:
+    return "".join(f"CREATE TABLE customer_{i} ({columns});\n" for i in range(start, start + n))
+
+
+def test_a_file_over_the_size_limit_is_refused_at_once(runner, tmp_path):
+    """A 33 MiB file is refused from its size (never read), with the size and the limit: the unbounded reader
+    took minutes and gigabytes on such a file."""
+    path = tmp_path / "huge.sql"
+    line = b"CREATE TABLE customer (email varchar(200));\n"
+    with path.open("wb") as fh:
+        fh.write(line * (33 * 1024 * 1024 // len(line) + 1))
+    start = time.perf_counter()
+    out = _bad(runner, tmp_path, path)
+    assert time.perf_counter() - start < 2
+    first = out.splitlines()[0]
+    assert first.startswith(f"{path}: error: the file is 33 MiB, larger than 32 MiB, the most a DDL file may be")
+    assert "nothing read" in first
+
+
+def test_statements_are_cut_outside_quotes_comments_and_dollar_bodies():
+    text = (
+        "-- a; comment\n"
+        "CREATE TABLE a (x varchar(9) DEFAULT ';', \"we;ird\" int); /* b; */\n"
+        "CREATE FUNCTION f() RETURNS int AS $body$ BEGIN; CREATE TABLE fake (y int); END $body$ LANGUAGE plpgsql;\n"
+        "COMMENT ON COLUMN a.x IS 'it''s; fine';"
+    )
+    stmts = list(ddl.split_statements(text, "postgres"))
+    assert [text[s.start : s.end].split()[:2] for s in stmts] == [
+        ["CREATE", "TABLE"],
+        ["CREATE", "FUNCTION"],
+        ["COMMENT", "ON"],
+    ]
+    assert [(s.line, s.col) for s in stmts] == [(2, 1), (3, 1), (4, 1)]
+    mysql = "CREATE TABLE `a;b` (c varchar(9) DEFAULT 'it\\'s;') ENGINE=InnoDB;\n# x; y\nCREATE TABLE d (e int);"
+    assert len(list(ddl.split_statements(mysql, "mysql"))) == 2
+    tsql = "CREATE TABLE [x;y] (a int)\nGO\nCREATE TABLE z (b int)\ngo 2\n"
+    assert [(s.line, s.col) for s in ddl.split_statements(tsql, "tsql")] == [(1, 1), (3, 1)]
+
+
+def test_only_the_tables_of_a_dump_are_parsed_and_a_function_body_is_not_a_table(tmp_path):
+    sql = tmp_path / "dump.sql"
+    sql.write_text(
+        "SET client_encoding = 'UTF8';\n"
+        "CREATE FUNCTION f() RETURNS int AS $$ BEGIN; CREATE TABLE fake (y int); END $$ LANGUAGE plpgsql;\n"
+        "CREATE TABLE public.customer (\n  id serial PRIMARY KEY,\n  email character varying(200)\n);\n"
+        "CREATE INDEX customer_email ON public.customer (email);\n"
+        "ALTER TABLE ONLY public.customer ADD CONSTRAINT customer_pkey PRIMARY KEY (id);\n"
+        "ALTER TABLE public.customer ADD COLUMN birth_date date;\n"
+        "COMMENT ON COLUMN public.customer.email IS 'E-mail; primary';\n",
+        encoding="utf-8",
+    )
+    schema = read_ddl(sql)
+    (table,) = schema.tables
+    assert (table.name, table.schema, table.line) == ("customer", "public", 3)
+    assert [(c.name, c.line) for c in table.columns] == [("id", 4), ("email", 5), ("birth_date", 9)]
+    assert table.columns[1].comment == "E-mail; primary"
+    assert any("skipped (" in n and "CREATE FUNCTION 1" in n and "CREATE INDEX 1" in n for n in schema.notes)
+
+
+def test_a_statement_sqlglot_cannot_read_is_skipped_with_a_located_warning(runner, tmp_path):
+    """One bad statement no longer sinks the file: it is named FILE:LINE:COL and the rest is read."""
+    sql = tmp_path / "shop.sql"
+    sql.write_text(
+        "CREATE TABLE customer (\n  email varchar(200),\n  first_name varchar(50)\n);\n"
+        "CREATE TABLE broken (\n  id int,\n  x varchar(255\n);\n"
+        "CREATE TABLE address (\n  city varchar(80),\n  postcode varchar(10)\n);\n",
+        encoding="utf-8",
+    )
+    schema = read_ddl(sql, "mysql")
+    assert [t.name for t in schema.tables] == ["customer", "address"]
+    (warning,) = schema.warnings
+    assert warning.startswith(f"{sql}:8:1: warning: not valid mysql SQL") and warning.endswith("statement skipped")
+    into = tmp_path / "ws.yaml"
+    result = runner.invoke(main, ["import", "ddl", str(sql), str(into), "--system", "crm", "--dialect", "mysql"])
+    assert result.exit_code == 0, result.output
+    assert warning in result.stderr
+    assert "customer.email" in result.stdout and "address.city" in result.stdout
+    assert "1 statement(s) not read as mysql SQL and skipped, the first at 8:1" in result.stdout
+
+
+def test_tables_left_out_by_globs_are_named_but_never_parsed(tmp_path):
+    sql = tmp_path / "shop.sql"
+    sql.write_text(
+        "CREATE TABLE customer (email varchar(200));\n"
+        "CREATE TABLE `legacy` (a int,, b varchar(9);\n"
+        "CREATE TABLE product (sku varchar(20));\n",
+        encoding="utf-8",
+    )
+    (warning,) = read_ddl(sql, "mysql", include=["*"]).warnings
+    assert warning.startswith(f"{sql}:2:")
+    schema = read_ddl(sql, "mysql", include=["customer*"])
+    assert schema.warnings == []
+    assert {t.name: len(t.columns) for t in schema.tables} == {"customer": 1, "legacy": 0, "product": 0}
+    kept, left = select_tables(schema.tables, ColumnMatcher.from_catalog(), ["customer*"])
+    assert [t.name for t in kept] == ["customer"]
+    assert dict(left) == {"legacy": "not chosen by --tables", "product": "not chosen by --tables"}
+
+
+def test_at_most_max_tables_and_columns_are_read_and_the_rest_is_named(tmp_path):
+    sql = tmp_path / "many.sql"
+    sql.write_text(_customer_tables(30), encoding="utf-8")
+    schema = read_ddl(sql, "postgres", max_tables=12)
+    assert [t.name for t in schema.tables] == [f"customer_{i}" for i in range(12)]
+    (warning,) = schema.warnings
+    assert warning.startswith(f"{sql}:13:1: warning: 18 more CREATE TABLE statements from here on not read")
+    assert "at most 12 tables" in warning and "--tables GLOB" in warning
+    schema = read_ddl(sql, "postgres", max_columns=9)  # two columns a table: the fifth table reaches 10
+    assert len(schema.tables) == 5
+    # --tables reaches the tables after the limit: those it leaves out do not count
+    schema = read_ddl(sql, "postgres", max_tables=12, include=["customer_2?"])
+    read = [t.name for t in schema.tables if t.columns]
+    assert read == [f"customer_{i}" for i in range(20, 30)] and schema.warnings == []
+
+
+def test_a_schema_beyond_the_limits_answers_fast_with_a_short_preview(runner, tmp_path):
+    """More tables than are read (the real limit): a warning, the first tables read, a preview of 50 tables."""
+    from needsmap.imports.schema import MAX_TABLES, PREVIEW_TABLES
+
+    sql = tmp_path / "huge.sql"
+    extra = 150
+    sql.write_text(_customer_tables(MAX_TABLES + extra, columns="email varchar(200)"), encoding="utf-8")
+    into = tmp_path / "ws.yaml"
+    start = time.perf_counter()
+    result = runner.invoke(main, ["import", "ddl", str(sql), str(into), "--system", "crm", "--dialect", "mysql"])
+    seconds = time.perf_counter() - start
+    assert result.exit_code == 0, result.output
+    assert f"{extra} more CREATE TABLE statements from here on not read" in result.stderr
+    out = result.stdout
+    assert f"only the first {MAX_TABLES:,} tables read ({MAX_TABLES:,} columns)" in out
+    hidden = MAX_TABLES - PREVIEW_TABLES
+    assert f"... and {hidden:,} more tables ({hidden:,} columns) not shown: 0 to add, 0 to merge, " in out
+    assert f"0 unchanged, 0 ambiguous, {hidden} skipped; --review FILE writes every proposal" in out
+    assert f"customer_{PREVIEW_TABLES - 1}.email" in out and f"customer_{PREVIEW_TABLES}.email" not in out
+    assert len(out.splitlines()) < 100
+    assert f"3 to add, 0 to merge, 0 unchanged, 0 ambiguous, {MAX_TABLES - 1} skipped" in out  # the whole plan
+    assert seconds < 60  # about 5 s on a 2-core VM; the unbounded reader took minutes and gigabytes at 10 MB
+
+
+def test_the_preview_of_many_tables_shows_the_first_and_counts_the_rest(runner, tmp_path):
+    from needsmap.imports.schema import PREVIEW_TABLES
+
+    sql = tmp_path / "shop.sql"
+    sql.write_text(_customer_tables(PREVIEW_TABLES + 20), encoding="utf-8")
+    review = tmp_path / "review.yaml"
+    into = tmp_path / "ws.yaml"
+    args = ["import", "ddl", str(sql), str(into), "--system", "crm", "--review", str(review)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        "... and 20 more tables (40 columns) not shown: 0 to add, 0 to merge, 0 unchanged, 0 ambiguous, 40 skipped;"
+        in (result.stdout)
+    )
+    assert f"customer_{PREVIEW_TABLES - 1}.first_name" in result.stdout
+    assert f"customer_{PREVIEW_TABLES}.first_name" not in result.stdout
+    doc = yaml.safe_load(review.read_text(encoding="utf-8"))
+    assert len(doc["proposals"]) == 2 * (PREVIEW_TABLES + 20)  # the review file has them all
+    result = runner.invoke(main, [*args[:-2], "--apply"])
+    assert result.exit_code == 0, result.output
+    held = {h.field for h in assert_opens_clean(into).systems[0].holds}
+    assert held == {"customer_0.email", "customer_0.first_name"}

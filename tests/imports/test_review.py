@@ -208,3 +208,38 @@ def test_interactive_prompt_decides_and_the_review_file_keeps_the_answers(runner
     assert [decided[c] for c in pending[:4]] == ["accept", "reject", "map:salutation", "review"]
     held = holdings_of(small, "shop")
     assert held["salutation"].field == pending[2]
+
+
+def test_applying_a_long_review_file_shows_a_bounded_preview(runner, small):
+    """Thousands of proposals: the preview draws the first rows (additions first) and counts the rest."""
+    from needsmap.cli.imports import PREVIEW_ROWS
+
+    n = PREVIEW_ROWS + 300
+    sql = small.parent / "many.sql"
+    sql.write_text("".join(f"CREATE TABLE customer_{i} (email varchar(200));\n" for i in range(n)), encoding="utf-8")
+    review = small.parent / "review.yaml"
+    args = [
+        "import",
+        "ddl",
+        str(sql),
+        str(small),
+        "--system",
+        "shop",
+        "--tables",
+        "customer_*",
+        "--review",
+        str(review),
+    ]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["import", "apply", str(review), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # the small workshop has email: the system and one holding to add, every other column is skipped
+    assert (
+        f"... and {n + 1 - PREVIEW_ROWS:,} more rows not shown: 0 to add, 0 to merge, 0 unchanged, 0 ambiguous" in out
+    )
+    assert f"2 to add, 0 to merge, 0 unchanged, 0 ambiguous, {n - 1} skipped" in out  # the whole plan
+    assert "shop holds email (customer_0.email)" in out
+    assert f"customer_{n - 1}.email" not in out
+    assert len(out.splitlines()) < PREVIEW_ROWS + 50

@@ -46,11 +46,31 @@ def open_target(into: Path, source_name: str) -> tuple[Workshop, FileOrigin | No
     return result.workshop, result.origin
 
 
-def show_plan(plan: ImportPlan, console: Console | None = None) -> None:
-    """The preview (:func:`needsmap.cli.imports_table.print_plan`) on the terminal, or on ``console``."""
+#: A preview shows at most this many rows (additions first); the rest are counted.
+PREVIEW_ROWS = 2_000
+
+
+def show_plan(
+    plan: ImportPlan, console: Console | None = None, shown: ImportPlan | None = None, more: str = ""
+) -> None:
+    """The preview (:func:`needsmap.cli.imports_table.print_plan`) on the terminal, or on ``console``; ``shown``
+    is the part of the plan whose rows are shown when it is too long to show whole, ``more`` says what is not.
+    Whatever the plan, at most :data:`PREVIEW_ROWS` rows are drawn."""
+    from dataclasses import replace
+
     from rich.console import Console
 
     from needsmap.cli.imports_table import print_plan
+    from needsmap.imports.plan import KINDS, summary
+
+    rows = shown if shown is not None else plan
+    if len(rows.changes) > PREVIEW_ROWS:
+        order = sorted(rows.changes, key=lambda c: KINDS.index(c.kind))  # as the preview lists them
+        rest = replace(rows, changes=tuple(order[PREVIEW_ROWS:]))
+        shown = replace(rows, changes=tuple(order[:PREVIEW_ROWS]))
+        more = "\n".join(
+            line for line in (f"... and {len(rest.changes):,} more rows not shown: {summary(rest)}", more) if line
+        )
 
     if console is None:
         import os
@@ -58,7 +78,7 @@ def show_plan(plan: ImportPlan, console: Console | None = None) -> None:
         # at a terminal the table fits its width; piped or redirected, rows are never wrapped (grep, diff)
         wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
         console = Console(highlight=False, width=100_000 if wide else None)
-    print_plan(console, plan)
+    print_plan(console, plan, shown, more)
 
 
 def apply_and_save(plan, ws, origin, into: Path) -> None:
@@ -88,9 +108,10 @@ def apply_and_save(plan, ws, origin, into: Path) -> None:
     )
 
 
-def finish(plan, ws, origin, into: Path, apply: bool, again: str) -> None:
-    """Show the plan; with ``apply`` write it, else say how to."""
-    show_plan(plan)
+def finish(plan, ws, origin, into: Path, apply: bool, again: str, shown=None, more: str = "") -> None:
+    """Show the plan (only the changes of ``shown``, when given, then ``more``); with ``apply`` write it, else
+    say how to."""
+    show_plan(plan, shown=shown, more=more)
     if apply:
         apply_and_save(plan, ws, origin, into)
     else:
@@ -296,7 +317,7 @@ def _import_schema(
 
     from needsmap.format.spec import ID_PATTERN
     from needsmap.imports.review import write_review
-    from needsmap.imports.schema import SchemaError, counts, parse_table_globs, plan_holdings
+    from needsmap.imports.schema import SchemaError, counts, parse_table_globs
 
     system, review_path, accept_above = options.system, options.review_path, options.accept_above
     if not re.match(ID_PATTERN, system):
@@ -309,11 +330,9 @@ def _import_schema(
         result = plan(ws, system=system, include=include, exclude=exclude, accept_above=accept_above)
     except SchemaError as exc:
         fail(f"{exc}\nnothing written")
+    _print_warnings(result.warnings)
     if options.interactive:
-        result.proposals = _ask_decisions(result.proposals, ws)
-        result.plan = plan_holdings(
-            ws, result.proposals, system=system, source=result.plan.source, notes=result.plan.notes
-        )
+        result.replan(ws, _ask_decisions(result.proposals, ws), system=system)
     n = counts(result.proposals)
     again = (
         *("needsmap", "import", command, source, str(into)),
@@ -322,7 +341,8 @@ def _import_schema(
         *after,
         *(("--accept-above", f"{accept_above:g}") if accept_above != ACCEPT_ABOVE else ()),
     )
-    finish(result.plan, ws, origin, into, not options.dry_run, shlex.join(again))
+    shown, more = result.preview()
+    finish(result.plan, ws, origin, into, not options.dry_run, shlex.join(again), shown, more)
     click.echo(
         f"{n['accept']} accepted, {n['map']} mapped, {n['review']} to review, {n['reject']} rejected or "
         f"without attribute (automatic accept at confidence >= {accept_above:g})"
@@ -337,6 +357,20 @@ def _import_schema(
         click.echo(f"Wrote {review_path}: set each decision, then: needsmap import apply {review_path}")
     elif n["review"]:
         click.echo("To decide on the rest: add --review REVIEW.yaml, edit it, then: needsmap import apply REVIEW.yaml")
+
+
+#: Warnings printed; the rest are counted.
+SHOWN_WARNINGS = 20
+
+
+def _print_warnings(warnings: Sequence[str]) -> None:
+    """The located warnings of a schema import on standard error (the first :data:`SHOWN_WARNINGS`)."""
+    from needsmap.util.text import terminal
+
+    for warning in warnings[:SHOWN_WARNINGS]:
+        click.echo(terminal(warning), err=True)
+    if len(warnings) > SHOWN_WARNINGS:
+        click.echo(f"... and {len(warnings) - SHOWN_WARNINGS:,} more warnings", err=True)
 
 
 @import_group.command("ddl")

@@ -42,10 +42,12 @@ FORMATS: tuple[str, ...] = ("sql", "dbml", "mermaid", "jsonschema", "dot", "yaml
 DIALECTS: tuple[str, ...] = ("postgres", "sqlite", "mysql", "tsql")
 
 #: The column type of each attribute type, per dialect.  ``enum`` is a string as long as its
-#: longest value (at least ENUM_MIN_LENGTH) with a CHECK constraint on the values.
+#: longest value (at least ENUM_MIN_LENGTH) with a CHECK constraint on the values.  Free text
+#: (``string``, ``text``) has no length limit in PostgreSQL and SQLite (TEXT: a long system name,
+#: holding field or value loads); codes, ids, e-mail addresses and phone numbers keep their bounds.
 SQL_TYPES: dict[str, dict[str, str]] = {
     "postgres": {
-        "string": "VARCHAR(255)",
+        "string": "TEXT",
         "text": "TEXT",
         "integer": "BIGINT",
         "decimal": "NUMERIC(18, 6)",

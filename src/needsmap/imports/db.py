@@ -10,6 +10,12 @@ sample of rows: ``SELECT count(*), count(CASE WHEN col <> '' ...) FROM
 (SELECT ... FROM table LIMIT n)``; NULL, and for text columns the empty
 string, count as empty.
 
+Work is bounded as for DDL: the tables ``--tables`` leaves out are named from
+the list of tables and their columns never read, and at most
+:data:`~needsmap.imports.schema.MAX_TABLES` tables and about
+:data:`~needsmap.imports.schema.MAX_COLUMNS` columns are read, with a warning
+saying how many more the schema has.
+
 Passwords never leave this module: :func:`safe_url` is the URL without its
 password (what messages, review files and workshops may show), and every
 error message has the password masked (:func:`mask`).  The command line
@@ -22,11 +28,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from needsmap.imports.schema import Proposal, SchemaColumn, SchemaError, SchemaTable
+from needsmap.imports.schema import (
+    MAX_COLUMNS,
+    MAX_TABLES,
+    Proposal,
+    SchemaColumn,
+    SchemaError,
+    SchemaTable,
+    chosen_by_globs,
+)
 
 if TYPE_CHECKING:  # imported when a database is read (import db), not with needsmap
     from sqlalchemy.engine import URL, Engine
@@ -167,13 +181,28 @@ class DbSchema:
     engine: Engine  # for profiling; dispose() when done
     schema: str | None
     secrets: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)  # ``URL: warning: ...``: limits reached
+    notes: list[str] = field(default_factory=list)  # for the preview
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def read_db_schema(url_text: str, *, schema: str | None = None, password: str | None = None) -> DbSchema:
-    """Connect and reflect the tables of ``schema`` (the default schema when None)."""
+def read_db_schema(
+    url_text: str,
+    *,
+    schema: str | None = None,
+    password: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    max_tables: int = MAX_TABLES,
+    max_columns: int = MAX_COLUMNS,
+) -> DbSchema:
+    """Connect and reflect the tables of ``schema`` (the default schema when None).
+
+    The tables the ``--tables`` globs ``include`` and ``exclude`` leave out are named without their columns;
+    at most ``max_tables`` tables, holding about ``max_columns`` columns, are reflected.
+    """
     import sqlalchemy as sa
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -186,7 +215,16 @@ def read_db_schema(url_text: str, *, schema: str | None = None, password: str | 
         inspector = sa.inspect(engine)
         names = inspector.get_table_names(schema=schema)
         tables = []
+        read = columns = 0
+        unread: list[str] = []
         for name in names:
+            if not chosen_by_globs(str(name), schema, include, exclude):
+                tables.append(SchemaTable(str(name), (), schema=schema))
+                continue
+            if read >= max_tables or columns >= max_columns:
+                unread.append(str(name))
+                continue
+            read += 1
             cols = []
             for col in inspector.get_columns(name, schema=schema):
                 cols.append(
@@ -197,6 +235,7 @@ def read_db_schema(url_text: str, *, schema: str | None = None, password: str | 
                         nullable=col.get("nullable"),
                     )
                 )
+            columns += len(cols)
             tables.append(SchemaTable(str(name), tuple(cols), schema=schema))
     except SQLAlchemyError as exc:
         engine.dispose()
@@ -208,7 +247,18 @@ def read_db_schema(url_text: str, *, schema: str | None = None, password: str | 
         engine.dispose()
         where = f"schema '{schema}'" if schema else "the default schema"
         raise DbError(f"{parsed.safe}: error: no tables in {where}" + ("" if schema else " (--schema to choose)"))
-    return DbSchema(tables, parsed.safe, engine, schema, parsed.secrets)
+    db = DbSchema(tables, parsed.safe, engine, schema, parsed.secrets)
+    if unread:
+        db.warnings.append(
+            f"{parsed.safe}: warning: {len(unread):,} more tables not read ({', '.join(unread[:3])}...): at most "
+            f"{max_tables:,} tables and about {max_columns:,} columns are read from one schema; "
+            f"--tables GLOB chooses the tables to read"
+        )
+        db.notes.append(
+            f"only the first {read:,} tables read ({columns:,} columns): {len(unread):,} more not read "
+            f"(at most {max_tables:,} tables, {max_columns:,} columns); --tables chooses"
+        )
+    return db
 
 
 def _type_text(sqltype, engine) -> str | None:
@@ -289,7 +339,7 @@ def plan_db_import(
     """Read the database's schema, propose holdings (with measured coverage when ``profile``): a SchemaImport."""
     from needsmap.imports.schema import plan_schema
 
-    db = read_db_schema(url_text, schema=schema, password=password)
+    db = read_db_schema(url_text, schema=schema, password=password, include=include, exclude=exclude)
     try:
         coverage: Callable | None = None
         extra: list[str] = []
@@ -309,9 +359,11 @@ def plan_db_import(
             exclude=exclude,
             accept_above=accept_above,
             coverage=coverage,
+            notes=db.notes,
         )
     finally:
         db.close()
+    result.warnings.extend(db.warnings)
     if extra:
         from dataclasses import replace
 

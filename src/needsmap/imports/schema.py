@@ -24,20 +24,37 @@ everything after that is shared and lives here:
   named in its message).  ``review`` proposals are ``ambiguous`` (not
   applied), rejected ones are listed as skipped.  The review file
   (:mod:`needsmap.imports.review`) goes through the same function.
+* :meth:`SchemaImport.preview` is the part of the plan a person reads: the
+  changes of the first :data:`PREVIEW_TABLES` tables (at most about
+  :data:`PREVIEW_ROWS` rows) and one line saying what is not shown.
+
+Both importers read at most :data:`MAX_TABLES` tables and about
+:data:`MAX_COLUMNS` columns, and say so when a schema has more: work and memory
+stay bounded whatever the schema, and ``--tables`` chooses which tables are read.
 """
 
 from __future__ import annotations
 
 import fnmatch
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from needsmap.format import model as m
 from needsmap.imports.column_match import Candidate, Column, ColumnMatcher, table_context
-from needsmap.imports.plan import ImportPlan, PlanBuilder, Source
+from needsmap.imports.plan import Change, ImportPlan, PlanBuilder, Source, summary
 
 #: Proposals at or above this confidence are accepted without review (``--accept-above``).
 DEFAULT_ACCEPT_ABOVE = 0.9
+#: At most this many tables are read from one schema (``--tables`` chooses which).
+MAX_TABLES = 10_000
+#: Tables are read until they hold this many columns (five times the 10,000 columns matched in about a second).
+MAX_COLUMNS = 50_000
+#: The preview shows the changes of this many tables, and of fewer when they are more than PREVIEW_ROWS rows.
+PREVIEW_TABLES = 50
+PREVIEW_ROWS = 1_000
+#: The other columns named in a holding's message (``also in a.x, b.y``); the rest are counted.
+_ALSO_SHOWN = 10
 #: Below this confidence a column is not proposed for any attribute (listed as unmatched).
 MIN_CONFIDENCE = 0.6
 #: A table is customer-related when at least this many of its columns, and this share, match well.
@@ -120,6 +137,15 @@ def _glob_match(table: SchemaTable, pattern: str) -> bool:
     if table.schema:
         names.append(f"{table.schema}.{table.name}".casefold())
     return any(fnmatch.fnmatchcase(n, pattern) for n in names)
+
+
+def chosen_by_globs(name: str, schema: str | None, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """False when the ``--tables`` globs leave the table out, as :func:`select_tables` would: an importer
+    asks this from a table's name alone, before it reads the table's columns."""
+    table = SchemaTable(name, (), schema=schema)
+    if any(_glob_match(table, p) for p in exclude):
+        return False
+    return not include or any(_glob_match(table, p) for p in include)
 
 
 def parse_table_globs(values: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -276,7 +302,25 @@ def plan_holdings(
 
     Raises :class:`DecisionError` when a decision names an attribute neither the workshop nor the catalog has.
     """
+    return plan_holdings_by_table(ws, proposals, system=system, source=source, system_name=system_name, notes=notes)[0]
+
+
+def plan_holdings_by_table(
+    ws: m.Workshop,
+    proposals: Sequence[Proposal],
+    *,
+    system: str,
+    source: str,
+    system_name: str | None = None,
+    notes: Iterable[str] = (),
+) -> tuple[ImportPlan, tuple[str | None, ...]]:
+    """:func:`plan_holdings`, and the table each change of the plan is about (None: the system itself)."""
     builder = PlanBuilder(ws, source)
+    tables_of: list[str | None] = []
+
+    def mark(table: str | None) -> None:
+        tables_of.extend([table] * (len(builder.changes) - len(tables_of)))
+
     builder.notes.extend(notes)
     attributes = {a.id for a in ws.attributes}
     catalog = _catalog_entries()
@@ -286,6 +330,7 @@ def plan_holdings(
             raise DecisionError(f"{p.key}: '{target}' is neither an attribute of the workshop nor a catalog id")
     if builder.existing("systems", system) is None:
         builder.add("systems", m.System(id=system, name=system_name or system), Source(source), message="new system")
+    mark(None)
     # one holding per attribute: the most confident column holds it, the others are named
     entities = {a.id: a.effective_entity for a in ws.attributes}
     chosen: dict[str, Proposal] = {}
@@ -309,7 +354,10 @@ def plan_holdings(
         else:
             others.setdefault(target, []).append(p)
     added_attrs: set[str] = set()
+    previous: str | None = None
     for p in proposals:
+        mark(previous)  # the changes the previous proposal made are about its table
+        previous = p.table
         src = _source(p, source)
         target = p.target
         if target is None:
@@ -344,7 +392,10 @@ def plan_holdings(
             if confidence >= 1
             else ""
         )
-        message = "; ".join(part for part in (how, f"also in {', '.join(also)}" if also else "") if part)
+        also_in = ", ".join(also[:_ALSO_SHOWN]) + (
+            f" and {len(also) - _ALSO_SHOWN:,} more" if len(also) > _ALSO_SHOWN else ""
+        )
+        message = "; ".join(part for part in (how, f"also in {also_in}" if also else "") if part)
         holding = m.Holding(attribute=target, field=p.key, coverage=p.coverage)
         builder.propose_holding(
             system,
@@ -355,7 +406,8 @@ def plan_holdings(
             label=f"{system} holds {target} ({p.key})",
             message=message,
         )
-    return builder.plan()
+    mark(previous)
+    return builder.plan(), tuple(tables_of)
 
 
 def _source(p: Proposal, source: str) -> Source:
@@ -383,19 +435,62 @@ class SchemaImport:
     kept: list[SchemaTable]
     left_out: list[tuple[str, str]]
     notes: list[str]
+    #: located warnings about the input (``FILE:LINE:COL: warning: ...``): statements skipped, limits reached
+    warnings: list[str] = field(default_factory=list)
+    #: the table each change of :attr:`plan` is about (None: the system), in the order of ``plan.changes``
+    change_tables: tuple[str | None, ...] = ()
+
+    def replan(self, ws: m.Workshop, proposals: list[Proposal], *, system: str) -> None:
+        """Plan again with these proposals (decisions changed), with the same source and notes."""
+        self.proposals = proposals
+        self.plan, self.change_tables = plan_holdings_by_table(
+            ws, proposals, system=system, source=self.plan.source, notes=self.plan.notes
+        )
+
+    def preview(self, max_tables: int = PREVIEW_TABLES, max_rows: int = PREVIEW_ROWS) -> tuple[ImportPlan, str]:
+        """(the plan with the changes of the first ``max_tables`` kept tables only, a line saying what is not
+        shown); the whole plan and "" when it is small.  Tables are shown while they add up to at most
+        ``max_rows`` changes (the first table always)."""
+        plan = self.plan
+        if (len(plan.changes) <= max_rows and len(self.kept) <= max_tables) or len(self.change_tables) != len(
+            plan.changes
+        ):
+            return plan, ""
+        per_table = Counter(self.change_tables)
+        rows = per_table[None]
+        shown: set[str] = set()
+        for table in self.kept:
+            if len(shown) >= max_tables or (shown and rows + per_table[table.name] > max_rows):
+                break
+            shown.add(table.name)
+            rows += per_table[table.name]
+        hidden = [t for t in self.kept if t.name not in shown]
+        if not hidden:
+            return plan, ""
+        kept_changes: list[Change] = []
+        hidden_changes: list[Change] = []
+        for change, about in zip(plan.changes, self.change_tables):
+            (kept_changes if about is None or about in shown else hidden_changes).append(change)
+        columns = sum(len(t.columns) for t in hidden)
+        more = (
+            f"... and {len(hidden):,} more tables ({columns:,} columns) not shown: "
+            f"{summary(replace(plan, changes=tuple(hidden_changes)))}; "
+            "--review FILE writes every proposal, --tables GLOB chooses the tables"
+        )
+        return replace(plan, changes=tuple(kept_changes)), more
 
 
 def table_notes(kept: list[SchemaTable], left_out: list[tuple[str, str]], total: int) -> list[str]:
     notes = [
-        f"{len(kept)} of {total} tables kept: "
+        f"{len(kept):,} of {total:,} tables kept: "
         + ", ".join(t.name for t in kept[:12])
-        + (f" and {len(kept) - 12} more" if len(kept) > 12 else "")
+        + (f" and {len(kept) - 12:,} more" if len(kept) > 12 else "")
     ]
     if left_out:
         shown = ", ".join(f"{name} ({why})" for name, why in left_out[:8])
         notes.append(
             f"left out: {shown}"
-            + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
+            + (f" and {len(left_out) - 8:,} more" if len(left_out) > 8 else "")
             + "; --tables GLOB chooses"
         )
     return notes
@@ -422,5 +517,5 @@ def plan_schema(
     if coverage is not None:
         proposals = with_coverage(proposals, coverage(kept, proposals))
     all_notes = [*notes, *table_notes(kept, left, len(tables))]
-    plan = plan_holdings(ws, proposals, system=system, source=source, notes=all_notes)
-    return SchemaImport(proposals, plan, kept, left, all_notes)
+    plan, change_tables = plan_holdings_by_table(ws, proposals, system=system, source=source, notes=all_notes)
+    return SchemaImport(proposals, plan, kept, left, all_notes, change_tables=change_tables)
