@@ -8,7 +8,8 @@ Run each from the repository root as ``python -m benchmarks.NAME`` (``--help`` l
 * ``matching``: matching source columns to attributes;
 * ``ddl``: the ``needsmap import ddl`` path (read, match, plan);
 * ``tui``: the terminal UI, headless (open, filter, edit);
-* ``killtest``: SIGKILL at random moments while editing (docs/reliability.md).
+* ``killtest``: SIGKILL at random moments while editing (docs/reliability.md);
+* ``race``: needsmap and an outside program saving the same file at once (docs/reliability.md).
 
 Each times with :mod:`benchmarks.timing`; each has a smoke test at the smallest scale in tests/benchmarks/.
 """
