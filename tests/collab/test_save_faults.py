@@ -246,3 +246,16 @@ def test_a_change_found_while_saving_is_merged_under_the_lock(demo_copy: Path, m
     assert {x.id: x.name for x in ws.stakeholders}["sanne"] == "Sanne de Vries-Bakker"
     assert {x.id: x.role for x in ws.stakeholders}["bas"] == "Head of loyalty"
     s.close()
+
+
+def test_a_pipe_put_in_the_files_place_never_hangs_the_session(demo_copy: Path):
+    s = Session.open(demo_copy)
+    demo_copy.unlink()
+    os.mkfifo(demo_copy)
+    start = time.monotonic()
+    state = s.check_disk()
+    assert time.monotonic() - start < 2
+    assert not state.changed and "pipe" in state.message
+    s.update("stakeholders", s.find("stakeholders", "bas"), role="Head of loyalty")  # refused, not hung
+    assert s.last_error is not None and "not a regular file" in s.last_error
+    s.close()

@@ -409,15 +409,28 @@ def ref_parse_text(
                 f"{m.FORMAT_VERSION}: upgrade needsmap",
             )
             return None, rep.items, ()
+    # Added since, before and after the walk, the same for both walkers: the bound on what aliases
+    # expand to, and positions as an editor shows them (taken from the loader, not compared).
+    positions = loader._Positions(text) if loader._yaml_only_breaks(text) else None
+    if "*" in text and loader._ALIAS_TOKEN.search(text):
+        try:
+            loader._Expansion(text, spec.MAX_FILE_BYTES - loader._SAVE_SLACK).check(root)
+        except loader._TooLarge as exc:
+            loader._expands_too_much(text, exc.index, rep, positions)
+            return None, positions.fix_diagnostics(rep.items) if positions else rep.items, ()
     walker = _RefWalker(rep)
     try:
         ws = walker.record(root, spec.WORKSHOP, "the workshop file")
     except _Abort:
-        return None, rep.items, ()
+        return None, positions.fix_diagnostics(rep.items) if positions else rep.items, ()
     if ws is not None:
         ws.header = header
     dropped = comment_lines(text, root, header_end)
-    return ws, rep.items, dropped
+    if positions is None:
+        return ws, rep.items, dropped
+    if ws is not None:
+        positions.fix_locs(ws)
+    return ws, positions.fix_diagnostics(rep.items), dropped
 
 
 def _declared_version(root: MappingNode):

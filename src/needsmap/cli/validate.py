@@ -27,7 +27,7 @@ def _render(d: Diagnostic, colour: bool) -> str:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @format_option(["text", "json"], "text", "text: FILE:LINE:COL: severity: message lines; json: for machines.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
@@ -47,9 +47,19 @@ def validate(files: tuple[Path, ...], fmt: str, strict: bool) -> None:
     for path in files:
         try:
             result = open_workshop(path)
-        except OpenError as exc:
+        except OpenError as exc:  # checked here, not by click, so that --format json reports it too
             exit_code = EXIT_USAGE
-            report.append({"path": str(path), "readable": False, "message": str(exc), "diagnostics": []})
+            problem = exc.diagnostic(path)
+            report.append(
+                {
+                    "path": str(path),
+                    "readable": False,
+                    "ok": False,
+                    "counts": count_by_severity([problem]),
+                    "message": str(exc),
+                    "diagnostics": [problem.as_dict()],
+                }
+            )
             if fmt == "text":
                 click.echo(str(exc), err=True)
             continue

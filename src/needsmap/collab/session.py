@@ -46,7 +46,7 @@ from needsmap.collab.merge import merge_workshops
 from needsmap.format import model as m
 from needsmap.format import references, spec
 from needsmap.format.diagnostics import Diagnostic
-from needsmap.format.loader import FileOrigin, LoadResult, digest_bytes, load_bytes
+from needsmap.format.loader import FileOrigin, FileTooLarge, LoadResult, digest_bytes, load_bytes, read_bytes
 from needsmap.format.opening import OpenError, check, open_workshop
 from needsmap.format.saver import (
     ChangedOnDisk,
@@ -504,10 +504,10 @@ class Session:
         """Has someone else changed the file since we last loaded or saved it?  Compared by content (sha256):
         an edit that keeps the size and the modification time is a change too."""
         try:
-            data = self.path.read_bytes()
+            data = read_bytes(self.path)  # bounded, and never waits on a pipe put in the file's place
         except FileNotFoundError:
             return DiskState(True, True, f"{self.path} was deleted or moved")
-        except OSError as exc:
+        except (OSError, FileTooLarge) as exc:
             return DiskState(False, False, str(exc))
         if self.origin is not None and digest_bytes(data) == self.origin.digest:
             return DiskState(False)

@@ -8,8 +8,15 @@ wrong types, values out of range or not among the allowed ones, missing
 required fields, duplicate keys, tags that are not plain data.
 
 Only plain data is accepted: no ``!!python/...`` or other tags, no merge keys.
-Files bigger than :data:`needsmap.format.spec.MAX_FILE_BYTES` are refused, and so are
-files whose aliases expand beyond :data:`needsmap.format.spec.MAX_NODES` nodes.
+Only regular files are read (a pipe, a device or a folder is refused at once, never
+waited on).  Files bigger than :data:`needsmap.format.spec.MAX_FILE_BYTES` are refused,
+and so are files whose aliases expand beyond :data:`needsmap.format.spec.MAX_NODES`
+nodes, or whose aliases, written out as a save writes them, would make a file over
+that size (:class:`_Expansion`): whatever loads can be saved and opened again.
+
+Positions are the ones an editor shows: lines end at ``\n``, ``\r\n`` or ``\r``
+(libyaml also ends them at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, as YAML 1.1
+does; files holding those are translated, :class:`_Positions`).
 
 Cross-references, ids and other rules between items are checked afterwards by
 :mod:`needsmap.format.validator`.
@@ -34,11 +41,14 @@ Speed (an enterprise workshop is 2.5 MB, ~350,000 YAML nodes):
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as _dt
 import enum
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -860,13 +870,239 @@ def comment_lines(text: str, root: Node | None, start: int) -> tuple[int, ...]:
             stack.extend(node.value)
     spans.sort()
     starts = [s for s, _ in spans]
+    line_starts = _line_starts(text, _EDITOR_BREAK) if "\r" in text else None  # a lone \r ends a line too
     lines: list[int] = []
     for idx in candidates:
         i = bisect.bisect_right(starts, idx) - 1
         if i >= 0 and spans[i][0] <= idx < spans[i][1]:
             continue
-        lines.append(text.count("\n", 0, idx) + 1)
+        lines.append(text.count("\n", 0, idx) + 1 if line_starts is None else _position(line_starts, idx)[0])
     return tuple(sorted(set(lines)))
+
+
+# -- positions -------------------------------------------------------------
+#: Line breaks as editors count them, and as libyaml counts them (YAML 1.1 adds NEL, LS and PS).
+_EDITOR_BREAK = re.compile(r"\r\n?|\n")
+_YAML_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_BREAK_NAMES = {
+    "\x85": "U+0085 (NEXT LINE)",
+    "\u2028": "U+2028 (LINE SEPARATOR)",
+    "\u2029": "U+2029 (PARAGRAPH SEPARATOR)",
+}
+_BREAK_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _yaml_only_breaks(text: str) -> bool:
+    """Does ``text`` hold a character libyaml ends a line at and editors do not?"""
+    return "\x85" in text or "\u2028" in text or "\u2029" in text
+
+
+def _line_starts(text: str, breaks: re.Pattern[str]) -> list[int]:
+    return [0, *(found.end() for found in breaks.finditer(text))]
+
+
+def _position(starts: list[int], index: int) -> Position:
+    line = bisect.bisect_right(starts, index) - 1
+    return (line + 1, index - starts[line] + 1)
+
+
+class _Positions:
+    """libyaml's positions turned into the ones an editor shows, for a text where they differ.
+
+    libyaml ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR too, so after
+    one of them its line numbers run ahead of the editor's (past the end of the file
+    when there are many).  Only texts holding one of them need this (:func:`_yaml_only_breaks`).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.yaml = _line_starts(text, _YAML_BREAK)
+        self.editor = _line_starts(text, _EDITOR_BREAK)
+
+    def of_index(self, index: int) -> Position:
+        """The position libyaml gives the character at ``index`` (what the walker reports)."""
+        return _position(self.yaml, index)
+
+    def fix(self, pos: Position) -> Position:
+        line, col = pos
+        if not 1 <= line <= len(self.yaml):
+            return pos
+        return _position(self.editor, self.yaml[line - 1] + col - 1)
+
+    def fix_diagnostics(self, items: list[Diagnostic]) -> list[Diagnostic]:
+        out = []
+        for d in items:
+            if d.line:
+                line, col = self.fix((d.line, d.column))
+                d = dataclasses.replace(d, line=line, column=col)
+            out.append(d)
+        return out
+
+    def fix_locs(self, ws: m.Workshop) -> None:
+        """Every ``loc`` of the model (items, their records, list elements), in place."""
+        stack: list[object] = [ws]
+        done: set[int] = set()
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(obj)
+                continue
+            if not dataclasses.is_dataclass(obj) or isinstance(obj, type) or id(obj) in done:
+                continue
+            done.add(id(obj))
+            for fld in dataclasses.fields(obj):
+                value = getattr(obj, fld.name)
+                if fld.name == "loc" and isinstance(value, dict):
+                    for key, where in value.items():
+                        value[key] = [self.fix(p) for p in where] if isinstance(where, list) else self.fix(where)
+                else:
+                    stack.append(value)
+
+
+# -- aliases -----------------------------------------------------------------
+#: An alias (``*name``) as it can start: after a blank, a flow indicator or ``:`` (``{"a":*b}``).
+#: Some text that is no alias matches too (``"**bold**"``); then the file is measured, and passes.
+_ALIAS_TOKEN = re.compile(r"(?<![^\s\[{,:])\*[^\s\[\]{},]")
+_ANCHOR_NAME = re.compile(r"\*[^\s\[\]{},]{1,60}")
+_ALIAS_OR_COMMENT = re.compile(r"\*|#[^\r\n]*")
+#: What a save may write beside the values counted by :class:`_Expansion`: the item sections a
+#: file left out (``stakeholders: []``...) and the final line break.
+_SAVE_SLACK = 4096
+
+
+def _deepest(shape: spec.Scalar | spec.ListOf | spec.Record, depth: int = 0) -> int:
+    """How many mappings and lists deep the format's deepest value lies."""
+    if isinstance(shape, spec.Record):
+        return max([depth, *(_deepest(fld.shape, depth + 1) for fld in shape.fields)])
+    if isinstance(shape, spec.ListOf):
+        return _deepest(shape.item, depth + 1)
+    return depth
+
+
+#: Nodes deeper than this are never read into a workshop (the depth of the format's deepest value).
+_READ_DEPTH = _deepest(spec.WORKSHOP)
+#: First characters of the plain scalars that may not be text (numbers, dates, true/false, null).
+_FIRST_NOT_STR = _first_chars(lambda tag: tag != TAG_STR)
+#: Characters a save writes as an escape sequence (``\\x07``, ``\\uFFFE``: at most six for one).
+_ESCAPED = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+class _TooLarge(Exception):
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+class _Expansion:
+    """What a save would write for the file, every alias written out in full, counted generously.
+
+    needsmap saves without aliases: each use of an alias becomes a copy of what its
+    anchor holds, and the copy is laid out as the saver lays out everything (two
+    spaces of indentation a level, lists of records in block style, escapes in
+    double quotes).  A file whose aliases would make the saved file bigger than
+    :data:`needsmap.format.spec.MAX_FILE_BYTES` could be loaded and saved, but not
+    opened again; such a file is refused when it is read, at the alias that takes
+    it over the limit.
+
+    The count is an upper bound of what :mod:`needsmap.format.saver` writes, worked
+    out without it (the saver imports the loader): for each value its UTF-8 bytes,
+    two quotes or a block's header, up to six bytes for each character a save may
+    escape, and for a text of several lines the indentation of every line; for
+    each entry of a mapping or a list its key, two spaces of indentation a level
+    and its punctuation (docs/format.md, "Safety limits", states the rule; the
+    tests find the largest file of each costly shape that loads and save it).
+    Each node is measured once for each depth it is used at, so an "alias bomb"
+    costs no more to measure than the file is long.  Nodes deeper than any value
+    of the format are not counted: the loader never reads them.  Files without an
+    alias are not measured (see :func:`_read_tree`): they are bounded by their size.
+    """
+
+    def __init__(self, text: str, limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        self.sizes: dict[tuple[int, int], int] = {}
+        self.total = 0
+        self.last_alias = -1
+
+    def check(self, root: Node) -> None:
+        """Raise :class:`_TooLarge` at the alias that takes the written file over the limit."""
+        self.total = len(self.text[: root.start_mark.index].encode("utf-8", "surrogatepass"))  # the header
+        self._walk(root, 0, root.start_mark.index)
+        if self.total > self.limit and self.last_alias >= 0:
+            raise _TooLarge(self.last_alias)
+
+    def _walk(self, node: Node, depth: int, after: int) -> int:
+        """Count ``node`` in file order and return where its text ends; ``after``: where the text before it ends.
+
+        A node that starts before ``after`` is an alias (the composer shares a node only
+        through one, and the anchor comes first): its text is the alias, ``*name``, the
+        first one after ``after``.
+        """
+        if node.start_mark.index < after:
+            self.total += self.size(node, depth)
+            at = self.last_alias = _alias_index(self.text, after)
+            if self.total > self.limit:
+                raise _TooLarge(at)
+            found = _ANCHOR_NAME.match(self.text, at)
+            return found.end() if found else at + 1
+        if depth > _READ_DEPTH:
+            return node.end_mark.index
+        if isinstance(node, ScalarNode):
+            self.total += self._scalar(node, depth)
+            return node.end_mark.index
+        self.total += 4  # '[]', '{}'
+        at = node.start_mark.index
+        if isinstance(node, MappingNode):
+            for knode, vnode in node.value:
+                self.total += 2 * depth + 3  # indentation, ': ', line break
+                at = self._walk(knode, depth, at)
+                at = self._walk(vnode, depth + 1, at)
+        else:
+            for child in node.value:
+                self.total += 2 * depth + 3  # indentation, '- ', line break (or ', ' in a flow list)
+                at = self._walk(child, depth + 1, at)
+        return node.end_mark.index
+
+    def size(self, node: Node, depth: int) -> int:
+        """The count of ``node`` and all it holds, used at ``depth``."""
+        if depth > _READ_DEPTH:
+            return 0
+        key = (id(node), depth)
+        found = self.sizes.get(key)
+        if found is not None:
+            return found
+        if isinstance(node, ScalarNode):
+            total = self._scalar(node, depth)
+        elif isinstance(node, MappingNode):
+            total = 4 + sum(2 * depth + 3 + self.size(k, depth) + self.size(v, depth + 1) for k, v in node.value)
+        else:
+            total = 4 + sum(2 * depth + 3 + self.size(child, depth + 1) for child in node.value)
+        self.sizes[key] = total
+        return total
+
+    @staticmethod
+    def _scalar(node: Node, depth: int) -> int:
+        value: str = node.value
+        size = len(value.encode("utf-8", "surrogatepass"))
+        # two quotes or a block's '|-' and line break; escapes (six bytes at most, '\\"' two); in a block,
+        # each line indented (by two spaces more than its key, at most 2 * depth + 2); in quotes, '\\n'
+        bound = 3 + size + 5 * len(_ESCAPED.findall(value)) + value.count('"') + value.count("\\")
+        breaks = value.count("\n")
+        if breaks:
+            bound += (2 * depth + 4) * (breaks + 1)
+        tag: _Tag = node.tag
+        if tag is not False and (tag is not True or value[:1] in _FIRST_NOT_STR) and _tag_of(node) != TAG_STR:
+            bound += size + 24  # numbers, dates, true/false are written their own way: 0x10 as 16, 1.5e+3 as 1500.0
+        return bound
+
+
+def _alias_index(text: str, after: int) -> int:
+    """Where the alias that follows ``after`` starts: past blanks, indicators and comments."""
+    at = after
+    while (found := _ALIAS_OR_COMMENT.search(text, at)) is not None:
+        if found.group() == "*":
+            return found.start()
+        at = found.end()  # the comment, to the end of its line
+    return after
 
 
 # -- entry points ----------------------------------------------------------
@@ -886,6 +1122,8 @@ def _parse_text(text: str, filename: str) -> tuple[m.Workshop | None, list[Diagn
         return None, rep.items, ()
     except yaml.YAMLError as exc:  # ReaderError and friends carry their position differently
         position = getattr(exc, "position", None)
+        if position is not None and getattr(exc, "encoding", None) != "unicode":  # libyaml: a byte of UTF-8
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
         where = _index_to_pos(text, position) if position is not None else None
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
         rep.error(where, "yaml-syntax", f"YAML syntax error: {reason}")
@@ -893,16 +1131,30 @@ def _parse_text(text: str, filename: str) -> tuple[m.Workshop | None, list[Diagn
     except RecursionError:
         rep.error(None, "yaml-syntax", "the file is nested too deeply to be a workshop file")
         return None, rep.items, ()
+    if not _yaml_only_breaks(text):
+        ws, dropped = _read_tree(text, root, rep, None)
+        return ws, rep.items, dropped
+    positions = _Positions(text)  # the walk reports libyaml's positions: make them the editor's
+    ws, dropped = _read_tree(text, root, rep, positions)
+    if ws is not None:
+        positions.fix_locs(ws)
+    return ws, positions.fix_diagnostics(rep.items), dropped
+
+
+def _read_tree(
+    text: str, root: Node | None, rep: Reporter, positions: _Positions | None
+) -> tuple[m.Workshop | None, tuple[int, ...]]:
+    """The workshop a composed file holds, and the comment lines a save would drop."""
     if root is None:
         rep.error((1, 1), "empty-file", "the file is empty; a workshop file starts with 'needsmap: 1'")
-        return None, rep.items, ()
+        return None, ()
     if not isinstance(root, MappingNode):
         rep.error(
             _pos(root),
             "wrong-type",
             f"a workshop file must be a mapping starting with 'needsmap: 1', not {_describe(root)}",
         )
-        return None, rep.items, ()
+        return None, ()
     header, header_end = split_header(text)
     version = _declared_version(root)
     if version is not None:
@@ -914,27 +1166,45 @@ def _parse_text(text: str, filename: str) -> tuple[m.Workshop | None, list[Diagn
                 f"this file is format version {number}; this needsmap ({_own_version()}) reads version "
                 f"{m.FORMAT_VERSION}: upgrade needsmap",
             )
-            return None, rep.items, ()
+            return None, ()
+    if "*" in text and _ALIAS_TOKEN.search(text):
+        try:
+            _Expansion(text, spec.MAX_FILE_BYTES - _SAVE_SLACK).check(root)
+        except _TooLarge as too_large:
+            _expands_too_much(text, too_large.index, rep, positions)
+            return None, ()
     walker = ValueReader(rep)
     try:
         item = walker.record(root, spec.WORKSHOP, "the workshop file")
     except _Abort:
-        return None, rep.items, ()
+        return None, ()
     ws = item if isinstance(item, m.Workshop) else None  # spec.WORKSHOP builds a Workshop, or None
     if ws is not None:
         ws.header = header
-    dropped = comment_lines(text, root, header_end)
-    return ws, rep.items, dropped
+    return ws, comment_lines(text, root, header_end)
+
+
+def _expands_too_much(text: str, index: int, rep: Reporter, positions: _Positions | None) -> None:
+    found = _ANCHOR_NAME.match(text, index)
+    alias = f"the alias '{found.group()}'" if found else "this alias"
+    limit = spec.MAX_FILE_BYTES // 1048576
+    rep.error(
+        positions.of_index(index) if positions else _index_to_pos(text, index),
+        "expands-too-much",
+        f"{alias} takes the file over {limit} MiB once every alias is written out in full, as needsmap saves "
+        f"it (a file over the {limit} MiB limit could not be opened again); refusing to load it",
+    )
 
 
 def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Position | None, str]:
-    """libyaml's message, located, with a hint a person can act on."""
+    """libyaml's message, located as an editor shows it, with a hint a person can act on."""
     problem = exc.problem or "invalid YAML"
     context = exc.context or ""
     mark = exc.problem_mark or exc.context_mark
-    where = (mark.line + 1, mark.column + 1) if mark else None
+    where = _index_to_pos(text, mark.index) if mark else None
     opened = exc.context_mark
     hint = ""
+    escape = _bad_escape(problem, mark, text) if "quoted scalar" in context else None
     if (
         "cannot start any token" in problem
         and mark is not None
@@ -942,8 +1212,10 @@ def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Positio
         and text[mark.index] == "\t"
     ):
         hint = "tabs cannot indent YAML; indent with spaces"
+    elif escape is not None:
+        where, hint = escape
     elif "quoted scalar" in context and opened is not None:
-        where = (opened.line + 1, opened.column + 1)
+        where = _index_to_pos(text, opened.index)
         hint = "this quoted text is never closed; add the closing quote"
     elif "expected key" in problem or "expected <block end>" in problem:
         hint = "check the indentation of this line: keys of one item must line up exactly"
@@ -953,9 +1225,55 @@ def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Positio
         hint = "the file holds more than one YAML document ('---'); a workshop file is one document"
     elif "found undefined alias" in problem:
         hint = "an alias (*name) refers to an anchor (&name) that is not defined before it"
+    elif mark is not None and _yaml_only_breaks(text[: mark.index]):
+        found = _YAML_ONLY_BREAK.search(text[: mark.index])
+        if found is not None:
+            char = found.group()
+            hint = (
+                f"YAML reads the {_BREAK_NAMES[char]} on line {_index_to_pos(text, found.start())[0]} as a "
+                f"line break; in double quotes write it as {_BREAK_ESCAPES[char]}"
+            )
     detail = f"{problem} ({context})" if context else problem
     message = f"YAML syntax error: {hint} [{detail}]" if hint else f"YAML syntax error: {detail}"
     return where, message
+
+
+#: Digits each escape of a code point takes in a double-quoted YAML string.
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+_HEX_DIGITS = re.compile("[0-9A-Fa-f]*")
+
+
+def _bad_escape(problem: str, mark: yaml.Mark | None, text: str) -> tuple[Position, str] | None:
+    """Where a bad escape in double-quoted text starts (its backslash) and what is wrong with it.
+
+    libyaml reports these in the words of a quoted text that is never closed;
+    they are not: the text is closed, one escape in it is wrong.
+    """
+    if mark is None or not 0 <= mark.index <= len(text):
+        return None
+    if "escape" not in problem and "hexdecimal" not in problem and "hexadecimal" not in problem:
+        return None
+    at = mark.index if text.startswith("\\", mark.index) else text.rfind("\\", 0, mark.index)
+    if at < 0:
+        return None
+    letter = text[at + 1 : at + 2]
+    digits = _ESCAPE_DIGITS.get(letter)
+    if digits is None:
+        shown = text[at : at + 2]
+        return _index_to_pos(text, at), (
+            f"'{shown}' is not an escape YAML knows; write \\\\ for a backslash, or put the text in single quotes"
+        )
+    shown = text[at : at + 2 + digits]
+    if len(shown) != 2 + digits or not _HEX_DIGITS.fullmatch(shown, 2):
+        return _index_to_pos(text, at), f"'\\{letter}' must be followed by {digits} hexadecimal digits"
+    code = int(shown[2:], 16)
+    if 0xD800 <= code <= 0xDFFF:
+        return _index_to_pos(text, at), (
+            f"'{shown}' is a lone surrogate escape, not a character (half of a UTF-16 pair); "
+            "write the character itself, or escape it whole with \\U and 8 digits "
+            "(\\U0001F600, not \\ud83d\\ude00)"
+        )
+    return _index_to_pos(text, at), f"'{shown}' is not a character: Unicode ends at \\U0010FFFF"
 
 
 def _declared_version(root: MappingNode) -> tuple[Position, int] | None:
@@ -971,9 +1289,11 @@ def _own_version() -> str:
 
 
 def _index_to_pos(text: str, index: int) -> Position:
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return (line, col)
+    """The position of the character at ``index`` as an editor shows it (lines end at \\n, \\r\\n, \\r)."""
+    if "\r" not in text:
+        line = text.count("\n", 0, index) + 1
+        return (line, index - (text.rfind("\n", 0, index) + 1) + 1)
+    return _position(_line_starts(text[:index], _EDITOR_BREAK), index)
 
 
 def decode(data: bytes, filename: str) -> tuple[str | None, list[Diagnostic]]:
@@ -998,19 +1318,69 @@ class FileTooLarge(Exception):
     pass
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """Read a workshop file, refusing files over the size limit.
+class NotAFile(OSError):
+    """A path that is not a regular file: a named pipe, a device, a socket (a folder raises IsADirectoryError).
 
-    Raises OSError for files that cannot be read and :class:`FileTooLarge`.
+    An OSError, so that whoever handles files that cannot be read handles these too;
+    ``str()`` is the message, ready to show.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_a_file(path: object, mode: int) -> NotAFile:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return NotAFile(f"{path}: error: this is {kind}, not a workshop file")
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Read a workshop file, refusing files over the size limit and anything but a regular file.
+
+    The file is opened without waiting (``O_NONBLOCK``: a named pipe with no writer
+    would block an ordinary open for ever) and checked to be a regular file before a
+    byte is read; at most the size limit and one byte more are read, whatever the file
+    claims.  Raises :class:`FileTooLarge`, :class:`NotAFile` (a pipe, a device, a
+    socket), IsADirectoryError (a folder) and OSError (missing, not allowed...).
     """
     p = Path(path)
-    size = p.stat().st_size
-    if size > spec.MAX_FILE_BYTES:
-        raise FileTooLarge(
-            f"{p}: error: the file is {size / 1048576:.1f} MiB; workshop files are limited to "
-            f"{spec.MAX_FILE_BYTES // 1048576} MiB"
-        )
-    with open(p, "rb") as fh:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket (or a device with nothing behind it) cannot be opened
+            try:
+                mode = os.stat(p).st_mode
+            except OSError:
+                raise exc from None
+            if not stat.S_ISREG(mode):
+                raise _not_a_file(p, mode) from exc
+        raise
+    with open(fd, "rb", closefd=True) as fh:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(p))
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_file(p, info.st_mode)
+        if info.st_size > spec.MAX_FILE_BYTES:
+            raise FileTooLarge(
+                f"{p}: error: the file is {info.st_size / 1048576:.1f} MiB; workshop files are limited to "
+                f"{spec.MAX_FILE_BYTES // 1048576} MiB"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         data = fh.read(spec.MAX_FILE_BYTES + 1)
     if len(data) > spec.MAX_FILE_BYTES:
         raise FileTooLarge(f"{p}: error: the file grew beyond the {spec.MAX_FILE_BYTES // 1048576} MiB limit")

@@ -2,7 +2,8 @@
 
 This is the one call the CLI, the terminal UI and library users make to read a
 workshop.  It never raises for bad *content*; it raises :class:`OpenError`
-only when the file cannot be read at all (missing, unreadable, too large).
+only when the file cannot be read at all (missing, unreadable, too large, not
+a regular file: a folder, a named pipe, a device).
 """
 
 from __future__ import annotations
@@ -10,12 +11,26 @@ from __future__ import annotations
 import os
 
 from needsmap.format import loader, validator
-from needsmap.format.diagnostics import Reporter, sort_diagnostics
+from needsmap.format.diagnostics import Diagnostic, Reporter, sort_diagnostics
 from needsmap.format.loader import LoadResult
 
 
 class OpenError(Exception):
-    """The file could not be read; the message is ready to show."""
+    """The file could not be read; the message is ready to show, ``code`` says why for machines.
+
+    Codes: ``no-such-file``, ``not-a-file`` (a folder, a named pipe, a device, a
+    socket), ``file-too-large``, ``cannot-read`` (not allowed, or any other reason).
+    """
+
+    def __init__(self, message: str, code: str = "cannot-read") -> None:
+        super().__init__(message)
+        self.code = code
+
+    def diagnostic(self, path: str | os.PathLike[str]) -> Diagnostic:
+        """The same problem as a finding without a position, as JSON output lists findings."""
+        text = str(self)
+        prefix = f"{path}: error: "
+        return Diagnostic(str(path), 0, 0, "error", self.code, text[len(prefix) :] if text.startswith(prefix) else text)
 
 
 def check(result: LoadResult) -> LoadResult:
@@ -42,11 +57,13 @@ def open_workshop(path: str | os.PathLike[str]) -> LoadResult:
     try:
         raw = loader.load_file(path)
     except loader.FileTooLarge as exc:
-        raise OpenError(str(exc)) from exc
+        raise OpenError(str(exc), "file-too-large") from exc
+    except loader.NotAFile as exc:
+        raise OpenError(str(exc), "not-a-file") from exc
     except IsADirectoryError as exc:
-        raise OpenError(f"{path}: error: this is a folder, not a workshop file") from exc
+        raise OpenError(f"{path}: error: this is a folder, not a workshop file", "not-a-file") from exc
     except FileNotFoundError as exc:
-        raise OpenError(f"{path}: error: no such file") from exc
+        raise OpenError(f"{path}: error: no such file", "no-such-file") from exc
     except OSError as exc:
         raise OpenError(f"{path}: error: cannot read the file: {exc.strerror or exc}") from exc
     return check(raw)
