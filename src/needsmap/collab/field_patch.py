@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from needsmap.collab.item_identity import as_yaml, key_of
-from needsmap.collab.session import edited
+from needsmap.collab.session import Session, edited
 from needsmap.format import model as m
 from needsmap.format import spec
 
@@ -159,3 +159,63 @@ def conflict_entries(
             )
         )
     return out
+
+
+# -- saving a form's edit through a session -----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SavedEdit:
+    """What :func:`save_edit` did."""
+
+    ident: str  # the item's id now
+    id_taken: bool  # the form asked for a new id that someone else took meanwhile: the item kept its id
+    patch: FieldPatch  # the fields the form changed (the id aside)
+    clash: tuple[str, ...]  # of those, the ones changed meanwhile too: saved with the form's value
+    theirs: Any  # the item just before the save (the other side's values of ``clash``)
+    conflicts: list[m.Conflict]  # ``clash`` described as the merge describes its conflicts
+
+
+def save_edit(
+    session: Session, section: str, original: Any, result: Any, fields: Iterable[str] | None, label: str
+) -> SavedEdit | None:
+    """Save a form's edit of the item ``original`` (the form's ``result``), as one undo step.
+
+    Only the fields the form changed are laid onto the item as it is now; a new id is a rename
+    (every reference follows), unless someone took that id meanwhile.  None when the item is gone
+    (deleted meanwhile): nothing was saved, the caller decides.
+    """
+    try:
+        session.find(section, original.id)
+    except KeyError:
+        return None
+    patch = diff(original, result, fields)
+    ident, taken = original.id, False
+    with session.batch(label):
+        if "id" in patch.after:
+            if any(item.id == result.id for item in session.workshop.section(section)):
+                taken = True
+            else:
+                session.rename(section, original.id, result.id)
+                ident = result.id
+            patch = patch.without(["id"])
+        index = session.find(section, ident)
+        current = session.workshop.section(section)[index]
+        clash = conflicts(patch, current)
+        new = apply(patch, current)
+        if new is not current:
+            session.replace(section, index, new, label=label)
+    entries = conflict_entries(patch, clash, current, spec.ITEM_RECORDS[section], section, ident) if clash else []
+    return SavedEdit(ident, taken, patch, clash, current, entries)
+
+
+def take_theirs(session: Session, section: str, saved: SavedEdit) -> None:
+    """The answer "take theirs" to :attr:`SavedEdit.conflicts`: their values back for those fields, where nothing
+    changed them since the form was saved (one undo step)."""
+    try:
+        index = session.find(section, saved.ident)
+    except KeyError:
+        return  # gone since
+    item = session.workshop.section(section)[index]
+    back = theirs_instead(saved.patch, saved.clash, saved.theirs)
+    new = apply(back, item, keep_current=conflicts(back, item))
+    if new is not item:
+        session.replace(section, index, new, label=f"take their values for {saved.ident}")

@@ -56,13 +56,11 @@ from needsmap.analysis.engine import Analysis, Gap
 from needsmap.collab import field_patch
 from needsmap.collab.item_identity import key_of
 from needsmap.collab.session import Session, edited
-from needsmap.format import model as m
 from needsmap.format import spec
-from needsmap.format.conflicts import conflict_line
 from needsmap.format.naming import new_item_id, section_word, subject_kind
 from needsmap.tui import is_global_key, linking
 from needsmap.tui.formcheck import FormModel, child_record, editable_fields, text_of
-from needsmap.tui.widgets.dialogs import ConfirmDialog, MergeConflictsDialog
+from needsmap.tui.widgets.dialogs import ConfirmDialog, ask_keep_or_take
 from needsmap.tui.widgets.forms import ItemForm, RenameDialog, claim_draft, draft_session, restorable_drafts
 from needsmap.tui.widgets.picker import LinkPicker, owner_picker
 from needsmap.tui.widgets.table import Column, ItemTable, Row, cell_plain, cell_width, plain
@@ -819,59 +817,23 @@ class ItemListScreen(Screen):
             self._after_edit(new.id)
             return
         old = model.original
-        try:
-            index = session.find(self.SECTION, old.id)
-        except KeyError:  # deleted while the form was open (undo, or someone else): keep what was typed
+        saved = field_patch.save_edit(session, self.SECTION, old, new, edited_attrs, f"edit {word} {old.id}")
+        if saved is None:  # deleted while the form was open (undo, or someone else): keep what was typed
             session.add(self.SECTION, new, label=f"add {word} {new.id}")
             self.notify("the item had gone meanwhile; your version was added back", severity="warning")
             self._after_edit(new.id)
             return
-        patch = field_patch.diff(old, new, edited_attrs)
-        ident = old.id
-        with session.batch(f"edit {word} {old.id}"):
-            if "id" in patch.after:
-                if any(item.id == new.id for item in self.items):
-                    self.notify(f"{new.id} was taken meanwhile; {old.id} keeps its id", severity="error", markup=False)
-                else:
-                    session.rename(self.SECTION, old.id, new.id)
-                    ident = new.id
-                patch = patch.without(["id"])
-            current = self.items[index]
-            clash = field_patch.conflicts(patch, current)
-            result = field_patch.apply(patch, current)
-            if result is not current:
-                session.replace(self.SECTION, index, result, label=f"edit {word} {ident}")
-        self._after_edit(ident)
-        if clash:
-            entries = field_patch.conflict_entries(patch, clash, current, model.record, self.SECTION, ident)
-            self._ask_which(entries, lambda: self._take_theirs(ident, None, patch, clash, current))
+        if saved.id_taken:
+            self.notify(f"{new.id} was taken meanwhile; {old.id} keeps its id", severity="error", markup=False)
+        self._after_edit(saved.ident)
+        if saved.conflicts:
+            ask_keep_or_take(self.app, saved.conflicts, lambda: field_patch.take_theirs(session, self.SECTION, saved))
 
-    def _ask_which(self, conflicts: list[m.Conflict], take_theirs: Callable[[], None]) -> None:
-        """Fields the form changed that someone else changed too: the form's values are saved; ask which to keep
-        (the dialog of merge conflicts, the same words)."""
-        lines = [conflict_line(c) for c in conflicts]
-
-        def answered(answer: str | None) -> None:
-            if answer == "theirs":
-                take_theirs()
-                self.notify("Took their values", markup=False)
-            else:
-                self.notify("Kept your values", markup=False)
-
-        self.push(MergeConflictsDialog(lines), answered)
-
-    def _take_theirs(
-        self,
-        ident: str,
-        nested: tuple[str, Any] | None,
-        patch: field_patch.FieldPatch,
-        clash: tuple[str, ...],
-        theirs,
+    def _take_theirs_nested(
+        self, ident: str, child: str, saved: Any, patch: field_patch.FieldPatch, clash: tuple[str, ...], theirs
     ) -> None:
-        """Put their values back for the fields in conflict (where nothing changed them since the form was saved).
-
-        ``nested``: (the nested list, the record as the form saved it) when the form was a nested record's.
-        """
+        """Put their values back for the fields in conflict of a nested record (``saved``, as the form saved it,
+        in the list ``child`` of item ``ident``), where nothing changed them since the form was saved."""
         session = self.session
         try:
             index = session.find(self.SECTION, ident)
@@ -879,13 +841,6 @@ class ItemListScreen(Screen):
             return  # gone since
         item = self.items[index]
         back = field_patch.theirs_instead(patch, clash, theirs)
-        word = section_word(self.SECTION)
-        if nested is None:
-            result = field_patch.apply(back, item, keep_current=field_patch.conflicts(back, item))
-            if result is not item:
-                session.replace(self.SECTION, index, result, label=f"take their values for {word} {ident}")
-            return
-        child, saved = nested
         records = list(getattr(item, child))
         at = field_patch.find_same(records, saved, child_record(self.SECTION, child))
         if at is None:
@@ -1074,7 +1029,9 @@ class ItemListScreen(Screen):
         if clash:
             where = f"{child}[{key_of(current, model.record) or at}]"
             entries = field_patch.conflict_entries(patch, clash, current, model.record, self.SECTION, parent_id, where)
-            self._ask_which(entries, lambda: self._take_theirs(parent_id, (child, result), patch, clash, current))
+            ask_keep_or_take(
+                self.app, entries, lambda: self._take_theirs_nested(parent_id, child, result, patch, clash, current)
+            )
 
     def _tell(self, message: Content, timeout: float) -> None:
         """A toast of styled text that is never read as markup (ids and names stay text)."""

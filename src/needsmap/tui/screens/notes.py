@@ -27,13 +27,11 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from needsmap.collab import field_patch
 from needsmap.format import model as m
-from needsmap.format import spec
-from needsmap.format.conflicts import conflict_line
 from needsmap.format.naming import new_note_id
 from needsmap.format.spec import ID_PATTERN
 from needsmap.tui import paragraphs, plain
 from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
-from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog, MergeConflictsDialog
+from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog, ask_keep_or_take
 from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 
 if TYPE_CHECKING:
@@ -390,59 +388,17 @@ class NotesScreen(TypeToFilter, Screen[None]):
         """Save the form of ``old``: only the fields the person changed (``edited_attrs``), on the note as
         it is now (someone else's changes merged while the form was open stay)."""
         session = self.app.session
-        try:
-            self._index(old.id)
-        except KeyError:  # deleted while the form was open (undo, or someone else): keep what was typed
+        saved = field_patch.save_edit(session, "notes", old, new, edited_attrs, f"edit note {old.id}")
+        if saved is None:  # deleted while the form was open (undo, or someone else): keep what was typed
             session.add("notes", new, label=f"add note {new.id}")
             self.notify("the note had gone meanwhile; your version was added back", severity="warning")
             self.select(new.id)
             return
-        patch = field_patch.diff(old, new, edited_attrs)
-        ident = old.id
-        with session.batch(f"edit note {old.id}"):
-            if "id" in patch.after:
-                if any(n.id == new.id for n in session.workshop.notes):
-                    self.notify(f"{new.id} was taken meanwhile; {old.id} keeps its id", severity="error", markup=False)
-                else:
-                    session.rename("notes", old.id, new.id)
-                    ident = new.id
-                patch = patch.without(["id"])
-            index = self._index(ident)
-            current = session.workshop.notes[index]
-            clash = field_patch.conflicts(patch, current)
-            result = field_patch.apply(patch, current)
-            if result is not current:
-                session.replace("notes", index, result, label=f"edit note {ident}")
-        self.select(ident)
-        if clash:
-            entries = field_patch.conflict_entries(patch, clash, current, spec.ITEM_RECORDS["notes"], "notes", ident)
-            self._ask_which(entries, lambda: self._take_theirs(ident, patch, clash, current))
-
-    def _ask_which(self, conflicts: list[m.Conflict], take_theirs: Callable[[], None]) -> None:
-        """Fields the form changed that someone else changed too: the form's values are saved; ask which to keep
-        (the dialog of merge conflicts, the same words)."""
-
-        def answered(answer: str | None) -> None:
-            if answer == "theirs":
-                take_theirs()
-                self.notify("Took their values", markup=False)
-            else:
-                self.notify("Kept your values", markup=False)
-
-        self.app.push_screen(MergeConflictsDialog([conflict_line(c) for c in conflicts]), answered)
-
-    def _take_theirs(self, ident: str, patch: field_patch.FieldPatch, clash: tuple[str, ...], theirs: m.Note) -> None:
-        """Put their values back for the fields in conflict (where nothing changed them since the form was saved)."""
-        session = self.app.session
-        try:
-            index = self._index(ident)
-        except KeyError:
-            return  # gone since
-        note = session.workshop.notes[index]
-        back = field_patch.theirs_instead(patch, clash, theirs)
-        result = field_patch.apply(back, note, keep_current=field_patch.conflicts(back, note))
-        if result is not note:
-            session.replace("notes", index, result, label=f"take their values for note {ident}")
+        if saved.id_taken:
+            self.notify(f"{new.id} was taken meanwhile; {old.id} keeps its id", severity="error", markup=False)
+        self.select(saved.ident)
+        if saved.conflicts:
+            ask_keep_or_take(self.app, saved.conflicts, lambda: field_patch.take_theirs(session, "notes", saved))
 
     def action_toggle_status(self) -> None:
         note = self.current_note()

@@ -8,15 +8,18 @@ Questions may contain workshop text: pass them as ``rich.text.Text`` (see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from needsmap.format.conflicts import conflict_line
+from needsmap.format.model import Conflict
 from needsmap.tui import plain
 
 T = TypeVar("T")
@@ -235,3 +238,17 @@ class CommentsDialog(_Dialog[bool]):
 
     def action_answer(self, go_on: bool) -> None:
         self.dismiss(go_on)
+
+
+def ask_keep_or_take(app: App, conflicts: list[Conflict], take_theirs: Callable[[], None]) -> None:
+    """A saved form changed fields that someone else changed too: the form's values are in the file; ask which to keep
+    (the merge-conflicts dialog, the same words) and call ``take_theirs`` when the answer is "theirs"."""
+
+    def answered(answer: str | None) -> None:
+        if answer == "theirs":
+            take_theirs()
+            app.notify("Took their values", markup=False)
+        else:
+            app.notify("Kept your values", markup=False)
+
+    app.push_screen(MergeConflictsDialog([conflict_line(c) for c in conflicts]), answered)
