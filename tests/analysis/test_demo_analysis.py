@@ -68,8 +68,44 @@ def test_demo_readiness_mix_is_believable(demo):
 
 def test_top_gaps_are_the_ones_that_matter(demo):
     _, analysis = demo
+    blocking = [g for g in analysis.gaps if analysis.blocks(g)]
+    # first the errors that block a use case: a must-need of a blocked use case held nowhere or out of reach
+    assert blocking and analysis.gaps[: len(blocking)] == blocking
+    for g in blocking:
+        assert g.severity == "error" and g.rule in ("missing-source", "unreachable")
+        blocked = [analysis.readiness[u] for u in g.use_cases if analysis.readiness[u].status == "blocked"]
+        assert any(
+            ns.attribute in g.subject_ids("attribute") and ns.criticality == "must" and g.rule in ns.problems
+            for r in blocked
+            for ns in r.needs
+        ), g.message
     top = analysis.gaps[0]
-    # e-mail consent mastered in two places puts the most use-case value at risk
-    assert (top.rule, top.subject_ids("attribute")) == ("many-masters", ["email_optin"])
-    impacts = [g.impact for g in analysis.gaps]
+    assert (top.rule, top.subject_ids("attribute"), top.use_cases) == (
+        "unreachable",
+        ["profiling_consent"],
+        ("nbo-in-store",),
+    )
+    # an error that does not block (the analytics island: readiness does not read identity) ranks by impact
+    island = next(g for g in analysis.gaps if g.rule == "identity-island")
+    assert island.severity == "error" and not analysis.blocks(island)
+    # then by impact: e-mail consent mastered in two places puts the most use-case value at risk
+    rest = analysis.gaps[len(blocking) :]
+    assert (rest[0].rule, rest[0].subject_ids("attribute")) == ("many-masters", ["email_optin"])
+    for part in (blocking, rest):
+        impacts = [g.impact for g in part]
+        assert impacts == sorted(impacts, reverse=True)
+
+
+def test_order_impact_is_the_old_order(demo):
+    """``order="impact"``: by impact alone, the blocking errors wherever their impact puts them."""
+    _, analysis = demo
+    by_impact = analysis.ordered("impact")
+    assert sorted(by_impact, key=id) == sorted(analysis.gaps, key=id)
+    impacts = [g.impact for g in by_impact]
     assert impacts == sorted(impacts, reverse=True)
+    assert (by_impact[0].rule, by_impact[0].subject_ids("attribute")) == ("many-masters", ["email_optin"])
+    first_error = next(i for i, g in enumerate(by_impact) if g.severity == "error")
+    assert first_error > 0 and analysis.blocks(by_impact[first_error])
+    assert analysis.ordered("blockers") == analysis.gaps
+    with pytest.raises(ValueError, match="unknown order"):
+        analysis.ordered("severity")

@@ -1,4 +1,4 @@
-"""needsmap gaps: golden output, JSON contract, grouping, CI exit codes, hostile text."""
+"""needsmap gaps: golden output, JSON contract, problems and order, grouping, CI exit codes, hostile text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from needsmap.analysis.engine import ORDERS
+from needsmap.analysis.output import GROUPINGS
 from needsmap.analysis.rules import RULES
+from needsmap.cli.common import LibraryChoice
 from needsmap.cli.main import main
 from tests.conftest import DATA, DEMO, ROOT
 
@@ -24,6 +27,7 @@ def _regen() -> bool:
     [
         (["--format", "md"], "demo-gaps.md"),
         (["--format", "md", "--by", "use-case", "--min-severity", "warning"], "demo-gaps-by-use-case.md"),
+        (["--format", "md", "--by", "rule", "--order", "impact"], "demo-gaps-by-rule-impact.md"),
         (["--format", "table", "-o", "{out}"], "demo-gaps.txt"),
     ],
 )
@@ -45,7 +49,8 @@ def test_json_contract(runner):
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["schema"] == "needsmap.gaps/1"
-    assert set(doc) == {"schema", "workshop", "settings", "summary", "gaps", "readiness"}
+    assert set(doc) == {"schema", "workshop", "settings", "order", "summary", "gaps", "problems", "readiness"}
+    assert doc["order"] == "blockers"
     assert doc["summary"]["readiness"] == {"ready": 5, "at-risk": 7, "blocked": 5}
     gap = doc["gaps"][0]
     assert set(gap) == {
@@ -68,6 +73,59 @@ def test_json_contract(runner):
     assert located, "gaps about items from the file carry their line"
     ready = {r["use_case"]: r for r in doc["readiness"]}
     assert ready["cart-abandonment"]["needs"][0].keys() >= {"attribute", "problems", "path", "path_freshness"}
+    problem = doc["problems"][0]
+    assert set(problem) == {"key", "title", "severity", "blocks", "use_cases", "impact", "findings", "gaps"}
+    # every finding shown belongs to exactly one problem, and the counts add up
+    indexes = sorted(i for p in doc["problems"] for i in p["gaps"])
+    assert indexes == list(range(len(doc["gaps"])))
+    summary = doc["summary"]
+    assert sum(summary["problems"].values()) == len(doc["problems"]) < len(doc["gaps"])
+    assert summary["blocking"] == sum(p["blocks"] for p in doc["problems"]) > 0
+    for p in doc["problems"]:
+        shown = [doc["gaps"][i] for i in p["gaps"]]
+        assert [(g["rule"], g["subjects"]) for g in shown] == [(f["rule"], f["subjects"]) for f in p["findings"]]
+        assert p["severity"] == min((g["severity"] for g in shown), key=["error", "warning", "info"].index)
+
+
+def test_json_starts_with_the_blocking_errors(runner):
+    """The first findings and the first problems are errors that block a use case; --order impact undoes it."""
+    doc = json.loads(runner.invoke(main, ["gaps", str(DEMO), "--format", "json"]).stdout)
+    blocked = {r["use_case"] for r in doc["readiness"] if r["status"] == "blocked"}
+    blocking = [p for p in doc["problems"] if p["blocks"]]
+    assert doc["problems"][: len(blocking)] == blocking
+    first = doc["gaps"][0]
+    assert first["severity"] == "error" and set(first["use_cases"]) & blocked
+    assert doc["problems"][0]["gaps"] == [0]
+    old = json.loads(runner.invoke(main, ["gaps", str(DEMO), "--format", "json", "--order", "impact"]).stdout)
+    assert old["order"] == "impact"
+    impacts = [g["impact"] for g in old["gaps"]]
+    assert impacts == sorted(impacts, reverse=True) and old["gaps"][0]["severity"] != "error"
+    assert sorted(map(json.dumps, old["gaps"])) == sorted(map(json.dumps, doc["gaps"]))
+
+
+def test_the_table_starts_with_the_blocking_errors_in_80_columns(runner):
+    """What a facilitator sees piped into less: the summary, then problem 1, a blocking error."""
+    result = runner.invoke(main, ["gaps", str(DEMO)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    summary = next(line for line in lines if line.startswith("Problems: "))
+    assert summary.startswith("Problems: 42 (54 findings): 7 errors · 26 warnings · 9 info · 6 block use cases")
+    first = next(line for line in lines if line.lstrip().startswith("1 "))
+    assert first.split()[:2] == ["1", "error"]
+    assert "never reaches pos" in first
+    assert lines[lines.index(first) + 1].split()[0] == "blocks"
+    # the readiness table comes after the problems
+    assert lines.index(first) < next(i for i, line in enumerate(lines) if "Use-case readiness" in line)
+
+
+def test_order_and_grouping_are_the_library_constants():
+    from needsmap.cli.gaps import gaps
+
+    options = {p.name: p for p in gaps.params}
+    assert isinstance(options["order"].type, LibraryChoice)
+    assert tuple(options["order"].type.choices) == ORDERS
+    assert (options["order"].default, options["by"].default) == ("blockers", "problem") == (ORDERS[0], GROUPINGS[0])
 
 
 def test_min_severity_filters(runner):
@@ -95,7 +153,7 @@ def test_fail_on(runner, tmp_path: Path):
     assert json.loads(result.stdout)["gaps"] == []
 
 
-@pytest.mark.parametrize("by", ["rule", "use-case", "system", "stakeholder"])
+@pytest.mark.parametrize("by", GROUPINGS)
 def test_every_grouping_shows_every_gap(runner, by):
     from needsmap.analysis.engine import analyse
     from needsmap.analysis.output import group

@@ -114,7 +114,7 @@ def test_demo_html_content(demo, demo_html):
     ws, _ = demo
     page = Page(demo_html)
     text = page.all_text
-    assert "Executive summary" in text and "The 10 gaps with the highest impact" in text
+    assert "Executive summary" in text and "The 10 problems that matter most" in text
     # readiness as a chart, not only numbers
     assert 'id="chart-readiness"' in demo_html and "<svg" in demo_html
     # every use case with its card, its owner and its needs
@@ -184,7 +184,7 @@ def test_demo_markdown_has_every_section(demo, demo_md):
         "## Ownership",
         "## Notes",
         "## Appendix: attribute catalog",
-        "### The 10 gaps with the highest impact",
+        "### The 10 problems that matter most",
         "### Key decisions",
         "### Open questions",
         "### Contested",

@@ -242,7 +242,10 @@ def test_demo_list_sheets_have_one_row_per_item(demo_book, demo_ctx):
     ]
     impacts = [gaps.cell(r, 8).value for r in range(2, gaps.max_row + 1)]
     assert all(isinstance(i, int) for i in impacts), "impact stays a number"
-    assert impacts == sorted(impacts, reverse=True), "gaps come most important first"
+    blocking = sum(1 for grp in ctx.rule_groups for g in grp.gaps if g.blocks)  # errors that block: first
+    assert blocking and [gaps.cell(r, 3).value for r in range(2, 2 + blocking)] == ["error"] * blocking
+    for part in (impacts[:blocking], impacts[blocking:]):
+        assert part == sorted(part, reverse=True), "gaps come most important first"
     assert [gaps.cell(r, 1).value for r in range(2, 2 + len(ctx.top_gaps))] == [g.code for g in ctx.top_gaps]
 
 

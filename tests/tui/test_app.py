@@ -236,7 +236,7 @@ def test_gaps_follow_edits_live_and_can_be_regrouped(demo_copy: Path):
             session.update("use_cases", index, needs=[*needs, m.Need("no_such_attribute_yet")])
             await settle(pilot)
             assert table.row_count == before + 1
-            await pilot.press("g")  # grouped by rule: a heading row per rule
+            await pilot.press("g")  # grouped by problem: a heading row per problem
             assert table.row_count > before + 1
             await pilot.press("ctrl+z")
             await settle(pilot)
@@ -245,7 +245,67 @@ def test_gaps_follow_edits_live_and_can_be_regrouped(demo_copy: Path):
     run(body)
 
 
-def test_overview_enter_on_a_top_gap_jumps(demo_copy: Path):
+def test_gaps_screen_blocking_errors_first_then_grouped_by_problem(demo_copy: Path):
+    async def body():
+        app = create_app(demo_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("8")
+            await until(pilot, lambda: isinstance(app.screen, GapsScreen))
+            await settle(pilot)
+            screen = app.screen
+            assert screen.order == "blockers" and screen._rows == app.analysis.gaps
+            assert app.analysis.blocks(screen.current_gap())
+            await pilot.press("g")  # grouped by problem: a heading row, then its findings
+            table = screen.query_one("#gap-table", DataTable)
+            table.move_cursor(row=0)
+            await pilot.pause()
+            assert screen.current_gap() is None and screen.current_problem().blocks
+            assert screen.selected_subject() == ("use_cases", "nbo-in-store")
+            assert "Problem" in str(screen.query_one("#gap-detail-text").render())
+            headings = [i for i, gap in enumerate(screen._rows) if gap is None]
+            assert len(headings) == len(screen._headings) < len(app.analysis.gaps)
+            await pilot.press("g")  # by impact alone: the old order
+            impacts = [g.impact for g in screen._rows]
+            assert impacts == sorted(impacts, reverse=True) and not app.analysis.blocks(screen._rows[0])
+            await pilot.press("g", "g", "g")  # rule, severity, and round to blocking errors first
+            assert screen.order == "blockers"
+            await pilot.press(*"/blocks", "enter")  # "blocks" finds the errors that block a use case
+            await pilot.pause()
+            assert screen._rows and all(app.analysis.blocks(g) for g in screen._rows)
+            assert len(screen._rows) == len(app.analysis.blocking)
+
+    run(body)
+
+
+def test_overview_top_problems_start_with_the_blocking_errors(demo_copy: Path):
+    """The overview's top 10 are problems (findings grouped by root cause), the blocking errors first."""
+    from needsmap.analysis.problems import group
+
+    async def body():
+        app = create_app(demo_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#top-gaps", DataTable)
+            problems = group(app.analysis, app.session.workshop)
+            assert table.row_count == 10 < len(problems) < len(app.analysis.gaps)
+            rows = [table.get_row_at(i) for i in range(table.row_count)]
+            marks = [str(row[0]) for row in rows]
+            blocking = sum(p.blocks for p in problems[:10])
+            assert blocking and marks == ["● blocks"] * blocking + marks[blocking:]
+            assert all(p.severity == "error" for p in problems[:blocking])
+            assert "blocks" not in "".join(marks[blocking:])
+            assert [str(row[2]).split(" · ")[0] for row in rows] == [p.title for p in problems[:10]]
+            assert str(rows[0][2]) == "Personalisation consent never reaches pos"
+            moving = next(str(row[2]) for row in rows if "Expected moving date" in str(row[2]))
+            assert moving == "Expected moving date is needed but held nowhere: no owner · 2 findings"
+            assert f"Top 10 of {len(problems)} problems ({len(app.analysis.gaps)} findings), blocking errors first" in (
+                screen_text(app)
+            )
+
+    run(body)
+
+
+def test_overview_enter_on_a_top_problem_jumps(demo_copy: Path):
     async def body():
         app = create_app(demo_copy)
         async with app.run_test(size=SIZE) as pilot:
@@ -253,7 +313,18 @@ def test_overview_enter_on_a_top_gap_jumps(demo_copy: Path):
             table = app.screen.query_one("#top-gaps", DataTable)
             table.focus()
             await pilot.pause()
-            assert app.screen.selected_subject() == ("attributes", app.analysis.gaps[0].subjects[0][1])
+            # the first problem: profiling consent never reaches the till where next best offer runs
+            assert app.screen.selected_subject() == ("use_cases", "nbo-in-store")
+            await pilot.press("enter")
+            await until(pilot, lambda: app.current_mode == "use_cases")
+            await pilot.press("1")
+            await until(pilot, lambda: app.current_mode == "overview")
+            table = app.screen.query_one("#top-gaps", DataTable)
+            table.focus()
+            row = next(i for i in range(table.row_count) if "Newsletter consent is" in str(table.get_row_at(i)[2]))
+            table.move_cursor(row=row)
+            await pilot.pause()
+            assert app.screen.selected_subject() == ("attributes", "email_optin")
             await pilot.press("enter")
             await until(pilot, lambda: app.current_mode == "attributes")
 

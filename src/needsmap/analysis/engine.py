@@ -25,6 +25,9 @@ from needsmap.format import model as m
 from needsmap.util.gcpause import gc_paused
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: The orders findings are listed in (docs/rules.md "Order of the findings"): "blockers", the default, puts the
+#: errors that block a use case first and then ranks by impact; "impact" ranks by impact alone.
+ORDERS = ("blockers", "impact")
 #: Value of a use case that has not been scored yet: the middle of the 1..5 scale.
 UNSCORED_VALUE = 3
 _CRIT_SEVERITY = {"must": "error", "should": "warning", "could": "info"}
@@ -61,6 +64,8 @@ _LOW_EVERYWHERE = (
     ),
 )
 Subject = tuple[str, str]  # (kind, id): ("attribute", "email")
+#: What identifies a finding across versions of a workshop: (rule, subjects).
+GapKey = tuple[str, tuple[Subject, ...]]
 #: A part of a memo key: compared for equality with the previous run's, nothing else.
 _KeyPart = tuple[object, ...]
 NeedKey = tuple[str, str]  # (use case, attribute)
@@ -187,11 +192,21 @@ class SystemRow:
 
 @dataclass(slots=True)
 class Analysis:
-    gaps: list[Gap]
+    gaps: list[Gap]  # in the default order, "blockers"
     readiness: dict[str, Readiness]
     attributes: list[AttributeRow]
     systems: list[SystemRow]
     identity_components: list[list[str]]
+    #: The keys of the findings that block a use case (see :func:`blocking_findings`).
+    blocking: frozenset[GapKey] = frozenset()
+
+    def blocks(self, gap: Gap) -> bool:
+        """Whether ``gap`` is an error that blocks a use case."""
+        return gap.key in self.blocking
+
+    def ordered(self, order: str = "blockers") -> list[Gap]:
+        """The findings in ``order``, one of :data:`ORDERS`."""
+        return list(self.gaps) if order == "blockers" else sort_gaps(self.gaps, self.blocking, order)
 
     def by_rule(self) -> dict[str, list[Gap]]:
         out: dict[str, list[Gap]] = {}
@@ -1105,8 +1120,49 @@ class _Analyser:
         self.use_cases()
         readiness = self.readiness({} if readiness_memo is None else readiness_memo)
         attrs, systems = self.tables(comps, {} if rows_memo is None else rows_memo)
-        gaps = sorted(self.gaps, key=lambda g: (-g.impact, SEVERITY_ORDER[g.severity], RULE_ORDER[g.rule], g.subjects))
-        return Analysis(gaps, readiness, attrs, systems, comps)
+        blocking = blocking_findings(self.gaps, readiness)
+        return Analysis(sort_gaps(self.gaps, blocking), readiness, attrs, systems, comps, blocking)
+
+
+def blocking_findings(gaps: Iterable[Gap], readiness: dict[str, Readiness]) -> frozenset[GapKey]:
+    """The errors that block a use case: each is a problem of a must-need of a blocked use case it puts at risk.
+
+    Read from the readiness, so whatever makes a must-need block a use case (today missing-source and
+    unreachable) makes the error behind it a blocker.
+    """
+    causes = {
+        (r.use_case, problem, ns.attribute)
+        for r in readiness.values()
+        if r.status == "blocked"
+        for ns in r.needs
+        if ns.criticality == "must"
+        for problem in ns.problems
+    }
+    if not causes:
+        return frozenset()
+    return frozenset(
+        g.key
+        for g in gaps
+        if g.severity == "error"
+        and any((u, g.rule, a) in causes for u in g.use_cases for k, a in g.subjects if k == "attribute")
+    )
+
+
+def sort_gaps(gaps: Iterable[Gap], blocking: frozenset[GapKey], order: str = "blockers") -> list[Gap]:
+    """``gaps`` in ``order`` (:data:`ORDERS`): blockers first or not, then impact, severity, rule order, subjects."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}; choose from {', '.join(ORDERS)}")
+    first = order == "blockers"
+    return sorted(
+        gaps,
+        key=lambda g: (
+            first and g.key not in blocking,
+            -g.impact,
+            SEVERITY_ORDER[g.severity],
+            RULE_ORDER[g.rule],
+            g.subjects,
+        ),
+    )
 
 
 class Analyser:

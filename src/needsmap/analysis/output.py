@@ -1,4 +1,4 @@
-"""What ``needsmap gaps`` shows: filtering, grouping, JSON and Markdown.
+"""What ``needsmap gaps`` shows: filtering, grouping (into problems, or by rule, use case...), JSON and Markdown.
 
 Pure functions over an :class:`~needsmap.analysis.engine.Analysis`; the terminal
 table (rich) is drawn by the CLI from the same groups.
@@ -13,12 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from needsmap.analysis import problems as problems_of
 from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, Readiness
+from needsmap.analysis.problems import Problem
 from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
 from needsmap.util import text as textsafe
 
-GROUPINGS = ("rule", "use-case", "system", "stakeholder")
+#: How ``needsmap gaps`` groups the findings; the first is the default: one group per problem (root cause).
+GROUPINGS = ("problem", "rule", "use-case", "system", "stakeholder")
 JSON_SCHEMA_ID = "needsmap.gaps/1"
 
 
@@ -27,6 +30,7 @@ class Group:
     key: str
     title: str
     gaps: tuple[Gap, ...]
+    problem: Problem | None = None  # grouped by problem: the problem (its symptoms are ``gaps``)
 
 
 def at_least(gaps: list[Gap], min_severity: str) -> list[Gap]:
@@ -39,8 +43,20 @@ def fails(gaps: list[Gap], fail_on: str | None) -> bool:
     return fail_on is not None and bool(at_least(gaps, fail_on))
 
 
-def group(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], by: str) -> list[Group]:
-    """Gaps in groups, each group sorted by impact (the order of ``gaps``)."""
+def group(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], by: str, order: str = "blockers") -> list[Group]:
+    """Gaps in groups, each group in the order of ``gaps``; grouped by problem, the problems are in ``order``.
+
+    A problem is shown with those of its symptoms that are in ``gaps`` (after ``--min-severity``), and left
+    out when none is.
+    """
+    if by == "problem":
+        shown = {id(g) for g in gaps}
+        out = []
+        for p in problems_of.group(analysis, ws, order):
+            mine = tuple(g for g in p.symptoms if id(g) in shown)
+            if mine:
+                out.append(Group(p.key, p.title, mine, p))
+        return out
     if by == "rule":
         buckets: dict[str, list[Gap]] = defaultdict(list)
         for g in gaps:
@@ -149,8 +165,13 @@ def document_head(schema: str, ws: m.Workshop, file: str) -> dict[str, Any]:
     return {"schema": schema, "workshop": {"file": file, "name": ws.workshop.name}}
 
 
-def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str) -> dict[str, Any]:
+def json_document(
+    analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str, order: str = "blockers"
+) -> dict[str, Any]:
+    """The ``needsmap.gaps/1`` document: ``gaps`` (already filtered and in ``order``) and the problems behind them."""
     st = ws.effective_settings
+    problems = problems_of.group(analysis, ws, order)
+    index = {g.key: i for i, g in enumerate(gaps)}
     return {
         **document_head(JSON_SCHEMA_ID, ws, file),
         "settings": {
@@ -158,27 +179,72 @@ def json_document(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], file: str
             "min_coverage": st.effective_min_coverage,
             "marketing_channels": list(st.effective_marketing_channels),
         },
-        "summary": {"gaps": analysis.counts(), "shown": len(gaps), "readiness": analysis.readiness_counts()},
+        "order": order,
+        "summary": {
+            "gaps": analysis.counts(),
+            "shown": len(gaps),
+            "readiness": analysis.readiness_counts(),
+            "problems": problems_of.counts(problems),
+            "blocking": sum(1 for p in problems if p.blocks),
+        },
         "gaps": [g.as_dict() for g in gaps],
+        "problems": [p.as_dict(index) for p in problems if any(g.key in index for g in p.symptoms)],
         "readiness": [readiness_dict(r) for r in analysis.readiness.values()],
     }
+
+
+def problem_tally(problems: list[Problem]) -> str:
+    """Like "42 problems (54 findings): 7 errors (6 block use cases), 26 warnings, 9 info"."""
+    n = problems_of.counts(problems)
+    findings = sum(len(p.symptoms) for p in problems)
+    blocking = sum(1 for p in problems if p.blocks)
+    errors = f"{n['error']} error{'s' if n['error'] != 1 else ''}"
+    if blocking:
+        errors += f" ({blocking} block{'s' if blocking == 1 else ''} use cases)"
+    return (
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({findings} finding{'s' if findings != 1 else ''})"
+        f": {errors}, {n['warning']} warning{'s' if n['warning'] != 1 else ''}, {n['info']} info"
+    )
+
+
+def order_heading(order: str) -> str:
+    """How a list in ``order`` is introduced: "blocking errors first, then by impact"."""
+    return "blocking errors first, then by impact" if order == "blockers" else "by impact"
 
 
 # -- Markdown --------------------------------------------------------------------------
 _SEV_MD = {"error": "**error**", "warning": "warning", "info": "info"}
 
 
-def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str) -> str:
+def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str, order: str = "blockers") -> str:
+    """The gaps in Markdown: the summary, the findings in ``groups`` (grouped ``by``), the readiness."""
     md = textsafe.markdown
     lines = [f"# Gaps: {md(ws.workshop.name)}", ""]
     rc = analysis.readiness_counts()
     counts = analysis.counts()
     lines.append(
         f"Use cases: **{rc['ready']} ready**, **{rc['at-risk']} at risk**, **{rc['blocked']} blocked**. "
+        f"{problem_tally(problems_of.group(analysis, ws, order))}. "
         f"Gaps: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info."
     )
+    lines += [""]
+    if by == "problem":
+        lines += [f"## Problems, {order_heading(order)}", ""]
+        lines += _problems_markdown(groups) if groups else ["No gaps at this severity.", ""]
+    else:
+        lines += [f"## Gaps by {by.replace('-', ' ')}", ""]
+        if not groups:
+            lines += ["No gaps at this severity.", ""]
+        for grp in groups:
+            lines += [f"### {md(grp.title)}", ""]
+            if by == "rule":
+                lines += [f"*Why it matters:* {md(RULES[grp.key].why)}", ""]
+            for g in grp.gaps:
+                impact = f" Impact {g.impact}: {md(', '.join(g.use_cases))}." if g.use_cases else ""
+                rule = f"`{g.code}` {g.rule}: " if by != "rule" else ""
+                lines.append(f"- {_SEV_MD[g.severity]} {rule}{md(g.message)}.{impact} *Fix:* {md(g.action)}")
+            lines.append("")
     lines += [
-        "",
         "## Use-case readiness",
         "",
         "| Use case | Value | Readiness | Must-needs met | Reasons |",
@@ -193,19 +259,26 @@ def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str) -
             f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | {r.status} | "
             f"{r.must_satisfied}/{r.must_total} | {md('; '.join(r.reasons))} |"
         )
-    lines += ["", f"## Gaps by {by.replace('-', ' ')}", ""]
-    if not groups:
-        lines.append("No gaps at this severity.")
-    for grp in groups:
-        lines += [f"### {md(grp.title)}", ""]
-        if by == "rule":
-            lines += [f"*Why it matters:* {md(RULES[grp.key].why)}", ""]
-        for g in grp.gaps:
-            impact = f" Impact {g.impact}: {md(', '.join(g.use_cases))}." if g.use_cases else ""
-            rule = f"`{g.code}` {g.rule}: " if by != "rule" else ""
-            lines.append(f"- {_SEV_MD[g.severity]} {rule}{md(g.message)}.{impact} *Fix:* {md(g.action)}")
-        lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _problems_markdown(groups: list[Group]) -> list[str]:
+    """A numbered list of problems, each with its findings (and what to do) as a list under it."""
+    md = textsafe.markdown
+    lines = []
+    for n, grp in enumerate(groups, 1):
+        p = grp.problem
+        assert p is not None
+        blocks = " (blocks a use case)" if p.blocks else ""
+        impact = f" Impact {p.impact}: {md(', '.join(p.use_cases))}." if p.use_cases else ""
+        count = len(p.symptoms)
+        findings = f" {count} finding{'s' if count != 1 else ''}."
+        item = f"{n}. "
+        lines.append(f"{item}{_SEV_MD[p.severity]}{blocks}: **{md(p.title)}**.{impact}{findings}")
+        indent = " " * len(item)  # the findings nest under the problem: indented as far as its text
+        for g in grp.gaps:
+            lines.append(f"{indent}- {_SEV_MD[g.severity]} `{g.code}` {g.rule}: {md(g.message)}. *Fix:* {md(g.action)}")
+    return [*lines, ""]
 
 
 _STATUS_ORDER = {"blocked": 0, "at-risk": 1, "ready": 2}

@@ -170,6 +170,8 @@ def library_constant(name: str) -> tuple[str, ...]:
     values: Iterable[str]
     if name == "groupings":
         from needsmap.analysis.output import GROUPINGS as values
+    elif name == "gap-orders":
+        from needsmap.analysis.engine import ORDERS as values
     elif name == "severities":
         from needsmap.format.diagnostics import SEVERITIES as values
     elif name == "draft-formats":
@@ -213,6 +215,7 @@ class LibraryChoice(click.Choice):
 
 
 GAP_GROUPINGS = LibraryChoice("groupings")
+GAP_ORDERS = LibraryChoice("gap-orders")
 SEVERITIES = LibraryChoice("severities")
 #: Every severity but info: "info or worse" would be any gap at all.
 FAILING_SEVERITIES = LibraryChoice("severities", leave_out=("info",))

@@ -14,6 +14,7 @@ from needsmap.cli.common import (
     EXIT_OK,
     FAILING_SEVERITIES,
     GAP_GROUPINGS,
+    GAP_ORDERS,
     SEVERITIES,
     emit,
     emit_drawn,
@@ -32,9 +33,17 @@ if TYPE_CHECKING:
 @click.option(
     "--by",
     type=GAP_GROUPINGS,
-    default="rule",
+    default="problem",
     show_default=True,
-    help="How to group the gaps (table and md).",
+    help="How to group the gaps (table and md): into problems (one per root cause), or by rule, use case, "
+    "system or stakeholder.",
+)
+@click.option(
+    "--order",
+    type=GAP_ORDERS,
+    default="blockers",
+    show_default=True,
+    help="blockers: errors that block a use case first, then by impact; impact: by impact alone.",
 )
 @format_option(
     ["table", "md", "json"],
@@ -54,25 +63,32 @@ if TYPE_CHECKING:
     help="Exit 1 when a gap of this severity or worse exists (for CI pipelines).",
 )
 @output_option
-def gaps(file: Path, by: str, fmt: str, min_severity: str, fail_on: str | None, output: Path | None) -> None:
-    """Show the gaps of workshop FILE, sorted by impact, and the readiness of every use case."""
+def gaps(
+    file: Path, by: str, order: str, fmt: str, min_severity: str, fail_on: str | None, output: Path | None
+) -> None:
+    """Show the problems and gaps of workshop FILE, blocking errors first, and the readiness of every use case."""
     from needsmap.analysis.engine import analyse
     from needsmap.analysis.output import at_least, fails, group, json_document, markdown
 
     ws = valid_workshop(file)
     analysis = analyse(ws)
-    shown = at_least(analysis.gaps, min_severity)
+    shown = at_least(analysis.ordered(order), min_severity)
     if fmt == "json":
-        emit(json.dumps(json_document(analysis, ws, shown, str(file)), indent=2, ensure_ascii=False) + "\n", output)
+        doc = json_document(analysis, ws, shown, str(file), order)
+        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "md":
-        emit(markdown(analysis, ws, group(analysis, ws, shown, by), by), output)
+        emit(markdown(analysis, ws, group(analysis, ws, shown, by, order), by, order), output)
     else:
         from needsmap.cli import gaps_table
 
         def draw(console: Console) -> None:
             gaps_table.print_summary(console, analysis, ws, str(file))
+            groups = group(analysis, ws, shown, by, order)
+            if by == "problem":
+                gaps_table.print_problems(console, groups, order)
+            else:
+                gaps_table.print_groups(console, groups, by)
             gaps_table.print_readiness(console, analysis, ws)
-            gaps_table.print_groups(console, group(analysis, ws, shown, by), by)
 
         emit_drawn(draw, output)
     sys.exit(EXIT_FINDINGS if fails(analysis.gaps, fail_on) else EXIT_OK)

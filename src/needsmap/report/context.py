@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from needsmap import __version__
-from needsmap.analysis.engine import UNSCORED_VALUE, Analysis, Gap, Readiness
+from needsmap.analysis import problems as problems_of
+from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, GapKey, Readiness
 from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
 
-#: How many gaps the executive summary lists.
+#: How many gaps (and problems) the executive summary lists.
 TOP_GAPS = 10
 STATUS_ORDER = {"blocked": 0, "at-risk": 1, "ready": 2}
 _CRIT_LETTER = {"must": "M", "should": "S", "could": "C"}
@@ -69,6 +70,20 @@ class GapView:
     action: str
     impact: int
     use_cases: tuple[str, ...]
+    blocks: bool = False  # an error that blocks a use case (these come first)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """One root cause (:class:`needsmap.analysis.problems.Problem`) and its findings."""
+
+    key: str
+    title: str
+    severity: str
+    blocks: bool
+    impact: int
+    use_cases: tuple[str, ...]
+    findings: tuple[GapView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,15 +208,31 @@ class ReportContext:
     blocking: tuple[GapView, ...] = ()  # per-stakeholder: errors and warnings on their use cases, by impact
     diagrams_note: str = ""  # which diagrams the report draws and why (filled by the report engine)
     lineage: dict[str, DiagramView] = field(default_factory=dict)  # use case id -> its lineage (also in diagrams)
+    # The summary's problems (findings grouped by root cause), blocking errors first, then by impact:
+    top_problems: tuple[ProblemView, ...] = ()
+    problem_counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    blocking_problems: int = 0  # how many problems block a use case
 
     @property
     def gap_total(self) -> int:
         return sum(self.gap_counts.values())
 
+    @property
+    def problem_total(self) -> int:
+        return sum(self.problem_counts.values())
 
-def _gap_view(g: Gap) -> GapView:
+
+def _gap_view(g: Gap, blocking: frozenset[GapKey] = frozenset()) -> GapView:
     return GapView(
-        g.code, g.rule, g.severity, ", ".join(i for _, i in g.subjects), g.message, g.action, g.impact, g.use_cases
+        g.code,
+        g.rule,
+        g.severity,
+        ", ".join(i for _, i in g.subjects),
+        g.message,
+        g.action,
+        g.impact,
+        g.use_cases,
+        g.key in blocking,
     )
 
 
@@ -423,7 +454,13 @@ def build_context(
                 counts[g.severity] += 1
             groups.append(
                 RuleGroup(
-                    rule.code, slug, rule.title, rule.why, rule.fix, tuple(_gap_view(g) for g in by_rule[slug]), counts
+                    rule.code,
+                    slug,
+                    rule.title,
+                    rule.why,
+                    rule.fix,
+                    tuple(_gap_view(g, analysis.blocking) for g in by_rule[slug]),
+                    counts,
                 )
             )
 
@@ -464,7 +501,7 @@ def build_context(
         owned = tuple(a.id for a in ws.attributes if a.owner == s.id)
         if owned and (me is None or s.id == me.id):
             ownership.append(OwnershipView(s.name, s.id, s.function or "", owned))
-    contested = tuple(_gap_view(g) for g in gaps if g.rule == "contested")
+    contested = tuple(_gap_view(g, analysis.blocking) for g in gaps if g.rule == "contested")
     needed_by: dict[str, list[str]] = defaultdict(list)
     for row in analysis.attributes:
         needed_by[row.id] = [u for u, _ in row.needed_by]
@@ -509,7 +546,7 @@ def build_context(
         version=__version__,
         readiness_counts=_readiness_counts(uc_views) if me is not None else analysis.readiness_counts(),
         gap_counts=_gap_counts(gaps),
-        top_gaps=tuple(_gap_view(g) for g in gaps[:TOP_GAPS]),
+        top_gaps=tuple(_gap_view(g, analysis.blocking) for g in gaps[:TOP_GAPS]),
         decisions=decisions,
         open_questions=questions,
         stakeholders=stakeholders,
@@ -528,14 +565,42 @@ def build_context(
     )
     ctx.attribute_names = {a.id: a.name for a in ws.attributes}
     ctx.use_case_titles = {u.id: u.title for u in ws.use_cases}
+    problems = _problems(ws, analysis, gaps)
+    ctx.top_problems = tuple(problems[:TOP_GAPS])
+    ctx.problem_counts = {sev: sum(1 for p in problems if p.severity == sev) for sev in ("error", "warning", "info")}
+    ctx.blocking_problems = sum(1 for p in problems if p.blocks)
     if me is not None:
         ctx.for_stakeholder = next(v for v in stakeholders if v.id == me.id)
         ctx.asks = _asks(ws, analysis, me, gaps)
         my_ucs = {u.id for u in use_cases}
         ctx.blocking = tuple(
-            _gap_view(g) for g in gaps if g.severity in ("error", "warning") and my_ucs.intersection(g.use_cases)
+            _gap_view(g, analysis.blocking)
+            for g in gaps
+            if g.severity in ("error", "warning") and my_ucs.intersection(g.use_cases)
         )
     return ctx
+
+
+def _problems(ws: m.Workshop, analysis: Analysis, gaps: list[Gap]) -> list[ProblemView]:
+    """The problems behind ``gaps`` (all of them, or one stakeholder's), blocking errors first, then by impact."""
+    shown = {id(g) for g in gaps}
+    value_of = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in ws.use_cases}
+    out = []
+    for p in problems_of.group(analysis, ws):
+        mine = [g for g in p.symptoms if id(g) in shown]
+        if len(mine) == len(p.symptoms):
+            severity, blocks, use_cases, impact = p.severity, p.blocks, p.use_cases, p.impact
+        elif mine:  # a stakeholder's part of a problem: what their findings say
+            severity = min((g.severity for g in mine), key=SEVERITY_ORDER.__getitem__)
+            blocks = any(analysis.blocks(g) for g in mine)
+            use_cases = tuple(dict.fromkeys(u for g in mine for u in g.use_cases))
+            impact = sum(value_of.get(u, UNSCORED_VALUE) for u in use_cases)
+        else:
+            continue
+        views = tuple(_gap_view(g, analysis.blocking) for g in mine)
+        out.append(ProblemView(p.key, p.title, severity, blocks, impact, use_cases, views))
+    out.sort(key=lambda v: (not v.blocks, -v.impact, SEVERITY_ORDER[v.severity]))  # stable: ties keep their order
+    return out
 
 
 def _readiness_counts(views) -> dict[str, int]:

@@ -184,9 +184,9 @@ class Table:
 
 
 def _gaps_in_order(ctx: ReportContext) -> list[tuple[GapView, str]]:
-    """All gaps with their rule's "why", in the analysis' order (impact, severity, rule)."""
+    """All gaps with their rule's "why", in the analysis' order (blocking errors first, impact, severity, rule)."""
     flat = [(g, grp.why, i) for i, grp in enumerate(ctx.rule_groups) for g in grp.gaps]
-    flat.sort(key=lambda t: (-t[0].impact, SEVERITY_ORDER.get(t[0].severity, 9), t[2]))
+    flat.sort(key=lambda t: (not t[0].blocks, -t[0].impact, SEVERITY_ORDER.get(t[0].severity, 9), t[2]))
     return [(g, why) for g, why, _ in flat]
 
 
@@ -727,7 +727,7 @@ def _summary_sheet(ws: Worksheet, ctx: ReportContext, st: _Styles) -> None:
             r += 1
         r += 1
 
-    _put(ws, r, 1, f"Top {len(ctx.top_gaps)} gaps by impact" if ctx.top_gaps else "No gaps").font = st.bold
+    _put(ws, r, 1, f"Top {len(ctx.top_gaps)} gaps, blocking errors first" if ctx.top_gaps else "No gaps").font = st.bold
     r += 1
     header = ("#", "Gap", "Severity", "Impact", "Use cases", "Action")
     if ctx.top_gaps:

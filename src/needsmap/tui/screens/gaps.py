@@ -1,8 +1,10 @@
 """Gaps (key 8): every gap of the analysis, live, with why and what to do.
 
 Type to filter (every word must appear in the severity, rule, subjects,
-message or use cases), ``g`` changes the order (by impact / grouped by rule /
-by severity), Enter jumps to the gap's subject on its own screen.
+message or use cases; "blocks" finds the errors that block a use case), ``g``
+changes the order (blocking errors first, then by impact / grouped by problem
+/ by impact alone / grouped by rule / by severity), Enter jumps to the gap's
+subject on its own screen.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from needsmap.analysis import problems as problems_of
 from needsmap.analysis.engine import SEVERITY_ORDER, Gap
 from needsmap.analysis.rules import RULE_ORDER, RULES
 from needsmap.tui import SUBJECT_SCREENS, plain
@@ -22,6 +25,8 @@ from needsmap.tui.screens.overview import (
     fit,
     gap_target,
     last_column_room,
+    problem_target,
+    problem_text,
     reset,
     severity_cell,
     subjects_text,
@@ -31,7 +36,7 @@ from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
 
-ORDERS = ("impact", "rule", "severity")
+ORDERS = ("blockers", "problem", "impact", "rule", "severity")
 #: Narrower than these, the subjects and then the rule columns go (the detail pane shows them).
 WIDE = 110
 SUBJECTS_WIDTH = 22
@@ -50,12 +55,20 @@ WIDE_COLUMNS = [
     ("message", "message", None),
 ]
 NARROW_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("message", "message", None)]
-ORDER_LABELS = {"impact": "by impact", "rule": "grouped by rule", "severity": "by severity"}
+ORDER_LABELS = {
+    "blockers": "blocking errors first",
+    "problem": "grouped by problem",
+    "impact": "by impact",
+    "rule": "grouped by rule",
+    "severity": "by severity",
+}
 
 
-def gap_haystack(gap: Gap) -> str:
+def gap_haystack(gap: Gap, blocks: bool = False) -> str:
     rule = RULES[gap.rule]
     parts = [gap.severity, gap.rule, rule.code, rule.title, gap.message, *gap.use_cases]
+    if blocks:
+        parts.append("blocks")
     parts += [f"{kind} {ident}" for kind, ident in gap.subjects]
     return " ".join(parts).lower()
 
@@ -76,8 +89,10 @@ class GapsScreen(TypeToFilter, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.order = "impact"
+        self.order = "blockers"
         self._rows: list[Gap | None] = []  # per table row: the gap, or None for a group heading
+        self._problem_of: dict[int, problems_of.Problem] = {}  # grouped by problem: id(gap) -> its problem
+        self._headings: dict[int, problems_of.Problem] = {}  # grouped by problem: heading row -> its problem
         self._haystacks: dict[int, str] = {}
 
     # -- the app's hooks ---------------------------------------------------------------------
@@ -86,7 +101,8 @@ class GapsScreen(TypeToFilter, Screen[None]):
 
     def selected_subject(self) -> tuple[str, str] | None:
         gap = self.current_gap()
-        target = gap_target(gap) if gap else None
+        problem = self.current_problem() if gap is None else None
+        target = gap_target(gap) if gap else problem_target(problem) if problem else None
         return (SUBJECT_SCREENS[target[0]], target[1]) if target else None
 
     def select(self, item_id: str) -> bool:
@@ -110,7 +126,7 @@ class GapsScreen(TypeToFilter, Screen[None]):
                 key = id(gap)
                 hay = self._haystacks.get(key)
                 if hay is None:
-                    hay = self._haystacks[key] = gap_haystack(gap)
+                    hay = self._haystacks[key] = gap_haystack(gap, analysis.blocks(gap))
                 if all(w in hay for w in words):
                     out.append(gap)
             gaps = out
@@ -118,6 +134,19 @@ class GapsScreen(TypeToFilter, Screen[None]):
             gaps = sorted(gaps, key=lambda g: (RULE_ORDER[g.rule], -g.impact, SEVERITY_ORDER[g.severity]))
         elif self.order == "severity":
             gaps = sorted(gaps, key=lambda g: (SEVERITY_ORDER[g.severity], -g.impact))
+        elif self.order == "impact":
+            kept = {id(g) for g in gaps}
+            gaps = [g for g in analysis.ordered("impact") if id(g) in kept]
+        elif self.order == "problem":
+            shown = {id(g) for g in gaps}
+            self._problem_of = {}
+            grouped = []
+            for problem in problems_of.group(analysis, self.app.session.workshop):
+                for gap in problem.symptoms:
+                    if id(gap) in shown:
+                        grouped.append(gap)
+                        self._problem_of[id(gap)] = problem
+            gaps = grouped
         return gaps
 
     def _fill(self) -> None:
@@ -135,8 +164,28 @@ class GapsScreen(TypeToFilter, Screen[None]):
         room = last_column_room(table, *(w for _, _, w in columns if w))
         reset(table)
         self._rows = []
+        self._headings = {}
         rule = None
+        heading_of = None
+        blocking = analysis.blocking if analysis is not None else frozenset()
         for gap in gaps:
+            problem = self._problem_of.get(id(gap)) if self.order == "problem" else None
+            if problem is not None and problem is not heading_of:
+                heading_of = problem
+                n = sum(1 for g in gaps if self._problem_of.get(id(g)) is problem)
+                count = f" ({n} of {len(problem.symptoms)} findings)" if n != len(problem.symptoms) else ""
+                heading = problem_text(problem) if not count else plain(problem.title).append(count, style="dim")
+                heading.stylize("bold")
+                cells = {
+                    "severity": severity_cell(problem.severity, problem.blocks),
+                    "impact": Text(str(problem.impact), justify="right", style="bold"),
+                    "rule": Text("problem", style="bold"),
+                    "subjects": Text(""),
+                    "message": fit(heading, room),
+                }
+                table.add_row(*(cells[key] for key, _, _ in columns), key=f"problem:{problem.key}")
+                self._headings[len(self._rows)] = problem
+                self._rows.append(None)
             if self.order == "rule" and gap.rule != rule:
                 rule = gap.rule
                 info = RULES[rule]
@@ -151,12 +200,13 @@ class GapsScreen(TypeToFilter, Screen[None]):
                 }
                 table.add_row(*(cells[key] for key, _, _ in columns), key=f"group:{rule}")
                 self._rows.append(None)
+            indent = "  " if problem is not None else ""
             cells = {
-                "severity": severity_cell(gap.severity),
+                "severity": severity_cell(gap.severity, gap.key in blocking),
                 "impact": Text(str(gap.impact), justify="right"),
-                "rule": Text(gap.rule),
+                "rule": Text(indent + gap.rule),
                 "subjects": fit(subjects_text(gap), SUBJECTS_WIDTH),
-                "message": fit(plain(gap.message), room),
+                "message": fit(Text(indent).append_text(plain(gap.message)), room),
             }
             table.add_row(*(cells[key] for key, _, _ in columns), key=f"gap:{len(self._rows)}")
             self._rows.append(gap)
@@ -188,9 +238,21 @@ class GapsScreen(TypeToFilter, Screen[None]):
         row = table.cursor_row
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def current_problem(self) -> problems_of.Problem | None:
+        """Grouped by problem, with the cursor on a problem's heading: that problem."""
+        try:
+            row = self.query_one("#gap-table", DataTable).cursor_row
+        except Exception:  # not composed yet
+            return None
+        return self._headings.get(row)
+
     def _show_detail(self) -> None:
         gap = self.current_gap()
         detail = self.query_one("#gap-detail-text", Static)
+        problem = self.current_problem() if gap is None else None
+        if problem is not None:
+            detail.update(self._problem_detail(problem))
+            return
         if gap is None:
             detail.update(
                 Text("No gap selected." if not self._rows else "A group of gaps: move down to one.", style="dim")
@@ -201,6 +263,9 @@ class GapsScreen(TypeToFilter, Screen[None]):
         text.append(f"{rule.code} {rule.slug}", style="bold")
         text.append(f"  {rule.title}  ", style="italic")
         text.append_text(severity_cell(gap.severity))
+        analysis = self.app.analysis
+        if analysis is not None and analysis.blocks(gap):
+            text.append(" that blocks a use case", style="bold red")
         text.append(f"  impact {gap.impact}\n", style="dim")
         text.append_text(plain(gap.message, one_line=False))
         text.append("\n")
@@ -224,9 +289,39 @@ class GapsScreen(TypeToFilter, Screen[None]):
             text.append(")", style="dim")
         detail.update(text)
 
+    def _problem_detail(self, problem: problems_of.Problem) -> Text:
+        text = Text(end="")
+        text.append("Problem  ", style="bold")
+        text.append_text(severity_cell(problem.severity, problem.blocks))
+        count = len(problem.symptoms)
+        text.append(f"  impact {problem.impact}  {count} finding{'s' if count != 1 else ''}\n", style="dim")
+        text.append_text(plain(problem.title, one_line=False, style="bold"))
+        for gap in problem.symptoms[:4]:
+            text.append("\n· ", style="dim")
+            text.append(f"{gap.rule}: ", style="dim")
+            text.append_text(plain(gap.message))
+        if count > 4:
+            text.append(f"\n  and {count - 4} more below", style="dim")
+        if problem.use_cases:
+            text.append("\n")
+            text.append("Use cases: ", style="bold")
+            text.append_text(plain(", ".join(problem.use_cases)))
+        target = problem_target(problem)
+        if target:
+            text.append(f"   (Enter: go to {target[0].replace('_', ' ')} ", style="dim")
+            text.append_text(plain(target[1], style="dim"))
+            text.append(")", style="dim")
+        return text
+
     # -- actions --------------------------------------------------------------------------------
     async def action_jump(self) -> None:
         gap = self.current_gap()
+        problem = self.current_problem() if gap is None else None
+        if problem is not None:
+            target = problem_target(problem)
+            if target:
+                await self.app.jump_to(*target)
+            return
         if gap is None:
             return
         target = gap_target(gap)

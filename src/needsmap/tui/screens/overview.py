@@ -1,8 +1,10 @@
-"""Overview (key 1): how big the workshop is, how ready its use cases are, and the worst gaps.
+"""Overview (key 1): how big the workshop is, how ready its use cases are, and the top problems.
 
 Everything here follows the workshop live: counts on each edit, readiness
-and gaps when the analysis (in a thread) has caught up.  Enter on a use case
-or a gap jumps to it.
+and problems when the analysis (in a thread) has caught up.  The top
+problems are the findings grouped by root cause
+(:mod:`needsmap.analysis.problems`), blocking errors first, then by impact.
+Enter on a use case or a problem jumps to it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from needsmap.analysis import problems as problems_of
 from needsmap.analysis.engine import Gap
+from needsmap.analysis.problems import Problem
 from needsmap.tui import SUBJECT_SCREENS, plain
 
 if TYPE_CHECKING:
@@ -28,7 +32,8 @@ if TYPE_CHECKING:
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"error": "●", "warning": "▲", "info": "·"}
 READINESS_STYLE = {"ready": "green", "at-risk": "yellow", "blocked": "bold red"}
-TOP_GAPS = 10
+#: How many problems the overview lists.
+TOP_PROBLEMS = 10
 STATUS_WIDTH = 8
 TITLE_WIDTH = 40
 #: Narrower than this, the counts are one line and use case titles are shorter.
@@ -48,7 +53,10 @@ COUNTED = (
 )
 
 
-def severity_cell(severity: str) -> Text:
+def severity_cell(severity: str, blocks: bool = False) -> Text:
+    """``● error``, ``▲ warning``, ``· info``; ``● blocks`` for an error that blocks a use case."""
+    if blocks:
+        return Text(f"{SEVERITY_MARK[severity]} blocks", style="bold reverse red", end="")
     return Text(f"{SEVERITY_MARK[severity]} {severity}", style=SEVERITY_STYLE[severity], end="")
 
 
@@ -64,6 +72,24 @@ def gap_target(gap: Gap) -> tuple[str, str] | None:
         if kind in SUBJECT_SCREENS:
             return kind, ident
     return None
+
+
+def problem_target(problem: Problem) -> tuple[str, str] | None:
+    """The first subject with a screen among a problem's symptoms, in their order: (kind, id)."""
+    for gap in problem.symptoms:
+        target = gap_target(gap)
+        if target:
+            return target
+    return None
+
+
+def problem_text(problem: Problem) -> Text:
+    """The problem's title, and how many findings it stands for when more than one."""
+    text = plain(problem.title)
+    count = len(problem.symptoms)
+    if count > 1:
+        text.append(f" · {count} findings", style="dim")
+    return text
 
 
 def last_column_room(table: DataTable, *widths: int) -> int | None:
@@ -153,11 +179,11 @@ class OverviewScreen(Screen[None]):
         table.add_column(Text("use case"), key="use_case", width=TITLE_WIDTH)
         table.add_column(Text("why"), key="why")
         yield table
-        yield Static(f"Top {TOP_GAPS} gaps by impact", classes="heading", id="top-gaps-title")
+        yield Static(f"Top {TOP_PROBLEMS} problems", classes="heading", id="top-gaps-title")
         table = DataTable(id="top-gaps", cursor_type="row", zebra_stripes=True)
         table.add_column(Text("severity"), key="severity", width=SEVERITY_WIDTH)
         table.add_column(Text("impact"), key="impact", width=IMPACT_WIDTH)
-        table.add_column(Text("gap"), key="message")
+        table.add_column(Text("problem"), key="message")
         yield table
 
     def on_mount(self) -> None:
@@ -174,8 +200,8 @@ class OverviewScreen(Screen[None]):
     def selected_subject(self) -> tuple[str, str] | None:
         focused = self.focused
         if isinstance(focused, DataTable) and focused.id == "top-gaps":
-            gap = self._current_gap()
-            target = gap_target(gap) if gap else None
+            problem = self._current_problem()
+            target = problem_target(problem) if problem else None
             return (SUBJECT_SCREENS[target[0]], target[1]) if target else None
         uc = self._current_use_case()
         return ("use_cases", uc) if uc else None
@@ -200,25 +226,28 @@ class OverviewScreen(Screen[None]):
         analysis = self.app.analysis
         if analysis is None:
             return
-        self._gaps = analysis.gaps[:TOP_GAPS]
+        found = problems_of.group(analysis, self.app.session.workshop)
+        self._problems = found[:TOP_PROBLEMS]
         self.query_one(ReadinessBar).refresh()
         self._fill_readiness(analysis)
         table = self.query_one("#top-gaps", DataTable)
         room = last_column_room(table, SEVERITY_WIDTH, IMPACT_WIDTH)
         keep = table.cursor_row
         reset(table)
-        for i, gap in enumerate(self._gaps):
+        for i, problem in enumerate(self._problems):
             table.add_row(
-                severity_cell(gap.severity),
-                Text(str(gap.impact), justify="right"),
-                fit(plain(gap.message), room),
+                severity_cell(problem.severity, problem.blocks),
+                Text(str(problem.impact), justify="right"),
+                fit(problem_text(problem), room),
                 key=str(i),
             )
-        if self._gaps:
-            table.move_cursor(row=min(keep, len(self._gaps) - 1))
-        total = len(analysis.gaps)
+        if self._problems:
+            table.move_cursor(row=min(keep, len(self._problems) - 1))
+        total = len(found)
+        findings = len(analysis.gaps)
+        keys = "· 8: all gaps" if self.has_class("-narrow") else "(Enter: go to it; 8: all gaps)"
         self.query_one("#top-gaps-title", Static).update(
-            f"Top {min(TOP_GAPS, total)} of {total} gaps by impact (Enter: go to its subject; 8: all gaps)"
+            f"Top {min(TOP_PROBLEMS, total)} of {total} problems ({findings} findings), blocking errors first {keys}"
         )
 
     def _fill_readiness(self, analysis) -> None:
@@ -247,13 +276,13 @@ class OverviewScreen(Screen[None]):
         self.call_after_refresh(self._fill_analysis)
 
     # -- navigation ----------------------------------------------------------------------------
-    def _current_gap(self) -> Gap | None:
+    def _current_problem(self) -> Problem | None:
         table = self.query_one("#top-gaps", DataTable)
         if not table.row_count:
             return None
         index = table.cursor_row
-        gaps = getattr(self, "_gaps", [])
-        return gaps[index] if 0 <= index < len(gaps) else None
+        found: list[Problem] = getattr(self, "_problems", [])
+        return found[index] if 0 <= index < len(found) else None
 
     def _current_use_case(self) -> str | None:
         table = self.query_one("#readiness", DataTable)
@@ -265,11 +294,11 @@ class OverviewScreen(Screen[None]):
     async def action_open(self) -> None:
         focused = self.focused
         if isinstance(focused, DataTable) and focused.id == "top-gaps":
-            gap = self._current_gap()
-            target = gap_target(gap) if gap else None
+            problem = self._current_problem()
+            target = problem_target(problem) if problem else None
             if target:
                 await self.app.jump_to(*target)
-            elif gap:
+            elif problem:
                 await self.app.run_action("show('gaps')")
             return
         uc = self._current_use_case()
