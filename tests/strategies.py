@@ -38,6 +38,7 @@ holdings = st.builds(
     attribute=IDS,
     field=opt(TEXT),
     role=enum(m.ROLES),
+    derived_from=id_list(),
     quality=quality(),
     freshness=enum(m.FRESHNESS),
     coverage=coverage(),
@@ -71,7 +72,13 @@ workshops = st.builds(
         scope=opt(TEXT),
     ),
     settings=opt(
-        st.builds(m.Settings, min_quality=quality(), min_coverage=coverage(), marketing_channels=opt(id_list()))
+        st.builds(
+            m.Settings,
+            min_quality=quality(),
+            min_coverage=coverage(),
+            marketing_channels=opt(id_list()),
+            purposes=opt(id_list()),
+        )
     ),
     functions=opt(id_list()),
     channels=opt(id_list()),
@@ -98,7 +105,11 @@ workshops = st.builds(
             values=st.lists(TEXT, max_size=3),
             definition=opt(TEXT),
             identifier=opt(st.booleans()),
+            identifies=enum(m.IDENTIFIES_KINDS),
             sensitivity=enum(m.SENSITIVITIES),
+            special_category=opt(st.booleans()),
+            purposes=id_list(),
+            channels=id_list(),
             owner=opt(IDS),
             synonyms=st.lists(TEXT, max_size=3),
         ),
@@ -126,6 +137,8 @@ workshops = st.builds(
             owner=opt(IDS),
             function=opt(IDS),
             channels=id_list(),
+            purpose=opt(IDS),
+            lawful_basis=enum(m.LAWFUL_BASES),
             value=quality(),
             effort=quality(),
             horizon=enum(m.HORIZONS),

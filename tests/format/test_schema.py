@@ -24,7 +24,7 @@ def _as_json_data(value):
 
 def test_shipped_schema_is_up_to_date():
     assert shipped_schema_path().read_text(encoding="utf-8") == schema_text(), (
-        "run: needsmap schema -o src/needsmap/schema/workshop.schema.json"
+        "run: needsmap schema -o src/needsmap/format/workshop.schema.json"
     )
 
 

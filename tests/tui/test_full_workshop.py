@@ -123,10 +123,12 @@ async def tab_to(pilot, form: ItemForm, field: str) -> None:
 
 
 async def to_field(pilot, form: ItemForm, field: str, click: bool) -> None:
-    """Move to a field with Tab, or (far down the form) with a click on it."""
+    """Move to a field with Tab, or (far down the form) with a click on it, scrolled into view first."""
     if click:
-        await pilot.click(f"#input-{field}")
         widget = form.query_one(f"#input-{field}")
+        widget.scroll_visible(animate=False)  # as a person scrolls the form to a field below its end
+        await pilot.pause()
+        await pilot.click(f"#input-{field}")
         await until(pilot, lambda: widget.has_focus_within, f"a click to focus the field {field}")
     else:
         await tab_to(pilot, form, field)

@@ -54,7 +54,11 @@ _FIELDS = (
     "type",
     "values",
     "sensitivity",
+    "special_category",
     "identifier",
+    "identifies",
+    "purposes",
+    "channels",
     "definition",
     "synonyms",
     "spellings",
@@ -77,6 +81,10 @@ class CatalogEntry:
     definition: str
     sensitivity: m.Sensitivity = "none"
     identifier: bool = False
+    identifies: m.IdentifiesKind | None = None
+    special_category: bool = False
+    purposes: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     spellings: tuple[str, ...] = ()
@@ -89,8 +97,17 @@ class CatalogEntry:
         """Everything the entry is called: id, name, synonyms and column spellings."""
         return (self.id, self.name, *self.synonyms, *self.spellings)
 
+    @property
+    def is_identifier(self) -> bool:
+        """True when the entry identifies something (``identifier: true`` or an ``identifies`` kind)."""
+        return self.identifier or self.identifies is not None
+
     def to_attribute(self, attr_id: str | None = None) -> m.Attribute:
-        """A workshop attribute with this entry's meaning (the column spellings stay in the catalog)."""
+        """A workshop attribute with this entry's meaning (the column spellings stay in the catalog).
+
+        ``identifier: true`` is kept beside ``identifies`` where the entry says both: a reader that
+        knows only ``identifier`` still finds the identifiers it found before ``identifies`` existed.
+        """
         return m.Attribute(
             id=attr_id or self.id,
             name=self.name,
@@ -99,7 +116,11 @@ class CatalogEntry:
             values=list(self.values),
             definition=self.definition,
             identifier=True if self.identifier else None,
+            identifies=self.identifies,
             sensitivity=None if self.sensitivity == "none" else self.sensitivity,
+            special_category=True if self.special_category else None,
+            purposes=list(self.purposes),
+            channels=list(self.channels),
             synonyms=list(self.synonyms),
         )
 
@@ -167,9 +188,24 @@ def _entry(raw: object, problems: list[str]) -> CatalogEntry | None:
         problems.append(f"type '{raw['type']}' is not one of {', '.join(m.ATTR_TYPES)}")
     if raw["sensitivity"] not in m.SENSITIVITIES:
         problems.append(f"sensitivity '{raw['sensitivity']}' is not one of {', '.join(m.SENSITIVITIES)}")
-    for flag in ("identifier", "core"):
+    for flag in ("identifier", "special_category", "core"):
         if not isinstance(raw.get(flag, False), bool):
             problems.append(f"'{flag}' must be true or false")
+    identifies = raw.get("identifies")
+    if identifies is not None and identifies not in m.IDENTIFIES_KINDS:
+        problems.append(f"identifies '{identifies}' is not one of {', '.join(m.IDENTIFIES_KINDS)}")
+    if identifies is not None and raw.get("identifier") is False:
+        problems.append("'identifier: false' contradicts 'identifies'")
+    if raw.get("special_category") is True and raw["sensitivity"] != "sensitive":
+        problems.append("special-category data (special_category: true) must have sensitivity sensitive")
+    purposes = _text_list(raw.get("purposes"), "'purposes'", problems)
+    channels = _text_list(raw.get("channels"), "'channels'", problems)
+    for what, named, known in (("purpose", purposes, m.DEFAULT_PURPOSES), ("channel", channels, m.DEFAULT_CHANNELS)):
+        for name in named:
+            if name not in known:
+                problems.append(f"{what} '{name}' is not one of the default {what}s ({', '.join(known)})")
+    if (purposes or channels) and raw["entity"] != m.CONSENT_ENTITY:
+        problems.append("'purposes' and 'channels' are only for consents (entity consent)")
     values = _text_list(raw.get("values"), "'values'", problems)
     if raw["type"] == "enum" and not values:
         problems.append("an enum needs 'values'")
@@ -186,6 +222,10 @@ def _entry(raw: object, problems: list[str]) -> CatalogEntry | None:
         definition=raw["definition"].strip(),
         sensitivity=raw["sensitivity"],
         identifier=bool(raw.get("identifier", False)),
+        identifies=identifies,
+        special_category=bool(raw.get("special_category", False)),
+        purposes=purposes,
+        channels=channels,
         values=values,
         synonyms=_text_list(raw.get("synonyms"), "'synonyms'", problems),
         spellings=_text_list(raw.get("spellings"), "'spellings'", problems),
@@ -254,7 +294,15 @@ def entry_as_dict(entry: CatalogEntry) -> dict:
         out["values"] = list(entry.values)
     if entry.identifier:
         out["identifier"] = True
+    if entry.identifies is not None:
+        out["identifies"] = entry.identifies
+    if entry.purposes:
+        out["purposes"] = list(entry.purposes)
+    if entry.channels:
+        out["channels"] = list(entry.channels)
     out["sensitivity"] = entry.sensitivity
+    if entry.special_category:
+        out["special_category"] = True
     out["definition"] = entry.definition
     out["synonyms"] = list(entry.synonyms)
     out["spellings"] = list(entry.spellings)

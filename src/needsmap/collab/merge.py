@@ -579,6 +579,8 @@ class _Repair:
         return (dataclasses.replace(merged, **changes), True) if changes else (merged, False)
 
     def _section_of(self, sec: str, target: str) -> str | None:
+        if sec == spec.PURPOSES:
+            return None  # settings.purposes merges as a setting; a purpose it lost is reported by validation
         sections = m.ITEM_SECTIONS if sec == "any" else (sec,)
         for section in sections:
             if any(target in _ids(ws, section) for ws in (self.ours, self.theirs, self.base)):

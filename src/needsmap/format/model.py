@@ -55,6 +55,8 @@ Cardinality = Literal["1-1", "1-n", "n-m", "none"]
 OptionStyle = Literal["registry", "consolidation", "coexistence", "increments", "custom"]
 OptionStatus = Literal["proposed", "shortlisted", "chosen", "rejected"]
 WorkKind = Literal["feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "other"]
+LawfulBasis = Literal["consent", "contract", "legal-obligation", "vital-interest", "public-task", "legitimate-interest"]
+IdentifiesKind = Literal["person", "household", "organization", "contract", "device", "account"]
 
 LEVELS: tuple[Level, ...] = ("low", "medium", "high")
 ATTR_TYPES: tuple[AttrType, ...] = (
@@ -98,6 +100,35 @@ WORK_KINDS: tuple[WorkKind, ...] = (
     "cleanse",
     "other",
 )
+
+#: The lawful bases of GDPR Art. 6(1), (a) to (f): the one a use case processes personal data on.
+LAWFUL_BASES: tuple[LawfulBasis, ...] = (
+    "consent",
+    "contract",
+    "legal-obligation",
+    "vital-interest",
+    "public-task",
+    "legitimate-interest",
+)
+#: What an identifier can identify (an attribute's ``identifies``).
+IDENTIFIES_KINDS: tuple[IdentifiesKind, ...] = ("person", "household", "organization", "contract", "device", "account")
+#: The kinds of ``identifies`` that recognise a person: only these link a person's data across systems.
+PERSON_LEVEL: tuple[IdentifiesKind, ...] = ("person",)
+#: What ``identifier: true`` means when ``identifies`` is absent.
+DEFAULT_IDENTIFIES: IdentifiesKind = "person"
+#: The documented purposes of processing; ``settings.purposes`` adds to them.
+DEFAULT_PURPOSES: tuple[str, ...] = (
+    "marketing",
+    "personalisation",
+    "service",
+    "contract",
+    "billing",
+    "fraud",
+    "analytics",
+    "legal-obligation",
+)
+#: The entity of consent attributes: only they say which ``purposes`` and ``channels`` they cover.
+CONSENT_ENTITY = "consent"
 
 DEFAULT_FUNCTIONS: tuple[str, ...] = (
     "marketing",
@@ -153,6 +184,11 @@ Loc = dict[str, tuple[int, int] | list[tuple[int, int]]]
 
 def _loc() -> Loc | None:
     return field(default=None, compare=False, repr=False)
+
+
+def _empty_list() -> Any:
+    """``field(default_factory=list)`` for a class that has a field called ``field`` (it hides the function)."""
+    return field(default_factory=list)
 
 
 def loc_position(loc: Loc | None, key: str = "", index: int | None = None) -> tuple[int, int] | None:
@@ -247,6 +283,7 @@ class Settings:
     min_quality: int | None = None
     min_coverage: float | None = None
     marketing_channels: list[str] | None = None
+    purposes: list[str] | None = None
     roadmap: RoadmapSettings | None = None
     loc: Loc | None = _loc()
 
@@ -267,6 +304,13 @@ class Settings:
         if self.marketing_channels is None:
             return DEFAULT_MARKETING_CHANNELS
         return tuple(self.marketing_channels)
+
+    @property
+    def effective_purposes(self) -> tuple[str, ...]:
+        """The documented purposes, then those ``purposes`` adds (each once, in that order)."""
+        if not self.purposes:
+            return DEFAULT_PURPOSES
+        return tuple(dict.fromkeys((*DEFAULT_PURPOSES, *self.purposes)))
 
 
 @dataclass(slots=True)
@@ -290,7 +334,11 @@ class Attribute:
     values: list[str] = field(default_factory=list)
     definition: str | None = None
     identifier: bool | None = None
+    identifies: IdentifiesKind | None = None
+    purposes: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
     sensitivity: Sensitivity | None = None
+    special_category: bool | None = None
     owner: str | None = None
     synonyms: list[str] = field(default_factory=list)
     loc: Loc | None = _loc()
@@ -304,11 +352,42 @@ class Attribute:
         return self.type or DEFAULT_TYPE
 
     @property
+    def effective_identifies(self) -> IdentifiesKind | None:
+        """What the attribute identifies, or None when it is no identifier.
+
+        ``identifies`` when stated; otherwise ``identifier: true`` means a person
+        (:data:`DEFAULT_IDENTIFIES`), as files written before ``identifies`` existed say it.
+        ``identifier: false`` with ``identifies`` is a contradiction the validator reports;
+        ``identifies`` is taken then, as the more precise of the two.
+        """
+        if self.identifies is not None:
+            return self.identifies
+        return DEFAULT_IDENTIFIES if self.identifier else None
+
+    @property
     def is_identifier(self) -> bool:
-        return bool(self.identifier)
+        """True when the attribute identifies something (``identifier: true`` or any ``identifies``)."""
+        return self.effective_identifies is not None
+
+    @property
+    def identifies_person(self) -> bool:
+        """True when it identifies a person (:data:`PERSON_LEVEL`): a key that links a person's data."""
+        return self.effective_identifies in PERSON_LEVEL
+
+    @property
+    def is_special_category(self) -> bool:
+        """Special-category data of GDPR Art. 9 (health, religion, ethnicity, biometrics...)."""
+        return bool(self.special_category)
+
+    @property
+    def is_consent(self) -> bool:
+        return self.effective_entity == CONSENT_ENTITY
 
     @property
     def effective_sensitivity(self) -> str:
+        """``sensitivity``, default ``none``; special-category data is always ``sensitive``."""
+        if self.special_category:
+            return "sensitive"
         return self.sensitivity or "none"
 
 
@@ -317,6 +396,7 @@ class Holding:
     attribute: str
     field: str | None = None
     role: Role | None = None
+    derived_from: list[str] = _empty_list()
     quality: int | None = None
     freshness: Freshness | None = None
     coverage: float | None = None
@@ -329,6 +409,12 @@ class Holding:
         return self.role or "copy"
 
     @property
+    def is_computing_source(self) -> bool:
+        """True for a derived value (``role: derived``): this holding computes it, so it is the value's
+        source (its inputs in ``derived_from``), and the value needs no master elsewhere."""
+        return self.role == "derived"
+
+    @property
     def effective_freshness(self) -> str:
         return self.freshness or "unknown"
 
@@ -337,6 +423,7 @@ class Holding:
         return (
             self.field is None
             and self.role is None
+            and not self.derived_from
             and self.quality is None
             and self.freshness is None
             and self.coverage is None
@@ -398,6 +485,8 @@ class UseCase:
     owner: str | None = None
     function: str | None = None
     channels: list[str] = field(default_factory=list)
+    purpose: str | None = None
+    lawful_basis: LawfulBasis | None = None
     value: int | None = None
     effort: int | None = None
     horizon: Horizon | None = None
@@ -607,6 +696,11 @@ class Workshop:
     @property
     def effective_settings(self) -> Settings:
         return self.settings if self.settings is not None else Settings()
+
+    @property
+    def purpose_ids(self) -> tuple[str, ...]:
+        """The purposes a use case or a consent may name: the documented ones and ``settings.purposes``."""
+        return self.effective_settings.effective_purposes
 
     def section(self, name: str) -> list[Any]:
         """The item list of a section by its key (``"use_cases"``...).

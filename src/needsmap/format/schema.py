@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from needsmap.format import model as m
 from needsmap.format import spec
 
 SCHEMA_ID = "urn:needsmap:schema:workshop:v1"
@@ -54,6 +55,8 @@ def _scalar(shape: spec.Scalar) -> Schema:
             if target == "any"
             else f"a name from '{target}'"
             if target in ("functions", "channels")
+            else "a documented purpose (" + ", ".join(m.DEFAULT_PURPOSES) + ") or one of 'settings.purposes'"
+            if target == spec.PURPOSES
             else f"the id of an item in '{target}'"
         )
         return out

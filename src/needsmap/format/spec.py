@@ -93,6 +93,11 @@ def enum(choices: tuple[str, ...]) -> Scalar:
 
 
 FRESHNESS_DOC = "realtime | hourly | daily | weekly | monthly | unknown"
+PURPOSES_DOC = ", ".join(m.DEFAULT_PURPOSES) + ", or one of settings.purposes"
+
+#: The pseudo-section purposes refer to: the documented purposes and ``settings.purposes``
+#: (:attr:`needsmap.format.model.Workshop.purpose_ids`), as ``channels`` names the channels.
+PURPOSES = "purposes"
 
 WORKSHOP_INFO = Record(
     "workshop",
@@ -182,6 +187,12 @@ SETTINGS = Record(
             "Outbound channels on which personal data needs consent.",
             default="[" + ", ".join(m.DEFAULT_MARKETING_CHANNELS) + "]",
         ),
+        Field(
+            "purposes",
+            ListOf(ID),
+            "Purposes of processing beyond the documented ones (" + ", ".join(m.DEFAULT_PURPOSES) + "); "
+            "use cases and consents may name them too.",
+        ),
         Field("roadmap", ROADMAP_SETTINGS, "How roadmap options are phased and ranked."),
     ),
     "Thresholds used by the analysis and the roadmap.",
@@ -218,8 +229,30 @@ ATTRIBUTE = Record(
         Field("type", enum(m.ATTR_TYPES), "Data type.", default=m.DEFAULT_TYPE),
         Field("values", ListOf(TEXT), "Allowed values, only for type enum."),
         Field("definition", LONG_TEXT, "What the business means by it."),
-        Field("identifier", Scalar("bool"), "Can identify a customer across systems.", default="false"),
+        Field(
+            "identifier",
+            Scalar("bool"),
+            "Can identify a customer across systems; without 'identifies', true means it identifies a person.",
+            default="false",
+        ),
+        Field(
+            "identifies",
+            enum(m.IDENTIFIES_KINDS),
+            "What kind of thing it identifies: " + " | ".join(m.IDENTIFIES_KINDS) + " (makes it an identifier).",
+        ),
+        Field(
+            "purposes",
+            ListOf(ref(PURPOSES)),
+            "For a consent (entity consent): the purposes it covers (" + PURPOSES_DOC + ").",
+        ),
+        Field("channels", ListOf(ref("channels")), "For a consent (entity consent): the channels it covers."),
         Field("sensitivity", enum(m.SENSITIVITIES), "none | personal | sensitive.", default="none"),
+        Field(
+            "special_category",
+            Scalar("bool"),
+            "Special-category data of GDPR Art. 9 (health, religion, ethnicity, biometrics...); always sensitive.",
+            default="false",
+        ),
         Field("owner", ref("stakeholders"), "Stakeholder accountable for its definition and quality."),
         Field("synonyms", ListOf(TEXT), "Other names people and systems use for it."),
     ),
@@ -233,6 +266,11 @@ HOLDING = Record(
         Field("attribute", ref("attributes"), "The attribute held.", required=True),
         Field("field", TEXT, "Physical name in the system (table.column, object.field)."),
         Field("role", enum(m.ROLES), "master | copy | derived.", default="copy"),
+        Field(
+            "derived_from",
+            ListOf(ref("attributes")),
+            "With role derived: the attributes this system computes the value from.",
+        ),
         Field("quality", Scalar("int", minimum=1, maximum=5), "Data quality 1..5 (absent: unknown)."),
         Field("freshness", enum(m.FRESHNESS), "How current it is: " + FRESHNESS_DOC + ".", default="unknown"),
         Field(
@@ -301,6 +339,12 @@ USE_CASE = Record(
         Field("owner", ref("stakeholders"), "Stakeholder who asks for it and owns its outcome."),
         Field("function", ref("functions"), "Business function it serves."),
         Field("channels", ListOf(ref("channels")), "Channels it uses."),
+        Field("purpose", ref(PURPOSES), "Why it processes personal data: " + PURPOSES_DOC + "."),
+        Field(
+            "lawful_basis",
+            enum(m.LAWFUL_BASES),
+            "GDPR Art. 6 basis it processes personal data on: " + " | ".join(m.LAWFUL_BASES) + ".",
+        ),
         Field("value", Scalar("int", minimum=1, maximum=5), "Business value 1..5."),
         Field("effort", Scalar("int", minimum=1, maximum=5), "Gut estimate of effort 1..5."),
         Field("horizon", enum(m.HORIZONS), "now | next | later."),

@@ -8,8 +8,13 @@ required fields).  This module checks what needs the whole workshop:
   note ``about`` may name an id of any section, and is reported as ambiguous
   when that id exists in several sections;
 * function and channel names are unique and used consistently;
+* a purpose (of a use case, or covered by a consent) is a documented one or one
+  of ``settings.purposes``;
 * an attribute is held at most once per system, needed at most once per use
-  case; ``values`` only with type ``enum``; a system does not feed itself.
+  case; ``values`` only with type ``enum``; a system does not feed itself;
+* an attribute's ``identifier``/``identifies`` agree, special-category data is
+  sensitive, only consents say which ``purposes``/``channels`` they cover, and
+  only derived holdings say what they are ``derived_from``.
 
 Which fields are references is read from :mod:`needsmap.format.spec`, so a new
 reference field is checked without touching this module.
@@ -56,6 +61,9 @@ class Validator:
             self.ids["functions"] = set(m.DEFAULT_FUNCTIONS)
         if ws.channels is None:
             self.ids["channels"] = set(m.DEFAULT_CHANNELS)
+        if ws.settings is not None and ws.settings.purposes is not None:
+            self._names(ws.settings.purposes, ws.settings, "purposes", "settings.purposes")
+        self.ids[spec.PURPOSES] = set(ws.purpose_ids)
         for section in m.ITEM_SECTIONS:
             self.ids[section] = self.unique_ids(section, ws.section(section))
         for section in m.ITEM_SECTIONS:
@@ -76,21 +84,23 @@ class Validator:
         self._option_rules()
 
     # -- ids ---------------------------------------------------------------
-    def _names(self, names: list[str] | None, ws: m.Workshop, key: str) -> set[str]:
+    def _names(self, names: list[str] | None, owner: object, key: str, shown: str | None = None) -> set[str]:
+        """The names of list ``key`` of ``owner`` (``shown``: how messages call the list, default ``key``)."""
         seen: set[str] = set()
         if names is None:
             return seen
+        shown = shown or key
         for i, name in enumerate(names):
-            pos = _at(ws, key, i)
+            pos = _at(owner, key, i)
             if not _ID_RE.fullmatch(name):
                 self.rep.error(
                     pos,
                     "invalid-id",
-                    f"'{name}' in '{key}' is not a valid name: use letters, digits, '_', '.', '-', "
+                    f"'{name}' in '{shown}' is not a valid name: use letters, digits, '_', '.', '-', "
                     "starting with a letter or digit",
                 )
             if name in seen:
-                self.rep.error(pos, "duplicate-id", f"'{name}' appears twice in '{key}'")
+                self.rep.error(pos, "duplicate-id", f"'{name}' appears twice in '{shown}'")
             seen.add(name)
         return seen
 
@@ -174,7 +184,15 @@ class Validator:
         known = self.ids[section]
         if target not in known:
             word = section_word(section)
-            if section in ("functions", "channels"):
+            if section == spec.PURPOSES:
+                self.rep.error(
+                    pos,
+                    "unknown-reference",
+                    f"'{key}' of {label} is '{target}', which is neither a documented purpose nor in "
+                    f"'settings.purposes' (add it there to use your own){suggestion_suffix(target, known)} "
+                    f"(known: {', '.join(p for p in self.ws.purpose_ids if p in known)})",
+                )
+            elif section in ("functions", "channels"):
                 listed = self.ws.functions if section == "functions" else self.ws.channels
                 where = (
                     f"not in '{section}'"
@@ -211,11 +229,44 @@ class Validator:
                     "enum-without-values",
                     f"attribute '{attr.id}' has type enum but no 'values'; list the allowed values",
                 )
+            if attr.identifier is False and attr.identifies is not None:
+                self.rep.error(
+                    _at(attr, "identifies"),
+                    "identifier-contradiction",
+                    f"attribute '{attr.id}' says 'identifier: false' but 'identifies: {attr.identifies}'; "
+                    "remove 'identifier: false' if it identifies something, or 'identifies' if it does not",
+                )
+            if attr.special_category and attr.sensitivity is not None and attr.sensitivity != "sensitive":
+                self.rep.warning(
+                    _at(attr, "sensitivity"),
+                    "special-category-not-sensitive",
+                    f"attribute '{attr.id}' is special-category data (GDPR Art. 9) but says "
+                    f"'sensitivity: {attr.sensitivity}'; special-category data is sensitive: set "
+                    "'sensitivity: sensitive' or leave it out",
+                )
+            if not attr.is_consent:
+                for key in ("purposes", "channels"):
+                    if getattr(attr, key):
+                        self.rep.warning(
+                            _at(attr, key),
+                            f"{key}-without-consent",
+                            f"attribute '{attr.id}' lists the '{key}' a consent covers, but its entity is "
+                            f"'{attr.effective_entity}'; set 'entity: {m.CONSENT_ENTITY}' or remove '{key}'",
+                        )
 
     def system_rules(self) -> None:
         for system in self.ws.systems:
             owner = item_label("system", system.id)
             self._attribute_once(system.holds, "duplicate-holding", f"{owner} holds", "holdings", "merge them into one")
+            for i, holding in enumerate(system.holds):
+                if holding.derived_from and holding.role != "derived":
+                    self.rep.warning(
+                        _at(holding, "derived_from"),
+                        "derived-from-without-derived",
+                        f"holding #{i + 1} of {owner} lists 'derived_from' but its role is "
+                        f"'{holding.effective_role}'; set 'role: derived' (this system computes "
+                        f"'{holding.attribute}') or remove 'derived_from'",
+                    )
             for feed in system.feeds:
                 if feed.to == system.id:
                     self.rep.error(
@@ -383,6 +434,7 @@ def known_ids(ws: m.Workshop) -> dict[str, set[str]]:
     out = {section: {item.id for item in ws.section(section)} for section in m.ITEM_SECTIONS}
     out["functions"] = set(ws.function_ids)
     out["channels"] = set(ws.channel_ids)
+    out[spec.PURPOSES] = set(ws.purpose_ids)
     return out
 
 

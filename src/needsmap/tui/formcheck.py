@@ -43,6 +43,11 @@ _RULE_FIELD = {
     "duplicate-need": "attribute",
     "self-feed": "to",
     "empty-feed": "attributes",
+    "identifier-contradiction": "identifies",
+    "special-category-not-sensitive": "sensitivity",
+    "purposes-without-consent": "purposes",
+    "channels-without-consent": "channels",
+    "derived-from-without-derived": "derived_from",
 }
 
 _RESOLVER = yaml.resolver.Resolver()

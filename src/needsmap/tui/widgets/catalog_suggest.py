@@ -28,7 +28,21 @@ MIN_SCORE = 80.0
 #: Terminal height from which three entries are shown at once (one below it).
 ROOMY_HEIGHT = 32
 HINT = "reference catalog: type a name for matching entries (down: choose, enter: use)"
-FILLED = ("id", "name", "entity", "type", "values", "definition", "identifier", "sensitivity", "synonyms")
+FILLED = (
+    "id",
+    "name",
+    "entity",
+    "type",
+    "values",
+    "definition",
+    "identifier",
+    "identifies",
+    "sensitivity",
+    "special_category",
+    "purposes",
+    "channels",
+    "synonyms",
+)
 
 
 class CatalogSuggestions(OptionList):

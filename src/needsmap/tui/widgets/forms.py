@@ -101,6 +101,8 @@ def ref_choices(ws: m.Workshop, section: str) -> list[tuple[str, str]]:
         return [(f, f) for f in ws.function_ids]
     if section == "channels":
         return [(c, c) for c in ws.channel_ids]
+    if section == spec.PURPOSES:
+        return [(p, p) for p in ws.purpose_ids]
     if section == "any":
         return [(item.id, f"{item.id}  ({section_word(s)})") for s in m.ITEM_SECTIONS for item in ws.section(s)]
     out = []
