@@ -274,22 +274,27 @@ def test_blocking_problems_first_unless_ordered_by_impact(order):
 
 
 def test_an_error_that_blocks_no_use_case_is_not_a_blocker():
-    """A should-need held nowhere is a warning; an island of needed data is an error readiness does not read."""
-    analysis, problems = problems_of(
-        """
+    """A should-need held nowhere is a warning; an island of needed data is an error, and blocks only a use case
+    that runs on it or must have data held only there (here the use case runs on the mainland and could use it)."""
+    snippet = """
         attributes: [{id: email}, {id: cookie, identifier: true}, {id: cid, identifier: true}]
         systems:
           - {id: crm, holds: [cid]}
           - {id: shop, holds: [cid]}
           - {id: tracker, holds: [cookie]}
         use_cases:
-          - {id: mail, executes_in: [tracker], needs: [{attribute: email, criticality: should}, cookie]}
+          - {id: mail, executes_in: [crm], needs: [{attribute: email, criticality: should},
+             {attribute: cookie, criticality: could}]}
         """
-    )
+    analysis, problems = problems_of(snippet)
     assert analysis.blocking == frozenset()
     island = next(g for g in analysis.gaps if g.rule == "identity-island")
     assert island.severity == "error" and not analysis.blocks(island)
     assert not any(p.blocks for p in problems)
+    # run it on the island: identity blocks the use case, and the island's error is its blocker
+    analysis, problems = problems_of(snippet.replace("executes_in: [crm]", "executes_in: [tracker]"))
+    island = next(g for g in analysis.gaps if g.rule == "identity-island")
+    assert analysis.readiness["mail"].parts["identity"] == "blocked" and analysis.blocks(island)
 
 
 def test_at_least_keeps_the_problems_of_that_severity():

@@ -139,7 +139,7 @@ _NO_MASTER = """
 attributes: [{id: email}]
 systems:
   - {id: shop, holds: [email]}
-  - {id: crm, holds: [{attribute: email, role: derived}]}
+  - {id: crm, holds: [{attribute: email, role: copy}]}
 use_cases:
   - {id: mail, needs: [email]}
 """
@@ -287,6 +287,77 @@ use_cases:
   - {id: mail, value: 5, channels: [email, store], needs: [email, segment]}
 """
 
+_CONSENT_MISMATCH = """
+channels: [email, sms]
+attributes:
+  - {id: cid, identifier: true}
+  - {id: phone, sensitivity: personal}
+  - {id: email_optin, entity: consent, purposes: [marketing], channels: [email]}
+systems: [{id: crm, holds: [cid, phone, email_optin]}]
+use_cases:
+  - {id: calls, purpose: marketing, lawful_basis: consent, channels: [sms], executes_in: [crm],
+     needs: [cid, phone, email_optin]}
+"""
+
+_SPECIAL = """
+attributes:
+  - {id: cid, identifier: true}
+  - {id: diagnosis, special_category: true}
+systems: [{id: claims, holds: [cid, diagnosis]}]
+use_cases:
+  - {id: fraud, lawful_basis: legitimate-interest, executes_in: [claims], needs: [cid, diagnosis]}
+"""
+
+_BEYOND_NEED = """
+attributes:
+  - {id: cid, identifier: true}
+  - {id: diagnosis, special_category: true}
+systems:
+  - {id: claims, holds: [cid, {attribute: diagnosis, role: master}]}
+  - {id: crm, holds: [cid, diagnosis]}
+use_cases:
+  - {id: assess, lawful_basis: contract, executes_in: [claims], needs: [cid, diagnosis]}
+"""
+
+_COPY_LOST = """
+attributes:
+  - {id: cid, identifier: true}
+  - {id: email}
+systems:
+  - {id: crm, holds: [cid, {attribute: email, role: master}]}
+  - {id: app, holds: [cid, email], feeds: [{to: crm, attributes: [cid]}]}
+processes:
+  - {id: self-service, steps: [{system: app, channel: web, updates: [email]}]}
+"""
+
+_FEED_NO_SOURCE = """
+attributes:
+  - {id: cid, identifier: true}
+  - {id: flag}
+systems:
+  - {id: crm, holds: [cid, {attribute: flag, role: master}]}
+  - {id: cis, holds: [cid], feeds: [{to: dwh, attributes: [cid, flag]}]}
+  - {id: dwh, holds: [cid]}
+"""
+
+_NON_PERSON = """
+attributes:
+  - {id: cid, identifier: true}
+  - {id: meter, identifies: device}
+  - {id: reading}
+systems:
+  - {id: cis, holds: [cid, meter]}
+  - {id: crm, holds: [cid]}
+  - {id: mdm, holds: [meter, reading]}
+"""
+
+_NO_EXECUTES_IN = """
+attributes: [{id: cid, identifier: true}]
+systems: [{id: crm, holds: [cid]}]
+use_cases:
+  - {id: report, needs: [cid]}
+"""
+
 CASES: tuple[Case, ...] = (
     Case(
         "missing-source-must",
@@ -418,6 +489,88 @@ CASES: tuple[Case, ...] = (
         ("mail",),
         UNSCORED_VALUE,
         (("held_in", ["shop", "crm"]),),
+    ),
+    Case(
+        "no-master-derived",  # a derived holding computes the value: it is its source, no master needed
+        "no-master",
+        _NO_MASTER,
+        ("{id: shop, holds: [email]}", "{id: shop, holds: [{attribute: email, role: derived}]}"),
+        "warning",
+        ((A, "email"),),
+        ("mail",),
+        UNSCORED_VALUE,
+        (("held_in", ["shop", "crm"]),),
+    ),
+    Case(
+        "consent-mismatch",
+        "consent-mismatch",
+        _CONSENT_MISMATCH,
+        ("channels: [email]}", "channels: [email, sms]}"),
+        "error",
+        ((U, "calls"), (A, "email_optin")),
+        ("calls",),
+        UNSCORED_VALUE,
+    ),
+    Case(
+        "special-category-without-basis",
+        "special-category-without-basis",
+        _SPECIAL,
+        ("lawful_basis: legitimate-interest", "lawful_basis: contract"),
+        "error",
+        ((U, "fraud"), (A, "diagnosis")),
+        ("fraud",),
+        UNSCORED_VALUE,
+    ),
+    Case(
+        "held-beyond-need",
+        "held-beyond-need",
+        _BEYOND_NEED,
+        ("executes_in: [claims]", "executes_in: [claims, crm]"),
+        "warning",
+        ((S, "crm"), (A, "diagnosis")),
+    ),
+    Case(
+        "copy-never-reaches-master",
+        "copy-never-reaches-master",
+        _COPY_LOST,
+        ("attributes: [cid]}", "attributes: [cid, email]}"),
+        "warning",
+        (("process", "self-service"), (S, "app"), (A, "email")),
+        (),
+        0,
+        (("step", 1), ("master", "crm")),
+    ),
+    Case(
+        "feed-without-source",
+        "feed-without-source",
+        _FEED_NO_SOURCE,
+        ("{id: cis, holds: [cid]", "{id: cis, holds: [cid, flag]"),
+        "warning",
+        ((S, "cis"), (A, "flag")),
+        (),
+        0,
+        (("to", "dwh"),),
+    ),
+    Case(
+        "non-person-identifier",
+        "non-person-identifier",
+        _NON_PERSON,
+        ("{id: meter, identifies: device}", "{id: meter, identifies: person}"),
+        "warning",
+        ((A, "meter"),),
+        (),
+        0,
+        (("identifies", "device"), ("links", ["mdm", "cis"])),
+    ),
+    Case(
+        "no-executes-in",
+        "no-executes-in",
+        _NO_EXECUTES_IN,
+        ("{id: report, needs", "{id: report, executes_in: [crm], needs"),
+        "warning",
+        ((U, "report"),),
+        ("report",),
+        UNSCORED_VALUE,
     ),
     Case(
         "many-masters",
@@ -647,7 +800,7 @@ def test_cases_name_only_known_rules_and_are_unique():
 
 
 def test_rule_catalogue_is_consistent():
-    assert len(RULES) == 20
+    assert len(RULES) == 27
     codes = [r.code for r in RULES.values()]
     assert len(set(codes)) == len(codes)
     for slug, rule in RULES.items():
@@ -1379,7 +1532,8 @@ def test_no_needs_is_at_risk():
 def test_only_could_needs_is_ready():
     r = _readiness("""
         attributes: [{id: email}]
-        use_cases: [{id: uc, needs: [{attribute: email, criticality: could}]}]
+        systems: [{id: crm}]
+        use_cases: [{id: uc, executes_in: [crm], needs: [{attribute: email, criticality: could}]}]
     """)
     assert r.status == "ready" and r.must_total == 0
 

@@ -376,7 +376,9 @@ def test_enterprise_landscape_and_identity_aggregate(enterprise):
     assert _timed(ident) < 5
     root = ET.fromstring(G.render_svg(ident).svg)
     text = visible_text(root)
-    assert "Linked group: 115 systems can recognise the same customer" in text
+    # 106, not all 115 holding identifiers: systems link only through person-level identifiers filled for
+    # enough customers (min_coverage); nine systems share only thinly filled or non-person ones
+    assert "Linked group: 106 systems can recognise the same customer" in text
     assert "identity island" in text  # the islands are still drawn system by system
 
 

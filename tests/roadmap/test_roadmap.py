@@ -72,6 +72,8 @@ def test_demo_gets_the_four_styles_each_explained_by_what_it_closes_and_leaves()
         "use-case-without-needs",
         "unused-attribute",
         "personal-without-consent",
+        "held-beyond-need",
+        "copy-never-reaches-master",
     }  # only questions for the room
     # increments: value first, but only what use cases wait for
     assert by["increments"].first_value_wave == 1

@@ -30,7 +30,7 @@ def test_compare_options_and_see_the_waves_of_the_highlighted_one(demo_copy: Pat
             waves = screen.query_one("#roadmap-waves", DataTable)
             first = waves.get_row_at(0)
             assert str(first[-1]) == "Appoint an owner of mobile_phone" and str(first[0]) == "quarter 1"
-            assert "Closes 25 of 54 gaps" in _static_text(screen, "#roadmap-summary")
+            assert "Closes 25 of 64 gaps" in _static_text(screen, "#roadmap-summary")
             await pilot.press("down")
             await until(pilot, lambda: "Registry" in _static_text(screen, "#roadmap-summary"))
             assert "a registry links existing data" in _static_text(screen, "#roadmap-summary")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
+from needsmap.analysis.privacy import ConsentPart, privacy_rules
 from needsmap.analysis.rules import RULE_ORDER, RULES
 from needsmap.format import model as m
 from needsmap.util.gcpause import gc_paused
@@ -145,15 +146,36 @@ class NeedStatus:
 _BLOCKING_NEED_PROBLEMS = frozenset({"missing-source", "unreachable", "stale", "low-quality", "low-coverage"})
 
 
+#: The four parts of readiness, in the order they are shown.
+PARTS = ("data", "identity", "consent", "process")
+#: How each part stands, best first; the use case takes the worst of its parts.
+PART_STATUSES = ("ok", "at-risk", "blocked")
+_PART_RANK = {s: i for i, s in enumerate(PART_STATUSES)}
+_STATUS_OF_PART = {"ok": "ready", "at-risk": "at-risk", "blocked": "blocked"}
+_PART_OF_STATUS = {"ready": "ok", "at-risk": "at-risk", "blocked": "blocked"}
+
+
 @dataclass(frozen=True, slots=True)
 class Readiness:
+    """How ready one use case is: four parts (data, identity, consent, process), the worst of them wins."""
+
     use_case: str
     title: str
     status: str  # ready | at-risk | blocked
     must_total: int
     must_satisfied: int
+    #: why, worst first: the data part's phrases name an attribute ('email does not reach pos'); the other
+    #: parts' phrases start with the part ('identity: runs in mdm, off the mainland')
     reasons: tuple[str, ...]
     needs: tuple[NeedStatus, ...]
+    #: part -> ok | at-risk | blocked, for every part of :data:`PARTS`
+    parts: dict[str, str] = field(default_factory=lambda: dict.fromkeys(PARTS, "ok"))
+    #: the parts at the worst level (empty when ready)
+    because: tuple[str, ...] = ()
+    #: each reason with the part it belongs to: (part, reason)
+    why: tuple[tuple[str, str], ...] = ()
+    #: the systems off the person-level mainland that block the identity part
+    islands: tuple[str, ...] = ()
 
     @property
     def must_share(self) -> float:
@@ -276,7 +298,15 @@ class Index:
         self.function_of = {s.id: s.function for s in ws.stakeholders}
         # attribute -> [(process, step index, action, function of the process owner)]
         self.writers: dict[str, list[tuple[m.Process, int, str, str | None]]] = defaultdict(list)
-        self.identifiers = {a.id for a in ws.attributes if a.identifier}
+        #: every identifier (whatever it identifies), and those that identify a person: only these link systems
+        self.identifiers = {a.id for a in ws.attributes if a.is_identifier}
+        self.person_ids = {a.id for a in ws.attributes if a.identifies_person}
+        self.masters_of: dict[str, list[str]] = defaultdict(list)
+        for attr, held in self.holdings.items():
+            for sid, h in held:
+                if h.role == "master":
+                    self.masters_of[attr].append(sid)
+        self._reach: dict[tuple[str, str], set[str]] = {}
         self._needing: dict[str, tuple[str, ...]] = {}
         self._writer_keys: dict[str, list[_KeyPart]] = defaultdict(list)
         for p in ws.processes:
@@ -299,7 +329,7 @@ class Index:
                 a.entity,
                 a.type,
                 a.definition,
-                a.identifier,
+                a.effective_identifies,
                 a.sensitivity,
                 a.owner,
                 self.function_of.get(a.owner) if a.owner else None,
@@ -320,6 +350,24 @@ class Index:
         found = self._needing.get(attr)
         if found is None:
             found = self._needing[attr] = tuple(dict.fromkeys(uc.id for uc, _ in self.needs.get(attr, ())))
+        return found
+
+    def reach(self, attr: str, start: str) -> set[str]:
+        """The systems a chain of feeds that all carry ``attr`` leads to from ``start`` (``start`` included)."""
+        key = (attr, start)
+        found = self._reach.get(key)
+        if found is None:
+            hops: dict[str, list[str]] = defaultdict(list)
+            for a, b, _ in self.carried.get(attr, ()):
+                hops[a].append(b)
+            found = {start}
+            todo = [start]
+            while todo:
+                for nxt in hops.get(todo.pop(), ()):
+                    if nxt not in found:
+                        found.add(nxt)
+                        todo.append(nxt)
+            self._reach[key] = found
         return found
 
     def impact(self, use_cases: Iterable[str]) -> int:
@@ -360,6 +408,10 @@ class _Analyser:
         self.recomputed: set[str] = set()  # attributes whose rules ran (not taken from the memo)
         # (use case, attribute) needs whose problems or path may differ from the memo's
         self.changed_needs: set[tuple[str, str]] = set()
+        self.mainland: set[str] = set()
+        self.off_mainland: set[str] = set()
+        #: per process, the rules of the findings on its steps (step-not-held, copy-never-reaches-master)
+        self.process_findings: dict[str, set[str]] = defaultdict(set)
 
     def gap(
         self,
@@ -420,6 +472,7 @@ class _Analyser:
             a = ix.attrs.get(attr)
             if a is not None:
                 self._holdings_of(a)
+                self._feeds_of(a)
                 self._ownership_of(a)
                 if not needers:
                     self._unused_of(a)
@@ -607,7 +660,8 @@ class _Analyser:
             ucs = ix.use_cases_needing(a.id)
             systems = [s for s, _ in holders]
             masters = [s for s, h in holders if h.role == "master"]
-            if len(holders) >= 2 and not masters:
+            computed = any(h.is_computing_source for _, h in holders)  # a derived holding is the value's source
+            if len(holders) >= 2 and not masters and not computed:
                 self.gap(
                     "no-master",
                     "warning",
@@ -654,6 +708,38 @@ class _Analyser:
                     {"types": sorted(types), "definitions": {s: h.definition for s, h in holders if h.definition}},
                     _where(a),
                 )
+
+    # -- lineage: feeds that carry what their source never has ----------------------------
+    def _feeds_of(self, a: m.Attribute) -> None:
+        """feed-without-source: a feed out of S lists the attribute, S does not hold it and no feed into S
+        lists it.  Such a feed takes nothing anywhere: paths ignore it (they start at holdings)."""
+        ix = self.ix
+        carried = ix.carried.get(a.id)
+        if not carried:
+            return
+        holders = {s for s, _ in ix.holdings.get(a.id, ())}
+        fed = {b for _, b, _ in carried}
+        targets: dict[str, list[str]] = {}
+        for src, to, _ in carried:
+            if src not in holders and src not in fed:
+                targets.setdefault(src, []).append(to)
+        if not targets:
+            return
+        label = ix.attr_label(a.id)
+        for src, tos in targets.items():
+            tos = list(dict.fromkeys(tos))
+            ucs = [uc.id for uc, _ in ix.needs.get(a.id, ()) if set(uc.executes_in).intersection(tos)]
+            self.gap(
+                "feed-without-source",
+                "warning",
+                [("system", src), ("attribute", a.id)],
+                f"the feed {src} -> {_names(tos, 3)} lists {label}, but {src} neither holds it nor receives it "
+                "from any feed, so the feed carries nothing",
+                f"Hold '{a.id}' in {src}, feed it into {src} from a system that holds it, or take it off the feed.",
+                dict.fromkeys(ucs),
+                {"to": tos[0], "feeds_to": tos},
+                _where(ix.systems[src]) if src in ix.systems else None,
+            )
 
     # -- ownership ----------------------------------------------------------------------
     def _ownership_of(self, a: m.Attribute) -> None:
@@ -705,9 +791,23 @@ class _Analyser:
 
     # -- identity --------------------------------------------------------------------
     def identity(self) -> list[list[str]]:
+        """Identity components over person-level links; identity-island, no-identifier, non-person-identifier.
+
+        Two systems are linked when both hold the same identifier of a person (``identifies_person``) and
+        neither holding is filled for fewer customers than min_coverage (unknown coverage links).  A system
+        that holds identifiers but none that links it is a component of its own.
+        """
         ix = self.ix
         with_data = [s.id for s in self.ws.systems if ix.held_in.get(s.id)]
         idents = {sid: {a for a in ix.held_in[sid] if a in ix.identifiers} for sid in with_data}
+        floor = ix.min_coverage
+
+        def links_people(sid: str, a: str) -> bool:
+            """A person-level identifier filled for enough customers (unknown coverage links)."""
+            coverage = ix.held_in[sid][a].coverage
+            return a in ix.person_ids and (coverage is None or coverage >= floor)
+
+        links = {sid: {a for a in idents[sid] if links_people(sid, a)} for sid in with_data}
         for sid in with_data:
             if not idents[sid]:
                 ucs = self._use_cases_touching([sid])
@@ -727,7 +827,7 @@ class _Analyser:
         # systems without any identifier cannot link to anything: no-identifier says so; the identity
         # components are computed over the systems that hold at least one identifier
         linked = [sid for sid in with_data if idents[sid]]
-        comps = identity_components(linked, idents)
+        comps = identity_components(linked, links)
         position = {sid: i for i, sid in enumerate(with_data)}
         needed_held = {sid: sum(1 for a in ix.held_in[sid] if ix.needs.get(a)) for sid in linked}
         comps.sort(
@@ -739,32 +839,82 @@ class _Analyser:
             )
         )
         mainland = comps[0] if comps else []
+        self.mainland = set(mainland)
+        #: systems holding customer data off the mainland (islands, and systems without an identifier)
+        self.off_mainland = {sid for sid in with_data if sid not in self.mainland}
         for comp in comps[1:]:
             island = comp
             ucs = self._use_cases_touching(island)
             needed = any(ix.needs.get(a) for s in island for a in ix.held_in[s])
-            shared = sorted({a for s in island for a in idents[s]})
+            person = sorted({a for s in island for a in links[s]})
+            others = sorted({a for s in island for a in idents[s]} - set(person))
+            if others and not person:
+                why = (
+                    f"{'it holds' if len(island) == 1 else 'they hold'} no identifier of a person that "
+                    f"{'they' if len(mainland) > 1 else 'it'} also hold ({', '.join(self._kind_of(a) for a in others)})"
+                )
+            else:
+                why = (
+                    f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(person + others)}) are held "
+                    "nowhere else"
+                )
             self.gap(
                 "identity-island",
                 "error" if needed else "warning",
                 [("system", s) for s in island],
-                f"{_names(island)} cannot be linked to {_names(mainland, 4)}: "
-                f"{'its' if len(island) == 1 else 'their'} identifiers ({', '.join(shared)}) are held "
-                "nowhere else",
-                f"Hold an identifier that {_names(mainland, 3)} also hold (e.g. "
+                f"{_names(island)} cannot be linked to {_names(mainland, 4)}: {why}",
+                f"Hold an identifier of a person that {_names(mainland, 3)} also hold (e.g. "
                 f"{self._common_identifier(mainland)}) in {_names(island)}.",
                 ucs,
-                {"component": island, "mainland": mainland},
+                {"component": island, "mainland": mainland, "identifiers": person + others},
                 _where(ix.systems[island[0]]),
             )
+        self._non_person_identifiers(comps[1:])
         unlinked = [[sid] for sid in with_data if not idents[sid]]
         return comps + unlinked
+
+    def _kind_of(self, attr: str) -> str:
+        a = self.ix.attrs[attr]
+        return f"{attr}: {a.effective_identifies}"
+
+    def _non_person_identifiers(self, islands: list[list[str]]) -> None:
+        """non-person-identifier: an identifier of no person shared by an island and the mainland."""
+        ix = self.ix
+        on_island = {s for comp in islands for s in comp}
+        if not on_island:
+            return
+        for attr in sorted(ix.identifiers - ix.person_ids):
+            holders = ix.holdings.get(attr, ())
+            island_side = [s for s, _ in holders if s in on_island]
+            main_side = [s for s, _ in holders if s in self.mainland]
+            if not island_side or not main_side:
+                continue
+            a = ix.attrs[attr]
+            kind = a.effective_identifies
+            ucs = self._use_cases_touching(island_side)
+            self.gap(
+                "non-person-identifier",
+                "warning",
+                [("attribute", attr)],
+                f"{ix.attr_label(attr)} identifies a {kind}, not a person, and is the only key between "
+                f"{_names(island_side, 3)} and {_names(main_side, 3)}: matched as a person, it would tie the "
+                f"data of one {kind} to whoever it is linked to today",
+                f"Hold an identifier of a person in {_names(island_side, 3)} as well, or record which person "
+                f"each {kind} belongs to (and when).",
+                ucs,
+                {
+                    "identifies": kind,
+                    "links": island_side + main_side,
+                    "coverage_on_island": {s: h.coverage for s, h in holders if s in on_island},
+                },
+                _where(a),
+            )
 
     def _common_identifier(self, systems: list[str]) -> str:
         counts: dict[str, int] = defaultdict(int)
         for s in systems:
             for a in self.ix.held_in.get(s, ()):
-                if a in self.ix.identifiers:
+                if a in self.ix.person_ids:
                     counts[a] += 1
         return max(counts, key=lambda a: (counts[a], a)) if counts else "a customer number"
 
@@ -791,7 +941,7 @@ class _Analyser:
             for st in p.steps:
                 if st.channel:
                     step_channels.add(st.channel)
-                    if any(a in ix.identifiers for a in st.creates):
+                    if any(a in ix.person_ids for a in st.creates):  # only a person's identifier identifies
                         identified.add(st.channel)
         for c in self.ws.channel_ids:
             if (c in used or c in step_channels) and c not in identified:
@@ -820,6 +970,7 @@ class _Analyser:
                 if not st.system or st.system not in ix.held_in:
                     continue
                 held = ix.held_in[st.system]
+                self._copy_never_reaches_master(p, i, st, held, use_cases_of_process.get(p.id, []))
                 missing = {}
                 for action in ("creates", "reads", "updates"):
                     for attr in getattr(st, action):
@@ -827,6 +978,7 @@ class _Analyser:
                             missing[attr] = action
                 if not missing:
                     continue
+                self.process_findings[p.id].add("step-not-held")
                 attrs = list(missing)
                 self.gap(
                     "step-not-held",
@@ -844,6 +996,42 @@ class _Analyser:
                     {"step": i + 1, "step_name": st.name, "actions": missing},
                     _where(st),
                 )
+
+    def _copy_never_reaches_master(
+        self, p: m.Process, i: int, st: m.Step, held: dict[str, m.Holding], ucs: list[str]
+    ) -> None:
+        """copy-never-reaches-master: the step writes a copy whose master no chain of feeds carrying it reaches."""
+        ix = self.ix
+        sid = st.system
+        assert sid is not None
+        lost: dict[str, list[str]] = {}
+        for attr in (*st.creates, *st.updates):
+            h = held.get(attr)
+            if h is None or h.effective_role != "copy" or attr in lost:
+                continue
+            masters = [s for s in ix.masters_of.get(attr, ()) if s != sid]
+            if not masters or len(masters) != len(ix.masters_of[attr]):
+                continue  # no master (no-master says it), or this system masters it too
+            if not ix.reach(attr, sid).intersection(masters):
+                lost[attr] = masters
+        if not lost:
+            return
+        self.process_findings[p.id].add("copy-never-reaches-master")
+        attrs = list(lost)
+        masters = list(dict.fromkeys(s for ms in lost.values() for s in ms))
+        self.gap(
+            "copy-never-reaches-master",
+            "warning",
+            [("process", p.id), ("system", sid)] + [("attribute", a) for a in attrs],
+            f"step {i + 1} of '{p.id}' ({st.name}) writes {', '.join(attrs)} into {sid}'s copy, and no feed "
+            f"takes {'it' if len(attrs) == 1 else 'them'} on to the master ({_names(masters, 3)}): the change "
+            "is lost at the next refresh or lives on beside the master",
+            f"Add {', '.join(attrs)} to a feed from {sid} towards {masters[0]}, or have the step write to "
+            f"{masters[0]}.",
+            ucs,
+            {"step": i + 1, "step_name": st.name, "master": masters[0], "masters": {a: ms for a, ms in lost.items()}},
+            _where(st),
+        )
 
     # -- people and use cases --------------------------------------------------------
     def functions(self) -> None:
@@ -914,37 +1102,24 @@ class _Analyser:
                     {},
                     _where(uc),
                 )
-            marketing = ix.marketing_channels.intersection(uc.channels)
-            if marketing and uc.needs:
-                personal = [
-                    nd.attribute
-                    for nd in uc.needs
-                    if ix.attrs.get(nd.attribute) is not None and ix.attrs[nd.attribute].effective_sensitivity != "none"
-                ]
-                consent = any(
-                    ix.attrs.get(nd.attribute) is not None and ix.attrs[nd.attribute].effective_entity == "consent"
-                    for nd in uc.needs
+            if uc.needs and not uc.executes_in:
+                self.gap(
+                    "no-executes-in",
+                    "warning",
+                    [("use_case", uc.id)],
+                    f"use case '{uc.id}' ({uc.title}) does not say which systems it runs in, so nobody can tell "
+                    "whether its data reaches it",
+                    "Add executes_in: the systems where it runs (the campaign tool, the service desk, the warehouse).",
+                    [uc.id],
+                    {},
+                    _where(uc),
                 )
-                if personal and not consent:
-                    sensitive = [a for a in personal if ix.attrs[a].effective_sensitivity == "sensitive"]
-                    self.gap(
-                        "personal-without-consent",
-                        "error" if sensitive else "warning",
-                        [("use_case", uc.id)],
-                        f"'{uc.id}' uses {', '.join(sorted(marketing))} with personal data "
-                        f"({_names(personal, 4)}) but needs no consent attribute",
-                        "Add the relevant consent (entity: consent) to its needs, or record the legal basis "
-                        "as a decision note.",
-                        [uc.id],
-                        {"personal": personal, "sensitive": sensitive, "channels": sorted(marketing)},
-                        _where(uc),
-                    )
 
     def _unused_of(self, a: m.Attribute) -> None:
         ix = self.ix
         if True:
             held = [s for s, _ in ix.holdings.get(a.id, [])]
-            if a.identifier and len(held) >= 2:
+            if a.is_identifier and len(held) >= 2:
                 return  # it links systems: recognising the customer is its use
             where_held = f"held in {_names(held)}" if held else "defined"
             personal = a.effective_sensitivity != "none"
@@ -975,7 +1150,74 @@ class _Analyser:
             )
 
     # -- results -----------------------------------------------------------------------
-    def readiness(self, memo: dict[str, tuple[_KeyPart, Readiness]]) -> dict[str, Readiness]:
+    def readiness(
+        self, memo: dict[str, tuple[_KeyPart, Readiness]], consent: dict[str, ConsentPart] | None = None
+    ) -> dict[str, Readiness]:
+        """Four-part readiness: the data part (memoised per use case), then identity, consent and process."""
+        data = self._data_readiness(memo)
+        consent = consent or {}
+        out: dict[str, Readiness] = {}
+        for uc in self.ix.active:
+            d = data[uc.id]
+            parts = {"data": _PART_OF_STATUS[d.status]}
+            why: list[tuple[int, int, str, str]] = []  # (part level, part order, part, reason)
+            why.extend((_PART_RANK[level], 0, "data", reason) for level, reason in d.why)
+            status, islands, because = self._identity_part(uc)
+            parts["identity"] = status
+            why.extend((_PART_RANK[status], 1, "identity", f"identity: {b}") for b in because)
+            cp = consent.get(uc.id)
+            if cp is None:
+                parts["consent"] = "ok"
+            else:
+                parts["consent"] = cp.status
+                if cp.status != "ok":
+                    named = ", ".join(cp.reasons) or "consent not settled"
+                    why.append((_PART_RANK[cp.status], 2, "consent", f"consent: {named}"))
+            broken = sorted(
+                (pid, rule) for pid in dict.fromkeys(uc.processes) for rule in self.process_findings.get(pid, ())
+            )
+            parts["process"] = "at-risk" if broken else "ok"
+            why.extend(
+                (_PART_RANK["at-risk"], 3, "process", f"process: {pid} has {rule} on a step") for pid, rule in broken
+            )
+            worst = max(_PART_RANK[v] for v in parts.values())
+            level = PART_STATUSES[worst]
+            why.sort(key=lambda w: (-w[0], w[1]))
+            out[uc.id] = Readiness(
+                uc.id,
+                uc.title,
+                _STATUS_OF_PART[level],
+                d.must_total,
+                d.must_satisfied,
+                tuple(w[3] for w in why),
+                d.needs,
+                parts,
+                tuple(p for p in PARTS if worst and parts[p] == level),
+                tuple((w[2], w[3]) for w in why),
+                islands,
+            )
+        return out
+
+    def _identity_part(self, uc: m.UseCase) -> tuple[str, tuple[str, ...], list[str]]:
+        """blocked when the use case runs off the person-level mainland, or a must-need is held only off it."""
+        ix = self.ix
+        off = self.off_mainland
+        if not off or not self.mainland:  # no system holds an identifier: no-identifier says it, not identity
+            return "ok", (), []
+        because: list[str] = []
+        islands: list[str] = [s for s in uc.executes_in if s in off]
+        if islands:
+            because.append(f"runs in {_names(islands, 3)}, which cannot be linked to the other systems' customers")
+        for nd in uc.needs:
+            if nd.effective_criticality != "must":
+                continue
+            holders = [s for s, _ in ix.holdings.get(nd.attribute, ())]
+            if holders and all(s in off for s in holders):
+                islands.extend(s for s in holders if s not in islands)
+                because.append(f"{nd.attribute} is held only in {_names(holders, 3)}, which cannot be linked")
+        return ("blocked" if because else "ok"), tuple(dict.fromkeys(islands)), because
+
+    def _data_readiness(self, memo: dict[str, tuple[_KeyPart, Readiness]]) -> dict[str, Readiness]:
         out: dict[str, Readiness] = {}
         fresh: dict[str, tuple[_KeyPart, Readiness]] = {}
         changed = self.changed_needs
@@ -1021,9 +1263,18 @@ class _Analyser:
                     risky.append(self._reason(uc, ns, hard) + " (should)")
             if not uc.needs:
                 risky.append("no needs recorded")
+            elif not uc.executes_in:
+                risky.append("no executes_in: where it runs is not recorded, so its paths cannot be checked")
             status = "blocked" if blocked else "at-risk" if risky else "ready"
             out[uc.id] = Readiness(
-                uc.id, uc.title, status, must_total, must_ok, tuple(blocked + risky), tuple(statuses)
+                uc.id,
+                uc.title,
+                status,
+                must_total,
+                must_ok,
+                tuple(blocked + risky),
+                tuple(statuses),
+                why=tuple(("blocked", r) for r in blocked) + tuple(("at-risk", r) for r in risky),
             )
             fresh[uc.id] = (uc_key, out[uc.id])
         memo.clear()
@@ -1118,34 +1369,49 @@ class _Analyser:
         self.steps()
         self.functions()
         self.use_cases()
-        readiness = self.readiness({} if readiness_memo is None else readiness_memo)
+        consent = privacy_rules(self.ix, self.gap)  # NM120-NM123, and the consent part of readiness
+        readiness = self.readiness({} if readiness_memo is None else readiness_memo, consent)
         attrs, systems = self.tables(comps, {} if rows_memo is None else rows_memo)
         blocking = blocking_findings(self.gaps, readiness)
         return Analysis(sort_gaps(self.gaps, blocking), readiness, attrs, systems, comps, blocking)
 
 
 def blocking_findings(gaps: Iterable[Gap], readiness: dict[str, Readiness]) -> frozenset[GapKey]:
-    """The errors that block a use case: each is a problem of a must-need of a blocked use case it puts at risk.
+    """The errors that block a use case, read from the readiness of the blocked use cases.
 
-    Read from the readiness, so whatever makes a must-need block a use case (today missing-source and
-    unreachable) makes the error behind it a blocker.
+    Data: a problem of a must-need of a blocked use case (missing-source, unreachable).  Identity: the
+    identity-island error of a system that blocks the identity part.  Consent: the consent-mismatch or
+    special-category-without-basis error about the use case.
     """
-    causes = {
-        (r.use_case, problem, ns.attribute)
-        for r in readiness.values()
-        if r.status == "blocked"
-        for ns in r.needs
-        if ns.criticality == "must"
-        for problem in ns.problems
-    }
+    causes: set[tuple[str, str, str]] = set()  # (use case, rule, subject id)
+    for r in readiness.values():
+        if r.status != "blocked":
+            continue
+        if r.parts.get("data") == "blocked":
+            causes.update(
+                (r.use_case, problem, ns.attribute)
+                for ns in r.needs
+                if ns.criticality == "must"
+                for problem in ns.problems
+            )
+        if r.parts.get("identity") == "blocked":
+            causes.update((r.use_case, "identity-island", s) for s in r.islands)
+        if r.parts.get("consent") == "blocked":
+            causes.update((r.use_case, rule, r.use_case) for rule in _USE_CASE_BLOCKERS)
     if not causes:
         return frozenset()
     return frozenset(
         g.key
         for g in gaps
         if g.severity == "error"
-        and any((u, g.rule, a) in causes for u in g.use_cases for k, a in g.subjects if k == "attribute")
+        and any((u, g.rule, i) in causes for u in g.use_cases for k, i in g.subjects if k in _CAUSE_KINDS)
     )
+
+
+#: Use-case-level rules whose errors block the consent part.
+_USE_CASE_BLOCKERS = ("consent-mismatch", "special-category-without-basis")
+#: The kinds of subject a blocking cause names: a need's attribute, an island's system, the use case itself.
+_CAUSE_KINDS = frozenset({"attribute", "system", "use_case"})
 
 
 def sort_gaps(gaps: Iterable[Gap], blocking: frozenset[GapKey], order: str = "blockers") -> list[Gap]:

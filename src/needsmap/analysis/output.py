@@ -145,6 +145,9 @@ def readiness_dict(r: Readiness) -> dict[str, Any]:
         "must_total": r.must_total,
         "must_satisfied": r.must_satisfied,
         "reasons": list(r.reasons),
+        "parts": dict(r.parts),
+        "because": list(r.because),
+        "why": [{"part": part, "reason": reason} for part, reason in r.why],
         "needs": [
             {
                 "attribute": n.attribute,

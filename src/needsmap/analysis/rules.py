@@ -210,6 +210,75 @@ _RULES = (
         "basis applies (a transactional message), record it as a decision note about the use case.",
         "error when sensitive attributes are involved, warning for personal ones",
     ),
+    Rule(
+        "NM121",
+        "consent-mismatch",
+        "The consent does not cover the use",
+        "error",
+        "The use case relies on consent, but none of the consents it needs covers its purpose and every "
+        "outbound channel it uses: an e-mail opt-in is no permission to text or call.",
+        "Need the consent that covers this purpose on these channels (or capture it), or record the lawful "
+        "basis the use case really rests on.",
+    ),
+    Rule(
+        "NM122",
+        "special-category-without-basis",
+        "Special-category data without an Art. 9 condition",
+        "error",
+        "Health and other special-category data (GDPR Art. 9) may only be used under a recorded condition: "
+        "explicit consent that covers the use, a contract the law allows it for, a legal obligation, vital "
+        "interest or a public task. Legitimate interest is never enough.",
+        "Record the condition (lawful_basis, with a covering consent when it is consent), or drop the "
+        "special-category need.",
+    ),
+    Rule(
+        "NM123",
+        "held-beyond-need",
+        "Personal data copied where nothing needs it",
+        "warning",
+        "A copy of personal data in a system where no use case, process step or derived value uses it is "
+        "risk without benefit: more to secure, more to explain, more to erase.",
+        "Stop feeding it there and remove the copy, or record the use case or step that needs it there.",
+        "warning for sensitive or special-category data, info for other personal data",
+    ),
+    Rule(
+        "NM124",
+        "copy-never-reaches-master",
+        "A change written into a copy never reaches the master",
+        "warning",
+        "A process step writes the attribute into a system's copy, but no chain of feeds carries it from "
+        "there to its master: the change is overwritten at the next refresh, or lives on beside the master.",
+        "Feed the attribute from that system towards its master, or have the step write to the master.",
+    ),
+    Rule(
+        "NM125",
+        "feed-without-source",
+        "A feed lists what its source never has",
+        "warning",
+        "The feed names the attribute, but its source system neither holds it nor receives it: the lineage "
+        "everyone reads from the landscape is not real, and whatever relies on the feed gets nothing.",
+        "Hold the attribute in the source system, feed it in there first, or take it off the feed.",
+    ),
+    Rule(
+        "NM126",
+        "non-person-identifier",
+        "An identifier of no person links an island",
+        "warning",
+        "The only key between a system and the rest identifies a device, an account, a contract or a "
+        "household, not a person: matched as a person, it ties one person's data to another (the meter stays "
+        "when the occupier moves; the family shares a policy).",
+        "Hold an identifier of a person in that system as well, or record which person each of these keys "
+        "belongs to, and since when.",
+    ),
+    Rule(
+        "NM127",
+        "no-executes-in",
+        "Where the use case runs is not recorded",
+        "warning",
+        "Without executes_in nobody can tell whether the data it needs reaches it: readiness can check only "
+        "that the data exists somewhere.",
+        "Add executes_in: the systems where the use case runs.",
+    ),
 )
 
 RULES: dict[str, Rule] = {r.slug: r for r in _RULES}

@@ -23,7 +23,7 @@ def print_entries(console: Console, found: list[tuple[CatalogEntry, float]], sea
     if searched:
         table.add_column("score", justify="right", no_wrap=True)
     for entry, score in found:
-        flags = ("*" if entry.core else "") + (" id" if entry.identifier else "")
+        flags = ("*" if entry.core else "") + (" id" if entry.is_identifier else "")
         row = [
             Text(entry.id + (" " + flags.strip() if flags.strip() else "")),
             Text(entry.name),

@@ -91,6 +91,14 @@ WORKSHOP_RULES: frozenset[str] = frozenset(
         "use-case-without-needs",
         "unused-attribute",
         "personal-without-consent",
+        # privacy and lineage questions the options generate no work for yet: a decision in the room
+        "consent-mismatch",
+        "special-category-without-basis",
+        "held-beyond-need",
+        "copy-never-reaches-master",
+        "feed-without-source",
+        "non-person-identifier",
+        "no-executes-in",
     }
 )
 WORKSHOP_THEME = "for the workshop to decide (not data work)"
@@ -260,7 +268,7 @@ class _Facts:
                 self.holders[h.attribute].append((sy.id, h))
                 self.held_in[sy.id].add(h.attribute)
         self.feeds: set[tuple[str, str]] = {(sy.id, fd.to) for sy in ws.systems for fd in sy.feeds}
-        self.identifiers = {a.id for a in ws.attributes if a.identifier}
+        self.identifiers = {a.id for a in ws.attributes if a.is_identifier}
         self.gaps_by_rule: dict[str, list[Gap]] = defaultdict(list)
         self.gap_by_key: dict[tuple, Gap] = {}
         for g in analysis.gaps:
