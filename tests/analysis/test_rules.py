@@ -1269,6 +1269,30 @@ def test_unused_attribute_says_when_it_is_personal():
     assert "personal" in gap.message
 
 
+_ISLAND_KEY = """
+attributes:
+  - {id: visitor_id, identifies: device}
+  - {id: viewed_products}
+  - {id: shoe_size}
+systems:
+  - {id: analytics, holds: [visitor_id, viewed_products]}
+  - {id: shop, holds: [shoe_size]}
+use_cases:
+  - {id: retarget, executes_in: [analytics], needs: [viewed_products]}
+"""
+
+
+def test_the_only_key_of_needed_data_is_not_unused():
+    unused = {g.subject_ids("attribute")[0] for g in gaps_of(_ISLAND_KEY, "unused-attribute")}
+    assert unused == {"shoe_size"}
+
+
+def test_an_identifier_beside_no_needed_data_is_unused():
+    text = _ISLAND_KEY.replace("needs: [viewed_products]", "needs: [shoe_size]")
+    unused = {g.subject_ids("attribute")[0] for g in gaps_of(text, "unused-attribute")}
+    assert unused == {"visitor_id", "viewed_products"}
+
+
 def test_unused_defined_attribute():
     gap = only(
         """

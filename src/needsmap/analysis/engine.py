@@ -1115,6 +1115,26 @@ class _Analyser:
                     _where(uc),
                 )
 
+    def _keep_keys_of_needed_data(self) -> None:
+        """An identifier held where data a use case needs is held is that data's key, not unused (even when it is
+        the only system holding it: the key of an island).  Judged after the per-attribute pass, which sees one
+        attribute at a time."""
+        ix = self.ix
+
+        def keys_needed_data(attr: str) -> bool:
+            a = ix.attrs.get(attr)
+            if a is None or not a.is_identifier:
+                return False
+            return any(
+                other != attr and ix.needs.get(other) for s, _ in ix.holdings.get(attr, ()) for other in ix.held_in[s]
+            )
+
+        self.gaps = [
+            g
+            for g in self.gaps
+            if not (g.rule == "unused-attribute" and keys_needed_data(g.subject_ids("attribute")[0]))
+        ]
+
     def _unused_of(self, a: m.Attribute) -> None:
         ix = self.ix
         if True:
@@ -1364,6 +1384,7 @@ class _Analyser:
         rows_memo: dict[str, AttributeRow] | None = None,
     ) -> Analysis:
         self.attributes_pass({} if memo is None else memo)
+        self._keep_keys_of_needed_data()
         comps = self.identity()
         self.channels()
         self.steps()

@@ -17,7 +17,8 @@ docs/rules.md ("Problems"):
   process steps that use it in that system although it does not hold it;
 * ``silo:SYSTEMS``: systems whose customers cannot be recognised (identity
   islands and systems without an identifier that share systems), with the
-  anonymous channels whose steps write into them;
+  anonymous channels whose steps write into them and the identifiers of no
+  person that are an island's only key;
 * ``channel:ID``, ``step:PROCESS:N``, ``use-case:ID``, ``consent:ID``,
   ``function:ID``: one channel, one process step, one use case's definition,
   one use case's consent, one function;
@@ -160,7 +161,7 @@ def _keys(gaps: list[Gap], ws: m.Workshop, entity: dict[str, str]) -> list[str]:
                 out.append(f"attribute:{attr}")
         elif rule in FLOW_RULES:
             out.append(f"flow:{_attribute(g)}:{_destination(g)}")
-        elif rule in SILO_RULES or rule == "anonymous-channel":
+        elif rule in SILO_RULES or rule == "anonymous-channel" or g.key in silo:
             out.append(silo[g.key])
         elif rule == "step-not-held":
             # a step using an attribute in a system it never reaches: the flow's problem, seen from the process
@@ -240,6 +241,12 @@ def _silos(gaps: list[Gap], ws: m.Workshop) -> dict[GapKey, str]:
                 {key_of[root(s)] for s in writes_into.get(channel, ()) if s in parent}, key=order.__getitem__
             )
             out[g.key] = joined[0] if joined else f"channel:{channel}"
+    # an identifier of no person that is the only key of an island is that island's problem, not one of its own
+    for g in gaps:
+        if g.rule == "non-person-identifier":
+            islands = [key_of[root(s)] for s in g.details.get("coverage_on_island") or () if s in parent]
+            if islands:
+                out[g.key] = islands[0]
     return out
 
 
