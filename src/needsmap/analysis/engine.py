@@ -252,8 +252,10 @@ class Analysis:
 class Index:
     """Lookup tables over a workshop, built in one pass."""
 
-    def __init__(self, ws: m.Workshop) -> None:
+    def __init__(self, ws: m.Workshop, reach_memo: dict[_KeyPart, frozenset[str]] | None = None) -> None:
         self.ws = ws
+        #: systems reached along feeds, kept across analyses of successive versions (keyed by the feeds used)
+        self._reach_memo: dict[_KeyPart, frozenset[str]] = {} if reach_memo is None else reach_memo
         st = ws.effective_settings
         self.min_quality = st.effective_min_quality
         self.min_coverage = st.effective_min_coverage
@@ -306,7 +308,6 @@ class Index:
             for sid, h in held:
                 if h.role == "master":
                     self.masters_of[attr].append(sid)
-        self._reach: dict[tuple[str, str], set[str]] = {}
         self._needing: dict[str, tuple[str, ...]] = {}
         self._writer_keys: dict[str, list[_KeyPart]] = defaultdict(list)
         for p in ws.processes:
@@ -352,22 +353,26 @@ class Index:
             found = self._needing[attr] = tuple(dict.fromkeys(uc.id for uc, _ in self.needs.get(attr, ())))
         return found
 
-    def reach(self, attr: str, start: str) -> set[str]:
+    def reach(self, attr: str, start: str) -> frozenset[str]:
         """The systems a chain of feeds that all carry ``attr`` leads to from ``start`` (``start`` included)."""
-        key = (attr, start)
-        found = self._reach.get(key)
+        carried = self.carried.get(attr, ())
+        key = (attr, start, tuple((a, b) for a, b, _ in carried))
+        found = self._reach_memo.get(key)
         if found is None:
             hops: dict[str, list[str]] = defaultdict(list)
-            for a, b, _ in self.carried.get(attr, ()):
+            for a, b, _ in carried:
                 hops[a].append(b)
-            found = {start}
+            seen = {start}
             todo = [start]
             while todo:
                 for nxt in hops.get(todo.pop(), ()):
-                    if nxt not in found:
-                        found.add(nxt)
+                    if nxt not in seen:
+                        seen.add(nxt)
                         todo.append(nxt)
-            self._reach[key] = found
+            found = self._reach_memo[key] = frozenset(seen)
+            if len(self._reach_memo) > 200_000:  # versions long gone: start again
+                self._reach_memo.clear()
+                self._reach_memo[key] = found
         return found
 
     def impact(self, use_cases: Iterable[str]) -> int:
@@ -397,9 +402,9 @@ def _names(ids: Iterable[str], limit: int = 6) -> str:
 
 
 class _Analyser:
-    def __init__(self, ws: m.Workshop) -> None:
+    def __init__(self, ws: m.Workshop, reach_memo: dict[_KeyPart, frozenset[str]] | None = None) -> None:
         self.ws = ws
-        self.ix = Index(ws)
+        self.ix = Index(ws, reach_memo)
         self.gaps: list[Gap] = []
         self.need_problems: dict[NeedKey, list[str]] = defaultdict(list)
         self.need_paths: dict[NeedKey, NeedPath] = {}
@@ -1468,11 +1473,12 @@ class Analyser:
         self._readiness_memo: dict[str, tuple[_KeyPart, Readiness]] = {}
         self._rows_memo: dict[str, AttributeRow] = {}
         self._settings: _KeyPart | None = None
+        self._reach_memo: dict[_KeyPart, frozenset[str]] = {}
 
     def analyse(self, ws: m.Workshop) -> Analysis:
         with gc_paused():  # one pause for the whole run: a collection in the middle would scan everything
             st = ws.effective_settings
-            run = _Analyser(ws)
+            run = _Analyser(ws, self._reach_memo)
             settings = (
                 st.effective_min_quality,
                 st.effective_min_coverage,
