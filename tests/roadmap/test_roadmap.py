@@ -401,3 +401,17 @@ def test_a_workshop_without_any_identifier_gets_identity_work_in_every_option_th
     unidentified = {s for g in analysis.gaps if g.rule == "no-identifier" for s in g.subject_ids("system")}
     identified = {w.system for w in registry.option.work_items if w.kind == "identifier"}
     assert unidentified and unidentified <= identified
+
+
+def test_identity_work_links_people_only_through_a_person_key():
+    """A policy or contract number identifies a contract, not a person: the roadmap never plans it as the key."""
+    from needsmap.roadmap.engine import _Facts
+
+    ws = m.Workshop(
+        attributes=[
+            m.Attribute(id="policy_number", name="Policy number", identifies="contract"),
+            m.Attribute(id="customer_id", name="Customer id", identifies="person"),
+            m.Attribute(id="old_key", name="Old key", identifier=True),
+        ]
+    )
+    assert _Facts(ws, analyse(ws)).identifiers == {"customer_id", "old_key"}

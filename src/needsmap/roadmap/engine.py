@@ -268,7 +268,7 @@ class _Facts:
                 self.holders[h.attribute].append((sy.id, h))
                 self.held_in[sy.id].add(h.attribute)
         self.feeds: set[tuple[str, str]] = {(sy.id, fd.to) for sy in ws.systems for fd in sy.feeds}
-        self.identifiers = {a.id for a in ws.attributes if a.is_identifier}
+        self.identifiers = {a.id for a in ws.attributes if a.identifies_person}  # only a person key links people
         self.gaps_by_rule: dict[str, list[Gap]] = defaultdict(list)
         self.gap_by_key: dict[tuple, Gap] = {}
         for g in analysis.gaps:
