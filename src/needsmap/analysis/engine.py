@@ -256,6 +256,7 @@ class Index:
         self.ws = ws
         #: systems reached along feeds, kept across analyses of successive versions (keyed by the feeds used)
         self._reach_memo: dict[_KeyPart, frozenset[str]] = {} if reach_memo is None else reach_memo
+        self._hops_keys: dict[str, _KeyPart] = {}
         st = ws.effective_settings
         self.min_quality = st.effective_min_quality
         self.min_coverage = st.effective_min_coverage
@@ -356,7 +357,10 @@ class Index:
     def reach(self, attr: str, start: str) -> frozenset[str]:
         """The systems a chain of feeds that all carry ``attr`` leads to from ``start`` (``start`` included)."""
         carried = self.carried.get(attr, ())
-        key = (attr, start, tuple((a, b) for a, b, _ in carried))
+        hops_key = self._hops_keys.get(attr)
+        if hops_key is None:
+            hops_key = self._hops_keys[attr] = tuple((a, b) for a, b, _ in carried)
+        key = (attr, start, hops_key)
         found = self._reach_memo.get(key)
         if found is None:
             hops: dict[str, list[str]] = defaultdict(list)
