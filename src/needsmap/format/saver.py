@@ -42,7 +42,15 @@ import yaml.resolver
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.loader import FileOrigin, digest_bytes
-from needsmap.util.atomic_write import create_temp, exchange, fsync_folder, new_file_mode, temp_glob, write_atomically
+from needsmap.util.atomic_write import (
+    create_temp,
+    discard,
+    exchange,
+    fsync_folder,
+    new_file_mode,
+    temp_glob,
+    write_atomically,
+)
 from needsmap.util.file_lock import LockBusy, NotARegularFile, exclusive_lock, read_locked
 
 #: Lists of plain values longer than this (as one line) are written one item per line.
@@ -464,10 +472,7 @@ def _swap_in(
         fsync_folder(target.parent)
         return SaveResult(str(shown), digest, True, str(backup_path) if backup else None)
     finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard(tmp)  # gone already when it was swapped in or became the .bak
 
 
 #: A temporary file of a save older than this (seconds) was left by a process that died mid-save.

@@ -58,6 +58,14 @@ def temp_glob(target: str | os.PathLike[str]) -> str:
     return f".{glob.escape(Path(target).name)}.*{TEMP_SUFFIX}"
 
 
+def discard(tmp: str | os.PathLike[str]) -> None:
+    """Remove a temporary file that will not be used (gone already is fine)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
 def _random_part() -> str:
     return secrets.token_hex(8)
 
@@ -90,10 +98,7 @@ def create_temp(target: str | os.PathLike[str], content: bytes | Callable[[Binar
         if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
             os.chmod(tmp, mode)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        discard(tmp)
         raise
     return tmp
 
@@ -174,10 +179,7 @@ def write_atomically(
     try:
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        discard(tmp)
         raise
     if sync_folder:
         fsync_folder(target.parent)
