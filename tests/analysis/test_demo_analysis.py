@@ -8,10 +8,11 @@ tests/data/demo_expectations.yaml for the reasoning behind each line).
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from needsmap.analysis.engine import analyse
 from needsmap.analysis.rules import RULES
-from tests.conftest import DEMO, ROOT, assert_opens_clean
+from tests.conftest import DATA, DEMO, ROOT, assert_opens_clean
 
 # use case: (readiness, must-needs satisfied, must-needs, the attributes that decide the data part, the parts at
 # the worst level).  Four-part readiness changed five lines of the data-only table (docs/rules.md "Use-case
@@ -137,3 +138,14 @@ def test_order_impact_is_the_old_order(demo):
     assert analysis.ordered("blockers") == analysis.gaps
     with pytest.raises(ValueError, match="unknown order"):
         analysis.ordered("severity")
+
+
+def test_the_reasoning_file_agrees_with_the_table():
+    """tests/data/demo_expectations.yaml explains each line of the table; the two never drift apart."""
+    doc = yaml.safe_load((DATA / "demo_expectations.yaml").read_text(encoding="utf-8"))
+    for entry in doc["use_cases"]:
+        status, _, _, _, because = HAND_WORKED[entry["id"]]
+        written = [] if entry["because"] == "none" else entry["because"]
+        assert (entry["readiness"], set(written)) == (status, set(because)), entry["id"]
+    counts = {s: sum(1 for v in HAND_WORKED.values() if v[0] == s) for s in ("ready", "at-risk", "blocked")}
+    assert doc["summary"] == counts
