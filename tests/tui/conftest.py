@@ -61,3 +61,16 @@ async def show(pilot, key: str, cls: str):
     screen = await until(pilot, lambda: type(pilot.app.screen).__name__ == cls and pilot.app.screen, cls)
     await until(pilot, lambda: screen.query_one("#items", ItemTable).row_count > 0, f"the rows of {cls}")
     return screen
+
+
+async def save_form(pilot, form) -> None:
+    """Save an open form with ctrl+s and wait until it has closed."""
+    app = pilot.app
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: app.screen is not form, "the form to close")
+
+
+async def merged(pilot, condition: Callable[[], object], what: str) -> None:
+    """The app looks at the file (what its 2-second timer does) until it has merged what ``condition`` wants."""
+    pilot.app.check_disk()
+    await until(pilot, condition, what)

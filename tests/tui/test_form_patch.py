@@ -22,7 +22,7 @@ from needsmap.tui.widgets.dialogs import MergeConflictsDialog
 from needsmap.tui.widgets.forms import ItemForm
 from needsmap.tui.widgets.table import ItemTable
 from tests.conftest import assert_opens_clean
-from tests.tui.conftest import SIZE, show, sync, until
+from tests.tui.conftest import SIZE, merged, save_form, show, sync, until
 
 
 def tick() -> None:
@@ -52,18 +52,6 @@ async def retype(pilot, form: ItemForm, key: str, text: str) -> None:
     await until(pilot, lambda: (field.text if isinstance(field, TextArea) else field.value) == text, f"{key} typed")
 
 
-async def save(pilot, form: ItemForm) -> None:
-    app = pilot.app
-    await pilot.press("ctrl+s")
-    await until(pilot, lambda: app.screen is not form, "the form to close")
-
-
-async def merged(pilot, condition, what: str) -> None:
-    """The app looks at the file (what its 2-second timer does) until it has merged what ``condition`` wants."""
-    pilot.app.check_disk()
-    await until(pilot, condition, what)
-
-
 @sync
 async def test_a_form_keeps_what_another_session_saved_meanwhile(demo_copy: Path):
     """Two UIs: two saves sanne's role while one's form on sanne is open; one saves its name: both stay."""
@@ -72,7 +60,7 @@ async def test_a_form_keeps_what_another_session_saved_meanwhile(demo_copy: Path
         _, form1 = await edit_form(p1, "2", "StakeholdersScreen", "sanne")
         _, form2 = await edit_form(p2, "2", "StakeholdersScreen", "sanne")
         await retype(p2, form2, "role", "Chief customer officer")
-        await save(p2, form2)
+        await save_form(p2, form2)
         tick()
         await merged(
             p1, lambda: one.session.item("stakeholders", "sanne").role == "Chief customer officer", "two's role"
@@ -80,7 +68,7 @@ async def test_a_form_keeps_what_another_session_saved_meanwhile(demo_copy: Path
         # one's form, open all along, still shows the old role; the person changes the name only
         assert form1.query_one("#input-role").value == "Head of CRM and Haven Club"
         await retype(p1, form1, "name", "Sanne de Vries-Jansen")
-        await save(p1, form1)
+        await save_form(p1, form1)
         assert not isinstance(one.screen, MergeConflictsDialog)
     sanne = item(assert_opens_clean(demo_copy), "stakeholders", "sanne")
     assert sanne.name == "Sanne de Vries-Jansen"
@@ -101,7 +89,7 @@ async def test_a_field_changed_in_the_form_and_on_disk_asks_which_to_keep(demo_c
         await merged(p1, lambda: one.session.item("stakeholders", "sanne").notes == "Two's notes", "the merge")
         await retype(p1, form, "role", "One's role")
         await retype(p1, form, "name", "Sanne J.")
-        await save(p1, form)
+        await save_form(p1, form)
         dialog = await until(p1, lambda: isinstance(one.screen, MergeConflictsDialog) and one.screen, "the question")
         assert dialog.lines == ["stakeholder 'sanne', field 'role': yours \"One's role\", theirs \"Two's role\""]
         await p1.press(answer)
@@ -142,7 +130,7 @@ async def test_a_nested_record_is_patched_where_it_is_now_by_its_key(demo_copy: 
         tick()
         await merged(p1, lambda: len(one.session.item("systems", "pos").holds) == 4, "the merge")
         await retype(p1, form, "field", "Receipt.Email")
-        await save(p1, form)
+        await save_form(p1, form)
         assert not isinstance(one.screen, MergeConflictsDialog)
     holds = {h.attribute: h for h in item(assert_opens_clean(demo_copy), "systems", "pos").holds}
     assert list(holds) == ["email", "last_store_visit", "loyalty_tier", "points_balance"]
@@ -165,7 +153,7 @@ async def test_a_nested_field_changed_on_both_sides_asks_too(demo_copy: Path):
         await merged(p1, lambda: one.session.item("systems", "pos").holds[1].quality == 3, "the merge")
         await retype(p1, form, "field", "Receipt.Email")
         await retype(p1, form, "coverage", "0.3")
-        await save(p1, form)
+        await save_form(p1, form)
         dialog = await until(p1, lambda: isinstance(one.screen, MergeConflictsDialog) and one.screen, "the question")
         assert dialog.lines == [
             "system 'pos', field 'holds[email].field': yours \"Receipt.Email\", theirs \"Receipt.Mail\""
@@ -191,7 +179,7 @@ async def test_a_new_id_and_field_edits_rename_then_patch(demo_copy: Path):
         await merged(p1, lambda: one.session.item("stakeholders", "tom").role == "Director of e-commerce", "the merge")
         await retype(p1, form, "id", "tom-peeters")
         await retype(p1, form, "notes", "Now keen on faster checkout.")
-        await save(p1, form)
+        await save_form(p1, form)
         assert not isinstance(one.screen, MergeConflictsDialog)
     ws = assert_opens_clean(demo_copy)
     tom = item(ws, "stakeholders", "tom-peeters")
@@ -212,7 +200,7 @@ async def test_a_form_saved_unchanged_changes_nothing(demo_copy: Path):
         tick()
         await merged(p1, lambda: one.session.item("stakeholders", "noor").interest == "low", "the merge")
         undo = len(one.session.undo_stack)
-        await save(p1, form)
+        await save_form(p1, form)
         await p1.pause()
         assert len(one.session.undo_stack) == undo  # no edit: nothing was changed
     assert item(assert_opens_clean(demo_copy), "stakeholders", "noor").interest == "low"

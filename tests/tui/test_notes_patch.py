@@ -19,7 +19,7 @@ from needsmap.tui.app import create_app
 from needsmap.tui.screens.notes import NoteForm, NotesScreen
 from needsmap.tui.widgets.dialogs import MergeConflictsDialog
 from tests.conftest import assert_opens_clean
-from tests.tui.conftest import SIZE, sync, until
+from tests.tui.conftest import SIZE, merged, save_form, sync, until
 
 #: The demo's note edited here: a question about customer_since and churn-prevention, by priya, open.
 NOTE = "q-customer-since"
@@ -72,18 +72,6 @@ async def choose(pilot, form: NoteForm, key: str, value: str) -> None:
     await until(pilot, lambda: select.value == value, f"{key} {value}")
 
 
-async def save(pilot, form: NoteForm) -> None:
-    app = pilot.app
-    await pilot.press("ctrl+s")
-    await until(pilot, lambda: app.screen is not form, "the form to close")
-
-
-async def merged(pilot, condition, what: str) -> None:
-    """The app looks at the file (what its 2-second timer does) until it has merged what ``condition`` wants."""
-    pilot.app.check_disk()
-    await until(pilot, condition, what)
-
-
 def other_session_edits(path: Path, ident: str = NOTE, **changes) -> None:
     """Another needsmap (or an editor) changes the note and saves."""
     other = Session.open(path)
@@ -103,7 +91,7 @@ async def test_the_note_form_keeps_what_another_session_saved_meanwhile(demo_cop
         # A's form, open all along, still shows the old values; the person changes 'by' only
         assert form.query_one("#f-text", TextArea).text.startswith('What does "customer since" mean?')
         await retype(pilot, form, "by", "karin")
-        await save(pilot, form)
+        await save_form(pilot, form)
         assert not isinstance(a.screen, MergeConflictsDialog)
     note = on_disk(demo_copy)
     assert note.by == "karin"
@@ -119,12 +107,12 @@ async def test_two_note_forms_each_save_their_own_field(demo_copy: Path):
         form_a = await note_form(pa)
         form_b = await note_form(pb)
         await choose(pb, form_b, "status", "closed")
-        await save(pb, form_b)
+        await save_form(pb, form_b)
         tick()
         await merged(pa, lambda: a.session.item("notes", NOTE).status == "closed", "B's status")
         assert form_a.query_one("#f-status", Select).value == "open"  # A's form still shows what it opened with
         await retype(pa, form_a, "text", "One definition: the club date.")
-        await save(pa, form_a)
+        await save_form(pa, form_a)
         assert not isinstance(a.screen, MergeConflictsDialog)
     note = on_disk(demo_copy)
     assert (note.text, note.status) == ("One definition: the club date.", "closed")
@@ -141,7 +129,7 @@ async def test_a_note_field_changed_in_the_form_and_on_disk_asks_which_to_keep(d
         await merged(pilot, lambda: a.session.item("notes", NOTE).about == ["customer_since"], "the merge")
         await retype(pilot, form, "text", "A's text.")
         await choose(pilot, form, "kind", "risk")
-        await save(pilot, form)
+        await save_form(pilot, form)
         dialog = await until(pilot, lambda: isinstance(a.screen, MergeConflictsDialog) and a.screen, "the question")
         assert dialog.lines == [f"note '{NOTE}', field 'text': yours \"A's text.\", theirs \"B's text.\""]
         await pilot.press(answer)
@@ -162,7 +150,7 @@ async def test_a_new_note_id_renames_then_patches(demo_copy: Path):
         await merged(pilot, lambda: a.session.item("notes", NOTE).text == "B's text.", "the merge")
         await retype(pilot, form, "id", "q-customer-since-date")
         await choose(pilot, form, "status", "closed")
-        await save(pilot, form)
+        await save_form(pilot, form)
         assert not isinstance(a.screen, MergeConflictsDialog)
     ws = assert_opens_clean(demo_copy)
     assert NOTE not in {n.id for n in ws.notes}
@@ -178,7 +166,7 @@ async def test_a_note_form_saved_unchanged_changes_nothing(demo_copy: Path):
         other_session_edits(demo_copy, by="karin")
         await merged(pilot, lambda: a.session.item("notes", NOTE).by == "karin", "the merge")
         undo = len(a.session.undo_stack)
-        await save(pilot, form)
+        await save_form(pilot, form)
         await pilot.pause()
         assert len(a.session.undo_stack) == undo  # no edit: nothing was changed
     note = on_disk(demo_copy)

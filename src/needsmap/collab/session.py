@@ -229,7 +229,6 @@ class Session:
         self._base = _snapshot(ws)  # the workshop as the file on disk had it when we last loaded or saved
         self._merge_sides: tuple[m.Workshop, m.Workshop, m.Workshop] | None = None
         self._merge_depth = 0  # how many merges-then-saves are under way (each may meet yet another change)
-        self._previous_base = self._base
         #: the versions on disk before our latest saves, with when they were replaced (see _base_of)
         self._recent_saves: deque[tuple[float, m.Workshop]] = deque(maxlen=8)
         self._disk_bytes: bytes | None = None  # what check_disk read, for the merge that follows
@@ -468,7 +467,6 @@ class Session:
     def _saved(self, result: SaveResult) -> None:
         """What is on disk now is our workshop as it is."""
         self._recent_saves.append((time.monotonic(), self._base))
-        self._previous_base = self._base
         self.origin = origin_after_save(result)
         self.conflict = None
         self.last_error = None
@@ -489,7 +487,7 @@ class Session:
             )
             return False
         # the outside program started from the version on disk before our save: that is the merge base
-        before = self._previous_base
+        before = self._recent_saves[-1][1]  # the version our save just replaced
         result = self._merge_in(before, theirs.workshop, disk=_snapshot(self.workshop), disk_origin=self.origin)
         return result.kind in ("merged", "conflicts", "unchanged") and self.conflict is None and not self.last_error
 
