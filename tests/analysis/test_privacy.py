@@ -389,19 +389,22 @@ def test_masters_derived_values_identifiers_and_plain_data_are_never_beyond_need
 # -- the consent part of readiness ---------------------------------------------------------------
 
 
-def test_demo_written_before_the_new_fields_only_keeps_its_old_consent_findings():
+def test_demo_written_before_the_new_fields_keeps_its_old_consent_findings_and_adds_outbound_calls():
     ws = open_workshop(DEMO).workshop
     assert ws is not None
     found, parts = run(ws)
     assert of(found, "consent-mismatch") == [] and of(found, "special-category-without-basis") == []
+    # Outbound calls are a marketing channel by default: the NPS call-back phones people with no consent recorded.
     assert sorted(f.subjects[0][1] for f in of(found, "personal-without-consent")) == [
         "click-collect-notify",
+        "nps-followup",
         "social-lookalike",
     ]
     assert set(parts) == {u.id for u in ws.use_cases if u.status != "rejected"}
     risky = {u: p for u, p in parts.items() if p.status != "ok"}
     assert risky == {
         "click-collect-notify": ConsentPart("at-risk", ("personal-without-consent",)),
+        "nps-followup": ConsentPart("at-risk", ("personal-without-consent",)),
         "social-lookalike": ConsentPart("at-risk", ("personal-without-consent",)),
     }
 

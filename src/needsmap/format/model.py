@@ -54,7 +54,9 @@ NoteStatus = Literal["open", "closed"]
 Cardinality = Literal["1-1", "1-n", "n-m", "none"]
 OptionStyle = Literal["registry", "consolidation", "coexistence", "increments", "custom"]
 OptionStatus = Literal["proposed", "shortlisted", "chosen", "rejected"]
-WorkKind = Literal["feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "other"]
+WorkKind = Literal[
+    "feed", "capture", "master", "owner", "identifier", "system_change", "hub", "cleanse", "decision", "other"
+]
 LawfulBasis = Literal["consent", "contract", "legal-obligation", "vital-interest", "public-task", "legitimate-interest"]
 IdentifiesKind = Literal["person", "household", "organization", "contract", "device", "account"]
 
@@ -98,6 +100,7 @@ WORK_KINDS: tuple[WorkKind, ...] = (
     "system_change",
     "hub",
     "cleanse",
+    "decision",
     "other",
 )
 
@@ -155,7 +158,7 @@ DEFAULT_CHANNELS: tuple[str, ...] = (
     "post",
 )
 #: Outbound channels on which marketing needs consent (settings.marketing_channels).
-DEFAULT_MARKETING_CHANNELS: tuple[str, ...] = ("email", "sms", "app", "post", "social")
+DEFAULT_MARKETING_CHANNELS: tuple[str, ...] = ("email", "sms", "app", "post", "social", "call_center")
 DEFAULT_MIN_QUALITY = 3
 DEFAULT_MIN_COVERAGE = 0.5
 DEFAULT_ENTITY = "customer"
@@ -170,6 +173,7 @@ DEFAULT_EFFORT: dict[str, float] = {
     "system_change": 5,
     "hub": 8,
     "cleanse": 2,
+    "decision": 1,
     "other": 2,
 }
 #: Urgency added to a use case's value by its horizon (absent horizon counts as "later").
@@ -231,6 +235,7 @@ class EffortWeights:
     system_change: float | None = None
     hub: float | None = None
     cleanse: float | None = None
+    decision: float | None = None
     other: float | None = None
     loc: Loc | None = _loc()
 
