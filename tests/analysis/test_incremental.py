@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import random
 
 import pytest
 
 from needsmap.analysis.engine import Analyser, analyse
+from needsmap.analysis.replaced import SECTIONS
 from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
 from needsmap.synthetic.builder import generate
@@ -92,3 +94,59 @@ def test_changing_a_threshold_is_seen():
     assert any(g.rule == "low-quality" for g in before.gaps)
     assert not any(g.rule == "low-quality" for g in after.gaps)
     _same(after, analyse(ws))
+
+
+def _edit_by_replacing(ws: m.Workshop, rng: random.Random) -> None:
+    """One :func:`_random_edit`, made the way the editing session makes it: on copies of the items, then a
+    new object in place of every item the edit changed; every other item stays the very same object."""
+    work = copy.deepcopy(ws)
+    _random_edit(work, rng)
+    for name in SECTIONS:
+        items = ws.section(name)
+        for i, (was, now) in enumerate(zip(list(items), work.section(name), strict=True)):
+            if now != was:
+                items[i] = now
+
+
+def _random_section_edit(ws: m.Workshop, rng: random.Random) -> None:
+    """Edits of whole items: remove a use case, add a copy of a system under a new id, move a process."""
+    kind = rng.randrange(4)
+    if kind == 0 and len(ws.use_cases) > 1:
+        del ws.use_cases[rng.randrange(len(ws.use_cases))]
+    elif kind == 1:
+        clone = copy.deepcopy(rng.choice(ws.systems))
+        clone.id = f"{clone.id}_{rng.randrange(10**6)}"
+        ws.systems.insert(rng.randrange(len(ws.systems) + 1), clone)
+    elif kind == 2 and len(ws.processes) > 1:
+        ws.processes.append(ws.processes.pop(rng.randrange(len(ws.processes) - 1)))
+    else:
+        ws.settings.marketing_channels = rng.choice([None, ["email"], ["sms", "call_center"]])
+
+
+@pytest.mark.parametrize("source", ["demo", "small", "medium"])
+def test_analyser_trusting_replaced_items_equals_full_after_every_edit(source):
+    """With ``items_replaced`` the index and the privacy findings of untouched sections are reused."""
+    ws = open_workshop(DEMO).workshop if source == "demo" else generate(source, 7)
+    rng = random.Random(23)
+    analyser = Analyser(items_replaced=True)
+    _same(analyser.analyse(ws), analyse(ws))
+    for _ in range(60 if source != "medium" else 25):
+        if rng.random() < 0.15:
+            _random_section_edit(ws, rng)  # list operations: no item changes
+        else:
+            _edit_by_replacing(ws, rng)
+        _same(analyser.analyse(ws), analyse(ws))
+
+
+def test_analyser_trusting_replaced_items_reuses_the_index_of_untouched_sections():
+    ws = generate("small", 3)
+    analyser = Analyser(items_replaced=True)
+    analyser.analyse(ws)
+    first = analyser._index
+    uc = copy.deepcopy(ws.use_cases[0])
+    uc.needs[0].criticality = "should" if uc.needs[0].criticality != "should" else "must"
+    ws.use_cases[0] = uc
+    analyser.analyse(ws)
+    second = analyser._index
+    assert second is not first and second.holdings is first.holdings and second.writers is first.writers
+    assert second.needs is not first.needs

@@ -15,12 +15,13 @@ one is going to build them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from needsmap.analysis.graph import RANK_NAME, UNKNOWN_RANK, best_paths, identity_components, path_to, rank
-from needsmap.analysis.privacy import ConsentPart, privacy_rules
+from needsmap.analysis.privacy import ConsentPart, PrivacyMemo, privacy_rules
+from needsmap.analysis.replaced import Changes, ReplacedItems
 from needsmap.analysis.rules import RULE_ORDER, RULES
 from needsmap.format import model as m
 from needsmap.util.gcpause import gc_paused
@@ -77,6 +78,9 @@ NeedPath = tuple[tuple[str, ...], str | None]
 _LogEntry = tuple[Literal[0], NeedKey, str] | tuple[Literal[1], NeedKey, NeedPath] | tuple[Literal[2], NeedKey, str]
 #: Per attribute: its key, and the gaps and log its rules produced.
 _UnitMemo = dict[str, tuple[_KeyPart, tuple[tuple["Gap", ...], tuple[_LogEntry, ...]]]]
+#: A finding of a whole-workshop rule but its use cases: (rule, severity, subjects, message, action, details,
+#: where), for the rules whose use cases are added each time (they follow edits of the use cases)
+_Call = tuple[str, str, list[Subject], str, str, dict[str, Any], tuple[int, int] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,27 +254,89 @@ class Analysis:
 
 
 class Index:
-    """Lookup tables over a workshop, built in one pass."""
+    """Lookup tables over a workshop, built in one pass per section.
 
-    def __init__(self, ws: m.Workshop, reach_memo: dict[_KeyPart, frozenset[str]] | None = None) -> None:
+    ``previous`` with ``same`` (names of :data:`needsmap.analysis.replaced.SECTIONS`) reuses the previous
+    index's tables of the sections whose items are the very same objects as then: the
+    editing session never changes an item in place (an edit replaces it), so an edit of
+    one use case rebuilds the use-case tables only.  The tables are never changed after
+    they are built, so sharing them is safe.
+    """
+
+    attrs: dict[str, m.Attribute]
+    identifiers: set[str]
+    person_ids: set[str]  # only identifiers of a person link systems
+    stakeholders: dict[str, m.Stakeholder]
+    function_of: dict[str, str | None]
+    systems: dict[str, m.System]
+    holdings: dict[str, list[tuple[str, m.Holding]]]
+    held_in: dict[str, dict[str, m.Holding]]
+    carried: dict[str, list[tuple[str, str, int]]]
+    feeds_out: dict[str, list[m.Feed]]
+    feeds_in: dict[str, list[str]]
+    masters_of: dict[str, list[str]]
+    use_cases: dict[str, m.UseCase]
+    active: list[m.UseCase]
+    value: dict[str, int]
+    needs: dict[str, list[tuple[m.UseCase, m.Need]]]
+    needed: frozenset[str]  # the attributes some active use case needs
+    #: attribute -> [(process, step index, action, function of the process owner)]
+    writers: dict[str, list[tuple[m.Process, int, str, str | None]]]
+    # the parts of each attribute's memo key (see unit_key), collected in the same passes
+    _hold_keys: dict[str, list[_KeyPart]]
+    _need_keys: dict[str, list[_KeyPart]]
+    _writer_keys: dict[str, list[_KeyPart]]
+    _hops_keys: dict[str, _KeyPart]
+    _needing: dict[str, tuple[str, ...]]
+
+    def __init__(
+        self,
+        ws: m.Workshop,
+        reach_memo: dict[_KeyPart, frozenset[str]] | None = None,
+        previous: Index | None = None,
+        same: frozenset[str] = frozenset(),
+    ) -> None:
         self.ws = ws
         #: systems reached along feeds, kept across analyses of successive versions (keyed by the feeds used)
         self._reach_memo: dict[_KeyPart, frozenset[str]] = {} if reach_memo is None else reach_memo
-        self._hops_keys: dict[str, _KeyPart] = {}
         st = ws.effective_settings
         self.min_quality = st.effective_min_quality
         self.min_coverage = st.effective_min_coverage
         self.marketing_channels = set(st.effective_marketing_channels)
+        prev = previous if previous is not None else self
+        reuse = same if previous is not None else frozenset()
+        if "attributes" in reuse:
+            self.attrs, self.identifiers, self.person_ids = prev.attrs, prev.identifiers, prev.person_ids
+        else:
+            self._index_attributes(ws)
+        if "stakeholders" in reuse:
+            self.stakeholders, self.function_of = prev.stakeholders, prev.function_of
+        else:
+            self.stakeholders = {s.id: s for s in ws.stakeholders}
+            self.function_of = {s.id: s.function for s in ws.stakeholders}
+        if "systems" in reuse:
+            self._take_systems(prev)
+        else:
+            self._index_systems(ws)
+        if "use_cases" in reuse:
+            self._take_use_cases(prev)
+        else:
+            self._index_use_cases(ws)
+        if "processes" in reuse and "stakeholders" in reuse:  # a writer's key names its owner's function
+            self.writers, self._writer_keys = prev.writers, prev._writer_keys
+        else:
+            self._index_processes(ws)
+
+    def _index_attributes(self, ws: m.Workshop) -> None:
         self.attrs = {a.id: a for a in ws.attributes}
+        self.identifiers = {a.id for a in ws.attributes if a.is_identifier}
+        self.person_ids = {a.id for a in ws.attributes if a.identifies_person}
+
+    def _index_systems(self, ws: m.Workshop) -> None:
         self.systems = {s.id: s for s in ws.systems}
-        self.stakeholders = {s.id: s for s in ws.stakeholders}
-        self.use_cases = {u.id: u for u in ws.use_cases}
-        self.active = [u for u in ws.use_cases if u.status != "rejected"]
-        self.value = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in self.active}
-        self.holdings: dict[str, list[tuple[str, m.Holding]]] = defaultdict(list)
-        self.held_in: dict[str, dict[str, m.Holding]] = {}
-        # the parts of each attribute's memo key (see unit_key), collected in the same passes
-        self._hold_keys: dict[str, list[_KeyPart]] = defaultdict(list)
+        self.holdings = defaultdict(list)
+        self.held_in = {}
+        self._hold_keys = defaultdict(list)
         for sy in ws.systems:
             mine: dict[str, m.Holding] = {}
             sid = sy.id
@@ -281,9 +347,9 @@ class Index:
                 )
                 mine.setdefault(h.attribute, h)
             self.held_in[sid] = mine
-        self.carried: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        self.feeds_out: dict[str, list[m.Feed]] = defaultdict(list)
-        self.feeds_in: dict[str, list[str]] = defaultdict(list)
+        self.carried = defaultdict(list)
+        self.feeds_out = defaultdict(list)
+        self.feeds_in = defaultdict(list)
         for sy in ws.systems:
             for fd in sy.feeds:
                 self.feeds_out[sy.id].append(fd)
@@ -291,26 +357,40 @@ class Index:
                 r = rank(fd.frequency)
                 for a in fd.attributes:
                     self.carried[a].append((sy.id, fd.to, r))
-        self.needs: dict[str, list[tuple[m.UseCase, m.Need]]] = defaultdict(list)
-        self._need_keys: dict[str, list[_KeyPart]] = defaultdict(list)
+        self.masters_of = defaultdict(list)
+        for attr, held in self.holdings.items():
+            for sid, h in held:
+                if h.role == "master":
+                    self.masters_of[attr].append(sid)
+        self._hops_keys = {}
+
+    def _take_systems(self, previous: Index) -> None:
+        self.systems, self.holdings, self.held_in = previous.systems, previous.holdings, previous.held_in
+        self._hold_keys, self.carried, self.masters_of = previous._hold_keys, previous.carried, previous.masters_of
+        self.feeds_out, self.feeds_in, self._hops_keys = previous.feeds_out, previous.feeds_in, previous._hops_keys
+
+    def _index_use_cases(self, ws: m.Workshop) -> None:
+        self.use_cases = {u.id: u for u in ws.use_cases}
+        self.active = [u for u in ws.use_cases if u.status != "rejected"]
+        self.value = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in self.active}
+        self.needs = defaultdict(list)
+        self._need_keys = defaultdict(list)
         for uc in self.active:
             uc_key = (uc.id, uc.value, tuple(uc.executes_in))
             for nd in uc.needs:
                 self.needs[nd.attribute].append((uc, nd))
                 self._need_keys[nd.attribute].append((uc_key, nd.criticality, nd.freshness))
-        self.function_of = {s.id: s.function for s in ws.stakeholders}
-        # attribute -> [(process, step index, action, function of the process owner)]
-        self.writers: dict[str, list[tuple[m.Process, int, str, str | None]]] = defaultdict(list)
-        #: every identifier (whatever it identifies), and those that identify a person: only these link systems
-        self.identifiers = {a.id for a in ws.attributes if a.is_identifier}
-        self.person_ids = {a.id for a in ws.attributes if a.identifies_person}
-        self.masters_of: dict[str, list[str]] = defaultdict(list)
-        for attr, held in self.holdings.items():
-            for sid, h in held:
-                if h.role == "master":
-                    self.masters_of[attr].append(sid)
-        self._needing: dict[str, tuple[str, ...]] = {}
-        self._writer_keys: dict[str, list[_KeyPart]] = defaultdict(list)
+        self._needing = {}
+        self.needed = frozenset(a for a, found in self.needs.items() if found)
+
+    def _take_use_cases(self, previous: Index) -> None:
+        self.use_cases, self.active, self.value = previous.use_cases, previous.active, previous.value
+        self.needs, self._need_keys, self._needing = previous.needs, previous._need_keys, previous._needing
+        self.needed = previous.needed
+
+    def _index_processes(self, ws: m.Workshop) -> None:
+        self.writers = defaultdict(list)
+        self._writer_keys = defaultdict(list)
         for p in ws.processes:
             fn = self.function_of.get(p.owner) if p.owner else None
             for i, step in enumerate(p.steps):
@@ -405,10 +485,45 @@ def _names(ids: Iterable[str], limit: int = 6) -> str:
     return shown + (f" and {len(listed) - limit} more" if len(listed) > limit else "")
 
 
+_IdentityPart = tuple[str, tuple[str, ...], tuple[str, ...]]  # (status, island systems, because)
+
+
+class IdentityMemo:
+    """The identity part of each use case's readiness in the last version.
+
+    It reads the use case, the holdings of what it needs (the systems) and which systems are on the
+    person-level mainland, so it holds while the use case is the same object, the systems are the
+    same and the mainland did not move.
+    """
+
+    def __init__(self) -> None:
+        self.parts: dict[str, tuple[m.UseCase, _IdentityPart]] = {}
+        self.fresh: dict[str, tuple[m.UseCase, _IdentityPart]] = {}
+        self._map: tuple[frozenset[str], frozenset[str]] | None = None
+
+    def start(self, same: frozenset[str], mainland: set[str], off_mainland: set[str]) -> None:
+        """Begin a version: keep what still holds, and collect this version's parts in ``fresh``."""
+        now = (frozenset(mainland), frozenset(off_mainland))
+        keep = "systems" in same and now == self._map
+        self.parts = self.fresh if keep else {}
+        self.fresh = {}
+        self._map = now
+
+
 class _Analyser:
-    def __init__(self, ws: m.Workshop, reach_memo: dict[_KeyPart, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        ws: m.Workshop,
+        reach_memo: dict[_KeyPart, frozenset[str]] | None = None,
+        previous: Index | None = None,
+        changes: Changes | None = None,
+    ) -> None:
         self.ws = ws
-        self.ix = Index(ws, reach_memo)
+        self.ix = Index(ws, reach_memo, previous, changes.same if changes else frozenset())
+        #: attributes whose per-attribute rules may read something new; None: any of them
+        self.touched = changes.touched if changes else None
+        #: item sections whose items are the same objects as in the previous version (empty: none known)
+        self.same = changes.same if changes and previous is not None else frozenset()
         self.gaps: list[Gap] = []
         self.need_problems: dict[NeedKey, list[str]] = defaultdict(list)
         self.need_paths: dict[NeedKey, NeedPath] = {}
@@ -457,9 +572,11 @@ class _Analyser:
         units = list(dict.fromkeys([*ix.attrs, *ix.needs]))
         fresh: _UnitMemo = {}
         self.recomputed = recomputed = set()
+        touched = self.touched
         for attr in units:
-            key = ix.unit_key(attr)
             cached = memo.get(attr)
+            # an attribute no replaced item mentions reads what it read last time: its key is the same
+            key = cached[0] if cached is not None and touched is not None and attr not in touched else ix.unit_key(attr)
             if cached is not None and cached[0] == key:
                 gaps, log = cached[1]
                 self.gaps.extend(gaps)
@@ -838,7 +955,7 @@ class _Analyser:
         linked = [sid for sid in with_data if idents[sid]]
         comps = identity_components(linked, links)
         position = {sid: i for i, sid in enumerate(with_data)}
-        needed_held = {sid: sum(1 for a in ix.held_in[sid] if ix.needs.get(a)) for sid in linked}
+        needed_held = {sid: len(ix.needed.intersection(ix.held_in[sid])) for sid in linked}
         comps.sort(
             key=lambda c: (
                 -len(c),
@@ -968,47 +1085,69 @@ class _Analyser:
                     None,
                 )
 
-    def steps(self) -> None:
+    def steps(self, memo: dict[str, tuple[m.Process, tuple[_Call, ...]]] | None = None) -> None:
+        """step-not-held and copy-never-reaches-master, per process step.
+
+        What a process's steps find reads the process and the systems only (the use cases relying on the
+        process are added to each finding afterwards), so with ``memo`` (kept across versions) a process
+        that is the same object as last time, in a version with the same systems, is not looked at again.
+        """
         ix = self.ix
         use_cases_of_process: dict[str, list[str]] = defaultdict(list)
         for uc in ix.active:
             for pid in uc.processes:
                 use_cases_of_process[pid].append(uc.id)
+        known = memo if memo is not None and "systems" in self.same else {}
+        fresh: dict[str, tuple[m.Process, tuple[_Call, ...]]] = {}
         for p in self.ws.processes:
-            for i, st in enumerate(p.steps):
-                if not st.system or st.system not in ix.held_in:
-                    continue
-                held = ix.held_in[st.system]
-                self._copy_never_reaches_master(p, i, st, held, use_cases_of_process.get(p.id, []))
-                missing = {}
-                for action in ("creates", "reads", "updates"):
-                    for attr in getattr(st, action):
-                        if attr not in held and attr not in missing:
-                            missing[attr] = action
-                if not missing:
-                    continue
-                self.process_findings[p.id].add("step-not-held")
-                attrs = list(missing)
-                self.gap(
-                    "step-not-held",
-                    "warning",
-                    [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
-                    f"step {i + 1} of '{p.id}' ({st.name}) "
-                    + "; ".join(
-                        f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
-                        for act in dict.fromkeys(missing.values())
-                    )
-                    + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
-                    f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
-                    "the step's system or attributes.",
-                    use_cases_of_process.get(p.id, []),
-                    {"step": i + 1, "step_name": st.name, "actions": missing},
-                    _where(st),
-                )
+            cached = known.get(p.id)
+            if cached is not None and cached[0] is p:
+                found = cached[1]
+            else:
+                found = tuple(self._steps_of(p))
+            fresh.setdefault(p.id, (p, found))
+            ucs = use_cases_of_process.get(p.id, [])
+            for rule, severity, subjects, message, action, details, where in found:
+                self.process_findings[p.id].add(rule)
+                self.gap(rule, severity, subjects, message, action, ucs, details, where)
+        if memo is not None:
+            memo.clear()
+            memo.update(fresh)
 
-    def _copy_never_reaches_master(
-        self, p: m.Process, i: int, st: m.Step, held: dict[str, m.Holding], ucs: list[str]
-    ) -> None:
+    def _steps_of(self, p: m.Process) -> Iterator[_Call]:
+        ix = self.ix
+        for i, st in enumerate(p.steps):
+            if not st.system or st.system not in ix.held_in:
+                continue
+            held = ix.held_in[st.system]
+            lost = self._copy_never_reaches_master(p, i, st, held)
+            if lost is not None:
+                yield lost
+            missing = {}
+            for action in ("creates", "reads", "updates"):
+                for attr in getattr(st, action):
+                    if attr not in held and attr not in missing:
+                        missing[attr] = action
+            if not missing:
+                continue
+            attrs = list(missing)
+            yield (
+                "step-not-held",
+                "warning",
+                [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
+                f"step {i + 1} of '{p.id}' ({st.name}) "
+                + "; ".join(
+                    f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
+                    for act in dict.fromkeys(missing.values())
+                )
+                + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
+                f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
+                "the step's system or attributes.",
+                {"step": i + 1, "step_name": st.name, "actions": missing},
+                _where(st),
+            )
+
+    def _copy_never_reaches_master(self, p: m.Process, i: int, st: m.Step, held: dict[str, m.Holding]) -> _Call | None:
         """copy-never-reaches-master: the step writes a copy whose master no chain of feeds carrying it reaches."""
         ix = self.ix
         sid = st.system
@@ -1024,11 +1163,10 @@ class _Analyser:
             if not ix.reach(attr, sid).intersection(masters):
                 lost[attr] = masters
         if not lost:
-            return
-        self.process_findings[p.id].add("copy-never-reaches-master")
+            return None
         attrs = list(lost)
         masters = list(dict.fromkeys(s for ms in lost.values() for s in ms))
-        self.gap(
+        return (
             "copy-never-reaches-master",
             "warning",
             [("process", p.id), ("system", sid)] + [("attribute", a) for a in attrs],
@@ -1037,7 +1175,6 @@ class _Analyser:
             "is lost at the next refresh or lives on beside the master",
             f"Add {', '.join(attrs)} to a feed from {sid} towards {masters[0]}, or have the step write to "
             f"{masters[0]}.",
-            ucs,
             {"step": i + 1, "step_name": st.name, "master": masters[0], "masters": {a: ms for a, ms in lost.items()}},
             _where(st),
         )
@@ -1180,10 +1317,15 @@ class _Analyser:
 
     # -- results -----------------------------------------------------------------------
     def readiness(
-        self, memo: dict[str, tuple[_KeyPart, Readiness]], consent: dict[str, ConsentPart] | None = None
+        self,
+        memo: dict[str, tuple[_KeyPart, Readiness]],
+        consent: dict[str, ConsentPart] | None = None,
+        identity_memo: IdentityMemo | None = None,
     ) -> dict[str, Readiness]:
         """Four-part readiness: the data part (memoised per use case), then identity, consent and process."""
         data = self._data_readiness(memo)
+        if identity_memo is not None:
+            identity_memo.start(self.same, self.mainland, self.off_mainland)
         consent = consent or {}
         out: dict[str, Readiness] = {}
         for uc in self.ix.active:
@@ -1191,7 +1333,7 @@ class _Analyser:
             parts = {"data": _PART_OF_STATUS[d.status]}
             why: list[tuple[int, int, str, str]] = []  # (part level, part order, part, reason)
             why.extend((_PART_RANK[level], 0, "data", reason) for level, reason in d.why)
-            status, islands, because = self._identity_part(uc)
+            status, islands, because = self._identity_part(uc, identity_memo)
             parts["identity"] = status
             why.extend((_PART_RANK[status], 1, "identity", f"identity: {b}") for b in because)
             cp = consent.get(uc.id)
@@ -1227,12 +1369,23 @@ class _Analyser:
             )
         return out
 
-    def _identity_part(self, uc: m.UseCase) -> tuple[str, tuple[str, ...], list[str]]:
+    def _identity_part(self, uc: m.UseCase, memo: IdentityMemo | None = None) -> _IdentityPart:
         """blocked when the use case runs off the person-level mainland, or a must-need is held only off it."""
+        if memo is None:
+            return self._judge_identity(uc)
+        cached = memo.parts.get(uc.id)
+        if cached is not None and cached[0] is uc:
+            part = cached[1]
+        else:
+            part = self._judge_identity(uc)
+        memo.fresh[uc.id] = (uc, part)
+        return part
+
+    def _judge_identity(self, uc: m.UseCase) -> _IdentityPart:
         ix = self.ix
         off = self.off_mainland
         if not off or not self.mainland:  # no system holds an identifier: no-identifier says it, not identity
-            return "ok", (), []
+            return "ok", (), ()
         because: list[str] = []
         islands: list[str] = [s for s in uc.executes_in if s in off]
         if islands:
@@ -1244,7 +1397,7 @@ class _Analyser:
             if holders and all(s in off for s in holders):
                 islands.extend(s for s in holders if s not in islands)
                 because.append(f"{nd.attribute} is held only in {_names(holders, 3)}, which cannot be linked")
-        return ("blocked" if because else "ok"), tuple(dict.fromkeys(islands)), because
+        return ("blocked" if because else "ok"), tuple(dict.fromkeys(islands)), tuple(because)
 
     def _data_readiness(self, memo: dict[str, tuple[_KeyPart, Readiness]]) -> dict[str, Readiness]:
         out: dict[str, Readiness] = {}
@@ -1375,7 +1528,7 @@ class _Analyser:
                     sy.kind,
                     len(held),
                     sum(1 for h in held.values() if h.role == "master"),
-                    sum(1 for a in held if ix.needs.get(a)),
+                    len(ix.needed.intersection(held)),
                     tuple(a for a in held if a in ix.identifiers),
                     tuple(dict.fromkeys(ix.feeds_in.get(sy.id, ()))),
                     tuple(dict.fromkeys(fd.to for fd in ix.feeds_out.get(sy.id, ()))),
@@ -1391,16 +1544,19 @@ class _Analyser:
         memo: _UnitMemo | None = None,
         readiness_memo: dict[str, tuple[_KeyPart, Readiness]] | None = None,
         rows_memo: dict[str, AttributeRow] | None = None,
+        privacy_memo: PrivacyMemo | None = None,
+        steps_memo: dict[str, tuple[m.Process, tuple[_Call, ...]]] | None = None,
+        identity_memo: IdentityMemo | None = None,
     ) -> Analysis:
         self.attributes_pass({} if memo is None else memo)
         self._keep_keys_of_needed_data()
         comps = self.identity()
         self.channels()
-        self.steps()
+        self.steps(steps_memo)
         self.functions()
         self.use_cases()
-        consent = privacy_rules(self.ix, self.gap)  # NM120-NM123, and the consent part of readiness
-        readiness = self.readiness({} if readiness_memo is None else readiness_memo, consent)
+        consent = privacy_rules(self.ix, self.gap, privacy_memo, self.same)  # NM120-NM123; readiness' consent part
+        readiness = self.readiness({} if readiness_memo is None else readiness_memo, consent, identity_memo)
         attrs, systems = self.tables(comps, {} if rows_memo is None else rows_memo)
         blocking = blocking_findings(self.gaps, readiness)
         return Analysis(sort_gaps(self.gaps, blocking), readiness, attrs, systems, comps, blocking)
@@ -1469,20 +1625,36 @@ class Analyser:
     definition and owner, its holdings, the feeds carrying it, the needs for it
     and their use cases, the processes writing it); use-case readiness
     likewise.  The result always equals :func:`analyse` on the same workshop
-    (a property test checks this).
+    (property tests check this).
+
+    ``items_replaced=True`` promises what the editing session guarantees: an item
+    is never changed in place between two analyses, an edit replaces it with a new
+    object.  The analyser then also reuses the index of every section whose items
+    are the same objects as last time, and skips forming the keys of attributes no
+    replaced item mentions (:mod:`needsmap.analysis.replaced`).  Without the promise
+    every key is formed and the index rebuilt, so in-place edits are seen too.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, items_replaced: bool = False) -> None:
         self._memo: _UnitMemo = {}
         self._readiness_memo: dict[str, tuple[_KeyPart, Readiness]] = {}
         self._rows_memo: dict[str, AttributeRow] = {}
         self._settings: _KeyPart | None = None
         self._reach_memo: dict[_KeyPart, frozenset[str]] = {}
+        self._replaced = ReplacedItems() if items_replaced else None
+        self._index: Index | None = None
+        self._privacy_memo: PrivacyMemo | None = PrivacyMemo() if items_replaced else None
+        self._steps_memo: dict[str, tuple[m.Process, tuple[_Call, ...]]] | None = {} if items_replaced else None
+        self._identity_memo: IdentityMemo | None = IdentityMemo() if items_replaced else None
 
     def analyse(self, ws: m.Workshop) -> Analysis:
         with gc_paused():  # one pause for the whole run: a collection in the middle would scan everything
             st = ws.effective_settings
-            run = _Analyser(ws, self._reach_memo)
+            if self._replaced is not None:
+                run = _Analyser(ws, self._reach_memo, self._index, self._replaced.compare(ws))
+                self._index = run.ix
+            else:
+                run = _Analyser(ws, self._reach_memo)
             settings = (
                 st.effective_min_quality,
                 st.effective_min_coverage,
@@ -1493,8 +1665,18 @@ class Analyser:
                 self._memo.clear()
                 self._readiness_memo.clear()
                 self._rows_memo.clear()
+                if self._privacy_memo is not None:
+                    self._privacy_memo = PrivacyMemo()
+                    run.same = frozenset()
                 self._settings = settings
-            return run.run(self._memo, self._readiness_memo, self._rows_memo)
+            return run.run(
+                self._memo,
+                self._readiness_memo,
+                self._rows_memo,
+                self._privacy_memo,
+                self._steps_memo,
+                self._identity_memo,
+            )
 
 
 def analyse(ws: m.Workshop) -> Analysis:

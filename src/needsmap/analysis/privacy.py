@@ -85,18 +85,75 @@ def uncovered(consent: m.Attribute, purpose: str | None, outbound: Iterable[str]
     return purposes, [ch for ch in outbound if ch not in consent.channels]
 
 
-def privacy_rules(ix: Index, gap: GapSink) -> dict[str, ConsentPart]:
+_Finding = tuple[Any, ...]  # the arguments of one GapSink call
+_Call = tuple[tuple[Any, ...], dict[str, Any]]  # the arguments and keyword arguments of one GapSink call
+
+
+class _Recorder:
+    """A GapSink that keeps the calls, to replay them later."""
+
+    def __init__(self) -> None:
+        self.calls: list[_Call] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+class PrivacyMemo:
+    """What the privacy rules found in the last version, for an analyser that sees successive versions.
+
+    A use case's consent findings read the use case itself, the attributes and the outbound channels;
+    the candidates for held-beyond-need (personal copies, not identifiers) read the systems and the
+    attributes.  The engine says which of those are the same objects as last time (see
+    :mod:`needsmap.analysis.replaced`) and the memo gives back what they produced.
+    """
+
+    def __init__(self) -> None:
+        #: use case id -> (the use case object, its consent part, its findings)
+        self.use_cases: dict[str, tuple[m.UseCase, ConsentPart, tuple[_Call, ...]]] = {}
+        #: (system id, system object, holding, attribute) of every personal copy that is not an identifier
+        self.copies: list[tuple[str, m.System, m.Holding, m.Attribute]] | None = None
+        #: (system id, attribute id) -> the finding's arguments but its location-free parts
+        self.copy_findings: dict[tuple[str, str], _Finding] = {}
+
+
+def privacy_rules(
+    ix: Index,
+    gap: GapSink,
+    memo: PrivacyMemo | None = None,
+    same: frozenset[str] = frozenset(),
+) -> dict[str, ConsentPart]:
     """Run NM120 (refined), NM121, NM122, NM123 over the index; report findings through ``gap``.
 
-    Returns the consent part of readiness for every non-rejected use case (by id).
+    Returns the consent part of readiness for every non-rejected use case (by id).  With ``memo`` (kept
+    by the caller across versions) and ``same`` (the item sections whose items are the same objects as
+    in the memo's version), what those sections alone decide is taken from the memo.
     """
+    if memo is None:
+        memo = PrivacyMemo()
+        same = frozenset()
     parts: dict[str, ConsentPart] = {}
     attrs = ix.attrs
     outbound_channels = ix.marketing_channels
+    known = memo.use_cases if "attributes" in same else {}
+    fresh: dict[str, tuple[m.UseCase, ConsentPart, tuple[_Call, ...]]] = {}
     for uc in ix.active:
-        part = _use_case(ix, uc, attrs, outbound_channels, gap)
+        cached = known.get(uc.id)
+        if cached is not None and cached[0] is uc:
+            part, found = cached[1], cached[2]
+        else:
+            recorder = _Recorder()
+            part = _use_case(ix, uc, attrs, outbound_channels, recorder)
+            found = tuple(recorder.calls)
+        for args, kwargs in found:
+            gap(*args, **kwargs)
         parts[uc.id] = part
-    _held_beyond_need(ix, gap)
+        fresh[uc.id] = (uc, part, found)
+    memo.use_cases = fresh
+    if not ("attributes" in same and "systems" in same) or memo.copies is None:
+        memo.copies = _personal_copies(ix)
+        memo.copy_findings = {}
+    _held_beyond_need(ix, gap, memo)
     return parts
 
 
@@ -235,9 +292,23 @@ def _special_without_basis(
     )
 
 
-def _held_beyond_need(ix: Index, gap: GapSink) -> None:
-    """NM123: copies of personal or sensitive data, not identifiers, in systems where nothing needs them."""
+def _personal_copies(ix: Index) -> list[tuple[str, m.System, m.Holding, m.Attribute]]:
+    """Every copy (role copy or none) of personal or sensitive data that is not an identifier."""
     attrs = ix.attrs
+    out = []
+    for sy in ix.ws.systems:
+        for h in sy.holds:
+            if h.role not in (None, "copy"):
+                continue
+            a = attrs.get(h.attribute)
+            if a is None or a.is_identifier or a.effective_sensitivity == "none":
+                continue
+            out.append((sy.id, sy, h, a))
+    return out
+
+
+def _held_beyond_need(ix: Index, gap: GapSink, memo: PrivacyMemo) -> None:
+    """NM123: copies of personal or sensitive data, not identifiers, in systems where nothing needs them."""
     used: dict[str, set[str]] = defaultdict(set)  # system -> attributes something there needs
     anywhere: set[str] = set()  # needed by a use case that does not say where it runs: any holding counts
     for uc in ix.active:
@@ -258,30 +329,33 @@ def _held_beyond_need(ix: Index, gap: GapSink) -> None:
         for h in sy.holds:
             if h.derived_from:
                 used[sy.id].update(h.derived_from)
-    for sy in ix.ws.systems:
-        mine = used[sy.id]
-        for h in sy.holds:
-            if h.role not in (None, "copy"):
-                continue
-            a = attrs.get(h.attribute)
-            if a is None or a.id in mine or a.id in anywhere or a.is_identifier:
-                continue
-            sensitivity = a.effective_sensitivity
-            if sensitivity == "none":
-                continue
-            mine.add(a.id)  # one finding per system and attribute, however often it is listed
-            what = "special-category" if a.is_special_category else sensitivity
-            fed_by = sorted({s for s, t, _ in ix.carried.get(a.id, ()) if t == sy.id})
-            source = f" (fed by {_names(fed_by)})" if fed_by else ""
-            gap(
-                "held-beyond-need",
-                "warning" if sensitivity == "sensitive" else "info",
-                [("system", sy.id), ("attribute", a.id)],
-                f"{ix.attr_label(a.id)} ({what} data) is copied to {sy.id}{source}, where nothing needs it: no use "
-                "case running there, no process step there and no value derived there uses it",
-                f"Stop copying it to {sy.id} (remove the holding and the feed attribute that brings it), or "
-                "record the use case or process step that needs it there.",
-                (),
-                {"sensitivity": sensitivity, "special_category": a.is_special_category, "fed_by": fed_by},
-                _where(h) or _where(sy),
-            )
+    reported: set[tuple[str, str]] = set()  # one finding per system and attribute, however often it is listed
+    findings = memo.copy_findings
+    for sid, sy, h, a in memo.copies or ():
+        key = (sid, a.id)
+        if a.id in anywhere or a.id in used[sid] or key in reported:
+            continue
+        reported.add(key)
+        args = findings.get(key)
+        if args is None:
+            args = findings[key] = _held_beyond_need_finding(ix, sy, h, a)
+        gap(*args)
+
+
+def _held_beyond_need_finding(ix: Index, sy: m.System, h: m.Holding, a: m.Attribute) -> _Finding:
+    sensitivity = a.effective_sensitivity
+    what = "special-category" if a.is_special_category else sensitivity
+    fed_by = sorted({s for s, t, _ in ix.carried.get(a.id, ()) if t == sy.id})
+    source = f" (fed by {_names(fed_by)})" if fed_by else ""
+    return (
+        "held-beyond-need",
+        "warning" if sensitivity == "sensitive" else "info",
+        [("system", sy.id), ("attribute", a.id)],
+        f"{ix.attr_label(a.id)} ({what} data) is copied to {sy.id}{source}, where nothing needs it: no use "
+        "case running there, no process step there and no value derived there uses it",
+        f"Stop copying it to {sy.id} (remove the holding and the feed attribute that brings it), or "
+        "record the use case or process step that needs it there.",
+        (),
+        {"sensitivity": sensitivity, "special_category": a.is_special_category, "fed_by": fed_by},
+        _where(h) or _where(sy),
+    )

@@ -235,7 +235,7 @@ class Session:
         self.saved_at: float | None = None
         self.last_error: str | None = None
         self._cache = ItemTextCache()
-        self._analyser = Analyser()
+        self._analyser = Analyser(items_replaced=True)
         self._analysis: Analysis | None = None
         self._diagnostics: list[Diagnostic] | None = None
         self._batch: list[Op] | None = None

@@ -406,13 +406,13 @@ class ValueReader:
                 tag: _Tag = node.tag
                 if tag is False or (tag is True and node.value[:1] not in self._first_odd):
                     pos = _pos(node)  # a bare id with a plain tag, not null
-                    return rec.cls(**{rec.short: node.value}, loc={"": pos, rec.short: pos})
+                    return rec.cls(**{rec.short: node.value}, loc=m.Loc({"": pos, rec.short: pos}))
             return self._record_other(node, rec, where)
         tag = node.tag
         if tag.__class__ is str and tag != TAG_MAP and not self._check_tag(node):
             return None
         mark = node.start_mark
-        loc: m.Loc = {"": (mark.line + 1, mark.column + 1)}
+        loc = m.Loc({"": (mark.line + 1, mark.column + 1)})
         kwargs: dict[str, object] = {}
         seen: dict[str, Node] = {}  # key -> its node
         table, required = _plan(rec)
@@ -517,7 +517,7 @@ class ValueReader:
         if isinstance(node, ScalarNode) and rec.short and not self._is_null(node):
             if not self._check_tag(node):
                 return None
-            return rec.cls(**{rec.short: node.value}, loc={"": _pos(node), rec.short: _pos(node)})
+            return rec.cls(**{rec.short: node.value}, loc=m.Loc({"": _pos(node), rec.short: _pos(node)}))
         if self._is_null(node):
             self.rep.error(_pos(node), "wrong-type", f"{where} is empty; expected a mapping of {rec.name} fields")
         else:

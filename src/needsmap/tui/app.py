@@ -203,7 +203,7 @@ class NeedsmapApp(App[None]):
         self.analysis_pending = False
         self.new_path = new_path
         self.last_report: Path | None = None
-        self._analyser = Analyser()
+        self._analyser = Analyser(items_replaced=True)
         self._analyser_lock = threading.Lock()
         self._workshop_rev = 0
         self._analysis_rev = 0
