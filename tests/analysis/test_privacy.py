@@ -276,6 +276,20 @@ def test_outbound_calls_count_when_listed_as_outbound():
     assert one(found, "personal-without-consent").details["channels"] == ["call"]
 
 
+def test_the_call_centre_is_outbound_by_default_and_a_recorded_basis_settles_it():
+    """Without settings.marketing_channels the defaults apply, and they include call_center."""
+    defaults = (
+        "settings: {marketing_channels: [email, sms, call]}\nchannels: [web, email, sms, call, store]\n",
+        "channels: [web, email, sms, call, call_center, store]\n",
+    )
+    calls = ("channels: [email]\n", "channels: [call_center]\n")
+    found, parts = run(ws_with(defaults, NO_BASIS, calls, needs("mobile")))
+    assert one(found, "personal-without-consent").details["channels"] == ["call_center"]
+    assert parts["uc"].status == "at-risk"
+    found, parts = run(ws_with(defaults, basis("legitimate-interest"), calls, needs("mobile")))
+    assert found == [] and parts["uc"].status == "ok"
+
+
 def test_consent_basis_without_a_consent_attribute():
     found, parts = run(ws_with(needs("email, segment")))
     gap = one(found, "personal-without-consent")

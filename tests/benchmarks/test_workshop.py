@@ -16,7 +16,9 @@ def test_small_scale_once(tmp_path, monkeypatch, capsys):
     assert workshop.main(["--scales", "small", "--repeat", "1", "--json", str(out)]) == 0
     [figures] = json.loads(out.read_text(encoding="utf-8"))
     assert figures["scale"] == "small"
-    assert_positive(figures, (*STEPS, "reanalyse_holding_ms", "peak_mb", "file_mb", "generate_s"))
+    assert_positive(
+        figures, (*STEPS, "reanalyse_holding_ms", "reanalyse_in_place_ms", "peak_mb", "file_mb", "generate_s")
+    )
     assert figures["reanalyse_min_ms"] <= figures["reanalyse_ms"]
     counts = figures["counts"]
     assert_positive(counts, ("stakeholders", "use_cases", "attributes", "systems", "links", "gaps", "graph_nodes"))
