@@ -58,7 +58,7 @@ from needsmap.collab.item_identity import (
     renamed_items,
     section_default,
 )
-from needsmap.format import loader, saver, spec, validator
+from needsmap.format import loader, references, saver, spec, validator
 from needsmap.format import model as m
 from needsmap.format.conflicts import OURS, THEIRS, describe, subject
 from needsmap.format.diagnostics import Diagnostic
@@ -337,53 +337,11 @@ def _renamed_everywhere(ws: m.Workshop, renames: Renames) -> m.Workshop:
 
 def _renamed_record(obj: Any, rec: spec.Record, section: str, renames: Renames) -> Any:
     """``obj`` (of ``section``) with its references renamed, and its own id when it is renamed itself."""
-    new = _renamed_refs(obj, rec, renames)
+    new = references.rewrite_all(obj, rec, renames, [])
     own = renames.get(section, {}).get(getattr(obj, "id", None))  # type: ignore[arg-type]
     if own is not None and "id" in rec.by_key:
         new = dataclasses.replace(new, id=own, loc=None)
     return new
-
-
-def _renamed_refs(obj: Any, rec: spec.Record, renames: Renames) -> Any:
-    """``obj`` with every reference to a renamed item renamed (all renames at once, as
-    :func:`needsmap.format.references.rewrite` does one); a new record along the way of each change
-    (the records are never changed in place), ``obj`` itself when nothing in it changes."""
-    changes: dict[str, Any] = {}
-    for fld in rec.fields:
-        value = getattr(obj, fld.attr)
-        if value is None:
-            continue
-        shape = fld.shape
-        if isinstance(shape, spec.Scalar):
-            if shape.kind == "ref":
-                renamed = _new_id(renames, shape.ref, value)
-                if renamed is not None:
-                    changes[fld.attr] = renamed
-        elif isinstance(shape, spec.ListOf):
-            inner = shape.item
-            if isinstance(inner, spec.Record):
-                children = [_renamed_refs(child, inner, renames) for child in value]
-                if any(a is not b for a, b in zip(children, value)):
-                    changes[fld.attr] = children
-            elif inner.kind == "ref":
-                names = [_new_id(renames, inner.ref, v) or v for v in value]
-                if names != value:
-                    changes[fld.attr] = names
-        elif isinstance(shape, spec.Record):
-            child = _renamed_refs(value, shape, renames)
-            if child is not value:
-                changes[fld.attr] = child
-    if not changes:
-        return obj
-    if hasattr(obj, "loc"):
-        changes["loc"] = None  # its place in a file no longer describes it
-    return dataclasses.replace(obj, **changes)
-
-
-def _new_id(renames: Renames, section: str | None, ident: str) -> str | None:
-    if section == "any":
-        return next((mapping[ident] for mapping in renames.values() if ident in mapping), None)
-    return renames.get(section or "", {}).get(ident)
 
 
 def _renames(base: m.Workshop, side: m.Workshop) -> Renames:

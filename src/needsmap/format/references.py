@@ -20,7 +20,7 @@ place in the file no longer describes it), or the same object when nothing refer
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from needsmap.format import spec
@@ -33,8 +33,23 @@ def points_to(shape: spec.Scalar | spec.ListOf | spec.Record, section: str) -> b
     return isinstance(shape, spec.Scalar) and shape.kind == "ref" and shape.ref in (section, "any")
 
 
-def _required_ref(rec: spec.Record, section: str) -> spec.Field | None:
-    return next((f for f in rec.fields if f.required and points_to(f.shape, section)), None)
+#: Renamed items by section: old id -> new id, or None for an item removed.
+Renames = Mapping[str, Mapping[str, str | None]]
+
+
+def _renamed(renames: Renames, section: str | None, ident: object) -> tuple[bool, str | None]:
+    """(whether ``ident``, held by a field referring to ``section``, is renamed or removed; its new id)."""
+    if not isinstance(ident, str):
+        return False, None
+    if section == "any":
+        for mapping in renames.values():
+            if ident in mapping:
+                return True, mapping[ident]
+        return False, None
+    known = renames.get(section or "")
+    if known is None or ident not in known:
+        return False, None
+    return True, known[ident]
 
 
 def rewrite(
@@ -45,37 +60,57 @@ def rewrite(
     Returns a copy, or ``obj`` itself when nothing in it refers to ``ident``.  ``found`` gets one
     line per reference ("owner of use case 'x'", "need #2 of use case 'x'"), ``where`` names ``obj``.
     """
+    return rewrite_all(obj, rec, {section: {ident: new_id}}, found, where)
+
+
+def rewrite_all(obj: Any, rec: spec.Record, renames: Renames, found: list[str], where: str = "") -> Any:
+    """``obj`` with every reference to an item in ``renames`` renamed, or removed (new id None), all at once.
+
+    A list element whose required reference names a removed item goes with it (a need of a deleted
+    attribute).  Returns a copy that shares nothing with ``obj`` (undo keeps the old), or ``obj``
+    itself when nothing in it changes; ``found`` gets one line per reference, ``where`` names ``obj``.
+    """
     changes: dict[str, object] = {}
     for fld in rec.fields:
         value = getattr(obj, fld.attr)
         if value is None:
             continue
         shape = fld.shape
-        if points_to(shape, section):
-            if value == ident:
-                changes[fld.attr] = new_id
-                found.append(f"{fld.key} of {where}")
+        if isinstance(shape, spec.Scalar):
+            if shape.kind == "ref":
+                hit, new_id = _renamed(renames, shape.ref, value)
+                if hit:
+                    changes[fld.attr] = new_id
+                    found.append(f"{fld.key} of {where}")
         elif isinstance(shape, spec.ListOf):
             inner = shape.item
             if isinstance(inner, spec.Record):
-                key = _required_ref(inner, section) if new_id is None else None
+                keys = [f for f in inner.fields if f.required and isinstance(f.shape, spec.Scalar) and f.shape.ref]
                 kept, changed = [], False
                 for i, child in enumerate(value):
                     label = item_label(inner.word, index=i, parent=where)
-                    if key is not None and getattr(child, key.attr) == ident:
+                    if any(_renamed(renames, k.shape.ref, getattr(child, k.attr)) == (True, None) for k in keys):  # type: ignore[union-attr]
                         found.append(label)
                         changed = True
                         continue
-                    new = rewrite(child, inner, section, ident, new_id, found, label)
+                    new = rewrite_all(child, inner, renames, found, label)
                     changed = changed or new is not child
                     kept.append(new)
                 if changed:
                     changes[fld.attr] = kept
-            elif points_to(inner, section) and ident in value:
-                changes[fld.attr] = (
-                    [v for v in value if v != ident] if new_id is None else [new_id if v == ident else v for v in value]
-                )
-                found.append(f"{fld.key} of {where}")
+            elif inner.kind == "ref":
+                hits = [_renamed(renames, inner.ref, v) for v in value]
+                if any(hit for hit, _ in hits):
+                    changes[fld.attr] = [
+                        new if hit else v
+                        for v, (hit, new) in zip(value, hits, strict=True)
+                        if not hit or new is not None
+                    ]
+                    found.append(f"{fld.key} of {where}")
+        elif isinstance(shape, spec.Record):
+            child = rewrite_all(value, shape, renames, found, where)
+            if child is not value:
+                changes[fld.attr] = child
     if not changes:
         return obj
     new_obj = copy.deepcopy(obj)  # nothing of the new item is shared with the old one (undo keeps the old)
