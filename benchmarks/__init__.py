@@ -8,6 +8,7 @@ Run each from the repository root as ``python -m benchmarks.NAME`` (``--help`` l
 * ``matching``: matching source columns to attributes;
 * ``ddl``: the ``needsmap import ddl`` path (read, match, plan);
 * ``tui``: the terminal UI, headless (open, filter, edit);
+* ``report_load``: the HTML report in headless Chromium (load time, DOM size, height, printed pages);
 * ``killtest``: SIGKILL at random moments while editing (docs/reliability.md);
 * ``race``: needsmap and an outside program saving the same file at once (docs/reliability.md).
 

@@ -161,6 +161,7 @@ class Checker:
     """What the file must hold: the expected definitions of the edited attributes, the notes added."""
 
     def __init__(self, path: Path) -> None:
+        from needsmap.format.model import ITEM_SECTIONS
         from needsmap.format.opening import open_workshop
 
         ws = open_workshop(path).workshop
@@ -169,6 +170,8 @@ class Checker:
         self.ids = [a.id for a in ws.attributes]
         self.definitions = {a.id: a.definition for a in ws.attributes}
         self.notes = {n.id for n in ws.notes if n.id.startswith(NOTE_PREFIX)}
+        #: the items of every section: edits change definitions and add notes, never remove an item
+        self.items = {section: {i.id for i in ws.section(section)} for section in ITEM_SECTIONS}
 
     def check(self, acks: list[int], in_flight: int) -> tuple[bool, int, int, bool, str]:
         """(valid, lost, phantom, in-flight landed, message) after a child acknowledged ``acks``."""
@@ -190,6 +193,10 @@ class Checker:
             else:
                 expected_defs[attribute_for(seq, self.ids)] = marker(seq)
         actual_defs = {a.id: a.definition for a in ws.attributes}
+        gone = {section: len(ids - {i.id for i in ws.section(section)}) for section, ids in self.items.items()}
+        if any(gone.values()):  # a cut that happens to parse (it ends at a line end) is still a broken file
+            lost_items = ", ".join(f"{n} {section}" for section, n in gone.items() if n)
+            return False, len(acks), 0, False, f"items are gone ({lost_items}): the file was cut"
         actual_notes = {n.id for n in ws.notes if n.id.startswith(NOTE_PREFIX)}
         landed = False
         if is_note_edit(in_flight):

@@ -43,6 +43,7 @@ def measure(scale: str = "enterprise", seed: int = 1, repeat: int = 5) -> dict:
         "roadmap_min_s": roadmap.fastest,
         "with_analysis_median_s": with_analysis.median,
         "options": [(p.id, len(p.items), p.waves, len(p.closed)) for p in rm.plans],
+        "recommended": rm.recommended.option if rm.recommended else None,
     }
 
 
@@ -63,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(target <= {TARGET_S:g} s); analysis + roadmap: median {r['with_analysis_median_s']:.3f} s"
     )
     for option, items, waves, closed in r["options"]:
-        print(f"  {option}: {items} work items, {waves} waves, {closed} gaps closed")
+        mark = " (recommended)" if option == r["recommended"] else ""
+        print(f"  {option}{mark}: {items} work items, {waves} waves, {closed} gaps closed")
     return 0 if r["roadmap_median_s"] <= TARGET_S else 1
 
 

@@ -1,5 +1,6 @@
-/* needsmap HTML report: filter and sort long tables, highlight the current section in the contents.
-   Inlined into the report by report.html.j2; no libraries. Without JavaScript every table is simply shown whole. */
+/* needsmap HTML report: build the big parts when they are opened, filter and sort long tables, highlight the
+   current section in the contents. Inlined into the report by report.html.j2; no libraries. Without JavaScript
+   every table in the page is simply shown whole; the parts kept in <template> elements say how to get them. */
 (function () {
   "use strict";
 
@@ -80,10 +81,8 @@
     });
   }
 
-  document.querySelectorAll("table[data-filterable]").forEach(setUp);
-
   /* Diagrams are scaled to the page; "Full size" shows one at its natural size, scrolling inside its box. */
-  document.querySelectorAll("figure.diagram").forEach(function (figure) {
+  function zoomable(figure) {
     var svg = figure.querySelector(".svg svg");
     var caption = figure.querySelector("figcaption");
     if (!svg || !caption) { return; }
@@ -98,12 +97,55 @@
       button.textContent = zoomed ? "Fit to page" : "Full size";
     });
     caption.appendChild(button);
-  });
+  }
+
+  /* Filter boxes, sort buttons and zoom buttons for what is in `root` (the page, or a part just built). */
+  function enhance(root) {
+    root.querySelectorAll("table[data-filterable]").forEach(setUp);
+    root.querySelectorAll("figure.diagram").forEach(zoomable);
+  }
+  enhance(document);
+
+  /* Big parts wait in <template class="lazy"> elements inside a <details>: the first time it opens (by a
+     click, a link into it, or printing it open), the template's content is copied into the page. */
+  function build(details) {
+    var template = null;
+    for (var i = 0; i < details.children.length; i += 1) {
+      var child = details.children[i];
+      if (child.tagName === "TEMPLATE" && child.classList.contains("lazy")) { template = child; break; }
+    }
+    if (!template) { return; }
+    var holder = document.createElement("div");
+    holder.className = "built";
+    holder.appendChild(document.importNode(template.content, true));
+    template.parentNode.replaceChild(holder, template);
+    enhance(holder);
+  }
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details.tagName === "DETAILS" && details.open) { build(details); }
+  }, true);
+
+  /* The element with this id: in the page, or in a part not built yet (which is then built and opened). */
+  function findId(id) {
+    var target = document.getElementById(id);
+    while (!target) {
+      var found = null;
+      document.querySelectorAll("details > template.lazy").forEach(function (template) {
+        if (!found && template.content.getElementById(id)) { found = template.parentNode; }
+      });
+      if (!found) { return null; }
+      found.open = true;
+      build(found);
+      target = document.getElementById(id);
+    }
+    return target;
+  }
 
   /* A link to a folded use case (or anything inside one) opens it. */
   function reveal() {
     var id = decodeURIComponent(location.hash.slice(1));
-    var target = id && document.getElementById(id);
+    var target = id && findId(id);
     for (var el = target; el; el = el.parentElement) {
       if (el.tagName === "DETAILS" && !el.open) { el.open = true; }
     }
@@ -116,10 +158,15 @@
   });
   if (location.hash) { reveal(); }
 
-  /* Folded use cases open for printing, and close again afterwards. */
+  /* Folded parts open for printing, and close again afterwards; a part not built yet stays folded (its title
+     and a note print instead: the whole of an enterprise workshop would run to hundreds of pages). */
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      if (d.querySelector(":scope > template.lazy")) { return; }
+      d.open = true;
+      opened.push(d);
+    });
   });
   window.addEventListener("afterprint", function () {
     opened.forEach(function (d) { d.open = false; });

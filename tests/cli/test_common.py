@@ -93,8 +93,10 @@ def test_report_to_a_csv_name_writes_a_folder_of_csv_files(runner, tmp_path: Pat
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "tables"
     assert sorted(p.name for p in folder.iterdir()) == sorted(CSV_FILES)
-    assert result.stdout.strip() == f"Wrote {folder}"
-    assert f"Wrote {len(CSV_FILES)} CSV files:" in result.stderr
+    assert result.stdout.splitlines() == [
+        f"Wrote {len(CSV_FILES)} CSV files into {folder}:",
+        *(f"  {folder / name}" for name in CSV_FILES),
+    ]
 
 
 def test_report_format_unknown_from_the_suffix_names_every_format(runner, tmp_path: Path):

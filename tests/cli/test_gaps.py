@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -112,11 +113,17 @@ def test_the_table_starts_with_the_blocking_errors_in_80_columns(runner):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    summary = next(line for line in lines if line.startswith("Problems: "))
-    assert summary.startswith("Problems: 52 (64 findings): 7 errors · 33 warnings · 12 info · 7 block use cases")
+    totals = {}
+    for head in ("Use cases", "Problems", "Findings"):
+        line = next(line for line in lines if line.startswith(f"{head}: "))
+        total, parts = re.match(rf"{head}: (\d+): (.*)", line).groups()
+        numbers = [int(n) for n in re.findall(r"(\d+) (?:errors?|warnings?|info|ready|at risk|blocked)\b", parts)]
+        assert len(numbers) == 3 and sum(numbers) == int(total), line  # counts that add up
+        totals[head] = line
+    assert totals["Problems"].endswith("(7 block use cases)")
     first = next(line for line in lines if line.lstrip().startswith("1 "))
     assert first.split()[:2] == ["1", "error"]
-    assert "never reaches pos" in first
+    assert "never reaches Store tills" in first
     assert lines[lines.index(first) + 1].split()[0] == "blocks"
     # the readiness table comes after the problems
     assert lines.index(first) < next(i for i, line in enumerate(lines) if "Use-case readiness" in line)
@@ -203,6 +210,64 @@ def test_report_creates_the_output_folder(runner, tmp_path: Path):
     result = runner.invoke(main, ["report", str(DEMO), "-o", str(out), "--no-diagrams"])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize("by", GROUPINGS)
+def test_every_table_reads_in_80_columns_and_a_pipe(runner, by):
+    """Wrapped or folded, never cut to "…": every use case's id and every rule's title is there whole."""
+    from needsmap.format.opening import open_workshop
+
+    ws = open_workshop(DEMO).workshop
+    result = runner.invoke(main, ["gaps", str(DEMO), "--by", by], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "\x1b[" not in text, "no colour codes in a pipe"
+    assert "…" not in text
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    flat = " ".join(" ".join(line.split()) for line in lines)
+    readiness = text[text.index("Use-case readiness") :]
+    unfolded = "".join(line.strip() for line in readiness.splitlines())
+    for u in ws.use_cases:
+        assert u.id in unfolded, u.id  # ids fold onto the next line whole, never with an ellipsis
+    doc = json.loads(runner.invoke(main, ["gaps", str(DEMO), "--format", "json"]).stdout)
+    for slug in {g["rule"] for g in doc["gaps"]}:
+        assert RULES[slug].title.split()[0] in flat, "rule titles, not only codes"
+    assert not re.search(r"\bNM\d{3} [a-z-]+:", flat), "never 'NM101 missing-source:' alone"
+
+
+def test_gaps_markdown_says_it_in_words(runner):
+    md = runner.invoke(main, ["gaps", str(DEMO), "--format", "md"]).stdout
+    for head in ("Use cases", "Problems", "Findings"):
+        line = next(line for line in md.splitlines() if line.startswith(f"- **{head}:** "))
+        total = int(re.search(r":\*\* (\d+) ", line).group(1))
+        parts = [int(n) for n in re.findall(r"(\d+) (?:errors?|warnings?|info|ready|at risk|blocked)\b", line)]
+        assert sum(parts) == total, line
+    assert "*Held, but never reaches the system that needs it* (`NM106`)" in md
+    assert "| blocked by data" in md and "Held back by" in md
+
+
+def test_report_csv_lists_the_files_it_wrote(runner, tmp_path: Path):
+    from needsmap.report.tables import CSV_FILES
+
+    result = runner.invoke(main, ["report", str(DEMO), "-o", str(tmp_path / "out"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Wrote {len(CSV_FILES)} CSV files into {tmp_path / 'out'}:"
+    assert [line.strip() for line in lines[1:]] == [str(tmp_path / "out" / name) for name in CSV_FILES]
+    assert all((tmp_path / "out" / name).is_file() for name in CSV_FILES)
+
+
+def test_report_summary_only(runner, tmp_path: Path):
+    out = tmp_path / "summary.md"
+    result = runner.invoke(main, ["report", str(DEMO), "-o", str(out), "--summary-only"])
+    assert result.exit_code == 0, result.output
+    md = out.read_text(encoding="utf-8")
+    assert "## Executive summary" in md and "## Gap report" not in md
+    assert list(tmp_path.iterdir()) == [out]
+    refused = runner.invoke(main, ["report", str(DEMO), "-o", str(tmp_path / "x.xlsx"), "--summary-only"])
+    assert refused.exit_code != 0 and "--summary-only writes an html or md report, not xlsx" in refused.stderr
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 @pytest.mark.parametrize(

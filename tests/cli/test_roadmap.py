@@ -6,8 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
+from needsmap.analysis.engine import analyse
 from needsmap.cli.main import main
 from needsmap.format.opening import open_workshop
+from needsmap.roadmap.engine import build_roadmap
 from tests.conftest import DEMO
 
 
@@ -32,7 +34,8 @@ def test_option_shows_its_waves(runner):
     assert result.exit_code == 0, result.output
     assert "| Wave | Work item | Kind | Effort | WSJF | Helps unlock |" in result.stdout
     assert (
-        "| quarter 1 | Appoint an owner of mobile\\_phone (`owner-mobile_phone`) | owner | 1 | 8.00 |" in result.stdout
+        "| quarter 1 | Appoint an owner of Mobile phone number (`owner-mobile_phone`) | owner | 1 | 8.00 |"
+        in result.stdout
     )
     assert "Registry: link" not in result.stdout.split("## Votes")[0].split("|---|")[-1]
 
@@ -119,3 +122,28 @@ def test_accept_refuses_to_drop_comments_and_leaves_the_file_alone(runner, tmp_p
     assert result.exit_code == 2
     assert "comments" in result.stderr and result.stderr.startswith(f"{path}: error: ")
     assert path.read_text(encoding="utf-8") == text
+
+
+def _names_shown(out: str, names: list[str]) -> list[str]:
+    """The names that ``out`` does not show in full (line breaks and padding taken as spaces)."""
+    flat = " ".join(out.split())
+    return [n for n in names if " ".join(n.split()) not in flat]
+
+
+def test_at_80_columns_in_a_pipe_every_option_is_named_in_full_and_the_recommendation_comes_first(runner):
+    for name in ("omnichannel-retail", "water-utility", "health-insurer"):
+        path = DEMO.parent / f"{name}.yaml"
+        result = runner.invoke(main, ["roadmap", str(path)], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+        assert max(len(line) for line in out.splitlines()) <= 80
+        ws = open_workshop(path).workshop
+        rm = build_roadmap(ws, analyse(ws))
+        assert not _names_shown(out, [p.option.title for p in rm.plans])
+        assert "…" not in out
+        assert out.index("Recommended: ") < out.index("Side by side")
+        assert rm.recommended is not None
+        assert not _names_shown(out, [s.title for s in rm.recommended.start_with])
+        waves = runner.invoke(main, ["roadmap", str(path), "--option", "increments"], env={"COLUMNS": "80"})
+        assert "…" not in waves.stdout
+        assert not _names_shown(waves.stdout, [it.item.title for it in rm.plan_of("increments").items])

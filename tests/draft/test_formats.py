@@ -1,10 +1,9 @@
-"""The model draft's other formats, checked by their real consumers: jsonschema, pydbml, Mermaid, dot, PyYAML."""
+"""The model draft's other formats, checked by their real consumers: dot, PyYAML.
+
+DBML, Mermaid and JSON Schema have their own modules (test_dbml.py, test_mermaid.py, test_json_schema.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -14,24 +13,9 @@ import yaml
 
 from needsmap.cli.main import main
 from needsmap.draft.engine import DraftModel
-from needsmap.draft.render import (
-    DIALECTS,
-    FORMATS,
-    MERMAID_KEYWORDS,
-    as_data,
-    column_comment,
-    dbml,
-    dot,
-    json_schema,
-    mermaid,
-    mermaid_name,
-    one_line,
-    render,
-    table_comment,
-)
+from needsmap.draft.render import DIALECTS, FORMATS, as_data, dot, render
 from needsmap.format.opening import open_workshop
 from needsmap.synthetic import builder as synthetic
-from tests import mermaid_js
 from tests.conftest import DEMO
 from tests.draft.conftest import draft_of, hostile_workshop
 
@@ -49,187 +33,6 @@ def enterprise_model() -> DraftModel:
 @pytest.fixture(scope="module")
 def hostile_model() -> DraftModel:
     return draft_of(hostile_workshop())
-
-
-# ----------------------------------------------------------------------------- JSON Schema
-
-_SAMPLES = {
-    "string": "Jansen",
-    "text": "Some text",
-    "integer": 3,
-    "decimal": 0.25,
-    "money": 129.95,
-    "boolean": True,
-    "date": "2026-11-02",
-    "datetime": "2026-11-02T09:30:00+01:00",
-    "email": "maria@example.org",
-    "phone": "+31612345678",
-    "url": "https://example.org/",
-    "country": "NL",
-    "currency": "EUR",
-    "id": "C-1001",
-}
-
-
-def sample_record(model: DraftModel, schema: dict) -> dict:
-    """A record of the schema's root, every attribute column of the model filled by its type, one of each child."""
-    tables = {t.name: t for t in model.tables}
-
-    def build(def_name: str) -> dict:
-        definition = schema["$defs"][def_name]
-        record = {}
-        for prop, sub in definition["properties"].items():
-            if "$ref" in sub or sub.get("type") == "array":
-                target = (sub.get("items") or sub)["$ref"].rsplit("/", 1)[1]
-                record[prop] = [build(target)] if sub.get("type") == "array" else build(target)
-                continue
-        columns = [
-            c
-            for t in model.tables
-            if t.name == def_name or (t.kind == "extension" and t.entity == tables[def_name].entity)
-            for c in t.columns
-            if c.attribute is not None
-        ]
-        for c in columns:
-            record[c.name] = c.values[0] if c.values else _SAMPLES[c.type]
-        return record
-
-    return build(schema["$ref"].rsplit("/", 1)[1])
-
-
-def test_json_schema_is_a_valid_schema_and_a_demo_customer_validates(demo_model):
-    import jsonschema
-
-    schema = json.loads(render(demo_model, "jsonschema"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["$ref"] == "#/$defs/customer"
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    record = sample_record(demo_model, schema)
-    assert {"contact_point", "address", "consent", "order", "organization", "household"} <= set(record)
-    validator.validate(record)
-    # required = NOT NULL attribute columns: dropping one breaks the record
-    customer = demo_model.table("customer")
-    must = next(c.name for c in customer.columns if c.attribute and not c.nullable)
-    broken = {k: v for k, v in record.items() if k != must}
-    assert any(e.validator == "required" for e in validator.iter_errors(broken))
-    # optional columns accept null, enums only their values, formats are checked
-    optional = next(c.name for c in customer.columns if c.attribute and c.nullable)
-    validator.validate({**record, optional: None})
-    enum_col = next(c for c in customer.columns if c.values)
-    assert not validator.is_valid({**record, enum_col.name: "not-a-value"})
-    contact = record["contact_point"][0]
-    assert not validator.is_valid({**record, "contact_point": [{**contact, "email": "not an address"}]})
-    assert not validator.is_valid({**record, "unknown_property": 1})
-
-
-def test_json_schema_of_hostile_and_enterprise_models_is_valid(hostile_model, enterprise_model):
-    import jsonschema
-
-    for model in (hostile_model, enterprise_model):
-        schema = json_schema(model)
-        jsonschema.Draft202012Validator.check_schema(schema)
-        record = sample_record(model, schema)
-        jsonschema.Draft202012Validator(schema).validate(record)
-    # the enterprise order entity is split over two tables but is one object in the record
-    order = json_schema(enterprise_model)["$defs"]["order"]["properties"]
-    assert len(order) == sum(
-        1 for t in enterprise_model.tables if t.entity == "order" for c in t.columns if c.attribute
-    )
-
-
-# ----------------------------------------------------------------------------- DBML
-
-
-@pytest.mark.parametrize("which", ["demo_model", "hostile_model", "enterprise_model"])
-def test_dbml_parses_with_pydbml_into_the_same_tables_and_references(which, request):
-    from pydbml import PyDBML
-
-    model: DraftModel = request.getfixturevalue(which)
-    parsed = PyDBML(dbml(model))
-    assert [t.name for t in parsed.tables] == [t.name for t in model.tables]
-    for pt, t in zip(parsed.tables, model.tables, strict=True):
-        assert [c.name for c in pt.columns] == [c.name for c in t.columns]
-        assert [c.not_null or c.pk for c in pt.columns] == [not c.nullable for c in t.columns]
-        assert pt.note.text == one_line(table_comment(t))
-    foreign_keys = {(t.name, c.name, c.references) for t in model.tables for c in t.columns if c.references}
-    refs = set()
-    for r in parsed.refs:
-        child, parent = (r.col1[0], r.col2[0]) if r.type in (">", "-") else (r.col2[0], r.col1[0])
-        refs.add((child.table.name, child.name, parent.table.name))
-    assert refs == foreign_keys
-
-
-def test_dbml_notes_keep_hostile_text_as_text(hostile_model):
-    from pydbml import PyDBML
-
-    parsed = PyDBML(dbml(hostile_model))
-    table = next(t for t in hostile_model.tables if any(c.attribute == "select" for c in t.columns))
-    col = next(c for c in table.columns if c.attribute == "select")
-    parsed_col = next(c for t in parsed.tables if t.name == table.name for c in t.columns if c.name == col.name)
-    assert parsed_col.note.text == one_line(column_comment(col))
-    assert "DROP TABLE canary" in parsed_col.note.text and "'" in parsed_col.note.text
-
-
-# ----------------------------------------------------------------------------- Mermaid
-
-
-@pytest.fixture(scope="module")
-def mermaid_parse(request):
-    """``mermaid.parse`` of the pinned Mermaid in headless Chromium: text -> None or the parse error."""
-    script = mermaid_js.path()
-    if script is None:
-        message = "Mermaid is not fetched: run python -m tests.mermaid_js (./dev test does)"
-        if os.environ.get("NEEDSMAP_REQUIRE_MERMAID") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    browser = request.getfixturevalue("browser")  # only once Mermaid is known to be there
-    page = browser.new_page()
-    page.set_content("<!doctype html><html><body></body></html>")
-    page.add_script_tag(path=str(script))
-
-    def parse(text: str) -> str | None:
-        return page.evaluate(
-            """async (text) => {
-            try { await mermaid.parse(text); return null; } catch (e) { return String(e.message || e); }
-        }""",
-            text,
-        )
-
-    yield parse
-    page.close()
-
-
-def test_the_mermaid_parser_is_real(mermaid_parse):
-    assert mermaid_parse('erDiagram\n    a ||--o{ b : "has"\n') is None
-    assert mermaid_parse('erDiagram\n    a {\n        string x "a"b"\n    }\n') is not None
-    assert mermaid_parse("erDiagram\n    style {\n        string x\n    }\n") is not None
-
-
-@pytest.mark.parametrize("which", ["demo_model", "hostile_model", "enterprise_model"])
-def test_mermaid_parses_with_mermaid(which, request, mermaid_parse):
-    model: DraftModel = request.getfixturevalue(which)
-    text = mermaid(model)
-    assert mermaid_parse(text) is None
-    for t in model.tables:
-        assert re.search(rf"^    {re.escape(mermaid_name(t.name))} \{{$", text, re.M), t.name
-    relationships = re.findall(r"^    \w+ [|o}{]{2}--[|o}{]{2} \w+ : ", text, re.M)
-    assert len(relationships) == sum(1 for t in model.tables for c in t.columns if c.references)
-
-
-def test_mermaid_names_avoid_keywords_and_strings_lose_quotes():
-    for word in MERMAID_KEYWORDS:
-        assert mermaid_name(word) == word + "_"
-    assert mermaid_name("customer") == "customer"
-    model = draft_of(hostile_workshop())
-    text = mermaid(model)
-    for line in text.splitlines()[1:]:
-        # every line is: a name, a block brace, a column or a relationship; strings have no inner quote
-        assert line.count('"') in (0, 2), line
-        assert re.fullmatch(
-            r'    (\w+ \{|\})|        \w+ \w+( (PK|FK|UK)(, (PK|FK|UK))*)? "[^"]*"'
-            r'|    \w+ [|o}{]{2}--[|o}{]{2} \w+ : "[^"]*"',
-            line,
-        ), line
 
 
 # ----------------------------------------------------------------------------- DOT
@@ -261,7 +64,7 @@ def test_yaml_traces_every_column_and_lists_open_decisions(demo_model):
     owners = {u.id: u.owner for u in ws.use_cases}
     for table in data["tables"]:
         assert set(table) >= {"name", "traced_to", "open_decisions", "columns"}
-        for col in table["columns"]:
+        for col in [*table["columns"], *table.get("rows", [])]:
             if "attribute" not in col:
                 continue
             needers = [
@@ -272,7 +75,7 @@ def test_yaml_traces_every_column_and_lists_open_decisions(demo_model):
             assert col["traced_to"]["use_cases"] == needers
             assert col["traced_to"]["stakeholders"] == list(dict.fromkeys(owners[u] for u in needers if owners[u]))
     decided = {d["id"]: d for d in data["open_decisions"]}
-    mobile = next(c for t in data["tables"] for c in t["columns"] if c.get("attribute") == "mobile_phone")
+    mobile = next(c for t in data["tables"] for c in t.get("rows", []) if c.get("attribute") == "mobile_phone")
     codes = {decided[d["id"]]["code"] for d in mobile["open_decisions"]}
     assert {"NM107", "NM110", "NM111"} <= codes
     assert mobile["survivorship"]["status"] == "proposal"

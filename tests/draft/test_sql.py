@@ -1,20 +1,22 @@
-"""The model draft's SQL runs on real SQLite and PostgreSQL, and hostile names stay inert."""
+"""The model draft's SQL runs on real SQLite and PostgreSQL, fits every dialect's row limit, and hostile names stay inert."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-from decimal import Decimal
 
 import pytest
+import sqlglot
+from sqlglot import exp
 
 from needsmap.draft.engine import DraftModel, Table
 from needsmap.draft.render import DIALECTS, column_comment, one_line, sql, table_comment
+from needsmap.draft.reserved_words import is_reserved, reserved
+from needsmap.draft.row_size import LIMITS, row_width
 from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
 from needsmap.synthetic import builder as synthetic
 from tests.conftest import DEMO
-from tests.draft.conftest import draft_of, hostile_workshop
+from tests.draft.conftest import SEEDED_TABLES, draft_of, hostile_workshop, insert_sample, sample_data
 
 
 def _demo() -> m.Workshop:
@@ -24,54 +26,6 @@ def _demo() -> m.Workshop:
 @pytest.fixture(scope="module")
 def enterprise() -> m.Workshop:
     return synthetic.generate("enterprise", 11)
-
-
-# ----------------------------------------------------------------------------- filling every table
-
-
-def _value(col, dialect: str, key_of: dict[str, int]):
-    """A valid value for a column: the key of the parent row for a foreign key."""
-    if col.references:
-        return key_of[col.references]
-    if col.values:
-        return col.values[0].replace("\x00", "")
-    t = col.type
-    sample = {
-        "integer": 7,
-        "decimal": Decimal("1.5"),
-        "money": Decimal("9.99"),
-        "boolean": True,
-        "date": dt.date(2026, 11, 2),
-        "datetime": dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC),
-        "email": "a@example.org",
-        "phone": "+31201234567",
-        "url": "https://example.org/",
-        "country": "NL",
-        "currency": "EUR",
-    }.get(t, f"v-{col.name}"[:60])
-    if dialect == "sqlite" and isinstance(sample, (dt.date, Decimal)):
-        return str(sample)
-    return sample
-
-
-def fill_every_table(model: DraftModel, dialect: str, execute) -> dict[str, int]:
-    """Insert one row into every table, parents first, every column filled; returns each table's key."""
-    key_of: dict[str, int] = {}
-    for t in model.tables:
-        generated = len(t.primary_key) == 1 and t.key.references is None
-        cols = [c for c in t.columns if not (generated and c.primary_key)]
-        values = [_value(c, dialect, key_of) for c in cols]
-
-        def q(n):
-            return '"' + n + '"'
-
-        ph = "?" if dialect == "sqlite" else "%s"
-        statement = (
-            f"INSERT INTO {q(t.name)} ({', '.join(q(c.name) for c in cols)}) "
-            f"VALUES ({', '.join([ph] * len(cols))}) RETURNING {q(t.primary_key[0])}"
-        )
-        key_of[t.name] = execute(statement, values)
-    return key_of
 
 
 def _child_with_missing_parent(model: DraftModel) -> tuple[Table, str]:
@@ -94,16 +48,16 @@ def _sqlite_tables(conn) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _run_sqlite(model: DraftModel) -> sqlite3.Connection:
+def _run_sqlite(model: DraftModel, customers: int = 30) -> sqlite3.Connection:
+    """The script runs; sample data for ``customers`` (the first complete) loads into every table."""
     conn = _sqlite(model)
     assert _sqlite_tables(conn) == {t.name for t in model.tables} | {"canary"}
     assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
-
-    def execute(statement, values):
-        return conn.execute(statement, values).fetchone()[0]
-
-    fill_every_table(model, "sqlite", execute)
+    systems = tuple(r[0] for r in conn.execute('SELECT "source_system_key" FROM "source_system"'))
+    insert_sample(sample_data(model, customers, 3, systems), "sqlite", conn.executemany)
     for t in model.tables:
+        if t.name in SEEDED_TABLES and not systems:
+            continue
         assert conn.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] >= 1, t.name
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     child, fk = _child_with_missing_parent(model)
@@ -117,10 +71,13 @@ def test_demo_sql_runs_on_sqlite_and_takes_a_row_in_every_table():
     conn = _run_sqlite(model)
     # the integration view is filled from the workshop
     systems = {r[0] for r in conn.execute('SELECT code FROM "source_system"')}
-    assert systems == {s.id for s in _demo().systems} | {"v-code"}
+    assert systems == {s.id for s in _demo().systems}
     mapped = conn.execute('SELECT COUNT(*) FROM "source_mapping" WHERE attribute = ?', ("email",)).fetchone()[0]
     held = sum(1 for s in _demo().systems for h in s.holds if h.attribute == "email")
     assert mapped == held
+    # every attribute in the draft has its survivorship proposal, stored as rows or as a column
+    proposals = conn.execute('SELECT COUNT(*) FROM "survivorship_rule"').fetchone()[0]
+    assert proposals == len(model.attribute_columns())
 
 
 def test_demo_sql_all_scope_runs_on_sqlite():
@@ -128,7 +85,9 @@ def test_demo_sql_all_scope_runs_on_sqlite():
 
 
 def test_enterprise_sql_runs_on_sqlite(enterprise):
-    _run_sqlite(draft_of(enterprise))
+    conn = _run_sqlite(draft_of(enterprise))
+    metrics = conn.execute('SELECT COUNT(*) FROM "metric_definition"').fetchone()[0]
+    assert metrics > 1000  # the customer-level summaries are rows of the metrics table, defined once each
 
 
 def test_hostile_names_are_inert_on_sqlite():
@@ -136,8 +95,7 @@ def test_hostile_names_are_inert_on_sqlite():
     conn = _run_sqlite(model)
     assert "canary" in _sqlite_tables(conn)
     # the enum CHECK holds the hostile values as values
-    t = next(t for t in model.tables if any(c.attribute == "table" for c in t.columns))
-    col = next(c for c in t.columns if c.attribute == "table")
+    t, col = next((t, c) for t, c in model.attribute_columns() if c.attribute == "table")
     conn.execute(f'UPDATE "{t.name}" SET "{col.name}" = ?', ("DROP TABLE canary; --",))
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         conn.execute(f'UPDATE "{t.name}" SET "{col.name}" = ?', ("not a value",))
@@ -146,22 +104,32 @@ def test_hostile_names_are_inert_on_sqlite():
 # ----------------------------------------------------------------------------- PostgreSQL
 
 
-def _run_postgres(model: DraftModel, url: str):
+def _connect(url: str):
     import psycopg
     import sqlalchemy as sa
 
     dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = psycopg.connect(dsn, autocommit=True)
+    return psycopg.connect(dsn, autocommit=True)
+
+
+def _run_postgres(model: DraftModel, url: str, customers: int = 30):
+    import psycopg
+
+    conn = _connect(url)
     conn.execute("CREATE TABLE canary (x INTEGER)")
     conn.execute(sql(model, "postgres"))
     tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
     assert tables == {t.name for t in model.tables} | {"canary"}
+    systems = tuple(r[0] for r in conn.execute('SELECT "source_system_key" FROM "source_system"'))
 
-    def execute(statement, values):
-        return conn.execute(statement, values).fetchone()[0]
+    def executemany(statement, rows):
+        with conn.cursor() as cur:
+            cur.executemany(statement, rows)
 
-    fill_every_table(model, "postgres", execute)
+    insert_sample(sample_data(model, customers, 3, systems), "postgres", executemany)
     for t in model.tables:
+        if t.name in SEEDED_TABLES and not systems:
+            continue
         assert conn.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0] >= 1, t.name
     child, fk = _child_with_missing_parent(model)
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
@@ -181,14 +149,27 @@ def test_demo_sql_runs_on_postgres(postgres_url):
         (col.name,),
     ).fetchone()[0]
     assert got == one_line(column_comment(col))
-    # NOT NULL where every use case that needs it says must
-    nullable = {
-        r[0]: r[1] == "YES"
+    # NOT NULL only for keys and what the model guarantees
+    for t in model.tables:
+        nullable = {
+            r[0]: r[1] == "YES"
+            for r in conn.execute(
+                "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = %s", (t.name,)
+            )
+        }
+        assert nullable == {c.name: c.nullable for c in t.columns}, t.name
+    # an index on every foreign key that does not lead a key
+    indexed = {
+        (r[0], r[1])
         for r in conn.execute(
-            "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'customer'"
+            "SELECT t.relname, a.attname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
         )
     }
-    assert nullable == {c.name: c.nullable for c in customer.columns}
+    for t in model.tables:
+        for c in t.columns:
+            if c.references:
+                assert (t.name, c.name) in indexed, (t.name, c.name)
 
 
 def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
@@ -196,7 +177,8 @@ def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
 
     _run_postgres(draft_of(_demo(), "all"), postgres_url).close()
     empty = draft_of(m.Workshop(workshop=m.WorkshopInfo(name="empty")))
-    assert [t.kind for t in empty.tables] == ["integration"] * 4
+    # the customer every identity hangs on, and the integration view
+    assert [t.kind for t in empty.tables] == ["entity"] + ["integration"] * 4
     with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     _run_postgres(empty, postgres_url).close()
@@ -204,7 +186,9 @@ def test_demo_sql_all_scope_and_an_empty_workshop_run_on_postgres(postgres_url):
 
 def test_enterprise_sql_runs_on_postgres(postgres_url, enterprise):
     model = draft_of(enterprise)
-    assert any(t.kind == "extension" for t in model.tables), "the enterprise order entity is split"
+    assert max(len(t.columns) for t in model.tables) < 200, "no table is a bag of a thousand columns"
+    assert model.table("customer_metric").row_attributes
+    # the first customer's rows fill every column, free text as long as it can be: they load
     _run_postgres(model, postgres_url)
 
 
@@ -251,7 +235,7 @@ def test_free_text_is_text_in_postgres_and_long_values_load(postgres_url):
     customer = model.table("customer")
     col = next(c for c in customer.columns if c.attribute == "notes_line")
     conn.execute(f'UPDATE "customer" SET "{col.name}" = %s', ("x" * 5000,))
-    assert conn.execute(f'SELECT length("{col.name}") FROM "customer"').fetchone() == (5000,)
+    assert conn.execute(f'SELECT max(length("{col.name}")) FROM "customer"').fetchone() == (5000,)
     types = dict(
         conn.execute(
             "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
@@ -276,22 +260,37 @@ def test_postgres_free_text_has_no_length_limit_in_the_script():
     assert '"code" VARCHAR(255) NOT NULL UNIQUE,' in lines  # an id keeps its bound
 
 
+def test_free_text_is_never_a_bounded_varchar_in_any_dialect():
+    """Notes, comments and descriptions are TEXT (NVARCHAR(MAX)), never VARCHAR(255)."""
+    model = draft_of(_demo())
+    free = [(t, c) for t in model.tables for c in t.columns if c.type == "text"]
+    assert "last_contact_reason" in {c.attribute for _, c in free}  # a reason is free text
+    for dialect, expected in (("mysql", "TEXT"), ("tsql", "NVARCHAR(MAX)"), ("postgres", "TEXT")):
+        script = sql(model, dialect)
+        q = {"mysql": "`{}`", "tsql": "[{}]", "postgres": '"{}"'}[dialect]
+        for _, c in free:
+            assert f"{q.format(c.name)} {expected}" in script, (dialect, c.name)
+
+
 # ----------------------------------------------------------------------------- every dialect
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_hostile_sql_parses_in_every_dialect_into_the_expected_statements(dialect):
     """MySQL and SQL Server do not run here: sqlglot parses the script with the dialect's grammar."""
-    import sqlglot
-    from sqlglot import exp
-
     model = draft_of(hostile_workshop())
     script = sql(model, dialect)
     statements = [s for s in sqlglot.parse(script, read=dialect) if s is not None]
     kinds = {type(s).__name__ for s in statements}
     assert kinds <= {"Create", "Comment", "Insert", "Alter", "Transaction", "Commit", "Pragma", "Semicolon"}
-    created = [s.this.this.name for s in statements if isinstance(s, exp.Create)]
+    created = [s.this.this.name for s in statements if isinstance(s, exp.Create) and s.kind == "TABLE"]
     assert sorted(created) == sorted(t.name for t in model.tables)
+    indexes = [s for s in statements if isinstance(s, exp.Create) and s.kind == "INDEX"]
+    unique = [s for s in indexes if s.args.get("unique")]
+    assert len(indexes) - len(unique) == sum(len(t.indexes) for t in model.tables) > 0
+    # SQL Server's UNIQUE takes one NULL only: a nullable business key is a filtered unique index there
+    nullable_keys = sum(1 for t in model.tables for c in t.columns if c.unique and c.nullable)
+    assert len(unique) == (nullable_keys if dialect == "tsql" else 0)
     foreign_keys = sum(1 for t in model.tables for c in t.columns if c.references)
     altered = [s for s in statements if isinstance(s, exp.Alter)]
     assert len(altered) == (0 if dialect == "sqlite" else foreign_keys)
@@ -303,7 +302,7 @@ def test_hostile_sql_parses_in_every_dialect_into_the_expected_statements(dialec
     assert inserts == {"source_system", "source_mapping", "survivorship_rule"}
 
 
-def test_identifiers_are_sanitised_unique_and_short():
+def test_identifiers_are_sanitised_unique_short_and_never_reserved():
     model = draft_of(hostile_workshop())
     names = [t.name for t in model.tables]
     assert len(set(names)) == len(names)
@@ -312,6 +311,69 @@ def test_identifiers_are_sanitised_unique_and_short():
         assert len(set(cols)) == len(cols), t.name
         for name in [t.name, *cols]:
             assert len(name) <= 63 and name.isascii() and all(ch.isalnum() or ch == "_" for ch in name)
+            assert not is_reserved(name), name
     customer = model.table("customer")
     assert customer.key.name == "customer_key"
     assert [c.name for c in customer.columns if c.attribute == "customer_key"] == ["customer_key_2"]
+    # order and user are reserved: the tables get the customer's prefix, columns a suffix
+    assert {"customer_order", "customer_user"} <= set(names)
+    assert "group_value" in {c.name for c in customer.columns}
+
+
+def test_reserved_words_come_from_sqlglot_per_dialect():
+    assert "order" in reserved("postgres") and "order" in reserved("mysql") and "order" in reserved("tsql")
+    assert "group" in reserved("sqlite") and "select" in reserved("mysql")
+    assert "key" in reserved("mysql")  # a MySQL word PostgreSQL does not reserve
+    assert not is_reserved("customer") and not is_reserved("email") and not is_reserved("value")
+
+
+# ----------------------------------------------------------------------------- row widths, parsed from the DDL
+
+
+def _widths_from_ddl(script: str, dialect: str) -> dict[str, dict[str, int]]:
+    """Per table, the worst-case row width under each limit of ``dialect``, from sqlglot's parse of the DDL."""
+    out: dict[str, dict[str, int]] = {}
+    for statement in sqlglot.parse(script, read=dialect):
+        if not isinstance(statement, exp.Create) or statement.kind != "TABLE":
+            continue
+        schema = statement.this
+        types = [
+            col.args["kind"].sql(dialect=dialect)
+            for col in schema.expressions
+            if isinstance(col, exp.ColumnDef) and col.args.get("kind") is not None
+        ]
+        out[schema.this.name] = {what: row_width(types, dialect, what) for (d, what) in LIMITS if d == dialect}
+    return out
+
+
+@pytest.mark.parametrize("which", ["demo", "enterprise"])
+def test_every_table_fits_every_dialects_row_limit(which, enterprise):
+    """MySQL's and SQL Server's DDL parsed with sqlglot; each table's row width under each limit (PostgreSQL too)."""
+    model = draft_of(_demo() if which == "demo" else enterprise)
+    widest = {}
+    for dialect in ("postgres", "mysql", "tsql"):
+        widths = _widths_from_ddl(sql(model, dialect, seed=False), dialect)
+        assert set(widths) == {t.name for t in model.tables}
+        for table, per_limit in widths.items():
+            for what, width in per_limit.items():
+                assert width <= LIMITS[(dialect, what)], (dialect, what, table, width)
+                widest[(dialect, what)] = max(widest.get((dialect, what), 0), width)
+    assert set(widest) == set(LIMITS)
+
+
+def test_a_table_too_wide_for_a_row_is_split_and_says_so():
+    attrs = [m.Attribute(f"a{i}", f"A{i}", entity="visit_log", type="money") for i in range(600)]
+    ws = m.Workshop(
+        workshop=m.WorkshopInfo(name="wide"),
+        attributes=attrs,
+        use_cases=[m.UseCase("u", "U", needs=[m.Need(a.id) for a in attrs])],
+    )
+    model = draft_of(ws)
+    parts = [t for t in model.tables if t.entity == "visit_log"]
+    assert len(parts) >= 2 and [t.kind for t in parts][1:] == ["extension"] * (len(parts) - 1)
+    for dialect in ("postgres", "mysql", "tsql"):
+        for table, per_limit in _widths_from_ddl(sql(model, dialect, seed=False), dialect).items():
+            for what, width in per_limit.items():
+                assert width <= LIMITS[(dialect, what)], (dialect, table, width)
+    split = [d for d in model.open_decisions if d.rule == "row-size"]
+    assert len(split) == len(parts) - 1 and "bytes" in split[0].finding

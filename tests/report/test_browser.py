@@ -57,8 +57,13 @@ def write(tmp_path: Path, name: str, html: str) -> Path:
 
 
 def screenshot(page, tmp_path: Path, name: str) -> Path:
+    """The whole page as a PNG: the window made as tall as the page, then one screenshot of it (Playwright's own
+    full-page capture stalls now and then on a page of some 60,000 px under load)."""
     shot = tmp_path / name
-    page.screenshot(path=str(shot), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": page.evaluate("document.documentElement.scrollHeight")})
+    page.screenshot(path=str(shot))
+    page.set_viewport_size(size)
     assert shot.stat().st_size > 10_000
     extra = os.environ.get("NEEDSMAP_SCREENSHOT_DIR")
     if extra:
@@ -88,7 +93,8 @@ def test_demo_report_in_chromium(browser, demo, tmp_path):
         assert box is not None and box["y"] <= 1 and page.locator("nav.toc a[href='#summary']").is_visible()
         # diagrams and charts are drawn inline
         assert page.locator("svg.needsmap-diagram").count() == report.MAX_LINEAGE_DIAGRAMS + 3  # + model draft
-        assert page.locator("#chart-readiness svg").is_visible()
+        assert page.locator("#chart-readiness .wide-chart svg").is_visible()
+        assert not page.locator("#chart-readiness .narrow-chart svg").is_visible()  # the phone layout
 
         # the catalog has a filter box: typing really filters rows
         table = "#appendix table[data-filterable]"
@@ -156,6 +162,15 @@ def test_print_media_hides_the_interactive_bits(browser, demo, tmp_path):
             "Array.from(document.querySelectorAll('main > section')).map(s => getComputedStyle(s).breakBefore)"
         )
         assert breaks[0] != "page" and set(breaks[1:]) == {"page"}  # the summary shares the cover's page
+        # a figure keeps its caption: never split, the caption never last on a page, the drawing under a page tall
+        kept = w.page.evaluate(
+            """Array.from(document.querySelectorAll('figure.diagram')).map(f => [
+                 getComputedStyle(f).breakInside, getComputedStyle(f.querySelector('figcaption')).breakAfter,
+                 (f.querySelector('svg') || f).getBoundingClientRect().height])"""
+        )
+        assert kept and all(inside == "avoid-page" and after == "avoid-page" for inside, after, _ in kept)
+        a4_mm = 297 - 14 - 16  # the page's height inside its margins
+        assert all(height <= a4_mm / 25.4 * 96 for _, _, height in kept)
         pdf = w.page.pdf(format="A4", print_background=True)
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 10
         w.assert_clean()
@@ -237,6 +252,16 @@ def test_narrow_window(browser, demo, tmp_path):
         w.open(path)
         assert w.page.evaluate("document.documentElement.scrollWidth") <= 420
         assert w.page.locator("#summary").is_visible()
+        w.assert_clean()
+    finally:
+        w.close()
+    # on a phone, tables become cards: even a 500-letter name wraps inside its card, the page never widens
+    ws = hostile_workshop(demo)
+    path = write(tmp_path, "phone.html", report.build_report(ws, analyse(ws), fmt="html", source_file="evil.yaml"))
+    w = Watched(browser, width=390)
+    try:
+        w.open(path)
+        assert w.page.evaluate("document.documentElement.scrollWidth") <= 390
         w.assert_clean()
     finally:
         w.close()

@@ -46,7 +46,7 @@ def test_html_summary_lists_problems_blocking_errors_first(demo):
     assert len(rows) == TOP_GAPS
     blocks = ["Blocks</span>" in row for row in rows]
     assert blocks[0] and blocks == sorted(blocks, reverse=True), "the blocking problems come first"
-    assert "<strong>Personalisation consent never reaches pos</strong>" in rows[0]
+    assert "<strong>Personalisation consent never reaches Store tills</strong>" in rows[0]
     # a problem of several findings lists each of them, and each distinct action once
     phone = next(row for row in rows if "Mobile phone number is poorly kept" in row)
     assert phone.count("<li>") == 4
@@ -64,4 +64,4 @@ def test_markdown_summary_lists_problems_blocking_errors_first(demo):
     severities = [row.split(" | ")[1] for row in rows]
     assert severities[0] == "error, blocks"
     assert severities == sorted(severities, key=lambda s: s != "error, blocks")
-    assert rows[0].split(" | ")[2] == "Personalisation consent never reaches pos"
+    assert rows[0].split(" | ")[2] == "Personalisation consent never reaches Store tills"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import re
@@ -11,18 +12,23 @@ import openpyxl
 import pytest
 
 from needsmap.analysis.engine import analyse
+from needsmap.analysis.rules import RULES
+from needsmap.draft.engine import draft_model
 from needsmap.format.opening import open_workshop, parse_workshop
 from needsmap.report.context import Matrix, build_context
 from needsmap.report.tables import (
     CSV_FILES,
+    PLAN_SHEETS,
     SHEETS,
     XLSX_CELL_LIMIT,
     matrix_table,
     safe_cell,
     sheet_title,
+    summary_problems,
     write_csv,
     write_xlsx,
 )
+from needsmap.roadmap.engine import build_roadmap
 from tests.conftest import DEMO
 
 RED, AMBER, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
@@ -37,15 +43,25 @@ PAYLOADS = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1",
 
 
 @pytest.fixture(scope="module")
-def demo_ctx():
+def demo_plan():
+    """The demo's workshop, analysis, roadmap and model draft."""
     ws = open_workshop(DEMO).workshop
-    return build_context(ws, analyse(ws), source_file="workshops/omnichannel-retail.yaml")
+    an = analyse(ws)
+    return ws, an, build_roadmap(ws, an), draft_model(ws, an)
 
 
 @pytest.fixture(scope="module")
-def demo_book(demo_ctx, tmp_path_factory):
+def demo_ctx(demo_plan):
+    ws, an, rm, _ = demo_plan
+    ctx = build_context(ws, an, source_file="workshops/omnichannel-retail.yaml")
+    ctx.recommended = rm.recommended
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def demo_book(demo_ctx, demo_plan, tmp_path_factory):
     path = tmp_path_factory.mktemp("xlsx") / "demo.xlsx"
-    write_xlsx(demo_ctx, path)
+    write_xlsx(demo_ctx, path, roadmap=demo_plan[2], model=demo_plan[3])
     return openpyxl.load_workbook(path)
 
 
@@ -230,8 +246,8 @@ def test_demo_list_sheets_have_one_row_per_item(demo_book, demo_ctx):
         assert col in header
     gaps = demo_book["Gaps"]
     assert [c.value for c in gaps[1]][:9] == [
-        "Code",
         "Rule",
+        "Code",
         "Severity",
         "Subjects",
         "Message",
@@ -246,7 +262,13 @@ def test_demo_list_sheets_have_one_row_per_item(demo_book, demo_ctx):
     assert blocking and [gaps.cell(r, 3).value for r in range(2, 2 + blocking)] == ["error"] * blocking
     for part in (impacts[:blocking], impacts[blocking:]):
         assert part == sorted(part, reverse=True), "gaps come most important first"
-    assert [gaps.cell(r, 1).value for r in range(2, 2 + len(ctx.top_gaps))] == [g.code for g in ctx.top_gaps]
+    assert [gaps.cell(r, 2).value for r in range(2, 2 + len(ctx.top_gaps))] == [
+        f"{g.code} {g.rule}" for g in ctx.top_gaps
+    ]
+    # the rule in words first, the code after it; use cases by title, one a line (a title may hold a comma)
+    first = ctx.top_gaps[0]
+    assert gaps.cell(2, 1).value == RULES[first.rule].title
+    assert gaps.cell(2, 9).value == "\n".join(ctx.use_case_titles[u] for u in first.use_cases)
 
 
 @pytest.mark.parametrize("sheet,attr", list(MATRICES.items()))
@@ -316,17 +338,123 @@ def test_demo_colours(demo_book, demo_ctx):
             assert by_style["write"] != by_style["read"]
 
 
+def _summary_sections(ws) -> dict[str, dict[str, object]]:
+    """The summary sheet's counted sections: heading -> {label: number}."""
+    sections: dict[str, dict[str, object]] = {}
+    current = None
+    for a, b, *_ in ws.iter_rows(values_only=True):
+        if a is not None and b is None:
+            current = sections.setdefault(a, {})
+        elif a is not None and current is not None:
+            current[a] = b
+        elif a is None and b is None:
+            current = None
+    return sections
+
+
 def test_demo_summary(demo_book, demo_ctx):
     ws = demo_book["Summary"]
     rows = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0] is not None}
     assert rows["Workshop"] == demo_ctx.title
+    sections = _summary_sections(ws)
+    readiness = sections["Readiness of use cases"]
+    problems = sections["Problems (one per root cause) by severity"]
+    findings = sections["Findings by severity"]
     for status, n in demo_ctx.readiness_counts.items():
-        assert rows[status] == n
+        assert readiness[status] == n
+    for severity, n in demo_ctx.problem_counts.items():
+        assert problems[severity] == n
     for severity, n in demo_ctx.gap_counts.items():
-        assert rows[severity] == n
-    assert rows["total"] == demo_ctx.gap_total
-    values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert sum(1 for v in values if v.startswith("NM")) == len(demo_ctx.top_gaps)
+        assert findings[severity] == n
+    # counts that add up
+    assert readiness["total use cases"] == sum(readiness[k] for k in ("blocked", "at-risk", "ready"))
+    assert problems["total problems"] == sum(problems[k] for k in ("error", "warning", "info"))
+    assert findings["total findings"] == demo_ctx.gap_total == sum(findings[k] for k in ("error", "warning", "info"))
+    assert problems["of which block a use case"] == demo_ctx.blocking_problems > 0
+
+
+def test_demo_summary_lists_problems_blockers_first(demo_book, demo_ctx):
+    """Problems, not raw findings: every problem that blocks a use case, then the most important others."""
+    ws = demo_book["Summary"]
+    values = [r for r in ws.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(values) if r[:2] == ("#", "Problem")) + 1
+    listed = [r for r in values[start:] if isinstance(r[0], int)]
+    shown = summary_problems(demo_ctx)
+    assert [r[1] for r in listed] == [p.title for p in shown]
+    blocking = [p for p in demo_ctx.top_problems if p.blocks]
+    assert blocking and len([r for r in listed if "blocks" in r[2]]) == demo_ctx.blocking_problems
+    assert all("blocks" in r[2] for r in listed[: demo_ctx.blocking_problems]), "blockers first"
+    assert not any(isinstance(v, str) and re.match(r"NM\d{3}", v) for r in values for v in r), "no raw codes"
+
+
+def test_summary_lists_every_blocker_even_beyond_ten(demo_ctx):
+    import dataclasses
+
+    many = tuple(dataclasses.replace(demo_ctx.top_problems[0], key=f"k{i}") for i in range(14))
+    ctx = copy.copy(demo_ctx)
+    ctx.blockers = many
+    assert summary_problems(ctx)[:14] == list(many)
+
+
+def test_demo_recommended_option_is_marked(demo_book, demo_plan):
+    rm = demo_plan[2]
+    rec = rm.recommended
+    assert rec is not None
+    options = demo_book["Roadmap options"]
+    header = [c.value for c in options[1]]
+    assert header[:3] == ["Option", "Name", "Recommended"]
+    assert options.max_row == len(rm.plans) + 1
+    assert options.cell(2, 1).value == rec.option, "the recommended option comes first"
+    marks = [options.cell(r, 3).value for r in range(2, options.max_row + 1)]
+    assert marks == ["recommended"] + [None] * (len(rm.plans) - 1)
+    assert _fill(options.cell(2, 3)) == GREEN
+    assert options.cell(2, 4).value == rec.reason
+    summary = {r[0]: r[1] for r in demo_book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Recommended option"] == rec.name
+    if rec.start_with:
+        assert summary["Start with"].startswith("1. ")
+        assert rec.start_with[0].title in summary["Start with"]
+
+
+def test_demo_roadmap_sheet_lists_every_work_item(demo_book, demo_plan):
+    rm = demo_plan[2]
+    sheet = demo_book["Roadmap"]
+    assert [c.value for c in sheet[1]][:7] == [
+        "Option",
+        "Recommended",
+        "Wave",
+        "Work item",
+        "Kind",
+        "Effort (points)",
+        "Value",
+    ]
+    assert sheet.max_row == sum(len(p.items) for p in rm.plans) + 1
+    first = rm.plan_of(rm.recommended.option)
+    assert [sheet.cell(r, 4).value for r in range(2, 2 + len(first.items))] == [
+        it.item.title or it.item.id for it in first.items
+    ]
+    assert {sheet.cell(r, 2).value for r in range(2, 2 + len(first.items))} == {"recommended"}
+    efforts = [sheet.cell(r, 6).value for r in range(2, sheet.max_row + 1)]
+    assert all(isinstance(e, (int, float)) for e in efforts), "effort stays a number"
+    assert sum(efforts) == pytest.approx(sum(p.effort for p in rm.plans))
+
+
+def test_demo_model_draft_sheets(demo_book, demo_plan, demo_ctx):
+    model = demo_plan[3]
+    cols = demo_book["Model draft"]
+    header = [c.value for c in cols[1]]
+    for name in ("Table", "Column", "Type", "Nullable", "Key", "Needed by (use cases)", "Open decisions"):
+        assert name in header
+    assert cols.max_row == sum(len(t.columns) for t in model.tables) + 1
+    col = {h: i + 1 for i, h in enumerate(header)}
+    keyed = [(cols.cell(r, col["Column"]).value, cols.cell(r, col["Key"]).value) for r in range(2, cols.max_row + 1)]
+    assert sum(1 for _, k in keyed if k and "PK" in k) >= len(model.tables) - 1
+    traced = next(c for t in model.tables for c in t.columns if c.use_cases)
+    row = next(r for r in range(2, cols.max_row + 1) if cols.cell(r, col["Column"]).value == traced.name)
+    assert cols.cell(row, col["Needed by (use cases)"]).value.split("\n")[0] == demo_ctx.names[traced.use_cases[0]]
+    decisions = demo_book["Open decisions"]
+    assert decisions.max_row == len(model.open_decisions) + 1 > 1
+    assert [decisions.cell(r, 1).value for r in range(2, decisions.max_row + 1)] == [d.id for d in model.open_decisions]
 
 
 def test_demo_numbers_stay_numbers_and_no_formulas(demo_book):
@@ -343,10 +471,14 @@ def test_demo_numbers_stay_numbers_and_no_formulas(demo_book):
 
 
 def test_stakeholder_view_workbook(tmp_path):
+    from needsmap.report.output import write_report
+
     ws = open_workshop(DEMO).workshop
-    ctx = build_context(ws, analyse(ws), for_stakeholder="sanne")
-    write_xlsx(ctx, tmp_path / "sanne.xlsx")
+    an = analyse(ws)
+    ctx = build_context(ws, an, for_stakeholder="sanne")
+    write_report(ws, an, tmp_path / "sanne.xlsx", fmt="xlsx", source_file="x.yaml", for_stakeholder="sanne")
     book = openpyxl.load_workbook(tmp_path / "sanne.xlsx")
+    assert book.sheetnames == [s for s in SHEETS if s not in PLAN_SHEETS], "no roadmap or draft in a personal one"
     assert book["Use cases"].max_row == len(ctx.use_cases) + 1
     summary = [c.value for row in book["Summary"].iter_rows() for c in row if c.value]
     assert any(isinstance(v, str) and v.startswith(ctx.for_stakeholder.name) for v in summary)
@@ -389,7 +521,7 @@ def test_demo_csv_files(demo_csv, demo_ctx):
     col = readiness[0].index("Must met")
     assert all("/" not in r[col] for r in readiness[1:]), "no fraction Excel would turn into a date"
     gaps = _read_csv(folder / "gaps.csv")
-    assert [r[0] for r in gaps[1 : 1 + len(ctx.top_gaps)]] == [g.code for g in ctx.top_gaps]
+    assert [r[1].split()[0] for r in gaps[1 : 1 + len(ctx.top_gaps)]] == [g.code for g in ctx.top_gaps]
 
 
 def test_csv_rfc4180_and_accents(tmp_path):
@@ -409,9 +541,12 @@ def test_csv_rfc4180_and_accents(tmp_path):
 @pytest.fixture(scope="module")
 def evil(tmp_path_factory):
     ws = _workshop(list(PAYLOADS) + ["#N/A", "-5 days"], extra_name=PAYLOADS[0])
-    ctx = _ctx(ws)
+    an = analyse(ws)
+    ctx = build_context(ws, an, source_file="evil.yaml")
+    rm = build_roadmap(ws, an)
+    ctx.recommended = rm.recommended
     out = tmp_path_factory.mktemp("evil")
-    write_xlsx(ctx, out / "evil.xlsx")
+    write_xlsx(ctx, out / "evil.xlsx", roadmap=rm, model=draft_model(ws, an))
     write_csv(ctx, out / "csv")
     return ctx, out
 
@@ -429,6 +564,11 @@ def test_xlsx_has_no_formula_and_no_dangerous_text(evil):
                     assert c.data_type == "s", (ws.title, c.coordinate, c.value)
                     assert not DANGEROUS.match(c.value), (ws.title, c.coordinate, c.value)
     assert strings > 100
+    for name in PLAN_SHEETS:  # the roadmap and draft sheets are there, and were checked above
+        assert book[name].max_row > 1, name
+    for name in ("Roadmap", "Model draft", "Open decisions"):  # where workshop text (the payloads) shows
+        values = [v for row in book[name].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        assert any(v.startswith("'") and DANGEROUS.match(v[1:]) for v in values), name
     # The raw XML too: no <f> element anywhere, whatever a reader library makes of it.
     import zipfile
 
@@ -504,7 +644,7 @@ def test_xlsx_replaces_atomically_and_keeps_old_file_on_failure(tmp_path, demo_c
     target.write_bytes(b"old report")
     target.chmod(0o640)
     write_xlsx(demo_ctx, target)
-    assert openpyxl.load_workbook(target).sheetnames == list(SHEETS)
+    assert openpyxl.load_workbook(target).sheetnames == [s for s in SHEETS if s not in PLAN_SHEETS]
     assert target.stat().st_mode & 0o777 == 0o640, "an existing file keeps its permissions"
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
     good = target.read_bytes()
@@ -524,7 +664,7 @@ def test_csv_overwrites_in_place(tmp_path, demo_ctx):
     (tmp_path / "gaps.csv").write_text("stale", encoding="utf-8")
     (tmp_path / "mine.txt").write_text("keep", encoding="utf-8")
     write_csv(demo_ctx, tmp_path)
-    assert _read_csv(tmp_path / "gaps.csv")[0][0] == "Code"
+    assert _read_csv(tmp_path / "gaps.csv")[0][0] == "Rule"
     assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*CSV_FILES, "mine.txt"])
 
@@ -574,3 +714,18 @@ def test_exports_are_core_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_demo_needs_say_names(demo_book, demo_ctx):
+    """Use cases by title and paths by system name beside the ids: what a stakeholder reads."""
+    sheet = demo_book["Needs"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Use case", "Title", "Attribute", "Name"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    titles = {u.id: u.title for u in demo_ctx.use_cases}
+    assert all(r[1] == titles[r[0]] for r in rows)
+    path = header.index("Path")
+    routed = [r[path] for r in rows if r[path]]
+    assert routed and all("->" not in p for p in routed)
+    systems = {n for n in demo_ctx.names.values()}
+    assert all(all(hop in systems for hop in p.split(" → ")) for p in routed)

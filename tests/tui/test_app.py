@@ -295,7 +295,7 @@ def test_overview_top_problems_start_with_the_blocking_errors(demo_copy: Path):
             assert all(p.severity == "error" for p in problems[:blocking])
             assert "blocks" not in "".join(marks[blocking:])
             assert [str(row[2]).split(" · ")[0] for row in rows] == [p.title for p in problems[:10]]
-            assert str(rows[0][2]) == "Personalisation consent never reaches pos"
+            assert str(rows[0][2]) == "Personalisation consent never reaches Store tills"
             moving = next(str(row[2]) for row in rows if "Expected moving date" in str(row[2]))
             assert moving == "Expected moving date is needed but held nowhere: no owner · 2 findings"
             assert f"Top 10 of {len(problems)} problems ({len(app.analysis.gaps)} findings), blocking errors first" in (

@@ -168,8 +168,8 @@ class Readiness:
     status: str  # ready | at-risk | blocked
     must_total: int
     must_satisfied: int
-    #: why, worst first: the data part's phrases name an attribute ('email does not reach pos'); the other
-    #: parts' phrases start with the part ('identity: runs in mdm, off the mainland')
+    #: why, worst first: the data part's phrases name an attribute ('E-mail address does not reach Store
+    #: tills'); the other parts' phrases start with the part ('identity: runs in MDM, off the mainland')
     reasons: tuple[str, ...]
     needs: tuple[NeedStatus, ...]
     #: part -> ok | at-risk | blocked, for every part of :data:`PARTS`
@@ -466,6 +466,40 @@ class Index:
         a = self.attrs.get(attr)
         return f"'{a.name}' ({attr})" if a and a.name and a.name != attr else f"'{attr}'"
 
+    # -- what people read: names and titles, the id only when there is none -----------------
+    def system_name(self, sid: str) -> str:
+        s = self.systems.get(sid)
+        return s.name if s is not None and s.name else sid
+
+    def system_names(self, ids: Iterable[str]) -> list[str]:
+        return [self.system_name(s) for s in ids]
+
+    def use_case_name(self, uid: str) -> str:
+        u = self.use_cases.get(uid)
+        return f"'{u.title}'" if u is not None and u.title else f"'{uid}'"
+
+    def use_case_names(self, ids: Iterable[str]) -> list[str]:
+        return [self.use_case_name(u) for u in ids]
+
+    def person_name(self, pid: str) -> str:
+        p = self.stakeholders.get(pid)
+        return p.name if p is not None and p.name else pid
+
+    def process_name(self, pid: str) -> str:
+        p = next((p for p in self.ws.processes if p.id == pid), None)
+        return f"'{p.name}'" if p is not None and p.name else f"'{pid}'"
+
+    def names_key(self) -> _KeyPart:
+        """The names messages show: a change of one re-runs every rule (rare: names are settled early)."""
+        ws = self.ws
+        return (
+            tuple(s.name for s in ws.systems),
+            tuple(u.title for u in ws.use_cases),
+            tuple(s.name for s in ws.stakeholders),
+            tuple(p.name for p in ws.processes),
+            tuple(a.name for a in ws.attributes),
+        )
+
 
 def _by_need(log: Iterable[_LogEntry]) -> dict[NeedKey, list[tuple[int, object]]]:
     """A unit's log grouped by need, to see which needs an edit really changed."""
@@ -480,8 +514,10 @@ def _where(item: object) -> tuple[int, int] | None:
 
 
 def _names(ids: Iterable[str], limit: int = 6) -> str:
+    """Names in a sentence: "a, b and 2 more"; separated by "; " when a name has a comma of its own."""
     listed = list(ids)
-    shown = ", ".join(listed[:limit])
+    sep = "; " if any("," in n for n in listed[:limit]) else ", "
+    shown = sep.join(listed[:limit])
     return shown + (f" and {len(listed) - limit} more" if len(listed) > limit else "")
 
 
@@ -627,7 +663,7 @@ class _Analyser:
                     "missing-source",
                     _CRIT_SEVERITY[worst],
                     [("attribute", attr)],
-                    f"{label} is needed by {_names(ucs)} but no system holds it",
+                    f"{label} is needed by {_names(ix.use_case_names(ucs))} but no system holds it",
                     "Decide where to capture and master it: add a holding and the process step that "
                     "creates it, or drop the need.",
                     ucs,
@@ -673,26 +709,30 @@ class _Analyser:
         targets = uc.executes_in or [s for s, _ in holders]
         reached = [(paths[t][0], t) for t in targets if t in paths]
         if not reached:
+            ix = self.ix
             held = [s for s, _ in holders]
+            running = ix.system_names(uc.executes_in)
             spread = sorted(set(paths) - set(held))
             self._problem(key, "unreachable")
             near = [fd for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets]
             if near:
                 src = next(s for s in held for fd in self.ix.feeds_out.get(s, ()) if fd.to in targets)
                 action = (
-                    f"Add '{attr}' to the existing feed {src} -> {near[0].to}, or hold it in {_names(uc.executes_in)}."
+                    f"Add {label} to the existing feed {ix.system_name(src)} -> {ix.system_name(near[0].to)}, "
+                    f"or hold it in {_names(running)}."
                 )
             else:
                 action = (
-                    f"Add a feed carrying '{attr}' from {held[0]} (or another holder) into "
-                    f"{_names(uc.executes_in)}, or hold it there."
+                    f"Add a feed carrying {label} from {ix.system_name(held[0])} (or another holder) into "
+                    f"{_names(running)}, or hold it there."
                 )
-            reach = f"; feeds take it as far as {_names(spread)}" if spread else ""
+            reach = f"; feeds take it as far as {_names(ix.system_names(spread))}" if spread else ""
             self.gap(
                 "unreachable",
                 _CRIT_SEVERITY[crit],
                 [("use_case", uc.id), ("attribute", attr)],
-                f"{label} never reaches {_names(uc.executes_in)}, where '{uc.id}' runs: held in {_names(held)}{reach}",
+                f"{label} never reaches {_names(running)}, where {ix.use_case_name(uc.id)} runs: held in "
+                f"{_names(ix.system_names(held))}{reach}",
                 action,
                 [uc.id],
                 {"criticality": crit, "held_in": held, "reaches": spread, "executes_in": list(uc.executes_in)},
@@ -705,7 +745,9 @@ class _Analyser:
         needed = rank(nd.freshness)
         if needed == UNKNOWN_RANK:
             return
-        route = " -> ".join(path)
+        ix = self.ix
+        route = " -> ".join(ix.system_names(path))
+        who = ix.use_case_name(uc.id)
         if best_rank == UNKNOWN_RANK:
             known = self._known_part(attr, path, holders)
             if known is not None and known > needed:
@@ -715,7 +757,7 @@ class _Analyser:
                     "stale",
                     "warning" if crit == "must" else "info",
                     [("use_case", uc.id), ("attribute", attr)],
-                    f"'{uc.id}' needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
+                    f"{who} needs {label} {nd.freshness}, but along {route} it is {RANK_NAME[known]} "
                     "at best (and part of the way its freshness is unknown)",
                     "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
                     "system, or relax the need.",
@@ -735,7 +777,7 @@ class _Analyser:
                 "unknown-freshness",
                 "info",
                 [("use_case", uc.id), ("attribute", attr)],
-                f"'{uc.id}' needs {label} {nd.freshness}, but how fresh it is "
+                f"{who} needs {label} {nd.freshness}, but how fresh it is "
                 f"{'in' if len(path) == 1 else 'along'} {route} is unknown",
                 "Ask the system owners how often the holding is refreshed and the feeds run; record it.",
                 [uc.id],
@@ -745,7 +787,7 @@ class _Analyser:
         elif best_rank > needed:
             self._problem(key, "stale")
             how = (
-                f"{path[0]} holds it {RANK_NAME[best_rank]}"
+                f"{ix.system_name(path[0])} holds it {RANK_NAME[best_rank]}"
                 if len(path) == 1
                 else f"the freshest path, {route}, is {RANK_NAME[best_rank]}"
             )
@@ -753,7 +795,7 @@ class _Analyser:
                 "stale",
                 "warning" if crit == "must" else "info",
                 [("use_case", uc.id), ("attribute", attr)],
-                f"'{uc.id}' needs {label} {nd.freshness}, but {how}",
+                f"{who} needs {label} {nd.freshness}, but {how}",
                 "Speed up the slowest hop (a more frequent or event-driven feed), hold it in the executing "
                 "system, or relax the need.",
                 [uc.id],
@@ -792,8 +834,10 @@ class _Analyser:
                     "no-master",
                     "warning",
                     [("attribute", a.id)],
-                    f"{label} is held in {len(holders)} systems ({_names(systems)}) and none is the master",
-                    f"Decide which of {_names(systems)} masters it (role: master) and how the others get their copy.",
+                    f"{label} is held in {len(holders)} systems ({_names(ix.system_names(systems))}) and none is the "
+                    "master",
+                    f"Decide which of {_names(ix.system_names(systems))} masters it (role: master) and how the others "
+                    "get their copy.",
                     ucs,
                     {"held_in": systems},
                     _where(a),
@@ -803,7 +847,7 @@ class _Analyser:
                     "many-masters",
                     "warning",
                     [("attribute", a.id)],
-                    f"{label} has {len(masters)} masters: {_names(masters)}",
+                    f"{label} has {len(masters)} masters: {_names(ix.system_names(masters))}",
                     "Choose one master, or split it into separate attributes if they mean different things.",
                     ucs,
                     {"masters": masters},
@@ -814,7 +858,9 @@ class _Analyser:
             if len(types) > 1 or len(meanings) > 1:
                 what = []
                 if len(types) > 1:
-                    local = ", ".join(f"{s}: {h.type}" for s, h in holders if h.type and h.type != a.type)
+                    local = "; ".join(
+                        f"{ix.system_name(s)}: {h.type}" for s, h in holders if h.type and h.type != a.type
+                    )
                     what.append(
                         f"types differ ({a.type} in the workshop; {local})" if a.type else f"types differ ({local})"
                     )
@@ -822,7 +868,7 @@ class _Analyser:
                     local_defs = [s for s, h in holders if h.definition and h.definition != a.definition]
                     verb = "defines" if len(local_defs) == 1 else "define"
                     whose = "its" if len(local_defs) == 1 else "their"
-                    what.append(f"{_names(local_defs)} {verb} it {whose} own way")
+                    what.append(f"{_names(ix.system_names(local_defs))} {verb} it {whose} own way")
                 self.gap(
                     "definition-conflict",
                     "warning",
@@ -859,9 +905,11 @@ class _Analyser:
                 "feed-without-source",
                 "warning",
                 [("system", src), ("attribute", a.id)],
-                f"the feed {src} -> {_names(tos, 3)} lists {label}, but {src} neither holds it nor receives it "
+                f"the feed {ix.system_name(src)} -> {_names(ix.system_names(tos), 3)} lists {label}, but "
+                f"{ix.system_name(src)} neither holds it nor receives it "
                 "from any feed, so the feed carries nothing",
-                f"Hold '{a.id}' in {src}, feed it into {src} from a system that holds it, or take it off the feed.",
+                f"Hold {label} in {ix.system_name(src)}, feed it into {ix.system_name(src)} from a system that holds "
+                "it, or take it off the feed.",
                 dict.fromkeys(ucs),
                 {"to": tos[0], "feeds_to": tos},
                 _where(ix.systems[src]) if src in ix.systems else None,
@@ -878,7 +926,7 @@ class _Analyser:
                     "no-owner",
                     "warning",
                     [("attribute", a.id)],
-                    f"{label} is needed by {_names(ucs)} but has no owner",
+                    f"{label} is needed by {_names(ix.use_case_names(ucs))} but has no owner",
                     "Appoint an owner from the function that lives with its quality.",
                     ucs,
                     {},
@@ -906,9 +954,9 @@ class _Analyser:
                         "contested",
                         "warning",
                         [("attribute", a.id), ("stakeholder", a.owner)],
-                        f"{label} is owned by {a.owner} ({owner_fn}), but only {', '.join(functions)} "
+                        f"{label} is owned by {ix.person_name(a.owner)} ({owner_fn}), but only {', '.join(functions)} "
                         "processes write it",
-                        f"Confirm {a.owner} as owner with {', '.join(functions)}, or move ownership to a "
+                        f"Confirm {ix.person_name(a.owner)} as owner with {', '.join(functions)}, or move ownership to a "
                         "function that writes it.",
                         ucs,
                         {"writing_functions": functions, "owner_function": owner_fn},
@@ -942,7 +990,7 @@ class _Analyser:
                     "no-identifier",
                     "warning",
                     [("system", sid)],
-                    f"{sid} holds {n} customer attribute{'s' if n != 1 else ''} but no identifier, so none of "
+                    f"{ix.system_name(sid)} holds {n} customer attribute{'s' if n != 1 else ''} but no identifier, so none of "
                     "it can be tied to a known customer",
                     "Capture an identifier in it (customer number, loyalty id, e-mail), or stop holding "
                     "customer data there.",
@@ -988,9 +1036,9 @@ class _Analyser:
                 "identity-island",
                 "error" if needed else "warning",
                 [("system", s) for s in island],
-                f"{_names(island)} cannot be linked to {_names(mainland, 4)}: {why}",
-                f"Hold an identifier of a person that {_names(mainland, 3)} also hold (e.g. "
-                f"{self._common_identifier(mainland)}) in {_names(island)}.",
+                f"{_names(ix.system_names(island))} cannot be linked to {_names(ix.system_names(mainland), 4)}: {why}",
+                f"Hold an identifier of a person that {_names(ix.system_names(mainland), 3)} also hold (e.g. "
+                f"{self._common_identifier(mainland)}) in {_names(ix.system_names(island))}.",
                 ucs,
                 {"component": island, "mainland": mainland, "identifiers": person + others},
                 _where(ix.systems[island[0]]),
@@ -1023,9 +1071,10 @@ class _Analyser:
                 "warning",
                 [("attribute", attr)],
                 f"{ix.attr_label(attr)} identifies a {kind}, not a person, and is the only key between "
-                f"{_names(island_side, 3)} and {_names(main_side, 3)}: matched as a person, it would tie the "
+                f"{_names(ix.system_names(island_side), 3)} and {_names(ix.system_names(main_side), 3)}: matched as a "
+                f"person, it would tie the "
                 f"data of one {kind} to whoever it is linked to today",
-                f"Hold an identifier of a person in {_names(island_side, 3)} as well, or record which person "
+                f"Hold an identifier of a person in {_names(ix.system_names(island_side), 3)} as well, or record which person "
                 f"each {kind} belongs to (and when).",
                 ucs,
                 {
@@ -1042,7 +1091,7 @@ class _Analyser:
             for a in self.ix.held_in.get(s, ()):
                 if a in self.ix.person_ids:
                     counts[a] += 1
-        return max(counts, key=lambda a: (counts[a], a)) if counts else "a customer number"
+        return self.ix.attr_label(max(counts, key=lambda a: (counts[a], a))) if counts else "a customer number"
 
     def _use_cases_touching(self, systems: list[str]) -> tuple[str, ...]:
         """Active use cases that run in, or need data held in, any of ``systems`` (file order)."""
@@ -1077,7 +1126,7 @@ class _Analyser:
                     "warning",
                     [("channel", c)],
                     f"no process step on channel '{c}' captures an identifier, so customers stay anonymous "
-                    f"there{f' (used by {_names(ucs)})' if ucs else ''}",
+                    f"there{f' (used by {_names(ix.use_case_names(ucs))})' if ucs else ''}",
                     f"Add a step on '{c}' that identifies the customer (log-in, loyalty card, e-mail, phone) "
                     "and creates an identifier.",
                     ucs,
@@ -1135,13 +1184,13 @@ class _Analyser:
                 "step-not-held",
                 "warning",
                 [("process", p.id), ("system", st.system)] + [("attribute", a) for a in attrs],
-                f"step {i + 1} of '{p.id}' ({st.name}) "
+                f"step {i + 1} ({st.name}) of {ix.process_name(p.id)} "
                 + "; ".join(
-                    f"{act} {', '.join(a for a, x in missing.items() if x == act)}"
+                    f"{act} {_names(ix.attr_label(a) for a, x in missing.items() if x == act)}"
                     for act in dict.fromkeys(missing.values())
                 )
-                + f" in {st.system}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
-                f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {st.system}, or correct "
+                + f" in {ix.system_name(st.system)}, which does not hold {'it' if len(attrs) == 1 else 'them'}",
+                f"Add {'the holding' if len(attrs) == 1 else 'the holdings'} to {ix.system_name(st.system)}, or correct "
                 "the step's system or attributes.",
                 {"step": i + 1, "step_name": st.name, "actions": missing},
                 _where(st),
@@ -1170,11 +1219,12 @@ class _Analyser:
             "copy-never-reaches-master",
             "warning",
             [("process", p.id), ("system", sid)] + [("attribute", a) for a in attrs],
-            f"step {i + 1} of '{p.id}' ({st.name}) writes {', '.join(attrs)} into {sid}'s copy, and no feed "
-            f"takes {'it' if len(attrs) == 1 else 'them'} on to the master ({_names(masters, 3)}): the change "
+            f"step {i + 1} ({st.name}) of {ix.process_name(p.id)} writes {_names(map(ix.attr_label, attrs))} into "
+            f"{ix.system_name(sid)}'s copy, and no feed takes {'it' if len(attrs) == 1 else 'them'} on to the master "
+            f"({_names(ix.system_names(masters), 3)}): the change "
             "is lost at the next refresh or lives on beside the master",
-            f"Add {', '.join(attrs)} to a feed from {sid} towards {masters[0]}, or have the step write to "
-            f"{masters[0]}.",
+            f"Add {_names(map(ix.attr_label, attrs))} to a feed from {ix.system_name(sid)} towards "
+            f"{ix.system_name(masters[0])}, or have the step write to {ix.system_name(masters[0])}.",
             {"step": i + 1, "step_name": st.name, "master": masters[0], "masters": {a: ms for a, ms in lost.items()}},
             _where(st),
         )
@@ -1187,16 +1237,16 @@ class _Analyser:
         use_cases_of: dict[str, list[str]] = defaultdict(list)
         for uc in ix.active:
             if uc.function:
-                owned[uc.function].append(f"use case {uc.id}")
+                owned[uc.function].append(f"use case {ix.use_case_name(uc.id)}")
                 use_cases_of[uc.function].append(uc.id)
         for p in self.ws.processes:
             fn = ix.function_of.get(p.owner) if p.owner else None
             if fn:
-                owned[fn].append(f"process {p.id}")
+                owned[fn].append(f"process {ix.process_name(p.id)}")
         for sy in self.ws.systems:
             fn = ix.function_of.get(sy.owner) if sy.owner else None
             if fn:
-                owned[fn].append(f"system {sy.id}")
+                owned[fn].append(f"system {ix.system_name(sy.id)}")
         for fn in self.ws.function_ids:
             if fn in staffed:
                 continue
@@ -1231,7 +1281,7 @@ class _Analyser:
                     "orphan-use-case",
                     "warning",
                     [("use_case", uc.id)],
-                    f"use case '{uc.id}' ({uc.title}) has no owner",
+                    f"use case {ix.use_case_name(uc.id)} has no owner",
                     "Find the stakeholder who owns the outcome, or reject the use case.",
                     [uc.id],
                     {},
@@ -1242,7 +1292,7 @@ class _Analyser:
                     "use-case-without-needs",
                     "warning",
                     [("use_case", uc.id)],
-                    f"use case '{uc.id}' ({uc.title}) lists no needs",
+                    f"use case {ix.use_case_name(uc.id)} lists no needs",
                     "List the attributes it needs, with must / should / could.",
                     [uc.id],
                     {},
@@ -1253,7 +1303,7 @@ class _Analyser:
                     "no-executes-in",
                     "warning",
                     [("use_case", uc.id)],
-                    f"use case '{uc.id}' ({uc.title}) does not say which systems it runs in, so nobody can tell "
+                    f"use case {ix.use_case_name(uc.id)} does not say which systems it runs in, so nobody can tell "
                     "whether its data reaches it",
                     "Add executes_in: the systems where it runs (the campaign tool, the service desk, the warehouse).",
                     [uc.id],
@@ -1287,7 +1337,7 @@ class _Analyser:
             held = [s for s, _ in ix.holdings.get(a.id, [])]
             if a.is_identifier and len(held) >= 2:
                 return  # it links systems: recognising the customer is its use
-            where_held = f"held in {_names(held)}" if held else "defined"
+            where_held = f"held in {_names(ix.system_names(held))}" if held else "defined"
             personal = a.effective_sensitivity != "none"
             if a.effective_entity == "consent":
                 self.gap(
@@ -1342,14 +1392,20 @@ class _Analyser:
             else:
                 parts["consent"] = cp.status
                 if cp.status != "ok":
-                    named = ", ".join(cp.reasons) or "consent not settled"
+                    named = "; ".join(RULES[r].title.lower() for r in cp.reasons) or "consent not settled"
                     why.append((_PART_RANK[cp.status], 2, "consent", f"consent: {named}"))
             broken = sorted(
                 (pid, rule) for pid in dict.fromkeys(uc.processes) for rule in self.process_findings.get(pid, ())
             )
             parts["process"] = "at-risk" if broken else "ok"
             why.extend(
-                (_PART_RANK["at-risk"], 3, "process", f"process: {pid} has {rule} on a step") for pid, rule in broken
+                (
+                    _PART_RANK["at-risk"],
+                    3,
+                    "process",
+                    f"process: a step of {self.ix.process_name(pid)} has a finding: {RULES[rule].title.lower()}",
+                )
+                for pid, rule in broken
             )
             worst = max(_PART_RANK[v] for v in parts.values())
             level = PART_STATUSES[worst]
@@ -1389,14 +1445,19 @@ class _Analyser:
         because: list[str] = []
         islands: list[str] = [s for s in uc.executes_in if s in off]
         if islands:
-            because.append(f"runs in {_names(islands, 3)}, which cannot be linked to the other systems' customers")
+            because.append(
+                f"runs in {_names(ix.system_names(islands), 3)}, which cannot be linked to the other systems' customers"
+            )
         for nd in uc.needs:
             if nd.effective_criticality != "must":
                 continue
             holders = [s for s, _ in ix.holdings.get(nd.attribute, ())]
             if holders and all(s in off for s in holders):
                 islands.extend(s for s in holders if s not in islands)
-                because.append(f"{nd.attribute} is held only in {_names(holders, 3)}, which cannot be linked")
+                because.append(
+                    f"{ix.attr_label(nd.attribute)} is held only in {_names(ix.system_names(holders), 3)}, which "
+                    "cannot be linked"
+                )
         return ("blocked" if because else "ok"), tuple(dict.fromkeys(islands)), tuple(because)
 
     def _data_readiness(self, memo: dict[str, tuple[_KeyPart, Readiness]]) -> dict[str, Readiness]:
@@ -1464,13 +1525,14 @@ class _Analyser:
         return out
 
     def _reason(self, uc: m.UseCase, ns: NeedStatus, problems: list[str]) -> str:
-        """A short phrase a stakeholder understands: 'email does not reach pos'."""
+        """A short phrase a stakeholder understands: 'E-mail address does not reach Store tills'."""
+        ix = self.ix
         phrases = []
         for p in problems:
             if p == "missing-source":
                 phrases.append("is held nowhere")
             elif p == "unreachable":
-                phrases.append(f"does not reach {', '.join(uc.executes_in)}")
+                phrases.append(f"does not reach {_names(ix.system_names(uc.executes_in))}")
             elif p == "stale":
                 at_best = self.at_best.get((uc.id, ns.attribute))
                 arrives = f"{at_best} at best" if at_best else ns.path_freshness
@@ -1479,7 +1541,8 @@ class _Analyser:
                 phrases.append("is of low quality")
             elif p == "low-coverage":
                 phrases.append("is filled for too few customers")
-        return f"{ns.attribute} {' and '.join(phrases)}"
+        a = ix.attrs.get(ns.attribute)
+        return f"{a.name if a is not None and a.name else ns.attribute} {' and '.join(phrases)}"
 
     def tables(
         self, comps: list[list[str]], memo: dict[str, AttributeRow]
@@ -1660,6 +1723,7 @@ class Analyser:
                 st.effective_min_coverage,
                 st.effective_marketing_channels,
                 run.ix.topology_key(),
+                run.ix.names_key(),
             )
             if settings != self._settings:
                 self._memo.clear()

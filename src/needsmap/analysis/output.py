@@ -20,6 +20,8 @@ from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
 from needsmap.util import text as textsafe
 
+#: A use case's readiness in words.
+STATUS_WORDS = {"ready": "ready", "at-risk": "at risk", "blocked": "blocked"}
 #: How ``needsmap gaps`` groups the findings; the first is the default: one group per problem (root cause).
 GROUPINGS = ("problem", "rule", "use-case", "system", "stakeholder")
 JSON_SCHEMA_ID = "needsmap.gaps/1"
@@ -62,7 +64,7 @@ def group(analysis: Analysis, ws: m.Workshop, gaps: list[Gap], by: str, order: s
         for g in gaps:
             buckets[g.rule].append(g)
         return [
-            Group(slug, f"{rule.code} {slug}: {rule.title}", tuple(buckets[slug]))
+            Group(slug, f"{rule.title} ({rule.code} {slug})", tuple(buckets[slug]))
             for slug, rule in RULES.items()
             if buckets.get(slug)
         ]
@@ -81,10 +83,10 @@ def _by_use_case(analysis: Analysis, ws: m.Workshop, gaps: list[Gap]) -> list[Gr
     for uc in ordered:
         mine = tuple(g for g in gaps if uc.id in g.use_cases)
         r = analysis.readiness.get(uc.id)
-        status = f" [{r.status}, must-needs {r.must_satisfied}/{r.must_total}]" if r else ""
+        status = f", {STATUS_WORDS[r.status]}, must-haves met {r.must_satisfied} of {r.must_total}" if r else ""
         value = f", value {uc.value}" if uc.value is not None else ""
         if mine:
-            out.append(Group(uc.id, f"{uc.id}: {uc.title}{value}{status}", mine))
+            out.append(Group(uc.id, f"{uc.title} ({uc.id}){value}{status}", mine))
     rest = tuple(g for g in gaps if not g.use_cases)
     if rest:
         out.append(Group("", "Not tied to a use case", rest))
@@ -101,7 +103,7 @@ def _by_system(ws: m.Workshop, gaps: list[Gap]) -> list[Group]:
             if ("system", sy.id) in g.subjects or any(k == "attribute" and i in held[sy.id] for k, i in g.subjects)
         )
         if mine:
-            out.append(Group(sy.id, f"{sy.id}: {sy.name}", mine))
+            out.append(Group(sy.id, f"{sy.name or sy.id} ({sy.id})", mine))
     return _and_the_rest(out, gaps, "Not tied to a system")
 
 
@@ -196,18 +198,59 @@ def json_document(
     }
 
 
+def _count(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def severity_tally(counts: dict[str, int]) -> str:
+    """Like "7 errors, 45 warnings, 13 info": every severity, so the parts add up to the total."""
+    return f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, {counts['info']} info"
+
+
 def problem_tally(problems: list[Problem]) -> str:
-    """Like "42 problems (54 findings): 7 errors (6 block use cases), 26 warnings, 9 info"."""
+    """Like "42 problems: 7 errors (6 block use cases), 26 warnings, 9 info"; the parts add up to the total."""
     n = problems_of.counts(problems)
-    findings = sum(len(p.symptoms) for p in problems)
     blocking = sum(1 for p in problems if p.blocks)
-    errors = f"{n['error']} error{'s' if n['error'] != 1 else ''}"
+    errors = _count(n["error"], "error")
     if blocking:
         errors += f" ({blocking} block{'s' if blocking == 1 else ''} use cases)"
+    return f"{_count(len(problems), 'problem')}: {errors}, {_count(n['warning'], 'warning')}, {n['info']} info"
+
+
+def finding_tally(gaps: list[Gap]) -> str:
+    """Like "65 findings: 7 errors, 45 warnings, 13 info"."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for g in gaps:
+        counts[g.severity] += 1
+    return f"{_count(len(gaps), 'finding')}: {severity_tally(counts)}"
+
+
+def readiness_tally(analysis: Analysis) -> str:
+    """Like "17 use cases: 1 ready, 11 at risk, 5 blocked" (rejected use cases are not analysed)."""
+    rc = analysis.readiness_counts()
     return (
-        f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({findings} finding{'s' if findings != 1 else ''})"
-        f": {errors}, {n['warning']} warning{'s' if n['warning'] != 1 else ''}, {n['info']} info"
+        f"{_count(sum(rc.values()), 'use case')}: {rc['ready']} ready, {rc['at-risk']} at risk, {rc['blocked']} blocked"
     )
+
+
+def held_back_by(r: Readiness) -> str:
+    """Which of the four parts (data, identity, consent, process) hold a use case back, in words."""
+    if r.status == "ready":
+        return "nothing: all four parts are ready"
+    parts = list(r.because) or [p for p, state in r.parts.items() if state != "ok"]
+    head = "blocked by" if r.status == "blocked" else "at risk from"
+    return f"{head} {' and '.join(parts)}" if parts else head
+
+
+def rule_words(g: Gap) -> str:
+    """A finding's rule as a reader says it: its title (the code may follow)."""
+    rule = RULES.get(g.rule)
+    return rule.title if rule else g.rule
+
+
+def names_list(names: list[str] | tuple[str, ...]) -> str:
+    """Names in one line, separated so that a comma inside a name stays unambiguous: "A, Inc.; B"."""
+    return "; ".join(names)
 
 
 def order_heading(order: str) -> str:
@@ -222,18 +265,18 @@ _SEV_MD = {"error": "**error**", "warning": "warning", "info": "info"}
 def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str, order: str = "blockers") -> str:
     """The gaps in Markdown: the summary, the findings in ``groups`` (grouped ``by``), the readiness."""
     md = textsafe.markdown
+    titles = {u.id: u.title for u in ws.use_cases}
     lines = [f"# Gaps: {md(ws.workshop.name)}", ""]
-    rc = analysis.readiness_counts()
-    counts = analysis.counts()
-    lines.append(
-        f"Use cases: **{rc['ready']} ready**, **{rc['at-risk']} at risk**, **{rc['blocked']} blocked**. "
-        f"{problem_tally(problems_of.group(analysis, ws, order))}. "
-        f"Gaps: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info."
-    )
-    lines += [""]
+    lines += [
+        f"- **Use cases:** {readiness_tally(analysis)}.",
+        f"- **Problems:** {problem_tally(problems_of.group(analysis, ws, order))}.",
+        f"- **Findings:** {finding_tally(analysis.gaps)}. A problem is one root cause; its findings are what "
+        "the rules saw.",
+        "",
+    ]
     if by == "problem":
         lines += [f"## Problems, {order_heading(order)}", ""]
-        lines += _problems_markdown(groups) if groups else ["No gaps at this severity.", ""]
+        lines += _problems_markdown(groups, titles) if groups else ["No gaps at this severity.", ""]
     else:
         lines += [f"## Gaps by {by.replace('-', ' ')}", ""]
         if not groups:
@@ -243,15 +286,17 @@ def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str, o
             if by == "rule":
                 lines += [f"*Why it matters:* {md(RULES[grp.key].why)}", ""]
             for g in grp.gaps:
-                impact = f" Impact {g.impact}: {md(', '.join(g.use_cases))}." if g.use_cases else ""
-                rule = f"`{g.code}` {g.rule}: " if by != "rule" else ""
-                lines.append(f"- {_SEV_MD[g.severity]} {rule}{md(g.message)}.{impact} *Fix:* {md(g.action)}")
+                rule = f"*{md(rule_words(g))}* (`{g.code}`): " if by != "rule" else ""
+                lines.append(
+                    f"- {_SEV_MD[g.severity]}: {rule}{md(g.message)}.{_impact_md(g.impact, g.use_cases, titles)} "
+                    f"*Fix:* {md(g.action)}"
+                )
             lines.append("")
     lines += [
         "## Use-case readiness",
         "",
-        "| Use case | Value | Readiness | Must-needs met | Reasons |",
-        "|---|---|---|---|---|",
+        "| Use case | Value | Readiness | Held back by | Must-haves met | Reasons |",
+        "|---|---|---|---|---|---|",
     ]
     values = {u.id: u.value for u in ws.use_cases}
     for r in sorted(
@@ -259,13 +304,22 @@ def markdown(analysis: Analysis, ws: m.Workshop, groups: list[Group], by: str, o
     ):
         value = values[r.use_case]
         lines.append(
-            f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | {r.status} | "
-            f"{r.must_satisfied}/{r.must_total} | {md('; '.join(r.reasons))} |"
+            f"| {md(r.title)} (`{md(r.use_case)}`) | {value if value is not None else ''} | "
+            f"{STATUS_WORDS[r.status]} | {held_back_by(r)} | {r.must_satisfied} of {r.must_total} | "
+            f"{md('; '.join(r.reasons))} |"
         )
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _problems_markdown(groups: list[Group]) -> list[str]:
+def _impact_md(impact: int, use_cases: tuple[str, ...], titles: dict[str, str]) -> str:
+    """ " Impact 9: *A*; *B*." with the use cases' titles (each in italics, so commas in a title stay inside it)."""
+    if not use_cases:
+        return ""
+    names = "; ".join(f"*{textsafe.markdown(titles.get(u, u))}*" for u in use_cases)
+    return f" Impact {impact}: {names}."
+
+
+def _problems_markdown(groups: list[Group], titles: dict[str, str]) -> list[str]:
     """A numbered list of problems, each with its findings (and what to do) as a list under it."""
     md = textsafe.markdown
     lines = []
@@ -273,14 +327,19 @@ def _problems_markdown(groups: list[Group]) -> list[str]:
         p = grp.problem
         assert p is not None
         blocks = " (blocks a use case)" if p.blocks else ""
-        impact = f" Impact {p.impact}: {md(', '.join(p.use_cases))}." if p.use_cases else ""
         count = len(p.symptoms)
         findings = f" {count} finding{'s' if count != 1 else ''}."
         item = f"{n}. "
-        lines.append(f"{item}{_SEV_MD[p.severity]}{blocks}: **{md(p.title)}**.{impact}{findings}")
+        lines.append(
+            f"{item}{_SEV_MD[p.severity]}{blocks}: **{md(p.title)}**."
+            f"{_impact_md(p.impact, p.use_cases, titles)}{findings}"
+        )
         indent = " " * len(item)  # the findings nest under the problem: indented as far as its text
         for g in grp.gaps:
-            lines.append(f"{indent}- {_SEV_MD[g.severity]} `{g.code}` {g.rule}: {md(g.message)}. *Fix:* {md(g.action)}")
+            lines.append(
+                f"{indent}- {_SEV_MD[g.severity]}: *{md(rule_words(g))}* (`{g.code}`): {md(g.message)}. "
+                f"*Fix:* {md(g.action)}"
+            )
     return [*lines, ""]
 
 

@@ -72,7 +72,8 @@ def _where(item: object) -> tuple[int, int] | None:
 
 
 def _names(ids: Iterable[str]) -> str:
-    return ", ".join(ids)
+    listed = list(ids)
+    return ("; " if any("," in n for n in listed) else ", ").join(listed)
 
 
 def uncovered(consent: m.Attribute, purpose: str | None, outbound: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -181,7 +182,7 @@ def _use_case(
     where = _where(uc)
     if relies and stated and not covering:
         blocking.append("consent-mismatch")
-        _consent_mismatch(uc, outbound, stated, gaps_of, where, gap)
+        _consent_mismatch(ix, uc, outbound, stated, gaps_of, where, gap)
     if special and not (basis in ART9_BASES or (relies and covering)):
         blocking.append("special-category-without-basis")
         _special_without_basis(ix, uc, special, basis, relies, consents, covering, where, gap)
@@ -193,7 +194,8 @@ def _use_case(
             "personal-without-consent",
             "error" if sensitive else "warning",
             [("use_case", uc.id)],
-            f"'{uc.id}' uses {_names(sorted(outbound))} with personal data ({_short(personal, 4)}) "
+            f"{ix.use_case_name(uc.id)} uses {_names(sorted(outbound))} with personal data "
+            f"({_short([ix.attr_label(a) for a in personal], 4)}) "
             f"but {because}needs no consent attribute",
             "Add the consent it relies on (entity: consent) to its needs, or record its lawful basis "
             "(lawful_basis: contract, legitimate-interest...).",
@@ -214,6 +216,7 @@ def _short(ids: list[str], limit: int) -> str:
 
 
 def _consent_mismatch(
+    ix: Index,
     uc: m.UseCase,
     outbound: list[str],
     stated: list[m.Attribute],
@@ -236,7 +239,8 @@ def _consent_mismatch(
         "consent-mismatch",
         "error",
         [("use_case", uc.id), *(("attribute", c) for c in ids)],
-        f"'{uc.id}' relies on consent, but its {label} ({_names(ids)}) {'does' if len(ids) == 1 else 'do'} "
+        f"{ix.use_case_name(uc.id)} relies on consent, but its {label} ({_names(ix.attr_label(i) for i in ids)}) "
+        f"{'does' if len(ids) == 1 else 'do'} "
         f"not cover {says}",
         f"Need the consent that covers {uc.purpose or 'its purpose'} on {_names(outbound) or 'its channels'} "
         "(or widen what the consent asks for), drop the channel, or record the lawful basis it really "
@@ -282,7 +286,7 @@ def _special_without_basis(
         "special-category-without-basis",
         "error",
         [("use_case", uc.id), *(("attribute", a) for a in special)],
-        f"'{uc.id}' needs special-category data ({labels}) and {why}",
+        f"{ix.use_case_name(uc.id)} needs special-category data ({labels}) and {why}",
         "Need an explicit consent that covers the purpose and channels, record the Art. 9 condition that "
         "applies (contract under the law that allows it, legal-obligation, vital-interest, public-task), or "
         "stop using the data.",
@@ -346,14 +350,15 @@ def _held_beyond_need_finding(ix: Index, sy: m.System, h: m.Holding, a: m.Attrib
     sensitivity = a.effective_sensitivity
     what = "special-category" if a.is_special_category else sensitivity
     fed_by = sorted({s for s, t, _ in ix.carried.get(a.id, ()) if t == sy.id})
-    source = f" (fed by {_names(fed_by)})" if fed_by else ""
+    source = f" (fed by {_names(ix.system_names(fed_by))})" if fed_by else ""
     return (
         "held-beyond-need",
         "warning" if sensitivity == "sensitive" else "info",
         [("system", sy.id), ("attribute", a.id)],
-        f"{ix.attr_label(a.id)} ({what} data) is copied to {sy.id}{source}, where nothing needs it: no use "
+        f"{ix.attr_label(a.id)} ({what} data) is copied to {ix.system_name(sy.id)}{source}, where nothing needs "
+        "it: no use "
         "case running there, no process step there and no value derived there uses it",
-        f"Stop copying it to {sy.id} (remove the holding and the feed attribute that brings it), or "
+        f"Stop copying it to {ix.system_name(sy.id)} (remove the holding and the feed attribute that brings it), or "
         "record the use case or process step that needs it there.",
         (),
         {"sensitivity": sensitivity, "special_category": a.is_special_category, "fed_by": fed_by},

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, GapKey
+from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
 
 #: The rules whose findings are about one attribute itself, and how a problem title names each.
@@ -121,12 +122,13 @@ def group(analysis: Analysis, ws: m.Workshop, order: str = "blockers") -> list[P
         members[key].append(g)
     values = {u.id: u.value if u.value is not None else UNSCORED_VALUE for u in ws.use_cases}
     titles = {u.id: u.title or u.id for u in ws.use_cases}
+    people = _Names(ws, names, titles)
     problems = []
     for position, (key, symptoms) in enumerate(members.items()):  # in the order of each one's first symptom
         use_cases = tuple(dict.fromkeys(u for g in symptoms for u in g.use_cases))
         problem = Problem(
             key,
-            _title(key, symptoms, names, titles),
+            _title(key, symptoms, people),
             min((g.severity for g in symptoms), key=SEVERITY_ORDER.__getitem__),
             use_cases,
             sum(values.get(u, UNSCORED_VALUE) for u in use_cases),
@@ -257,8 +259,25 @@ def _listed(items: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _title(key: str, symptoms: list[Gap], names: dict[str, str], titles: dict[str, str]) -> str:
+class _Names:
+    """What people call the items a title names: names and titles, the id only when there is none."""
+
+    def __init__(self, ws: m.Workshop, attributes: dict[str, str], titles: dict[str, str]) -> None:
+        self.of: dict[str, dict[str, str]] = {
+            "attribute": attributes,
+            "use_case": titles,
+            "system": {s.id: s.name or s.id for s in ws.systems},
+            "stakeholder": {s.id: s.name or s.id for s in ws.stakeholders},
+            "process": {p.id: p.name or p.id for p in ws.processes},
+        }
+
+    def __call__(self, kind: str, ident: str) -> str:
+        return self.of.get(kind, {}).get(ident, ident)
+
+
+def _title(key: str, symptoms: list[Gap], said_as: _Names) -> str:
     """The root cause in plain words, e.g. "Mobile phone number is poorly kept: low quality, no master"."""
+    names, titles = said_as.of["attribute"], said_as.of["use_case"]
     kind, _, rest = key.partition(":")
     rules = {g.rule for g in symptoms}
     if kind == "attribute":
@@ -283,12 +302,12 @@ def _title(key: str, symptoms: list[Gap], names: dict[str, str], titles: dict[st
         written = f", written by {_listed(writers, 4)}" if writers else ""
         if owner:
             function = next((g.details["owner_function"] for g in symptoms if "owner_function" in g.details), "")
-            by = f"{owner} ({function})" if function else owner
+            by = f"{said_as('stakeholder', owner)} ({function})" if function else said_as("stakeholder", owner)
             return f"Ownership of {what} is contested: owned by {by}{written}"
         return f"Nobody owns {what}{written}"
     if kind == "flow":
         attr, _, where = rest.partition(":")
-        name, systems = names.get(attr, attr), where.replace("+", ", ")
+        name, systems = names.get(attr, attr), _listed([said_as("system", s) for s in where.split("+")], 4)
         used = ", where a process step uses it" if "step-not-held" in rules else ""
         if "unreachable" in rules:
             return f"{name} never reaches {systems}{used}"
@@ -304,13 +323,18 @@ def _title(key: str, symptoms: list[Gap], names: dict[str, str], titles: dict[st
         channels = [_first(g, "channel") for g in symptoms if g.rule == "anonymous-channel"]
         if channels:
             said.append(f"customers anonymous on {_listed(channels)}")
-        return f"Customers cannot be recognised in {_listed(rest.split('+'))}: {'; '.join(said)}"
+        return (
+            f"Customers cannot be recognised in {_listed([said_as('system', s) for s in rest.split('+')])}: "
+            + "; ".join(said)
+        )
     if kind == "channel":
         return f"Customers stay anonymous on {rest}: no step there captures an identifier"
     if kind == "step":
         process, _, number = rest.partition(":")
         system = next((i for g in symptoms for k, i in g.subjects if k == "system"), "")
-        return f"Step {number} of {process} uses data that {system} does not hold"
+        return (
+            f"Step {number} of '{said_as('process', process)}' uses data that {said_as('system', system)} does not hold"
+        )
     if kind == "use-case":
         said = [phrase for rule, phrase in USE_CASE_RULES.items() if rule in rules]
         return f"Use case '{titles.get(rest, rest)}' is not fully described: {', '.join(said)}"
@@ -319,4 +343,6 @@ def _title(key: str, symptoms: list[Gap], names: dict[str, str], titles: dict[st
         return f"'{titles.get(rest, rest)}' uses personal data on {_listed(channels)} with no consent recorded"
     if kind == "function":
         return f"Function {rest} is not in the room"
-    return symptoms[0].message[:1].upper() + symptoms[0].message[1:]
+    first = symptoms[0]
+    named = [said_as(k, i) for k, i in first.subjects]
+    return f"{RULES[first.rule].title}: {_listed(named, 4)}" if named else RULES[first.rule].title

@@ -12,9 +12,12 @@ from needsmap.catalog.entries import CatalogEntry
 def print_entries(console: Console, found: list[tuple[CatalogEntry, float]], searched: bool) -> None:
     """The entries found, one row each (with their score after a search), and a legend."""
     narrow = console.width < 110  # an 80-column terminal: the definition is left to --format yaml
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("name", max_width=28)
+    table = Table(show_lines=False, header_style="bold", expand=narrow)
+    if narrow:  # the name and the id share one column that takes the room left, so neither is cut to "…"
+        table.add_column("name / id", ratio=1, overflow="fold")
+    else:
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("name", max_width=28)
     table.add_column("entity", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("sens.", no_wrap=True)
@@ -24,9 +27,10 @@ def print_entries(console: Console, found: list[tuple[CatalogEntry, float]], sea
         table.add_column("score", justify="right", no_wrap=True)
     for entry, score in found:
         flags = ("*" if entry.core else "") + (" id" if entry.is_identifier else "")
+        ident = Text(entry.id + (" " + flags.strip() if flags.strip() else ""), style="cyan")
+        head = [Text.assemble(Text(entry.name), "\n", ident)] if narrow else [ident, Text(entry.name)]
         row = [
-            Text(entry.id + (" " + flags.strip() if flags.strip() else "")),
-            Text(entry.name),
+            *head,
             Text(entry.entity),
             Text(entry.type),
             Text(entry.sensitivity),

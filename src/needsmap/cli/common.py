@@ -180,6 +180,8 @@ def library_constant(name: str) -> tuple[str, ...]:
         from needsmap.draft.render import DIALECTS as values
     elif name == "draft-scopes":
         from needsmap.draft.engine import SCOPES as values
+    elif name == "draft-details":
+        from needsmap.draft.mermaid import DETAILS as values
     elif name == "report-formats":
         from needsmap.report.output import FORMATS as values
     elif name == "scales":
@@ -222,6 +224,7 @@ FAILING_SEVERITIES = LibraryChoice("severities", leave_out=("info",))
 DRAFT_FORMATS = LibraryChoice("draft-formats")
 DRAFT_DIALECTS = LibraryChoice("draft-dialects")
 DRAFT_SCOPES = LibraryChoice("draft-scopes")
+DRAFT_DETAILS = LibraryChoice("draft-details")
 REPORT_FORMATS = LibraryChoice("report-formats")
 SCALES = LibraryChoice("scales")
 SHEET_KINDS = LibraryChoice("sheet-kinds")

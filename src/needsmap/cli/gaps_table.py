@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from needsmap.analysis import problems
-from needsmap.analysis.engine import Analysis
+from needsmap.analysis.engine import Analysis, Gap, Readiness
 from needsmap.analysis.output import Group, order_heading
 from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
@@ -38,7 +38,7 @@ def _tally(
 
 
 def print_summary(console: Console, analysis: Analysis, ws: m.Workshop, file: str) -> None:
-    """Three lines: the workshop, its use cases' readiness, its problems and findings per severity."""
+    """The workshop, then its use cases, problems and findings, each a total and the parts that add up to it."""
     rc = analysis.readiness_counts()
     found = problems.group(analysis, ws)
     pc = problems.counts(found)
@@ -47,27 +47,63 @@ def print_summary(console: Console, analysis: Analysis, ws: m.Workshop, file: st
     console.print(head)
     console.print(
         Text.assemble(
-            *_tally("Use cases: ", rc, {"ready": "ready", "at-risk": "at risk", "blocked": "blocked"}, STATUS_STYLE)
+            *_tally(
+                f"Use cases: {sum(rc.values())}: ",
+                rc,
+                {"ready": "ready", "at-risk": "at risk", "blocked": "blocked"},
+                STATUS_STYLE,
+            )
         )
     )
-    findings = len(analysis.gaps)
     line = Text.assemble(
-        f"Problems: {len(found)} ({findings} finding{'s' if findings != 1 else ''}): ",
-        *_tally("", pc, {"error": "errors", "warning": "warnings", "info": "info"}, SEVERITY_STYLE),
+        *_tally(
+            f"Problems: {len(found)}: ", pc, {"error": "errors", "warning": "warnings", "info": "info"}, SEVERITY_STYLE
+        )
     )
     if blocking:
-        line.append(f" · {blocking} block{'s' if blocking == 1 else ''} use cases", style="bold red")
+        line.append(f" ({blocking} block{'s' if blocking == 1 else ''} use cases)", style="bold red")
     console.print(line)
+    gc = analysis.counts()
+    console.print(
+        Text.assemble(
+            *_tally(
+                f"Findings: {len(analysis.gaps)}: ",
+                gc,
+                {"error": "errors", "warning": "warnings", "info": "info"},
+                SEVERITY_STYLE,
+            )
+        )
+    )
     console.print()
 
 
+#: How the readiness table names each part of a use case's readiness.
+PART_WORDS = {"data": "data", "identity": "identity", "consent": "consent", "process": "process"}
+
+
+def readiness_why(r: Readiness) -> Text:
+    """Which parts (data, identity, consent, process) hold a use case back, then the reasons, one a line."""
+    if r.status == "ready":
+        return Text("all four parts ready", style="dim")
+    head = "blocked by" if r.status == "blocked" else "at risk from"
+    parts = [PART_WORDS.get(p, p) for p in r.because] or [p for p, state in r.parts.items() if state != "ok"]
+    why = Text.assemble((f"{head}: ", STATUS_STYLE[r.status]), _t(" and ".join(parts), STATUS_STYLE[r.status]))
+    for reason in r.reasons:
+        why.append("\n")
+        why.append_text(_t(f"· {reason}", "dim"))
+    return why
+
+
 def print_readiness(console: Console, analysis: Analysis, ws: m.Workshop) -> None:
+    """Every use case, blocked first: its title (id under it), value, readiness, must-haves met and why."""
     table = Table(title="Use-case readiness", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-    table.add_column("Use case", ratio=3)
-    table.add_column("Value", justify="right")
-    table.add_column("Readiness")
-    table.add_column("Must met", justify="right")
-    table.add_column("Why", ratio=4)
+    longest_id = max((len(r) for r in analysis.readiness), default=8)
+    # as wide as the longest id (up to 24), so ids stay whole; rich ignores min_width on a ratio column
+    table.add_column("Use case", overflow="fold", width=max(min(longest_id, 24), 12))
+    table.add_column("Value", justify="right", no_wrap=True)
+    table.add_column("Readiness", no_wrap=True)
+    table.add_column("Must met", justify="right", no_wrap=True)
+    table.add_column("Why", ratio=1, overflow="fold")
     values = {u.id: u.value for u in ws.use_cases}
     order = {"blocked": 0, "at-risk": 1, "ready": 2}
     for r in sorted(analysis.readiness.values(), key=lambda r: (order[r.status], -(values[r.use_case] or 3))):
@@ -77,9 +113,15 @@ def print_readiness(console: Console, analysis: Analysis, ws: m.Workshop) -> Non
             str(value) if value is not None else "",
             Text(r.status, style=STATUS_STYLE[r.status]),
             f"{r.must_satisfied}/{r.must_total}",
-            _t("; ".join(r.reasons), "dim"),
+            readiness_why(r),
         )
     console.print(table)
+
+
+def rule_label(g: Gap) -> Text:
+    """A finding's rule in words, its code after it: "Several masters (NM108)"."""
+    rule = RULES.get(g.rule)
+    return Text.assemble((rule.title if rule else g.rule, "italic"), (f" ({g.code})", "dim"))
 
 
 def print_problems(console: Console, groups: list[Group], order: str) -> None:
@@ -96,7 +138,7 @@ def print_problems(console: Console, groups: list[Group], order: str) -> None:
     )
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Severity", no_wrap=True)
-    table.add_column("Problem, and its findings", ratio=1)
+    table.add_column("Problem, and its findings", ratio=1, overflow="fold")
     table.add_column("Impact", justify="right", no_wrap=True)
     for n, grp in enumerate(groups, 1):
         p = grp.problem
@@ -109,9 +151,9 @@ def print_problems(console: Console, groups: list[Group], order: str) -> None:
         severity.append(f"\n{count} finding{'s' if count != 1 else ''}", style="dim")
         symptoms = Table.grid(padding=(0, 1, 0, 0), expand=True)
         symptoms.add_column(no_wrap=True)
-        symptoms.add_column(ratio=1)
+        symptoms.add_column(ratio=1, overflow="fold")
         for g in grp.gaps[:SHOWN_SYMPTOMS]:
-            finding = Text.assemble((f"{g.rule}: ", "dim"), _t(g.message), "\n", ("→ ", "dim"), _t(g.action, "dim"))
+            finding = Text.assemble(rule_label(g), "\n", _t(g.message), "\n", ("→ ", "dim"), _t(g.action, "dim"))
             symptoms.add_row(Text("·", style=SEVERITY_STYLE[g.severity]), finding)
         hidden = len(grp.gaps) - SHOWN_SYMPTOMS
         if hidden > 0:
@@ -121,6 +163,7 @@ def print_problems(console: Console, groups: list[Group], order: str) -> None:
 
 
 def print_groups(console: Console, groups: list[Group], by: str) -> None:
+    """A table per group: each finding with its rule in words (grouped by rule: the group's title says it)."""
     if not groups:
         console.print("No gaps at this severity.", style="green")
         return
@@ -131,16 +174,13 @@ def print_groups(console: Console, groups: list[Group], by: str) -> None:
         console.print()
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False)
         table.add_column("Severity", no_wrap=True)
-        if by != "rule":
-            table.add_column("Rule", no_wrap=True)
-        table.add_column("Subject", ratio=1)
-        table.add_column("Finding, and what to do", ratio=4)
+        table.add_column("Finding, and what to do", ratio=1, overflow="fold")
         table.add_column("Impact", justify="right", no_wrap=True)
         for g in grp.gaps:
             finding = Text.assemble(_t(g.message), "\n", ("→ ", "dim"), _t(g.action, "dim"))
-            row: list[RenderableType] = [Text(g.severity, style=SEVERITY_STYLE[g.severity])]
             if by != "rule":
-                row.append(Text(g.rule))
-            row += [_t(", ".join(i for _, i in g.subjects)), finding, str(g.impact) if g.use_cases else ""]
+                finding = Text.assemble(rule_label(g), "\n", finding)
+            row: list[RenderableType] = [Text(g.severity, style=SEVERITY_STYLE[g.severity]), finding]
+            row.append(str(g.impact) if g.use_cases else "")
             table.add_row(*row)
         console.print(table)

@@ -46,6 +46,11 @@ from needsmap.cli.common import (
 )
 @click.option("--no-diagrams", is_flag=True, help="Leave out the Graphviz diagrams (faster).")
 @click.option("--since", metavar="REV", help="Add a 'Changes since REV' section (a git revision of FILE; html, md).")
+@click.option(
+    "--summary-only",
+    is_flag=True,
+    help="The executive summary alone: what to start with, what blocks, open questions (html, md).",
+)
 def report(
     file: Path,
     output: Path,
@@ -54,6 +59,7 @@ def report(
     templates: Path | None,
     no_diagrams: bool,
     since: str | None,
+    summary_only: bool,
 ) -> None:
     """Write the report of workshop FILE for stakeholders: HTML (one self-contained file), Markdown, Excel or CSV."""
     from rich.console import Console
@@ -81,6 +87,8 @@ def report(
     extra = []
     if since is not None and fmt not in DOCUMENT_FORMATS:
         fail(f"{output}: error: --since adds a section to html and md reports, not to {fmt}")
+    if summary_only and fmt not in DOCUMENT_FORMATS:
+        fail(f"{output}: error: --summary-only writes an html or md report, not {fmt}")
     if since is not None:
         from needsmap.collab.git_revisions import Version
         from needsmap.report.sections.changes import changes_since
@@ -117,14 +125,20 @@ def report(
                     diagrams=diagrams,
                     extra_sections=extra,
                     progress=progress,
+                    summary_only=summary_only,
                 )
             except ReportTemplateError as exc:
                 from rich.markup import escape
 
                 console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
                 sys.exit(EXIT_USAGE)
-            if fmt == "csv":
-                console.print(f"Wrote {len(written.files)} CSV files:", highlight=False)
     except OSError as exc:
         cannot_write(output, exc)
+    if fmt == "csv":
+        click.echo(f"Wrote {len(written.files)} CSV files into {written.path}:")
+        for path in written.files:
+            click.echo(f"  {path}")
+        return
     click.echo(f"Wrote {written.path}")
+    for path in written.files:  # files that go with the report (a diagram too big to draw inline)
+        click.echo(f"  and {path}")

@@ -181,6 +181,7 @@ DEFAULT_URGENCY: dict[str, float] = {"now": 3, "next": 1, "later": 0}
 DEFAULT_WAVE_CAPACITY = 10.0
 DEFAULT_WAVE_LENGTH = "quarter"
 
+
 class Loc(dict[str, tuple[int, int] | list[tuple[int, int]]]):
     """Where an item and its fields sit in the file: ``""`` is the item itself, other keys are field
     names; list fields map to one position per element.

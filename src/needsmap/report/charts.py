@@ -103,23 +103,31 @@ def _pct(part: float, whole: float) -> str:
     return f"{round(100 * part / whole)}%" if whole else "0%"
 
 
-def readiness_bar(counts: dict[str, int], title: str, chart_id: str | None = None) -> str:
+#: The width (SVG units) of the phone layout of a chart: drawn about this wide on a phone, so its text keeps the
+#: size it is written in (13 units: at least 10 px at 390 px wide).
+NARROW = 340
+
+
+def readiness_bar(counts: dict[str, int], title: str, chart_id: str | None = None, *, narrow: bool = False) -> str:
     """One horizontal bar stacked blocked / at risk / ready, with numbers and a legend.
 
     ``counts`` as :meth:`needsmap.analysis.engine.Analysis.readiness_counts` gives it; other keys are ignored,
-    missing ones count 0.
+    missing ones count 0.  ``narrow``: the phone layout (:data:`NARROW` wide, the legend one status a line).
     """
     values = {s: _count(counts.get(s)) for s in STATUS_ORDER}
     total = sum(values.values())
-    uid = _uid("bar", f"{title}|{sorted(values.items())}", chart_id)
-    width, bar_x, bar_y, bar_w, bar_h = 640, 10, 34, 620, 30
-    height = 104
+    uid = _uid("bar", f"{title}|{sorted(values.items())}|{narrow}", chart_id)
+    if narrow:
+        uid += "-narrow"
+    width, bar_x, bar_y, bar_w, bar_h = (NARROW, 4, 34, NARROW - 8, 30) if narrow else (640, 10, 34, 620, 30)
+    height = 104 + (44 if narrow else 0)
     words = ", ".join(f"{values[s]} {STATUS_STYLE[s][2].lower()}" for s in STATUS_ORDER)
     desc = f"{total} use cases: {words}." if total else "No use cases to assess."
     out = [
         _open(uid, width, height, title, desc),
         _patterns(uid),
-        f'<text x="{bar_x}" y="20" font-size="14" font-weight="bold" fill="#1a1a1a">{svg_text(title, 80)}</text>',
+        f'<text x="{bar_x}" y="20" font-size="14" font-weight="bold" fill="#1a1a1a">'
+        f"{svg_text(title, 40 if narrow else 80)}</text>",
     ]
     if not total:
         out.append(
@@ -155,26 +163,38 @@ def readiness_bar(counts: dict[str, int], title: str, chart_id: str | None = Non
     for s in STATUS_ORDER:
         fill, _ink, word = STATUS_STYLE[s]
         label = f"{word}: {values[s]}" + (f" ({_pct(values[s], total)})" if total else "")
+        ly = bar_y + bar_h + 14
+        if narrow:
+            ly += 22 * STATUS_ORDER.index(s)
         out.append(
-            f'<rect x="{lx}" y="{bar_y + bar_h + 14}" width="16" height="16" rx="2" fill="{_fill(uid, s)}" '
+            f'<rect x="{lx}" y="{ly}" width="16" height="16" rx="2" fill="{_fill(uid, s)}" '
             f'stroke="#555555" stroke-width="0.5"/>'
-            f'<text x="{lx + 22}" y="{bar_y + bar_h + 27}" font-size="13" fill="#1a1a1a">{escape(label)}</text>'
+            f'<text x="{lx + 22}" y="{ly + 13}" font-size="13" fill="#1a1a1a">{escape(label)}</text>'
         )
-        lx += 34 + 8 * len(label)
+        if not narrow:
+            lx += 34 + 8 * len(label)
     out.append("</svg>")
     return "".join(out)
 
 
 def readiness_per_use_case(
-    rows: list[tuple[str, int | None, str, float]], title: str = "Use-case readiness", chart_id: str | None = None
+    rows: list[tuple[str, int | None, str, float | None]],
+    title: str = "Use-case readiness",
+    chart_id: str | None = None,
+    *,
+    narrow: bool = False,
 ) -> str:
     """One row per use case (in the order given): label, a bar of the share of must-needs met (coloured
     and patterned by status), the share, the status in words and the value.
 
-    ``rows``: (label, value or None, status "ready" | "at-risk" | "blocked", must_share 0..1).
+    ``rows``: (label, value or None, status "ready" | "at-risk" | "blocked", must_share 0..1, or None when the
+    use case has no must-needs: its bar is drawn empty and says so, never as 100%).  ``narrow``: the phone
+    layout (:data:`NARROW` wide, the label on a line of its own above the bar).
     """
     rows = list(rows)
     uid = _uid("rows", title + "|" + "|".join(f"{r[0]}:{r[1]}:{r[2]}:{r[3]}" for r in rows), chart_id)
+    if narrow:
+        return _per_use_case_narrow(rows, title, uid + "-narrow")
     bar_x, bar_w, row_h, top = 310, 200, 24, 34
     width = 720
     height = top + row_h * max(1, len(rows)) + 10
@@ -198,10 +218,7 @@ def readiness_per_use_case(
         out.append(f'<text x="10" y="{top + 16}" font-size="13" fill="#1a1a1a">No use cases yet</text>')
     for i, (label, value, status, share) in enumerate(rows):
         y = top + i * row_h
-        try:
-            share_f = min(1.0, max(0.0, float(share)))
-        except (TypeError, ValueError):
-            share_f = 0.0
+        share_f, shown_share = _share(share)
         fill, _ink, word = STATUS_STYLE.get(status, (UNKNOWN_COLOUR, "#1a1a1a", clean_text(status, 20) or "unknown"))
         if i % 2:
             out.append(f'<rect x="0" y="{y}" width="{width}" height="{row_h}" fill="#f6f6f6"/>')
@@ -218,10 +235,55 @@ def readiness_per_use_case(
             )
         shown_value = "\u2013" if value is None else svg_text(value, 8)
         out.append(
-            f'<text x="{bar_x + bar_w + 6}" y="{y + 16}" font-size="11" fill="#1a1a1a">{round(share_f * 100)}%'
+            f'<text x="{bar_x + bar_w + 6}" y="{y + 16}" font-size="11" fill="#1a1a1a">{shown_share}'
             f'</text><text x="{bar_x + bar_w + 50}" y="{y + 16}" font-size="12" fill="#1a1a1a">'
             f'<tspan fill="{fill if status in STATUS_STYLE else "#555555"}">\u25a0</tspan> {escape(word)}</text>'
             f'<text x="{width - 10}" y="{y + 16}" font-size="12" text-anchor="end" fill="#1a1a1a">'
+            f"{shown_value}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _share(share: object) -> tuple[float, str]:
+    """A share of must-needs met, clamped to 0..1, and how it is written ("no must-haves" when None)."""
+    if share is None:
+        return 0.0, "none"
+    try:
+        value = min(1.0, max(0.0, float(share)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = 0.0
+    return value, f"{round(value * 100)}%"
+
+
+def _per_use_case_narrow(rows: list[tuple[str, int | None, str, float | None]], title: str, uid: str) -> str:
+    """The phone layout of :func:`readiness_per_use_case`: per use case its label, then the bar, share and status."""
+    width, row_h, top, bar_w = NARROW, 42, 8, 150
+    height = top + row_h * max(1, len(rows)) + 6
+    desc = f"{len(rows)} use cases. Each shows the share of its must-needs that are met, and its status."
+    out = [_open(uid, width, height, title, desc), _patterns(uid)]
+    if not rows:
+        out.append(f'<text x="4" y="{top + 16}" font-size="13" fill="#1a1a1a">No use cases yet</text>')
+    for i, (label, value, status, share) in enumerate(rows):
+        y = top + i * row_h
+        share_f, shown_share = _share(share)
+        fill, _ink, word = STATUS_STYLE.get(status, (UNKNOWN_COLOUR, "#1a1a1a", clean_text(status, 20) or "unknown"))
+        if i % 2:
+            out.append(f'<rect x="0" y="{y - 2}" width="{width}" height="{row_h}" fill="#f6f6f6"/>')
+        shown_value = "" if value is None else f" · value {svg_text(value, 8)}"
+        out.append(
+            f'<text x="4" y="{y + 13}" font-size="13" fill="#1a1a1a"><title>{escape(clean_text(label, None))}</title>'
+            f"{svg_text(label, 42)}</text>"
+            f'<rect x="4" y="{y + 20}" width="{bar_w}" height="12" rx="2" fill="#e6e6e6"/>'
+        )
+        if share_f > 0:
+            out.append(
+                f'<rect x="4" y="{y + 20}" width="{bar_w * share_f:.1f}" height="12" rx="2" '
+                f'fill="{_fill(uid, status)}"/>'
+            )
+        out.append(
+            f'<text x="{bar_w + 10}" y="{y + 31}" font-size="13" fill="#1a1a1a">{shown_share} · '
+            f'<tspan fill="{fill if status in STATUS_STYLE else "#555555"}">\u25a0</tspan> {escape(word)}'
             f"{shown_value}</text>"
         )
     out.append("</svg>")

@@ -18,9 +18,12 @@ from needsmap.analysis import problems as problems_of
 from needsmap.analysis.engine import SEVERITY_ORDER, UNSCORED_VALUE, Analysis, Gap, GapKey, Readiness
 from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
+from needsmap.roadmap.engine import Recommendation
 
 #: How many gaps (and problems) the executive summary lists.
 TOP_GAPS = 10
+#: How many blocking problems and open questions the summary's first screen lists (each links to all of them).
+FIRST_SCREEN = 5
 STATUS_ORDER = {"blocked": 0, "at-risk": 1, "ready": 2}
 _CRIT_LETTER = {"must": "M", "should": "S", "could": "C"}
 _ROLE_LETTER = {"master": "M", "copy": "C", "derived": "D"}
@@ -58,6 +61,9 @@ class UseCaseView:
     reasons: tuple[str, ...]
     needs: tuple[NeedView, ...]
     gaps: int
+    must_total: int = 0  # how many must-needs it has (0: nothing to meet, drawn empty, never as 100%)
+    #: the parts of its readiness (data, identity, consent, process) at the worst level; empty when ready
+    because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +208,7 @@ class ReportContext:
     for_stakeholder: StakeholderView | None = None
     asks: tuple[str, ...] = ()  # per-stakeholder: what we need from them
     extra_sections: list = field(default_factory=list)  # hooks: model draft, roadmap, changes since
-    # Added for the report templates (issue 4):
+    # What the templates look up: names by id, the views of one stakeholder, the diagrams and problems:
     attribute_names: dict[str, str] = field(default_factory=dict)  # every attribute id -> its name
     use_case_titles: dict[str, str] = field(default_factory=dict)  # every use case id -> its title
     blocking: tuple[GapView, ...] = ()  # per-stakeholder: errors and warnings on their use cases, by impact
@@ -212,6 +218,21 @@ class ReportContext:
     top_problems: tuple[ProblemView, ...] = ()
     problem_counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     blocking_problems: int = 0  # how many problems block a use case
+    #: Markdown: the diagrams as Mermaid, by name (needsmap.report.mermaid.MermaidDiagram; empty when left out)
+    mermaid: dict = field(default_factory=dict)
+    #: The name of every item a stakeholder may read about (stakeholders, use cases, attributes, systems,
+    #: processes), by id: templates show names, an id only in small type after it.
+    names: dict[str, str] = field(default_factory=dict)
+    #: Every problem that blocks a use case, the biggest first (the summary's first screen shows FIRST_SCREEN).
+    blockers: tuple[ProblemView, ...] = ()
+    #: The open questions that concern the most value first (the summary's first screen shows FIRST_SCREEN).
+    questions_first: tuple[NoteView, ...] = ()
+    #: The roadmap's recommended option and what to start with (set by the report engine; None without options).
+    recommended: Recommendation | None = None
+    #: The report holds the summary only (``--summary-only``): a page or two to print or send.
+    summary_only: bool = False
+    #: The ids of the use cases this report has a section for (links go there; the others are named only).
+    shown_use_cases: frozenset[str] = frozenset()
 
     @property
     def gap_total(self) -> int:
@@ -222,14 +243,27 @@ class ReportContext:
         return sum(self.problem_counts.values())
 
 
-def _gap_view(g: Gap, blocking: frozenset[GapKey] = frozenset()) -> GapView:
+def said_to(text: str, name: str | None) -> str:
+    """A finding's text in the report of the stakeholder ``name`` (their personal report): said to them ("owned by
+    you", "Confirm that you own it"), not about them by name; unchanged when ``name`` is None."""
+    if not name:
+        return text
+    return (
+        text.replace(f"owned by {name} (", "owned by you (")
+        .replace(f"Confirm {name} as owner with", "Confirm that you own it with")
+        .replace(f"Confirm {name} as owner", "Confirm that you own it")
+        .replace(f"{name} owns", "you own")
+    )
+
+
+def _gap_view(g: Gap, blocking: frozenset[GapKey] = frozenset(), you: str | None = None) -> GapView:
     return GapView(
         g.code,
         g.rule,
         g.severity,
         ", ".join(i for _, i in g.subjects),
-        g.message,
-        g.action,
+        said_to(g.message, you),
+        said_to(g.action, you),
         g.impact,
         g.use_cases,
         g.key in blocking,
@@ -252,7 +286,7 @@ _PROBLEM_WORDS = {
 }
 
 
-def _need_view(ws_attrs: dict[str, m.Attribute], ns) -> NeedView:
+def _need_view(ws_attrs: dict[str, m.Attribute], ns, systems: dict[str, str] | None = None) -> NeedView:
     attr = ws_attrs.get(ns.attribute)
     status = ", ".join(_PROBLEM_WORDS.get(p, p) for p in ns.problems) or "ok"
     return NeedView(
@@ -262,14 +296,16 @@ def _need_view(ws_attrs: dict[str, m.Attribute], ns) -> NeedView:
         ns.freshness,
         status,
         ns.satisfied,
-        " -> ".join(ns.path),
+        " -> ".join((systems or {}).get(s, s) for s in ns.path),
         ns.path_freshness or "",
     )
 
 
-def _use_case_view(uc: m.UseCase, r: Readiness | None, names, attrs, gap_count: int) -> UseCaseView:
+def _use_case_view(
+    uc: m.UseCase, r: Readiness | None, names, attrs, gap_count: int, systems: dict[str, str] | None = None
+) -> UseCaseView:
     needs = (
-        tuple(_need_view(attrs, ns) for ns in r.needs)
+        tuple(_need_view(attrs, ns, systems) for ns in r.needs)
         if r
         else tuple(
             NeedView(
@@ -304,6 +340,8 @@ def _use_case_view(uc: m.UseCase, r: Readiness | None, names, attrs, gap_count: 
         r.reasons if r else (),
         needs,
         gap_count,
+        r.must_total if r else 0,
+        r.because if r else (),
     )
 
 
@@ -376,7 +414,8 @@ def crud_matrix(ws: m.Workshop) -> Matrix:
 
 def system_matrix(ws: m.Workshop, min_quality: int) -> Matrix:
     """System × attribute: role, quality and freshness per holding (a heat map on quality)."""
-    held = [a for a in ws.attributes if any(h.attribute == a.id for s in ws.systems for h in s.holds)]
+    held_ids = {h.attribute for s in ws.systems for h in s.holds}
+    held = [a for a in ws.attributes if a.id in held_ids]
     index = {a.id: i for i, a in enumerate(held)}
     rows, cells, styles = [], [], []
     for s in ws.systems:
@@ -420,6 +459,7 @@ def build_context(
     """The report's context; with ``for_stakeholder``, narrowed to what concerns that person."""
     names = {s.id: s.name for s in ws.stakeholders}
     attrs = {a.id: a for a in ws.attributes}
+    system_names = {s.id: s.name or s.id for s in ws.systems}
     gaps_per_uc: dict[str, int] = defaultdict(int)
     for g in analysis.gaps:
         for u in g.use_cases:
@@ -429,11 +469,15 @@ def build_context(
     me = None
     if for_stakeholder is not None:
         me = next(s for s in ws.stakeholders if s.id == for_stakeholder)
+    you = (me.name or me.id) if me is not None else None
 
     use_cases = [u for u in ws.use_cases if me is None or u.owner == me.id]
     uc_views = tuple(
         sorted(
-            (_use_case_view(u, analysis.readiness.get(u.id), names, attrs, gaps_per_uc[u.id]) for u in use_cases),
+            (
+                _use_case_view(u, analysis.readiness.get(u.id), names, attrs, gaps_per_uc[u.id], system_names)
+                for u in use_cases
+            ),
             key=lambda v: (STATUS_ORDER.get(v.readiness, 3), -value_of[v.id], v.id),
         )
     )
@@ -457,9 +501,9 @@ def build_context(
                     rule.code,
                     slug,
                     rule.title,
-                    rule.why,
-                    rule.fix,
-                    tuple(_gap_view(g, analysis.blocking) for g in by_rule[slug]),
+                    settings_in_words(rule.why, ws),
+                    settings_in_words(rule.fix, ws),
+                    tuple(_gap_view(g, analysis.blocking, you) for g in by_rule[slug]),
                     counts,
                 )
             )
@@ -501,7 +545,7 @@ def build_context(
         owned = tuple(a.id for a in ws.attributes if a.owner == s.id)
         if owned and (me is None or s.id == me.id):
             ownership.append(OwnershipView(s.name, s.id, s.function or "", owned))
-    contested = tuple(_gap_view(g, analysis.blocking) for g in gaps if g.rule == "contested")
+    contested = tuple(_gap_view(g, analysis.blocking, you) for g in gaps if g.rule == "contested")
     needed_by: dict[str, list[str]] = defaultdict(list)
     for row in analysis.attributes:
         needed_by[row.id] = [u for u, _ in row.needed_by]
@@ -546,7 +590,7 @@ def build_context(
         version=__version__,
         readiness_counts=_readiness_counts(uc_views) if me is not None else analysis.readiness_counts(),
         gap_counts=_gap_counts(gaps),
-        top_gaps=tuple(_gap_view(g, analysis.blocking) for g in gaps[:TOP_GAPS]),
+        top_gaps=tuple(_gap_view(g, analysis.blocking, you) for g in gaps[:TOP_GAPS]),
         decisions=decisions,
         open_questions=questions,
         stakeholders=stakeholders,
@@ -565,23 +609,27 @@ def build_context(
     )
     ctx.attribute_names = {a.id: a.name for a in ws.attributes}
     ctx.use_case_titles = {u.id: u.title for u in ws.use_cases}
-    problems = _problems(ws, analysis, gaps)
+    ctx.names = item_names(ws)
+    ctx.shown_use_cases = frozenset(u.id for u in uc_views)
+    problems = _problems(ws, analysis, gaps, you)
     ctx.top_problems = tuple(problems[:TOP_GAPS])
     ctx.problem_counts = {sev: sum(1 for p in problems if p.severity == sev) for sev in ("error", "warning", "info")}
     ctx.blocking_problems = sum(1 for p in problems if p.blocks)
+    ctx.blockers = tuple(p for p in problems if p.blocks)
+    ctx.questions_first = _questions_by_value(ws, analysis, questions)
     if me is not None:
         ctx.for_stakeholder = next(v for v in stakeholders if v.id == me.id)
         ctx.asks = _asks(ws, analysis, me, gaps)
         my_ucs = {u.id for u in use_cases}
         ctx.blocking = tuple(
-            _gap_view(g, analysis.blocking)
+            _gap_view(g, analysis.blocking, you)
             for g in gaps
             if g.severity in ("error", "warning") and my_ucs.intersection(g.use_cases)
         )
     return ctx
 
 
-def _problems(ws: m.Workshop, analysis: Analysis, gaps: list[Gap]) -> list[ProblemView]:
+def _problems(ws: m.Workshop, analysis: Analysis, gaps: list[Gap], you: str | None = None) -> list[ProblemView]:
     """The problems behind ``gaps`` (all of them, or one stakeholder's), blocking errors first, then by impact."""
     shown = {id(g) for g in gaps}
     value_of = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in ws.use_cases}
@@ -597,10 +645,49 @@ def _problems(ws: m.Workshop, analysis: Analysis, gaps: list[Gap]) -> list[Probl
             impact = sum(value_of.get(u, UNSCORED_VALUE) for u in use_cases)
         else:
             continue
-        views = tuple(_gap_view(g, analysis.blocking) for g in mine)
+        views = tuple(_gap_view(g, analysis.blocking, you) for g in mine)
         out.append(ProblemView(p.key, p.title, severity, blocks, impact, use_cases, views))
     out.sort(key=lambda v: (not v.blocks, -v.impact, SEVERITY_ORDER[v.severity]))  # stable: ties keep their order
     return out
+
+
+def settings_in_words(text: str, ws: m.Workshop) -> str:
+    """A rule's text with the settings it names said in words and numbers: "below the minimum quality of 3",
+    not "below settings.min_quality"."""
+    st = ws.effective_settings
+    coverage = st.effective_min_coverage
+    share = f"{round(coverage * 100)}%" if coverage <= 1 else f"{coverage:g}%"
+    return text.replace("settings.min_quality", f"the minimum quality of {st.effective_min_quality}").replace(
+        "settings.min_coverage", f"the minimum coverage of {share}"
+    )
+
+
+def item_names(ws: m.Workshop) -> dict[str, str]:
+    """Every item's name by id: stakeholders, use cases (titles), attributes, systems, processes."""
+    names: dict[str, str] = {}
+    for group in (ws.processes, ws.systems, ws.attributes, ws.stakeholders):
+        names.update((x.id, x.name or x.id) for x in group)
+    names.update((u.id, u.title or u.id) for u in ws.use_cases)
+    return names
+
+
+def _questions_by_value(ws: m.Workshop, analysis: Analysis, questions: tuple[NoteView, ...]) -> tuple[NoteView, ...]:
+    """Open questions, those that concern the most value first: the summed value of the use cases a question is
+    about, directly or through an attribute they need (blocked use cases count double); file order on ties."""
+    value_of = {u.id: (u.value if u.value is not None else UNSCORED_VALUE) for u in ws.use_cases}
+    blocked = {uid for uid, r in analysis.readiness.items() if r.status == "blocked"}
+    needing: dict[str, set[str]] = defaultdict(set)
+    for u in ws.use_cases:
+        for nd in u.needs:
+            needing[nd.attribute].add(u.id)
+
+    def weight(q: NoteView) -> int:
+        ucs = {i for i in q.about if i in value_of}
+        for i in q.about:
+            ucs |= needing.get(i, set())
+        return sum(value_of[u] * (2 if u in blocked else 1) for u in ucs)
+
+    return tuple(sorted(questions, key=lambda q: -weight(q)))
 
 
 def _readiness_counts(views) -> dict[str, int]:
@@ -640,6 +727,7 @@ def _to_owner(action: str) -> str:
 def _asks(ws: m.Workshop, analysis: Analysis, me: m.Stakeholder, gaps: list[Gap]) -> tuple[str, ...]:
     """What the workshop needs from this stakeholder, in plain words."""
     asks: list[str] = []
+    you = me.name or me.id
     owned_attrs = {a.id for a in ws.attributes if a.owner == me.id}
     for g in gaps:
         if g.rule in (
@@ -649,9 +737,9 @@ def _asks(ws: m.Workshop, analysis: Analysis, me: m.Stakeholder, gaps: list[Gap]
             "many-masters",
             "definition-conflict",
         ) and owned_attrs.intersection(g.subject_ids("attribute")):
-            asks.append(f"As owner: {g.message}. {_to_owner(g.action)}")
+            asks.append(f"As owner: {said_to(g.message, you)}. {_to_owner(said_to(g.action, you))}")
         elif g.rule == "contested" and ("stakeholder", me.id) in g.subjects:
-            asks.append(f"As owner: {g.message}. {g.action}")
+            asks.append(f"As owner: {said_to(g.message, you)}. {said_to(g.action, you)}")
         elif g.rule in ("orphan-use-case", "use-case-without-needs") and any(
             u.owner == me.id for u in ws.use_cases if u.id in g.use_cases
         ):

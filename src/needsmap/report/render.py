@@ -18,8 +18,12 @@ one variable, ``ctx`` (the report context); the helpers are:
   ``pct``, ``filled_cells`` (a matrix as a list of its filled cells),
   ``trusted_svg`` (our diagrams and charts), ``trusted_html`` (an extra
   section's html), ``csp_hash`` (HTML); ``md_code`` (Markdown);
-* globals ``quality_css()``, ``matrix_grid_limit``, ``filter_rows``,
-  ``max_chart_rows``, ``unfolded_use_cases`` (the thresholds below).
+* globals ``first_screen``, ``chart_use_cases(ctx)``, ``option_anchor(id)``,
+  ``rule_titles`` (rule slug to its title), ``lazy_noscript``,
+  ``quality_css()``, ``matrix_grid_limit``, ``filter_rows``,
+  ``max_chart_rows``, ``unfolded_use_cases`` (the thresholds below), and
+  ``lazy_rows``, ``lazy_cells``, ``lazy_use_cases``, ``lazy_section_rows``, ``lazy_notes`` (:mod:`needsmap.report.lazy`:
+  parts bigger than these are built in the browser when opened).
 
 ``ctx.extra_sections`` (added by later features: model draft, roadmap, changes)
 is a list of dicts with ``id``, ``title`` and ``html`` (a :class:`markupsafe.Markup`
@@ -58,12 +62,15 @@ import jinja2
 from markupsafe import Markup
 
 from needsmap.analysis.engine import UNSCORED_VALUE, Analysis
+from needsmap.analysis.rules import RULES
 from needsmap.format import model as m
 from needsmap.report import charts as svgcharts
 from needsmap.report import diagrams as dg
-from needsmap.report.context import DiagramView, Matrix, ReportContext, build_context
+from needsmap.report import lazy
+from needsmap.report.context import FIRST_SCREEN, DiagramView, Matrix, ReportContext, build_context
 from needsmap.report.sections.draft import model_section
-from needsmap.report.sections.roadmap import report_section
+from needsmap.report.sections.roadmap import option_anchor, report_section
+from needsmap.roadmap.engine import RoadmapError, build_roadmap
 from needsmap.util import graphviz
 from needsmap.util import text as textsafe
 from needsmap.util.text import MarkdownText
@@ -77,7 +84,7 @@ FORMATS = ("html", "md")
 MAX_LINEAGE_DIAGRAMS = 12
 #: A matrix with more cells than this is shown as a list of its filled cells.
 MATRIX_GRID_LIMIT = 20_000
-#: The per-use-case readiness chart shows at most this many (the most valuable).
+#: The per-use-case readiness chart shows every blocked use case and, up to this many rows, the most valuable others.
 MAX_CHART_ROWS = 30
 #: With more use cases than this, the HTML folds each use case's section to its title.
 UNFOLDED_USE_CASES = 40
@@ -190,6 +197,16 @@ def _environment(user_dir: str | None, kind: str) -> jinja2.Environment:
     env.globals["filter_rows"] = FILTER_ROWS
     env.globals["max_chart_rows"] = MAX_CHART_ROWS
     env.globals["unfolded_use_cases"] = UNFOLDED_USE_CASES
+    env.globals["lazy_rows"] = lazy.LAZY_ROWS
+    env.globals["lazy_cells"] = lazy.LAZY_CELLS
+    env.globals["lazy_use_cases"] = lazy.LAZY_USE_CASES
+    env.globals["lazy_noscript"] = lazy.NOSCRIPT
+    env.globals["lazy_section_rows"] = lazy.LAZY_SECTION_ROWS
+    env.globals["lazy_notes"] = lazy.LAZY_NOTES
+    env.globals["first_screen"] = FIRST_SCREEN
+    env.globals["chart_use_cases"] = chart_use_cases
+    env.globals["option_anchor"] = option_anchor
+    env.globals["rule_titles"] = {slug: rule.title for slug, rule in RULES.items()}
     return env
 
 
@@ -399,24 +416,38 @@ def add_visuals(
     ctx.lineage = {lineage_of[v.name]: v for v in views if v.name in lineage_of}
 
 
+def chart_use_cases(ctx: ReportContext) -> list:
+    """The use cases the per-use-case chart shows, in the context's order (blocked first): every blocked one,
+    and the most valuable others up to :data:`MAX_CHART_ROWS` rows in all."""
+    views = [u for u in ctx.use_cases if u.readiness != "rejected"]
+    if len(views) <= MAX_CHART_ROWS:
+        return views
+    others = sorted(
+        (u for u in views if u.readiness != "blocked"),
+        key=lambda u: (-(u.value if u.value is not None else UNSCORED_VALUE), u.id),
+    )
+    blocked = sum(1 for u in views if u.readiness == "blocked")
+    keep = {u.id for u in others[: max(0, MAX_CHART_ROWS - blocked)]}
+    return [u for u in views if u.readiness == "blocked" or u.id in keep]
+
+
 def _add_charts(ctx: ReportContext) -> None:
     title = "Readiness of your use cases" if ctx.for_stakeholder else "Readiness of the use cases"
-    ctx.charts["readiness"] = svgcharts.readiness_bar(dict(ctx.readiness_counts), title, chart_id="readiness")
-    views = [u for u in ctx.use_cases if u.readiness != "rejected"]
+    counts = dict(ctx.readiness_counts)
+    ctx.charts["readiness"] = svgcharts.readiness_bar(counts, title, chart_id="readiness")
+    ctx.charts["readiness_narrow"] = svgcharts.readiness_bar(counts, title, chart_id="readiness", narrow=True)
+    views = chart_use_cases(ctx)
     if not views:
         return
+    in_play = sum(1 for u in ctx.use_cases if u.readiness != "rejected")
     title = "Share of must-needs met, per use case"
-    if len(views) > MAX_CHART_ROWS:  # the HTML says so above the chart
-        keep = {
-            u.id
-            for u in sorted(views, key=lambda u: (-(u.value if u.value is not None else UNSCORED_VALUE), u.id))[
-                :MAX_CHART_ROWS
-            ]
-        }
-        views = [u for u in views if u.id in keep]
-        title = f"Share of must-needs met: the {MAX_CHART_ROWS} most valuable of {len(ctx.use_cases)} use cases"
-    rows = [(u.title, u.value, u.readiness, u.must_share) for u in views]
+    if len(views) < in_play:  # the HTML says so above the chart
+        title = f"Share of must-needs met: {len(views)} of {in_play} use cases (every blocked one)"
+    rows = [(u.title, u.value, u.readiness, u.must_share if u.must_total else None) for u in views]
     ctx.charts["readiness_per_use_case"] = svgcharts.readiness_per_use_case(rows, title, chart_id="per-use-case")
+    ctx.charts["readiness_per_use_case_narrow"] = svgcharts.readiness_per_use_case(
+        rows, title, chart_id="per-use-case", narrow=True
+    )
 
 
 def quality_css() -> Markup:
@@ -447,10 +478,13 @@ def build_report(
     progress: Callable[[str], None] | None = None,
     diagrams: bool = True,
     extra_sections: list[dict] | None = None,
+    summary_only: bool = False,
 ) -> str:
     """The report of a workshop as text, HTML (``fmt="html"``) or Markdown (``"md"``).
 
-    ``extra_sections`` are added to ``ctx.extra_sections`` (see the module doc).
+    ``extra_sections`` are added to ``ctx.extra_sections`` (see the module doc).  ``summary_only``: the
+    cover and the executive summary alone (what to do first, what blocks, the open questions), a few
+    pages on paper at any scale.
 
     Raises :class:`ValueError` for an unknown format or stakeholder and
     :class:`ReportTemplateError` for template problems.
@@ -464,18 +498,31 @@ def build_report(
     say = progress or (lambda _msg: None)
     say("Collecting the report's content")
     ctx = build_context(ws, analysis, source_file=source_file, today=today, for_stakeholder=for_stakeholder)
+    ctx.summary_only = summary_only
     if for_stakeholder is None:
-        say("Drafting the data model")
-        ctx.extra_sections.append(model_section(ws, analysis, diagram=fmt == "html" and diagrams))
         say("Comparing the roadmap options")
-        ctx.extra_sections.append(report_section(ws, analysis))
-    ctx.extra_sections.extend(extra_sections or ())
+        rm: Any
+        try:
+            rm = build_roadmap(ws, analysis)
+            ctx.recommended = rm.recommended
+        except RoadmapError as exc:
+            rm = exc
+        if not summary_only:
+            say("Drafting the data model")
+            ctx.extra_sections.append(model_section(ws, analysis, diagram=fmt == "html" and diagrams))
+            ctx.extra_sections.append(report_section(ws, analysis, rm))
+    if not summary_only:
+        ctx.extra_sections.extend(extra_sections or ())
     if fmt == "html":
-        add_visuals(ctx, ws, analysis, diagrams=diagrams, progress=say)
+        add_visuals(ctx, ws, analysis, diagrams=diagrams and not summary_only, progress=say)
         say("Writing the HTML report")
         return render_html(ctx, templates)
     if diagrams:
         scope, note = lineage_scope(ws, None if for_stakeholder is None else [u.id for u in ctx.use_cases])
         ctx.diagrams_note = note
+        if for_stakeholder is None:
+            from needsmap.report.mermaid import markdown_diagrams
+
+            ctx.mermaid = markdown_diagrams(ws, analysis, source_file)
     say("Writing the Markdown report")
     return render_markdown(ctx, templates)

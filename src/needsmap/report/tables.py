@@ -38,7 +38,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from needsmap.analysis.engine import SEVERITY_ORDER
+from needsmap.analysis.rules import RULES
+from needsmap.draft.engine import DraftModel
 from needsmap.report.context import GapView, Matrix, ReportContext
+from needsmap.roadmap.engine import Roadmap, wave_label
 from needsmap.util.atomic_write import write_atomically
 from needsmap.util.text import shorten, xml_safe
 
@@ -53,12 +56,17 @@ __all__ = [
     "write_xlsx",
 ]
 
-#: Sheet names, in workbook order.
+#: Sheet names, in workbook order.  The roadmap and model-draft sheets are in a full report only
+#: (:func:`build_workbook` is given the roadmap and the draft); a stakeholder's own workbook leaves them out.
 SHEETS: tuple[str, ...] = (
     "Summary",
     "Use cases",
     "Needs",
     "Gaps",
+    "Roadmap options",
+    "Roadmap",
+    "Model draft",
+    "Open decisions",
     "Traceability",
     "CRUD",
     "Systems x attributes",
@@ -67,6 +75,8 @@ SHEETS: tuple[str, ...] = (
     "Notes",
     "Catalog",
 )
+#: The sheets that need the roadmap and the model draft.
+PLAN_SHEETS: tuple[str, ...] = ("Roadmap options", "Roadmap", "Model draft", "Open decisions")
 #: CSV file names, in the order :func:`write_csv` returns them.
 CSV_FILES: tuple[str, ...] = (
     "gaps.csv",
@@ -148,6 +158,16 @@ def _join(items: Iterable[str], sep: str = ", ") -> str:
     return sep.join(items)
 
 
+def _names(ctx: ReportContext, ids: Iterable[str]) -> str:
+    """Items by name, one a line: a name may hold a comma, so names are never joined with ", "."""
+    return "\n".join(ctx.names.get(i, i) for i in ids)
+
+
+def _rule_title(slug: str) -> str:
+    rule = RULES.get(slug)
+    return rule.title if rule else slug
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -205,9 +225,10 @@ def use_case_table(ctx: ReportContext, *, description: bool = True) -> Table:
         "Must met",
         "Must share",
         "Gaps",
+        "Held back by",
         "Reasons",
     )
-    t = Table("Use cases", header + (("Description",) if description else ()), wrap=frozenset({13, 14}))
+    t = Table("Use cases", header + (("Description",) if description else ()), wrap=frozenset({14, 15}))
     for u in ctx.use_cases:
         row = (
             u.id,
@@ -223,6 +244,7 @@ def use_case_table(ctx: ReportContext, *, description: bool = True) -> Table:
             _must_met(u.must_met),
             u.must_share if u.must_met else None,
             u.gaps,
+            " and ".join(u.because),
             _join(u.reasons, "\n"),
         )
         t.add(row + ((prose(u.description),) if description else ()), ("",) * 9 + (u.readiness,))
@@ -230,26 +252,40 @@ def use_case_table(ctx: ReportContext, *, description: bool = True) -> Table:
 
 
 def need_table(ctx: ReportContext) -> Table:
+    """One row per need of every use case: the use case and attribute by id and name, its status, the path."""
     t = Table(
         "Needs",
-        ("Use case", "Attribute", "Name", "Criticality", "Freshness", "Status", "Met", "Path", "Path freshness"),
+        (
+            "Use case",
+            "Title",
+            "Attribute",
+            "Name",
+            "Criticality",
+            "Freshness",
+            "Status",
+            "Met",
+            "Path",
+            "Path freshness",
+        ),
     )
     for u in ctx.use_cases:
         for n in u.needs:
             style = "ok" if n.satisfied else "bad" if n.criticality == "must" else "at-risk"
+            path = " → ".join(ctx.names.get(s, s) for s in n.path.split(" -> ")) if n.path else ""
             t.add(
                 (
                     u.id,
+                    u.title,
                     n.attribute,
                     n.name,
                     n.criticality,
                     n.freshness,
                     n.status,
                     _yes(n.satisfied),
-                    n.path,
+                    path,
                     n.path_freshness,
                 ),
-                ("",) * 5 + (style, style),
+                ("",) * 6 + (style, style),
             )
     return t
 
@@ -257,21 +293,21 @@ def need_table(ctx: ReportContext) -> Table:
 def gap_table(ctx: ReportContext) -> Table:
     t = Table(
         "Gaps",
-        ("Code", "Rule", "Severity", "Subjects", "Message", "Why it matters", "Action", "Impact", "Use cases"),
-        wrap=frozenset({3, 4, 5, 6, 8}),
+        ("Rule", "Code", "Severity", "Subjects", "Message", "Why it matters", "Action", "Impact", "Use cases"),
+        wrap=frozenset({0, 3, 4, 5, 6, 8}),
     )
     for g, why in _gaps_in_order(ctx):
         t.add(
             (
-                g.code,
-                g.rule,
+                _rule_title(g.rule),
+                f"{g.code} {g.rule}",
                 g.severity,
-                g.subjects,
+                _names(ctx, g.subjects.split(", ") if g.subjects else ()),
                 prose(g.message),
                 prose(why),
                 prose(g.action),
                 g.impact,
-                _join(g.use_cases),
+                _names(ctx, g.use_cases),
             ),
             ("", "", g.severity),
         )
@@ -285,7 +321,18 @@ def stakeholder_table(ctx: ReportContext) -> Table:
         wrap=frozenset({6, 7}),
     )
     for s in ctx.stakeholders:
-        t.add((s.id, s.name, s.role, s.function, s.influence, s.interest, _join(s.use_cases), _join(s.owns_attributes)))
+        t.add(
+            (
+                s.id,
+                s.name,
+                s.role,
+                s.function,
+                s.influence,
+                s.interest,
+                _names(ctx, s.use_cases),
+                _names(ctx, s.owns_attributes),
+            )
+        )
     return t
 
 
@@ -306,7 +353,7 @@ def ownership_table(ctx: ReportContext) -> Table:
                 ("",) * 5 + ("at-risk" if state == "contested" else "",),
             )
     for a, name, needed_by in ctx.orphaned:
-        t.add((a, name, "", "", "", "orphaned", _join(needed_by)), ("",) * 5 + ("bad",))
+        t.add((a, name, "", "", "", "orphaned", _names(ctx, needed_by)), ("",) * 5 + ("bad",))
     return t
 
 
@@ -314,7 +361,7 @@ def note_table(ctx: ReportContext) -> Table:
     t = Table("Notes", ("Kind", "Note", "Text", "About", "By", "Status"), wrap=frozenset({2, 3}))
     for kind, notes in ctx.notes.items():
         for n in notes:
-            t.add((kind, n.id, prose(n.text), _join(n.about), n.by, n.status))
+            t.add((kind, n.id, prose(n.text), _names(ctx, n.about), n.by, n.status))
     return t
 
 
@@ -346,13 +393,156 @@ def catalog_table(ctx: ReportContext) -> Table:
                 _yes(a.identifier),
                 a.sensitivity,
                 a.owner,
-                _join(a.synonyms),
+                "\n".join(a.synonyms),
                 a.needed_by,
-                _join(a.held_in),
+                _names(ctx, a.held_in),
                 prose(a.definition),
             )
         )
     return t
+
+
+def roadmap_tables(ctx: ReportContext, rm: Roadmap) -> tuple[Table, Table]:
+    """The options side by side (the recommended one first, marked), and every work item of every option by wave."""
+    rec = rm.recommended.option if rm.recommended else None
+    plans = sorted(rm.plans, key=lambda p: p.id != rec)  # stable: the rest keep the roadmap's order
+    options = Table(
+        "Roadmap options",
+        (
+            "Option",
+            "Name",
+            "Recommended",
+            "Why",
+            "Style",
+            "Use cases unlocked",
+            "Value unlocked",
+            "First value",
+            "Effort (points)",
+            "Waves",
+            "Risk",
+            "Gaps closed",
+            "Gaps left",
+            "Votes",
+            "Mean vote",
+        ),
+        wrap=frozenset({1, 3}),
+    )
+    for p in plans:
+        marked = p.id == rec
+        tally = rm.tallies.get(p.id)
+        options.add(
+            (
+                p.id,
+                p.option.title or p.id,
+                "recommended" if marked else "",
+                prose(rm.recommended.reason) if marked and rm.recommended else "",
+                p.option.effective_style,
+                len(p.unlocks),
+                p.value_unlocked,
+                wave_label(rm.settings, p.first_value_wave) if p.first_value_wave else "never",
+                p.effort,
+                p.waves,
+                p.risk,
+                len(p.closed),
+                len(p.left),
+                tally.votes if tally else 0,
+                round(tally.mean, 2) if tally and tally.mean is not None else None,
+            ),
+            ("", "", "ready" if marked else ""),
+        )
+    items = Table(
+        "Roadmap",
+        (
+            "Option",
+            "Recommended",
+            "Wave",
+            "Work item",
+            "Kind",
+            "Effort (points)",
+            "Value",
+            "Helps unlock",
+            "Depends on",
+        ),
+        wrap=frozenset({3, 7, 8}),
+    )
+    for p in plans:
+        marked = p.id == rec
+        titles = {it.item.id: it.item.title or it.item.id for it in p.items}
+        for it in p.items:
+            items.add(
+                (
+                    p.option.title or p.id,
+                    "recommended" if marked else "",
+                    wave_label(rm.settings, it.wave),
+                    it.item.title or it.item.id,
+                    it.kind,
+                    it.effort,
+                    it.value,
+                    _names(ctx, it.item.use_cases),
+                    "\n".join(titles.get(d, d) for d in it.item.depends_on),
+                ),
+                ("", "ready" if marked else ""),
+            )
+    return options, items
+
+
+def draft_tables(ctx: ReportContext, model: DraftModel) -> tuple[Table, Table]:
+    """The model draft: one row per column (type, nullable, key, trace), and its open decisions."""
+    columns = Table(
+        "Model draft",
+        (
+            "Table",
+            "Kind",
+            "Column",
+            "Business name",
+            "Type",
+            "Nullable",
+            "Key",
+            "References",
+            "Needed by (use cases)",
+            "Asked for by (stakeholders)",
+            "Open decisions",
+        ),
+        wrap=frozenset({8, 9, 10}),
+    )
+    for t in model.tables:
+        for c in t.columns:
+            keys = [k for k, on in (("PK", c.primary_key), ("FK", c.references is not None), ("UK", c.unique)) if on]
+            columns.add(
+                (
+                    t.name,
+                    t.kind,
+                    c.name,
+                    c.label,
+                    c.type,
+                    _yes(c.nullable),
+                    ", ".join(keys),
+                    f"{c.references}.{c.ref_column}" if c.references and c.ref_column else c.references or "",
+                    _names(ctx, c.use_cases),
+                    _names(ctx, c.stakeholders),
+                    "\n".join(c.open_decisions),
+                ),
+                ("",) * 10 + ("at-risk" if c.open_decisions else "",),
+            )
+    decisions = Table(
+        "Open decisions",
+        ("Decision", "Rule", "Code", "Question", "Why: the finding", "What to do", "On", "Use cases"),
+        wrap=frozenset({3, 4, 5, 6, 7}),
+    )
+    for d in model.open_decisions:
+        decisions.add(
+            (
+                d.id,
+                _rule_title(d.rule),
+                d.code,
+                prose(d.question),
+                prose(d.finding),
+                prose(d.action),
+                "\n".join(d.targets),
+                _names(ctx, d.use_cases),
+            )
+        )
+    return columns, decisions
 
 
 def _unique_labels(columns: Sequence[tuple[str, str]]) -> list[str]:
@@ -393,12 +583,22 @@ def matrix_table(mx: Matrix, name: str, *, excel_limits: bool = True) -> Table:
     return t
 
 
-def tables(ctx: ReportContext) -> dict[str, Table]:
-    """Every list and matrix of the report, by sheet name (Summary excepted: it is not a table)."""
+def tables(ctx: ReportContext, roadmap: Roadmap | None = None, model: DraftModel | None = None) -> dict[str, Table]:
+    """Every list and matrix of the report, by sheet name (Summary excepted: it is not a table).
+
+    The roadmap's and the model draft's sheets (:data:`PLAN_SHEETS`) are there when ``roadmap`` and ``model``
+    are given, in the order of :data:`SHEETS`.
+    """
+    plan: dict[str, Table] = {}
+    if roadmap is not None:
+        plan["Roadmap options"], plan["Roadmap"] = roadmap_tables(ctx, roadmap)
+    if model is not None:
+        plan["Model draft"], plan["Open decisions"] = draft_tables(ctx, model)
     return {
         "Use cases": use_case_table(ctx),
         "Needs": need_table(ctx),
         "Gaps": gap_table(ctx),
+        **plan,
         "Traceability": matrix_table(ctx.traceability, "Traceability"),
         "CRUD": matrix_table(ctx.crud, "CRUD"),
         "Systems x attributes": matrix_table(ctx.system_matrix, "Systems x attributes"),
@@ -680,7 +880,24 @@ def _matrix_sheet(ws: Worksheet, table: Table, st: _Styles) -> None:
     _setup_print(ws, "1:2", "A:B")
 
 
+#: How many problems the summary sheet lists at least (every problem that blocks a use case is listed, however many).
+SUMMARY_PROBLEMS = 10
+
+
+def summary_problems(ctx: ReportContext) -> list:
+    """The problems the summary lists: every one that blocks a use case, then the most important others."""
+    blockers = list(ctx.blockers) or [p for p in ctx.top_problems if p.blocks]
+    rest = [p for p in ctx.top_problems if not p.blocks]
+    return blockers + rest[: max(0, SUMMARY_PROBLEMS - len(blockers))]
+
+
+def _heading(ws: Worksheet, r: int, text: str, st: _Styles) -> int:
+    _put(ws, r, 1, text).font = st.bold
+    return r + 1
+
+
 def _summary_sheet(ws: Worksheet, ctx: ReportContext, st: _Styles) -> None:
+    """What to do first (the recommendation), where the use cases stand, the problems, blockers first."""
     r = 1
     _put(ws, r, 1, ctx.title or "Workshop").font = st.title
     r += 2
@@ -702,57 +919,92 @@ def _summary_sheet(ws: Worksheet, ctx: ReportContext, st: _Styles) -> None:
         _put(ws, r, 2, value).alignment = st.wrap
         r += 1
 
+    rec = ctx.recommended
+    if rec is not None:
+        r += 1
+        cell = _put(ws, r, 1, "Recommended option")
+        cell.font, cell.alignment = st.bold, st.top
+        cell = _put(ws, r, 2, rec.name)
+        cell.font, cell.fill, cell.alignment = _font(bold=True, color=_COLOURS["ready"][1]), st.fills["ready"], st.wrap
+        r += 1
+        _put(ws, r, 1, "Why").alignment = st.top
+        _put(ws, r, 2, prose(rec.reason)).alignment = st.wrap
+        r += 1
+        for n, step in enumerate(rec.start_with, 1):
+            _put(ws, r, 1, "Start with" if n == 1 else None).alignment = st.top
+            decide = step.kind == "decision" and not step.title.lower().startswith("decision")
+            what = ("Decide: " if decide else "") + step.title
+            if step.use_cases:
+                unlocks = "; ".join(ctx.names.get(u, u) for u in step.use_cases)
+                what += f" (helps unlock {unlocks}: value {step.value})"
+            _put(ws, r, 2, f"{n}. {what}").alignment = st.wrap
+            r += 1
+
+    problems = sum(ctx.problem_counts.values())
     counted = (
-        ("Readiness of use cases", ctx.readiness_counts, ("blocked", "at-risk", "ready")),
-        ("Gaps by severity", ctx.gap_counts, ("error", "warning", "info")),
+        ("Readiness of use cases", ctx.readiness_counts, ("blocked", "at-risk", "ready"), "use cases"),
+        ("Problems (one per root cause) by severity", ctx.problem_counts, ("error", "warning", "info"), "problems"),
+        ("Findings by severity", ctx.gap_counts, ("error", "warning", "info"), "findings"),
     )
-    for title, counts, keys in counted:
-        r += 1
-        _put(ws, r, 1, title).font = st.bold
-        r += 1
+    for title, counts, keys, what in counted:
+        r = _heading(ws, r + 1, title, st)
         for key in keys:
             _put(ws, r, 1, key)
             cell = _put(ws, r, 2, counts.get(key, 0))
             cell.fill, cell.font = st.fills[key], st.fonts[key]
             r += 1
-    _put(ws, r, 1, "total").font = st.bold
-    _put(ws, r, 2, ctx.gap_total).font = st.bold
-    r += 2
+        _put(ws, r, 1, f"total {what}").font = st.bold
+        _put(ws, r, 2, sum(counts.get(k, 0) for k in keys)).font = st.bold
+        r += 1
+        if what == "problems" and ctx.blocking_problems:
+            _put(ws, r, 1, "of which block a use case")
+            _put(ws, r, 2, ctx.blocking_problems)
+            r += 1
+    r += 1
 
     if ctx.asks:
-        _put(ws, r, 1, "What we need from you").font = st.bold
-        r += 1
+        r = _heading(ws, r, "What we need from you", st)
         for ask in ctx.asks:
             _put(ws, r, 2, prose(ask)).alignment = st.wrap
             r += 1
         r += 1
 
-    _put(ws, r, 1, f"Top {len(ctx.top_gaps)} gaps, blocking errors first" if ctx.top_gaps else "No gaps").font = st.bold
-    r += 1
-    header = ("#", "Gap", "Severity", "Impact", "Use cases", "Action")
-    if ctx.top_gaps:
+    shown = summary_problems(ctx)
+    heading = (
+        f"The {len(shown)} problems that matter most, those that block a use case first (of {problems})"
+        if shown
+        else "No problems found"
+    )
+    r = _heading(ws, r, heading, st)
+    header = ("#", "Problem", "Severity", "Impact", "Use cases", "What to do")
+    if shown:
         for c, h in enumerate(header, 1):
             cell = _put(ws, r, c, h)
             cell.font, cell.fill, cell.alignment = st.header_font, st.header_fill, st.header_align
         r += 1
-    for i, g in enumerate(ctx.top_gaps, 1):
+    for i, p in enumerate(shown, 1):
         _put(ws, r, 1, i).alignment = st.top
-        _put(ws, r, 2, f"{g.code}: {prose(g.message)}").alignment = st.wrap
-        cell = _put(ws, r, 3, g.severity)
-        cell.fill, cell.font, cell.alignment = st.fills.get(g.severity), st.fonts.get(g.severity), st.top
-        _put(ws, r, 4, g.impact).alignment = st.top
-        _put(ws, r, 5, _join(g.use_cases)).alignment = st.wrap
-        _put(ws, r, 6, prose(g.action)).alignment = st.wrap
+        _put(ws, r, 2, prose(p.title)).alignment = st.wrap
+        severity = p.severity + (", blocks a use case" if p.blocks else "")
+        cell = _put(ws, r, 3, severity)
+        cell.fill, cell.font, cell.alignment = st.fills.get(p.severity), st.fonts.get(p.severity), st.wrap
+        _put(ws, r, 4, p.impact).alignment = st.top
+        _put(ws, r, 5, _names(ctx, p.use_cases)).alignment = st.wrap
+        actions = dict.fromkeys(prose(g.action) for g in p.findings)
+        _put(ws, r, 6, "\n".join(actions)).alignment = st.wrap
         r += 1
-    for col, width in zip("ABCDEF", (24, 70, 11, 9, 30, 60)):
+    for col, width in zip("ABCDEF", (26, 70, 14, 9, 34, 60)):
         ws.column_dimensions[col].width = width
     _fit_rows(ws, [c for row in ws.iter_rows(min_row=2) for c in row if c.alignment.wrap_text])
     _setup_print(ws, "1:1")
     ws.page_setup.orientation = "portrait"
 
 
-def build_workbook(ctx: ReportContext) -> Workbook:
-    """The report as an openpyxl workbook (not yet saved): :data:`SHEETS`, in that order."""
+def build_workbook(ctx: ReportContext, roadmap: Roadmap | None = None, model: DraftModel | None = None) -> Workbook:
+    """The report as an openpyxl workbook (not yet saved): :data:`SHEETS`, in that order.
+
+    Without ``roadmap`` and ``model`` the sheets of :data:`PLAN_SHEETS` are left out.
+    """
     st = _Styles()
     wb = Workbook()
     wb.properties.creator = f"needsmap {ctx.version}"
@@ -761,7 +1013,7 @@ def build_workbook(ctx: ReportContext) -> Workbook:
     summary.title = "Summary"
     _summary_sheet(summary, ctx, st)
     taken = ["Summary"]
-    for name, table in tables(ctx).items():
+    for name, table in tables(ctx, roadmap, model).items():
         ws = wb.create_sheet(sheet_title(name, taken))
         taken.append(ws.title)
         if table.matrix is not None:
@@ -771,15 +1023,25 @@ def build_workbook(ctx: ReportContext) -> Workbook:
     return wb
 
 
-def write_xlsx(ctx: ReportContext, path: str | os.PathLike[str]) -> None:
+def write_xlsx(
+    ctx: ReportContext,
+    path: str | os.PathLike[str],
+    *,
+    roadmap: Roadmap | None = None,
+    model: DraftModel | None = None,
+) -> None:
     """Write the report as one XLSX workbook at ``path``, atomically.
 
-    Sheets (:data:`SHEETS`): a summary, one per list (use cases, needs, gaps,
+    Sheets (:data:`SHEETS`): a summary (the recommended option and what to start
+    with, readiness, problems and findings that add up, the problems that block
+    a use case first), one per list (use cases, needs, gaps, the roadmap's
+    options and work items, the model draft's columns and open decisions,
     stakeholders, ownership, notes, catalog) with a frozen, filtered header
     row, and one per matrix (traceability, CRUD, systems × attributes) with
     the legend in row 1, the header in row 2, ids and labels frozen on the
-    left and cells coloured by :attr:`Matrix.styles`.
+    left and cells coloured by :attr:`Matrix.styles`.  The roadmap and draft
+    sheets need ``roadmap`` and ``model``.
     """
     target = Path(path)
-    wb = build_workbook(ctx)
+    wb = build_workbook(ctx, roadmap, model)
     write_atomically(target, wb.save)

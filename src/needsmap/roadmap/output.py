@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from needsmap.analysis.output import document_head
 from needsmap.format import model as m
-from needsmap.roadmap.engine import Plan, Roadmap, wave_label
+from needsmap.roadmap.engine import Plan, Recommendation, Roadmap, wave_label
+from needsmap.roadmap.facts import join_names
 from needsmap.util import text as textsafe
 
 JSON_SCHEMA_ID = "needsmap.roadmap/1"
@@ -50,6 +51,45 @@ def summary(rm: Roadmap, p: Plan) -> str:
     )
 
 
+def recommendation_lines(rm: Roadmap, ws: m.Workshop) -> list[str]:
+    """The recommendation in plain sentences: which option, why, and what to start with (empty when none)."""
+    rec = rm.recommended
+    if rec is None:
+        return []
+    out = [f"Recommended: {rec.name}.", rec.reason]
+    if rec.start_with:
+        out.append("Start with:")
+    out += [f"- {line}" for line in start_lines(rec, ws)]
+    return out
+
+
+def start_lines(rec: Recommendation, ws: m.Workshop) -> list[str]:
+    """Each first step in one sentence: what to do, and what it unblocks (use case titles) for how much value."""
+    names = {u.id: u.title or u.id for u in ws.use_cases}
+    out = []
+    for step in rec.start_with:
+        unlocks = join_names(names.get(u, u) for u in step.use_cases)
+        verb = "unblocks" if step.kind == "decision" else "helps unlock"
+        out.append(step.title + (f" ({verb} {unlocks}; value {step.value})" if unlocks else ""))
+    return out
+
+
+def recommendation_json(rm: Roadmap) -> dict | None:
+    """The recommendation for machines (None when there is no option)."""
+    rec = rm.recommended
+    if rec is None:
+        return None
+    return {
+        "option": rec.option,
+        "name": rec.name,
+        "reason": rec.reason,
+        "start_with": [
+            {"kind": s.kind, "title": s.title, "item": s.item, "use_cases": list(s.use_cases), "value": s.value}
+            for s in rec.start_with
+        ],
+    }
+
+
 def closes_text(p: Plan) -> str:
     parts = [f"{theme} ({n})" for theme, n in p.closed_by_theme().items()]
     return "; ".join(parts) if parts else "nothing"
@@ -68,6 +108,7 @@ def comparison_rows(rm: Roadmap) -> list[dict]:
         rows.append(
             {
                 "option": p.id,
+                "recommended": rm.recommended is not None and rm.recommended.option == p.id,
                 "title": p.option.title,
                 "style": p.option.effective_style,
                 "status": p.option.effective_status if not p.generated else "generated",
@@ -103,6 +144,7 @@ def json_document(rm: Roadmap, ws: m.Workshop, file: str) -> dict:
             "urgency": {h: st.urgency_of(h) for h in m.HORIZONS},
         },
         "waves": rm.labels,
+        "recommended": recommendation_json(rm),
         "comparison": comparison_rows(rm),
         "options": [_plan_json(rm, p) for p in rm.plans],
         "votes": {
@@ -194,6 +236,11 @@ def markdown(rm: Roadmap, ws: m.Workshop, option: str | None = None, *, heading:
     if not rm.plans:
         out += ["No options: the analysis found no gap that work could close.", ""]
         return "\n".join(out) + "\n"
+    rec = recommendation_lines(rm, ws)
+    if rec:
+        out += [f"**{_md(rec[0])}** {_md(rec[1])}", ""]
+        if len(rec) > 2:
+            out += [f"**{_md(rec[2])}**", ""] + [f"- {_md(line[2:])}" for line in rec[3:]] + [""]
     out += _comparison_md(rm)
     for p in rm.plans:
         if option is not None and p.id != option:
@@ -210,8 +257,9 @@ def _comparison_md(rm: Roadmap) -> list[str]:
     ]
     for r in comparison_rows(rm):
         votes = f"{r['votes']} (mean {r['mean_score']:g})" if r["votes"] else ""
+        mark = " **recommended**" if r["recommended"] else ""
         out.append(
-            f"| {_cell(r['title'])} ({_code(r['option'])}) | {r['gaps_closed']} of {rm.total_gaps} | "
+            f"| {_cell(r['title'])} ({_code(r['option'])}){mark} | {r['gaps_closed']} of {rm.total_gaps} | "
             f"{r['use_cases_unlocked']} ({r['value_unlocked']}) | {_cell(r['first_value'])} | "
             f"{points(r['effort'])} | {r['waves']} | {r['risk']} | {votes} |"
         )

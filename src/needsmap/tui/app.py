@@ -31,6 +31,7 @@ from needsmap.analysis.engine import Analyser, Analysis
 from needsmap.collab.session import Session, SessionError
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, new_note_id, section_word
+from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.tui import SUBJECT_SCREENS, plain
 from needsmap.tui.registry import SCREENS
 from needsmap.tui.screens.help import HelpScreen
@@ -201,6 +202,10 @@ class NeedsmapApp(App[None]):
         self.session: Session | None = None
         self.analysis: Analysis | None = None
         self.analysis_pending = False
+        #: the roadmap of the last analysed version, worked out after the analysis in a thread of its own
+        #: (a tenth of a second or more at enterprise scale: never on the UI thread); None until then
+        self.roadmap: Roadmap | None = None
+        self.roadmap_problem: str | None = None  # why there is no roadmap (RoadmapError), if that is why
         self.new_path = new_path
         self.last_report: Path | None = None
         self._analyser = Analyser(items_replaced=True)
@@ -273,6 +278,29 @@ class NeedsmapApp(App[None]):
                 self.call_from_thread(self.notify, f"The analysis failed: {exc!r}", severity="error", markup=False)
                 return
         self.call_from_thread(self._analysis_done, analysis, rev)
+        self.call_from_thread(self._plan, ws, analysis, rev)
+
+    @work(thread=True, exclusive=True, group="roadmap", exit_on_error=False, description="roadmap")
+    def _plan(self, ws: m.Workshop, analysis: Analysis, rev: int) -> None:
+        if rev != self._workshop_rev:
+            return
+        roadmap: Roadmap | None = None
+        problem: str | None = None
+        try:
+            roadmap = build_roadmap(ws, analysis)
+        except RoadmapError as exc:
+            problem = str(exc)
+        except Exception as exc:  # the roadmap must never take the workshop down
+            problem = f"the roadmap failed: {exc!r}"
+        self.call_from_thread(self._plan_done, roadmap, problem, rev)
+
+    def _plan_done(self, roadmap: Roadmap | None, problem: str | None, rev: int) -> None:
+        if rev != self._workshop_rev:
+            return
+        self.roadmap, self.roadmap_problem = roadmap, problem
+        self._analysis_rev += 1
+        self.revision += 1
+        self._update_screens()
 
     def _analysis_done(self, analysis: Analysis, rev: int) -> None:
         if rev != self._workshop_rev:
@@ -328,6 +356,8 @@ class NeedsmapApp(App[None]):
         session = self.session
         assert session is not None
         await self.action_show("overview")
+        if self.analysis is not None and self.roadmap is None:  # the first analysis ran before the app did
+            self._plan(_snapshot(session.workshop), self.analysis, self._workshop_rev)
         self._poll_timer = self.set_interval(DISK_POLL_SECONDS, self.check_disk)
         other = session.other_instance
         if other is not None:

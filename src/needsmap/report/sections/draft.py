@@ -25,8 +25,9 @@ TITLE = "Model draft"
 DIAGRAM_COLUMNS = 12
 
 _INTRO = (
-    "A first data model drafted from the use cases: one table per entity with only the attributes a use "
-    "case needs, each column traced to the use cases that asked for it. Questions the workshop has not "
+    "A first data model drafted from the use cases: the parties, contact points, consent and preferences "
+    "as typed rows, identity as one cross-reference, with only the attributes a use case needs, each "
+    "traced to the use cases that asked for it. Questions the workshop has not "
     "settled are listed as open decisions, not decided here. Get the full draft with "
     "needsmap model FILE --format sql|dbml|mermaid|jsonschema|dot|yaml."
 )
@@ -36,7 +37,12 @@ def model_section(ws: m.Workshop, analysis: Analysis, *, diagram: bool = True) -
     """The section (``id``, ``title``, ``html``, ``markdown``) for the report of ``ws``."""
     model = draft_model(ws, analysis)
     svg, why_not = _diagram(model) if diagram else (None, "Diagrams were left out of this report (--no-diagrams).")
-    return {"id": SECTION_ID, "title": TITLE, "html": _html(model, svg, why_not), "markdown": _markdown(model)}
+    return {
+        "id": SECTION_ID,
+        "title": TITLE,
+        "html": _html(model, svg, why_not, {u.id: u.title or u.id for u in ws.use_cases}),
+        "markdown": _markdown(model),
+    }
 
 
 def _diagram(model: DraftModel) -> tuple[str | None, str]:
@@ -50,7 +56,7 @@ def _diagram(model: DraftModel) -> tuple[str | None, str]:
     return result.svg, result.error or ""
 
 
-def _html(model: DraftModel, svg: str | None, why_not: str) -> Markup:
+def _html(model: DraftModel, svg: str | None, why_not: str, titles: dict[str, str] | None = None) -> Markup:
     parts = [Markup('<p class="lead">{}</p>').format(_INTRO)]
     if svg:
         parts.append(
@@ -69,8 +75,10 @@ def _html(model: DraftModel, svg: str | None, why_not: str) -> Markup:
         Markup('<tr><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>').format(
             _text(t.name),
             t.kind,
-            len(t.columns),
-            _text(", ".join(t.use_cases[:6]) + (" …" if len(t.use_cases) > 6 else "")),
+            _columns(t),
+            _text(
+                "; ".join((titles or {}).get(u, u) for u in t.use_cases[:6]) + (" …" if len(t.use_cases) > 6 else "")
+            ),
             ", ".join(_decisions_of(t)),
         )
         for t in model.tables
@@ -85,7 +93,7 @@ def _html(model: DraftModel, svg: str | None, why_not: str) -> Markup:
     if model.open_decisions:
         drows = [
             Markup(
-                '<tr><td class="nw">{}</td><td class="nw small">{}</td><td class="wide">{}'
+                '<tr><td class="nw">{}</td><td class="nw"><span class="id">{}</span></td><td class="wide">{}'
                 '<div class="affects">{}</div></td><td>{}</td></tr>'
             ).format(d.id, d.code, _text(d.question), _text(d.finding), _text(", ".join(d.targets)))
             for d in model.open_decisions
@@ -106,6 +114,11 @@ def _html(model: DraftModel, svg: str | None, why_not: str) -> Markup:
     return Markup("\n").join(parts)
 
 
+def _columns(t) -> str:
+    """The table's column count, and how many attributes it keeps as typed rows (contact types, metrics...)."""
+    return f"{len(t.columns)} (+{len(t.row_attributes)} as rows)" if t.row_attributes else str(len(t.columns))
+
+
 def _text(value: str) -> str:
     """Workshop text for HTML (escaped by ``Markup.format``): control and bidi characters made visible."""
     return textsafe.terminal(value)
@@ -113,7 +126,7 @@ def _text(value: str) -> str:
 
 def _decisions_of(t) -> list[str]:
     out = list(t.open_decisions)
-    for c in t.columns:
+    for c in [*t.columns, *t.row_attributes]:
         out.extend(c.open_decisions)
     return list(dict.fromkeys(out))
 
@@ -129,7 +142,7 @@ def _markdown(model: DraftModel):
     ]
     for t in model.tables:
         lines.append(
-            f"| {md(t.name)} | {t.kind} | {len(t.columns)} | {md(', '.join(t.use_cases))} | "
+            f"| {md(t.name)} | {t.kind} | {_columns(t)} | {md(', '.join(t.use_cases))} | "
             f"{md(', '.join(_decisions_of(t)))} |"
         )
     lines += ["", "**Open decisions**", ""]

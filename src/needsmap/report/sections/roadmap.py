@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from needsmap.analysis.engine import Analysis
 from needsmap.format import model as m
 from needsmap.report.charts import svg_text
+from needsmap.report.lazy import LAZY_ROWS, lazy_html
 from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.roadmap.output import (
     closes_text,
@@ -111,10 +112,24 @@ def value_chart(rm: Roadmap, title: str = "Value unlocked over time, per option"
 # ----------------------------------------------------------------------------- the report section
 
 
-def report_section(ws: m.Workshop, analysis: Analysis) -> dict:
-    """The "Roadmap options" section of the report (``ctx.extra_sections``): HTML and Markdown."""
+#: An option's list of what it leaves open folds to its count when it is longer than this.
+FOLD_LEAVES = 4
+
+
+def option_anchor(option_id: str) -> str:
+    """The id of an option's heading in the report (links from the summary's recommendation)."""
+    return "roadmap-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in option_id)
+
+
+def report_section(ws: m.Workshop, analysis: Analysis, rm: Roadmap | RoadmapError | None = None) -> dict:
+    """The "Roadmap options" section of the report (``ctx.extra_sections``): HTML and Markdown.
+
+    ``rm`` is the roadmap when the caller built it already (or the error building it raised)."""
     try:
-        rm = build_roadmap(ws, analysis)
+        if isinstance(rm, RoadmapError):
+            raise rm
+        if rm is None:
+            rm = build_roadmap(ws, analysis)
     except RoadmapError as exc:
         return {
             "id": "roadmap",
@@ -132,7 +147,18 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
     e = escape
     if not rm.plans:
         return Markup("<p>No options: the analysis found no gap that work could close.</p>")
-    html = [
+    # workshop text: control and bidi characters made visible (Markup.format escapes the rest)
+    titles = {u.id: textsafe.terminal(u.title or u.id) for u in ws.use_cases}
+    option_titles = {p.id: textsafe.terminal(p.option.title or p.id) for p in rm.plans}
+    rec = rm.recommended
+    html = []
+    if rec is not None:
+        html.append(
+            Markup(
+                '<div class="callout info recommended"><strong>Recommended: <a href="#{}">{}</a></strong> {}</div>'
+            ).format(option_anchor(rec.option), textsafe.terminal(rec.name), textsafe.terminal(rec.reason))
+        )
+    html += [
         Markup(
             "<p>Options generated from the gaps after the master-data implementation styles, and the "
             "options the workshop wrote itself, each phased into waves (dependencies first, then the most "
@@ -170,8 +196,11 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
     html.append(Markup('<figure class="chart">{}</figure>').format(Markup(value_chart(rm))))
     for p in rm.plans:
         html.append(
-            Markup('<h3 id="roadmap-{}">{} <code>{}</code></h3>').format(
-                "".join(c if c.isalnum() or c in "-_" else "-" for c in p.id), p.option.title, p.id
+            Markup('<h3 id="{}">{} <code>{}</code>{}</h3>').format(
+                option_anchor(p.id),
+                p.option.title,
+                p.id,
+                Markup(' <span class="badge b-ready">Recommended</span>') if rec and rec.option == p.id else "",
             )
         )
         if p.option.description:
@@ -180,42 +209,51 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
         html.append(Markup("<ul><li><strong>Closes:</strong> {}</li>").format(closes_text(p)))
         left = leaves_text(p)
         if left:
-            html.append(
-                Markup("<li><strong>Leaves:</strong><ul>{}</ul></li>").format(
-                    Markup("").join(Markup("<li>{}</li>").format(x) for x in left)
+            items = Markup("").join(Markup("<li>{}</li>").format(x) for x in left)
+            if len(left) > FOLD_LEAVES:  # a long list folds to its count
+                html.append(
+                    Markup(
+                        "<li><details><summary><strong>Leaves:</strong> {} kinds of gap</summary><ul>{}</ul></details></li>"
+                    ).format(len(left), items)
                 )
-            )
+            else:
+                html.append(Markup("<li><strong>Leaves:</strong><ul>{}</ul></li>").format(items))
         if p.unlocks:
             html.append(
                 Markup("<li><strong>Unlocks:</strong> {}</li>").format(
                     "; ".join(
-                        f"{u} ({wave_word(rm, w)})" for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0]))
+                        f"{titles.get(u, u)} ({wave_word(rm, w)})"
+                        for u, w in sorted(p.unlocks.items(), key=lambda kv: (kv[1], kv[0]))
                     )
                 )
             )
         html.append(Markup("</ul>"))
-        html.append(
+        wave_rows = Markup("").join(
             Markup(
-                '<details><summary>Waves: {} work items</summary><div class="scroll"><table>'
-                "<thead><tr><th>Wave</th><th>Work item</th><th>Kind</th><th>Effort</th><th>WSJF</th>"
-                "<th>Helps unlock</th></tr></thead><tbody>"
-            ).format(len(p.items))
-        )
-        for it in p.items:
-            html.append(
-                Markup(
-                    "<tr><td>{}</td><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{}</td></tr>"
-                ).format(
-                    wave_word(rm, it.wave),
-                    it.item.title,
-                    it.item.id,
-                    it.kind,
-                    points(it.effort),
-                    it.wsjf,
-                    ", ".join(it.item.use_cases),
-                )
+                '<tr><td class="nw" data-label="Wave">{}</td><td>{} <code>{}</code></td><td data-label="Kind">{}</td>'
+                '<td class="num" data-label="Effort">{}</td><td class="num" data-label="WSJF">{:.2f}</td>'
+                '<td data-label="Helps unlock">{}</td></tr>'
+            ).format(
+                wave_word(rm, it.wave),
+                it.item.title,
+                it.item.id,
+                it.kind,
+                points(it.effort),
+                it.wsjf,
+                "; ".join(titles.get(u, u) for u in it.item.use_cases),
             )
-        html.append(Markup("</tbody></table></div></details>"))
+            for it in p.items
+        )
+        table = Markup(
+            '<div class="scroll"><table class="data"><thead><tr><th>Wave</th><th>Work item</th><th>Kind</th>'
+            '<th class="num">Effort</th><th class="num">WSJF</th><th>Helps unlock</th></tr></thead>'
+            "<tbody>{}</tbody></table></div>"
+        ).format(wave_rows)
+        head = Markup("Waves: {} work items").format(len(p.items))
+        if len(p.items) > LAZY_ROWS:
+            html.append(lazy_html(head, table, len(p.items)))
+        else:
+            html.append(Markup("<details><summary>{}</summary>{}</details>").format(head, table))
     options, by_person, by_function = tally_rows(rm, ws)
     html.append(Markup("<h3>Votes</h3>"))
     if not options:
@@ -224,7 +262,8 @@ def report_html(ws: m.Workshop, rm: Roadmap) -> Markup:
         for label, rows in (("Stakeholder", by_person), ("Function", by_function)):
             html.append(
                 Markup('<div class="scroll"><table><thead><tr><th>{}</th>{}</tr></thead><tbody>').format(
-                    label, Markup("").join(Markup("<th><code>{}</code></th>").format(o) for o in options)
+                    label,
+                    Markup("").join(Markup("<th>{}</th>").format(option_titles.get(o, o)) for o in options),
                 )
             )
             for name, cells in rows:

@@ -1,10 +1,12 @@
-"""Overview (key 1): how big the workshop is, how ready its use cases are, and the top problems.
+"""Overview (key 1): how big the workshop is, what to start with, how ready its use cases are, the top problems.
 
-Everything here follows the workshop live: counts on each edit, readiness
-and problems when the analysis (in a thread) has caught up.  The top
-problems are the findings grouped by root cause
-(:mod:`needsmap.analysis.problems`), blocking errors first, then by impact.
-Enter on a use case or a problem jumps to it.
+Everything here follows the workshop live: counts on each edit, readiness,
+the recommendation and problems when the analysis (in a thread) has caught
+up.  "Start with" names the recommended roadmap option and its first steps
+(:mod:`needsmap.roadmap.recommend`: the same sentences as ``needsmap roadmap``
+and the report; key 0 shows the options).  The top problems are the findings
+grouped by root cause (:mod:`needsmap.analysis.problems`), blocking errors
+first, then by impact.  Enter on a use case or a problem jumps to it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from textual.widgets.data_table import ColumnKey
 from needsmap.analysis import problems as problems_of
 from needsmap.analysis.engine import Gap
 from needsmap.analysis.problems import Problem
+from needsmap.roadmap.recommend import Recommendation, short_name
 from needsmap.tui import SUBJECT_SCREENS, plain
 
 if TYPE_CHECKING:
@@ -34,6 +37,8 @@ SEVERITY_MARK = {"error": "●", "warning": "▲", "info": "·"}
 READINESS_STYLE = {"ready": "green", "at-risk": "yellow", "blocked": "bold red"}
 #: How many problems the overview lists.
 TOP_PROBLEMS = 10
+#: How many first steps "Start with" lists (all of them on a wide screen, fewer on a narrow one).
+NARROW_START_STEPS = 2
 STATUS_WIDTH = 8
 TITLE_WIDTH = 40
 #: Narrower than this, the counts are one line and use case titles are shorter.
@@ -172,6 +177,7 @@ class OverviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Horizontal(*(Static(id=f"count-{key}", classes="count") for key, _ in COUNTED), id="counts")
         yield Static(id="counts-line")
+        yield Static(id="start-with")
         yield Static("Use case readiness: blocked and at risk (Enter: open the use case)", classes="heading")
         yield ReadinessBar()
         table: DataTable[Text] = DataTable(id="readiness", cursor_type="row", zebra_stripes=True)
@@ -228,6 +234,7 @@ class OverviewScreen(Screen[None]):
             return
         found = problems_of.group(analysis, self.app.session.workshop)
         self._problems = found[:TOP_PROBLEMS]
+        self._fill_start_with(analysis)
         self.query_one(ReadinessBar).refresh()
         self._fill_readiness(analysis)
         table = self.query_one("#top-gaps", DataTable)
@@ -249,6 +256,38 @@ class OverviewScreen(Screen[None]):
         self.query_one("#top-gaps-title", Static).update(
             f"Top {min(TOP_PROBLEMS, total)} of {total} problems ({findings} findings), blocking errors first {keys}"
         )
+
+    def _fill_start_with(self, analysis) -> None:
+        """The recommended option and its first steps (milliseconds for a real workshop)."""
+        text = Text(end="")
+        rm = self.app.roadmap
+        if rm is None:
+            text.append("Start with: ", style="bold")
+            problem = self.app.roadmap_problem
+            if problem:
+                text.append_text(plain(f"no recommendation, {problem}"))
+            else:
+                text.append("working out the roadmap…", style="dim")
+            self.query_one("#start-with", Static).update(text)
+            return
+        rec: Recommendation | None = rm.recommended
+        p = rm.plan_of(rec.option) if rec is not None else None
+        if rec is None or p is None:
+            text.append("Start with: ", style="bold")
+            text.append("nothing to do: no gap that work could close", style="dim")
+        else:
+            text.append("Start with ", style="bold")
+            text.append_text(plain(short_name(p), style="bold green"))
+            text.append(" (recommended; 0: compare the options)", style="dim")
+            narrow = self.has_class("-narrow")  # what to do, a line or two each (the roadmap says what for)
+            lines = [s.title if narrow or not s.value else f"{s.title} (value {s.value})" for s in rec.start_with]
+            shown = lines[:NARROW_START_STEPS] if narrow else lines
+            for line in shown:
+                text.append("\n • ")
+                text.append_text(plain(line))
+            if len(shown) < len(lines):
+                text.append(f"\n   and {len(lines) - len(shown)} more on the roadmap (0)", style="dim")
+        self.query_one("#start-with", Static).update(text)
 
     def _fill_readiness(self, analysis) -> None:
         table = self.query_one("#readiness", DataTable)

@@ -1,8 +1,12 @@
 """Roadmap (key 0): compare the strategic options, see the waves of one, record the stakeholders' votes.
 
-The top table compares the options side by side (the same rows as
-``needsmap roadmap``); the text under it says in plain words what the
-highlighted option closes and leaves; the bottom table shows its waves.
+The line at the top names the recommended option (★) and its first step; the
+table under it compares the options side by side (the same rows as ``needsmap
+roadmap``), the recommended one highlighted at first; the text under it says in
+plain words why the highlighted option is recommended and what to start with
+(the same sentences as ``needsmap roadmap`` and the report), what it closes and
+leaves; the bottom table shows its waves.  Narrower than :data:`NARROW`, the
+table keeps the columns that fit, so every option's name shows in full.
 
 Voting: ``s`` picks who votes (cycles through the stakeholders), ``v`` opens
 the score keys for the highlighted option: one key per score, 1 (against) to
@@ -25,13 +29,36 @@ from textual.widgets import DataTable, Static
 from needsmap.format import model as m
 from needsmap.roadmap.accept import accepted_option
 from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
-from needsmap.roadmap.output import closes_text, comparison_rows, leaves_text, summary, wave_word
+from needsmap.roadmap.output import closes_text, comparison_rows, leaves_text, start_lines, summary, wave_word
+from needsmap.roadmap.recommend import short_name
 from needsmap.tui import plain
+from needsmap.tui.screens.overview import ensure_columns
 
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
 
 SCORE_WORDS = {1: "against", 2: "rather not", 3: "neutral", 4: "in favour", 5: "strongly for"}
+#: Narrower than this, the options table drops the waves and risk columns and the names get the room.
+NARROW = 110
+WIDE_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("option", "option", 28),
+    ("closes", "gaps closed", 11),
+    ("unlocks", "unlocks (value)", 15),
+    ("first", "first value", 12),
+    ("effort", "effort", 7),
+    ("waves", "waves", 6),
+    ("risk", "risk", 5),
+    ("votes", "votes", 14),
+]
+NARROW_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("option", "option", 26),
+    ("closes", "closed", 8),
+    ("unlocks", "unlocks", 8),
+    ("first", "first value", 11),
+    ("effort", "effort", 6),
+    ("votes", "votes", None),
+]
+STAR = "★"
 
 
 class VoteDialog(ModalScreen[int | None]):
@@ -82,17 +109,9 @@ class RoadmapScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="roadmap-voter", classes="heading")
+        yield Static(id="roadmap-recommended")
         table: DataTable[Text] = DataTable(id="roadmap-options", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (
-            ("option", "option", 26),
-            ("closes", "gaps closed", 11),
-            ("unlocks", "unlocks (value)", 15),
-            ("first", "first value", 12),
-            ("effort", "effort", 7),
-            ("waves", "waves", 6),
-            ("risk", "risk", 5),
-            ("votes", "votes", 14),
-        ):
+        for key, label, width in WIDE_COLUMNS:
             table.add_column(Text(label), key=key, width=width)
         yield table
         with VerticalScroll(id="roadmap-detail", classes="detail"):
@@ -151,9 +170,36 @@ class RoadmapScreen(Screen[None]):
             self.error = None
         except RoadmapError as exc:
             self.roadmap, self.error = None, str(exc)
+        first = not self._shown
         self._fill_options()
+        if first and self.roadmap is not None and self.roadmap.recommended is not None:
+            self.select(self.roadmap.recommended.option)  # the recommended option is highlighted at first
+        self._fill_recommended()
         self._fill_voter()
         self._fill_detail()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        table = self.query_one("#roadmap-options", DataTable)
+        if ensure_columns(table, NARROW_COLUMNS if narrow else WIDE_COLUMNS):
+            self._shown = []
+            self._fill_options()
+
+    def _fill_recommended(self) -> None:
+        line = Text(end="")
+        rec = self.roadmap.recommended if self.roadmap is not None else None
+        p = self.roadmap.plan_of(rec.option) if self.roadmap is not None and rec is not None else None
+        if rec is not None and p is not None:
+            line.append(f"{STAR} Recommended: ", style="bold green")
+            line.append_text(plain(short_name(p), style="bold"))
+            if rec.start_with:
+                line.append(" · start with: ", style="dim")
+                line.append_text(plain(rec.start_with[0].title))
+                more = len(rec.start_with) - 1
+                if more:
+                    line.append(f" (+{more} more, below)", style="dim")
+        self.query_one("#roadmap-recommended", Static).update(line)
 
     def _fill_voter(self) -> None:
         ws = self.app.session.workshop
@@ -178,24 +224,25 @@ class RoadmapScreen(Screen[None]):
         self._shown = []
         if self.roadmap is None:
             return
+        narrow = [str(k.value) for k in table.columns] == [k for k, _, _ in NARROW_COLUMNS]
         for r in comparison_rows(self.roadmap):
             votes = f"{r['votes']} · mean {r['mean_score']:g}" if r["votes"] else ""
             mine = self._my_vote(r["option"])
             if mine:
                 votes += f" · you {mine}"
-            label = plain(r["option"], style="bold")
-            label.append(f"  {r['status']}", style="dim")
-            table.add_row(
+            p = self.roadmap.plan_of(r["option"])
+            label = Text(f"{STAR} " if r["recommended"] else "  ", style="bold green", end="")
+            label.append_text(plain(short_name(p) if p is not None else r["option"], style="bold"))
+            cells = [
                 label,
                 Text(f"{r['gaps_closed']} of {self.roadmap.total_gaps}"),
                 Text(f"{r['use_cases_unlocked']} ({r['value_unlocked']})"),
                 plain(r["first_value"]),
                 Text(f"{r['effort']:g}"),
-                Text(str(r["waves"])),
-                Text(str(r["risk"])),
-                Text(votes),
-                key=r["option"],
-            )
+            ]
+            if not narrow:
+                cells += [Text(str(r["waves"])), Text(str(r["risk"]))]
+            table.add_row(*cells, Text(votes), key=r["option"])
             self._shown.append(r["option"])
         if self.roadmap.plans:  # the same option stays highlighted when an accepted one moves up
             row = self._shown.index(keep_id) if keep_id in self._shown else min(max(keep, 0), len(self._shown) - 1)
@@ -225,6 +272,16 @@ class RoadmapScreen(Screen[None]):
             return
         text = Text(end="")
         text.append_text(plain(p.option.title, style="bold"))
+        text.append(f"  {p.id} · {p.option.effective_status if not p.generated else 'generated'}", style="dim")
+        rec = rm.recommended
+        if rec is not None and rec.option == p.id:
+            text.append(f"\n{STAR} Recommended. ", style="bold green")
+            text.append_text(plain(rec.reason))
+            if rec.start_with:
+                text.append("\nStart with:", style="bold")
+                for line in start_lines(rec, self.app.session.workshop):
+                    text.append("\n • ")
+                    text.append_text(plain(line))
         text.append("\n")
         text.append_text(plain(summary(rm, p)))
         text.append("\nCloses: ", style="green")
