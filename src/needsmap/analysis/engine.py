@@ -280,6 +280,7 @@ class Index:
     value: dict[str, int]
     needs: dict[str, list[tuple[m.UseCase, m.Need]]]
     needed: frozenset[str]  # the attributes some active use case needs
+    processes: dict[str, m.Process]
     #: attribute -> [(process, step index, action, function of the process owner)]
     writers: dict[str, list[tuple[m.Process, int, str, str | None]]]
     # the parts of each attribute's memo key (see unit_key), collected in the same passes
@@ -323,7 +324,7 @@ class Index:
         else:
             self._index_use_cases(ws)
         if "processes" in reuse and "stakeholders" in reuse:  # a writer's key names its owner's function
-            self.writers, self._writer_keys = prev.writers, prev._writer_keys
+            self.writers, self._writer_keys, self.processes = prev.writers, prev._writer_keys, prev.processes
         else:
             self._index_processes(ws)
 
@@ -391,7 +392,9 @@ class Index:
     def _index_processes(self, ws: m.Workshop) -> None:
         self.writers = defaultdict(list)
         self._writer_keys = defaultdict(list)
+        self.processes = {}
         for p in ws.processes:
+            self.processes.setdefault(p.id, p)
             fn = self.function_of.get(p.owner) if p.owner else None
             for i, step in enumerate(p.steps):
                 for attr in step.creates:
@@ -486,7 +489,7 @@ class Index:
         return p.name if p is not None and p.name else pid
 
     def process_name(self, pid: str) -> str:
-        p = next((p for p in self.ws.processes if p.id == pid), None)
+        p = self.processes.get(pid)
         return f"'{p.name}'" if p is not None and p.name else f"'{pid}'"
 
     def names_key(self) -> _KeyPart:
@@ -535,13 +538,21 @@ class IdentityMemo:
     def __init__(self) -> None:
         self.parts: dict[str, tuple[m.UseCase, _IdentityPart]] = {}
         self.fresh: dict[str, tuple[m.UseCase, _IdentityPart]] = {}
+        self.touched: frozenset[str] | None = frozenset()
         self._map: tuple[frozenset[str], frozenset[str]] | None = None
 
-    def start(self, same: frozenset[str], mainland: set[str], off_mainland: set[str]) -> None:
-        """Begin a version: keep what still holds, and collect this version's parts in ``fresh``."""
+    def start(
+        self, same: frozenset[str], touched: frozenset[str] | None, mainland: set[str], off_mainland: set[str]
+    ) -> None:
+        """Begin a version: keep what still holds, and collect this version's parts in ``fresh``.
+
+        With the systems replaced, a part still holds when the mainland did not move and no attribute the
+        use case must have was touched (``touched``: the attributes whose holdings the edit changed).
+        """
         now = (frozenset(mainland), frozenset(off_mainland))
-        keep = "systems" in same and now == self._map
+        keep = now == self._map and ("systems" in same or touched is not None)
         self.parts = self.fresh if keep else {}
+        self.touched = frozenset() if "systems" in same else touched
         self.fresh = {}
         self._map = now
 
@@ -560,6 +571,8 @@ class _Analyser:
         self.touched = changes.touched if changes else None
         #: item sections whose items are the same objects as in the previous version (empty: none known)
         self.same = changes.same if changes and previous is not None else frozenset()
+        #: systems replaced since the previous version (meaningful when ``touched`` is not None)
+        self.replaced_systems = changes.systems if changes else frozenset()
         self.gaps: list[Gap] = []
         self.need_problems: dict[NeedKey, list[str]] = defaultdict(list)
         self.need_paths: dict[NeedKey, NeedPath] = {}
@@ -1146,11 +1159,12 @@ class _Analyser:
         for uc in ix.active:
             for pid in uc.processes:
                 use_cases_of_process[pid].append(uc.id)
-        known = memo if memo is not None and "systems" in self.same else {}
+        known = memo if memo is not None and self.same else {}
+        touched = self.touched if "systems" not in self.same else frozenset()
         fresh: dict[str, tuple[m.Process, tuple[_Call, ...]]] = {}
         for p in self.ws.processes:
             cached = known.get(p.id)
-            if cached is not None and cached[0] is p:
+            if cached is not None and cached[0] is p and self._steps_unaffected(p, touched):
                 found = cached[1]
             else:
                 found = tuple(self._steps_of(p))
@@ -1162,6 +1176,20 @@ class _Analyser:
         if memo is not None:
             memo.clear()
             memo.update(fresh)
+
+    def _steps_unaffected(self, p: m.Process, touched: frozenset[str] | None) -> bool:
+        """Whether what ``p``'s steps found still holds: no system of its steps replaced, nothing it writes
+        touched (its holdings, masters and the feeds carrying it are what the step rules read)."""
+        if touched is None:
+            return False
+        if not touched and not self.replaced_systems:
+            return True
+        for st in p.steps:
+            if st.system in self.replaced_systems:
+                return False
+            if not touched.isdisjoint(st.creates) or not touched.isdisjoint(st.updates):
+                return False
+        return True
 
     def _steps_of(self, p: m.Process) -> Iterator[_Call]:
         ix = self.ix
@@ -1375,7 +1403,7 @@ class _Analyser:
         """Four-part readiness: the data part (memoised per use case), then identity, consent and process."""
         data = self._data_readiness(memo)
         if identity_memo is not None:
-            identity_memo.start(self.same, self.mainland, self.off_mainland)
+            identity_memo.start(self.same, self.touched, self.mainland, self.off_mainland)
         consent = consent or {}
         out: dict[str, Readiness] = {}
         for uc in self.ix.active:
@@ -1430,7 +1458,12 @@ class _Analyser:
         if memo is None:
             return self._judge_identity(uc)
         cached = memo.parts.get(uc.id)
-        if cached is not None and cached[0] is uc:
+        touched = memo.touched
+        if (
+            cached is not None
+            and cached[0] is uc
+            and (not touched or touched.isdisjoint(nd.attribute for nd in uc.needs))
+        ):
             part = cached[1]
         else:
             part = self._judge_identity(uc)
@@ -1618,7 +1651,9 @@ class _Analyser:
         self.steps(steps_memo)
         self.functions()
         self.use_cases()
-        consent = privacy_rules(self.ix, self.gap, privacy_memo, self.same)  # NM120-NM123; readiness' consent part
+        consent = privacy_rules(
+            self.ix, self.gap, privacy_memo, self.same, self.touched
+        )  # NM120-NM123; readiness' consent part
         readiness = self.readiness({} if readiness_memo is None else readiness_memo, consent, identity_memo)
         attrs, systems = self.tables(comps, {} if rows_memo is None else rows_memo)
         blocking = blocking_findings(self.gaps, readiness)

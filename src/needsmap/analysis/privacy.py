@@ -114,6 +114,8 @@ class PrivacyMemo:
         self.use_cases: dict[str, tuple[m.UseCase, ConsentPart, tuple[_Call, ...]]] = {}
         #: (system id, system object, holding, attribute) of every personal copy that is not an identifier
         self.copies: list[tuple[str, m.System, m.Holding, m.Attribute]] | None = None
+        #: the same, per system: (the system object, its copies)
+        self.copies_of: dict[str, tuple[m.System, list[tuple[str, m.System, m.Holding, m.Attribute]]]] = {}
         #: (system id, attribute id) -> the finding's arguments but its location-free parts
         self.copy_findings: dict[tuple[str, str], _Finding] = {}
 
@@ -123,12 +125,15 @@ def privacy_rules(
     gap: GapSink,
     memo: PrivacyMemo | None = None,
     same: frozenset[str] = frozenset(),
+    touched: frozenset[str] | None = None,
 ) -> dict[str, ConsentPart]:
     """Run NM120 (refined), NM121, NM122, NM123 over the index; report findings through ``gap``.
 
     Returns the consent part of readiness for every non-rejected use case (by id).  With ``memo`` (kept
     by the caller across versions) and ``same`` (the item sections whose items are the same objects as
-    in the memo's version), what those sections alone decide is taken from the memo.
+    in the memo's version), what those sections alone decide is taken from the memo; ``touched`` (the
+    attributes whose holdings or feeds an edit changed; None: unknown) lets an edit of one system keep
+    the findings about the others.
     """
     if memo is None:
         memo = PrivacyMemo()
@@ -151,9 +156,13 @@ def privacy_rules(
         parts[uc.id] = part
         fresh[uc.id] = (uc, part, found)
     memo.use_cases = fresh
-    if not ("attributes" in same and "systems" in same) or memo.copies is None:
-        memo.copies = _personal_copies(ix)
+    if "attributes" not in same or memo.copies is None or ("systems" not in same and touched is None):
+        memo.copies_of = {}
         memo.copy_findings = {}
+    if "systems" not in same or "attributes" not in same or memo.copies is None:
+        memo.copies = _personal_copies(ix, memo)
+        if memo.copy_findings and touched:  # a finding names the feeds bringing the copy: they may have changed
+            memo.copy_findings = {k: v for k, v in memo.copy_findings.items() if k[1] not in touched}
     _held_beyond_need(ix, gap, memo)
     return parts
 
@@ -296,18 +305,35 @@ def _special_without_basis(
     )
 
 
-def _personal_copies(ix: Index) -> list[tuple[str, m.System, m.Holding, m.Attribute]]:
-    """Every copy (role copy or none) of personal or sensitive data that is not an identifier."""
+def _personal_copies(ix: Index, memo: PrivacyMemo) -> list[tuple[str, m.System, m.Holding, m.Attribute]]:
+    """Every copy (role copy or none) of personal or sensitive data that is not an identifier.
+
+    A system that is the same object as in the memo's version gives its copies from the memo (the
+    memo holds only versions with the same attributes); a finding about a system that changed is
+    worked out again.
+    """
     attrs = ix.attrs
-    out = []
+    out: list[tuple[str, m.System, m.Holding, m.Attribute]] = []
+    known = memo.copies_of
+    fresh: dict[str, tuple[m.System, list[tuple[str, m.System, m.Holding, m.Attribute]]]] = {}
     for sy in ix.ws.systems:
-        for h in sy.holds:
-            if h.role not in (None, "copy"):
-                continue
-            a = attrs.get(h.attribute)
-            if a is None or a.is_identifier or a.effective_sensitivity == "none":
-                continue
-            out.append((sy.id, sy, h, a))
+        cached = known.get(sy.id)
+        if cached is not None and cached[0] is sy:
+            mine = cached[1]
+        else:
+            mine = []
+            for h in sy.holds:
+                if h.role not in (None, "copy"):
+                    continue
+                a = attrs.get(h.attribute)
+                if a is None or a.is_identifier or a.effective_sensitivity == "none":
+                    continue
+                mine.append((sy.id, sy, h, a))
+            if memo.copy_findings:
+                memo.copy_findings = {k: v for k, v in memo.copy_findings.items() if k[0] != sy.id}
+        fresh.setdefault(sy.id, (sy, mine))
+        out.extend(mine)
+    memo.copies_of = fresh
     return out
 
 

@@ -23,6 +23,8 @@ class Changes:
     same: frozenset[str]
     #: attributes that a replaced, added or removed item mentions; None: treat every attribute as touched
     touched: frozenset[str] | None
+    #: ids of the systems replaced, added or removed (meaningful only when ``touched`` is not None)
+    systems: frozenset[str] = frozenset()
 
 
 def attributes_of(section: str, item: object) -> Iterable[str]:
@@ -60,6 +62,7 @@ class ReplacedItems:
             return Changes(frozenset(), None)
         same: set[str] = set()
         touched: set[str] = set()
+        systems: set[str] = set()
         everything = False
         for name in SECTIONS:
             old, new = before[name], now[name]
@@ -73,21 +76,75 @@ class ReplacedItems:
             if changed is None:
                 everything = True
                 continue
-            for item in changed:
-                touched.update(attributes_of(name, item))
-        return Changes(frozenset(same), None if everything else frozenset(touched))
+            gone, came = changed
+            if name == "systems":
+                systems.update(x.id for x in (*gone, *came))  # type: ignore[attr-defined]
+            came_by_id = {getattr(x, "id", None): x for x in came}
+            paired: set[int] = set()
+            for item in gone:
+                twin = came_by_id.get(getattr(item, "id", None))
+                if twin is not None and id(twin) not in paired:  # the same item, edited: what differs
+                    paired.add(id(twin))
+                    touched.update(changed_attributes(name, item, twin))
+                else:
+                    touched.update(attributes_of(name, item))
+            for item in came:
+                if id(item) not in paired:
+                    touched.update(attributes_of(name, item))
+        if everything:
+            return Changes(frozenset(same), None)
+        return Changes(frozenset(same), frozenset(touched), frozenset(systems))
 
 
 def _is(a: object, b: object) -> bool:
     return a is b
 
 
-def _replaced(old: Sequence[object], new: Sequence[object]) -> list[object] | None:
-    """The items only in ``old`` or only in ``new``; None when the items both keep changed order."""
+def _replaced(old: Sequence[object], new: Sequence[object]) -> tuple[list[object], list[object]] | None:
+    """(the items only in ``old``, those only in ``new``); None when the items both keep changed order."""
     old_ids = {id(x) for x in old}
     new_ids = {id(x) for x in new}
     kept_old = [x for x in old if id(x) in new_ids]
     kept_new = [x for x in new if id(x) in old_ids]
     if not all(map(_is, kept_old, kept_new)):
         return None
-    return [x for x in old if id(x) not in new_ids] + [x for x in new if id(x) not in old_ids]
+    return [x for x in old if id(x) not in new_ids], [x for x in new if id(x) not in old_ids]
+
+
+def changed_attributes(section: str, old: object, new: object) -> set[str]:
+    """The attributes whose part of an item an edit changed (``old`` and ``new`` share an id).
+
+    A system whose holdings of one attribute changed touches that attribute only; a change of the
+    item itself (its id, a use case's value, status or where it runs) touches everything it mentions.
+    """
+    if section == "systems":
+        assert isinstance(old, m.System) and isinstance(new, m.System)
+        if old.id != new.id:
+            return {*attributes_of(section, old), *attributes_of(section, new)}
+        out = _differing(_by_attribute(old.holds), _by_attribute(new.holds))
+        if old.feeds != new.feeds:
+            out.update(a for fd in (*old.feeds, *new.feeds) for a in fd.attributes)
+        return out
+    if section == "use_cases":
+        assert isinstance(old, m.UseCase) and isinstance(new, m.UseCase)
+        same_use_case = (old.id, old.value, old.status, old.executes_in) == (
+            new.id,
+            new.value,
+            new.status,
+            new.executes_in,
+        )
+        if not same_use_case:
+            return {*attributes_of(section, old), *attributes_of(section, new)}
+        return _differing(_by_attribute(old.needs), _by_attribute(new.needs))
+    return {*attributes_of(section, old), *attributes_of(section, new)}
+
+
+def _by_attribute(rows: Iterable[m.Holding] | Iterable[m.Need]) -> dict[str, list[object]]:
+    out: dict[str, list[object]] = {}
+    for row in rows:
+        out.setdefault(row.attribute, []).append(row)
+    return out
+
+
+def _differing(old: dict[str, list[object]], new: dict[str, list[object]]) -> set[str]:
+    return {a for a in old.keys() | new.keys() if old.get(a) != new.get(a)}
