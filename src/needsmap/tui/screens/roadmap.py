@@ -165,11 +165,16 @@ class RoadmapScreen(Screen[None]):
         ws = self.app.session.workshop
         if analysis is None:
             return
-        try:  # milliseconds for a real workshop, a quarter of a second at enterprise scale
-            self.roadmap = build_roadmap(ws, analysis)
-            self.error = None
-        except RoadmapError as exc:
-            self.roadmap, self.error = None, str(exc)
+        # the app works the roadmap out in a thread after each analysis (a quarter of a second at enterprise
+        # scale); until the first one is there, this screen works it out itself
+        if self.app.roadmap is not None or self.app.roadmap_problem is not None:
+            self.roadmap, self.error = self.app.roadmap, self.app.roadmap_problem
+        else:
+            try:
+                self.roadmap = build_roadmap(ws, analysis)
+                self.error = None
+            except RoadmapError as exc:
+                self.roadmap, self.error = None, str(exc)
         first = not self._shown
         self._fill_options()
         if first and self.roadmap is not None and self.roadmap.recommended is not None:
