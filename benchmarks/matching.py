@@ -14,6 +14,11 @@ abbreviation or a typo), half of them columns with no customer meaning
   with a fresh matcher (empty cache), median of ``--repeat`` runs (:mod:`benchmarks.timing`).
 
 Target (:data:`TARGET_SECONDS`): build + match of 10,000 columns in <= 2 s; it exits 1 when over.
+
+``--labelled tune|held-out|all`` measures quality instead: the schema import's proposals for the labelled
+columns of real systems (tests/data/columns, sources in tests/data/README.md) against their labels, with a
+reliability table (:func:`evaluate`, :func:`quality_report`; ``--misses`` lists the wrong ones);
+``--ddl SYSTEM`` prints a labelled system's tables as T-SQL DDL (:func:`ddl_of`).
 Figures are recorded in docs/performance.md ("Column matching"); this is a benchmark, not a test
 (tests/benchmarks/test_matching.py runs it on a few hundred columns, once).
 """
@@ -23,9 +28,14 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from benchmarks.timing import machine, measure
 from needsmap.imports.column_match import Column, ColumnMatcher
+from needsmap.imports.schema import SchemaColumn, SchemaTable
 
 TARGET_SECONDS = 2.0
 _NOISE_WORDS = (
@@ -203,7 +213,23 @@ def main(argv: list[str] | None = None) -> int:
         choices=["small", "medium", "enterprise"],
         help="Also match against the attributes of a synthetic workshop of this scale.",
     )
+    parser.add_argument(
+        "--labelled",
+        choices=["tune", "held-out", "all"],
+        help="Instead of timing: the quality figures on the labelled real systems of this split.",
+    )
+    parser.add_argument("--misses", action="store_true", help="With --labelled: list every wrong proposal.")
+    parser.add_argument("--ddl", metavar="SYSTEM", help="Print the labelled system's tables as T-SQL DDL.")
     args = parser.parse_args(argv)
+    if args.ddl:
+        print(ddl_of(next(s for s in load_labelled() if s.system == args.ddl)))
+        return 0
+    if args.labelled:
+        print(quality_report(args.labelled))
+        if args.misses:
+            systems = [s for s in load_labelled() if args.labelled == "all" or s.split == args.labelled]
+            print("\n".join(evaluate(systems)["misses"]))
+        return 0
     r = run(args.columns, args.seed, args.repeat, args.workshop)
     total = r["build_s"] + r["match_s"]
     print(f"machine: {machine()}")
@@ -218,6 +244,126 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(f"build + match: {total:.2f} s, {verdict} the {TARGET_SECONDS:.0f} s target")
     return 0 if total <= TARGET_SECONDS else 1
+
+
+# ------------------------------------------------------------------ quality on labelled real schemas
+
+#: The labelled column lists of real systems (tests/data/columns/<system>.yaml, see tests/data/README.md).
+LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "columns"
+#: Confidence buckets of the reliability table: (low, high, label).
+BUCKETS = ((0.9, 1.01, "0.90-1.00"), (0.8, 0.9, "0.80-0.89"), (0.75, 0.8, "0.75-0.79"))
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One labelled system: its tables (as a schema import reads them) and, per ``table.column``, the
+    acceptable attribute ids (empty: not a customer attribute) and whether the column holds the opposite."""
+
+    system: str
+    split: str
+    tables: tuple[SchemaTable, ...]
+    expect: dict[str, frozenset[str]]
+    inverted: frozenset[str]
+
+
+def load_labelled(folder: Path = LABELLED) -> list[Labelled]:
+    """Every labelled system of ``folder``, by file name."""
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        tables = []
+        expect: dict[str, frozenset[str]] = {}
+        inverted = set()
+        for table, columns in doc["tables"].items():
+            cols = []
+            for column, row in columns.items():
+                sql_type, want, *flags = row
+                cols.append(SchemaColumn(str(column), sql_type))
+                key = f"{table}.{column}"
+                wanted = want if isinstance(want, list) else [want] if want else []
+                expect[key] = frozenset(wanted)
+                if "inverted" in flags:
+                    inverted.add(key)
+            tables.append(SchemaTable(str(table), tuple(cols)))
+        out.append(Labelled(doc["system"], doc["split"], tuple(tables), expect, frozenset(inverted)))
+    return out
+
+
+def ddl_of(system: Labelled) -> str:
+    """``CREATE TABLE`` statements (T-SQL) of a labelled system's tables: the shape ``needsmap import ddl``
+    reads when an architect exports the suite's schema."""
+    out = []
+    for table in system.tables:
+        cols = ",\n".join(f"    [{c.name}] {c.sql_type}" for c in table.columns)
+        out.append(f"CREATE TABLE [dbo].[{table.name}] (\n{cols}\n);\nGO\n")
+    return "\n".join(out)
+
+
+def evaluate(systems: list[Labelled], accept_above: float = 0.9) -> dict:
+    """Top-1 accuracy over customer columns, precision among auto-accepted proposals, the share of
+    non-customer columns proposed at all, a reliability table and the misses, for ``systems``."""
+    from needsmap.imports.schema import propose
+
+    matcher = ColumnMatcher.from_catalog()
+    customer = right = non_customer = proposed_non = accepted = accepted_right = 0
+    inverted_right = inverted_total = 0
+    buckets = {label: [0, 0] for _, _, label in BUCKETS}
+    misses: list[str] = []
+    for system in systems:
+        for p in propose(system.tables, matcher, accept_above=accept_above):
+            want = system.expect[p.key]
+            ok = p.attribute is not None and p.attribute in want
+            if want:
+                customer += 1
+                right += ok
+                if p.key in system.inverted and ok:
+                    inverted_total += 1
+                    inverted_right += bool(getattr(p, "inverted", False))
+            else:
+                non_customer += 1
+                proposed_non += p.attribute is not None
+            if p.attribute is not None:
+                if p.confidence >= accept_above:
+                    accepted += 1
+                    accepted_right += ok
+                for low, high, label in BUCKETS:
+                    if low <= p.confidence < high:
+                        buckets[label][0] += 1
+                        buckets[label][1] += ok
+            if (want and not ok) or (not want and p.attribute is not None):
+                misses.append(
+                    f"{system.system}: {p.key} -> {p.attribute} {p.confidence:.2f} (want {'/'.join(sorted(want)) or '-'})"
+                )
+    return {
+        "systems": len(systems),
+        "customer_columns": customer,
+        "top1": right / customer if customer else 1.0,
+        "accepted": accepted,
+        "accepted_precision": accepted_right / accepted if accepted else 1.0,
+        "non_customer_columns": non_customer,
+        "non_customer_proposed": proposed_non / non_customer if non_customer else 0.0,
+        "inverted_marked": (inverted_right, inverted_total),
+        "reliability": [(label, n, ok / n if n else None) for label, (n, ok) in buckets.items()],
+        "misses": misses,
+    }
+
+
+def quality_report(split: str) -> str:
+    """The figures of :func:`evaluate` on one split (``tune``, ``held-out`` or ``all``), as Markdown."""
+    systems = [s for s in load_labelled() if split == "all" or s.split == split]
+    r = evaluate(systems)
+    lines = [
+        f"{split}: {r['systems']} systems ({', '.join(s.system for s in systems)})",
+        f"top-1 {r['top1']:.1%} of {r['customer_columns']} customer columns; "
+        f"precision {r['accepted_precision']:.1%} of {r['accepted']} auto-accepted (>= 0.9); "
+        f"{r['non_customer_proposed']:.1%} of {r['non_customer_columns']} non-customer columns proposed; "
+        f"inverted marked {r['inverted_marked'][0]}/{r['inverted_marked'][1]}",
+        "",
+        "| confidence | proposals | observed precision |",
+        "|---|---|---|",
+        *(f"| {label} | {n} | {'-' if p is None else f'{p:.1%}'} |" for label, n, p in r["reliability"]),
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

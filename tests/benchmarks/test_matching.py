@@ -25,3 +25,12 @@ def test_against_a_workshop_too():
     figures = matching.run(100, seed=1, repeat=1, workshop_scale="small")
     assert figures["workshop_attributes"] == 50
     assert_positive(figures, ("build_s", "match_s", "matched_share"))
+
+
+def test_the_labelled_figures_and_a_suite_as_ddl(capsys):
+    assert matching.main(["--labelled", "tune"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tune: ") and "| 0.90-1.00 |" in out
+    assert matching.main(["--ddl", "sap"]) == 0
+    ddl = capsys.readouterr().out
+    assert "CREATE TABLE [dbo].[KNA1]" in ddl and "[SMTP_ADDR] nvarchar(241)" in ddl

@@ -362,8 +362,11 @@ def test_new_with_catalog_starts_with_valid_attributes(runner, tmp_path):
     assert not bad.exists()
 
 
-def test_opposites_and_links_to_other_records_are_not_proposed(matcher):
-    assert matcher.best("is_inactive", table="account_contact", sql_type="tinyint(1)") is None
+def test_opposites_are_proposed_inverted_and_links_to_other_records_not_at_all(matcher):
+    inactive = matcher.best("is_inactive", table="account_contact", sql_type="tinyint(1)")
+    assert inactive is not None and inactive.attribute == "is_active" and inactive.inverted
+    assert inactive.confidence < 0.9  # an inversion is for a person to confirm
+    assert "opposite" in inactive.reason
     assert matcher.best("unverified", sql_type="boolean") is None
     assert matcher.best("address_id", table="account_user_addresses", sql_type="integer") is None
     assert matcher.best("id_product", table="ps_customer_thread", sql_type="int(10)") is None

@@ -1,6 +1,6 @@
 """Match physical columns (``table.column`` of a source system) to attributes.
 
-Used by the imports (issue 8) and by the catalog tests.  The public API:
+Used by the schema and sheet imports and by the catalog tests.  The public API:
 
 .. code-block:: python
 
@@ -44,10 +44,29 @@ expanded.  Exact names score highest (spelling, id or name 1.0, synonym
 each reinterpretation costs a little.  Names with no exact reading go to
 rapidfuzz (``ratio`` >= 85 against keys of a length that can reach it; one
 swapped, missing or wrong letter for 5-6 letter names), scored 0.9 x ratio.
+Composite fields lose their storage words (``nameFirstName`` -> first name,
+``linkedinLinkPrimaryLinkUrl`` -> linkedin); a table or qualifier word glued
+on is split off (``companycity``, ``mailingzip``), and costs nothing when it
+repeats the table's name; numbers inside a name are dropped (``address1_city``),
+a leading ``date_`` moves to the end (``date_entered``), a trailing ``code`` of
+one word goes (``gendercode``), plurals are read singular (``phones``).
+
+What the table says counts too (:meth:`ColumnMatcher._structural`): a row's own
+key (``id``, ``rowid``, ``contactid``) is the key of the entity the table is about
+(none in a child table), ``parent_id`` of a child row is the customer's key, a
+negated channel (``do_not_call``, ``donotpostalmail``) is the consent it is the
+opposite of.  Some columns are never proposed (:func:`why_not_an_attribute`):
+users of the software (``created_by``), its scope (``website_id``), someone else
+(``AssistantPhone``), bookkeeping (``MANDT``).  Audit attributes are not proposed in
+child tables.  A candidate for a positive consent or flag from a negated name
+is marked ``inverted``.  The vocabulary of this evidence is :mod:`needsmap.imports.column_evidence`.
+
 Then the SQL type is checked against the attribute type
 (:func:`sql_type_family`, :func:`type_fit`): a fitting type keeps the score,
-a loosely fitting one costs 15%, a clashing one 40%; an attribute of the
-entity the table is about gets a small bonus.  Confidences are capped at 1.
+a loosely fitting one costs 15%, a clashing one 45%; an attribute of the
+entity the table is about gets a small bonus, one of an entity a child table's
+rows do not hold loses 15%, and a generic one-word name (``status``, ``type``)
+read without the table's help stays at 0.85.  Confidences are capped at 1.
 """
 
 from __future__ import annotations
@@ -62,6 +81,21 @@ from rapidfuzz.distance import OSA
 
 from needsmap.catalog.name_tokens import compact_key, name_tokens
 from needsmap.format import model as m
+from needsmap.imports.column_evidence import (
+    AUDIT_ATTRIBUTES,
+    CHILD_ENTITIES,
+    GENERIC_CAP,
+    GENERIC_NAMES,
+    KEY_OF_TABLE,
+    OPPOSITE_FLAGS,
+    OTHER_ENTITY,
+    OWN_KEYS,
+    ROW_HOLDS,
+    holds_the_opposite,
+    negated_channel,
+    not_an_attribute,
+    sub_table,
+)
 
 #: Below this confidence :meth:`ColumnMatcher.best` returns None.
 DEFAULT_MIN_CONFIDENCE = 0.6
@@ -163,6 +197,7 @@ QUALIFIERS: frozenset[str] = frozenset(
         "has",
         "x",
         "c",
+        "fk",
         "ps",
         "tbl",
         "t",
@@ -297,6 +332,10 @@ ENTITY_WORDS: dict[str, str] = {
             "newsletter",
             "subscriber",
             "subscribers",
+            "donotcontact",
+            "optout",
+            "unsubscribe",
+            "unsubscribes",
         ],
         "consent",
     ),
@@ -410,15 +449,17 @@ _FAMILY_WORDS: tuple[tuple[str, str], ...] = (
 )
 _FAMILY_RES = tuple((re.compile(r"\s*(?:" + pat + r")(?![A-Za-z0-9_])", re.I), fam) for pat, fam in _FAMILY_WORDS)
 
+_ONE_CHAR = re.compile(r"\s*n?(?:var)?char\s*\(\s*1\s*\)", re.I)
+
 #: For each attribute type: SQL type families that fit, and those that fit loosely.
 TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "string": (frozenset({"string"}), frozenset({"integer", "json", "uuid"})),
+    "string": (frozenset({"string", "uuid"}), frozenset({"integer", "json", "decimal"})),
     "text": (frozenset({"string"}), frozenset({"json"})),
-    "enum": (frozenset({"string"}), frozenset({"integer", "boolean"})),
-    "country": (frozenset({"string"}), frozenset({"integer"})),
+    "enum": (frozenset({"string", "integer"}), frozenset({"boolean"})),
+    "country": (frozenset({"string", "integer"}), frozenset()),
     "currency": (frozenset({"string"}), frozenset({"integer"})),
-    "email": (frozenset({"string"}), frozenset()),
-    "phone": (frozenset({"string"}), frozenset({"integer", "decimal"})),
+    "email": (frozenset({"string"}), frozenset({"json"})),
+    "phone": (frozenset({"string"}), frozenset({"integer", "decimal", "json"})),
     "url": (frozenset({"string"}), frozenset()),
     "id": (frozenset({"string", "integer", "uuid"}), frozenset({"decimal", "binary"})),
     "integer": (frozenset({"integer"}), frozenset({"decimal", "string"})),
@@ -426,15 +467,17 @@ TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "money": (frozenset({"decimal", "integer"}), frozenset({"string"})),
     "boolean": (frozenset({"boolean"}), frozenset({"integer", "string", "date", "datetime"})),
     "date": (frozenset({"date", "datetime"}), frozenset({"string"})),
-    "datetime": (frozenset({"datetime"}), frozenset({"date", "string", "integer"})),
+    "datetime": (frozenset({"datetime", "date"}), frozenset({"string", "integer"})),
 }
-_LOOSE_FIT, _CLASH = 0.85, 0.6
+_LOOSE_FIT, _CLASH = 0.85, 0.55
 
 
 def sql_type_family(sql_type: str | None) -> str | None:
     """``varchar(255)`` -> string, ``tinyint(1)`` -> boolean, ``timestamptz`` -> datetime; None when unknown."""
     if not sql_type:
         return None
+    if _ONE_CHAR.match(sql_type):
+        return "flag"
     for pattern, family in _FAMILY_RES:
         if pattern.match(sql_type):
             return family
@@ -442,7 +485,9 @@ def sql_type_family(sql_type: str | None) -> str | None:
 
 
 def type_fit(attr_type: str, family: str | None) -> float:
-    """1.0 when a column of ``family`` can hold an ``attr_type`` attribute, 0.85 loosely, 0.6 not."""
+    """1.0 when a column of ``family`` can hold an ``attr_type`` attribute, 0.85 loosely, 0.55 not."""
+    if family == "flag":  # CHAR(1): SAP's 'X' flags, and one-letter codes
+        return 1.0 if attr_type in ("boolean", "enum", "string") else type_fit(attr_type, "string")
     if family is None or family in ("time",):
         return 1.0
     strong, loose = TYPE_FIT.get(attr_type, TYPE_FIT["string"])
@@ -473,6 +518,8 @@ class Candidate:
     confidence: float
     reason: str
     catalog_id: str | None = None
+    #: the column holds the opposite of the attribute (``do_not_call`` -> phone marketing consent)
+    inverted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,17 +544,111 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
         if words and words != last_words:
             out.append((words, last_factor * factor, _join(last_note, note)))
 
+    words = _composite_words(tokens)
+    if words != tokens:
+        add(words, 0.98, "read as a composite field")
+    words = _split_leading_word(out[-1][0])
+    if words != out[-1][0]:
+        add(words, 1.0, f"'{words[0]}{words[1]}' read as '{words[0]}_{words[1]}'")
     add(tuple(w for t in out[-1][0] for w in ABBREVIATIONS.get(t, t).split()), 0.97, "abbreviations expanded")
+    words = out[-1][0]
+    if len(words) == 1 and len(words[0]) > 8 and words[0].endswith("code"):  # Dataverse: gendercode
+        add((words[0][:-4],), 0.97, "without 'code'")
+    words = out[-1][0]
+    if len(words) > 2 and words[-1] == "id" and words[-2] in _CODED_KEYS:  # MARITAL_STATUS_ENUM_ID, COUNTRY_GEO_ID
+        add(words[:-2], 0.97, f"without '_{words[-2]}_id'")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1] in _TRAILING_VARIANTS:  # FIRST_NAME_LOCAL: the name in the local script
+        add(words[:-1], 0.96, f"without '_{words[-1]}'")
     words = out[-1][0]
     if len(words) > 1 and words[0] == "id":
         add(words[1:] + ("id",), 0.97, "id_ prefix read as _id")
     words = out[-1][0]
+    if len(words) > 1 and words[0] == "date" and words[1] not in _TEMPORAL:  # date_entered: entered_date
+        add(words[1:] + ("date",), 0.97, "'date_' read as '_date'")
+    words = out[-1][0]
     if len(words) > 1 and words[-1] in _TEMPORAL:
         add(words[:-1] + ("date",), 0.97, f"'_{words[-1]}' read as '_date'")
     words = out[-1][0]
-    if len(words) > 1 and words[-1].isdigit():
-        add(words[:-1], 0.97, f"without '{words[-1]}'")
+    if any(w.isdigit() for w in words[1:]):  # address1_city, NAME1, HOUSE_NUM1
+        add(tuple(w for w in words if not w.isdigit()) or words, 0.97, "without its numbers")
+    words = out[-1][0]
+    if len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):  # phones, websites
+        add(words[:-1] + (words[-1][:-1],), 0.96, f"'{words[-1]}' read as '{words[-1][:-1]}'")
     return out
+
+
+#: Words before a trailing ``_id`` that say the value is a coded reference: ``_enum_id``, ``_geo_id``, ``_uom_id``.
+_CODED_KEYS = frozenset({"enum", "geo", "uom", "code"})
+#: Trailing words that name a variant of the same value: ``_local``, ``_native``.
+_TRAILING_VARIANTS = frozenset({"local", "native"})
+
+#: Trailing words of composite fields that only say how the value is stored (linkedinLinkPrimaryLinkUrl).
+_COMPOSITE_TAILS = (("primary", "link", "url"), ("link",), ("amount", "micros"))
+
+
+def _composite_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a composite (ORM/GraphQL) field without its storage words: ``addressAddressStreet1`` ->
+    address street 1, ``emailsPrimaryEmail`` -> email, ``nameFirstName`` -> first name,
+    ``domainNamePrimaryLinkUrl`` -> domain name."""
+    words = tuple(w for i, w in enumerate(tokens) if i == 0 or w != tokens[i - 1])
+    for tail in _COMPOSITE_TAILS:
+        if len(words) > len(tail) and words[-len(tail) :] == tail:
+            words = words[: -len(tail)]
+    if len(words) > 2 and _singular(words[0]) in (_singular(words[-1]), _singular(words[-2])):
+        # the group word is repeated by the field: nameFirstName, phonesPrimaryPhoneNumber
+        words = words[1:]
+        if words[0] == "primary":
+            words = words[1:]
+    return words
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+#: Words a table prefix glued to a column name begins with (companycity, contactemail).
+_GLUED_PREFIXES = (
+    "company",
+    "contact",
+    "customer",
+    "account",
+    "person",
+    "client",
+    "member",
+    "lead",
+    "user",
+    "mailing",
+    "billing",
+    "shipping",
+    "other",
+    "home",
+    "work",
+    "business",
+    "private",
+    "primary",
+    "default",
+    "office",
+    "secondary",
+    "alternate",
+)
+
+
+def _split_leading_word(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``companycity`` -> company, city: a table word glued to the column name without a separator."""
+    first = words[0]
+    for prefix in _GLUED_PREFIXES:
+        if first.startswith(prefix) and len(first) >= len(prefix) + 3 and first not in _WHOLE_WORDS:
+            return (prefix, first[len(prefix) :], *words[1:])
+    return words
+
+
+#: Words that begin like a glued table prefix but are one word.
+_WHOLE_WORDS = frozenset(
+    {"customertype", "accountnumber", "userid", "username", "contactid", "accountid", "leadsource"}
+)
 
 
 _Variant = tuple[tuple[str, ...], float, str, "str | None"]
@@ -539,6 +680,10 @@ def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Varian
         dropped_factor = factor
         for k in range(1, len(words)):
             word = words[k - 1]
+            if k == 1 and context and _singular(word) == _singular(context[0]):
+                # companycity in a companies table: the table's name again, read away at no cost
+                out.append((words[1:], factor * _CONTEXT_FACTOR, _join(note, f"table prefix '{word}_'"), None))
+                continue
             cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
             dropped_factor *= 0.96 if cheap else 0.85
             hint = ENTITY_WORDS.get(word)
@@ -577,6 +722,12 @@ def _join(a: str, b: str) -> str:
     return f"{a}, {b}" if a and b else a or b
 
 
+def why_not_an_attribute(column: str, table: str | None = None) -> str | None:
+    """Why the column holds no customer attribute whatever its words say (a user of the software, the
+    scope of the software, a technical column), or None."""
+    return not_an_attribute(name_tokens(column), table_context(table)[1])
+
+
 class ColumnMatcher:
     """Ranks attributes for columns; build it once, then call :meth:`match` / :meth:`match_many`."""
 
@@ -601,6 +752,11 @@ class ColumnMatcher:
                 else:
                     hits.append(_Hit(index, weight, how))
         self._keys = list(self._exact)
+        #: catalog id -> the target that stands for it (a workshop attribute, else the catalog entry)
+        self._by_catalog: dict[str, int] = {}
+        for index, target in enumerate(self._targets):
+            if target.catalog_id and (target.source == "workshop" or target.catalog_id not in self._by_catalog):
+                self._by_catalog[target.catalog_id] = index
         self._cache: dict[tuple, list[Candidate]] = {}
         self._by_length: dict[int, list[str]] | None = None
         self._windows: dict[tuple[int, int, int], list[str]] = {}
@@ -708,14 +864,18 @@ class ColumnMatcher:
         fuzzy_queries: dict[str, list[tuple[tuple, float, str, str | None]]] = {}
         for key, (tokens, context, entity, _family) in pending.items():
             found: dict[int, tuple[float, str]] = {}
-            variants = _variants(tokens, context) if tokens else []
+            scored[key] = found
+            if not tokens or not_an_attribute(tokens, entity):
+                continue
+            if self._structural(found, tokens, context, entity):
+                continue
+            variants = _variants(tokens, context)
             link = _is_link(tokens)
             if link:  # address_id, id_product: only an exact name (customer_id is an identifier of its own)
                 variants = [v for v in variants if "without" not in v[2]]
             for words, factor, note, hint in variants:
                 for hit in self._exact.get("".join(words), ()):
                     self._offer(found, hit.target, factor * hit.weight, _join(hit.how, note), hint, entity)
-            scored[key] = found
             if not link and (not found or max(s for s, _ in found.values()) < 0.9):
                 for words, factor, note, hint in variants:
                     query = "".join(words)
@@ -737,20 +897,66 @@ class ColumnMatcher:
                                 entity,
                             )
         for key, found in scored.items():
-            family = pending[key][3]
+            tokens, _context, entity, family = pending[key]
             ranked = []
             for index, (score, why) in found.items():
                 target = self._targets[index]
+                about = target.catalog_id or target.attribute
+                if (entity in CHILD_ENTITIES or sub_table(_context)) and about in AUDIT_ATTRIBUTES:
+                    continue  # the address's own created_at is not the customer's
+                if holds_the_opposite(tokens, about, target.entity):
+                    target = replace(target, inverted=True)
+                    why = _join(why, "inverted: the column holds the opposite")
                 fit = type_fit(target.type, family)
                 if fit < 1.0:
                     why = _join(
                         why, f"{family} column {'fits loosely' if fit > _CLASH else 'clashes with'} {target.type}"
                     )
-                ranked.append((score * fit, target, why))
+                score *= fit
+                fits_table = ROW_HOLDS.get(entity or "")
+                if fits_table is not None and target.entity not in fits_table:
+                    score *= OTHER_ENTITY  # a ticket's 'reason' is the ticket's, not a customer attribute
+                    why = _join(why, f"a {target.entity} attribute in a {entity} table")
+                if len(tokens) == 1 and tokens[0] in GENERIC_NAMES and "table" not in why and score > GENERIC_CAP:
+                    score = GENERIC_CAP  # 'status', 'source', 'type' alone: a person checks what it is about
+                    why = _join(why, "a generic name: check")
+                ranked.append((score, target, why))
             ranked.sort(key=lambda r: (-r[0], r[1].attribute))
             self._cache[key] = [
                 replace(t, confidence=round(min(1.0, s), 3), reason=why) for s, t, why in ranked[:limit]
             ]
+
+    def _structural(
+        self, found: dict[int, tuple[float, str]], tokens: tuple[str, ...], context: tuple[str, ...], entity: str | None
+    ) -> bool:
+        """Candidates read from the table rather than the words (the row's own key, a parent key, a negated
+        channel); True when they settle the column."""
+        compact = "".join(tokens)
+        table_word = context[0] if context else ""
+        if compact in OWN_KEYS or (table_word and compact in (table_word + "id", _singular(table_word) + "id")):
+            key_of = KEY_OF_TABLE.get(table_word) or ("customer_id" if entity == "customer" else None)
+            if sub_table(context):  # customer_group.id is the group's key
+                key_of = None
+            index = self._by_catalog.get(key_of or "")
+            if index is not None:
+                found[index] = (0.92, f"the key of table '{'_'.join(context)}'")
+            return True
+        if tokens == ("parent", "id") and entity not in (None, "organization"):
+            index = self._by_catalog.get("customer_id")
+            if index is not None:
+                found[index] = (0.85, f"parent_id of a {entity} row: the customer it belongs to")
+                return True
+        negated = negated_channel(tokens)
+        if negated is not None:
+            index = self._by_catalog.get(negated[0])
+            if index is not None:
+                found[index] = (0.95, f"do-not-{negated[2]} flag")
+                return True
+        opposite = OPPOSITE_FLAGS.get(compact)
+        if opposite is not None and (index := self._by_catalog.get(opposite)) is not None:
+            found[index] = (0.85, f"'{compact}' is the opposite of {opposite}")
+            return True
+        return False
 
     def _offer(
         self,
@@ -762,10 +968,13 @@ class ColumnMatcher:
         table_entity: str | None,
     ) -> None:
         target_entity = self._targets[index].entity
+        bonus = 0.0
         if table_entity is not None and target_entity == table_entity:
-            score += 0.04
+            bonus = 0.04
         elif hint is not None and target_entity == hint:
-            score += 0.03
+            bonus = 0.03
+        # the bonus breaks ties; it never lifts a reinterpreted reading over an exact name
+        score = score + bonus if score >= 1.0 else min(score + bonus, 0.999)
         if index not in found or score > found[index][0]:
             found[index] = (score, why)
 

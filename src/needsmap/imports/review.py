@@ -90,6 +90,8 @@ def _entry(p: Proposal) -> dict:
         "confidence": round(float(p.confidence), 3),
         "reason": p.reason,
     }
+    if p.inverted:
+        out["inverted"] = True  # the column holds the opposite of the attribute (do_not_call)
     if p.alternatives:
         out["alternatives"] = [f"{a} {c:.2f}" for a, c in p.alternatives]
     if p.coverage is not None:
@@ -284,6 +286,7 @@ def read_review(path: Path) -> Review:
                 _alternatives(entry.get("alternatives")),
                 _str(entry.get("at")) or "",
                 None if coverage is None else float(coverage),
+                inverted=entry.get("inverted") is True,
             )
         )
     if problems:

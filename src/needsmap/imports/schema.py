@@ -36,12 +36,14 @@ stay bounded whatever the schema, and ``--tables`` chooses which tables are read
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from needsmap.catalog.name_tokens import compact_key
 from needsmap.format import model as m
-from needsmap.imports.column_match import Candidate, Column, ColumnMatcher, table_context
+from needsmap.imports.column_match import Candidate, Column, ColumnMatcher, table_context, why_not_an_attribute
 from needsmap.imports.plan import Change, ImportPlan, PlanBuilder, Source, summary
 
 #: Proposals at or above this confidence are accepted without review (``--accept-above``).
@@ -56,7 +58,7 @@ PREVIEW_ROWS = 1_000
 #: The other columns named in a holding's message (``also in a.x, b.y``); the rest are counted.
 _ALSO_SHOWN = 10
 #: Below this confidence a column is not proposed for any attribute (listed as unmatched).
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.75
 #: A table is customer-related when at least this many of its columns, and this share, match well.
 _MIN_GOOD_COLUMNS, _MIN_GOOD_SHARE, _GOOD_CONFIDENCE = 3, 1 / 3, 0.8
 #: Entities whose tables are kept for their name alone.
@@ -109,6 +111,8 @@ class Proposal:
     alternatives: tuple[tuple[str, float], ...] = ()
     at: str = ""  # where it was read: schema.sql:12, or the table of a database
     coverage: float | None = None  # share of non-empty values in a sample (import db --profile)
+    #: the column holds the opposite of the attribute (``do_not_call`` for phone marketing consent)
+    inverted: bool = False
 
     @property
     def key(self) -> str:
@@ -222,6 +226,8 @@ def propose(
             limit=4,
         )
         by_comment = dict(zip(comments, found))
+    by_name = _with_table_evidence(tables, columns, by_name, matcher)
+    scope_keys = _scope_keys_everywhere(tables)
     out = []
     for i, (table, col) in enumerate(columns):
         cands = by_name[i]
@@ -249,10 +255,13 @@ def propose(
                     decision,
                     tuple((c.attribute, c.confidence) for c in cands[1:]),
                     at,
+                    inverted=top.inverted,
                 )
             )
         else:
-            why = "no attribute is close"
+            why = why_not_an_attribute(col.name, table.name) or "no attribute is close"
+            if not cands and compact_key(col.name) in scope_keys:
+                why = "in every table: the software's tenant or user, not the customer's"
             if cands:
                 why += f" (best: {cands[0].attribute} {cands[0].confidence:.2f})"
             out.append(
@@ -268,6 +277,48 @@ def propose(
                     at,
                 )
             )
+    return out
+
+
+#: Column names that say a person's job when the table has room for it, and their salutation otherwise.
+_TITLE_NAMES = frozenset({"title"})
+#: Keys that, found in every table, are the software's tenant or user rather than the customer's company.
+_SCOPE_KEYS = frozenset({"companyid", "userid", "accountid", "tenantid", "organizationid", "orgid", "teamid"})
+_JOB_TITLE_NAMES = frozenset({"jobtitle", "position", "function", "designation", "poste", "occupation", "job"})
+_SHORT_TEXT = re.compile(r"^\s*n?(?:var)?char2?\s*\(\s*(\d+)\s*\)", re.I)
+
+
+def _scope_keys_everywhere(tables: Sequence[SchemaTable]) -> set[str]:
+    """The scope keys (``company_id``, ``user_id``...) that every one of two or more tables has."""
+    if len(tables) < 2:
+        return set()
+    return set.intersection(*({compact_key(c.name) for c in t.columns} for t in tables)) & _SCOPE_KEYS
+
+
+def _with_table_evidence(
+    tables: Sequence[SchemaTable],
+    columns: list[tuple[SchemaTable, SchemaColumn]],
+    by_name: list[list[Candidate]],
+    matcher: ColumnMatcher,
+) -> list[list[Candidate]]:
+    """The candidates, with what the rest of the table says: a ``title`` beside a job-title column (or too
+    short for a job title: SAP's 4-letter key) is the salutation."""
+    job_tables = {t.name for t in tables if any(compact_key(c.name) in _JOB_TITLE_NAMES for c in t.columns)}
+    out = list(by_name)
+    everywhere = _scope_keys_everywhere(tables)
+    for i, (table, col) in enumerate(columns):
+        if compact_key(col.name) in everywhere:
+            out[i] = []  # company_id in every table of a multi-tenant product: the tenant, not the customer's company
+            continue
+        if compact_key(col.name) not in _TITLE_NAMES:
+            continue
+        short = _SHORT_TEXT.match(col.sql_type or "")
+        if table.name in job_tables or (short and int(short.group(1)) <= 10):
+            why = "beside a job-title column" if table.name in job_tables else f"{col.sql_type}: too short for a job"
+            found = matcher.match("salutation", table.name, col.sql_type, limit=1)
+            if found:
+                top = replace(found[0], confidence=0.9, reason=f"'{col.name}' read as the salutation ({why})")
+                out[i] = [top, *(c for c in by_name[i] if c.attribute != top.attribute)]
     return out
 
 
@@ -395,7 +446,8 @@ def plan_holdings_by_table(
         also_in = ", ".join(also[:_ALSO_SHOWN]) + (
             f" and {len(also) - _ALSO_SHOWN:,} more" if len(also) > _ALSO_SHOWN else ""
         )
-        message = "; ".join(part for part in (how, f"also in {also_in}" if also else "") if part)
+        inverted = "inverted: the column holds the opposite" if p.inverted else ""
+        message = "; ".join(part for part in (how, inverted, f"also in {also_in}" if also else "") if part)
         holding = m.Holding(attribute=target, field=p.key, coverage=p.coverage)
         builder.propose_holding(
             system,

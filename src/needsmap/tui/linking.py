@@ -60,12 +60,24 @@ def create(session: Session, section: str, name: str) -> str:
     return new_id
 
 
+def existing_attribute_for(session: Session, name: str) -> str | None:
+    """The workshop's attribute that ``name`` spells in the reference catalog (any of its languages), or None.
+
+    "geboortedatum" when the workshop has ``date_of_birth``: creating it again would make a duplicate.
+    """
+    from needsmap.catalog.linking_rank import attribute_index
+
+    return attribute_index(session.workshop).decide(name).catalog_in_workshop
+
+
 def _resolve(session: Session, section: str, target: str | None, create_name: str | None) -> tuple[str, str]:
     """The id to link to, creating the item first when asked; and a note about the creation."""
     if target is not None:
         return target, ""
     if not create_name or not create_name.strip():
         raise ValueError("nothing to link")
+    if section == "attributes" and (same := existing_attribute_for(session, create_name)) is not None:
+        return same, f"'{' '.join(create_name.split())}' is {same} (reference catalog); "
     new_id = create(session, section, create_name)
     return new_id, f"created {section_word(section)} {new_id}; "
 
@@ -141,6 +153,12 @@ def set_attribute_link(
     return said
 
 
+def current_link(session: Session, link: AttributeLink, parent: str, attr: str) -> str | None:
+    """The choice ``parent`` links ``attr`` with now (a need's criticality, a holding's role), or None."""
+    records = getattr(session.item(link.section, parent), link.field)
+    return next((getattr(r, f"effective_{link.choice}") for r in records if r.attribute == attr), None)
+
+
 def link_attribute(
     session: Session,
     link: AttributeLink,
@@ -148,10 +166,19 @@ def link_attribute(
     attribute: str | None,
     value: str,
     create_name: str | None = None,
+    *,
+    change: bool = False,
 ) -> str:
-    """Let ``parent`` link to ``attribute`` (or one created as ``create_name``) with ``value``; a sentence."""
+    """Let ``parent`` link to ``attribute`` (or one created as ``create_name``) with ``value``; a sentence.
+
+    A link that exists with another choice is kept as it is (and the sentence says so) unless
+    ``change``: an existing need's criticality never changes without the person choosing it.
+    """
     with session.batch(f"{link.verb} {attribute or create_name} in {parent}"):
         attr, created = _resolve(session, "attributes", attribute, create_name)
+        now = current_link(session, link, parent, attr)
+        if now is not None and now != value and not change:
+            return created + f"{parent} already " + link.linked.format(parent=parent, attr=attr, value=now) + " (kept)"
         said = set_attribute_link(session, link, parent, attr, value)
     return created + (said or f"{parent} already " + link.linked.format(parent=parent, attr=attr, value=value))
 

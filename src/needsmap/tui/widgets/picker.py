@@ -12,7 +12,14 @@ links (``m``/``s``/``c``) while any other key goes back to typing.
 
 Candidates are ranked by :class:`PickIndex` (rapidfuzz) over names, ids and
 synonyms: exact and prefix matches first, then words starting with what was
-typed, then substrings, then fuzzy matches (typos).
+typed, then substrings, then fuzzy matches (typos).  Where the picker can create
+an item, "+ create" comes first unless the text *strongly* matches an existing one
+(:mod:`needsmap.catalog.linking_rank`: every typed word found in its names, or its
+spelling typed, in the workshop's words or, for attributes, the reference catalog's
+in any of its languages); then that one comes first, marked "already in this
+workshop".  Picking an attribute that is linked already with another choice (a
+need that is a must, picked with ``s``) keeps the link as it is and says so; the
+same key again changes it.
 
 The same picker, with other candidates and keys, adds a system's holdings
 (role ``m``/``c``/``d``), a system's feeds (target system, then the attributes
@@ -38,6 +45,7 @@ from textual.events import Key
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from needsmap.catalog.linking_rank import AttributeLinkIndex, Decision, LinkIndex, Named
 from needsmap.collab.session import Session
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, section_word
@@ -47,8 +55,6 @@ from needsmap.util.text import one_line, shorten, terminal
 
 CREATE = "__create__"
 _SEPARATORS = re.compile(r"[_\-./,]+")
-#: A best match at least this good is listed before "+ create ..." (WRatio: "emial" ~ "email" is 80).
-CLOSE_MATCH = 78
 
 
 def _safe(text: object) -> str:
@@ -72,6 +78,7 @@ class Match:
     candidate: Candidate
     score: float
     via: str = ""  # the synonym or other term that matched, when not the name or id
+    strong: bool = False  # the text strongly matches it: listed before "+ create"
 
 
 class PickIndex:
@@ -152,8 +159,11 @@ class Choice:
     label: str = ""
 
 
-#: what a pick does: (candidate or None to create one, the text typed, the choice) -> a sentence
-OnPick = Callable[[Candidate | None, str, str | None], str]
+#: what a pick does: (candidate or None to create one, the text typed, the choice, whether an existing link's
+#: choice may change) -> a sentence
+OnPick = Callable[[Candidate | None, str, str | None, bool], str]
+#: the choice a candidate is linked with already (a need's criticality), or None
+Current = Callable[[str], str | None]
 
 
 class PickerInput(Input):
@@ -211,9 +221,13 @@ class LinkPicker(TypeAhead):
         multi: bool = True,
         subject: str = "",
         session: Session | None = None,
+        current: Current | None = None,
     ) -> None:
         super().__init__(classes="link-picker")
         self.session = session
+        self.current = current
+        #: (candidate id, choice) picked once for a link that has another choice: the same key again changes it
+        self.confirming: tuple[str, str] | None = None
         self.picker_title = title
         self.get_candidates = candidates
         self.on_pick = on_pick
@@ -224,6 +238,8 @@ class LinkPicker(TypeAhead):
         self.multi = multi
         self.subject = subject
         self.index = PickIndex(candidates())
+        self.linker = self._linker()
+        self.decision: Decision | None = None
         self.matches: list[Match] = []
         self.last: str | None = None
         self.picked: list[str] = []
@@ -283,9 +299,17 @@ class LinkPicker(TypeAhead):
         self.query_one("#picker-input", Input).set_class(self.armed, "-armed")
 
     def disarm(self) -> None:
+        self.confirming = None
         if self.armed:
             self.armed = False
             self._show_armed()
+
+    def _linker(self) -> LinkIndex:
+        """What decides whether the text strongly matches an existing item (see the module docstring)."""
+        if self.create_section == "attributes" and self.session is not None:
+            shown = {c.id for c in self.index.candidates}
+            return AttributeLinkIndex([a for a in self.session.workshop.attributes if a.id in shown])
+        return LinkIndex(Named(c.id, c.name, c.terms) for c in self.index.candidates)
 
     # -- filtering ------------------------------------------------------------------------------
     @on(Input.Changed, "#picker-input")
@@ -297,15 +321,21 @@ class LinkPicker(TypeAhead):
 
     def _refilter(self, text: str) -> None:
         self._query = text
-        self.matches = self.index.rank(text)
-        options: list[Option] = []
-        for i, match in enumerate(self.matches):
-            options.append(Option(self._prompt(match), id=f"c{i}"))
         query = " ".join(text.split())
+        self.matches = self.index.rank(text)
+        self.decision = None
         if self.create_section and query:
+            # strong matches first (in the linker's order), then "+ create", then the rest
+            self.decision = self.linker.decide(query)
+            by_id = {c.id: c for c in self.index.candidates}
+            strong = [Match(by_id[s.id], s.score, s.via, strong=True) for s in self.decision.strong if s.id in by_id]
+            first = {mt.candidate.id for mt in strong}
+            self.matches = strong + [mt for mt in self.matches if mt.candidate.id not in first]
+        options = [Option(self._prompt(match), id=f"c{i}") for i, match in enumerate(self.matches)]
+        if self.create_section and query and self.decision is not None:
             exact = any(_norm(query) in (_norm(mt.candidate.name), _norm(mt.candidate.id)) for mt in self.matches)
-            if not exact:
-                known = linking.catalog_entry_for(query) if self.create_section == "attributes" else None
+            if not exact and self.decision.offer_create:
+                known = self.decision.catalog_entry if self.create_section == "attributes" else None
                 create = Option(
                     Content.assemble(
                         ("+ create ", "bold $text-success"),
@@ -314,22 +344,22 @@ class LinkPicker(TypeAhead):
                     ),
                     id=CREATE,
                 )
-                # a close match (a typo: "emial") comes before "create"; a far one after it
-                good = bool(self.matches) and self.matches[0].score >= CLOSE_MATCH
-                options = options + [create] if good else [create] + options
+                strong_count = sum(1 for mt in self.matches if mt.strong)
+                options = options[:strong_count] + [create] + options[strong_count:]
         results = self.query_one("#picker-list", OptionList)
         results.set_options(options)
         if options:
             results.highlighted = 0
 
-    @staticmethod
-    def _prompt(match: Match) -> Content:
+    def _prompt(self, match: Match) -> Content:
         c = match.candidate
         parts: list[str | tuple[str, str]] = [(_safe(c.name or c.id), "bold")]
         if c.name and c.name != c.id:
             parts.append(("  " + _safe(c.id), "dim"))
         if match.via:
             parts.append(("  ≈ " + _safe(match.via), "italic $text-accent"))
+        if match.strong and self.create_section:
+            parts.append(("  already in this workshop", "$text-success"))
         if c.note:
             parts.append(("  " + _safe(c.note), "$text-warning"))
         return Content.assemble(*parts)
@@ -382,9 +412,18 @@ class LinkPicker(TypeAhead):
         field = self.query_one("#picker-input", Input)
         text = " ".join(field.value.split())
         candidate = self.matches[int(option.id[1:])] if option.id and option.id != CREATE else None
+        change = False
+        if candidate is not None and value is not None and self.current is not None:
+            now = self.current(candidate.candidate.id)
+            if now is not None and now != value:
+                if self.confirming != (candidate.candidate.id, value):
+                    self._ask_change(candidate.candidate, now, value)
+                    return
+                change = True
+        self.confirming = None
         before = self._ids()
         try:
-            message = self.on_pick(candidate.candidate if candidate else None, text, value)
+            message = self.on_pick(candidate.candidate if candidate else None, text, value, change)
         except (ValueError, KeyError) as exc:
             self._log(str(exc), error=True)
             self.disarm()
@@ -400,9 +439,25 @@ class LinkPicker(TypeAhead):
         self._show_armed()
         self._log(message)
         self.index = PickIndex(self.get_candidates())
+        self.linker = self._linker()  # an item created just now is one to match from now on
         with field.prevent(Input.Changed):
             field.value = ""
         self._refilter("")
+
+    def _ask_change(self, candidate: Candidate, now: str, value: str) -> None:
+        """The picked item is linked already with another choice: keep it, say so, and arm the change."""
+        self.confirming = (candidate.id, value)
+        key = next((c.key for c in self.choices if c.value == value), "enter")
+        self.query_one("#picker-log", Static).update(
+            Content.assemble(
+                ("! ", "bold $text-warning"),
+                f"{_safe(candidate.name or candidate.id)} is {now} already: kept. ",
+                (key, "bold"),
+                f" again makes it {value}; any other key keeps it",
+            )
+        )
+        self.armed = True
+        self._show_armed()
 
     def _ids(self) -> set[str]:
         if not self.create_section or self.session is None:
@@ -472,8 +527,9 @@ CRITICALITY = (Choice("m", "must"), Choice("s", "should"), Choice("c", "could"))
 ROLE = (Choice("m", "master"), Choice("c", "copy"), Choice("d", "derived"))
 STEP_ACTION = (Choice("c", "creates"), Choice("r", "reads"), Choice("u", "updates"), Choice("x", "deletes"))
 
-#: what a pick links: (the id picked, or None to create an item from the text typed, the text, the choice) -> a sentence
-Link = Callable[[str | None, str, str | None], str]
+#: what a pick links: (the id picked, or None to create an item from the text typed, the text, the choice,
+#: whether an existing link's choice may change) -> a sentence
+Link = Callable[[str | None, str, str | None, bool], str]
 
 
 def _picker(
@@ -481,8 +537,8 @@ def _picker(
 ) -> LinkPicker:
     """A picker about ``subject`` whose every pick is ``link(id or None, text typed, choice)``."""
 
-    def pick(c: Candidate | None, text: str, value: str | None) -> str:
-        return link(c.id if c else None, text, value)
+    def pick(c: Candidate | None, text: str, value: str | None, change: bool = False) -> str:
+        return link(c.id if c else None, text, value, change)
 
     return LinkPicker(title=title, candidates=candidates, on_pick=pick, subject=subject, session=session, **options)
 
@@ -497,10 +553,23 @@ def _attribute_link_picker(
         notes = {r.attribute: f"{linked}: {getattr(r, 'effective_' + link.choice)}" for r in records}
         return attribute_candidates(session.workshop, notes)
 
-    def pick(attribute: str | None, text: str, value: str | None) -> str:
-        return linking.link_attribute(session, link, parent, attribute, value or link.default, text)
+    def pick(attribute: str | None, text: str, value: str | None, change: bool) -> str:
+        return linking.link_attribute(session, link, parent, attribute, value or link.default, text, change=change)
 
-    return _picker(session, parent, title, candidates, pick, choices=choices, default=link.default, create="attributes")
+    def current(attribute: str) -> str | None:
+        return linking.current_link(session, link, parent, attribute)
+
+    return _picker(
+        session,
+        parent,
+        title,
+        candidates,
+        pick,
+        choices=choices,
+        default=link.default,
+        create="attributes",
+        current=current,
+    )
 
 
 def need_picker(session: Session, use_case: str) -> LinkPicker:
@@ -524,7 +593,7 @@ def feed_target_picker(session: Session, system: str) -> LinkPicker:
             notes={f.to: f"fed already ({len(f.attributes)} attributes)" for f in sy.feeds},
         )
 
-    def pick(target: str | None, text: str, value: str | None) -> str:
+    def pick(target: str | None, text: str, value: str | None, change: bool) -> str:
         _, message = linking.add_feed(session, system, target, create_name=text)
         return message
 
@@ -542,7 +611,7 @@ def feed_attribute_picker(session: Session, system: str, target: str) -> LinkPic
         notes.update({a: "carried" for a in carried})
         return attribute_candidates(session.workshop, notes)
 
-    def pick(attribute: str | None, text: str, value: str | None) -> str:
+    def pick(attribute: str | None, text: str, value: str | None, change: bool) -> str:
         return linking.add_feed_attribute(session, system, target, attribute, create_name=text)
 
     return _picker(session, system, f"What the feed {system} → {target} carries", candidates, pick, create="attributes")
@@ -559,7 +628,7 @@ def step_picker(session: Session, process: str, step: int) -> LinkPicker:
                 notes[a] = f"{notes[a]}, {action}" if a in notes else action
         return attribute_candidates(session.workshop, notes)
 
-    def pick(attribute: str | None, text: str, value: str | None) -> str:
+    def pick(attribute: str | None, text: str, value: str | None, change: bool) -> str:
         return linking.add_step_link(session, process, step, value or "reads", attribute, create_name=text)
 
     title = f"Step {step + 1} of {process}"
@@ -572,7 +641,7 @@ def owner_picker(session: Session, section: str, item: str) -> LinkPicker:
     def candidates() -> list[Candidate]:
         return stakeholder_candidates(session.workshop, session.item(section, item).owner)
 
-    def pick(owner: str | None, text: str, value: str | None) -> str:
+    def pick(owner: str | None, text: str, value: str | None, change: bool) -> str:
         return linking.set_owner(session, section, item, owner, create_name=text)
 
     return _picker(session, item, f"Owner of {item}", candidates, pick, create="stakeholders", multi=False)
@@ -589,7 +658,7 @@ def about_picker(session: Session, note: str) -> LinkPicker:
             if not (c.section == "notes" and c.id == note)
         ]
 
-    def pick(item: str | None, text: str, value: str | None) -> str:
+    def pick(item: str | None, text: str, value: str | None, change: bool) -> str:
         if item is None:
             raise ValueError("pick an existing item")
         return linking.add_about(session, note, item)

@@ -1,0 +1,273 @@
+"""Column matching on systems it was not tuned on: the labelled column lists of real systems
+(tests/data/columns/<system>.yaml), the figures on their tune and held-out parts, and the readings that
+carry over from one system to the next (composite names, table prefixes, suite short names, inversions,
+the table as evidence)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from benchmarks import matching as bench
+from needsmap.catalog.entries import load_catalog
+from needsmap.cli.main import main
+from needsmap.imports.column_match import ColumnMatcher
+from needsmap.imports.schema import SchemaColumn, SchemaTable, propose
+from tests.conftest import DATA, ROOT
+
+#: The five systems whose DDL was labelled before (tests/data/import): the new set is beyond them.
+EARLIER = {"prestashop", "sylius", "saleor", "espocrm", "odoo"}
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[bench.Labelled]:
+    return bench.load_labelled()
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ColumnMatcher:
+    return ColumnMatcher.from_catalog()
+
+
+# ------------------------------------------------------------------ the labelled set
+
+
+def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
+    names = {s.system for s in labelled}
+    assert len(names - EARLIER) >= 15
+    assert {"salesforce", "dynamics365", "sap", "hubspot"} <= names
+    splits = {s.split for s in labelled}
+    assert splits == {"tune", "held-out"}  # split by system: each file is one system, in one part
+    assert sum(s.split == "held-out" for s in labelled) >= 5
+
+
+def test_every_label_is_a_catalog_id_and_every_system_has_a_recorded_source(labelled):
+    ids = {e.id for e in load_catalog().entries}
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for system in labelled:
+        for key, want in system.expect.items():
+            assert want <= ids, f"{system.system} {key}: {sorted(want - ids)} not in the catalog"
+        assert system.inverted <= {k for k, v in system.expect.items() if v}
+        assert f"`columns/{system.system}.yaml`" in readme, f"{system.system}: no source in tests/data/README.md"
+        doc = yaml.safe_load((bench.LABELLED / f"{system.system}.yaml").read_text(encoding="utf-8"))
+        assert doc["source"].strip()
+    customer = sum(1 for s in labelled for v in s.expect.values() if v)
+    other = sum(1 for s in labelled for v in s.expect.values() if not v)
+    assert customer >= 500 and other >= 150  # columns without a customer meaning are labelled too
+
+
+# ------------------------------------------------------------------ the figures
+
+
+def _figures(labelled, split):
+    return bench.evaluate([s for s in labelled if s.split == split])
+
+
+def test_the_tuned_part_meets_the_targets(labelled):
+    r = _figures(labelled, "tune")
+    assert r["top1"] >= 0.92, r["misses"]
+    assert r["accepted_precision"] >= 0.97, r["misses"]
+    assert r["non_customer_proposed"] <= 0.10, r["misses"]
+    assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
+
+
+def test_the_held_out_part_does_not_get_worse(labelled):
+    """Systems the matcher was not tuned on.  The targets (top-1 >= 92%, precision >= 97% among the
+    auto-accepted, <= 10% of non-customer columns proposed) are not reached yet: docs/performance.md gives
+    the figures; these floors are what was measured, so a change that loses ground fails here."""
+    r = _figures(labelled, "held-out")
+    assert r["top1"] >= 0.75
+    assert r["accepted_precision"] >= 0.89
+    assert r["non_customer_proposed"] <= 0.21
+    assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
+
+
+def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
+    """docs/performance.md shows exactly what ``python -m benchmarks.matching --labelled SPLIT`` prints."""
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    for split in ("held-out", "tune"):
+        report = bench.quality_report(split)
+        assert report in doc, f"docs/performance.md is out of date; paste:\n{report}"
+
+
+# ------------------------------------------------------------------ names as people write them
+
+
+@pytest.mark.parametrize(
+    ("column", "table", "sql_type", "want"),
+    [
+        ("nameFirstName", "person", "varchar", "first_name"),
+        ("emailsPrimaryEmail", "person", "varchar", "email"),
+        ("phonesPrimaryPhoneNumber", "person", "varchar", "phone"),
+        ("addressAddressCity", "company", "varchar", "city"),
+        ("domainNamePrimaryLinkUrl", "company", "varchar", "company_domain"),
+        ("companycity", "companies", "varchar(191)", "city"),
+        ("companyzipcode", "companies", "varchar(191)", "postal_code"),
+        ("companyemail", "companies", "varchar(191)", "email"),
+        ("date_entered", "contacts", "datetime", "record_created_at"),
+        ("deletedAt", "person", "timestamptz", "is_deleted"),
+        ("NAME_FIRST", "BUT000", "nvarchar(40)", "first_name"),
+        ("ORT01", "KNA1", "nvarchar(35)", "city"),
+        ("PSTLZ", "KNA1", "nvarchar(10)", "postal_code"),
+        ("STRAS", "KNA1", "nvarchar(35)", "street_address"),
+        ("TELF1", "KNA1", "nvarchar(16)", "phone"),
+        ("SMTP_ADDR", "ADR6", "nvarchar(241)", "email"),
+        ("LOEVM", "KNA1", "nvarchar(1)", "is_deleted"),
+        ("emailaddress1", "contact", "nvarchar(100)", "email"),
+        ("emailaddress2", "contact", "nvarchar(100)", "secondary_email"),
+        ("telephone1", "contact", "nvarchar(50)", "phone"),
+        ("address1_postalcode", "contact", "nvarchar(20)", "postal_code"),
+        ("gendercode", "contact", "int", "gender"),
+        ("MailingPostalCode", "Contact", "nvarchar(20)", "postal_code"),
+        ("phone_home", "contacts", "varchar(100)", "phone"),
+        ("web", "users", "varchar(100)", "website"),
+        ("domain", "organizations", "varchar(250)", "company_domain"),
+        ("contact_type", "contacts", "varchar(64)", "customer_type"),
+    ],
+)
+def test_names_as_people_write_them(matcher, column, table, sql_type, want):
+    best = matcher.best(column, table, sql_type)
+    assert best is not None and best.attribute == want, (column, best)
+
+
+@pytest.mark.parametrize(
+    ("column", "table", "sql_type"),
+    [
+        ("website_id", "customer_entity", "smallint"),  # the scope of the software, not the customer
+        ("store_id", "customer_entity", "smallint"),
+        ("created_by", "contacts", "char(36)"),  # a user of the software
+        ("modified_user_id", "contacts", "char(36)"),
+        ("CreatedById", "Contact", "char(18)"),
+        ("createdBySource", "person", "varchar"),
+        ("AssistantPhone", "Contact", "nvarchar(40)"),  # someone else's phone
+        ("rp_token_created_at", "customer_entity", "datetime"),
+        ("MANDT", "KNA1", "nvarchar(3)"),
+        ("SystemModstamp", "Contact", "datetime"),
+        ("HasOptedOutOfFax", "Contact", "bit"),
+    ],
+)
+def test_columns_of_the_software_are_not_proposed(matcher, column, table, sql_type):
+    assert matcher.best(column, table, sql_type) is None
+
+
+@pytest.mark.parametrize(
+    ("column", "table", "want", "inverted"),
+    [
+        ("do_not_call", "contacts", "phone_marketing_consent", True),
+        ("DoNotCall", "Contact", "phone_marketing_consent", True),
+        ("donotphone", "contact", "phone_marketing_consent", True),
+        ("donotpostalmail", "contact", "post_marketing_consent", True),
+        ("do_not_sms", "civicrm_contact", "sms_marketing_consent", True),
+        ("donotemail", "contact", "email_opt_out", False),  # an opt-out is held as it is
+        ("HasOptedOutOfEmail", "Contact", "email_opt_out", False),
+        ("blocked", "contacts", "is_active", True),
+    ],
+)
+def test_inverted_flags_are_proposed_with_the_inversion_said(matcher, column, table, want, inverted):
+    best = matcher.match(column, table, "bit", limit=1)[0]
+    assert (best.attribute, best.inverted) == (want, inverted)
+    assert ("opposite" in best.reason) == inverted
+
+
+# ------------------------------------------------------------------ the table as evidence
+
+
+def _proposals(*tables: SchemaTable) -> dict:
+    return {p.key: p for p in propose(tables, ColumnMatcher.from_catalog())}
+
+
+def _table(name: str, *columns: tuple[str, str]) -> SchemaTable:
+    return SchemaTable(name, tuple(SchemaColumn(c, t) for c, t in columns))
+
+
+def test_title_is_the_salutation_beside_a_job_title_or_when_too_short_for_one():
+    found = _proposals(
+        _table("leads", ("title", "varchar(191)"), ("position", "varchar(191)")),
+        _table("contacts", ("title", "varchar(100)")),
+        _table("BUT000", ("TITLE", "nvarchar(4)")),
+    )
+    assert found["leads.title"].attribute == "salutation"
+    assert "job-title column" in found["leads.title"].reason
+    assert found["contacts.title"].attribute == "job_title"
+    assert found["BUT000.TITLE"].attribute == "salutation"
+
+
+def test_keys_and_bookkeeping_are_read_from_the_table():
+    found = _proposals(
+        _table("contacts", ("id", "char(36)"), ("date_entered", "datetime")),
+        _table("accounts", ("id", "char(36)")),
+        _table("users", ("id", "int")),
+        _table("customer_address_entity", ("entity_id", "int"), ("parent_id", "int"), ("created_at", "timestamp")),
+        _table("email_addresses", ("id", "char(36)"), ("deleted", "tinyint(1)")),
+    )
+    assert found["contacts.id"].attribute == "crm_contact_id"
+    assert found["accounts.id"].attribute == "crm_account_id"
+    assert found["users.id"].attribute == "customer_id"
+    # a child row's own key and bookkeeping are not the customer's; its parent key is the customer's key
+    assert found["customer_address_entity.entity_id"].attribute is None
+    assert found["customer_address_entity.parent_id"].attribute == "customer_id"
+    assert found["customer_address_entity.created_at"].attribute is None
+    assert found["email_addresses.deleted"].attribute is None
+    assert found["contacts.date_entered"].attribute == "record_created_at"
+
+
+def test_a_column_of_the_software_says_why_it_is_left_out():
+    found = _proposals(_table("Contact", ("CreatedById", "char(18)"), ("MANDT", "nvarchar(3)")))
+    assert found["Contact.CreatedById"].attribute is None
+    assert "a user of the software" in found["Contact.CreatedById"].reason
+    assert "technical column" in found["Contact.MANDT"].reason
+
+
+# ------------------------------------------------------------------ the enterprise suites through import ddl
+
+
+@pytest.mark.parametrize(("system", "most_edits"), [("salesforce", 0.15), ("dynamics365", 0.2), ("sap", 0.2)])
+def test_a_suite_schema_gives_a_review_file_an_architect_accepts_with_few_edits(
+    runner, tmp_path, labelled, system, most_edits
+):
+    """The suite's tables as T-SQL DDL through ``needsmap import ddl --review``: the entries a person must
+    change (a wrong automatic accept, an undecided one, a rejected customer column) are few, and the
+    inverted flags say so in the file."""
+    suite = next(s for s in labelled if s.system == system)
+    sql = tmp_path / f"{system}.sql"
+    sql.write_text(bench.ddl_of(suite), encoding="utf-8")
+    review = tmp_path / "review.yaml"
+    args = ["import", "ddl", str(sql), str(tmp_path / "ws.yaml"), "--system", system, "--dialect", "tsql"]
+    args += ["--tables", ",".join(t.name for t in suite.tables)]  # SAP's ADR6 says nothing of customers by name
+    result = runner.invoke(main, [*args, "--review", str(review)])
+    assert result.exit_code == 0, result.output
+    entries = yaml.safe_load(review.read_text(encoding="utf-8"))["proposals"]
+    assert len(entries) == len(suite.expect)
+    edits = []
+    for e in entries:
+        want = suite.expect[e["column"]]
+        wrong = e["decision"] == "accept" and e["proposed"] not in want
+        missed = e["decision"] == "reject" and want
+        if wrong or missed or e["decision"] == "review":
+            edits.append(e["column"])
+    assert len(edits) <= most_edits * len(entries), edits
+    inverted = {e["column"] for e in entries if e.get("inverted")}
+    assert inverted == {k for k in suite.inverted if k in {e["column"] for e in entries}}
+    for e in entries:
+        if e.get("inverted"):
+            assert "opposite" in e["reason"]
+
+
+def test_an_inverted_proposal_survives_the_review_file_and_says_so_in_the_plan(tmp_path):
+    from needsmap.format import model as m
+    from needsmap.imports.review import read_review, write_review
+    from needsmap.imports.schema import plan_holdings
+
+    proposals = propose(
+        [_table("contacts", ("do_not_call", "tinyint(1)"), ("email", "varchar(255)"))], ColumnMatcher.from_catalog()
+    )
+    assert [p.inverted for p in proposals] == [True, False]
+    path = tmp_path / "review.yaml"
+    write_review(path, proposals, source="crm.sql", system="crm", into=None, accept_above=0.9)
+    assert path.read_text(encoding="utf-8").count("inverted: true") == 1
+    back = read_review(path).proposals
+    assert [p.inverted for p in back] == [True, False]
+    plan = plan_holdings(m.Workshop(), back, system="crm", source="review.yaml")
+    messages = [c.message for c in plan.changes if c.section == "holdings"]
+    assert any("inverted" in msg for msg in messages)
+    assert sum("inverted" in msg for msg in messages) == 1
