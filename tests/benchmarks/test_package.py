@@ -20,7 +20,17 @@ BENCHMARKS = sorted(p.stem for p in (ROOT / "benchmarks").glob("*.py") if p.stem
 
 
 def test_the_benchmarks_are_the_ones_the_docs_name():
-    assert BENCHMARKS == ["ddl", "draft", "killtest", "matching", "race", "report_load", "roadmap", "tui", "workshop"]
+    assert BENCHMARKS == [
+        "ddl",
+        "draft",
+        "killtest",
+        "matching",
+        "race",
+        "report_load",
+        "roadmap",
+        "tui",
+        "workshop",
+    ]
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)

@@ -74,3 +74,20 @@ async def merged(pilot, condition: Callable[[], object], what: str) -> None:
     """The app looks at the file (what its 2-second timer does) until it has merged what ``condition`` wants."""
     pilot.app.check_disk()
     await until(pilot, condition, what)
+
+
+async def press_keys(pilot, *keys: str) -> None:
+    """Press ``keys`` one after the other, each handled before the next (Pilot's pace, not a typist's burst).
+
+    Each argument is a key name ("enter", "tab", "ctrl+s") or text typed a character at a time ("Sanne").
+    """
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        for one in [key] if key in KEY_NAMES or "+" in key else list(key):
+            await pilot.press(one if len(one) > 1 or one.isalnum() else _character_to_key(one))
+    await pilot.pause()
+
+
+#: Names of keys (not text) that :func:`press_keys` takes as one key.
+KEY_NAMES = frozenset({"enter", "tab", "escape", "space", "backspace", "up", "down", "left", "right", "delete"})

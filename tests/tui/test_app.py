@@ -344,6 +344,9 @@ def test_matrix_space_writes_a_need_and_undo_removes_it(demo_copy: Path):
             await pilot.press("space")
             needs = {nd.attribute: nd for nd in assert_opens_clean(demo_copy).use_cases[0].needs}
             assert attr in needs and needs[attr].effective_criticality == "must"
+            # the status line says the value first: a narrow terminal cuts its end, never the value
+            info = app.screen.query_one("#matrix-info")
+            await until(pilot, lambda: str(info.render()).startswith("must"), "the value first in the status line")
             await pilot.press("space")
             assert {nd.attribute: nd.criticality for nd in assert_opens_clean(demo_copy).use_cases[0].needs}[
                 attr
@@ -670,5 +673,20 @@ def test_keys_typed_ahead_of_a_screen_switch_reach_the_new_screen(demo_copy: Pat
             await until(pilot, lambda: app.session.saved_at is not None)
             assert isinstance(app.screen, MatrixScreen)
             assert notes.query_one("#note-filter").value == ""
+
+    run(body)
+
+
+def test_toasts_sit_above_the_status_bar(demo_copy: Path):
+    async def body():
+        app = create_app(demo_copy)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.press("2")
+            await settle(pilot)
+            app.notify("A toast to read", timeout=30)
+            toast = await until(pilot, lambda: next(iter(app.screen.query("Toast")), None), "the toast")
+            await until(pilot, lambda: toast.region.height > 0, "the toast shown")
+            status = app.screen.query_one(StatusBar)
+            assert toast.region.bottom <= status.region.y, (toast.region, status.region)
 
     run(body)

@@ -206,3 +206,20 @@ async def test_an_entry_chosen_from_the_catalog_brings_coverage_identity_and_spe
     )
     assert saved["household_id"].identifies == "household"
     assert saved["health_condition"].special_category is True
+
+
+def test_a_share_is_accepted_as_a_percentage(demo_copy: Path):
+    ws = load_file(demo_copy).workshop
+    assert ws is not None
+    crm = index(ws, "systems", ws.systems[0].id)
+    model = FormModel(ws, "systems", crm, child="holds", child_index=0)
+    for typed, share in (("74%", 0.74), ("12,5 %", 0.125), ("100%", 1.0), ("0.6", 0.6)):
+        values = model.initial()
+        values["coverage"] = typed
+        candidate, problems = model.build(values)
+        assert not [p for p in problems if p.severity == "error"], (typed, problems)
+        assert isinstance(candidate, m.Holding) and candidate.coverage == share, typed
+    values = model.initial()
+    values["coverage"] = "140%"
+    candidate, problems = model.build(values)
+    assert candidate is None and [p.field for p in problems if p.severity == "error"] == ["coverage"]

@@ -53,6 +53,7 @@ _RULE_FIELD = {
 _RESOLVER = yaml.resolver.Resolver()
 _MARK = yaml.Mark("<form>", 0, 0, 0, None, 0)  # no buffer: the pointer is never read
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_PERCENT = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +259,8 @@ class FormModel:
             return text
         if shape.kind == "number" and _DECIMAL_COMMA.match(text):
             text = text.replace(",", ".")  # forgiving: 0,64 is 0.64
+        if shape.kind == "number" and shape.maximum == 1 and _PERCENT.match(text):
+            text = repr(float(text.rstrip("% ").replace(",", ".")) / 100)  # a share as it is shown: 74% is 0.74
         return walker.scalar(_node(text), shape, where)
 
     # -- checks between items ------------------------------------------------------------

@@ -171,6 +171,10 @@ def attr(name: str) -> Callable[[Any, Facts], object]:
     return lambda item, facts: getattr(item, name)
 
 
+#: The drop priority of the id column of a list that shows names: above every other column's.
+ID_DROP = 100
+
+
 def field_column(name: str, max_width: int, **options: Any) -> ListColumn:
     """A column of one field of the item, headed by the field's name."""
     return ListColumn(name, name, attr(name), max_width=max_width, **options)
@@ -279,7 +283,11 @@ class ItemListScreen(Screen):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.COLUMNS = (field_column("id", cls.ID_WIDTH), *cls.FIELDS, gaps_column(cls.SECTION))
+        # where the list shows a name or title, the id is the first column to go when the list is narrow
+        # (the detail pane beside it shows the id of the selected item)
+        named = any(c.key == cls.NAME_FIELD for c in cls.FIELDS)
+        id_column = field_column("id", cls.ID_WIDTH, drop=ID_DROP if named else 0)
+        cls.COLUMNS = (id_column, *cls.FIELDS, gaps_column(cls.SECTION))
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -470,8 +478,12 @@ class ItemListScreen(Screen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
+        """Enter in the filter: the top match is selected and the list has the focus (Enter again edits it)."""
         event.stop()
-        self.table.focus()
+        table = self.table
+        if self._filter.strip() and table.rows:
+            table.move_to(table.rows[0].key)
+        table.focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

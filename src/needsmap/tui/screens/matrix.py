@@ -430,16 +430,8 @@ class MatrixScreen(Screen[None]):
         row_label = dict(g.rows).get(row_id, row_id)
         col_label = dict(g.cols).get(attr, attr)
         value = g.cells.get(row_id, {}).get(attr)
+        # the value first: a narrow terminal cuts the end of the line, never the value
         text = Text(end="", no_wrap=True, overflow="ellipsis")
-        text.append(f"{section_word(self.kind)} ", style="dim")
-        text.append_text(plain(row_label, style="bold"))
-        text.append(" (")
-        text.append_text(plain(row_id))
-        text.append(") × attribute ", style="dim")
-        text.append_text(plain(col_label, style="bold"))
-        text.append(" (")
-        text.append_text(plain(attr))
-        text.append("): ")
         if self.kind == "use_cases":
             text.append(value or "not needed", style="bold")
             problem = g.trouble.get((row_id, attr)) if value else None
@@ -454,6 +446,15 @@ class MatrixScreen(Screen[None]):
         else:
             text.append(value or "not held", style="bold")
             keys = "space: cycle  m c d: master copy derived  x: clear"
+        text.append(f"  ·  {section_word(self.kind)} ", style="dim")
+        text.append_text(plain(row_label, style="bold"))
+        text.append(" (")
+        text.append_text(plain(row_id))
+        text.append(") × attribute ", style="dim")
+        text.append_text(plain(col_label, style="bold"))
+        text.append(" (")
+        text.append_text(plain(attr))
+        text.append(")")
         text.append(f"\n{keys}   ctrl+z: undo", style="dim")
         info.update(text)
 

@@ -34,11 +34,14 @@ from needsmap.tui.screens.items import (
 )
 from needsmap.tui.widgets.catalog_suggest import AttributeForm
 from needsmap.tui.widgets.picker import (
+    Candidate,
+    LinkPicker,
     feed_attribute_picker,
     feed_target_picker,
     holding_picker,
     need_picker,
     step_picker,
+    system_candidates,
 )
 from needsmap.tui.widgets.table import Column, Row, cell
 
@@ -145,10 +148,38 @@ class UseCasesScreen(ItemListScreen):
     BINDINGS = [
         Binding("l", "needs", "Link needs"),
         Binding("o", "owner", "Owner"),
+        Binding("i", "runs_in", "Runs in", show=False),  # the footer is full at 120 columns: help and palette
     ]
 
     def row_facts(self, item, facts: Facts) -> tuple:
         return (facts.readiness.get(item.id), len(facts.gaps_about(self.SECTION, item.id)))
+
+    def action_runs_in(self) -> None:
+        """The systems the selected use case runs in (executes_in): one key, a few letters, Enter (again: out)."""
+        item = self.current()
+        if item is None:
+            return
+        session, ident = self.session, item.id
+
+        def candidates() -> list[Candidate]:
+            runs = session.item(self.SECTION, ident).executes_in
+            return system_candidates(session.workshop, notes={s: "runs in it (Enter: not any more)" for s in runs})
+
+        def pick(candidate: Candidate | None, text: str, value: str | None, change: bool = False) -> str:
+            if candidate is None:
+                raise ValueError("pick a system (add new systems on the Systems screen)")
+            i = session.find(self.SECTION, ident)
+            runs = list(session.workshop.use_cases[i].executes_in)
+            if candidate.id in runs:
+                runs.remove(candidate.id)
+                session.update(self.SECTION, i, executes_in=runs, label=f"{ident} no longer runs in {candidate.id}")
+                return f"{ident} no longer runs in {candidate.id}"
+            session.update(self.SECTION, i, executes_in=[*runs, candidate.id], label=f"{ident} runs in {candidate.id}")
+            return f"{ident} runs in {candidate.id}"
+
+        self.open_picker(
+            LinkPicker(title=f"{ident} runs in", candidates=candidates, on_pick=pick, subject=ident, session=session)
+        )
 
     def row_dim(self, item) -> bool:
         return item.status == "rejected"
@@ -221,7 +252,7 @@ class UseCasesScreen(ItemListScreen):
         reasons = [Content.assemble(("· ", "dim"), safe(reason)) for reason in r.reasons]
         where = []
         if item.executes_in:
-            where.append(Content.assemble(("runs in: ", "dim"), _list(item.executes_in)))
+            where.append(Content.assemble(("runs in: ", "dim"), _list(item.executes_in), ("  (i: change)", "dim")))
         return _lines([head, *reasons], where)
 
     def action_needs(self) -> None:

@@ -567,8 +567,28 @@ class ItemForm(TypeAhead):
             if isinstance(widget, Input) and widget.value != self._auto_id:
                 self._auto_id = None  # typed by hand: stop suggesting
         self._follow_name()
+        if key == "owner":
+            self._function_from_owner()
         self.check()
         self._keep_draft()
+
+    def _function_from_owner(self) -> None:
+        """An empty function takes the owner's (who asks for a use case or owns a process usually serves it)."""
+        fields = self.model.record.by_key
+        if "function" not in fields or "owner" not in fields:
+            return
+        values = self.values()
+        if values.get("function") or not values.get("owner"):
+            return
+        owner = next((s for s in self.model.ws.stakeholders if s.id == values["owner"]), None)
+        if owner is None or not owner.function:
+            return
+        widget = self.query_one("#input-function")
+        if isinstance(widget, Select):
+            if owner.function in (value for value, _ in ref_choices(self.model.ws, "functions")):
+                widget.value = owner.function
+        elif isinstance(widget, Input):
+            widget.value = owner.function
 
     def _follow_name(self) -> None:
         """While the id is not typed by hand, it is made from the name as it is now."""

@@ -119,7 +119,10 @@ class TypeToFilter(_MixinBase):
             return
         event.stop()
         self._filter_now()
-        self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()
+        table = self.query_one(f"#{self.FILTER_TABLE}", DataTable)
+        if event.value.strip() and table.row_count:
+            table.move_cursor(row=0)  # the top match, not the row selected before the filter
+        table.focus()
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the table goes to the filter (keys bound to something keep their meaning)."""
