@@ -12,10 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pytest
+
 from needsmap.analysis.engine import analyse
 from needsmap.draft import engine as md
 from needsmap.draft.engine import Column, DraftModel, Table, draft_model
 from needsmap.format import model as m
+from needsmap.format.opening import open_workshop
+from needsmap.synthetic import builder as synthetic
+from tests.conftest import DEMO
 
 
 def draft_of(ws: m.Workshop, scope: str = "needed") -> DraftModel:
@@ -328,3 +333,19 @@ def copy_sample(data: SampleData, conn) -> None:
         with conn.cursor() as cur, cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             for r in rows:
                 copy.write_row([r[c] for c in cols])
+
+
+# -- the drafts most tests read (one per test module: a test may change its copy) -----------------------
+@pytest.fixture(scope="module")
+def demo_model() -> DraftModel:
+    return draft_of(open_workshop(DEMO).workshop)
+
+
+@pytest.fixture(scope="module")
+def enterprise_model() -> DraftModel:
+    return draft_of(synthetic.generate("enterprise", 11))
+
+
+@pytest.fixture(scope="module")
+def hostile_model() -> DraftModel:
+    return draft_of(hostile_workshop())

@@ -8,25 +8,6 @@ from pydbml import PyDBML
 from needsmap.draft.comments import column_comment, one_line
 from needsmap.draft.dbml import column_note, dbml, enum_names, table_note
 from needsmap.draft.engine import Column, DraftModel, Table
-from needsmap.format.opening import open_workshop
-from needsmap.synthetic import builder as synthetic
-from tests.conftest import DEMO
-from tests.draft.conftest import draft_of, hostile_workshop
-
-
-@pytest.fixture(scope="module")
-def demo_model() -> DraftModel:
-    return draft_of(open_workshop(DEMO).workshop)
-
-
-@pytest.fixture(scope="module")
-def enterprise_model() -> DraftModel:
-    return draft_of(synthetic.generate("enterprise", 11))
-
-
-@pytest.fixture(scope="module")
-def hostile_model() -> DraftModel:
-    return draft_of(hostile_workshop())
 
 
 def _parsed_column(parsed, table: str, column: str):

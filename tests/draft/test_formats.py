@@ -15,25 +15,8 @@ from needsmap.cli.main import main
 from needsmap.draft.engine import DraftModel
 from needsmap.draft.render import DIALECTS, FORMATS, as_data, dot, render
 from needsmap.format.opening import open_workshop
-from needsmap.synthetic import builder as synthetic
 from tests.conftest import DEMO
-from tests.draft.conftest import draft_of, hostile_workshop
-
-
-@pytest.fixture(scope="module")
-def demo_model() -> DraftModel:
-    return draft_of(open_workshop(DEMO).workshop)
-
-
-@pytest.fixture(scope="module")
-def enterprise_model() -> DraftModel:
-    return draft_of(synthetic.generate("enterprise", 11))
-
-
-@pytest.fixture(scope="module")
-def hostile_model() -> DraftModel:
-    return draft_of(hostile_workshop())
-
+from tests.draft.conftest import draft_of
 
 # ----------------------------------------------------------------------------- DOT
 

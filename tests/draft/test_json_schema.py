@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 
 import jsonschema
-import pytest
 
 from needsmap.draft.engine import DraftModel
 from needsmap.draft.render import json_schema, render
 from needsmap.format.opening import open_workshop
 from needsmap.synthetic import builder as synthetic
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT
 from tests.draft.conftest import draft_of, hostile_workshop
 
 _SAMPLES = {
@@ -32,11 +31,6 @@ _SAMPLES = {
     "id": "C-1001",
     "json": ["sofa", "rug"],
 }
-
-
-@pytest.fixture(scope="module")
-def demo_model() -> DraftModel:
-    return draft_of(open_workshop(DEMO).workshop)
 
 
 def _validator(schema: dict) -> jsonschema.Draft202012Validator:

@@ -14,10 +14,9 @@ from needsmap.draft.comments import column_comment, one_line
 from needsmap.draft.engine import Column, DraftModel, Table
 from needsmap.draft.mermaid import MERMAID_KEYWORDS, diagrams, markdown, mermaid, mermaid_name, subject_areas
 from needsmap.format.opening import open_workshop
-from needsmap.synthetic import builder as synthetic
 from tests import mermaid_js
 from tests.conftest import DEMO
-from tests.draft.conftest import draft_of, hostile_workshop
+from tests.draft.conftest import draft_of
 
 #: A column line: type, name, keys, and (only in full detail) a comment.
 COLUMN = re.compile(r'        (?P<type>\w+) (?P<name>\w+)(?P<keys> (PK|FK|UK)(, (PK|FK|UK))*)?(?P<comment> "[^"]*")?')
@@ -26,21 +25,6 @@ RELATIONSHIP = re.compile(r'^    (\w+) [|o}{]{2}--[|o}{]{2} (\w+) : "[^"]*"$', r
 #: A table drawn with its columns, and a stub (a table drawn in another diagram: its name only).
 REAL = re.compile(r"^    (\w+) \{$", re.M)
 STUB = re.compile(r'^    (\w+)\["[^"]*"\]$', re.M)
-
-
-@pytest.fixture(scope="module")
-def demo_model() -> DraftModel:
-    return draft_of(open_workshop(DEMO).workshop)
-
-
-@pytest.fixture(scope="module")
-def enterprise_model() -> DraftModel:
-    return draft_of(synthetic.generate("enterprise", 11))
-
-
-@pytest.fixture(scope="module")
-def hostile_model() -> DraftModel:
-    return draft_of(hostile_workshop())
 
 
 @pytest.fixture(scope="module")

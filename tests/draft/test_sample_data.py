@@ -17,16 +17,10 @@ from needsmap.draft.engine import DraftModel
 from needsmap.draft.render import sql
 from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
-from needsmap.synthetic import builder as synthetic
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT
 from tests.draft.conftest import SEEDED_TABLES, copy_sample, coverage, draft_of, insert_sample, sample_data
 
 CUSTOMERS = 1000
-
-
-@pytest.fixture(scope="module")
-def demo_model() -> DraftModel:
-    return draft_of(open_workshop(DEMO).workshop)
 
 
 def _load_sqlite(model: DraftModel) -> tuple[sqlite3.Connection, int]:
@@ -164,11 +158,6 @@ def test_health_insurer_sample_data_loads_into_sqlite():
     with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
         conn.execute(insert, (900002, 1, None))
     assert conn.execute('SELECT COUNT(*) FROM "customer_special_category"').fetchone()[0] > 0
-
-
-@pytest.fixture(scope="module")
-def enterprise_model() -> DraftModel:
-    return draft_of(synthetic.generate("enterprise", 11))
 
 
 def test_enterprise_sample_data_loads_into_postgres(enterprise_model, postgres_url):
