@@ -188,6 +188,8 @@ def library_constant(name: str) -> tuple[str, ...]:
         from needsmap.synthetic.builder import SCALES as values
     elif name == "sheet-kinds":
         from needsmap.imports.sheet import IMPORT_KINDS as values
+    elif name == "export-formats":
+        from needsmap.interchange.registry import EXPORT_NAMES as values
     else:
         raise KeyError(name)
     return tuple(values)
@@ -228,3 +230,4 @@ DRAFT_DETAILS = LibraryChoice("draft-details")
 REPORT_FORMATS = LibraryChoice("report-formats")
 SCALES = LibraryChoice("scales")
 SHEET_KINDS = LibraryChoice("sheet-kinds")
+EXPORT_FORMATS = LibraryChoice("export-formats")

@@ -19,6 +19,7 @@ from needsmap.cli.draft import model
 from needsmap.cli.gaps import gaps
 from needsmap.cli.generate import generate
 from needsmap.cli.imports import import_group
+from needsmap.cli.interchange import export, register_imports
 from needsmap.cli.report import report
 from needsmap.cli.roadmap import roadmap
 from needsmap.cli.ui import open_, serve
@@ -67,6 +68,8 @@ COMMANDS: tuple[click.Command, ...] = (
     catalog_command,
     roadmap,
     model,
+    export,
 )
 for _command in COMMANDS:
     main.add_command(_command)
+register_imports()
