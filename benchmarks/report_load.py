@@ -21,24 +21,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
 import tempfile
 from pathlib import Path
 
+from benchmarks.chromium import CHROMIUM_ARGS, chromium_executable
 from benchmarks.timing import machine
 
-#: How Chromium is started: as the browser tests start it (tests/conftest.py), headless and offline.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: The two widths the report is laid out for: a laptop and a phone.
 WIDTHS = (1440, 390)
 
@@ -84,7 +73,7 @@ _OPEN_BIGGEST = """async () => {
 
 
 def _chromium() -> str:
-    found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    found = chromium_executable()
     if not found:
         raise SystemExit("Chromium is needed: /usr/bin/chromium or chromium on PATH")
     return found

@@ -17,6 +17,9 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from benchmarks.chromium import CHROMIUM as CHROMIUM  # re-exported: tests and scripts start Chromium alike
+from benchmarks.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS
+from benchmarks.chromium import chromium_executable
 from needsmap.format.model import Workshop
 from needsmap.format.opening import open_workshop
 
@@ -65,26 +68,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-# -- a real browser ------------------------------------------------------------------------------
-CHROMIUM = "/usr/bin/chromium"
-#: How the tests start Chromium: headless, and never reaching out to the network on its own.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
+# -- a real browser, started as benchmarks/chromium.py says ----------------------------------------
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium driven by Playwright, one per test module."""
     from playwright.sync_api import sync_playwright
 
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    executable = chromium_executable()
     assert executable, "Chromium is needed for the browser tests (./dev test installs it)"
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
