@@ -873,19 +873,14 @@ class _Drafter:
         others = [a for a in attrs if a not in kinds]
         verification = [a for a in others if ent.is_verification(a)]
         others = [a for a in others if a not in verification]
-        table, names = self._new_table(
+        table, names, _, type_col = self._typed_rows(
             "contact_point",
-            "entity",
             "One row per contact point of a customer (an e-mail address, a phone number, a push token): typed, "
             "with its own verification, primary flag and validity.",
-        )
-        rows = self._rows(table, kinds, "contact_type")
-        type_col = Column(
-            names.take("contact_type"),
-            "enum",
-            False,
+            kinds,
+            "contact_type",
             "What kind of contact point the row holds (the workshop's attribute).",
-            values=tuple(c.name for c in rows) or ("email", "phone"),
+            ("email", "phone"),
         )
         value = Column(names.take("value"), "id", False, "The address, number or token itself.")
         verified = Column(names.take("verified"), "boolean", True, "True when the customer confirmed it.")
@@ -905,6 +900,22 @@ class _Drafter:
         self._validity(table, names)
         table.columns.append(self._source_fk(table, names, "The system the contact point was recorded in."))
         table.unique_together.append((f"{CUSTOMER}_key", type_col.name, value.name))
+
+    def _typed_rows(
+        self,
+        name: str,
+        comment: str,
+        attrs: list[m.Attribute],
+        discriminator: str,
+        type_comment: str,
+        fallback: tuple[str, ...],
+    ) -> tuple[Table, Names, list[Column], Column]:
+        """A table of typed rows: each of ``attrs`` is a row type, named by the enum column ``discriminator``
+        (``fallback`` its values when there are none). Returns the table, its names, the row types and that column."""
+        table, names = self._new_table(name, "entity", comment)
+        rows = self._rows(table, attrs, discriminator)
+        values = tuple(c.name for c in rows) or fallback
+        return table, names, rows, Column(names.take(discriminator), "enum", False, type_comment, values=values)
 
     def _rows(self, table: Table, attrs: list[m.Attribute], discriminator: str) -> list[Column]:
         """``attrs`` stored as rows of ``table``: each names the value of ``discriminator`` its rows carry."""
@@ -926,20 +937,15 @@ class _Drafter:
         others = [a for a in attrs if a not in kinds and a not in times and a not in sources and a not in evidence]
         purposes = _union([self.ws.purpose_ids, *(a.purposes for a in kinds)])
         channels = _union([self.ws.channel_ids, *(a.channels for a in kinds)])
-        table, names = self._new_table(
+        table, names, rows, type_col = self._typed_rows(
             "consent",
-            "entity",
             "One row per consent event: a customer granted or withdrew one consent, for one purpose and channel, "
             "at a time, through a source, with its evidence. The latest event per consent type is the current "
             "state; the history proves it (GDPR Art. 7(1)).",
-        )
-        rows = self._rows(table, kinds, "consent_type")
-        type_col = Column(
-            names.take("consent_type"),
-            "enum",
-            False,
+            kinds,
+            "consent_type",
             "Which consent (the workshop's attribute).",
-            values=tuple(c.name for c in rows) or ("marketing",),
+            ("marketing",),
         )
         decided = Column(names.take("decided_at"), "datetime", False, "When the customer granted or withdrew it.")
         source = Column(names.take("source"), "string", True, "The channel or system through which it was given.")
@@ -997,19 +1003,14 @@ class _Drafter:
         self._place(table, slot)
 
     def _preferences(self, attrs: list[m.Attribute]) -> None:
-        table, names = self._new_table(
+        table, names, rows, type_col = self._typed_rows(
             "preference",
-            "entity",
             "One row per preference a customer stated (language, home store, style...): typed, so that a new "
             "preference is a new row type, not a new column; the latest row per type is the current one.",
-        )
-        rows = self._rows(table, attrs, "preference_type")
-        type_col = Column(
-            names.take("preference_type"),
-            "enum",
-            False,
+            attrs,
+            "preference_type",
             "Which preference (the workshop's attribute).",
-            values=tuple(c.name for c in rows) or ("language",),
+            ("language",),
         )
         table.columns += [
             type_col,
