@@ -15,10 +15,12 @@ abbreviation or a typo), half of them columns with no customer meaning
 
 Target (:data:`TARGET_SECONDS`): build + match of 10,000 columns in <= 2 s; it exits 1 when over.
 
-``--labelled tune|held-out|all`` measures quality instead: the schema import's proposals for the labelled
+``--labelled tune|held-out-2|all`` measures quality instead: the schema import's proposals for the labelled
 columns of real systems (tests/data/columns, sources in tests/data/README.md) against their labels, with a
 reliability table (:func:`evaluate`, :func:`quality_report`; ``--misses`` lists the wrong ones);
-``--ddl SYSTEM`` prints a labelled system's tables as T-SQL DDL (:func:`ddl_of`).
+``--ddl SYSTEM`` prints a labelled system's tables as T-SQL DDL (:func:`ddl_of`); ``--fit-calibration`` fits
+the confidence calibration on the tune part and prints it (:func:`fit_calibration`, pasted into
+``column_evidence.CALIBRATION``).
 Figures are recorded in docs/performance.md ("Column matching"); this is a benchmark, not a test
 (tests/benchmarks/test_matching.py runs it on a few hundred columns, once).
 """
@@ -215,14 +217,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--labelled",
-        choices=["tune", "held-out", "all"],
-        help="Instead of timing: the quality figures on the labelled real systems of this split.",
+        metavar="SPLIT",
+        help="Instead of timing: the quality figures on the labelled real systems of this split "
+        "(a file's `split`, e.g. tune or held-out-2; all: every system).",
     )
     parser.add_argument("--misses", action="store_true", help="With --labelled: list every wrong proposal.")
+    parser.add_argument(
+        "--fit-calibration",
+        action="store_true",
+        help="Fit the confidence calibration on the tune part and print it (column_evidence.CALIBRATION).",
+    )
     parser.add_argument("--ddl", metavar="SYSTEM", help="Print the labelled system's tables as T-SQL DDL.")
     args = parser.parse_args(argv)
     if args.ddl:
         print(ddl_of(next(s for s in load_labelled() if s.system == args.ddl)))
+        return 0
+    if args.fit_calibration:
+        print(fit_calibration())
         return 0
     if args.labelled:
         print(quality_report(args.labelled))
@@ -348,8 +359,39 @@ def evaluate(systems: list[Labelled], accept_above: float = 0.9) -> dict:
     }
 
 
+def calibration_points(systems: list[Labelled]) -> dict[str, list[tuple[float, bool]]]:
+    """Per evidence class, (raw score, right) of the schema import's proposals for ``systems``, matched
+    without calibration: what :func:`fit_calibration` fits."""
+    from needsmap.imports.schema import propose
+
+    matcher = ColumnMatcher.from_catalog(calibration=None)
+    points: dict[str, list[tuple[float, bool]]] = {}
+    for system in systems:
+        columns = [Column(c.name, t.name, c.sql_type) for t in system.tables for c in t.columns]
+        tops = [found[0] if found else None for found in matcher.match_many(columns, limit=1)]
+        for p, top in zip(propose(system.tables, matcher), tops):
+            if p.attribute is None or top is None or top.attribute != p.attribute:
+                continue  # not proposed, or proposed by what the rest of the table says (a title as salutation)
+            points.setdefault(top.evidence, []).append((p.confidence, p.attribute in system.expect[p.key]))
+    return points
+
+
+def fit_calibration(split: str = "tune") -> str:
+    """The isotonic calibration fitted on ``split`` (never the held-out part), as the Python literal
+    ``column_evidence.CALIBRATION`` holds."""
+    from needsmap.imports.column_evidence import EVIDENCE_CLASSES, fit_isotonic
+
+    points = calibration_points([s for s in load_labelled() if s.split == split])
+    lines = ["CALIBRATION: Calibration = {"]
+    for evidence in EVIDENCE_CLASSES:
+        if points.get(evidence):
+            lines.append(f'    "{evidence}": {fit_isotonic(points[evidence])!r},')
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def quality_report(split: str) -> str:
-    """The figures of :func:`evaluate` on one split (``tune``, ``held-out`` or ``all``), as Markdown."""
+    """The figures of :func:`evaluate` on one split (``tune``, ``held-out-2`` or ``all``), as Markdown."""
     systems = [s for s in load_labelled() if split == "all" or s.split == split]
     r = evaluate(systems)
     lines = [

@@ -203,7 +203,9 @@ def test_cli_ddl_dry_run_then_apply(runner, small):
     assert "Dry run: nothing written" in result.output
     assert "ps_customer.firstname" in result.output
     assert small.read_bytes() == before
-    result = runner.invoke(main, [*args, "--apply"])
+    # the table's own key is proposed for review (0.88: such readings were right nine times in ten on the
+    # labelled systems), so the architect who applies the import accepts from 0.85
+    result = runner.invoke(main, [*args, "--apply", "--accept-above", "0.85"])
     assert result.exit_code == 0, result.output
     ws = assert_opens_clean(small)
     shop = next(s for s in ws.systems if s.id == "prestashop")

@@ -1,11 +1,15 @@
 """What a column's name and table say beyond its spelling: the columns that never hold a customer attribute
 (users and scopes of the software, someone else, bookkeeping), negated channels and flags that hold the
-opposite of an attribute, the keys and child rows a table's shape gives away, and the generic one-word names
-that a person should check.  Pure data and functions over a column's words; :mod:`needsmap.imports.column_match`
-weighs them.
+opposite of an attribute, the keys and child rows a table's shape gives away, the generic one-word names
+that a person should check, and the calibration: what each kind of reading was worth on the labelled systems'
+tune part (:func:`evidence_class`, :func:`fit_isotonic`, :data:`CALIBRATION`).  Pure data and functions over a
+column's words; :mod:`needsmap.imports.column_match` weighs them.
 """
 
 from __future__ import annotations
+
+import bisect
+import re
 
 #: Columns that are never a customer attribute: suite bookkeeping, sort keys, tokens, row versions.
 NOT_ATTRIBUTES: frozenset[str] = frozenset(
@@ -142,7 +146,7 @@ ROW_HOLDS: dict[str, frozenset[str]] = {
 OTHER_ENTITY = 0.85
 AUDIT_ATTRIBUTES = frozenset({"record_created_at", "record_updated_at", "is_deleted", "is_active"})
 #: The row's own key: ``id``, ``rowid``, ``entity_id``.
-OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk"})
+OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk", "uuid", "guid"})
 #: The key a customer-related table's own id stands for, by the table's telling word.
 KEY_OF_TABLE = {
     **dict.fromkeys(
@@ -163,6 +167,12 @@ KEY_OF_TABLE = {
         "crm_account_id",
     ),
 }
+#: The key of a table about something of the customer, by its last word: ``customer_group.id`` is the segment.
+KEY_OF_SUB_TABLE = {"group": "customer_segment", "groups": "customer_segment"}
+#: A key named after a user in a table that is not about users (``contacts.user_id``): the software's user
+#: who owns the row as often as the customer's login, so a person checks it.
+USER_KEYS = frozenset({"userid", "useraccountid"})
+USER_KEY_CAP = 0.8
 #: Negation at the start of a name: do_not_call, donotemail, no_email, dont_mail.
 _NEGATION_STARTS = (("do", "not"), ("donot",), ("dont",), ("no",), ("not",), ("never",))
 #: What a negated channel word is the opposite of (inverted), or means as it is (email opt-out).
@@ -171,10 +181,14 @@ _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(("email", "emails", "bulkemail", "mailing", "newsletter"), ("email_opt_out", False)),
     **dict.fromkeys(("mail", "postalmail", "post", "postal", "directmail"), ("post_marketing_consent", True)),
     **dict.fromkeys(("sms", "text", "texts"), ("sms_marketing_consent", True)),
+    **dict.fromkeys(("trade", "share", "sharedata"), ("third_party_consent", True)),
 }
 #: Flags that say the opposite of the attribute: blocked is not active.
 OPPOSITE_FLAGS: dict[str, str] = {
-    **dict.fromkeys(("blocked", "isblocked", "inactive", "isinactive", "suspended", "issuspended"), "is_active"),
+    **dict.fromkeys(
+        ("blocked", "isblocked", "inactive", "isinactive", "suspended", "issuspended", "disabled", "isdisabled"),
+        "is_active",
+    ),
     **dict.fromkeys(("hasaccount", "registered", "isregistered"), "is_guest"),
 }
 #: Words in a column that make a positive consent or flag its opposite.
@@ -244,3 +258,109 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
     if tokens == ("channel", "id") and entity not in ("order", "interaction"):
         return "the scope of the software (website, store, tenant), not the customer"
     return None
+
+
+# ------------------------------------------------------------------ calibration
+
+#: Evidence classes, from the most direct reading to the least.
+EVIDENCE_CLASSES = ("exact", "structural", "qualified", "reread", "generic", "fuzzy")
+_STRUCTURAL_NOTES = ("the key of table", "parent_id of", "do-not-", "is the opposite of", "it belongs to")
+_REREAD_NOTES = (
+    "without",
+    "table prefix",
+    "table context",
+    "of table",
+    "read as",
+    "abbreviations",
+    "composite",
+    "another order",
+)
+#: A reading's class and, per class, (lowest score of a block, confidence) steps in rising order.
+Calibration = dict[str, tuple[tuple[float, float], ...]]
+
+
+def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str) -> str:
+    """What kind of reading a candidate comes from: ``structural`` (the table's shape: its key, a negated
+    channel), ``generic`` (a one-word name such as ``status`` or ``name``, with or without the table's word:
+    ``contact_type``), ``fuzzy`` (a near spelling), ``reread`` (words read away, abbreviations expanded;
+    :mod:`needsmap.imports.column_match` calls it ``qualified`` when only qualifier and table words were read
+    away) or ``exact`` (a name of the attribute as written)."""
+    if any(note in why for note in _STRUCTURAL_NOTES):
+        return "structural"
+    own = [w for w in tokens if w not in context and w.rstrip("s") not in context]
+    if len(own) == 1 and (own[0] in GENERIC_NAMES or own[0] in _GENERIC_WORDS):
+        return "generic"
+    matched = _MATCHED.match(why)  # primary_address: only 'address' was read, and it says nothing more
+    if matched and "".join(matched.group(1).lower().split("_")) in _GENERIC_WORDS:
+        return "generic"
+    if "close to" in why:
+        return "fuzzy"
+    if any(note in why for note in _REREAD_NOTES):
+        return "reread"
+    return "exact"
+
+
+_MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
+#: One-word names that only say "the value": ``name``, ``address``, ``number`` (their table says of what).
+_GENERIC_WORDS = frozenset(
+    {"name", "value", "number", "text", "address", "code", "label", "id", "uuid", "guid", "identifier", "title"}
+)
+
+#: Observed precision -> confidence: a confidence of 0.9 (accepted without review) stands for 97% observed
+#: precision, 0.75 (the least the schema import proposes) for 50%.
+_WARP = ((0.0, 0.3), (0.5, 0.75), (0.97, 0.9), (1.0, 1.0))
+
+
+def warp(precision: float) -> float:
+    """The confidence that stands for an observed ``precision`` (piecewise linear through :data:`_WARP`)."""
+    for (p0, c0), (p1, c1) in zip(_WARP, _WARP[1:]):
+        if precision <= p1:
+            return c0 + (c1 - c0) * (precision - p0) / (p1 - p0)
+    return 1.0
+
+
+def calibrated(score: float, evidence: str, calibration: Calibration) -> float:
+    """The confidence of a candidate with this raw ``score`` and ``evidence`` class: the observed precision
+    of its block of the isotonic fit (:data:`CALIBRATION`), warped so that 0.9 means 97%."""
+    steps = calibration.get(evidence)
+    if not steps:
+        return score
+    i = bisect.bisect_right(steps, (score, 2.0)) - 1  # the last block starting at or below the score
+    return steps[i][1] if i >= 0 else min(score, steps[0][1])  # below every block seen: never raised
+
+
+def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[tuple[float, float], ...]:
+    """Pool-adjacent-violators over (score, right) pairs: blocks of rising score whose precision never falls,
+    each as (lowest score, warped precision); a block's precision is smoothed towards one half by ``prior``
+    (a block of three right answers is not 100% sure: 2.75 of 3.5)."""
+    tied: dict[float, list[float]] = {}  # equal scores are one block, whatever order they came in
+    for score, ok in points:
+        right_n = tied.setdefault(score, [0.0, 0.0])
+        right_n[0] += ok
+        right_n[1] += 1
+    blocks: list[list[float]] = []  # [lowest score, right, count]
+    for score in sorted(tied):
+        blocks.append([score, *tied[score]])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            low, right, n = blocks.pop()
+            blocks[-1][1] += right
+            blocks[-1][2] += n
+    out: list[tuple[float, float]] = []
+    for low, right, n in blocks:
+        confidence = round(warp((right + prior / 2) / (n + prior)), 3)
+        if out and confidence <= out[-1][1]:
+            continue
+        out.append((round(low, 3), confidence))
+    return tuple(out)
+
+
+#: The isotonic fit on the tune part of the labelled systems (``python -m benchmarks.matching
+#: --fit-calibration`` prints it); the held-out part is never used for it.
+CALIBRATION: Calibration = {
+    "exact": ((0.8, 0.848), (0.825, 0.856), (0.884, 0.883), (0.97, 0.926)),
+    "structural": ((0.782, 0.877), (0.95, 0.902)),
+    "qualified": ((0.816, 0.75), (0.849, 0.929), (1.0, 0.971)),
+    "reread": ((0.765, 0.364), (0.799, 0.65), (0.894, 0.863), (0.922, 0.89), (0.961, 0.921), (1.0, 0.943)),
+    "generic": ((0.787, 0.505), (0.828, 0.621), (0.85, 0.812), (0.969, 0.821), (1.0, 0.837)),
+    "fuzzy": ((0.771, 0.35), (0.818, 0.75)),
+}

@@ -66,7 +66,16 @@ Then the SQL type is checked against the attribute type
 a loosely fitting one costs 15%, a clashing one 45%; an attribute of the
 entity the table is about gets a small bonus, one of an entity a child table's
 rows do not hold loses 15%, and a generic one-word name (``status``, ``type``)
-read without the table's help stays at 0.85.  Confidences are capped at 1.
+read without the table's help stays at 0.85.  Scores are capped at 1.
+
+The scores rank the candidates; the confidence each of the top candidates is
+given is what its kind of reading (:func:`~needsmap.imports.column_evidence.evidence_class`:
+the name as written, the table's shape, qualifier words read away, other words
+read away, a generic word, a near spelling) with that score was worth on the
+tune part of the labelled systems: an isotonic fit per kind
+(:data:`~needsmap.imports.column_evidence.CALIBRATION`), warped so that 0.9
+stands for 97% right and 0.75 for 50% (``ColumnMatcher(..., calibration=None)``
+gives the raw scores, which is what the fit is made from).
 """
 
 from __future__ import annotations
@@ -83,20 +92,29 @@ from needsmap.catalog.name_tokens import compact_key, name_tokens
 from needsmap.format import model as m
 from needsmap.imports.column_evidence import (
     AUDIT_ATTRIBUTES,
+    CALIBRATION,
     CHILD_ENTITIES,
     GENERIC_CAP,
     GENERIC_NAMES,
+    KEY_OF_SUB_TABLE,
     KEY_OF_TABLE,
     OPPOSITE_FLAGS,
     OTHER_ENTITY,
     OWN_KEYS,
     ROW_HOLDS,
+    USER_KEY_CAP,
+    USER_KEYS,
+    Calibration,
+    calibrated,
+    evidence_class,
     holds_the_opposite,
     negated_channel,
     not_an_attribute,
     sub_table,
 )
 
+#: The reason of a row's own key read as the key of the entity its table is about.
+OWN_KEY_NOTE = "the key of table"
 #: Below this confidence :meth:`ColumnMatcher.best` returns None.
 DEFAULT_MIN_CONFIDENCE = 0.6
 _FUZZY_CUTOFF = 85.0
@@ -212,6 +230,8 @@ QUALIFIERS: frozenset[str] = frozenset(
         "v",
         "vw",
         "hs",
+        "hubspot",
+        "analytics",
         "sf",
         "sfdc",
         "crm",
@@ -221,6 +241,8 @@ QUALIFIERS: frozenset[str] = frozenset(
         "ext",
         "other",
         "alt",
+        "alternative",
+        "selected",
     }
 )
 
@@ -366,6 +388,8 @@ ENTITY_WORDS: dict[str, str] = {
             "notes",
             "complaint",
             "complaints",
+            "conversation",
+            "conversations",
         ],
         "interaction",
     ),
@@ -398,6 +422,8 @@ _CONTACT_PAIRS = {
     ("contact", "point"),
     ("contact", "points"),
 }
+#: Last words of a table of a customer's e-mail addresses or phone numbers (``user_emails``, ``phones``).
+_CONTACT_TABLE_WORDS = frozenset({"email", "emails", "phone", "phones"})
 #: Column words that only say "the value of the thing the table is about" (email_address.name).
 _GENERIC_COLUMNS = frozenset({"name", "value", "number", "text", "address", "code", "label", "lower", "upper"})
 _TRAILING_KEY_WORDS = frozenset({"id", "key", "fk", "ref", "code"})
@@ -413,11 +439,16 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
         word = words[i]
         if i > 0 and (words[i - 1], word) in _CONTACT_PAIRS:
             return (words[i - 1], word), "contact_point"
+        if i == len(words) - 1 and word in _CONTACT_TABLE_WORDS:  # user_emails.address is the e-mail address
+            return (_singular(word),), "contact_point"
         if word in ENTITY_WORDS:
             for plural in ("es", "s"):  # orders.status reads as order status
                 if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
                     word = word[: -len(plural)]
                     break
+            else:
+                if word.endswith("ies") and word[:-3] + "y" in ENTITY_WORDS:  # companies.name: company name
+                    word = word[:-3] + "y"
             return (word, *words[i + 1 :]), ENTITY_WORDS[word]
         for hint, entity in ENTITY_WORDS.items():  # compound words: customernote, klantadres
             if len(hint) >= 4 and len(word) > len(hint) and word.endswith(hint):
@@ -470,6 +501,10 @@ TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "datetime": (frozenset({"datetime", "date"}), frozenset({"string", "integer"})),
 }
 _LOOSE_FIT, _CLASH = 0.85, 0.55
+#: Column types of keys: a ``_id`` column read as a coded attribute (``salutation_id``) may have any of them.
+_KEY_FAMILIES = frozenset({"integer", "uuid", "binary"})
+#: Attribute types whose values a key can point to (a salutation, a country, a currency, a segment).
+_CODED_TYPES = frozenset({"enum", "country", "currency", "string"})
 
 
 def sql_type_family(sql_type: str | None) -> str | None:
@@ -520,6 +555,8 @@ class Candidate:
     catalog_id: str | None = None
     #: the column holds the opposite of the attribute (``do_not_call`` -> phone marketing consent)
     inverted: bool = False
+    #: what kind of reading gave it (:func:`evidence_class`), which the confidence is calibrated by
+    evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +612,8 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
     words = out[-1][0]
     if len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):  # phones, websites
         add(words[:-1] + (words[-1][:-1],), 0.96, f"'{words[-1]}' read as '{words[-1][:-1]}'")
+    elif len(words) > 1 and words[-1] == "ids":  # tag_ids, vat_ids: a list of keys
+        add(words[:-1], 0.9, "without '_ids'")
     return out
 
 
@@ -694,6 +733,23 @@ def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Varian
     return out
 
 
+_READ_AWAY = re.compile(r"without '([a-z0-9_]+?)_'")
+_OTHER_REREADS = ("read as", "abbreviations", "composite", "close to", "without its", "without '_", "another order")
+
+
+def _qualifiers_only(why: str, entity: str | None) -> bool:
+    """True when a reading only read qualifier words or words of the table's own entity away (``billing_``,
+    ``mailing_``, ``address1_`` in an address table) or added the table's word: ``mailing_city`` is the city,
+    ``hs_analytics_source`` and ``contact_last_seen_at`` in a conversations table are guesses."""
+    if any(note in why for note in _OTHER_REREADS):
+        return False
+    for dropped in _READ_AWAY.findall(why):
+        for w in name_tokens(dropped):
+            if not (w in QUALIFIERS or w.isdigit() or (w in ENTITY_WORDS and ENTITY_WORDS[w] in (entity, "address"))):
+                return False
+    return True
+
+
 def _names_an_entity(words: tuple[str, ...]) -> bool:
     """``address``, ``product``, ``email_address``: a record of its own, not an attribute."""
     return (len(words) == 1 and words[0] in ENTITY_WORDS) or words in _CONTACT_PAIRS
@@ -731,10 +787,18 @@ def why_not_an_attribute(column: str, table: str | None = None) -> str | None:
 class ColumnMatcher:
     """Ranks attributes for columns; build it once, then call :meth:`match` / :meth:`match_many`."""
 
-    def __init__(self, targets: Sequence[tuple[Candidate, Iterable[tuple[str, str, float]]]]) -> None:
-        """``targets``: each with (text, kind, weight) names; use the ``from_*``/``for_*`` constructors."""
+    def __init__(
+        self,
+        targets: Sequence[tuple[Candidate, Iterable[tuple[str, str, float]]]],
+        calibration: Calibration | None = CALIBRATION,
+    ) -> None:
+        """``targets``: each with (text, kind, weight) names; use the ``from_*``/``for_*`` constructors.
+        ``calibration``: the map from a reading's score to its confidence (None: the raw scores, to fit one)."""
+        self._calibration = calibration
         self._targets: list[Candidate] = []
         self._exact: dict[str, list[_Hit]] = {}
+        #: the same words in any order (email_last_open_date, last_email_open_date): sorted words -> index keys
+        self._by_words: dict[str, list[str]] = {}
         for target, names in targets:
             index = len(self._targets)
             self._targets.append(target)
@@ -742,6 +806,9 @@ class ColumnMatcher:
                 key = compact_key(text)
                 if not key:
                     continue
+                words = name_tokens(text)
+                if len(words) > 1:
+                    self._by_words.setdefault(" ".join(sorted(words)), []).append(key)
                 hits = self._exact.setdefault(key, [])
                 how = f"{kind} '{text}'"
                 for j, hit in enumerate(hits):
@@ -764,12 +831,12 @@ class ColumnMatcher:
     # -------------------------------------------------------------- constructors
 
     @classmethod
-    def from_catalog(cls, catalog=None) -> ColumnMatcher:
+    def from_catalog(cls, catalog=None, calibration: Calibration | None = CALIBRATION) -> ColumnMatcher:
         """A matcher over the catalog entries (default: the shipped catalog)."""
         from needsmap.catalog.entries import load_catalog
 
         catalog = catalog if catalog is not None else load_catalog()
-        return cls([(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries])
+        return cls([(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries], calibration)
 
     @classmethod
     def for_workshop(cls, workshop: m.Workshop | Iterable[m.Attribute], catalog="default") -> ColumnMatcher:
@@ -876,6 +943,14 @@ class ColumnMatcher:
             for words, factor, note, hint in variants:
                 for hit in self._exact.get("".join(words), ()):
                     self._offer(found, hit.target, factor * hit.weight, _join(hit.how, note), hint, entity)
+            if not found:
+                for words, factor, note, hint in variants:
+                    if len(words) < 2:
+                        continue
+                    for matched in self._by_words.get(" ".join(sorted(words)), ()):
+                        for hit in self._exact[matched]:
+                            why = _join(hit.how, _join(note, "its words in another order"))
+                            self._offer(found, hit.target, factor * hit.weight * 0.95, why, hint, entity)
             if not link and (not found or max(s for s, _ in found.values()) < 0.9):
                 for words, factor, note, hint in variants:
                     query = "".join(words)
@@ -908,6 +983,8 @@ class ColumnMatcher:
                     target = replace(target, inverted=True)
                     why = _join(why, "inverted: the column holds the opposite")
                 fit = type_fit(target.type, family)
+                if fit < 1.0 and family in _KEY_FAMILIES and tokens[-1] == "id" and target.type in _CODED_TYPES:
+                    fit = 1.0  # salutation_id, country_id: a key to a coded value, whatever the key's type
                 if fit < 1.0:
                     why = _join(
                         why, f"{family} column {'fits loosely' if fit > _CLASH else 'clashes with'} {target.type}"
@@ -920,11 +997,21 @@ class ColumnMatcher:
                 if len(tokens) == 1 and tokens[0] in GENERIC_NAMES and "table" not in why and score > GENERIC_CAP:
                     score = GENERIC_CAP  # 'status', 'source', 'type' alone: a person checks what it is about
                     why = _join(why, "a generic name: check")
-                ranked.append((score, target, why))
-            ranked.sort(key=lambda r: (-r[0], r[1].attribute))
-            self._cache[key] = [
-                replace(t, confidence=round(min(1.0, s), 3), reason=why) for s, t, why in ranked[:limit]
-            ]
+                if "".join(tokens) in USER_KEYS and _context[:1] != ("user",) and score > USER_KEY_CAP:
+                    score = USER_KEY_CAP
+                    why = _join(why, "a user id outside a users table: the software's user or the customer's login")
+                ranked.append((min(1.0, score), target, why))
+            ranked.sort(key=lambda r: (-r[0], r[1].attribute))  # the words decide the order ...
+            out = []
+            ceiling = 1.0
+            for score, target, why in ranked[:limit]:
+                evidence = evidence_class(tokens, _context, why)
+                if evidence == "reread" and _qualifiers_only(why, entity):
+                    evidence = "qualified"
+                if self._calibration is not None:  # ... and what such readings were worth, the confidence
+                    score = ceiling = min(ceiling, calibrated(score, evidence, self._calibration))
+                out.append(replace(target, confidence=round(score, 3), reason=why, evidence=evidence))
+            self._cache[key] = out
 
     def _structural(
         self, found: dict[int, tuple[float, str]], tokens: tuple[str, ...], context: tuple[str, ...], entity: str | None
@@ -933,13 +1020,20 @@ class ColumnMatcher:
         channel); True when they settle the column."""
         compact = "".join(tokens)
         table_word = context[0] if context else ""
-        if compact in OWN_KEYS or (table_word and compact in (table_word + "id", _singular(table_word) + "id")):
+        names_table = bool(table_word) and compact in {
+            t + k for t in (table_word, _singular(table_word)) for k in ("id", "key")
+        } | {"id" + table_word, "id" + _singular(table_word)}
+        if compact in OWN_KEYS or names_table:
             key_of = KEY_OF_TABLE.get(table_word) or ("customer_id" if entity == "customer" else None)
-            if sub_table(context):  # customer_group.id is the group's key
-                key_of = None
+            why = f"{OWN_KEY_NOTE} '{'_'.join(context)}'"
+            if sub_table(context):
+                if names_table:  # customer_ip.customer_id: the customer the row belongs to
+                    why = f"'{compact}' of a {'_'.join(context)} row: the {table_word} it belongs to"
+                else:  # customer_group.id is the group's key
+                    key_of = KEY_OF_SUB_TABLE.get(context[-1])
             index = self._by_catalog.get(key_of or "")
             if index is not None:
-                found[index] = (0.92, f"the key of table '{'_'.join(context)}'")
+                found[index] = (0.88 if names_table and sub_table(context) else 0.92, why)
             return True
         if tokens == ("parent", "id") and entity not in (None, "organization"):
             index = self._by_catalog.get("customer_id")

@@ -43,7 +43,14 @@ from dataclasses import dataclass, field, replace
 
 from needsmap.catalog.name_tokens import compact_key
 from needsmap.format import model as m
-from needsmap.imports.column_match import Candidate, Column, ColumnMatcher, table_context, why_not_an_attribute
+from needsmap.imports.column_match import (
+    OWN_KEY_NOTE,
+    Candidate,
+    Column,
+    ColumnMatcher,
+    table_context,
+    why_not_an_attribute,
+)
 from needsmap.imports.plan import Change, ImportPlan, PlanBuilder, Source, summary
 
 #: Proposals at or above this confidence are accepted without review (``--accept-above``).
@@ -387,11 +394,12 @@ def plan_holdings_by_table(
     chosen: dict[str, Proposal] = {}
     others: dict[str, list[Proposal]] = {}
 
-    def rank(p: Proposal, target: str) -> tuple[int, float, int]:
+    def rank(p: Proposal, target: str) -> tuple[int, int, float, int]:
         entity = entities.get(target) or (catalog[target].entity if target in catalog else None)
         table_entity = table_context(p.table)[1]
         about = table_entity == entity or (table_entity == "customer" and entity in _PERSON_ENTITIES)
-        return (1 if p.decision.startswith("map:") else 0, round(p.confidence, 3), 1 if about else 0)
+        own_key = OWN_KEY_NOTE in p.reason  # the customer's key in its own table, not a reference to it elsewhere
+        return (1 if p.decision.startswith("map:") else 0, own_key, round(p.confidence, 3), 1 if about else 0)
 
     for p in proposals:
         target = p.target
