@@ -147,10 +147,17 @@ def _field_names(item) -> list[str]:
 
 def _child_key(value) -> object:
     """Elements of a list field are the same when they are about the same attribute (needs, holdings),
-    or are the same text ignoring case and spacing (synonyms, channels)."""
+    go to the same system (feeds), are steps of the same name, or are the same text ignoring case and
+    spacing (synonyms, channels)."""
     if isinstance(value, str):
         return name_key(value) or value
-    return getattr(value, "attribute", value)
+    if isinstance(value, (m.Need, m.Holding)):
+        return ("attribute", value.attribute)
+    if isinstance(value, m.Feed):
+        return ("feed", value.to)
+    if isinstance(value, m.Step):
+        return ("step", name_key(value.name))
+    return value
 
 
 def merge_fields(existing, incoming) -> tuple[tuple[FieldUpdate, ...], tuple[FieldUpdate, ...]]:
