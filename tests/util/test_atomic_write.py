@@ -144,3 +144,25 @@ def test_the_temporary_files_of_a_target_match_its_glob(tmp_path: Path, monkeypa
     write_atomically(other, b"y")
     found = list(tmp_path.glob(temp_glob(target)))
     assert len(found) == 1 and found[0].read_bytes() == b"x"
+
+
+def test_many_files_are_written_whole_and_keep_their_permissions(tmp_path: Path):
+    old = tmp_path / "old.yml"
+    old.write_text("old")
+    old.chmod(0o640)
+    (tmp_path / "sub").mkdir()
+    new = tmp_path / "sub" / "new.yml"
+    atomic_write.write_many_atomically([(old, b"one"), (new, b"two")])
+    assert old.read_bytes() == b"one" and new.read_bytes() == b"two"
+    assert old.stat().st_mode & 0o777 == 0o640
+    assert not list(tmp_path.rglob("*" + atomic_write.TEMP_SUFFIX))
+
+
+def test_when_one_of_many_files_cannot_be_written_none_is_replaced_and_no_temporary_file_is_left(tmp_path: Path):
+    first = tmp_path / "first.yml"
+    first.write_text("kept")
+    missing_folder = tmp_path / "missing" / "second.yml"
+    with pytest.raises(FileNotFoundError):
+        atomic_write.write_many_atomically([(first, b"new"), (missing_folder, b"x")])
+    assert first.read_text() == "kept"
+    assert not list(tmp_path.rglob("*" + atomic_write.TEMP_SUFFIX))

@@ -1,19 +1,18 @@
 """Writing an export's files: one file, or a folder of them, never half of either.
 
 Every file is checked before the first is written (the target is a folder where a folder is
-needed and a file where a file is; no path leaves the folder), then each is written atomically
-(temporary file, fsync, rename). A later export into the same folder replaces the files of the
+needed and a file where a file is; no path leaves the folder), then all are written atomically
+(temporary files, one flush to disk, renames: :func:`needsmap.util.atomic_write.write_many_atomically`). A later export into the same folder replaces the files of the
 same names, so re-exporting a workshop updates what was written before instead of adding twins;
 files needsmap did not write are left alone.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path, PurePosixPath
 
 from needsmap.interchange.base import ExportError, ExportFiles
-from needsmap.util.atomic_write import write_text_atomically
+from needsmap.util.atomic_write import write_atomically, write_many_atomically
 
 #: A file name part that every file system and every tool reads: ASCII letters, digits, ``_.-``.
 SAFE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
@@ -58,16 +57,21 @@ def write_export(files: ExportFiles, target: Path, *, folder: bool) -> list[Path
                 raise ExportError(f"{here}: is a file where the export needs a folder; move it away")
         if path.is_dir():
             raise ExportError(f"{path}: is a folder where the export writes a file; move it away")
-    written = []
-    for path, text in planned:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write(path, text)
-        written.append(path)
-    return written
+    try:
+        for path, _ in planned:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_many_atomically([(path, text.encode("utf-8")) for path, text in planned])
+    except OSError as exc:
+        raise ExportError(_cannot_write(exc, target)) from exc
+    return [path for path, _ in planned]
+
+
+def _cannot_write(exc: OSError, where: Path) -> str:
+    return f"{exc.filename or where}: cannot write: {exc.strerror or exc}"
 
 
 def _write(path: Path, text: str) -> None:
     try:
-        write_text_atomically(path, text)
+        write_atomically(path, text.encode("utf-8"))
     except OSError as exc:
-        raise ExportError(f"{path}: cannot write: {os.strerror(exc.errno) if exc.errno else exc}") from exc
+        raise ExportError(_cannot_write(exc, path)) from exc

@@ -81,9 +81,12 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     raise FileExistsError(f"{target}: no free temporary name beside it after {_NAME_ATTEMPTS} attempts")
 
 
-def create_temp(target: str | os.PathLike[str], content: bytes | Callable[[BinaryIO], object], mode: int) -> Path:
+def create_temp(
+    target: str | os.PathLike[str], content: bytes | Callable[[BinaryIO], object], mode: int, *, fsync: bool = True
+) -> Path:
     """A new temporary file beside ``target`` with ``content`` (bytes, or a function writing to a binary file),
-    flushed and fsync'ed, with permissions ``mode``; removed again on any error."""
+    flushed and (unless ``fsync=False``: the caller syncs) fsync'ed, with permissions ``mode``; removed again on
+    any error."""
     fd, tmp = _create_temp(Path(target))
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -92,7 +95,8 @@ def create_temp(target: str | os.PathLike[str], content: bytes | Callable[[Binar
             else:
                 fh.write(content)
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
             if hasattr(os, "fchmod"):
                 os.fchmod(fh.fileno(), mode)
         if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
@@ -183,6 +187,67 @@ def write_atomically(
         raise
     if sync_folder:
         fsync_folder(target.parent)
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        func = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True).syncfs
+    except (OSError, AttributeError):  # pragma: no cover - an old libc
+        return None
+    func.argtypes = [ctypes.c_int]
+    func.restype = ctypes.c_int
+    return func
+
+
+_SYNCFS = _syncfs()
+
+
+def _sync_file_system_of(folder: Path) -> bool:
+    """Flush every file written to the file system holding ``folder`` in one call (Linux ``syncfs``)."""
+    if _SYNCFS is None:
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return _SYNCFS(fd) == 0
+    finally:
+        os.close(fd)
+
+
+def write_many_atomically(files: list[tuple[Path, bytes]]) -> None:
+    """Write several new files, each atomically, with one flush to disk for all of them.
+
+    Every temporary file is written first; then the file system is synced once (``syncfs``;
+    elsewhere each file is fsync'ed), and only then is each renamed over its target and each
+    folder fsync'ed. A reader sees each file old or new, never half; a crash before the renames
+    leaves the targets as they were. Hundreds of files (a dbt project) take a fraction of a
+    second instead of one fsync each.
+    """
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, content in files:
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = new_file_mode()
+            temps.append((create_temp(path, content, mode, fsync=False), path))
+        if not temps or not _sync_file_system_of(temps[0][1].parent):
+            for tmp, _ in temps:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        while temps:
+            tmp, path = temps[0]
+            os.replace(tmp, path)
+            temps.pop(0)
+    finally:
+        for tmp, _ in temps:
+            discard(tmp)
+    for folder in dict.fromkeys(path.parent for path, _ in files):
+        fsync_folder(folder)
 
 
 def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
