@@ -119,7 +119,7 @@ def _strongest(attr: AttributeFacts | None) -> str | None:
     return min((n.criticality for n in attr.needs), key=lambda c: _CRITICALITY_RANK.get(c, 99))
 
 
-def _column(col: _Column, facts: Facts) -> dict[str, Any]:
+def _column(col: _Column, facts: Facts, key: _Column | None) -> dict[str, Any]:
     h, attr = col.holding, col.attr
     out: dict[str, Any] = {"name": col.name}
     description = h.definition or (attr.definition if attr else None)
@@ -146,6 +146,8 @@ def _column(col: _Column, facts: Facts) -> dict[str, Any]:
             meta["special_category"] = True
         if attr.identifier:
             meta["identifier"] = True
+        if attr.values:
+            meta["values"] = list(attr.values)
         if attr.owner:
             meta["owner"] = facts.person_name(attr.owner)
         if attr.needs:
@@ -156,17 +158,27 @@ def _column(col: _Column, facts: Facts) -> dict[str, Any]:
             if attr.needed_freshness != "unknown":
                 meta["needed_freshness"] = attr.needed_freshness
     out["config"] = {"meta": meta}
-    tests = column_tests(h, attr)
+    tests = column_tests(h) if col is key else []
     if tests:
         out["data_tests"] = tests
     return out
 
 
-def column_tests(h: m.Holding, attr: AttributeFacts | None) -> list[str]:
-    """The tests the workshop vouches for: an identifier the system masters is ``unique`` there, and
-    ``not_null`` too when the workshop records that every record has it (coverage 1.0)."""
-    if attr is None or not attr.identifier or h.effective_role != "master":
-        return []
+def table_key(table: _Table) -> _Column | None:
+    """The column the workshop vouches is the table's key: the one identifier the system masters in a table
+    the workshop names. A table of fields recorded without a table, or one mastering two identifiers (a
+    customer number beside a contract account number), has no known grain: no column of it is tested."""
+    if table.part is None:
+        return None
+    keys = [
+        c for c in table.columns if c.attr is not None and c.attr.identifier and c.holding.effective_role == "master"
+    ]
+    return keys[0] if len(keys) == 1 else None
+
+
+def column_tests(h: m.Holding) -> list[str]:
+    """The tests of a table's key (:func:`table_key`): ``unique``, and ``not_null`` too when the workshop
+    records that every record has it (coverage 1.0)."""
     return ["unique", "not_null"] if h.coverage == 1.0 else ["unique"]
 
 
@@ -192,6 +204,7 @@ def _table_freshness(table: _Table) -> tuple[str, list[str]]:
 
 def _table(table: _Table, system_name: str, facts: Facts) -> dict[str, Any]:
     needed, needed_by = _table_freshness(table)
+    key = table_key(table)
     if table.part is None:
         description = f"The fields of {system_name} recorded without a table"
     else:
@@ -209,7 +222,7 @@ def _table(table: _Table, system_name: str, facts: Facts) -> dict[str, Any]:
         "name": table.name,
         "description": description,
         "config": config,
-        "columns": [_column(c, facts) for c in table.columns],
+        "columns": [_column(c, facts, key) for c in table.columns],
     }
 
 
