@@ -238,7 +238,8 @@ def test_table_context():
         ("date", "date"),
         ("int(10)", "integer"),
         ("decimal(20,6)", "decimal"),
-        ("double", "decimal"),
+        ("double", "float"),  # a measure: never a text or a key
+        ("decimal(18, 0)", "integer"),  # a whole number, as HubSpot's exports write them
         ("uuid", "uuid"),
         ("jsonb", "json"),
         ("Many2one res.partner", "integer"),

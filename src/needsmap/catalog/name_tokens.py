@@ -18,7 +18,8 @@ def name_tokens(text: str) -> tuple[str, ...]:
     if not text.isascii():
         text = text.replace("ß", "ss").replace("ẞ", "SS")
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _CAMEL_ACRONYM.sub(r"\1 \2", _CAMEL_LOWER_UPPER.sub(r"\1 \2", text))
+    if not text.islower():  # camelCase and acronyms only where there are capitals
+        text = _CAMEL_ACRONYM.sub(r"\1 \2", _CAMEL_LOWER_UPPER.sub(r"\1 \2", text))
     text = _LETTER_DIGIT.sub(" ", text)
     return tuple(t for t in _NON_ALNUM.split(text.lower()) if t)
 

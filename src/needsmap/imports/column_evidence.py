@@ -1,8 +1,8 @@
 """What a column's name and table say beyond its spelling: the columns that never hold a customer attribute
 (users and scopes of the software, someone else, bookkeeping), negated channels and flags that hold the
-opposite of an attribute, the keys and child rows a table's shape gives away, the generic one-word names
-that a person should check, and the calibration: what each kind of reading was worth on the labelled systems'
-tune part (:func:`evidence_class`, :func:`fit_isotonic`, :data:`CALIBRATION`).  Pure data and functions over a
+opposite of an attribute, channels a name allows (consents), names that say yes or no, the keys and child rows
+a table's shape gives away, the generic one-word names that a person should check, and the calibration: what
+each kind of reading was worth on the labelled systems' tune part (:func:`evidence_class`, :func:`fit_isotonic`, :data:`CALIBRATION`).  Pure data and functions over a
 column's words; :mod:`needsmap.imports.column_match` weighs them.
 """
 
@@ -92,10 +92,6 @@ GENERIC_NAMES = frozenset(
         "owner",
         "domain",
         "entity",
-        "created",
-        "updated",
-        "modified",
-        "deleted",
         "verified",
         "default",
         "primary",
@@ -166,9 +162,13 @@ KEY_OF_TABLE = {
         ),
         "crm_account_id",
     ),
+    **dict.fromkeys(("ticket", "tickets", "case", "cases", "complaint", "complaints"), "case_number"),
 }
-#: The key of a table about something of the customer, by its last word: ``customer_group.id`` is the segment.
+#: The key of a table about something of the customer, by its last word: ``customer_group.id`` is the segment
+#: (and so are its ``name`` and ``code``: :data:`NAMES_OF_SUB_TABLE`).
 KEY_OF_SUB_TABLE = {"group": "customer_segment", "groups": "customer_segment"}
+#: Columns of such a table that name the row itself: ``customer_groups.name`` is the segment's name.
+NAMES_OF_SUB_TABLE = frozenset({("name",), ("code",), ("label",), ("title",)})
 #: A key named after a user in a table that is not about users (``contacts.user_id``): the software's user
 #: who owns the row as often as the customer's login, so a person checks it.
 USER_KEYS = frozenset({"userid", "useraccountid"})
@@ -186,7 +186,20 @@ _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
 #: Flags that say the opposite of the attribute: blocked is not active.
 OPPOSITE_FLAGS: dict[str, str] = {
     **dict.fromkeys(
-        ("blocked", "isblocked", "inactive", "isinactive", "suspended", "issuspended", "disabled", "isdisabled"),
+        (
+            "blocked",
+            "isblocked",
+            "inactive",
+            "isinactive",
+            "suspended",
+            "issuspended",
+            "disabled",
+            "isdisabled",
+            "archived",
+            "isarchived",
+            "banned",
+            "isbanned",
+        ),
         "is_active",
     ),
     **dict.fromkeys(("hasaccount", "registered", "isregistered"), "is_guest"),
@@ -213,6 +226,85 @@ def negated_channel(tokens: tuple[str, ...]) -> tuple[str, bool, str] | None:
     return None
 
 
+#: Words that say a channel may be used (accepts_email, sms_opt_in, email_marketing_consent, marketing_emails).
+_CONSENT_WORDS = frozenset(
+    {
+        "accepts",
+        "accept",
+        "accepted",
+        "allow",
+        "allows",
+        "allowed",
+        "wants",
+        "receive",
+        "receives",
+        "optin",
+        "opted",
+        "consent",
+        "consents",
+        "consented",
+        "permission",
+        "subscribed",
+        "subscription",
+        "agrees",
+        "agreed",
+    }
+)
+#: Channel words of a positive consent and the consent they name.
+_CONSENT_CHANNELS: dict[str, str] = {
+    **dict.fromkeys(("email", "emails", "newsletter", "newsletters", "marketing"), "email_marketing_consent"),
+    **dict.fromkeys(("sms", "text", "texts", "whatsapp"), "sms_marketing_consent"),
+    **dict.fromkeys(("phone", "call", "calls", "telephone", "telemarketing"), "phone_marketing_consent"),
+    **dict.fromkeys(("post", "postal", "mail", "directmail"), "post_marketing_consent"),
+    **dict.fromkeys(("push",), "push_consent"),
+}
+#: Words that make a consent column about something else than whether it was given: when, where, how.
+_CONSENT_DETAILS = frozenset(
+    {
+        "at",
+        "date",
+        "time",
+        "timestamp",
+        "on",
+        "updated",
+        "source",
+        "ip",
+        "text",
+        "version",
+        "method",
+        "by",
+        "id",
+        "collected",
+        "level",
+        "type",
+        "reason",
+        "withdrawn",
+        "double",
+        "confirmed",
+        "sent",
+    }
+)
+
+
+def positive_channel(tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    """``accepts_email``, ``sms_opt_in``, ``marketing_emails_consent`` -> (the channel's marketing consent, the
+    channel word); None when the name does not say a channel may be used, says the opposite, or is about a
+    detail of the consent (``email_consent_date``)."""
+    words = tuple(w for t in tokens for w in (("opt", "in") if t == "opt" else (t,)))
+    words = tuple(w for i, w in enumerate(words) if not (w == "in" and i > 0 and words[i - 1] in ("opt", "opted")))
+    words = tuple("optin" if w == "opt" else w for w in words)
+    negative = _NEGATIVE_WORDS - {"opted"} if "out" not in words else _NEGATIVE_WORDS
+    if any(w in negative or w in _CONSENT_DETAILS for w in words) or not any(w in _CONSENT_WORDS for w in words):
+        return None
+    channels = {_CONSENT_CHANNELS[w] for w in words if w in _CONSENT_CHANNELS and w != "marketing"}
+    if not channels and "marketing" in words:
+        channels = {_CONSENT_CHANNELS["marketing"]}
+    if len(channels) != 1:
+        return None
+    attribute = channels.pop()
+    return attribute, next(w for w in words if w in _CONSENT_CHANNELS)
+
+
 def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> bool:
     """True when a column named ``tokens`` holds the opposite of a positive consent or flag (do_not_call for
     phone marketing consent, blocked for active)."""
@@ -225,6 +317,31 @@ def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> 
         any(w in _NEGATIVE_WORDS for w in tokens)
         or compact.startswith(("donot", "dont", "hasoptedout", "optout"))
         or compact in OPPOSITE_FLAGS
+    )
+
+
+#: First words of a yes/no column: is_, has_, allow_, use_for_ (an integer column so named is a flag).
+_FLAG_STARTS = frozenset({"is", "has", "can", "allow", "allows", "use", "show", "enable", "accepts", "accept", "opted"})
+#: Whole names that are flags whatever their type (MySQL's tinyint, Frappe's int checks).
+_FLAG_NAMES = frozenset({"active", "enabled", "disabled", "deleted", "verified", "blocked", "suspended", "primary"})
+#: Words of an address flag that say which kind of address the row is (is_billing, use_for_shipping).
+ADDRESS_KINDS = frozenset({"billing", "shipping", "delivery", "invoice", "mailing", "postal", "home", "work"})
+#: Words of a flag that say the row is the preferred one of its kind (is_primary_address, is_default).
+PRIMARY_WORDS = frozenset({"primary", "default", "main", "preferred"})
+
+
+def flag_shaped(tokens: tuple[str, ...]) -> bool:
+    """True when the name says yes or no (``is_suspended``, ``disabled``, ``do_not_call``): an integer
+    column so named holds a flag, as MySQL's ``tinyint`` and Frappe's ``int`` checks do."""
+    if not tokens:
+        return False
+    compact = "".join(tokens)
+    return (
+        tokens[0] in _FLAG_STARTS
+        or compact in _FLAG_NAMES
+        or compact in OPPOSITE_FLAGS
+        or negated_channel(tokens) is not None
+        or compact.startswith(("donot", "dont", "hasoptedout"))
     )
 
 
@@ -263,8 +380,19 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
 # ------------------------------------------------------------------ calibration
 
 #: Evidence classes, from the most direct reading to the least.
-EVIDENCE_CLASSES = ("exact", "structural", "qualified", "reread", "generic", "fuzzy")
-_STRUCTURAL_NOTES = ("the key of table", "parent_id of", "do-not-", "is the opposite of", "it belongs to")
+EVIDENCE_CLASSES = ("exact", "structural", "qualified", "reread", "narrowed", "generic", "fuzzy")
+_STRUCTURAL_NOTES = (
+    "the key of table",
+    "parent_id of",
+    "do-not-",
+    "is the opposite of",
+    "it belongs to",
+    "may be used",
+    "a yes/no",
+    "which kind of address",
+    "the preferred",
+    " row: its ",
+)
 _REREAD_NOTES = (
     "without",
     "table prefix",
@@ -284,7 +412,9 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str) 
     channel), ``generic`` (a one-word name such as ``status`` or ``name``, with or without the table's word:
     ``contact_type``), ``fuzzy`` (a near spelling), ``reread`` (words read away, abbreviations expanded;
     :mod:`needsmap.imports.column_match` calls it ``qualified`` when only qualifier and table words were read
-    away) or ``exact`` (a name of the attribute as written)."""
+    away), ``narrowed`` (words that say which one read away from a generic word: ``image_source``,
+    ``tax_category``, ``employment_status``: the words read away were what the column is about) or
+    ``exact`` (a name of the attribute as written)."""
     if any(note in why for note in _STRUCTURAL_NOTES):
         return "structural"
     own = [w for w in tokens if w not in context and w.rstrip("s") not in context]
@@ -295,11 +425,61 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str) 
         return "generic"
     if "close to" in why:
         return "fuzzy"
+    read_away = {w for found in _READ_AWAY_FRONT.findall(why) for w in found.split("_")}
+    if read_away & _OTHER_SUBJECTS or (
+        matched and read_away and "".join(matched.group(1).lower().split("_")) in GENERIC_NAMES
+    ):
+        return "narrowed"
     if any(note in why for note in _REREAD_NOTES):
         return "reread"
     return "exact"
 
 
+#: The note of leading words read away (``without 'image_'``), as :mod:`needsmap.imports.column_match` writes it.
+_READ_AWAY_FRONT = re.compile(r"without '([a-z0-9_]+)_'")
+#: Leading words that say whose or which thing a value is about when it is not the customer's own: the agent's
+#: last visit, a legacy password, an OAuth provider's id, an image's source.
+_OTHER_SUBJECTS = frozenset(
+    {
+        "agent",
+        "agents",
+        "staff",
+        "employee",
+        "admin",
+        "operator",
+        "assignee",
+        "sender",
+        "recipient",
+        "bot",
+        "system",
+        "legacy",
+        "previous",
+        "former",
+        "oauth",
+        "provider",
+        "integration",
+        "image",
+        "avatar",
+        "picture",
+        "photo",
+        "logo",
+        "device",
+        "browser",
+        "api",
+        "webhook",
+        "sync",
+        "import",
+        "export",
+        "parent",
+        "child",
+        "template",
+        "campaign",
+        "product",
+        "item",
+        "ticket",
+        "tax",
+    }
+)
 _MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
 #: One-word names that only say "the value": ``name``, ``address``, ``number`` (their table says of what).
 _GENERIC_WORDS = frozenset(
@@ -357,10 +537,11 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: The isotonic fit on the tune part of the labelled systems (``python -m benchmarks.matching
 #: --fit-calibration`` prints it); the held-out part is never used for it.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.848), (0.825, 0.856), (0.884, 0.883), (0.97, 0.926)),
-    "structural": ((0.782, 0.877), (0.95, 0.902)),
-    "qualified": ((0.816, 0.75), (0.849, 0.929), (1.0, 0.971)),
-    "reread": ((0.765, 0.364), (0.799, 0.65), (0.894, 0.863), (0.922, 0.89), (0.961, 0.921), (1.0, 0.943)),
-    "generic": ((0.787, 0.505), (0.828, 0.621), (0.85, 0.812), (0.969, 0.821), (1.0, 0.837)),
-    "fuzzy": ((0.771, 0.35), (0.818, 0.75)),
+    "exact": ((0.8, 0.848), (0.825, 0.888), (0.884, 0.89), (0.97, 0.939)),
+    "structural": ((0.765, 0.882), (0.95, 0.943)),
+    "qualified": ((0.816, 0.932), (1.0, 0.972)),
+    "reread": ((0.765, 0.621), (0.768, 0.801), (0.882, 0.872), (0.922, 0.893), (0.961, 0.922), (1.0, 0.943)),
+    "narrowed": ((0.85, 0.321), (0.96, 0.897)),
+    "generic": ((0.816, 0.364), (0.85, 0.817), (0.97, 0.845)),
+    "fuzzy": ((0.771, 0.341), (0.818, 0.821)),
 }

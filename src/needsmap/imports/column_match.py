@@ -49,20 +49,38 @@ Composite fields lose their storage words (``nameFirstName`` -> first name,
 on is split off (``companycity``, ``mailingzip``), and costs nothing when it
 repeats the table's name; numbers inside a name are dropped (``address1_city``),
 a leading ``date_`` moves to the end (``date_entered``), a trailing ``code`` of
-one word goes (``gendercode``), plurals are read singular (``phones``).
+one word goes (``gendercode``), plurals are read singular (``phones``).  A name is
+also read in its other spelling (``favorite``/``favourite``, ``organisation``), as a
+count (``count_of_orders``: number of orders), without a yes/no tail (``DECEASED_FLG``)
+or a variant tail (``created_at_utc``); storage words of flattened and custom fields
+(``properties_``, ``custom_fields_``) and ``additional_``/``secondary_`` read away as
+qualifiers.  The same words in another order (``verified_email``) are looked up
+before words are read away.  In a customer's own table a value may be the one the
+customer prefers (``currency_code`` -> preferred currency); in an e-mail, phone or
+address table a ``*_type_id`` is the kind of that e-mail, phone or address.
 
 What the table says counts too (:meth:`ColumnMatcher._structural`): a row's own
 key (``id``, ``rowid``, ``contactid``) is the key of the entity the table is about
 (none in a child table), ``parent_id`` of a child row is the customer's key, a
 negated channel (``do_not_call``, ``donotpostalmail``) is the consent it is the
-opposite of.  Some columns are never proposed (:func:`why_not_an_attribute`):
+opposite of, and a channel a name allows (``accepts_sms``, ``email_opt_in``) that
+channel's consent.  A yes/no ``status`` is whether the row is active; an address's
+``is_billing`` says its kind and ``is_primary_address`` that it is the preferred one;
+a group table's ``name`` is the segment; a ticket's own key is the case number and
+an interaction's creation is when it happened.  A link to a record a table's rows do
+not hold (``addresses.order_id``) or to another row of the same table
+(``primary_contact_id`` in a contacts table, ``master_id``) is not proposed.  Some columns are never proposed (:func:`why_not_an_attribute`):
 users of the software (``created_by``), its scope (``website_id``), someone else
 (``AssistantPhone``), bookkeeping (``MANDT``).  Audit attributes are not proposed in
 child tables.  A candidate for a positive consent or flag from a negated name
-is marked ``inverted``.  The vocabulary of this evidence is :mod:`needsmap.imports.column_evidence`.
+is marked ``inverted``.  The vocabulary of this evidence is :mod:`needsmap.imports.column_evidence`; the
+vocabulary of names and their readings is :mod:`needsmap.imports.column_readings`.
 
 Then the SQL type is checked against the attribute type
-(:func:`sql_type_family`, :func:`type_fit`): a fitting type keeps the score,
+(:func:`sql_type_family`, :func:`type_fit`; ``decimal(18, 0)`` is a whole number,
+``double`` a measure that holds no text or key, ``CHAR(1)`` no country, currency or
+date; an integer column named like a flag, ``is_suspended tinyint``, is a yes/no):
+a fitting type keeps the score,
 a loosely fitting one costs 15%, a clashing one 45%; an attribute of the
 entity the table is about gets a small bonus, one of an entity a child table's
 rows do not hold loses 15%, and a generic one-word name (``status``, ``type``)
@@ -71,7 +89,8 @@ read without the table's help stays at 0.85.  Scores are capped at 1.
 The scores rank the candidates; the confidence each of the top candidates is
 given is what its kind of reading (:func:`~needsmap.imports.column_evidence.evidence_class`:
 the name as written, the table's shape, qualifier words read away, other words
-read away, a generic word, a near spelling) with that score was worth on the
+read away, words read away that said what the value is about, a generic word, a
+near spelling) with that score was worth on the
 tune part of the labelled systems: an isotonic fit per kind
 (:data:`~needsmap.imports.column_evidence.CALIBRATION`), warped so that 0.9
 stands for 97% right and 0.75 for 50% (``ColumnMatcher(..., calibration=None)``
@@ -80,7 +99,6 @@ gives the raw scores, which is what the fit is made from).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -91,6 +109,7 @@ from rapidfuzz.distance import OSA
 from needsmap.catalog.name_tokens import compact_key, name_tokens
 from needsmap.format import model as m
 from needsmap.imports.column_evidence import (
+    ADDRESS_KINDS,
     AUDIT_ATTRIBUTES,
     CALIBRATION,
     CHILD_ENTITIES,
@@ -98,21 +117,65 @@ from needsmap.imports.column_evidence import (
     GENERIC_NAMES,
     KEY_OF_SUB_TABLE,
     KEY_OF_TABLE,
+    NAMES_OF_SUB_TABLE,
     OPPOSITE_FLAGS,
     OTHER_ENTITY,
     OWN_KEYS,
+    PRIMARY_WORDS,
     ROW_HOLDS,
     USER_KEY_CAP,
     USER_KEYS,
     Calibration,
     calibrated,
     evidence_class,
+    flag_shaped,
     holds_the_opposite,
     negated_channel,
     not_an_attribute,
+    positive_channel,
     sub_table,
 )
+from needsmap.imports.column_readings import (
+    is_link,
+    join_notes,
+    keys_named_after,
+    negates,
+    points_to_another_row,
+    qualifiers_only,
+    singular,
+    table_context,
+    word_variants,
+)
 
+#: Words without which a name is no consent to a channel (:func:`positive_channel` is not asked).
+_CONSENT_HINTS = frozenset(
+    {
+        "accepts",
+        "accept",
+        "accepted",
+        "allow",
+        "allows",
+        "allowed",
+        "wants",
+        "receive",
+        "receives",
+        "optin",
+        "opt",
+        "opted",
+        "consent",
+        "consents",
+        "consented",
+        "permission",
+        "subscribed",
+        "subscription",
+        "agrees",
+        "agreed",
+    }
+)
+#: One-word statuses that, stored as yes/no, say whether the row is active.
+_STATUS_WORDS = frozenset({"status", "statut", "state", "estado"})
+#: Column type families of a point in time.
+_DATE_FAMILIES = frozenset({"date", "datetime"})
 #: The reason of a row's own key read as the key of the entity its table is about.
 OWN_KEY_NOTE = "the key of table"
 #: Below this confidence :meth:`ColumnMatcher.best` returns None.
@@ -123,338 +186,6 @@ _KIND_WEIGHT = {"id": 1.0, "name": 1.0, "spelling": 1.0, "synonym": 0.97}
 _INHERITED_WEIGHT = 0.99
 #: Readings that also get fuzzy matching: the name as written, and with abbreviations expanded.
 _FUZZY_READINGS = ("", "abbreviations expanded")
-
-# ------------------------------------------------------------------ vocabulary of column names
-
-#: Abbreviations read as the word they stand for.
-ABBREVIATIONS: dict[str, str] = {
-    "nm": "name",
-    "nme": "name",
-    "nam": "name",
-    "no": "number",
-    "nr": "number",
-    "num": "number",
-    "nbr": "number",
-    "addr": "address",
-    "adr": "address",
-    "tel": "phone",
-    "ph": "phone",
-    "phn": "phone",
-    "mob": "mobile",
-    "cust": "customer",
-    "cst": "customer",
-    "fst": "first",
-    "frst": "first",
-    "lst": "last",
-    "dt": "date",
-    "dte": "date",
-    "bday": "birthday",
-    "cntry": "country",
-    "ctry": "country",
-    "st": "street",
-    "str": "street",
-    "pc": "postcode",
-    "desc": "description",
-    "org": "organization",
-    "pref": "preference",
-    "prefs": "preferences",
-    "lang": "language",
-    "qty": "quantity",
-    "amt": "amount",
-    "ts": "timestamp",
-    "mail": "email",
-    "eml": "email",
-    "cd": "code",
-    "hh": "household",
-    "hse": "house",
-    "apt": "apartment",
-    "brth": "birth",
-    "pstl": "postal",
-    "ln": "line",
-    "ord": "order",
-    "ctct": "contact",
-    "acct": "account",
-    "co": "company",
-    "pers": "person",
-    "fav": "favourite",
-    "fave": "favourite",
-    "info": "information",
-}
-
-#: Leading words that qualify a column without changing what it holds.
-QUALIFIERS: frozenset[str] = frozenset(
-    {
-        "billing",
-        "bill",
-        "invoice",
-        "shipping",
-        "ship",
-        "delivery",
-        "default",
-        "primary",
-        "main",
-        "current",
-        "home",
-        "work",
-        "business",
-        "private",
-        "personal",
-        "mailing",
-        "postal",
-        "legal",
-        "registered",
-        "preferred",
-        "std",
-        "standard",
-        "new",
-        "old",
-        "original",
-        "the",
-        "my",
-        "is",
-        "has",
-        "x",
-        "c",
-        "fk",
-        "ps",
-        "tbl",
-        "t",
-        "src",
-        "raw",
-        "stg",
-        "dim",
-        "fct",
-        "fld",
-        "f",
-        "col",
-        "v",
-        "vw",
-        "hs",
-        "hubspot",
-        "analytics",
-        "sf",
-        "sfdc",
-        "crm",
-        "erp",
-        "cdp",
-        "mdm",
-        "ext",
-        "other",
-        "alt",
-        "alternative",
-        "selected",
-    }
-)
-
-#: Table (and leading column) words that say which entity the row is about.
-ENTITY_WORDS: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "address",
-            "addresses",
-            "addr",
-            "adres",
-            "adressen",
-            "adresse",
-            "adressen",
-            "anschrift",
-            "location",
-            "locations",
-        ],
-        "address",
-    ),
-    **dict.fromkeys(
-        [
-            "customer",
-            "customers",
-            "cust",
-            "client",
-            "clients",
-            "klant",
-            "klanten",
-            "kunde",
-            "kunden",
-            "person",
-            "persons",
-            "people",
-            "persoon",
-            "contact",
-            "contacts",
-            "user",
-            "users",
-            "partner",
-            "partners",
-            "member",
-            "members",
-            "lead",
-            "leads",
-            "individual",
-            "consumer",
-            "profile",
-            "profiles",
-            "shopper",
-            "guest",
-            "guests",
-            "party",
-            "relatie",
-        ],
-        "customer",
-    ),
-    **dict.fromkeys(
-        [
-            "account",
-            "accounts",
-            "company",
-            "companies",
-            "organization",
-            "organisation",
-            "organizations",
-            "organisations",
-            "org",
-            "bedrijf",
-            "firma",
-            "unternehmen",
-            "societe",
-            "entreprise",
-            "employer",
-        ],
-        "organization",
-    ),
-    **dict.fromkeys(["household", "households", "huishouden", "haushalt", "menage", "family"], "household"),
-    **dict.fromkeys(
-        [
-            "order",
-            "orders",
-            "bestelling",
-            "bestellung",
-            "commande",
-            "transaction",
-            "transactions",
-            "invoice",
-            "invoices",
-            "cart",
-            "basket",
-            "purchase",
-            "purchases",
-            "sale",
-            "sales",
-        ],
-        "order",
-    ),
-    **dict.fromkeys(
-        [
-            "consent",
-            "consents",
-            "optin",
-            "permission",
-            "permissions",
-            "gdpr",
-            "toestemming",
-            "einwilligung",
-            "newsletter",
-            "subscriber",
-            "subscribers",
-            "donotcontact",
-            "optout",
-            "unsubscribe",
-            "unsubscribes",
-        ],
-        "consent",
-    ),
-    **dict.fromkeys(["preference", "preferences", "voorkeur", "voorkeuren", "setting", "settings"], "preference"),
-    **dict.fromkeys(
-        [
-            "event",
-            "events",
-            "activity",
-            "activities",
-            "interaction",
-            "interactions",
-            "visit",
-            "visits",
-            "session",
-            "sessions",
-            "ticket",
-            "tickets",
-            "case",
-            "cases",
-            "call",
-            "calls",
-            "message",
-            "messages",
-            "thread",
-            "threads",
-            "note",
-            "notes",
-            "complaint",
-            "complaints",
-            "conversation",
-            "conversations",
-        ],
-        "interaction",
-    ),
-    **dict.fromkeys(
-        [
-            "product",
-            "products",
-            "holding",
-            "holdings",
-            "contract",
-            "contracts",
-            "policy",
-            "policies",
-            "subscription",
-            "subscriptions",
-            "asset",
-            "assets",
-            "loyalty",
-        ],
-        "product_holding",
-    ),
-    **dict.fromkeys(["identifier", "identifiers", "identity", "identities", "xref", "idmap"], "identifier"),
-}
-#: Two-word table names that are contact points, not addresses or numbers.
-_CONTACT_PAIRS = {
-    ("email", "address"),
-    ("phone", "number"),
-    ("email", "addresses"),
-    ("phone", "numbers"),
-    ("contact", "point"),
-    ("contact", "points"),
-}
-#: Last words of a table of a customer's e-mail addresses or phone numbers (``user_emails``, ``phones``).
-_CONTACT_TABLE_WORDS = frozenset({"email", "emails", "phone", "phones"})
-#: Column words that only say "the value of the thing the table is about" (email_address.name).
-_GENERIC_COLUMNS = frozenset({"name", "value", "number", "text", "address", "code", "label", "lower", "upper"})
-_TRAILING_KEY_WORDS = frozenset({"id", "key", "fk", "ref", "code"})
-
-
-@functools.lru_cache(maxsize=4096)
-def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
-    """The telling word(s) of a table name and the entity they point to: ``customer_address`` -> (address,), address."""
-    if not table:
-        return (), None
-    words = name_tokens(table.rsplit(".", 1)[-1])
-    for i in range(len(words) - 1, -1, -1):
-        word = words[i]
-        if i > 0 and (words[i - 1], word) in _CONTACT_PAIRS:
-            return (words[i - 1], word), "contact_point"
-        if i == len(words) - 1 and word in _CONTACT_TABLE_WORDS:  # user_emails.address is the e-mail address
-            return (_singular(word),), "contact_point"
-        if word in ENTITY_WORDS:
-            for plural in ("es", "s"):  # orders.status reads as order status
-                if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
-                    word = word[: -len(plural)]
-                    break
-            else:
-                if word.endswith("ies") and word[:-3] + "y" in ENTITY_WORDS:  # companies.name: company name
-                    word = word[:-3] + "y"
-            return (word, *words[i + 1 :]), ENTITY_WORDS[word]
-        for hint, entity in ENTITY_WORDS.items():  # compound words: customernote, klantadres
-            if len(hint) >= 4 and len(word) > len(hint) and word.endswith(hint):
-                return (hint,), entity
-    return (), None
-
 
 # ------------------------------------------------------------------ SQL types
 
@@ -470,7 +201,8 @@ _FAMILY_WORDS: tuple[tuple[str, str], ...] = (
         r"number\s*\(\s*\d+\s*(?:,\s*0\s*)?\)|long|short",
         "integer",
     ),
-    (r"decimal|numeric|number|float\d?|double|real|money|smallmoney|monetary", "decimal"),
+    (r"float\d?|double|real", "float"),
+    (r"decimal|numeric|number|money|smallmoney|monetary", "decimal"),
     (
         r"n?varchar2?|n?char|character|text|mediumtext|longtext|tinytext|string|citext|clob|nclob|enum|set|"
         r"selection|html|email|phone|url|tsvector",
@@ -481,6 +213,7 @@ _FAMILY_WORDS: tuple[tuple[str, str], ...] = (
 _FAMILY_RES = tuple((re.compile(r"\s*(?:" + pat + r")(?![A-Za-z0-9_])", re.I), fam) for pat, fam in _FAMILY_WORDS)
 
 _ONE_CHAR = re.compile(r"\s*n?(?:var)?char\s*\(\s*1\s*\)", re.I)
+_WHOLE_NUMBER = re.compile(r"\s*(?:decimal|numeric|number)\s*\(\s*\d+\s*,\s*0\s*\)", re.I)
 
 #: For each attribute type: SQL type families that fit, and those that fit loosely.
 TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -492,15 +225,17 @@ TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "email": (frozenset({"string"}), frozenset({"json"})),
     "phone": (frozenset({"string"}), frozenset({"integer", "decimal", "json"})),
     "url": (frozenset({"string"}), frozenset()),
-    "id": (frozenset({"string", "integer", "uuid"}), frozenset({"decimal", "binary"})),
-    "integer": (frozenset({"integer"}), frozenset({"decimal", "string"})),
-    "decimal": (frozenset({"decimal", "integer"}), frozenset({"string"})),
-    "money": (frozenset({"decimal", "integer"}), frozenset({"string"})),
+    "id": (frozenset({"string", "integer", "uuid"}), frozenset({"decimal", "binary", "json"})),
+    "integer": (frozenset({"integer"}), frozenset({"decimal", "float", "string"})),
+    "decimal": (frozenset({"decimal", "integer", "float"}), frozenset({"string"})),
+    "money": (frozenset({"decimal", "integer", "float"}), frozenset({"string"})),
     "boolean": (frozenset({"boolean"}), frozenset({"integer", "string", "date", "datetime"})),
     "date": (frozenset({"date", "datetime"}), frozenset({"string"})),
     "datetime": (frozenset({"datetime", "date"}), frozenset({"string", "integer"})),
 }
 _LOOSE_FIT, _CLASH = 0.85, 0.55
+#: Attribute types a single character (``CHAR(1)``) cannot hold: a country, a currency, an address, a date.
+_NOT_ONE_CHAR = frozenset({"country", "currency", "email", "phone", "url", "date", "datetime", "decimal", "money"})
 #: Column types of keys: a ``_id`` column read as a coded attribute (``salutation_id``) may have any of them.
 _KEY_FAMILIES = frozenset({"integer", "uuid", "binary"})
 #: Attribute types whose values a key can point to (a salutation, a country, a currency, a segment).
@@ -508,11 +243,14 @@ _CODED_TYPES = frozenset({"enum", "country", "currency", "string"})
 
 
 def sql_type_family(sql_type: str | None) -> str | None:
-    """``varchar(255)`` -> string, ``tinyint(1)`` -> boolean, ``timestamptz`` -> datetime; None when unknown."""
+    """``varchar(255)`` -> string, ``tinyint(1)`` -> boolean, ``timestamptz`` -> datetime, ``double`` -> float
+    (a measure: never a text or a key); None when unknown."""
     if not sql_type:
         return None
     if _ONE_CHAR.match(sql_type):
         return "flag"
+    if _WHOLE_NUMBER.match(sql_type):  # decimal(18, 0): HubSpot's and Oracle's whole numbers
+        return "integer"
     for pattern, family in _FAMILY_RES:
         if pattern.match(sql_type):
             return family
@@ -522,6 +260,8 @@ def sql_type_family(sql_type: str | None) -> str | None:
 def type_fit(attr_type: str, family: str | None) -> float:
     """1.0 when a column of ``family`` can hold an ``attr_type`` attribute, 0.85 loosely, 0.55 not."""
     if family == "flag":  # CHAR(1): SAP's 'X' flags, and one-letter codes
+        if attr_type in _NOT_ONE_CHAR:
+            return _CLASH
         return 1.0 if attr_type in ("boolean", "enum", "string") else type_fit(attr_type, "string")
     if family is None or family in ("time",):
         return 1.0
@@ -566,216 +306,11 @@ class _Hit:
     how: str  # "spelling 'firstname'"
 
 
-#: Last words that all mean "when": OPTIN_TIME, optin_ts and optin_at read as optin_date.
-_TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp"})
-#: A context match explains more of the column than the bare name, so it wins ties.
-_CONTEXT_FACTOR = 1.02
-
-
-def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str]]:
-    """The column's words, then each rewriting that changes them, applied one after the other."""
-    out = [(tokens, 1.0, "")]
-
-    def add(words: tuple[str, ...], factor: float, note: str) -> None:
-        last_words, last_factor, last_note = out[-1]
-        if words and words != last_words:
-            out.append((words, last_factor * factor, _join(last_note, note)))
-
-    words = _composite_words(tokens)
-    if words != tokens:
-        add(words, 0.98, "read as a composite field")
-    words = _split_leading_word(out[-1][0])
-    if words != out[-1][0]:
-        add(words, 1.0, f"'{words[0]}{words[1]}' read as '{words[0]}_{words[1]}'")
-    add(tuple(w for t in out[-1][0] for w in ABBREVIATIONS.get(t, t).split()), 0.97, "abbreviations expanded")
-    words = out[-1][0]
-    if len(words) == 1 and len(words[0]) > 8 and words[0].endswith("code"):  # Dataverse: gendercode
-        add((words[0][:-4],), 0.97, "without 'code'")
-    words = out[-1][0]
-    if len(words) > 2 and words[-1] == "id" and words[-2] in _CODED_KEYS:  # MARITAL_STATUS_ENUM_ID, COUNTRY_GEO_ID
-        add(words[:-2], 0.97, f"without '_{words[-2]}_id'")
-    words = out[-1][0]
-    if len(words) > 1 and words[-1] in _TRAILING_VARIANTS:  # FIRST_NAME_LOCAL: the name in the local script
-        add(words[:-1], 0.96, f"without '_{words[-1]}'")
-    words = out[-1][0]
-    if len(words) > 1 and words[0] == "id":
-        add(words[1:] + ("id",), 0.97, "id_ prefix read as _id")
-    words = out[-1][0]
-    if len(words) > 1 and words[0] == "date" and words[1] not in _TEMPORAL:  # date_entered: entered_date
-        add(words[1:] + ("date",), 0.97, "'date_' read as '_date'")
-    words = out[-1][0]
-    if len(words) > 1 and words[-1] in _TEMPORAL:
-        add(words[:-1] + ("date",), 0.97, f"'_{words[-1]}' read as '_date'")
-    words = out[-1][0]
-    if any(w.isdigit() for w in words[1:]):  # address1_city, NAME1, HOUSE_NUM1
-        add(tuple(w for w in words if not w.isdigit()) or words, 0.97, "without its numbers")
-    words = out[-1][0]
-    if len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):  # phones, websites
-        add(words[:-1] + (words[-1][:-1],), 0.96, f"'{words[-1]}' read as '{words[-1][:-1]}'")
-    elif len(words) > 1 and words[-1] == "ids":  # tag_ids, vat_ids: a list of keys
-        add(words[:-1], 0.9, "without '_ids'")
-    return out
-
-
-#: Words before a trailing ``_id`` that say the value is a coded reference: ``_enum_id``, ``_geo_id``, ``_uom_id``.
-_CODED_KEYS = frozenset({"enum", "geo", "uom", "code"})
-#: Trailing words that name a variant of the same value: ``_local``, ``_native``.
-_TRAILING_VARIANTS = frozenset({"local", "native"})
-
-#: Trailing words of composite fields that only say how the value is stored (linkedinLinkPrimaryLinkUrl).
-_COMPOSITE_TAILS = (("primary", "link", "url"), ("link",), ("amount", "micros"))
-
-
-def _composite_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a composite (ORM/GraphQL) field without its storage words: ``addressAddressStreet1`` ->
-    address street 1, ``emailsPrimaryEmail`` -> email, ``nameFirstName`` -> first name,
-    ``domainNamePrimaryLinkUrl`` -> domain name."""
-    words = tuple(w for i, w in enumerate(tokens) if i == 0 or w != tokens[i - 1])
-    for tail in _COMPOSITE_TAILS:
-        if len(words) > len(tail) and words[-len(tail) :] == tail:
-            words = words[: -len(tail)]
-    if len(words) > 2 and _singular(words[0]) in (_singular(words[-1]), _singular(words[-2])):
-        # the group word is repeated by the field: nameFirstName, phonesPrimaryPhoneNumber
-        words = words[1:]
-        if words[0] == "primary":
-            words = words[1:]
-    return words
-
-
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-#: Words a table prefix glued to a column name begins with (companycity, contactemail).
-_GLUED_PREFIXES = (
-    "company",
-    "contact",
-    "customer",
-    "account",
-    "person",
-    "client",
-    "member",
-    "lead",
-    "user",
-    "mailing",
-    "billing",
-    "shipping",
-    "other",
-    "home",
-    "work",
-    "business",
-    "private",
-    "primary",
-    "default",
-    "office",
-    "secondary",
-    "alternate",
-)
-
-
-def _split_leading_word(words: tuple[str, ...]) -> tuple[str, ...]:
-    """``companycity`` -> company, city: a table word glued to the column name without a separator."""
-    first = words[0]
-    for prefix in _GLUED_PREFIXES:
-        if first.startswith(prefix) and len(first) >= len(prefix) + 3 and first not in _WHOLE_WORDS:
-            return (prefix, first[len(prefix) :], *words[1:])
-    return words
-
-
-#: Words that begin like a glued table prefix but are one word.
-_WHOLE_WORDS = frozenset(
-    {"customertype", "accountnumber", "userid", "username", "contactid", "accountid", "leadsource"}
-)
-
-
-_Variant = tuple[tuple[str, ...], float, str, "str | None"]
-
-
-def _variants(tokens: tuple[str, ...], context: tuple[str, ...]) -> list[_Variant]:
-    """Readings of a column's words: (words, factor, note, entity hinted by dropped words)."""
-    out: list[tuple[tuple[str, ...], float, str, str | None]] = []
-    for words, factor, note in _readings(tokens):
-        out.append((words, factor, note, None))
-        if context and words[: len(context)] != context:
-            out.append(
-                (context + words, factor * _CONTEXT_FACTOR, _join(note, f"table context '{' '.join(context)}'"), None)
-            )
-            if context in _CONTACT_PAIRS:  # email_address.invalid -> email invalid
-                out.append(
-                    (context[:1] + words, factor * _CONTEXT_FACTOR, _join(note, f"table context '{context[0]}'"), None)
-                )
-            if set(words) <= _GENERIC_COLUMNS:
-                for k in range(len(context)):
-                    out.append(
-                        (
-                            context[k:],
-                            factor * 0.95,
-                            _join(note, f"'{'_'.join(words)}' of table '{'_'.join(context)}'"),
-                            None,
-                        )
-                    )
-        dropped_factor = factor
-        for k in range(1, len(words)):
-            word = words[k - 1]
-            if k == 1 and context and _singular(word) == _singular(context[0]):
-                # companycity in a companies table: the table's name again, read away at no cost
-                out.append((words[1:], factor * _CONTEXT_FACTOR, _join(note, f"table prefix '{word}_'"), None))
-                continue
-            cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
-            dropped_factor *= 0.96 if cheap else 0.85
-            hint = ENTITY_WORDS.get(word)
-            out.append((words[k:], dropped_factor, _join(note, f"without '{'_'.join(words[:k])}_'"), hint))
-        if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS and not _names_an_entity(words[:-1]):
-            # country_id, gender_id: a coded attribute; address_id, product_id: a link to another record
-            out.append((words[:-1], factor * 0.9, _join(note, f"without '_{words[-1]}'"), None))
-    return out
-
-
-_READ_AWAY = re.compile(r"without '([a-z0-9_]+?)_'")
-_OTHER_REREADS = ("read as", "abbreviations", "composite", "close to", "without its", "without '_", "another order")
-
-
-def _qualifiers_only(why: str, entity: str | None) -> bool:
-    """True when a reading only read qualifier words or words of the table's own entity away (``billing_``,
-    ``mailing_``, ``address1_`` in an address table) or added the table's word: ``mailing_city`` is the city,
-    ``hs_analytics_source`` and ``contact_last_seen_at`` in a conversations table are guesses."""
-    if any(note in why for note in _OTHER_REREADS):
-        return False
-    for dropped in _READ_AWAY.findall(why):
-        for w in name_tokens(dropped):
-            if not (w in QUALIFIERS or w.isdigit() or (w in ENTITY_WORDS and ENTITY_WORDS[w] in (entity, "address"))):
-                return False
-    return True
-
-
-def _names_an_entity(words: tuple[str, ...]) -> bool:
-    """``address``, ``product``, ``email_address``: a record of its own, not an attribute."""
-    return (len(words) == 1 and words[0] in ENTITY_WORDS) or words in _CONTACT_PAIRS
-
-
-def _is_link(tokens: tuple[str, ...]) -> bool:
-    """``address_id``, ``id_product``: a key of another record."""
-    if len(tokens) < 2:
-        return False
-    if tokens[-1] in ("id", "key", "fk"):
-        return _names_an_entity(tokens[:-1])
-    return tokens[0] == "id" and _names_an_entity(tokens[1:])
-
-
-#: Word beginnings that turn a name into its opposite: is_inactive is not is_active.
-_NEGATIONS = ("in", "un", "non", "not", "no", "dis")
-
-
-def _negates(query: str, key: str) -> bool:
-    """True when ``query`` and ``key`` differ only by a negation (isinactive / isactive)."""
-    longer, shorter = (query, key) if len(query) > len(key) else (key, query)
-    return any(neg in longer and longer.replace(neg, "", 1) == shorter for neg in _NEGATIONS)
-
-
-def _join(a: str, b: str) -> str:
-    return f"{a}, {b}" if a and b else a or b
+#: Values of a customer that are not a preference when the column says nothing more (``name`` is not the
+#: preferred name): the words a customer's preferred value is not read from.
+_NOT_PREFERENCES = frozenset({"name", "firstname", "email", "phone", "address", "title", "id", "code", "number"})
+#: Tables whose columns may hold the customer's preferred value without saying so (``currency_code``).
+_PREFERRING_ENTITIES = frozenset({"customer", "organization"})
 
 
 def why_not_an_attribute(column: str, table: str | None = None) -> str | None:
@@ -929,27 +464,42 @@ class ColumnMatcher:
     def _solve(self, pending: dict[tuple, tuple], limit: int) -> None:
         scored: dict[tuple, dict[int, tuple[float, str]]] = {}
         fuzzy_queries: dict[str, list[tuple[tuple, float, str, str | None]]] = {}
-        for key, (tokens, context, entity, _family) in pending.items():
+        for key, (tokens, context, entity, family) in pending.items():
             found: dict[int, tuple[float, str]] = {}
             scored[key] = found
             if not tokens or not_an_attribute(tokens, entity):
                 continue
-            if self._structural(found, tokens, context, entity):
+            if self._structural(found, tokens, context, entity, family):
                 continue
-            variants = _variants(tokens, context)
-            link = _is_link(tokens)
+            variants = word_variants(tokens, context, entity)
+            link = is_link(tokens)
             if link:  # address_id, id_product: only an exact name (customer_id is an identifier of its own)
                 variants = [v for v in variants if "without" not in v[2]]
+            prefers = entity in _PREFERRING_ENTITIES
             for words, factor, note, hint in variants:
-                for hit in self._exact.get("".join(words), ()):
-                    self._offer(found, hit.target, factor * hit.weight, _join(hit.how, note), hint, entity)
-            if not found:
+                query = "".join(words)
+                for hit in self._exact.get(query, ()):
+                    self._offer(found, hit.target, factor * hit.weight, join_notes(hit.how, note), hint, entity)
+                if prefers and query not in _NOT_PREFERENCES:  # currency_code of a customer: the one they prefer
+                    for hit in self._exact.get("preferred" + query, ()):
+                        why = join_notes(hit.how, join_notes(note, "read as the customer's preferred"))
+                        self._offer(found, hit.target, factor * hit.weight * 0.98, why, hint, entity)
+            if (
+                not found
+                and not _CONSENT_HINTS.isdisjoint(tokens)
+                and family not in _DATE_FAMILIES
+                and (consent := positive_channel(tokens)) is not None
+            ):
+                index = self._by_catalog.get(consent[0])
+                if index is not None:  # accepts_sms, email_opt_in: the channel's marketing consent
+                    found[index] = (0.95, f"'{'_'.join(tokens)}' says {consent[1]} may be used")
+            if not found or max(s for s, _ in found.values()) < 0.9:  # verified_email: not just the e-mail
                 for words, factor, note, hint in variants:
                     if len(words) < 2:
                         continue
                     for matched in self._by_words.get(" ".join(sorted(words)), ()):
                         for hit in self._exact[matched]:
-                            why = _join(hit.how, _join(note, "its words in another order"))
+                            why = join_notes(hit.how, join_notes(note, "its words in another order"))
                             self._offer(found, hit.target, factor * hit.weight * 0.95, why, hint, entity)
             if not link and (not found or max(s for s, _ in found.values()) < 0.9):
                 for words, factor, note, hint in variants:
@@ -967,46 +517,59 @@ class ColumnMatcher:
                                 scored[key],
                                 hit.target,
                                 factor * hit.weight * _FUZZY_WEIGHT * score / 100,
-                                _join(how, note),
+                                join_notes(how, note),
                                 hint,
                                 entity,
                             )
+        interaction_date = self._by_catalog.get("interaction_date")
         for key, found in scored.items():
             tokens, _context, entity, family = pending[key]
+            link = is_link(tokens)
+            fits_table = ROW_HOLDS.get(entity or "")
             ranked = []
             for index, (score, why) in found.items():
                 target = self._targets[index]
                 about = target.catalog_id or target.attribute
-                if (entity in CHILD_ENTITIES or sub_table(_context)) and about in AUDIT_ATTRIBUTES:
+                if about == "record_created_at" and entity == "interaction" and interaction_date is not None:
+                    target, about = self._targets[interaction_date], "interaction_date"
+                    why = join_notes(why, "an interaction's creation is when it happened")
+                elif (entity in CHILD_ENTITIES or sub_table(_context)) and about in AUDIT_ATTRIBUTES:
                     continue  # the address's own created_at is not the customer's
+                if link and fits_table is not None and target.entity not in fits_table:
+                    continue  # addresses.order_id: a link to an order, which an address row does not hold
+                if _context and target.entity == "identifier" and points_to_another_row(tokens, _context):
+                    continue  # primary_contact_id in a contacts table: another contact, not this one's key
                 if holds_the_opposite(tokens, about, target.entity):
                     target = replace(target, inverted=True)
-                    why = _join(why, "inverted: the column holds the opposite")
+                    why = join_notes(why, "inverted: the column holds the opposite")
                 fit = type_fit(target.type, family)
+                if fit < 1.0 and family == "integer" and target.type == "boolean" and flag_shaped(tokens):
+                    fit = 1.0  # is_suspended tinyint: MySQL's and Frappe's yes/no columns
                 if fit < 1.0 and family in _KEY_FAMILIES and tokens[-1] == "id" and target.type in _CODED_TYPES:
                     fit = 1.0  # salutation_id, country_id: a key to a coded value, whatever the key's type
                 if fit < 1.0:
-                    why = _join(
+                    why = join_notes(
                         why, f"{family} column {'fits loosely' if fit > _CLASH else 'clashes with'} {target.type}"
                     )
                 score *= fit
-                fits_table = ROW_HOLDS.get(entity or "")
                 if fits_table is not None and target.entity not in fits_table:
                     score *= OTHER_ENTITY  # a ticket's 'reason' is the ticket's, not a customer attribute
-                    why = _join(why, f"a {target.entity} attribute in a {entity} table")
+                    why = join_notes(why, f"a {target.entity} attribute in a {entity} table")
                 if len(tokens) == 1 and tokens[0] in GENERIC_NAMES and "table" not in why and score > GENERIC_CAP:
                     score = GENERIC_CAP  # 'status', 'source', 'type' alone: a person checks what it is about
-                    why = _join(why, "a generic name: check")
+                    why = join_notes(why, "a generic name: check")
                 if "".join(tokens) in USER_KEYS and _context[:1] != ("user",) and score > USER_KEY_CAP:
                     score = USER_KEY_CAP
-                    why = _join(why, "a user id outside a users table: the software's user or the customer's login")
+                    why = join_notes(
+                        why, "a user id outside a users table: the software's user or the customer's login"
+                    )
                 ranked.append((min(1.0, score), target, why))
             ranked.sort(key=lambda r: (-r[0], r[1].attribute))  # the words decide the order ...
             out = []
             ceiling = 1.0
             for score, target, why in ranked[:limit]:
                 evidence = evidence_class(tokens, _context, why)
-                if evidence == "reread" and _qualifiers_only(why, entity):
+                if evidence == "reread" and qualifiers_only(why, entity):
                     evidence = "qualified"
                 if self._calibration is not None:  # ... and what such readings were worth, the confidence
                     score = ceiling = min(ceiling, calibrated(score, evidence, self._calibration))
@@ -1014,15 +577,26 @@ class ColumnMatcher:
             self._cache[key] = out
 
     def _structural(
-        self, found: dict[int, tuple[float, str]], tokens: tuple[str, ...], context: tuple[str, ...], entity: str | None
+        self,
+        found: dict[int, tuple[float, str]],
+        tokens: tuple[str, ...],
+        context: tuple[str, ...],
+        entity: str | None,
+        family: str | None = None,
     ) -> bool:
         """Candidates read from the table rather than the words (the row's own key, a parent key, a negated
-        channel); True when they settle the column."""
+        channel, a yes/no status, the kind of an address); True when they settle the column."""
         compact = "".join(tokens)
+        settled = self._structural_flag(found, tokens, entity, family)
+        if settled:
+            return True
+        if sub_table(context) and context[-1] in KEY_OF_SUB_TABLE and tokens in NAMES_OF_SUB_TABLE:
+            index = self._by_catalog.get(KEY_OF_SUB_TABLE[context[-1]])
+            if index is not None:  # customer_groups.name: the segment's name
+                found[index] = (0.88, f"'{compact}' of a {'_'.join(context)} row: its {singular(context[-1])}")
+                return True
         table_word = context[0] if context else ""
-        names_table = bool(table_word) and compact in {
-            t + k for t in (table_word, _singular(table_word)) for k in ("id", "key")
-        } | {"id" + table_word, "id" + _singular(table_word)}
+        names_table = bool(table_word) and compact in keys_named_after(table_word)
         if compact in OWN_KEYS or names_table:
             key_of = KEY_OF_TABLE.get(table_word) or ("customer_id" if entity == "customer" else None)
             why = f"{OWN_KEY_NOTE} '{'_'.join(context)}'"
@@ -1046,11 +620,32 @@ class ColumnMatcher:
             if index is not None:
                 found[index] = (0.95, f"do-not-{negated[2]} flag")
                 return True
-        opposite = OPPOSITE_FLAGS.get(compact)
+        opposite = OPPOSITE_FLAGS.get(compact) if family not in _DATE_FAMILIES else None  # registered: a date
         if opposite is not None and (index := self._by_catalog.get(opposite)) is not None:
             found[index] = (0.85, f"'{compact}' is the opposite of {opposite}")
             return True
         return False
+
+    def _structural_flag(
+        self, found: dict[int, tuple[float, str]], tokens: tuple[str, ...], entity: str | None, family: str | None
+    ) -> bool:
+        """A yes/no column whose meaning is the table's: a boolean ``status`` is whether the row is active, an
+        address's ``is_billing`` says its kind, its ``is_primary`` that it is the preferred one."""
+        compact = "".join(tokens)
+        attribute = why = None
+        if compact in _STATUS_WORDS and family == "boolean":
+            attribute, why = "is_active", f"a yes/no '{compact}': whether the row is active"
+        elif entity in ("address", "contact_point") and (family == "boolean" or flag_shaped(tokens)):
+            words = set(tokens)
+            if entity == "address" and words & ADDRESS_KINDS and "default" not in words:
+                attribute, why = "address_type", f"'{compact}' says which kind of address the row is"
+            elif words & PRIMARY_WORDS and len(tokens) <= 3:
+                attribute, why = "contact_point_primary", f"'{compact}': the preferred {entity.replace('_', ' ')}"
+        index = self._by_catalog.get(attribute or "")
+        if index is None:
+            return False
+        found[index] = (0.9, why or "")
+        return True
 
     def _offer(
         self,
@@ -1088,13 +683,13 @@ class ColumnMatcher:
             found = {
                 k: s
                 for k, s, _ in process.extract(q, choices, scorer=fuzz.ratio, limit=5, score_cutoff=_FUZZY_CUTOFF)
-                if not _negates(q, k)
+                if not negates(q, k)
             }
             if 5 <= n <= 6:
                 for k, _dist, _ in process.extract(
                     q, self._keys_near(n, n - 1, n + 1), scorer=OSA.distance, limit=5, score_cutoff=1
                 ):
-                    if not _negates(q, k):
+                    if not negates(q, k):
                         found.setdefault(k, 100.0 * (1 - 1 / max(n, len(k))))
             out[q] = sorted(found.items(), key=lambda kv: -kv[1])[:5]
         return out

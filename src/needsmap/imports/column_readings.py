@@ -1,0 +1,723 @@
+"""How a column's name is read: the vocabulary of column names (abbreviations, British and American spellings,
+qualifiers, the words tables are named with), the context a table's name gives (:func:`table_context`), and the
+readings of a column's words the matcher looks up (:func:`variants`: composite fields, glued prefixes, words read
+away, counts, the table's word added).  Pure data and functions over words;
+:mod:`needsmap.imports.column_match` looks the readings up in its index and weighs them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from needsmap.catalog.name_tokens import name_tokens
+
+# ------------------------------------------------------------------ vocabulary of column names
+
+#: Abbreviations read as the word they stand for.
+ABBREVIATIONS: dict[str, str] = {
+    "nm": "name",
+    "nme": "name",
+    "nam": "name",
+    "no": "number",
+    "nr": "number",
+    "num": "number",
+    "nbr": "number",
+    "addr": "address",
+    "adr": "address",
+    "tel": "phone",
+    "ph": "phone",
+    "phn": "phone",
+    "mob": "mobile",
+    "cust": "customer",
+    "cst": "customer",
+    "fst": "first",
+    "frst": "first",
+    "lst": "last",
+    "dt": "date",
+    "dte": "date",
+    "bday": "birthday",
+    "cntry": "country",
+    "ctry": "country",
+    "st": "street",
+    "str": "street",
+    "pc": "postcode",
+    "desc": "description",
+    "org": "organization",
+    "pref": "preference",
+    "prefs": "preferences",
+    "lang": "language",
+    "qty": "quantity",
+    "amt": "amount",
+    "ts": "timestamp",
+    "mail": "email",
+    "eml": "email",
+    "cd": "code",
+    "hh": "household",
+    "hse": "house",
+    "apt": "apartment",
+    "brth": "birth",
+    "pstl": "postal",
+    "ln": "line",
+    "ord": "order",
+    "ctct": "contact",
+    "acct": "account",
+    "co": "company",
+    "pers": "person",
+    "fav": "favourite",
+    "fave": "favourite",
+    "info": "information",
+    "fname": "first name",
+    "lname": "last name",
+    "mname": "middle name",
+    "sname": "surname",
+    "gndr": "gender",
+    "sex": "gender",
+    "cty": "city",
+    "twn": "town",
+    "prov": "province",
+    "curr": "currency",
+    "ccy": "currency",
+    "cnt": "count",
+    "upd": "updated",
+    "crt": "created",
+    "tm": "time",
+    "yr": "year",
+    "bdate": "birth date",
+    "birthdt": "birth date",
+    "mbl": "mobile",
+    "cell": "mobile",
+    "emp": "employee",
+    "empl": "employee",
+    "rev": "revenue",
+    "dept": "department",
+    "pwd": "password",
+    "passwd": "password",
+    "usr": "user",
+    "loc": "location",
+    "lat": "latitude",
+    "lng": "longitude",
+    "lon": "longitude",
+    "seg": "segment",
+    "stat": "status",
+    "sts": "status",
+    "subscr": "subscription",
+    "unsub": "unsubscribed",
+    "verif": "verified",
+    "vrfd": "verified",
+}
+#: British and American spellings of the same word: a name is also read in the other spelling
+#: (:data:`_SPELLING_WORDS`: the words that have one).
+SPELLING_VARIANTS: dict[str, str] = {
+    "organisation": "organization",
+    "organization": "organisation",
+    "organisations": "organizations",
+    "organizations": "organisations",
+    "favourite": "favorite",
+    "favorite": "favourite",
+    "colour": "color",
+    "color": "colour",
+    "centre": "center",
+    "center": "centre",
+    "licence": "license",
+    "license": "licence",
+    "catalogue": "catalog",
+    "behaviour": "behavior",
+    "behavior": "behaviour",
+    "cancelled": "canceled",
+    "canceled": "cancelled",
+    "enrol": "enroll",
+    "enrolment": "enrollment",
+    "enrollment": "enrolment",
+    "programme": "program",
+    "program": "programme",
+}
+_SPELLING_WORDS = frozenset(SPELLING_VARIANTS)
+
+#: Leading words that qualify a column without changing what it holds.
+QUALIFIERS: frozenset[str] = frozenset(
+    {
+        "billing",
+        "bill",
+        "invoice",
+        "shipping",
+        "ship",
+        "delivery",
+        "default",
+        "primary",
+        "main",
+        "current",
+        "home",
+        "work",
+        "business",
+        "private",
+        "personal",
+        "mailing",
+        "postal",
+        "legal",
+        "registered",
+        "preferred",
+        "std",
+        "standard",
+        "new",
+        "old",
+        "original",
+        "the",
+        "my",
+        "is",
+        "has",
+        "x",
+        "c",
+        "fk",
+        "ps",
+        "tbl",
+        "t",
+        "src",
+        "raw",
+        "stg",
+        "dim",
+        "fct",
+        "fld",
+        "f",
+        "col",
+        "v",
+        "vw",
+        "hs",
+        "hubspot",
+        "analytics",
+        "sf",
+        "sfdc",
+        "crm",
+        "erp",
+        "cdp",
+        "mdm",
+        "ext",
+        "other",
+        "alt",
+        "alternative",
+        "alternate",
+        "additional",
+        "secondary",
+        "extra",
+        "selected",
+        "associated",
+        "custom",
+        "cf",
+        "udf",
+        "properties",
+        "property",
+        "props",
+        "attributes",
+        "attrs",
+        "fields",
+        "merge",
+        "meta",
+        "metadata",
+    }
+)
+
+#: Table (and leading column) words that say which entity the row is about.
+ENTITY_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "address",
+            "addresses",
+            "addr",
+            "adres",
+            "adressen",
+            "adresse",
+            "adressen",
+            "anschrift",
+            "location",
+            "locations",
+        ],
+        "address",
+    ),
+    **dict.fromkeys(
+        [
+            "customer",
+            "customers",
+            "cust",
+            "client",
+            "clients",
+            "klant",
+            "klanten",
+            "kunde",
+            "kunden",
+            "person",
+            "persons",
+            "people",
+            "persoon",
+            "contact",
+            "contacts",
+            "user",
+            "users",
+            "partner",
+            "partners",
+            "member",
+            "members",
+            "lead",
+            "leads",
+            "individual",
+            "consumer",
+            "profile",
+            "profiles",
+            "shopper",
+            "guest",
+            "guests",
+            "party",
+            "relatie",
+        ],
+        "customer",
+    ),
+    **dict.fromkeys(
+        [
+            "account",
+            "accounts",
+            "company",
+            "companies",
+            "organization",
+            "organisation",
+            "organizations",
+            "organisations",
+            "org",
+            "bedrijf",
+            "firma",
+            "unternehmen",
+            "societe",
+            "entreprise",
+            "employer",
+        ],
+        "organization",
+    ),
+    **dict.fromkeys(["household", "households", "huishouden", "haushalt", "menage", "family"], "household"),
+    **dict.fromkeys(
+        [
+            "order",
+            "orders",
+            "bestelling",
+            "bestellung",
+            "commande",
+            "transaction",
+            "transactions",
+            "invoice",
+            "invoices",
+            "cart",
+            "basket",
+            "purchase",
+            "purchases",
+            "sale",
+            "sales",
+        ],
+        "order",
+    ),
+    **dict.fromkeys(
+        [
+            "consent",
+            "consents",
+            "optin",
+            "permission",
+            "permissions",
+            "gdpr",
+            "toestemming",
+            "einwilligung",
+            "newsletter",
+            "subscriber",
+            "subscribers",
+            "donotcontact",
+            "optout",
+            "unsubscribe",
+            "unsubscribes",
+        ],
+        "consent",
+    ),
+    **dict.fromkeys(["preference", "preferences", "voorkeur", "voorkeuren", "setting", "settings"], "preference"),
+    **dict.fromkeys(
+        [
+            "event",
+            "events",
+            "activity",
+            "activities",
+            "interaction",
+            "interactions",
+            "visit",
+            "visits",
+            "session",
+            "sessions",
+            "ticket",
+            "tickets",
+            "case",
+            "cases",
+            "call",
+            "calls",
+            "message",
+            "messages",
+            "thread",
+            "threads",
+            "note",
+            "notes",
+            "complaint",
+            "complaints",
+            "conversation",
+            "conversations",
+        ],
+        "interaction",
+    ),
+    **dict.fromkeys(
+        [
+            "product",
+            "products",
+            "holding",
+            "holdings",
+            "contract",
+            "contracts",
+            "policy",
+            "policies",
+            "subscription",
+            "subscriptions",
+            "asset",
+            "assets",
+            "loyalty",
+        ],
+        "product_holding",
+    ),
+    **dict.fromkeys(["identifier", "identifiers", "identity", "identities", "xref", "idmap"], "identifier"),
+}
+#: Two-word table names that are contact points, not addresses or numbers.
+_CONTACT_PAIRS = {
+    ("email", "address"),
+    ("phone", "number"),
+    ("email", "addresses"),
+    ("phone", "numbers"),
+    ("contact", "point"),
+    ("contact", "points"),
+}
+#: Last words of a table of a customer's e-mail addresses or phone numbers (``user_emails``, ``phones``).
+_CONTACT_TABLE_WORDS = frozenset({"email", "emails", "phone", "phones"})
+#: Column words that only say "the value of the thing the table is about" (email_address.name).
+_GENERIC_COLUMNS = frozenset({"name", "value", "number", "text", "address", "code", "label", "lower", "upper"})
+_TRAILING_KEY_WORDS = frozenset({"id", "key", "fk", "ref", "code"})
+
+
+@functools.lru_cache(maxsize=4096)
+def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
+    """The telling word(s) of a table name and the entity they point to: ``customer_address`` -> (address,), address."""
+    if not table:
+        return (), None
+    words = name_tokens(table.rsplit(".", 1)[-1])
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        if i > 0 and (words[i - 1], word) in _CONTACT_PAIRS:
+            return (words[i - 1], word), "contact_point"
+        if i == len(words) - 1 and word in _CONTACT_TABLE_WORDS:  # user_emails.address is the e-mail address
+            return (singular(word),), "contact_point"
+        if word in ENTITY_WORDS:
+            for plural in ("es", "s"):  # orders.status reads as order status
+                if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
+                    word = word[: -len(plural)]
+                    break
+            else:
+                if word.endswith("ies") and word[:-3] + "y" in ENTITY_WORDS:  # companies.name: company name
+                    word = word[:-3] + "y"
+            return (word, *words[i + 1 :]), ENTITY_WORDS[word]
+        for hint, entity in ENTITY_WORDS.items():  # compound words: customernote, klantadres
+            if len(hint) >= 4 and len(word) > len(hint) and word.endswith(hint):
+                return (hint,), entity
+    return (), None
+
+
+#: Last words that all mean "when": OPTIN_TIME, optin_ts and optin_at read as optin_date.
+_TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp"})
+#: A context match explains more of the column than the bare name, so it wins ties.
+_CONTEXT_FACTOR = 1.02
+
+
+def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str]]:
+    """The column's words, then each rewriting that changes them, applied one after the other."""
+    out = [(tokens, 1.0, "")]
+
+    def add(words: tuple[str, ...], factor: float, note: str) -> None:
+        last_words, last_factor, last_note = out[-1]
+        if words and words != last_words:
+            out.append((words, last_factor * factor, join_notes(last_note, note)))
+
+    words = _composite_words(tokens)
+    if words != tokens:
+        add(words, 0.98, "read as a composite field")
+    words = _split_leading_word(out[-1][0])
+    if words != out[-1][0]:
+        add(words, 1.0, f"'{words[0]}{words[1]}' read as '{words[0]}_{words[1]}'")
+    add(tuple(w for t in out[-1][0] for w in ABBREVIATIONS.get(t, t).split()), 0.97, "abbreviations expanded")
+    words = out[-1][0]
+    if not _SPELLING_WORDS.isdisjoint(words):  # organisation_name, favorite_colour
+        add(tuple(SPELLING_VARIANTS.get(w, w) for w in words), 0.99, "in the other spelling")
+    words = out[-1][0]
+    if len(words) == 1 and len(words[0]) > 8 and words[0].endswith("code"):  # Dataverse: gendercode
+        add((words[0][:-4],), 0.97, "without 'code'")
+    words = out[-1][0]
+    if len(words) > 2 and words[-1] == "id" and words[-2] in _CODED_KEYS:  # MARITAL_STATUS_ENUM_ID, COUNTRY_GEO_ID
+        add(words[:-2], 0.97, f"without '_{words[-2]}_id'")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1] in _FLAG_TAILS:  # DECEASED_FLAG: deceased
+        add(words[:-1], 0.97, f"without '_{words[-1]}'")
+    words = out[-1][0]
+    count = _as_count(words) if words[-1] in _COUNT_TAILS or words[0] in _COUNT_HEADS else None
+    if count is not None:  # order_count, num_orders: number of orders
+        add(count, 0.97, "read as a count")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1] in _TRAILING_VARIANTS:  # FIRST_NAME_LOCAL: the name in the local script
+        add(words[:-1], 0.96, f"without '_{words[-1]}'")
+    words = out[-1][0]
+    if len(words) > 1 and words[0] == "id":
+        add(words[1:] + ("id",), 0.97, "id_ prefix read as _id")
+    words = out[-1][0]
+    if len(words) > 1 and words[0] == "date" and words[1] not in _TEMPORAL:  # date_entered: entered_date
+        add(words[1:] + ("date",), 0.97, "'date_' read as '_date'")
+    words = out[-1][0]
+    if len(words) > 1 and words[-1] in _TEMPORAL:
+        add(words[:-1] + ("date",), 0.97, f"'_{words[-1]}' read as '_date'")
+    words = out[-1][0]
+    if any(w.isdigit() for w in words[1:]):  # address1_city, NAME1, HOUSE_NUM1
+        add(tuple(w for w in words if not w.isdigit()) or words, 0.97, "without its numbers")
+    words = out[-1][0]
+    if len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):  # phones, websites
+        add(words[:-1] + (words[-1][:-1],), 0.96, f"'{words[-1]}' read as '{words[-1][:-1]}'")
+    elif len(words) > 1 and words[-1] == "ids":  # tag_ids, vat_ids: a list of keys
+        add(words[:-1], 0.9, "without '_ids'")
+    return out
+
+
+#: Words before a trailing ``_id`` that say the value is a coded reference: ``_enum_id``, ``_geo_id``, ``_uom_id``.
+_CODED_KEYS = frozenset({"enum", "geo", "uom", "code"})
+#: Trailing words that name a variant of the same value: ``_local``, ``_native``.
+_TRAILING_VARIANTS = frozenset(
+    {"local", "native", "utc", "gmt", "iso", "formatted", "normalized", "normalised", "canonical"}
+)
+#: Trailing words that only say the column is a yes/no: DECEASED_FLAG, vip_ind, newsletter_yn.
+_FLAG_TAILS = frozenset({"flag", "flg", "ind", "indicator", "yn", "bool", "boolean"})
+#: Words that make a name a count: order_count, num_orders, number_of_visits, cnt_logins.
+_COUNT_HEADS = frozenset({"num", "number", "count", "cnt", "nb", "nbr", "nr", "no", "total", "amount"})
+_COUNT_TAILS = frozenset({"count", "cnt", "counter", "total", "number", "num", "nr", "no"})
+
+
+def _as_count(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``order_count``, ``num_orders``, ``count_of_orders`` -> number of orders; None when the name is no count."""
+    if len(words) < 2:
+        return None
+    if words[-1] in _COUNT_TAILS and words[0] not in _COUNT_HEADS:
+        rest = words[:-1]
+    elif words[0] in _COUNT_HEADS and words[-1] not in _COUNT_TAILS:
+        rest = words[2:] if words[1] == "of" else words[1:]
+    else:
+        return None
+    if not rest or rest[-1] in ("id", "key", "code"):
+        return None
+    last = rest[-1]
+    plural = last if last.endswith("s") else (last[:-1] + "ies" if last.endswith("y") else last + "s")
+    return ("number", "of", *rest[:-1], plural)
+
+
+#: Trailing words of composite fields that only say how the value is stored (linkedinLinkPrimaryLinkUrl).
+_COMPOSITE_TAILS = (("primary", "link", "url"), ("link",), ("amount", "micros"))
+
+
+def _composite_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a composite (ORM/GraphQL) field without its storage words: ``addressAddressStreet1`` ->
+    address street 1, ``emailsPrimaryEmail`` -> email, ``nameFirstName`` -> first name,
+    ``domainNamePrimaryLinkUrl`` -> domain name."""
+    words = tuple(w for i, w in enumerate(tokens) if i == 0 or w != tokens[i - 1])
+    for tail in _COMPOSITE_TAILS:
+        if len(words) > len(tail) and words[-len(tail) :] == tail:
+            words = words[: -len(tail)]
+    if len(words) > 2 and singular(words[0]) in (singular(words[-1]), singular(words[-2])):
+        # the group word is repeated by the field: nameFirstName, phonesPrimaryPhoneNumber
+        words = words[1:]
+        if words[0] == "primary":
+            words = words[1:]
+    return words
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+#: Words a table prefix glued to a column name begins with (companycity, contactemail).
+_GLUED_PREFIXES = (
+    "company",
+    "contact",
+    "customer",
+    "account",
+    "person",
+    "client",
+    "member",
+    "lead",
+    "user",
+    "mailing",
+    "billing",
+    "shipping",
+    "other",
+    "home",
+    "work",
+    "business",
+    "private",
+    "primary",
+    "default",
+    "office",
+    "secondary",
+    "alternate",
+)
+
+
+def _split_leading_word(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``companycity`` -> company, city: a table word glued to the column name without a separator."""
+    first = words[0]
+    if first[:4] not in _GLUED_STARTS:
+        return words
+    for prefix in _GLUED_PREFIXES:
+        if first.startswith(prefix) and len(first) >= len(prefix) + 3 and first not in _WHOLE_WORDS:
+            return (prefix, first[len(prefix) :], *words[1:])
+    return words
+
+
+_GLUED_STARTS = frozenset(p[:4] for p in _GLUED_PREFIXES)
+#: Words that begin like a glued table prefix but are one word.
+_WHOLE_WORDS = frozenset(
+    {"customertype", "accountnumber", "userid", "username", "contactid", "accountid", "leadsource"}
+)
+
+
+_Variant = tuple[tuple[str, ...], float, str, "str | None"]
+
+
+def word_variants(tokens: tuple[str, ...], context: tuple[str, ...], entity: str | None = None) -> list[_Variant]:
+    """Readings of a column's words: (words, factor, note, entity hinted by dropped words)."""
+    out: list[tuple[tuple[str, ...], float, str, str | None]] = []
+    table_word = singular(context[0]) if context else ""
+    for words, factor, note in _readings(tokens):
+        out.append((words, factor, note, None))
+        if entity in ("address", "contact_point") and context and "type" in words[1:] and words[-1] != "type":
+            # civicrm_email.location_type_id: the kind of the e-mail address the row is
+            out.append(
+                (context[:1] + ("type",), factor * 0.92, join_notes(note, f"the type of table '{context[0]}'"), None)
+            )
+        if context == ("user",) and words == ("name",):  # users.name: the person's name, not the login
+            out.append(
+                (("full", "name"), factor * _CONTEXT_FACTOR, join_notes(note, "a person's name in table 'user'"), None)
+            )
+        elif context and words[: len(context)] != context:
+            out.append(
+                (
+                    context + words,
+                    factor * _CONTEXT_FACTOR,
+                    join_notes(note, f"table context '{' '.join(context)}'"),
+                    None,
+                )
+            )
+            if context in _CONTACT_PAIRS:  # email_address.invalid -> email invalid
+                out.append(
+                    (
+                        context[:1] + words,
+                        factor * _CONTEXT_FACTOR,
+                        join_notes(note, f"table context '{context[0]}'"),
+                        None,
+                    )
+                )
+            if set(words) <= _GENERIC_COLUMNS:
+                for k in range(len(context)):
+                    out.append(
+                        (
+                            context[k:],
+                            factor * 0.95,
+                            join_notes(note, f"'{'_'.join(words)}' of table '{'_'.join(context)}'"),
+                            None,
+                        )
+                    )
+        dropped_factor = factor
+        for k in range(1, len(words)):
+            word = words[k - 1]
+            if k == 1 and table_word and singular(word) == table_word:
+                # companycity in a companies table: the table's name again, read away at no cost
+                out.append((words[1:], factor * _CONTEXT_FACTOR, join_notes(note, f"table prefix '{word}_'"), None))
+                continue
+            cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
+            dropped_factor *= 0.96 if cheap else 0.85
+            hint = ENTITY_WORDS.get(word)
+            out.append((words[k:], dropped_factor, join_notes(note, f"without '{'_'.join(words[:k])}_'"), hint))
+        if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS and not _names_an_entity(words[:-1]):
+            # country_id, gender_id: a coded attribute; address_id, product_id: a link to another record
+            why = join_notes(note, f"without '_{words[-1]}'")
+            out.append((words[:-1], factor * 0.9, why, None))
+            if context and words[: len(context)] != context:  # ost_ticket.status_id: the ticket's status
+                out.append(
+                    (context + words[:-1], factor * 0.9, join_notes(why, f"table context '{' '.join(context)}'"), None)
+                )
+    return out
+
+
+_READ_AWAY = re.compile(r"without '([a-z0-9_]+?)_'")
+_OTHER_REREADS = ("read as", "abbreviations", "composite", "close to", "without its", "without '_", "another order")
+
+
+def qualifiers_only(why: str, entity: str | None) -> bool:
+    """True when a reading only read qualifier words or words of the table's own entity away (``billing_``,
+    ``mailing_``, ``address1_`` in an address table) or added the table's word: ``mailing_city`` is the city,
+    ``hs_analytics_source`` and ``contact_last_seen_at`` in a conversations table are guesses."""
+    if any(note in why for note in _OTHER_REREADS):
+        return False
+    for dropped in _READ_AWAY.findall(why):
+        for w in dropped.split("_"):
+            if not (w in QUALIFIERS or w.isdigit() or (w in ENTITY_WORDS and ENTITY_WORDS[w] in (entity, "address"))):
+                return False
+    return True
+
+
+def _names_an_entity(words: tuple[str, ...]) -> bool:
+    """``address``, ``product``, ``email_address``: a record of its own, not an attribute."""
+    return (len(words) == 1 and words[0] in ENTITY_WORDS) or words in _CONTACT_PAIRS
+
+
+#: Words before a key that make it point to another row of the same table (``primary_contact_id``).
+_OTHER_ROW_WORDS = frozenset({"primary", "parent", "master", "main", "merged", "duplicate", "related", "linked"})
+
+
+def points_to_another_row(tokens: tuple[str, ...], context: tuple[str, ...]) -> bool:
+    """``primary_contact_id`` or ``master_id`` in a contacts table: a key of another row of the table."""
+    tokens = _split_leading_word(tokens)
+    if len(tokens) < 2 or tokens[-1] not in ("id", "key") or tokens[0] not in _OTHER_ROW_WORDS:
+        return False
+    middle = tokens[1:-1]
+    if not middle:  # master_id: the row this one was merged into (parent_id of a child row is its owner)
+        return tokens[0] in ("master", "merged", "duplicate")
+    return singular(middle[-1]) == singular(context[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def keys_named_after(table_word: str) -> frozenset[str]:
+    """The names of a key named after a table's word: ``customer`` -> customerid, customerkey, idcustomer..."""
+    words = (table_word, singular(table_word))
+    return frozenset({t + k for t in words for k in ("id", "key")} | {"id" + t for t in words})
+
+
+def is_link(tokens: tuple[str, ...]) -> bool:
+    """``address_id``, ``id_product``: a key of another record."""
+    if len(tokens) < 2:
+        return False
+    if tokens[-1] in ("id", "key", "fk"):
+        return _names_an_entity(tokens[:-1])
+    return tokens[0] == "id" and _names_an_entity(tokens[1:])
+
+
+#: Word beginnings that turn a name into its opposite: is_inactive is not is_active.
+_NEGATIONS = ("in", "un", "non", "not", "no", "dis")
+
+
+def negates(query: str, key: str) -> bool:
+    """True when ``query`` and ``key`` differ only by a negation (isinactive / isactive)."""
+    longer, shorter = (query, key) if len(query) > len(key) else (key, query)
+    return any(neg in longer and longer.replace(neg, "", 1) == shorter for neg in _NEGATIONS)
+
+
+def join_notes(a: str, b: str) -> str:
+    return f"{a}, {b}" if a and b else a or b
