@@ -81,3 +81,67 @@ def tools_python() -> Path:
     if not exe.exists():
         _missing(f"{exe} is missing: ./dev test installs the formats' tools into .venv-tools")
     return exe
+
+
+def every_hostile_workshop():
+    """One workshop with what breaks any of the formats: the draft tests' hostile workshop (SQL quotes, comments,
+    reserved words, unicode, 80-character ids) plus Jinja (dbt renders every string), environment variables
+    (DataHub's loader expands them), XML, YAML's own words, spreadsheet formulas, separators inside list
+    elements, 500-character names, and a system whose id and fields are identifiers nowhere."""
+    import dataclasses
+
+    from needsmap.format import model as m
+    from tests.draft.conftest import hostile_workshop
+
+    jinja = "{{ run_query('drop table canary') }} {% set x = 1 %} {# hidden #} {{{ x }}}"
+    long = "Long name " + "ä" * 490
+    ws = hostile_workshop()
+    people = [
+        m.Stakeholder("st-2", "{{ owner }} </xml> =cmd|' /C calc'!A0\nsecond line"),
+        m.Stakeholder("o'wner,(x)%", '=HYPERLINK("http://x")'),
+        m.Stakeholder("semi;colon", "$HOME at the start"),
+    ]
+    extra = [
+        m.Attribute("jinja", jinja, type="string", definition=jinja + "\n</xml>\n  indented\n", owner="st-2"),
+        m.Attribute("formula", '=HYPERLINK("http://x")', type="enum", values=["yes", "no", "null", "1.5", "~"]),
+        m.Attribute("l" * 500, long, type="date", definition=long, identifier=True, synonyms=["no", "- item"]),
+        m.Attribute("yes", "yes", entity="null", type="phone", definition="\ufeff\x85\u2029\x7f\x1b tail "),
+        m.Attribute(
+            "dollar",
+            "$HOME at the start",
+            entity="${HOME}",
+            definition="${HOME} and a \\ backslash, $$ and ${}",
+            owner="o'wner,(x)%",
+            synonyms=["${PATH}", "+1+1", "-2+3", "@SUM(A1)", 'a;b,c "q"', "line\nbreak"],
+        ),
+        m.Attribute("path-1", "b.c", entity="a", type="string", owner="semi;colon"),
+        m.Attribute("path-2", "c", entity="a.b", type="string"),
+    ]
+    system = m.System(
+        "{{ sys }}",
+        "</name><x a='&'> ]]> \x1b[31m",
+        kind="</xml>",
+        supplier="=cmd",
+        owner="st-2",
+        holds=[
+            m.Holding("jinja", field="{{ t }}.{% c %}", role="master", freshness="daily", coverage=1.0),
+            m.Holding("formula", field="=Sheet.=A1", quality=2, coverage=0.25, definition="their own: 'x'"),
+            m.Holding("l" * 500, field=f"{long}.{long}", role="master"),
+            m.Holding("yes", field="true"),
+            m.Holding("dollar", role="derived", derived_from=["jinja", "formula"]),
+            m.Holding("path-1", field=" "),
+            m.Holding("path-2", field="Customer."),
+        ],
+        feeds=[m.Feed(ws.systems[0].id, ["jinja", "formula"], "daily")],
+    )
+    uc = m.UseCase(
+        "uc-2", jinja, owner="st-2", description="<!-- & -->", needs=[m.Need(a.id, "must", "hourly") for a in extra]
+    )
+    return dataclasses.replace(
+        ws,
+        workshop=m.WorkshopInfo(name="{{ project }} </xml> ${HOME}", organization="=cmd"),
+        stakeholders=[*ws.stakeholders, *people],
+        attributes=[*ws.attributes, *extra],
+        systems=[*ws.systems, system],
+        use_cases=[*ws.use_cases, uc],
+    )

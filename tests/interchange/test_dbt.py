@@ -24,8 +24,8 @@ from needsmap.format.saver import save
 from needsmap.imports.plan import apply_plan
 from needsmap.interchange.base import ExportOptions, ReadError
 from needsmap.interchange.dbt_names import jinja_text, plain_text
-from needsmap.interchange.dbt_yaml import dump
 from needsmap.interchange.registry import export, plan_import
+from needsmap.interchange.yaml_writer import dump
 from needsmap.synthetic import builder as synthetic
 from tests.conftest import DEMO, assert_opens_clean
 from tests.draft.conftest import hostile_workshop

@@ -44,8 +44,8 @@ from needsmap.interchange.dbt_names import (
     split_field,
 )
 from needsmap.interchange.dbt_read import read
-from needsmap.interchange.dbt_yaml import dump
 from needsmap.interchange.facts import AttributeFacts, Facts
+from needsmap.interchange.yaml_writer import dump
 
 #: The column type dbt documents for each attribute type (``data_type``), written only where the
 #: workshop states a type (the holding's own, else the attribute's): the warehouse's spelling may differ.
