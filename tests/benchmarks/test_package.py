@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-HELPERS = {"__init__", "timing"}
+HELPERS = {"__init__", "timing", "chromium"}
 BENCHMARKS = sorted(p.stem for p in (ROOT / "benchmarks").glob("*.py") if p.stem not in HELPERS)
 
 
@@ -23,6 +23,7 @@ def test_the_benchmarks_are_the_ones_the_docs_name():
     assert BENCHMARKS == [
         "ddl",
         "draft",
+        "interchange",
         "killtest",
         "matching",
         "race",

@@ -80,6 +80,14 @@ def _merge_args(file: Path, tmp: Path) -> list[str]:
     return ["merge-driver", str(base), str(ours), str(file), "workshop.yaml"]
 
 
+def _demo_target(tmp: Path) -> str:
+    """The demo as the workshop an import goes into: the fuzzed file is what is imported (read as a contract,
+    a dbt sources file or a glossary, whatever its bytes say)."""
+    target = tmp / "target.yaml"
+    target.write_bytes(SEEDS["demo"])
+    return str(target)
+
+
 def _sheet_args(file: Path, tmp: Path) -> list[str]:
     sheet = tmp / "sheet.csv"
     sheet.write_text(SHEET, encoding="utf-8")
@@ -105,6 +113,14 @@ COMMANDS = [
     Command("diff-md", lambda f, t: ["diff", str(f), str(DEMO), "--format", "md"]),
     Command("merge-driver", _merge_args),
     Command("import-sheet", _sheet_args),
+    Command("export-odcs", lambda f, t: ["export", "odcs", str(f), "-o", str(t / "contracts")]),
+    Command("export-dbt", lambda f, t: ["export", "dbt", str(f), "-o", str(t / "dbt"), "--models"]),
+    Command("export-datahub", lambda f, t: ["export", "datahub-glossary", str(f), "-o", str(t / "g.yaml")]),
+    Command("export-openmetadata", lambda f, t: ["export", "openmetadata-glossary", str(f), "-o", str(t / "g.csv")]),
+    Command("export-archimate", lambda f, t: ["export", "archimate", str(f), "-o", str(t / "landscape.xml")]),
+    Command("import-odcs", lambda f, t: ["import", "odcs", str(f), _demo_target(t)]),
+    Command("import-dbt", lambda f, t: ["import", "dbt", str(f), _demo_target(t)]),
+    Command("import-glossary", lambda f, t: ["import", "glossary", str(f), _demo_target(t)]),
 ]
 COMMAND_NAMES = [c.name for c in COMMANDS]
 BY_NAME = {c.name: c for c in COMMANDS}
