@@ -90,3 +90,18 @@ def test_an_import_reads_only_regular_utf8_files_of_bounded_size(tmp_path: Path)
     good = tmp_path / "good.yaml"
     good.write_bytes("\ufeffname: café\n".encode())
     assert read_import_text(good) == "name: café\n"
+
+
+@pytest.mark.parametrize("fmt", ["odcs", "dbt"])  # the glossary reader keeps every value as text
+@pytest.mark.parametrize("value", ["!!timestamp someday", "!!int x", "!!float y", "!!binary é"])
+def test_a_value_yaml_cannot_build_is_a_located_error_in_every_import(fmt: str, value: str, tmp_path: Path):
+    from needsmap.format.opening import open_workshop
+    from needsmap.interchange.registry import plan_import
+    from tests.conftest import DEMO
+
+    ws = open_workshop(DEMO).workshop
+    assert ws is not None
+    file = tmp_path / "in.yaml"
+    file.write_text(f"version: 2\nsources:\n  - name: x\n    description: {value}\n", encoding="utf-8")
+    with pytest.raises(ReadError, match=r"in\.yaml:4:18: "):
+        plan_import(fmt, ws, file)

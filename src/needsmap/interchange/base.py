@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from needsmap.format import model as m
 
@@ -48,6 +50,25 @@ class ExportError(Exception):
 
 class ReadError(Exception):
     """A file an import cannot read: the message is located (``FILE:LINE:COL: ...``) and says what to do."""
+
+
+#: The safe loader, in C where PyYAML has it: what every import reads YAML with (as a base class).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LocatedValues:
+    """Mixed in before a safe loader: a value YAML parses but cannot build (``!!timestamp someday``,
+    ``!!int x``) is a located ``ConstructorError`` like any other YAML error, never a crash."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError, KeyError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a value that cannot be read as {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+            ) from exc
 
 
 def read_import_text(path: Path) -> str:

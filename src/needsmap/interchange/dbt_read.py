@@ -36,7 +36,15 @@ import yaml
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, name_key
 from needsmap.imports.plan import ImportPlan, PlanBuilder, Source
-from needsmap.interchange.base import ID_KEY, KIND_KEY, MAX_IMPORT_BYTES, ReadError, read_import_text
+from needsmap.interchange.base import (
+    ID_KEY,
+    KIND_KEY,
+    MAX_IMPORT_BYTES,
+    SAFE_LOADER,
+    LocatedValues,
+    ReadError,
+    read_import_text,
+)
 from needsmap.interchange.dbt_names import (
     SEED,
     freshness_thresholds,
@@ -61,8 +69,6 @@ MAX_COLUMNS = 1_000_000
 ACCEPT_CONFIDENCE = 0.9
 NEAR_CONFIDENCE = 0.75
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 # ----------------------------------------------------------------------------- YAML with positions
 class _Map(dict[Any, Any]):
@@ -80,7 +86,7 @@ class _List(list[Any]):
 _LOCATED_KEYS = frozenset({"sources", "tables", "columns", "config", "meta", "freshness"})
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _Loader(LocatedValues, SAFE_LOADER):
     """The safe loader, keeping where each mapping and list sits."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:

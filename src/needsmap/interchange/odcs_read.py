@@ -31,7 +31,7 @@ import yaml
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, name_key
 from needsmap.imports.plan import ImportPlan, PlanBuilder, Source
-from needsmap.interchange.base import ID_KEY, KIND_KEY, ReadError, read_import_text
+from needsmap.interchange.base import ID_KEY, KIND_KEY, SAFE_LOADER, LocatedValues, ReadError, read_import_text
 
 #: The latest ODCS version the standard's own schema (open-data-contract-standard 3.2) accepts.
 API_VERSION = "v3.2.0"
@@ -94,10 +94,7 @@ class _Map(dict):
     col = 0
 
 
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):
+class _Loader(LocatedValues, SAFE_LOADER):
     pass
 
 
