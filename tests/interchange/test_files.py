@@ -93,7 +93,7 @@ def test_an_import_reads_only_regular_utf8_files_of_bounded_size(tmp_path: Path)
 
 
 @pytest.mark.parametrize("fmt", ["odcs", "dbt"])  # the glossary reader keeps every value as text
-@pytest.mark.parametrize("value", ["!!timestamp someday", "!!int x", "!!float y", "!!binary é"])
+@pytest.mark.parametrize("value", ["!!timestamp someday", "!!timestamp", "!!int x", "!!float y", "!!binary é"])
 def test_a_value_yaml_cannot_build_is_a_located_error_in_every_import(fmt: str, value: str, tmp_path: Path):
     from needsmap.format.opening import open_workshop
     from needsmap.interchange.registry import plan_import

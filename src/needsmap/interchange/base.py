@@ -65,7 +65,7 @@ class LocatedValues:
             return super().construct_object(node, deep)  # type: ignore[misc]
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, AttributeError, OverflowError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever a constructor raises on a value it cannot build
             raise yaml.constructor.ConstructorError(
                 None, None, f"a value that cannot be read as {node.tag.rsplit(':', 1)[-1]}", node.start_mark
             ) from exc
