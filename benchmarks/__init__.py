@@ -7,7 +7,8 @@ Run each from the repository root as ``python -m benchmarks.NAME`` (``--help`` l
 * ``roadmap``: the roadmap's options, waves and scores;
 * ``matching``: matching source columns to attributes;
 * ``ddl``: the ``needsmap import ddl`` path (read, match, plan);
-* ``tui``: the terminal UI, headless (open, filter, edit);
+* ``tui``: the terminal UI, headless (open, filter, edit); ``--latency``: keystroke to screen in tmux, analysis running;
+* ``reentry``: the energy-supplier workshop typed into the terminal UI in tmux at machine speed, compared item for item;
 * ``report_load``: the HTML report in headless Chromium (load time, DOM size, height, printed pages);
 * ``killtest``: SIGKILL at random moments while editing (docs/reliability.md);
 * ``race``: needsmap and an outside program saving the same file at once (docs/reliability.md).

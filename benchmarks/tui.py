@@ -12,8 +12,19 @@ and measures what a facilitator feels:
   counter shows the new analysis.
 
 Latencies are taken with ``time.perf_counter`` around the pilot's key presses (one sample per key or
-edit, their median and maximum reported); the filtering itself is also timed without the pilot.  A
-benchmark, not a test: figures go to docs/performance.md (the terminal UI, under "Results");
+edit, their median and maximum reported); the filtering itself is also timed without the pilot.
+
+``--latency`` measures instead what a person sees: keystroke to screen, in a real terminal.  The app
+runs in tmux (``needsmap open`` as a person starts it, 120x40), with the analysis running the whole
+time: a thread in the app's process analyses the workshop from scratch over and over (the work the
+app's own analysis worker does after opening a file or merging someone else's save, competing with
+the UI for the interpreter).  Each key is sent with ``tmux send-keys`` and the screen is read
+(``capture-pane``) until it shows the key's effect: the typed text in the filter of the attributes
+list (every key refilters 2,500 rows at enterprise scale), and in the name of a new attribute (every
+key searches the reference catalog and checks the form); half the keys are letters, half backspaces.
+The same again with no analysis running, for comparison.  Median and 95th percentile per series.
+
+A benchmark, not a test: figures go to docs/performance.md (the terminal UI, under "Results");
 tests/benchmarks/test_tui.py runs it at the small scale to keep it working.
 """
 
@@ -98,11 +109,148 @@ def measure(scale: str = "enterprise", seed: int = 1) -> dict[str, float]:
         return asyncio.run(_measure(path))
 
 
+# -- keystroke to screen, in a real terminal, with the analysis running ----------------------------------
+#: What the latency series type: words typed a letter at a time, then taken back a backspace at a time.
+LATENCY_WORDS = ("phone", "email", "address", "birth")
+
+
+def _snapshot(ws):
+    """A workshop sharing the (never changed) items, with lists of its own: safe to read in a thread."""
+    import dataclasses
+
+    from needsmap.format import model as m
+
+    return dataclasses.replace(ws, **{s: list(getattr(ws, s)) for s in m.ITEM_SECTIONS})
+
+
+def run_app(path: Path, busy: bool, runs_file: Path | None) -> None:
+    """``needsmap open PATH``; with ``busy``, a thread analyses the workshop from scratch over and over."""
+    import threading
+
+    from needsmap.analysis.engine import Analyser
+    from needsmap.tui.app import create_app
+
+    app = create_app(path)
+    stop = threading.Event()
+    runs = [0]
+
+    def analyse() -> None:
+        while not stop.is_set():
+            Analyser().analyse(_snapshot(app.session.workshop))
+            runs[0] += 1
+            if runs_file is not None:
+                runs_file.write_text(str(runs[0]), encoding="utf-8")
+
+    thread = threading.Thread(target=analyse, daemon=True) if busy else None
+    if thread is not None:
+        thread.start()
+    try:
+        app.run()
+    finally:
+        stop.set()
+
+
+def _typed_shown(line_marker: str, typed: str):
+    """The screen shows exactly ``typed`` after ``line_marker`` (the field's label) on one line."""
+    import re
+
+    pattern = re.compile(re.escape(line_marker) + r"\s+" + re.escape(typed) + r"(\s|$)") if typed else None
+
+    def shown(screen: str) -> bool:
+        for line in screen.splitlines():
+            if line_marker in line:
+                if pattern is None:
+                    return True
+                if pattern.search(line):
+                    return True
+        return False
+
+    return shown
+
+
+def _series(term, marker: str, words: tuple[str, ...]) -> list[float]:
+    """Milliseconds from each key sent to the screen showing it: each word typed, then backspaced away."""
+    samples = []
+    for word in words:
+        steps = [(ch, word[: i + 1]) for i, ch in enumerate(word)]
+        steps += [("BSpace", word[: len(word) - i - 1]) for i in range(len(word))]
+        for key, expect in steps:
+            ready = _typed_shown(marker, expect)
+            t0 = time.perf_counter()
+            term.send(key)
+            term.wait_for(ready, f"{expect!r} after {marker!r}", timeout=30, poll=0.005)
+            samples.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.05)  # a person's next key comes later than this
+    return samples
+
+
+def latency(scale: str = "enterprise", seed: int = 1, words: tuple[str, ...] = LATENCY_WORDS) -> dict[str, float]:
+    """Keystroke-to-screen milliseconds in tmux (median and p95), with the analysis running and without."""
+    import sys
+
+    from benchmarks import child_env
+    from needsmap.format.saver import dump
+    from needsmap.synthetic.builder import generate
+    from tests.tui.tmux_driver import Terminal
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        text = dump(generate(scale, seed))
+        for busy in (True, False):
+            path = folder / f"{scale}-{'busy' if busy else 'idle'}.yaml"  # a file each: no draft left from the other
+            path.write_text(text, encoding="utf-8")
+            runs_file = folder / "analyses.txt"
+            runs_file.unlink(missing_ok=True)
+            term = Terminal(120, 40)
+            command = [sys.executable, "-m", "benchmarks.tui", "--app", str(path), "--runs-file", str(runs_file)]
+            env = {"PYTHONPATH": child_env()["PYTHONPATH"]}
+            term.start([*command, "--busy"] if busy else command, folder, env=env)
+            try:
+                term.wait_for(lambda s: "Overview" in s, "the overview", timeout=120)
+                term.wait_for(lambda s: "gaps" in s and "errors" in s, "the first analysis", timeout=120)
+                term.send("5")
+                term.wait_for(lambda s: "sensitivity" in s and "Filter" in s, "the attributes list", timeout=60)
+                term.send("/")
+                time.sleep(0.5)
+                filter_ms = _series(term, "Filter", words)
+                term.send("Escape")
+                time.sleep(0.5)
+                term.send("a")
+                term.wait_for(lambda s: "tab next field" in s, "the new attribute form", timeout=60)
+                form_ms = _series(term, "name *", words)
+                analyses = int(runs_file.read_text()) if runs_file.exists() else 0
+            finally:
+                term.close()
+            tag = "busy" if busy else "idle"
+            for name, samples in (("filter", filter_ms), ("form", form_ms)):
+                figures[f"{name}_{tag}_ms_median"] = statistics.median(samples)
+                figures[f"{name}_{tag}_ms_p95"] = statistics.quantiles(samples, n=20, method="inclusive")[-1]
+            figures[f"keys_{tag}"] = len(filter_ms) + len(form_ms)
+            if busy:
+                figures["analyses_while_typing"] = analyses
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tui", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="enterprise", choices=["small", "medium", "enterprise"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--latency", action="store_true", help="keystroke to screen in tmux, analysis running")
+    parser.add_argument("--app", type=Path, help=argparse.SUPPRESS)  # the app the latency series types into
+    parser.add_argument("--busy", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--runs-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.app is not None:
+        run_app(args.app, args.busy, args.runs_file)
+        return 0
+    if args.latency:
+        figures = latency(args.scale, args.seed)
+        print(f"machine: {machine()}")
+        print(f"keystroke to screen in tmux (120x40), {args.scale} synthetic workshop (seed {args.seed}):")
+        for key, value in figures.items():
+            print(f"  {key:<28} {value:8.1f} {'ms' if key.endswith('_ms_median') or key.endswith('_ms_p95') else ''}")
+        return 0
     figures = measure(args.scale, args.seed)
     print(f"machine: {machine()}")
     print(f"terminal UI on the {args.scale} synthetic workshop (seed {args.seed}):")

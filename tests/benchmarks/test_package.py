@@ -21,12 +21,14 @@ BENCHMARKS = sorted(p.stem for p in (ROOT / "benchmarks").glob("*.py") if p.stem
 
 def test_the_benchmarks_are_the_ones_the_docs_name():
     assert BENCHMARKS == [
+        "burst_keys",
         "ddl",
         "draft",
         "interchange",
         "killtest",
         "matching",
         "race",
+        "reentry",
         "report_load",
         "roadmap",
         "tui",

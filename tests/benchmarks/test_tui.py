@@ -1,6 +1,11 @@
-"""``python -m benchmarks.tui`` at the small scale: the app opens, filters and edits, and each is timed."""
+"""``python -m benchmarks.tui`` at the small scale: the app opens, filters and edits, and each is timed; and
+keystroke-to-screen latency in tmux, with the analysis running and without."""
 
 from __future__ import annotations
+
+import shutil
+
+import pytest
 
 from benchmarks import tui
 from tests.benchmarks.conftest import assert_positive
@@ -28,3 +33,29 @@ def test_small_scale():
     assert figures["create_app_s"] <= figures["first_screen_s"] <= figures["first_analysis_s"]
     assert figures["filter_keystroke_ms_median"] <= figures["filter_keystroke_ms_max"]
     assert figures["edit_saved_ms_median"] <= figures["edit_to_gaps_ms_median"] <= figures["edit_to_gaps_ms_max"]
+
+
+LATENCY_FIGURES = (
+    "filter_busy_ms_median",
+    "filter_busy_ms_p95",
+    "form_busy_ms_median",
+    "form_busy_ms_p95",
+    "keys_busy",
+    "analyses_while_typing",
+    "filter_idle_ms_median",
+    "filter_idle_ms_p95",
+    "form_idle_ms_median",
+    "form_idle_ms_p95",
+    "keys_idle",
+)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_keystroke_latency_in_tmux_at_small_scale():
+    figures = tui.latency("small", seed=1, words=("ab",))
+    assert list(figures) == list(LATENCY_FIGURES)
+    assert_positive(figures, LATENCY_FIGURES)
+    assert figures["keys_busy"] == figures["keys_idle"] == 8  # "ab" typed and taken back, in the filter and a form
+    assert figures["analyses_while_typing"] >= 1  # the analysis ran while the keys were typed
+    for series in ("filter_busy", "form_busy", "filter_idle", "form_idle"):
+        assert figures[f"{series}_ms_median"] <= figures[f"{series}_ms_p95"]

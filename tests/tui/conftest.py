@@ -1,7 +1,8 @@
 """Driving the terminal UI headless (``App.run_test``), as a facilitator would: shared by the UI tests.
 
-Nothing here sleeps for a fixed time: tests wait for the app's workers (:func:`settle`) or poll a
-condition (:func:`until`).  The demo workshop to edit is the ``demo_copy`` fixture of ``tests/conftest.py``;
+Nothing here sleeps for a fixed time: tests wait for the app's workers (:func:`settle`), poll a
+condition (:func:`until`), or wait until every key sent has been handled (:func:`typed`, after keys sent
+at machine speed with :func:`burst`).  The demo workshop to edit is the ``demo_copy`` fixture of ``tests/conftest.py``;
 the file is read back with ``tests.conftest.assert_opens_clean``.
 """
 
@@ -89,5 +90,56 @@ async def press_keys(pilot, *keys: str) -> None:
     await pilot.pause()
 
 
+async def burst(pilot, *keys: str) -> None:
+    """Send ``keys`` at machine speed: every key event is queued before the app has handled the first.
+
+    The events are the ones :meth:`Pilot.press` sends (what the terminal driver posts to the app), but
+    nothing waits between them: all of them are in the app's queue before it has handled the first (a
+    fast typist, a paste, tmux ``send-keys``).  Arguments as for :func:`press_keys`.  Returns once the events
+    are posted, not handled: wait for their effect with :func:`until`, or for all of them with :func:`typed`.
+    """
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        for one in [key] if key in KEY_NAMES or "+" in key else list(key):
+            event = events.Key(*key_and_character(one))
+            event.set_sender(app)
+            app.post_message(event)
+
+
+async def typed(pilot, timeout: float = 120.0) -> None:
+    """Wait until every key sent so far has been handled and what it did has settled (the app's ``keys``).
+
+    Polls without :meth:`Pilot.pause` (which itself sends every widget a callback, so the app is never
+    settled right after it); the timeout is long because a loaded machine handles keys slowly.
+    """
+    deadline = time.monotonic() + timeout
+    while not pilot.app.keys.done:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for the keys typed to be handled")
+        await asyncio.sleep(0.005)
+
+
+def key_and_character(key: str) -> tuple[str, str | None]:
+    """The ``(key, character)`` of the event :meth:`Pilot.press` sends for a key name or a character."""
+    import unicodedata
+
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return key, char
+
+
 #: Names of keys (not text) that :func:`press_keys` takes as one key.
-KEY_NAMES = frozenset({"enter", "tab", "escape", "space", "backspace", "up", "down", "left", "right", "delete"})
+KEY_NAMES = frozenset(
+    {
+        *("enter", "tab", "escape", "space", "backspace", "delete"),
+        *("up", "down", "left", "right", "home", "end", "pageup", "pagedown"),
+    }
+)

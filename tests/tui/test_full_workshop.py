@@ -177,7 +177,7 @@ async def open_picker(pilot, key: str) -> LinkPicker:
     app = pilot.app
     await pilot.press(key)
     picker = await until(pilot, lambda: isinstance(app.screen, LinkPicker) and app.screen, f"the picker ({key})")
-    await until(pilot, lambda: picker._type_ahead_ready, "the picker to be ready")
+    await until(pilot, lambda: picker.focused is not None and picker.focused.id == "picker-input", "the picker")
     return picker
 
 

@@ -38,7 +38,7 @@ async def open_needs(pilot, use_case: str) -> LinkPicker:
     app = pilot.app
     app.push_screen(need_picker(app.session, use_case))
     picker = await until(pilot, lambda: isinstance(app.screen, LinkPicker) and app.screen, "the picker")
-    await until(pilot, lambda: picker._type_ahead_ready, "the picker to be ready")
+    await until(pilot, lambda: picker.focused is not None and picker.focused.id == "picker-input", "the picker")
     return picker
 
 

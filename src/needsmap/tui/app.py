@@ -7,15 +7,18 @@ the snapshot tests use it).  The screen contract is documented in
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -43,6 +46,10 @@ from needsmap.util import text as textsafe
 DEMO_NAME = "omnichannel-retail.yaml"
 #: How often the file on disk is checked for changes by someone else (seconds).
 DISK_POLL_SECONDS = 2.0
+#: A key waits at most this long for the screen to settle before it is handed out anyway (seconds): never
+#: reached unless a widget is stuck (a key takes milliseconds, a second or two on a machine loaded far
+#: beyond its processors); then a late key is better than a frozen terminal.
+KEY_WAIT_LIMIT = 60.0
 
 SCREEN_TITLES = {entry.mode: entry.title for entry in SCREENS}
 
@@ -149,6 +156,144 @@ class NeedsmapCommands(Provider):
                     )
 
 
+# -- keys in the order typed ---------------------------------------------------------------------
+class KeysInTurn:
+    """Hands out typed keys one at a time, each once the keys before it have had all their effects.
+
+    Why keys went astray: Textual hands a key to the widget that has the focus *when the app takes the key
+    from its queue*, by posting it into that widget's queue.  What the key then does happens later, in
+    other queues: the widget handles it, it bubbles up to the screen and back to the app (where the
+    bindings run: Tab moves the focus, ``a`` pushes a form); ``Widget.focus()`` itself is a callback
+    queued behind the app's messages; a pushed screen focuses its first field in its ``on_mount``, in its
+    own task; a dropdown focuses its list after Enter through the app's queue too.  Keys typed in a burst
+    are already in the app's queue before any of that has run, so they were all handed to the widget that
+    had the focus before the first of them: the text after Tab went into the previous field, the letters
+    after ``a`` to the list behind the form.
+
+    The mechanism: the app takes typed keys (and pastes) out of the normal flow into a queue of its own.
+    A key is handed out (posted back to the app, which routes it the usual way, to whatever has the focus
+    now) only when the interface is settled: every widget and screen is mounted, has nothing queued, is not
+    in the middle of handling a message and has no ``call_later``/``call_next`` callback waiting; the same
+    for the app itself.  Then whatever the keys before it did (focus moves, screens pushed or dismissed,
+    bindings run) has happened, and the focus is where those keys left it.  Nothing is timed: a loaded
+    machine only makes the wait longer.  The analysis thread is not waited for (its results reach the
+    screen through the app's queue, between keys, in order).  A handler that moves the focus because of
+    a key meant for where the focus goes hands the key back with :meth:`again`.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.waiting: deque[events.Key | events.Paste] = deque()
+        self.releasing: events.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._busy: Any = None  # the message pump found busy last time (checked first next time)
+
+    def take(self, event: events.Event) -> bool:
+        """Keep a typed key or paste for its turn (True), or let the app handle it now (False)."""
+        if event is self.releasing:
+            self.releasing = None
+            return not self.app._screen_stack  # its turn: routed now (unless the app has closed meanwhile)
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
+            return False
+        if isinstance(event, events.Key) and self.priority(event.key):
+            return False  # ctrl+q quits at once, whatever is still waiting
+        self.waiting.append(event)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._hand_out())
+        return True
+
+    def again(self, event: events.Key) -> None:
+        """Hand ``event`` out again, before the keys typed after it, once the interface has settled.
+
+        For a handler that moves the focus because of a key that belongs to where the focus goes (a letter
+        typed on a list starts its filter): the key is then typed there, as the widget itself handles it.
+        """
+        self.waiting.appendleft(events.Key(event.key, event.character))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._hand_out())
+
+    @property
+    def done(self) -> bool:
+        """Every key typed so far has been handed out and the interface is settled."""
+        return not self.waiting and self.is_settled()
+
+    def priority(self, key: str) -> bool:
+        return any(b.priority for b in self.app._bindings.key_to_bindings.get(key, ()))
+
+    def stop(self) -> None:
+        self.waiting.clear()
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _hand_out(self) -> None:
+        app = self.app
+        while self.waiting and not app._closing:
+            await self.settled()
+            if app._closing or not self.waiting:
+                break
+            event = self.waiting.popleft()
+            self.releasing = event
+            app.post_message(event)
+            # the next one waits until this one has been taken and everything it started has run
+            await asyncio.sleep(0)
+
+    async def settled(self) -> None:
+        """Return once the interface is settled (see the class docstring)."""
+        deadline = time.monotonic() + KEY_WAIT_LIMIT
+        spins = 0
+        while not self.is_settled():
+            if time.monotonic() > deadline:
+                return
+            spins += 1
+            # yield to everything that is ready to run; past the first turns, do not spin the processor
+            await asyncio.sleep(0 if spins < 4 else 0.001)
+
+    def is_settled(self) -> bool:
+        """Every message pump of the app is mounted and idle, and no callback is waiting."""
+        app = self.app
+        if self.releasing is not None:
+            return False
+        try:
+            stack = app.screen_stack
+        except Exception:  # no screen yet
+            return False
+        if not stack:
+            return False
+        # (callbacks for after the next refresh are not waited for: they paint, they never move the focus,
+        # and waiting for a frame would cost every key a sixtieth of a second)
+        if not self.idle(app):
+            return False
+        # the likely busy ones first (the one found busy last time, the focused widget and its ancestors,
+        # where a key's messages bubble), so that a check while a key is being handled stops early
+        focused = app.focused
+        likely = [self._busy, *(focused.ancestors_with_self if focused is not None else stack[-1:])]
+        for pump in (*likely, *app._registry):
+            if pump is not None and self.busy(pump):
+                self._busy = pump
+                return False
+        self._busy = None
+        return True
+
+    @classmethod
+    def busy(cls, pump: Any) -> bool:
+        """The pump is being mounted, or has a message queued or in hand, or a callback waiting."""
+        if pump._closing or pump._closed or pump._task is None or pump._task.done():
+            return False  # not running: nothing to wait for
+        return not pump._mounted_event.is_set() or not cls.idle(pump)
+
+    @staticmethod
+    def idle(pump: Any) -> bool:
+        """Nothing queued and nothing in hand: the pump's task waits for its next message.
+
+        (A message being handled is off the queue already, so an empty queue is not enough: the pump is
+        idle only while its task waits on the queue's ready event.)
+        """
+        queue = pump._message_queue
+        if queue.qsize() or pump._next_callbacks:
+            return False
+        return bool(queue.ready_event._waiters)
+
+
 # -- the app -----------------------------------------------------------------------------------
 class NeedsmapApp(App[None]):
     """The workshop app on one :class:`~needsmap.collab.session.Session` (or a "new workshop" prompt)."""
@@ -218,6 +363,8 @@ class NeedsmapApp(App[None]):
         self._unreadable_seen: str | None = None  # the last "cannot merge yet" message shown
         self._comments_ok = False
         self._poll_timer: Timer | None = None
+        #: typed keys wait here for their turn (see KeysInTurn)
+        self.keys = KeysInTurn(self)
         if session is not None:
             self._attach_session(session)
 
@@ -384,7 +531,13 @@ class NeedsmapApp(App[None]):
         self._attach_session(session)
         await self._start()
 
+    async def on_event(self, event: events.Event) -> None:
+        if self.keys.take(event):
+            return
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.keys.stop()
         if self.session is not None:
             self.session.close()
 

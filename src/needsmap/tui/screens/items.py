@@ -64,34 +64,11 @@ from needsmap.tui.widgets.dialogs import ConfirmDialog, ask_keep_or_take
 from needsmap.tui.widgets.forms import ItemForm, RenameDialog, claim_draft, draft_session, restorable_drafts
 from needsmap.tui.widgets.picker import LinkPicker, owner_picker
 from needsmap.tui.widgets.table import Column, ItemTable, Row, cell_plain, cell_width, plain
-from needsmap.tui.widgets.typeahead import TypeAhead, type_into
 from needsmap.util.text import one_line, terminal
 
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
 
-#: Actions (of the list screens and their tables) that open a form, picker or dialog.
-OPENS_A_SCREEN = frozenset(
-    {
-        "add",
-        "edit",
-        "duplicate",
-        "delete",
-        "rename",
-        "owner",
-        "choose",
-        "edit_child",
-        "add_child",
-        "needs",
-        "holdings",
-        "feed",
-        "feed_attributes",
-        "add_step",
-        "link_step",
-    }
-)
-#: Seconds to wait for such a screen before keys typed after the key are dropped (it did not open).
-EARLY_KEYS_TIMEOUT = 0.5
 
 READINESS_STYLE = {"ready": "bold green", "at-risk": "bold yellow", "blocked": "bold red"}
 SEVERITY_STYLE = {"error": "bold $text-error", "warning": "bold $text-warning", "info": "$text-muted"}
@@ -145,9 +122,10 @@ class ListColumn:
     flex: bool = False
     right: bool = False
     drop: int = 0  # hidden first when the screen is narrow (highest first; 0: always shown)
+    wrap: bool = False  # a long value goes on over the next lines of its row (names, titles) instead of being cut
 
     def column(self) -> Column:
-        return Column(self.key, self.label, self.max_width, self.flex, self.right, self.drop)
+        return Column(self.key, self.label, self.max_width, self.flex, self.right, self.drop, self.wrap)
 
     def cell(self, value: object) -> Text | str:
         if self.show is not None:
@@ -304,10 +282,6 @@ class ItemListScreen(Screen):
         self._stale = True
         self._selected: str | None = None
         self._shown_detail: tuple | None = None
-        #: the focus is on its way to the filter: printable keys still arriving from the list go there
-        self._to_filter = False
-        #: keys typed after a key that opens a form or picker, before it is there (see on_key)
-        self._early: list[events.Key] | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
     @property
@@ -489,42 +463,11 @@ class ItemListScreen(Screen):
         self.query_one("#filter", Input).focus()
 
     def on_key(self, event: events.Key) -> None:
-        """Type-to-filter, and keys typed ahead of a focus change (see needsmap.tui.widgets.typeahead)."""
+        """Type-to-filter (keys typed in a burst wait for the focus to move: see needsmap.tui.app.KeysInTurn)."""
         filt = self.query_one("#filter", Input)
-        top = self.app.screen
-        if top is not self:
-            # queued on this screen's list before a form or picker opened: they were meant for it
-            if isinstance(top, TypeAhead) and top.take_key(event):
-                event.stop()
-                event.prevent_default()
-            return
-        if self._early is not None:
-            # a key that opens a form or picker is on its way: what follows is typed into it
-            if event.key in ("enter", "tab", "backspace") or (event.is_printable and event.character):
-                event.stop()
-                event.prevent_default()
-                self._early.append(event)
-            return
-        if self._to_filter and (event.key == "backspace" or (event.is_printable and event.character)):
-            # queued on the list before "/" (or the first letter) moved the focus to the filter
-            event.stop()
-            event.prevent_default()
-            type_into(filt, event)
-            return
-        binding = self.active_bindings.get(event.key)
-        if (
-            binding is not None
-            and binding.node is not self.app
-            and binding.enabled
-            and binding.binding.action.removeprefix("screen.") in OPENS_A_SCREEN
-        ):
-            self._early = []  # let the key through to its binding; buffer what comes next
-            self.set_timer(EARLY_KEYS_TIMEOUT, self._release_early)
-            return
         if self.focused is self.table and event.key in ("slash", "ctrl+f"):
             event.stop()
             event.prevent_default()
-            self._to_filter = True
             filt.focus()
             return
         if self.focused is filt:
@@ -548,9 +491,8 @@ class ItemListScreen(Screen):
             return
         event.stop()
         event.prevent_default()
-        self._to_filter = True
         filt.focus()
-        filt.insert_text_at_cursor(event.character)
+        self.app.keys.again(event)  # typed into the filter once it has the focus
 
     def action_focus_items(self) -> None:
         self.table.focus()
@@ -654,8 +596,8 @@ class ItemListScreen(Screen):
         for sub in self.SUBLISTS:
             table = self.query_one(f"#sub-{sub.child}", ItemTable)
             rows = self.sub_rows(sub.child, item, facts)
+            table.fit_height = 14  # as high as its rows (which may wrap over several lines), up to 14 lines
             table.set_rows(rows, keep=table.cursor_key)
-            table.styles.height = min(max(len(rows), 1) + 1, 14)
             self._show_sub_detail(table)
             self.query_one(f"#title-{sub.child}", Label).update(
                 Content.assemble((sub.title, "bold"), (f"  {len(rows)}", "dim"), ("  " + self.sub_hint(sub), "dim"))
@@ -730,8 +672,6 @@ class ItemListScreen(Screen):
         self._show_sub_detail(event.table)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, ItemTable):
-            self._to_filter = False  # back on a list: its keys mean what they say again
         for sub in self.SUBLISTS:
             self._show_sub_detail(self.query_one(f"#sub-{sub.child}", ItemTable))
 
@@ -795,18 +735,8 @@ class ItemListScreen(Screen):
         return form
 
     def push(self, screen: Screen, callback: Callable | None = None) -> None:
-        """Open a form, picker or dialog; keys typed ahead of it go into it."""
-        early, self._early = self._early, None
-        if early and isinstance(screen, TypeAhead):
-            for event in early:
-                screen.take_key(event)
+        """Open a form, picker or dialog (the keys typed after the key that opened it go into it)."""
         self.app.push_screen(screen, callback)
-
-    def _release_early(self) -> None:
-        """The key that was to open a screen did not (nothing selected...): the keys after it go to the list."""
-        early, self._early = self._early, None
-        for event in early or ():
-            self.table.post_message(events.Key(event.key, event.character))
 
     def _open_form(self, model: FormModel, title: str, values: dict | None = None) -> None:
         form = self._form(model, title, values)

@@ -132,6 +132,26 @@ def fit(text: Text, width: int | None) -> Text:
     return text
 
 
+def wrapped(text: Text, width: int, lines: int = 2) -> Text:
+    """``text`` wrapped at word boundaries to ``width`` cells, at most ``lines`` lines (the last cut with …)."""
+    if text.cell_len <= width:
+        return text
+    words = text.plain.split(" ")
+    out: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if len(out) < lines - 1 and len(candidate) > width and line:
+            out.append(line)
+            line = word
+        else:
+            line = candidate
+    last = Text(line, style=text.style, end="")
+    last.truncate(width, overflow="ellipsis")
+    result = Text("\n".join([*out, last.plain]), style=text.style, end="", no_wrap=True)
+    return result
+
+
 class ReadinessBar(Widget):
     """``█████▒▒▒▒░░ 5 ready · 7 at risk · 5 blocked`` for the active use cases, as wide as it is."""
 
@@ -303,9 +323,13 @@ class OverviewScreen(Screen[None]):
             if r.status == "ready":
                 continue
             why = "; ".join(r.reasons)
-            title = fit(plain(r.title or r.use_case), title_width)
+            title = wrapped(plain(r.title or r.use_case), title_width)  # a title reads whole, over two lines
             table.add_row(
-                Text(r.status, style=READINESS_STYLE[r.status], end=""), title, fit(plain(why), room), key=r.use_case
+                Text(r.status, style=READINESS_STYLE[r.status], end=""),
+                title,
+                fit(plain(why), room),
+                key=r.use_case,
+                height=len(title.split()),
             )
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))

@@ -7,7 +7,7 @@ the common ones (see :mod:`needsmap.tui.screens.items`):
 * Use cases: ``l`` link needs (picker: type, then ``m``/``s``/``c``), ``o`` owner;
   in the needs list ``m``/``s``/``c`` change the criticality, ``e`` edits, ``x`` removes.
 * Systems: ``h`` add holdings (picker: ``m``/``c``/``d`` role), ``f`` add a feed
-  (target system, then the attributes it carries), ``o`` owner; in the holdings
+  (target system, how often it runs: Enter takes daily, then the attributes it carries), ``o`` owner; in the holdings
   list ``m``/``c``/``d`` change the role; in the feeds list ``a`` adds attributes.
 * Processes: ``t`` add a step, ``l`` link the selected step to attributes (picker:
   ``c``/``r``/``u``/``x``), ``o`` owner; in the steps list ``l`` too.
@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 
+from needsmap.collab.session import edited
 from needsmap.tui.screens.items import (
     Facts,
     ItemListScreen,
@@ -33,6 +34,7 @@ from needsmap.tui.screens.items import (
     safe,
 )
 from needsmap.tui.widgets.catalog_suggest import AttributeForm
+from needsmap.tui.widgets.forms import AskFrequency
 from needsmap.tui.widgets.picker import (
     Candidate,
     LinkPicker,
@@ -78,8 +80,8 @@ def _lines(*blocks: list[Content]) -> Content:
 class StakeholdersScreen(ItemListScreen):
     SECTION = "stakeholders"
     FIELDS = (
-        field_column("name", 28, flex=True),
-        field_column("role", 36, flex=True),
+        field_column("name", 28, flex=True, wrap=True),
+        field_column("role", 36, flex=True, wrap=True),
         field_column("function", 12, drop=3),
         field_column("influence", 9, order=LEVELS, drop=2),
         field_column("interest", 9, order=LEVELS, drop=4),
@@ -114,7 +116,7 @@ class StakeholdersScreen(ItemListScreen):
 # -- use cases -------------------------------------------------------------------------------------
 class NeedsTable(SubTable):
     COLUMNS = (
-        Column("attribute", "attribute", 30, flex=True),
+        Column("attribute", "attribute", 30, flex=True, wrap=True),
         Column("crit", "crit", 6),
         Column("fresh", "fresh", 8, drop=1),
         Column("status", "status", 24),
@@ -136,7 +138,7 @@ class UseCasesScreen(ItemListScreen):
     NAME_FIELD = "title"
     ID_WIDTH = 24
     FIELDS = (
-        field_column("title", 44, flex=True),
+        field_column("title", 44, flex=True, wrap=True),
         field_column("owner", 14, drop=2),
         field_column("value", 5, right=True, drop=1),
         field_column("horizon", 7, order=HORIZONS, drop=3),
@@ -272,7 +274,7 @@ READINESS_STYLE_CONTENT = {
 class StepsTable(SubTable):
     COLUMNS = (
         Column("n", "#", 3, right=True),
-        Column("name", "step", 36, flex=True),
+        Column("name", "step", 36, flex=True, wrap=True),
         Column("system", "system", 12, drop=1),
         Column("data", "attributes", 60, flex=True),
     )
@@ -295,7 +297,7 @@ class ProcessesScreen(ItemListScreen):
     SECTION = "processes"
     ID_WIDTH = 24
     FIELDS = (
-        field_column("name", 44, flex=True),
+        field_column("name", 44, flex=True, wrap=True),
         field_column("owner", 14, drop=2),
         count_column("steps", lambda i, f: len(i.steps), 5),
     )
@@ -352,7 +354,7 @@ class AttributesScreen(ItemListScreen):
     FORM = AttributeForm  # a new attribute is offered reference-catalog entries as its name is typed
     ID_WIDTH = 26
     FIELDS = (
-        field_column("name", 36, flex=True),
+        field_column("name", 36, flex=True, wrap=True),
         effective_column("entity", 14, drop=4),
         effective_column("type", 9, drop=5),
         effective_column("sensitivity", 11, order=("sensitive", "personal", "none"), drop=3),
@@ -395,7 +397,7 @@ class AttributesScreen(ItemListScreen):
 # -- systems -------------------------------------------------------------------------------------------
 class HoldingsTable(SubTable):
     COLUMNS = (
-        Column("attribute", "attribute", 30, flex=True),
+        Column("attribute", "attribute", 30, flex=True, wrap=True),
         Column("role", "role", 7),
         Column("quality", "qual", 4, right=True, drop=2),
         Column("freshness", "fresh", 8, drop=3),
@@ -424,7 +426,7 @@ def _sys_row(item, facts: Facts):
 class SystemsScreen(ItemListScreen):
     SECTION = "systems"
     FIELDS = (
-        field_column("name", 32, flex=True),
+        field_column("name", 32, flex=True, wrap=True),
         field_column("kind", 20, drop=3),
         field_column("owner", 14, drop=2),
         count_column("holds", lambda i, f: len(i.holds), 5),
@@ -508,12 +510,37 @@ class SystemsScreen(ItemListScreen):
         if item is None:
             return
         system = item.id
+        fed = {feed.to for feed in item.feeds}
 
         def then(target: str | None) -> None:
-            if target:
+            if not target:
+                return
+            if target in fed:  # a feed that was there: straight on to what it carries
+                self.open_picker(feed_attribute_picker(self.session, system, target))
+                return
+
+            def frequency(answer: str | None) -> None:
+                if answer:
+                    self.set_feed_frequency(system, target, answer)
                 self.open_picker(feed_attribute_picker(self.session, system, target))
 
+            self.push(AskFrequency(f"{system} → {target}"), frequency)
+
         self.open_picker(feed_target_picker(self.session, system), then)
+
+    def set_feed_frequency(self, system: str, target: str, frequency: str) -> None:
+        """How often the feed from ``system`` to ``target`` runs (asked when the feed is added)."""
+        session = self.session
+        try:
+            index = session.find(self.SECTION, system)
+        except KeyError:
+            return  # gone meanwhile (undo, or someone else)
+        feeds = list(self.items[index].feeds)
+        at = next((i for i, feed in enumerate(feeds) if feed.to == target), None)
+        if at is None or feeds[at].frequency == frequency:
+            return
+        feeds[at] = edited(feeds[at], frequency=frequency)
+        session.update(self.SECTION, index, feeds=feeds, label=f"the feed {system} → {target} runs {frequency}")
 
     def action_feed_attributes(self) -> None:
         item = self.current()

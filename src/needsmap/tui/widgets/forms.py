@@ -65,6 +65,9 @@ MAX_SELECT = 200
 #: Seconds after the last keystroke before the form's draft is written (and at once on leaving a field).
 DRAFT_DELAY = 0.3
 
+#: The problems each message line of a form shows now (see ItemForm._show).
+_SHOWN: weakref.WeakKeyDictionary[Static, tuple[tuple[str, str], ...]] = weakref.WeakKeyDictionary()
+
 #: The field whose text a new item's id is made from.
 NAME_FIELDS = ("name", "title", "text")
 
@@ -505,12 +508,6 @@ class ItemForm(TypeAhead):
         self.check()
         self.type_ahead_ready()
 
-    def type_ahead_target(self) -> Widget | None:
-        return self.focused or self.first_field()
-
-    def type_ahead_enter(self) -> None:
-        self.action_save()
-
     # -- reading it -----------------------------------------------------------------------
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -545,6 +542,12 @@ class ItemForm(TypeAhead):
 
     @staticmethod
     def _show(widget: Static, problems: list[Problem]) -> None:
+        # a keystroke usually changes no message: then nothing is updated, so the form is not laid out again
+        # (a layout of the form costs tens of milliseconds; the form is checked on every keystroke)
+        shown = tuple((p.severity, p.message) for p in problems)
+        if _SHOWN.get(widget) == shown:
+            return
+        _SHOWN[widget] = shown
         if not problems:
             widget.update("")
             widget.display = False
@@ -604,7 +607,13 @@ class ItemForm(TypeAhead):
             assert isinstance(widget, TextArea)  # a name is a line (Input) or a text (TextArea)
             value = widget.text
         if value == (self.start.get(key) or ""):
-            return  # not typed yet (a copy keeps its "-2" id until its name changes)
+            # not typed yet, or typed and taken back: the id the form opened with (a copy keeps its "-2" id)
+            start_id = self.start.get("id")
+            suggestion = start_id if isinstance(start_id, str) else ""
+            if suggestion != self._auto_id:
+                self._auto_id = suggestion
+                self.query_one("#input-id", Input).value = suggestion
+            return
         suggestion = new_item_id(self.model.section, value, self._taken) if value.strip() else ""
         if suggestion != self._auto_id:
             self._auto_id = suggestion
@@ -675,6 +684,8 @@ class ItemForm(TypeAhead):
         self.action_cancel()
 
     def action_save(self) -> None:
+        if self._dismissed:
+            return  # a second Enter typed before the form had closed: it was saved once
         self._tried = True
         self._follow_name()  # the name may have changed a moment ago (its Changed message is on its way)
         candidate, problems = self.check()
@@ -689,6 +700,8 @@ class ItemForm(TypeAhead):
         self.dismiss(candidate)
 
     def action_cancel(self) -> None:
+        if self._dismissed:
+            return
         if not self.model.changed(self.values()) and not (self.model.original is None and self._typed()):
             self.dismiss(None)
             return
@@ -738,12 +751,6 @@ class RenameDialog(TypeAhead):
         self._check(self.old)
         self.type_ahead_ready()
 
-    def type_ahead_target(self) -> Widget | None:
-        return self.query_one("#rename-input", Input)
-
-    def type_ahead_enter(self) -> None:
-        self._submit(self.query_one("#rename-input", Input).value)
-
     def _check(self, value: str) -> list[Problem]:
         values = self.model.initial()
         values["id"] = value
@@ -772,3 +779,72 @@ class RenameDialog(TypeAhead):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+#: The frequency a new feed is offered (most feeds between customer systems are nightly batches).
+DEFAULT_FREQUENCY = "daily"
+
+
+def frequency_of(text: str, default: str = DEFAULT_FREQUENCY) -> str | None:
+    """A feed frequency from what was typed: nothing is the default, else the first one it begins (``w``: weekly)."""
+    typed = text.strip().casefold()
+    if not typed:
+        return default
+    return next((f for f in m.FRESHNESS if f.startswith(typed)), None)
+
+
+class AskFrequency(TypeAhead):
+    """How often a new feed runs: one field showing the default, Enter accepts it (or the one typed).
+
+    Dismisses with a frequency of :data:`needsmap.format.model.FRESHNESS`, or None (Esc: left unknown).
+    """
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Leave it unknown")]
+
+    def __init__(self, feed: str, default: str = DEFAULT_FREQUENCY) -> None:
+        super().__init__(classes="ask-frequency")
+        self.feed = feed
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="frequency-body") as body:
+            body.border_title = f"How often does the feed {safe(self.feed)} run?"
+            body.border_subtitle = f"enter {self.default} · esc unknown"
+            yield Label(
+                Content.assemble(
+                    ("every ", "bold"), ("  " + " · ".join(f for f in m.FRESHNESS if f != "unknown"), "dim")
+                )
+            )
+            yield Input(placeholder=self.default, id="frequency-input", select_on_focus=False)
+            yield Static("", id="frequency-problems", classes="form-problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#frequency-input", Input))
+        self.type_ahead_ready()
+
+    @on(Input.Changed, "#frequency-input")
+    def _changed(self, event: Input.Changed) -> None:
+        found = frequency_of(event.value, self.default)
+        problems = self.query_one("#frequency-problems", Static)
+        if found is None:
+            problems.update(f"not a frequency: {safe(event.value)} (one of {', '.join(m.FRESHNESS)})")
+        else:
+            problems.update(Content.assemble(("enter: ", "dim"), (found, "bold")))
+        problems.display = True
+        problems.set_class(found is None, "-error")
+
+    @on(Input.Submitted, "#frequency-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        found = frequency_of(value, self.default)
+        if found is not None and self.is_current:
+            self.dismiss(found)
+
+    def action_cancel(self) -> None:
+        if self.is_current:
+            self.dismiss(None)

@@ -6,9 +6,9 @@ case's needs are listed while people say them; Escape closes it.  When nothing
 matches, an entry creates the item on the spot (``+ create attribute 'xyz'``):
 the new item and the link are one undo step.
 
-Focus stays in the one input (keys typed ahead are never lost or misread):
-Up/Down move the highlight, Enter "arms" the choice keys, and then one key
-links (``m``/``s``/``c``) while any other key goes back to typing.
+Focus stays in the one input: Up/Down move the highlight, Enter "arms" the
+choice keys, and then one key links (``m``/``s``/``c``) while any other key goes
+back to typing.
 
 Candidates are ranked by :class:`PickIndex` (rapidfuzz) over names, ids and
 synonyms: exact and prefix matches first, then words starting with what was
@@ -42,6 +42,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Key
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -50,7 +51,6 @@ from needsmap.collab.session import Session
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, section_word
 from needsmap.tui import linking
-from needsmap.tui.widgets.typeahead import TypeAhead, type_into
 from needsmap.util.text import one_line, shorten, terminal
 
 CREATE = "__create__"
@@ -169,16 +169,15 @@ Current = Callable[[str], str | None]
 class PickerInput(Input):
     """The picker's one input: typing filters; after Enter, one choice key links.
 
-    Focus never leaves it (a focus change is asynchronous, and keys typed ahead of
-    it would land in the wrong widget): Up/Down move the highlight in the list, Enter
-    arms the choice keys (or picks, when there is nothing to choose), and while armed
-    a choice key picks, Enter picks with the default, any other key goes back to typing.
+    Focus never leaves it: Up/Down move the highlight in the list, Enter arms the choice
+    keys (or picks, when there is nothing to choose), and while armed a choice key picks,
+    Enter picks with the default, any other key goes back to typing.
     """
 
     async def _on_key(self, event: Key) -> None:
         screen = self.screen
         if isinstance(screen, LinkPicker) and event.key == "enter":
-            # handled here, in key order: a Submitted message would arrive after keys typed ahead
+            # handled here, with the key: a Submitted message would be handled after the keys typed next
             event.stop()
             event.prevent_default()
             screen.submit()
@@ -197,7 +196,7 @@ class PickerInput(Input):
         await super()._on_key(event)
 
 
-class LinkPicker(TypeAhead):
+class LinkPicker(ModalScreen):
     """Type to find, one key to link; dismisses with the id picked last (or None)."""
 
     CSS_PATH = "picker.tcss"
@@ -264,22 +263,6 @@ class LinkPicker(TypeAhead):
     def on_mount(self) -> None:
         self._refilter("")
         self.set_focus(self.query_one("#picker-input", Input))
-        self.type_ahead_ready()
-
-    def type_ahead(self, event: Key) -> bool:
-        """Keys typed before the picker had focus: as if typed into its input."""
-        if self.armed and event.character and event.character in self.choice_keys:
-            self.pick_choice(event.character)
-            return True
-        if event.key == "enter":
-            self.submit()
-            return True
-        if event.key == "escape" and self.armed:
-            self.disarm()
-            return True
-        if event.is_printable or event.key == "backspace":
-            self.disarm()
-        return type_into(self.query_one("#picker-input", Input), event)
 
     def _hint(self) -> Content:
         if not self.choices:

@@ -6,6 +6,12 @@ takes rows as lists of ready-made :class:`rich.text.Text` cells with known
 widths, keeps them in a Python list and renders only the lines on screen, so
 replacing all rows costs what building the list costs.
 
+A column may wrap (``Column.wrap``: the names and titles of the list screens): a cell too long for
+its width goes on over the next lines of its row, up to :data:`MAX_WRAP_LINES`, instead of being cut,
+so a title reads whole at 80 columns too.  The table keeps the first line of every row (recomputed
+when the rows or the column widths change; a row's height is cached per row object and width, so
+refiltering stays cheap).
+
 It has what the list screens need: a row cursor (keys and mouse), a header
 whose columns can be clicked to sort, an indicator of the sort column, and
 messages when the cursor moves (:class:`ItemTable.Highlighted`), a row is
@@ -16,6 +22,7 @@ below, set in the .tcss of the screens that use it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +44,8 @@ from needsmap.util.text import one_line, terminal
 SEPARATOR = 2  # spaces between columns
 MIN_FLEX = 12
 COMFORT_FLEX = 20  # flexible columns give up width down to this before columns are hidden
+#: The most lines a wrapping cell takes; what does not fit ends in an ellipsis.
+MAX_WRAP_LINES = 3
 
 
 def plain(value: object) -> str:
@@ -57,6 +66,7 @@ class Column:
     flex: bool = False  # takes spare width / gives width back when the table is narrow
     right: bool = False  # right-aligned (numbers)
     drop: int = 0  # when the table is narrow, columns with the highest drop are hidden first (0: never)
+    wrap: bool = False  # a cell too long for the column goes on over the next lines of its row
 
 
 @dataclass(slots=True)
@@ -155,6 +165,14 @@ class ItemTable(ScrollView, can_focus=True):
         self._header_cache: tuple[tuple, Strip] | None = None
         self._generation = 0
         self._last_key: str | None = None
+        #: the first line of each row below the header, and the number of lines after the last one
+        self._offsets: list[int] = [0]
+        self._offsets_for: tuple | None = None
+        self._heights: dict[int, tuple[Row, tuple, int]] = {}  # id(row) -> (row, widths, lines)
+        self._wrapped: LRUCache[tuple, tuple[Row, list[Text]]] = LRUCache(1024)
+        #: when set, the table is as high as its lines (and the header), up to this many lines
+        self.fit_height: int | None = None
+        self._height: int | None = None
 
     # -- data ------------------------------------------------------------------------
     def set_columns(self, columns: Sequence[Column]) -> None:
@@ -204,8 +222,94 @@ class ItemTable(ScrollView, can_focus=True):
         self._fitted_for = -1
         self._header_cache = None
         # columns are fitted to the width (see _fit): no horizontal scrolling
-        self.virtual_size = Size(0, len(self.rows) + 1)
+        self._update_virtual_size()
         self.refresh()
+
+    # -- rows of several lines --------------------------------------------------------
+    def _wrap_columns(self, widths: Sequence[int]) -> list[int]:
+        return [i for i, c in enumerate(self.columns) if c.wrap and i < len(widths) and widths[i]]
+
+    def _row_offsets(self) -> list[int]:
+        """The first line of each row (below the header), and after them the number of lines of all rows."""
+        if not self.is_mounted or self.scrollable_content_region.width <= 0:
+            return list(range(len(self.rows) + 1))
+        widths = tuple(self._fit())
+        key = (self._generation, widths)
+        if key == self._offsets_for:
+            return self._offsets
+        wrap = self._wrap_columns(widths)
+        if not wrap:
+            offsets = list(range(len(self.rows) + 1))
+        else:
+            heights = self._heights
+            fresh: dict[int, tuple[Row, tuple, int]] = {}
+            offsets = []
+            y = 0
+            for row in self.rows:
+                offsets.append(y)
+                hit = heights.get(id(row))
+                if hit is not None and hit[0] is row and hit[1] == widths:
+                    lines = hit[2]
+                else:
+                    lines = 1
+                    for i in wrap:
+                        if i < len(row.cells) and cell_width(row.cells[i]) > widths[i]:
+                            lines = max(lines, len(self._wrap(row, i, widths[i])))
+                fresh[id(row)] = (row, widths, lines)
+                y += lines
+            offsets.append(y)
+            self._heights = fresh
+        self._offsets, self._offsets_for = offsets, key
+        return offsets
+
+    def _wrap(self, row: Row, i: int, width: int) -> list[Text]:
+        """The lines of cell ``i`` of ``row`` wrapped to ``width`` (at most MAX_WRAP_LINES, the last cut with …)."""
+        key = (id(row), i, width)
+        hit = self._wrapped.get(key)
+        if hit is not None and hit[0] is row:
+            return hit[1]
+        value = row.cells[i]
+        text = Text(value, end="") if isinstance(value, str) else value.copy()
+        text.no_wrap = False
+        lines = list(text.wrap(self.app.console, width, overflow="fold"))
+        for line in lines:
+            line.rstrip()
+        if len(lines) > MAX_WRAP_LINES:
+            last = Text(" ", end="").join([lines[MAX_WRAP_LINES - 1], *lines[MAX_WRAP_LINES:]])
+            last.truncate(width, overflow="ellipsis")
+            lines = [*lines[: MAX_WRAP_LINES - 1], last]
+        lines = lines or [Text("")]
+        self._wrapped[key] = (row, lines)
+        return lines
+
+    @property
+    def column_widths(self) -> list[int]:
+        """The width of each column as drawn now (0: hidden, the table is too narrow for it)."""
+        return list(self._fit())
+
+    def row_span(self, index: int) -> tuple[int, int]:
+        """(first content line below the header, number of lines) of row ``index``."""
+        offsets = self._row_offsets()
+        return offsets[index], offsets[index + 1] - offsets[index]
+
+    def _update_virtual_size(self) -> None:
+        lines = self._row_offsets()[-1]
+        size = Size(0, lines + 1)
+        if self.virtual_size != size:
+            self.virtual_size = size
+        if self.fit_height is not None:
+            height = min(max(lines, 1) + 1, self.fit_height)
+            if height != self._height:
+                self._height = height
+                self.styles.height = height
+
+    def _row_at_line(self, line: int) -> tuple[int, int] | None:
+        """(row, line within the row) shown on content line ``line`` (0: the first line below the header)."""
+        offsets = self._row_offsets()
+        if line < 0 or line >= offsets[-1]:
+            return None
+        row = bisect_right(offsets, line, hi=len(self.rows)) - 1
+        return row, line - offsets[row]
 
     @property
     def row_count(self) -> int:
@@ -248,10 +352,14 @@ class ItemTable(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         visible = max(self.scrollable_content_region.height - 1, 1)
         top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+        offsets = self._row_offsets()
+        if not self.rows or self.cursor >= len(offsets) - 1:
+            return
+        first, end = offsets[self.cursor], offsets[self.cursor + 1]
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif end > top + visible:
+            self.scroll_to(y=max(end - visible, 0), animate=False, immediate=True)
 
     def action_cursor(self, step: int) -> None:
         self._move(self.cursor + step)
@@ -279,8 +387,9 @@ class ItemTable(ScrollView, can_focus=True):
             if column is not None:
                 self.post_message(self.HeaderClicked(self, column))
             return
-        row = round(self.scroll_y) + offset.y - 1
-        if 0 <= row < len(self.rows):
+        found = self._row_at_line(round(self.scroll_y) + offset.y - 1)
+        if found is not None:
+            row = found[0]
             self.focus()
             self._move(row)
             if event.chain >= 2:
@@ -346,23 +455,34 @@ class ItemTable(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         if y == 0:
             strip = self._header(width)
+        elif not self.rows:
+            strip = self._empty(width) if y == 1 else Strip.blank(width, self.rich_style)
         else:
-            row = scroll_y + y - 1
-            if not self.rows:
-                strip = self._empty(width) if y == 1 else Strip.blank(width, self.rich_style)
-            elif row >= len(self.rows):
-                strip = Strip.blank(width, self.rich_style)
-            else:
-                strip = self._row(row, width)
+            found = self._row_at_line(scroll_y + y - 1)
+            strip = Strip.blank(width, self.rich_style) if found is None else self._row(*found, width)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
-    def _build_line(self, cells: Sequence[Text | str], widths: list[int], style: Style, width: int) -> Strip:
+    def _build_line(
+        self,
+        cells: Sequence[Text | str],
+        widths: list[int],
+        style: Style,
+        width: int,
+        row: Row | None = None,
+        n: int = 0,
+    ) -> Strip:
+        """One line of a row: its ``n``-th (wrapping cells go on, the others are blank after the first line)."""
         line = Text(" ", no_wrap=True, end="")
         last = max((i for i, w in enumerate(widths) if w), default=-1)
         for i, (column, w) in enumerate(zip(self.columns, widths)):
             if not w:
                 continue  # hidden: the table is too narrow for it
-            value = cells[i] if i < len(cells) else ""
+            value: Text | str = cells[i] if i < len(cells) else ""
+            if row is not None and column.wrap and cell_width(value) > w:
+                lines = self._wrap(row, i, w)
+                value = lines[n] if n < len(lines) else ""
+            elif n:
+                value = ""
             text = Text(value, no_wrap=True, end="") if isinstance(value, str) else value.copy()
             if text.cell_len > w:
                 text.truncate(w, overflow="ellipsis")
@@ -397,11 +517,12 @@ class ItemTable(ScrollView, can_focus=True):
         self._header_cache = (key, strip)
         return strip
 
-    def _row(self, index: int, width: int) -> Strip:
+    def _row(self, index: int, n: int, width: int) -> Strip:
+        """Line ``n`` of row ``index``."""
         # cached per row object: rows that stay on screen while filtering are not drawn again
         row = self.rows[index]
         is_cursor = index == self.cursor
-        key = (id(row), is_cursor, self.has_focus, width, tuple(self._fit()))
+        key = (id(row), n, is_cursor, self.has_focus, width, tuple(self._fit()))
         cached = self._lines.get(key)
         if cached is not None and cached[0] is row:
             return cached[1]
@@ -411,7 +532,7 @@ class ItemTable(ScrollView, can_focus=True):
         if is_cursor:
             name = "item-table--cursor" if self.has_focus else "item-table--cursor-blurred"
             style = style + self.get_component_rich_style(name)
-        strip = self._build_line(row.cells, self._fit(), style, width)
+        strip = self._build_line(row.cells, self._fit(), style, width, row, n)
         if is_cursor:
             # the cursor's colours win over the cells' own foreground colours
             strip = Strip([Segment(t, (s or Style()) + Style(bgcolor=style.bgcolor), c) for t, s, c in strip])
@@ -434,4 +555,5 @@ class ItemTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._fitted_for = -1
         self._lines.clear()
+        self._update_virtual_size()
         self._scroll_to_cursor()

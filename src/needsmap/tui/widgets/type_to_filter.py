@@ -1,10 +1,11 @@
 """Type-to-filter for a screen with one table and one filter input (and a detail pane).
 
 Typing a letter on the table moves it to the filter (keys bound to something
-keep their meaning); the table is refilled after a short pause in typing; keys
-typed right after a global key (a screen switch, the quick note) belong to what
-that key opened, not to this screen's filter.  The gaps and notes screens use
-it; the section screens have their own, richer version (:mod:`.typeahead`).
+keep their meaning, a global key too); the table is refilled after a short pause
+in typing.  Keys typed in a burst reach the filter once it has the focus (the app
+hands them out in turn: :class:`needsmap.tui.app.KeysInTurn`).  The gaps and notes
+screens use it; the section screens have their own, richer version
+(:mod:`needsmap.tui.screens.items`).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from needsmap.tui import is_global_key
 if TYPE_CHECKING:  # the screen's methods (query_one, set_timer...), for the type checker
     from textual.screen import Screen
 
+    from needsmap.tui.app import OpenApp
+
     _MixinBase = Screen
 else:  # a plain mixin when it runs, first among the bases of the screen that uses it
     _MixinBase = object
 
 #: Seconds of typing pause before the filter applies.
 FILTER_DELAY = 0.12
-#: After a global key, keys typed within this many seconds are not taken as filter text.
-PASS_THROUGH_SECONDS = 0.4
 
 
 def filter_keys(*, show: bool = True) -> list[Binding]:
@@ -60,8 +61,8 @@ class TypeToFilter(_MixinBase):
     #: What Enter or a click on a row does: an action of the screen.
     ROW_ACTION: str = ""
     _filter_timer: Timer | None = None
-    _typing = False  # keys typed on the table are going to the filter
-    _passing = False  # a global key was just pressed: keys right after it are not filter text
+    if TYPE_CHECKING:
+        app: OpenApp
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -129,20 +130,12 @@ class TypeToFilter(_MixinBase):
         table = self.query_one(f"#{self.FILTER_TABLE}", DataTable)
         if self.focused is not table or not event.is_printable or not event.character:
             return
-        if self._passing and not self._typing:
-            return  # typed right after a global key (a screen switch, the quick note): not filter text
-        # once typing has started, every key is text until the filter has focus (focus moves a moment later)
-        if not self._typing and is_global_key(event.key):
-            self._pass_through()
-            return
-        if not self._typing and event.key in self.active_bindings:
+        if is_global_key(event.key) or event.key in self.active_bindings:
             return
         event.stop()
         event.prevent_default()
-        self._typing = True
-        filt = self.query_one(f"#{self.FILTER_INPUT}", Input)
-        filt.focus()
-        filt.insert_text_at_cursor(event.character)
+        self.query_one(f"#{self.FILTER_INPUT}", Input).focus()
+        self.app.keys.again(event)  # typed into the filter once it has the focus
 
     def action_focus_filter(self) -> None:
         self.query_one(f"#{self.FILTER_INPUT}", Input).focus()
@@ -152,17 +145,3 @@ class TypeToFilter(_MixinBase):
         if filt.value:
             filt.value = ""
         self.query_one(f"#{self.FILTER_TABLE}", DataTable).focus()
-
-    def on_descendant_focus(self, event) -> None:
-        self._typing = False
-
-    def _pass_through(self) -> None:
-        """Keys queued behind a global key belong to what it opens, not to this screen's filter."""
-        self._passing = True
-        self.set_timer(PASS_THROUGH_SECONDS, self._stop_passing)
-
-    def _stop_passing(self) -> None:
-        self._passing = False
-
-    def on_screen_resume(self) -> None:
-        self._passing = False
