@@ -690,3 +690,30 @@ def test_toasts_sit_above_the_status_bar(demo_copy: Path):
             assert toast.region.bottom <= status.region.y, (toast.region, status.region)
 
     run(body)
+
+
+def test_every_export_for_other_tools_is_in_the_palette_and_written_beside_the_file(demo_copy: Path):
+    from needsmap.interchange.registry import EXPORTERS
+
+    def said() -> str:
+        return " ".join(str(n.message) for n in app._notifications)
+
+    app = create_app(demo_copy)
+
+    async def body():
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            actions = {action for _, action, _ in app.global_commands()}
+            assert {f"export_to('{name}')" for name in EXPORTERS} <= actions
+            await app.run_action("export_to('dbt')")
+            await app.run_action("export_to('openmetadata-glossary')")
+            await until(pilot, lambda: said().count("Written:") == 2, "both exports written", timeout=60)
+            assert (demo_copy.with_name("workshop-dbt") / "dbt_project.yml").is_file()
+            glossary = demo_copy.with_name("workshop-openmetadata-glossary.csv")
+            assert glossary.read_text(encoding="utf-8").startswith("parent,name*")
+            demo_copy.with_name("workshop-odcs").write_text("in the way")
+            await app.run_action("export_to('odcs')")
+            await until(pilot, lambda: "The export failed" in said(), "the failure said", timeout=60)
+            assert "is a file" in said() and app.is_running
+
+    run(body)

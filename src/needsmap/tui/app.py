@@ -683,6 +683,18 @@ class NeedsmapApp(App[None]):
             ("Check the file on disk for changes now", "check_disk_now", "changes by others are checked every 2 s"),
             ("Export the HTML report", "export_report", "key ctrl+r: written beside the workshop file"),
             ("Open the last HTML report in a browser", "open_report", "after Export the HTML report"),
+        ]
+        from needsmap.interchange.registry import EXPORTERS
+
+        commands += [
+            (
+                f"Export for other tools: {fmt.name}",
+                f"export_to('{fmt.name}')",
+                fmt.title + "; beside the workshop file",
+            )
+            for fmt in EXPORTERS.values()
+        ]
+        commands += [
             (
                 "Review import proposals",
                 "review_import",
@@ -815,6 +827,31 @@ class NeedsmapApp(App[None]):
             return
         self.last_report = target
         self.call_from_thread(self.notify, f"Report written: {target}", title="HTML report", markup=False, timeout=15)
+
+    def action_export_to(self, name: str) -> None:
+        """Write the workshop in another tool's format (``needsmap export``) beside the workshop file."""
+        from needsmap.interchange.registry import exporter
+
+        if self.session is None:
+            return
+        fmt = exporter(name)
+        path = self.session.path
+        target = path.with_name(f"{path.stem}-{name}{'' if fmt.folder else fmt.suffix}")
+        self.notify(f"Writing the {name} export to {target} ...", markup=False, timeout=3)
+        self._export_to(name, _snapshot(self.session.workshop), path.name, target)
+
+    @work(thread=True, group="export", exit_on_error=False, description="export")
+    def _export_to(self, name: str, ws: m.Workshop, source: str, target: Path) -> None:
+        from needsmap.interchange.base import ExportError
+        from needsmap.interchange.registry import export
+
+        try:
+            written = export(name, ws, target, source_name=source)
+        except ExportError as exc:  # say why, never crash the workshop
+            self.call_from_thread(self.notify, f"The export failed: {exc}", severity="error", markup=False, timeout=15)
+            return
+        what = f"{len(written)} files in {target}" if len(written) > 1 else str(target)
+        self.call_from_thread(self.notify, f"Written: {what}", title=f"{name} export", markup=False, timeout=15)
 
     def action_review_import(self, path: str = "") -> None:
         """Review import proposals: the review file ``path``, or ask which one."""
