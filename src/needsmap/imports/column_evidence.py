@@ -227,7 +227,7 @@ def negated_channel(tokens: tuple[str, ...]) -> tuple[str, bool, str] | None:
 
 
 #: Words that say a channel may be used (accepts_email, sms_opt_in, email_marketing_consent, marketing_emails).
-_CONSENT_WORDS = frozenset(
+CONSENT_WORDS = frozenset(
     {
         "accepts",
         "accept",
@@ -294,7 +294,7 @@ def positive_channel(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     words = tuple(w for i, w in enumerate(words) if not (w == "in" and i > 0 and words[i - 1] in ("opt", "opted")))
     words = tuple("optin" if w == "opt" else w for w in words)
     negative = _NEGATIVE_WORDS - {"opted"} if "out" not in words else _NEGATIVE_WORDS
-    if any(w in negative or w in _CONSENT_DETAILS for w in words) or not any(w in _CONSENT_WORDS for w in words):
+    if any(w in negative or w in _CONSENT_DETAILS for w in words) or not any(w in CONSENT_WORDS for w in words):
         return None
     channels = {_CONSENT_CHANNELS[w] for w in words if w in _CONSENT_CHANNELS and w != "marketing"}
     if not channels and "marketing" in words:

@@ -113,6 +113,7 @@ from needsmap.imports.column_evidence import (
     AUDIT_ATTRIBUTES,
     CALIBRATION,
     CHILD_ENTITIES,
+    CONSENT_WORDS,
     GENERIC_CAP,
     GENERIC_NAMES,
     KEY_OF_SUB_TABLE,
@@ -147,31 +148,9 @@ from needsmap.imports.column_readings import (
     word_variants,
 )
 
-#: Words without which a name is no consent to a channel (:func:`positive_channel` is not asked).
-_CONSENT_HINTS = frozenset(
-    {
-        "accepts",
-        "accept",
-        "accepted",
-        "allow",
-        "allows",
-        "allowed",
-        "wants",
-        "receive",
-        "receives",
-        "optin",
-        "opt",
-        "opted",
-        "consent",
-        "consents",
-        "consented",
-        "permission",
-        "subscribed",
-        "subscription",
-        "agrees",
-        "agreed",
-    }
-)
+#: Words without which a name is no consent to a channel (:func:`positive_channel` is not asked): the consent
+#: words, and ``opt`` of a split ``opt_in``.
+_CONSENT_HINTS = CONSENT_WORDS | {"opt"}
 #: One-word statuses that, stored as yes/no, say whether the row is active.
 _STATUS_WORDS = frozenset({"status", "statut", "state", "estado"})
 #: Column type families of a point in time.
