@@ -32,6 +32,7 @@ def test_new_creates_a_valid_starter_and_refuses_to_overwrite(tmp_path: Path, ru
         main, ["new", str(target), "--name", "Kick-off: loyalty & service", "--organization", "Huis & Haven"]
     )
     assert result.exit_code == 0, result.output
+    assert f"Next: needsmap open {target}" in result.output  # the workshop UI comes next, not a check
     loaded = open_workshop(target)
     assert loaded.ok and loaded.diagnostics == []
     ws = loaded.workshop

@@ -124,7 +124,7 @@ def new(file: Path, name: str, organization: str | None, facilitator: str | None
         save(ws, file)
     except SaveError as exc:
         fail(str(exc))
-    click.echo(f"Created {file}. Next: needsmap validate {file}")
+    click.echo(f"Created {file}. Next: needsmap open {file} (the workshop UI), or edit it and needsmap validate {file}")
 
 
 @click.command()
