@@ -168,7 +168,11 @@ async def save_form(pilot, screen: ItemListScreen, form: ItemForm, key: str = "c
 
     (Saving by a click on Save is tested in test_tui_form_draft.py.)
     """
-    assert not [p.message for p in form.problems if p.severity == "error"], form.problems
+    # the form checks itself on each Changed message, which comes after the value: wait for the last one
+    try:
+        await until(pilot, lambda: not [p for p in form.problems if p.severity == "error"], "the form to check clean")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {form.problems}") from None
     await pilot.press(key)
     await until(pilot, lambda: pilot.app.screen is screen, "the form to close")
 
