@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -138,8 +139,10 @@ def run_app(path: Path, busy: bool, runs_file: Path | None) -> None:
         while not stop.is_set():
             Analyser().analyse(_snapshot(app.session.workshop))
             runs[0] += 1
-            if runs_file is not None:
-                runs_file.write_text(str(runs[0]), encoding="utf-8")
+            if runs_file is not None:  # replaced whole, never truncated: the reader never sees it empty
+                part = runs_file.with_name(runs_file.name + ".part")
+                part.write_text(str(runs[0]), encoding="utf-8")
+                os.replace(part, runs_file)
 
     thread = threading.Thread(target=analyse, daemon=True) if busy else None
     if thread is not None:
