@@ -26,7 +26,7 @@ key (a holding by its attribute), not by its position.
 
 Typing a letter that is not a key of the screen starts the filter.  Keys typed
 ahead of a focus change (``/`` and the words, ``a`` and the name, ``l`` and the
-attribute) land where they were meant (:mod:`needsmap.tui.widgets.typeahead`).
+attribute) land where they were meant (:class:`needsmap.tui.app.KeysInTurn`).
 
 The table is :class:`needsmap.tui.widgets.table.ItemTable`: filtering 2,500
 rows rebuilds the visible list in a few milliseconds, so it keeps up with typing.

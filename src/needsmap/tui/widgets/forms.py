@@ -45,6 +45,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestFromList
 from textual.timer import Timer
 from textual.widget import Widget
@@ -55,7 +56,6 @@ from needsmap.format import spec
 from needsmap.format.naming import item_name, new_item_id, section_word
 from needsmap.tui.formcheck import FormModel, Problem
 from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog
-from needsmap.tui.widgets.typeahead import TypeAhead
 from needsmap.util.atomic_write import write_text_atomically
 from needsmap.util.text import one_line, terminal
 
@@ -322,7 +322,7 @@ def clear_draft(workshop: Path, session: DraftSession) -> None:
         pass
 
 
-class ItemForm(TypeAhead):
+class ItemForm(ModalScreen):
     """A form for one record; dismisses with the new record, or None when cancelled."""
 
     CSS_PATH = "forms.tcss"
@@ -506,7 +506,6 @@ class ItemForm(TypeAhead):
         if first is not None:
             self.set_focus(first)
         self.check()
-        self.type_ahead_ready()
 
     # -- reading it -----------------------------------------------------------------------
     def values(self) -> dict[str, object]:
@@ -724,7 +723,7 @@ class ItemForm(TypeAhead):
         return any(v not in (None, "") for k, v in self.values().items() if not (self.suggest_ids and k == "id"))
 
 
-class RenameDialog(TypeAhead):
+class RenameDialog(ModalScreen):
     """A new id for an item; checked as you type, every reference follows on save."""
 
     CSS_PATH = "forms.tcss"
@@ -749,7 +748,6 @@ class RenameDialog(TypeAhead):
         field = self.query_one("#rename-input", Input)
         self.set_focus(field)
         self._check(self.old)
-        self.type_ahead_ready()
 
     def _check(self, value: str) -> list[Problem]:
         values = self.model.initial()
@@ -793,7 +791,7 @@ def frequency_of(text: str, default: str = DEFAULT_FREQUENCY) -> str | None:
     return next((f for f in m.FRESHNESS if f.startswith(typed)), None)
 
 
-class AskFrequency(TypeAhead):
+class AskFrequency(ModalScreen):
     """How often a new feed runs: one field showing the default, Enter accepts it (or the one typed).
 
     Dismisses with a frequency of :data:`needsmap.format.model.FRESHNESS`, or None (Esc: left unknown).
@@ -822,7 +820,6 @@ class AskFrequency(TypeAhead):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#frequency-input", Input))
-        self.type_ahead_ready()
 
     @on(Input.Changed, "#frequency-input")
     def _changed(self, event: Input.Changed) -> None:
