@@ -83,6 +83,19 @@ def tools_python() -> Path:
     return exe
 
 
+def workshop_by_name(name: str, hostile: Callable[[], object]):
+    """The workshop a parametrised test names: ``demo`` (the demo file, opened clean), ``enterprise`` (the
+    synthetic enterprise estate, seed 11) or ``hostile`` (what ``hostile`` builds for the format under test)."""
+    from needsmap.synthetic import builder as synthetic
+    from tests.conftest import DEMO, assert_opens_clean
+
+    if name == "demo":
+        return assert_opens_clean(DEMO)
+    if name == "enterprise":
+        return synthetic.generate("enterprise", 11)
+    return hostile()
+
+
 def every_hostile_workshop():
     """One workshop with what breaks any of the formats: the draft tests' hostile workshop (SQL quotes, comments,
     reserved words, unicode, 80-character ids) plus Jinja (dbt renders every string), environment variables

@@ -15,12 +15,10 @@ import pytest
 
 from needsmap.format import model as m
 from needsmap.format.naming import item_name
-from needsmap.format.opening import open_workshop
 from needsmap.interchange import archimate
 from needsmap.interchange.base import ExportInput, ExportOptions
-from needsmap.synthetic import builder as synthetic
-from tests.conftest import DEMO
 from tests.draft.conftest import hostile_workshop
+from tests.interchange.conftest import workshop_by_name
 
 NS = "{http://www.opengroup.org/xsd/archimate/3.0/}"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -55,13 +53,7 @@ def glossary_hostile_workshop() -> m.Workshop:
 
 
 def _workshop(name: str) -> m.Workshop:
-    if name == "demo":
-        ws = open_workshop(DEMO).workshop
-        assert ws is not None
-        return ws
-    if name == "enterprise":
-        return synthetic.generate("enterprise", 11)
-    return glossary_hostile_workshop()
+    return workshop_by_name(name, glossary_hostile_workshop)
 
 
 @pytest.fixture(scope="module")

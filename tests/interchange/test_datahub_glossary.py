@@ -13,13 +13,11 @@ import yaml
 
 from needsmap.format import model as m
 from needsmap.format.naming import item_name
-from needsmap.format.opening import open_workshop
 from needsmap.imports.plan import apply_plan
 from needsmap.interchange import datahub_glossary as dh
 from needsmap.interchange.base import ExportInput, ExportOptions, ReadError
-from needsmap.synthetic import builder as synthetic
-from tests.conftest import DEMO
 from tests.draft.conftest import hostile_workshop
+from tests.interchange.conftest import workshop_by_name
 
 # -- a workshop whose names are built to break a glossary ----------------------------------------------
 EXPANDS = "${HOME}"  # DataHub's loader expands environment variables in every string
@@ -64,13 +62,7 @@ WORKSHOPS = ("demo", "enterprise", "hostile")
 
 
 def _workshop(name: str) -> m.Workshop:
-    if name == "demo":
-        ws = open_workshop(DEMO).workshop
-        assert ws is not None
-        return ws
-    if name == "enterprise":
-        return synthetic.generate("enterprise", 11)
-    return glossary_hostile_workshop()
+    return workshop_by_name(name, glossary_hostile_workshop)
 
 
 def _text(ws: m.Workshop) -> str:

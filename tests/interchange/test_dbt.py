@@ -29,6 +29,7 @@ from needsmap.interchange.yaml_writer import dump
 from needsmap.synthetic import builder as synthetic
 from tests.conftest import DEMO, assert_opens_clean
 from tests.draft.conftest import hostile_workshop
+from tests.interchange.conftest import workshop_by_name
 
 #: The rule the docs state: warn after the strictest need's age, error after twice it (hours).
 NEED_HOURS = {"realtime": 1, "hourly": 1, "daily": 24, "weekly": 168, "monthly": 744}
@@ -75,11 +76,7 @@ def hostile() -> m.Workshop:
 
 
 def _workshop(name: str) -> m.Workshop:
-    if name == "demo":
-        return assert_opens_clean(DEMO)
-    if name == "enterprise":
-        return synthetic.generate("enterprise", 11)
-    return hostile()
+    return workshop_by_name(name, hostile)
 
 
 def _project(folder: Path, ws: m.Workshop, *, models: bool) -> Path:

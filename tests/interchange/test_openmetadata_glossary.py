@@ -12,14 +12,12 @@ import pytest
 
 from needsmap.format import model as m
 from needsmap.format.naming import item_name
-from needsmap.format.opening import open_workshop
 from needsmap.imports.plan import apply_plan
 from needsmap.interchange import datahub_glossary
 from needsmap.interchange import openmetadata_glossary as om
 from needsmap.interchange.base import ExportInput, ExportOptions, ReadError
-from needsmap.synthetic import builder as synthetic
-from tests.conftest import DEMO
 from tests.draft.conftest import hostile_workshop
+from tests.interchange.conftest import workshop_by_name
 
 #: The header of OpenMetadata's glossary CSV (1.5, 1.6), from its json/data/glossary/glossaryCsvDocumentation.json:
 #: each header's name, with ``*`` after the required one.
@@ -47,13 +45,7 @@ def glossary_hostile_workshop() -> m.Workshop:
 
 
 def _workshop(name: str) -> m.Workshop:
-    if name == "demo":
-        ws = open_workshop(DEMO).workshop
-        assert ws is not None
-        return ws
-    if name == "enterprise":
-        return synthetic.generate("enterprise", 11)
-    return glossary_hostile_workshop()
+    return workshop_by_name(name, glossary_hostile_workshop)
 
 
 def _text(ws: m.Workshop) -> str:
