@@ -12,9 +12,7 @@ tests/benchmarks/test_draft.py runs it at the small scale, once, to keep it work
 
 from __future__ import annotations
 
-import argparse
-
-from benchmarks.timing import machine, median_ms
+from benchmarks.timing import machine, median_ms, scale_parser
 
 
 def measure(scale: str = "enterprise", seed: int = 1, repeat: int = 5) -> dict:
@@ -55,12 +53,7 @@ def measure(scale: str = "enterprise", seed: int = 1, repeat: int = 5) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from needsmap.synthetic import builder as synthetic
-
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.draft", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="enterprise", choices=sorted(synthetic.SCALES))
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = scale_parser("draft", __doc__)
     args = parser.parse_args(argv)
     r = measure(args.scale, args.seed, args.repeat)
     print(f"machine: {machine()}")

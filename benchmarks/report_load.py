@@ -19,14 +19,13 @@ tests/benchmarks/test_report_load.py runs it at the small scale, once, to keep i
 
 from __future__ import annotations
 
-import argparse
 import re
 import statistics
 import tempfile
 from pathlib import Path
 
 from benchmarks.chromium import CHROMIUM_ARGS, chromium_executable
-from benchmarks.timing import machine
+from benchmarks.timing import machine, scale_parser
 
 #: The two widths the report is laid out for: a laptop and a phone.
 WIDTHS = (1440, 390)
@@ -146,12 +145,7 @@ def measure(scale: str = "enterprise", seed: int = 1, repeat: int = 5, pdf: bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    from needsmap.synthetic import builder as synthetic
-
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.report_load", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="enterprise", choices=sorted(synthetic.SCALES))
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = scale_parser("report_load", __doc__)
     parser.add_argument("--pdf", action="store_true", help="also print each report to PDF and count its pages")
     args = parser.parse_args(argv)
     r = measure(args.scale, args.seed, args.repeat, args.pdf)

@@ -12,8 +12,6 @@ docs/performance.md ("Roadmap"); tests/benchmarks/test_roadmap.py runs it at the
 
 from __future__ import annotations
 
-import argparse
-
 from benchmarks import timing
 
 TARGET_S = 1.0
@@ -48,10 +46,7 @@ def measure(scale: str = "enterprise", seed: int = 1, repeat: int = 5) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.roadmap", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="enterprise", choices=["small", "medium", "enterprise"])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = timing.scale_parser("roadmap", __doc__)
     args = parser.parse_args(argv)
     r = measure(args.scale, args.seed, args.repeat)
     print(f"machine: {timing.machine()}")

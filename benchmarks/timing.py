@@ -13,6 +13,7 @@ only comparable on the same machine (docs/performance.md records it with each se
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import platform
@@ -117,3 +118,15 @@ def machine() -> str:
     """One line: the processor, the number of cores, Python and the operating system."""
     info = machine_info()
     return f"{info['processor']}, {info['cpus']} cores, {info['python']}, {platform.system()}"
+
+
+def scale_parser(module: str, doc: str | None) -> argparse.ArgumentParser:
+    """The command line of a benchmark that times work on a synthetic workshop: ``--scale`` (enterprise by
+    default), ``--seed`` and ``--repeat`` (the median of how many runs); ``python -m benchmarks.MODULE``."""
+    from needsmap.synthetic import builder as synthetic
+
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{module}", description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--scale", default="enterprise", choices=sorted(synthetic.SCALES))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    return parser
