@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needsmap.catalog.linking_rank import AttributeLinkIndex, LinkIndex, Named, attribute_index, word_match, words
+from needsmap.catalog.linking_rank import (
+    AttributeLinkIndex,
+    LinkIndex,
+    Named,
+    attribute_index,
+    nearly_spelled,
+    word_match,
+    words,
+)
 from needsmap.collab.session import Session
 from needsmap.format import model as m
 from needsmap.format.opening import open_workshop
@@ -91,6 +99,20 @@ def test_the_score_reads_both_ways():
     assert index.decide("churn date").create_first  # "date" is in neither
     assert index.decide("atrition").top == "b"  # a typo of a synonym
     assert not LinkIndex([Named("x", "Meter reading")]).decide("name").strong  # no junk from letters in common
+
+
+def test_a_near_spelling_is_a_typo_or_another_ending_never_letters_added_inside():
+    """Written without spaces, a typo (one or two edits) or another ending is the same spelling; "mailing address"
+    is not the catalog's "Mail address" of e-mail, so it links no e-mail attribute."""
+    assert nearly_spelled("geboortedatm", "geboortedatum") and nearly_spelled(
+        "favouritecategory", "favouritecategories"
+    )
+    assert not nearly_spelled("mailingaddress", "mailaddress")
+    energy = attribute_index(open_workshop(DATA / "energy-supplier.yaml").workshop)
+    assert energy.decide("mailing address").top != "email_address"
+    assert energy.decide("emial adress").top == "email_address"
+    demo = attribute_index(open_workshop(WORKSHOPS["demo"]).workshop)
+    assert demo.decide("favourite category").top == "favourite_categories"
 
 
 def test_a_catalog_entry_belongs_to_one_attribute():

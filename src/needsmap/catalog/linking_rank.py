@@ -37,10 +37,12 @@ Nothing here knows about a user interface: the terminal UI's picker asks
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from needsmap.catalog import entries as catalog_entries
 from needsmap.catalog.name_tokens import name_tokens
@@ -56,6 +58,22 @@ ABBREVIATIONS: Mapping[str, str] = {"no": "number", "nr": "number", "nbr": "numb
 TYPO_RATIO = 75.0
 #: Text written without spaces this close to a term written without spaces is nearly the same spelling.
 NEAR_EXACT_RATIO = 88.0
+
+
+def nearly_spelled(typed: str, term: str) -> bool:
+    """Whether ``typed`` (written without spaces) is ``term`` with a typo or another ending.
+
+    A typo is one edit (a letter left out, added or changed), two from nine letters on: "geboortedatm" is
+    "geboortedatum".  Another ending is a difference in the last three letters only ("favouritecategory",
+    "favouritecategories").  Letters added inside make another word: "mailingaddress" is not "mailaddress".
+    """
+    edits = 1 if len(typed) <= 8 else 2
+    if Levenshtein.distance(typed, term) <= edits:
+        return True
+    stem = len(os.path.commonprefix((typed, term)))
+    return min(len(typed), len(term)) >= 8 and stem >= max(len(typed), len(term)) - 3
+
+
 #: A typed word must match a word at least this well to count as found.
 FOUND = 0.75
 
@@ -241,7 +259,7 @@ class LinkIndex:
                 for c, ratio, _ in process.extract(
                     compact, self.compacts, scorer=fuzz.ratio, score_cutoff=NEAR_EXACT_RATIO, limit=None
                 )
-                if abs(len(compact) - len(c)) <= 3
+                if nearly_spelled(compact, c)
             }
         wanted: set[int] = set(self.by_compact.get(compact, ()))
         for c in near:
