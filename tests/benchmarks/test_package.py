@@ -26,6 +26,7 @@ def test_the_benchmarks_are_the_ones_the_docs_name():
         "draft",
         "interchange",
         "killtest",
+        "linker",
         "matching",
         "race",
         "reentry",

@@ -39,12 +39,13 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from needsmap.catalog import entries as catalog_entries
+from needsmap.catalog.foreign_words import english_readings
 from needsmap.catalog.name_tokens import name_tokens
 
 #: Words left out of coverage (English, Dutch, German, French), unless nothing else is typed.
@@ -74,6 +75,8 @@ def nearly_spelled(typed: str, term: str) -> bool:
     return min(len(typed), len(term)) >= 8 and stem >= max(len(typed), len(term)) - 3
 
 
+#: A match found through the English reading of foreign words scores this share of the same match typed in English.
+TRANSLATED = 0.97
 #: A typed word must match a word at least this well to count as found.
 FOUND = 0.75
 
@@ -222,6 +225,7 @@ class LinkIndex:
                 self.terms.append(term)
             self.own[item.id] = own
         self.vocabulary = list(self.by_word)
+        self.known = frozenset(self.by_word)
         self.by_first: dict[str, list[str]] = {}
         for w in self.vocabulary:
             self.by_first.setdefault(w[:1], []).append(w)
@@ -245,8 +249,19 @@ class LinkIndex:
         return {w: score for w in alike if w in self.by_word and (score := word_match(typed, w)) > 0}
 
     def rank(self, query: str) -> list[Strength]:
-        """Every item the text matches at all, strongest first."""
+        """Every item the text matches at all, strongest first: as typed, and as read in English when it has
+        Dutch, German or French words (:mod:`needsmap.catalog.foreign_words`), the best of both per item."""
         typed_all = words(query)
+        best = {s.id: s for s in self._rank_words(typed_all)}
+        for reading in english_readings(typed_all, self.known):
+            for s in self._rank_words(reading):
+                s = replace(s, score=s.score * TRANSLATED, via=s.via or " ".join(reading))
+                old = best.get(s.id)
+                if old is None or (s.strong, s.score) > (old.strong, old.score):
+                    best[s.id] = s
+        return sorted(best.values(), key=lambda s: (not s.strong, -s.score, s.id))
+
+    def _rank_words(self, typed_all: tuple[str, ...]) -> list[Strength]:
         typed = _content(typed_all)
         if not typed:
             return []
