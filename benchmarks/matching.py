@@ -15,9 +15,10 @@ abbreviation or a typo), half of them columns with no customer meaning
 
 Target (:data:`TARGET_SECONDS`): build + match of 10,000 columns in <= 2 s; it exits 1 when over.
 
-``--labelled tune|held-out-2|all`` measures quality instead: the schema import's proposals for the labelled
+``--labelled tune|held-out-3|all`` measures quality instead: the schema import's proposals for the labelled
 columns of real systems (tests/data/columns, sources in tests/data/README.md) against their labels, with a
-reliability table (:func:`evaluate`, :func:`quality_report`; ``--misses`` lists the wrong ones);
+reliability table (:func:`evaluate`, :func:`quality_report`; ``--misses`` lists the wrong ones;
+``--leave-one-out`` calibrates each system on the other systems of its split only, :func:`leave_one_out`);
 ``--ddl SYSTEM`` prints a labelled system's tables as T-SQL DDL (:func:`ddl_of`); ``--fit-calibration`` fits
 the confidence calibration on the tune part and prints it (:func:`fit_calibration`, pasted into
 ``column_evidence.CALIBRATION``).
@@ -219,9 +220,15 @@ def main(argv: list[str] | None = None) -> int:
         "--labelled",
         metavar="SPLIT",
         help="Instead of timing: the quality figures on the labelled real systems of this split "
-        "(a file's `split`, e.g. tune or held-out-2; all: every system).",
+        "(a file's `split`, e.g. tune or held-out-3; all: every system).",
     )
     parser.add_argument("--misses", action="store_true", help="With --labelled: list every wrong proposal.")
+    parser.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="With --labelled: calibrate each system on the others of its split only (does the calibration "
+        "carry over to a system it was not fitted on?).",
+    )
     parser.add_argument(
         "--fit-calibration",
         action="store_true",
@@ -236,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         print(fit_calibration())
         return 0
     if args.labelled:
-        print(quality_report(args.labelled))
+        print(quality_report(args.labelled, cross_validated=args.leave_one_out))
         if args.misses:
             systems = [s for s in load_labelled() if args.labelled == "all" or s.split == args.labelled]
             print("\n".join(evaluate(systems)["misses"]))
@@ -310,17 +317,19 @@ def ddl_of(system: Labelled) -> str:
     return "\n".join(out)
 
 
-def evaluate(systems: list[Labelled], accept_above: float = 0.9) -> dict:
+def evaluate(systems: list[Labelled], accept_above: float = 0.9, matchers: dict | None = None) -> dict:
     """Top-1 accuracy over customer columns, precision among auto-accepted proposals, the share of
-    non-customer columns proposed at all, a reliability table and the misses, for ``systems``."""
+    non-customer columns proposed at all, a reliability table and the misses, for ``systems`` (each matched
+    with ``matchers[system]`` when given, else with the shipped catalog and calibration)."""
     from needsmap.imports.schema import propose
 
-    matcher = ColumnMatcher.from_catalog()
+    shipped = ColumnMatcher.from_catalog()
     customer = right = non_customer = proposed_non = accepted = accepted_right = 0
     inverted_right = inverted_total = 0
     buckets = {label: [0, 0] for _, _, label in BUCKETS}
     misses: list[str] = []
     for system in systems:
+        matcher = (matchers or {}).get(system.system, shipped)
         for p in propose(system.tables, matcher, accept_above=accept_above):
             want = system.expect[p.key]
             ok = p.attribute is not None and p.attribute in want
@@ -376,26 +385,48 @@ def calibration_points(systems: list[Labelled]) -> dict[str, list[tuple[float, b
     return points
 
 
+def _fit(points: dict[str, list[tuple[float, bool]]]) -> dict[str, tuple[tuple[float, float], ...]]:
+    from needsmap.imports.column_evidence import EVIDENCE_CLASSES, fit_isotonic
+
+    return {evidence: fit_isotonic(points[evidence]) for evidence in EVIDENCE_CLASSES if points.get(evidence)}
+
+
 def fit_calibration(split: str = "tune") -> str:
     """The isotonic calibration fitted on ``split`` (never the held-out part), as the Python literal
     ``column_evidence.CALIBRATION`` holds."""
-    from needsmap.imports.column_evidence import EVIDENCE_CLASSES, fit_isotonic
-
-    points = calibration_points([s for s in load_labelled() if s.split == split])
+    fitted = _fit(calibration_points([s for s in load_labelled() if s.split == split]))
     lines = ["CALIBRATION: Calibration = {"]
-    for evidence in EVIDENCE_CLASSES:
-        if points.get(evidence):
-            lines.append(f'    "{evidence}": {fit_isotonic(points[evidence])!r},')
+    lines += [f'    "{evidence}": {steps!r},' for evidence, steps in fitted.items()]
     lines.append("}")
     return "\n".join(lines)
 
 
-def quality_report(split: str) -> str:
-    """The figures of :func:`evaluate` on one split (``tune``, ``held-out-2`` or ``all``), as Markdown."""
+def leave_one_out(split: str = "tune") -> dict:
+    """Whether the calibration carries over to a system it was not fitted on: each system of ``split`` is
+    matched with the calibration fitted on the other systems of ``split`` only, and the figures of
+    :func:`evaluate` are pooled over all of them (the words of the matcher were still read from all of them,
+    so this measures the calibration, not the readings)."""
+    systems = [s for s in load_labelled() if s.split == split]
+    per_system = {s.system: calibration_points([s]) for s in systems}
+    matchers = {}
+    for system in systems:
+        points: dict[str, list[tuple[float, bool]]] = {}
+        for other, found in per_system.items():
+            if other != system.system:
+                for evidence, pairs in found.items():
+                    points.setdefault(evidence, []).extend(pairs)
+        matchers[system.system] = ColumnMatcher.from_catalog(calibration=_fit(points))
+    return evaluate(systems, matchers=matchers)
+
+
+def quality_report(split: str, cross_validated: bool = False) -> str:
+    """The figures of :func:`evaluate` on one split (``tune``, ``held-out-3`` or ``all``), as Markdown; with
+    ``cross_validated``, those of :func:`leave_one_out` (each system calibrated on the others)."""
     systems = [s for s in load_labelled() if split == "all" or s.split == split]
-    r = evaluate(systems)
+    r = leave_one_out(split) if cross_validated else evaluate(systems)
+    title = f"{split}, each system calibrated on the others" if cross_validated else split
     lines = [
-        f"{split}: {r['systems']} systems ({', '.join(s.system for s in systems)})",
+        f"{title}: {r['systems']} systems ({', '.join(s.system for s in systems)})",
         f"top-1 {r['top1']:.1%} of {r['customer_columns']} customer columns; "
         f"precision {r['accepted_precision']:.1%} of {r['accepted']} auto-accepted (>= 0.9); "
         f"{r['non_customer_proposed']:.1%} of {r['non_customer_columns']} non-customer columns proposed; "

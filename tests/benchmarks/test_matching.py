@@ -31,6 +31,9 @@ def test_the_labelled_figures_and_a_suite_as_ddl(capsys):
     assert matching.main(["--labelled", "tune"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("tune: ") and "| 0.90-1.00 |" in out
+    assert matching.main(["--labelled", "tune", "--leave-one-out"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tune, each system calibrated on the others: ") and "| 0.90-1.00 |" in out
     assert matching.main(["--ddl", "sap"]) == 0
     ddl = capsys.readouterr().out
     assert "CREATE TABLE [dbo].[KNA1]" in ddl and "[SMTP_ADDR] nvarchar(241)" in ddl

@@ -10,6 +10,7 @@ import yaml
 
 from benchmarks import matching as bench
 from needsmap.catalog.entries import load_catalog
+from needsmap.catalog.name_tokens import name_tokens
 from needsmap.cli.main import main
 from needsmap.imports.column_match import ColumnMatcher
 from needsmap.imports.schema import SchemaColumn, SchemaTable, propose
@@ -29,7 +30,22 @@ ROUND_1_HELD_OUT = {
     "woocommerce",
     "freescout",
 }
-HELD_OUT = "held-out-2"
+#: The held-out part of rounds 2 and 3: reported three times, then spent; part of the tune part since round 4.
+ROUND_2_HELD_OUT = {
+    "keycloak",
+    "discourse",
+    "krayin",
+    "stripe",
+    "shopify",
+    "zendesk",
+    "mailchimp",
+    "klaviyo",
+    "pipedrive",
+    "zoho_crm",
+    "oracle_tca",
+}
+#: The held-out part of round 4, labelled by others while the matcher was changed (its files may still be coming).
+HELD_OUT = "held-out-3"
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +66,12 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert len(names - EARLIER) >= 15
     assert {"salesforce", "dynamics365", "sap", "hubspot"} <= names
     splits = {s.split for s in labelled}
-    assert splits == {"tune", HELD_OUT}  # split by system: each file is one system, in one part
+    assert "tune" in splits and splits <= {"tune", HELD_OUT}  # split by system: each file is one system, in one part
+    tune = {s.system for s in labelled if s.split == "tune"}
+    assert ROUND_1_HELD_OUT | ROUND_2_HELD_OUT <= tune  # spent held-out parts are tuned on
     held_out = {s.system for s in labelled if s.split == HELD_OUT}
-    assert len(held_out) >= 10
-    assert not held_out & (ROUND_1_HELD_OUT | EARLIER)  # systems not labelled before round 2
-    assert ROUND_1_HELD_OUT <= {s.system for s in labelled if s.split == "tune"}
-    kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in held_out}
+    assert not held_out & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # systems not labelled before round 4
+    kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
 
@@ -82,27 +98,34 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (25 systems since round 2, the round-1 held-out part among them): the auto-accepted
-    proposals are right >= 97% of the time, <= 10% of non-customer columns are proposed and top-1 is >= 92%
-    (93.6% since round 3)."""
+    """The tune part (36 systems since round 4, the held-out parts of rounds 1 to 3 among them): the
+    auto-accepted proposals are right >= 97% of the time, <= 10% of non-customer columns are proposed, and
+    top-1 is >= 92% (92.4% in round 4)."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.935, r["misses"]
+    assert r["top1"] >= 0.92, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
 
 
-def test_the_held_out_part_does_not_get_worse(labelled):
-    """Systems the matcher was not tuned on (labelled before round 2 changed any code).  The targets (top-1
-    >= 92%, precision >= 97% among the auto-accepted, <= 10% of non-customer columns proposed) are not
-    reached: docs/performance.md gives the figures; these floors are what round 3 measured (top-1 74.5%,
-    precision 95.7%, 14.1% of non-customer columns proposed: 10.2% after round 2, given up for top-1), so a
-    change that loses more ground fails here."""
-    r = _figures(labelled, HELD_OUT)
-    assert r["top1"] >= 0.74
-    assert r["accepted_precision"] >= 0.95
-    assert r["non_customer_proposed"] <= 0.145
-    assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
+def test_the_spent_held_out_part_does_not_get_worse(labelled):
+    """The eleven systems of held-out-2, tuned on since round 4 (from their misses, without their spellings in
+    the catalog): round 3 measured them, unseen, at top-1 74.5%, precision 95.7% and 14.1% of non-customer
+    columns proposed; round 4 at 87.1%, 98.7% and 7.8%, and these floors keep that."""
+    r = bench.evaluate([s for s in labelled if s.system in ROUND_2_HELD_OUT])
+    assert r["systems"] == len(ROUND_2_HELD_OUT)
+    assert r["top1"] >= 0.87
+    assert r["accepted_precision"] >= 0.98
+    assert r["non_customer_proposed"] <= 0.08
+
+
+def test_0_9_means_97_percent_on_a_system_the_calibration_was_not_fitted_on():
+    """Each tune system matched with the calibration fitted on the other tune systems only: the proposals
+    accepted automatically are still right >= 97% of the time, so the level carries over to a new system as
+    far as the calibration is concerned."""
+    r = bench.leave_one_out("tune")
+    assert r["systems"] >= 36
+    assert r["accepted_precision"] >= 0.97, r["misses"]
 
 
 def test_the_calibration_is_the_isotonic_fit_on_the_tune_part():
@@ -128,6 +151,7 @@ def test_a_confidence_of_0_9_means_97_percent_on_the_tune_part(labelled):
 def test_a_reading_is_calibrated_by_its_kind():
     """The same raw score is worth less when it came from a generic word than from the name as written."""
     from needsmap.imports.column_evidence import CALIBRATION, calibrated, evidence_class, fit_isotonic
+    from needsmap.imports.column_readings import qualifiers_only
 
     assert evidence_class(("status",), ("customer",), "spelling 'customer_status', table context") == "generic"
     assert evidence_class(("email",), ("customer",), "id 'email'") == "exact"
@@ -140,16 +164,29 @@ def test_a_reading_is_calibrated_by_its_kind():
     hubspot = "spelling 'last_open_date', without 'hs_email_'"
     assert evidence_class(("hs", "email", "last", "open", "date"), ("contact",), hubspot) == "reread"
     assert calibrated(0.89, "narrowed", CALIBRATION) < 0.75 < calibrated(0.89, "reread", CALIBRATION)
+    # a qualifier read away from a generic word says nothing more (BillingState); an address's kind read away
+    # from a word that is no address's does (invoice_prefix)
+    billing = "spelling 'state', without 'billing_'"
+    assert evidence_class(("billing", "state"), ("account",), billing, "address") == "reread"
+    assert qualifiers_only(billing, "organization")  # so the matcher calls it 'qualified', calibrated apart
+    invoice = "spelling 'prefix', without 'invoice_'"
+    assert evidence_class(("invoice", "prefix"), ("customer",), invoice, "customer") == "narrowed"
     # isotonic: never less sure for a higher score; ties are one block; a small block is not certain
     steps = fit_isotonic([(0.8, False), (0.8, True), (0.9, True), (0.9, False), (1.0, True), (1.0, True)])
     assert [c for _, c in steps] == sorted(c for _, c in steps)
     assert steps[-1][1] < 1.0
+    # a block starts halfway from the block below: a score never seen between two blocks (0.99, a workshop
+    # attribute's inherited name) is worth what the nearer block is worth
+    assert steps[-1][0] == 0.95
+    assert calibrated(0.99, "x", {"x": steps}) == steps[-1][1]
+    assert calibrated(0.94, "x", {"x": steps}) == steps[-2][1]
 
 
 def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
     """docs/performance.md shows exactly what ``python -m benchmarks.matching --labelled SPLIT`` prints."""
     doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
-    for split in (HELD_OUT, "tune"):
+    present = {s.split for s in bench.load_labelled()}
+    for split in [p for p in (HELD_OUT, "tune") if p in present]:
         report = bench.quality_report(split)
         assert report in doc, f"docs/performance.md is out of date; paste:\n{report}"
 
@@ -210,6 +247,39 @@ def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
         ("location_type_id", "civicrm_email", "int", "email_type"),  # the kind of the table's e-mail
         ("name", "users", "varchar(255)", "full_name"),  # a person's name, not the login
         ("status_id", "ost_ticket", "int", "case_status"),  # the ticket's status
+        # round 4: numbered address lines, a phone number's parts, variant tails, other words for updated and
+        # verified, a leading time word, the table's subject read with generic words, names glued together,
+        # value qualifiers, a company's object id, a key to a picture
+        ("ADDRESS3", "HZ_LOCATIONS", "varchar2(240)", "address_line_2"),
+        ("street_line_3", "address", "varchar(100)", "address_line_2"),
+        ("address2_line1", "contact", "nvarchar(250)", "street_address"),  # the second address's first line
+        ("additional_address_line1", "customer_address", "varchar(255)", "address_line_2"),
+        ("PHONE_AREA_CODE", "HZ_CONTACT_POINTS", "varchar2(10)", "phone"),
+        ("area_code", "phones", "varchar(10)", "phone"),
+        ("PHONE_LINE_TYPE", "HZ_CONTACT_POINTS", "varchar2(30)", "phone_type"),
+        ("username_lower", "users", "varchar(60)", "username"),
+        ("last_changed", "members", "datetime", "record_updated_at"),
+        ("timestamp_signup", "list_members", "timestamp", "customer_since"),
+        ("shipping_name", "customers", "varchar(255)", "full_name"),
+        ("PARTY_NAME", "HZ_PARTIES", "varchar2(360)", "full_name"),
+        ("VALIDATED_FLAG", "HZ_LOCATIONS", "varchar2(1)", "address_verified"),
+        ("EFFECTIVE_DATE", "HZ_LOCATIONS", "date", "address_valid_from"),
+        ("billingpostalcode", "accounts", "varchar(20)", "postal_code"),
+        ("homephonenumber", "customers", "varchar(20)", "phone"),
+        ("predictive_analytics_historic_clv", "profile", "decimal(18, 2)", "lifetime_value"),
+        ("hs_object_id", "companies", "bigint", "crm_account_id"),
+        ("picture_id", "persons", "int", "photo"),
+        ("photo", "users", "jsonb", "photo"),  # an API's object of a picture's links
+        ("picture", "customers", "image", "photo"),  # kept in the row (SQL Server's image type)
+        # a date of the last or first time, read from its verb
+        ("last_emailed_at", "users", "timestamp", "last_contact_date"),
+        ("last_outgoing_mail_time", "persons", "datetime", "last_contact_date"),
+        ("previous_visit_at", "users", "timestamp", "last_web_visit"),
+        ("first_seen_at", "users", "timestamp", "customer_since"),
+        ("OWNER_TABLE_ID", "HZ_CONTACT_POINTS", "number(18)", "customer_id"),  # who holds the phone or e-mail
+        ("URL", "HZ_CONTACT_POINTS", "varchar2(2000)", "website"),  # a web contact point
+        ("nom", "llx_societe", "varchar(128)", "organization_name"),  # a company's name, not a surname
+        ("utc_offset", "users", "int", "time_zone"),
     ],
 )
 def test_names_as_people_write_them(matcher, column, table, sql_type, want):
@@ -238,6 +308,18 @@ def test_names_as_people_write_them(matcher, column, table, sql_type, want):
         ("primary_contact_id", "contacts", "int"),  # another row of the same table
         ("master_id", "civicrm_contact", "int"),
         ("order_id", "addresses", "int"),  # a link to an order, which an address row does not hold
+        ("cc_email", "persons", "varchar(255)"),  # a copy address of the software
+        ("Asst_Phone", "Contacts", "varchar(30)"),
+        ("ip_city", "contacts", "varchar(255)"),  # where an IP address is, not where the customer lives
+        ("next_activity_date", "persons", "date"),  # planned, not what happened
+        ("STATUS", "HZ_CONTACT_POINTS", "varchar2(1)"),  # the contact point's status, not the customer's
+        ("DESCRIPTION", "HZ_LOCATIONS", "varchar2(240)"),
+        ("alias", "users", "varchar(100)"),  # an address's label only in an address table
+        ("Site", "Account", "nvarchar(80)"),  # a company's site is a place, not its website
+        ("employeeid", "contact", "nvarchar(100)"),  # a key is never a yes/no
+        ("masterid", "contact", "uniqueidentifier"),  # glued: master_id, the row this one was merged into
+        ("double_opt_in_email_sent_date", "customer", "datetime"),  # a step of asking, not the consent
+        ("invoice_prefix", "customers", "varchar(255)"),  # an invoice's prefix is not a person's
     ],
 )
 def test_columns_of_the_software_are_not_proposed(matcher, column, table, sql_type):
@@ -257,12 +339,84 @@ def test_columns_of_the_software_are_not_proposed(matcher, column, table, sql_ty
         ("blocked", "contacts", "is_active", True),
         ("disabled", "tabCustomer", "is_active", True),
         ("do_not_trade", "civicrm_contact", "third_party_consent", True),
+        ("sms_opt_out", "customers", "sms_marketing_consent", True),  # the negation at the end
+        ("dataSaleOptOut", "Customer", "third_party_consent", True),
+        ("email_opt_out", "customers", "email_opt_out", False),
     ],
 )
 def test_inverted_flags_are_proposed_with_the_inversion_said(matcher, column, table, want, inverted):
     best = matcher.match(column, table, "bit", limit=1)[0]
     assert (best.attribute, best.inverted) == (want, inverted)
     assert ("opposite" in best.reason) == inverted
+
+
+@pytest.mark.parametrize(
+    ("column", "sql_type", "want"),
+    [
+        ("accepts_email", "tinyint(1)", "email_marketing_consent"),  # the consent, not the e-mail address
+        ("email_marketing_status", "varchar(20)", "email_marketing_consent"),  # the state of the consent
+        ("smsMarketingConsentMarketingState", "varchar(20)", "sms_marketing_consent"),
+        ("emailMarketingConsentUpdatedAt", "datetime", "consent_date"),
+        ("subscriptions_email_marketing_timestamp", "timestamp", "consent_date"),
+        ("sms_opt_in_source", "varchar(50)", "consent_source"),
+        ("marketing_opt_in_ip", "varchar(45)", "consent_ip"),
+        ("Unsubscribed_Time", "datetime", "consent_withdrawn_date"),
+        ("opted_out_at", "datetime", "consent_withdrawn_date"),
+    ],
+)
+def test_what_a_consent_column_says_of_the_consent(matcher, column, sql_type, want):
+    best = matcher.best(column, "customers", sql_type)
+    assert best is not None and best.attribute == want, (column, best)
+    assert best.confidence >= 0.9  # read from the words' roles, not guessed
+
+
+def test_consent_words_without_a_channel_or_about_asking_are_no_consent_detail():
+    from needsmap.imports.column_evidence import consent_detail
+
+    for name in (
+        "subscription_start_date",
+        "invitation_accepted_at",
+        "email_status",
+        "double_opt_in_email_sent_date",
+        "unsubscribed_from_emails",  # 'from' the channel, not where the consent came from
+    ):
+        assert consent_detail(name_tokens(name)) is None, name
+
+
+def test_a_bare_link_is_checked_not_accepted(matcher):
+    """``url`` alone says the value is a link, not whose: a record's own address in an API export as often as
+    the customer's web site."""
+    best = matcher.best("url", "users", "varchar(255)")
+    assert best is not None and best.attribute == "website" and best.confidence < 0.9
+    assert matcher.best("website", "users", "varchar(255)").confidence >= 0.9
+
+
+def test_a_reading_with_a_rival_is_checked_not_accepted(matcher):
+    """When another attribute is read from the name nearly as well (the last activity: the last contact, or
+    an interaction), the best one is proposed for review, below the automatic acceptance, and says so; a
+    rival from a generic word (``address`` of ``email_address``) does not count."""
+    from needsmap.imports.column_match import RIVALLED_CAP
+
+    found = matcher.match("last_activity_date", "persons", "date", limit=2)
+    assert [c.attribute for c in found] == ["last_contact_date", "interaction_date"]
+    assert found[0].confidence == RIVALLED_CAP < 0.9
+    assert "'interaction_date' fits nearly as well: check" in found[0].reason
+    assert matcher.match("last_activity_date", "persons", "date", limit=1)[0].confidence == RIVALLED_CAP
+    email = matcher.best("email_address", "contacts", "varchar(200)")
+    assert email.attribute == "email" and email.confidence >= 0.9
+    uncalibrated = ColumnMatcher.from_catalog(calibration=None)  # what the calibration is fitted on: raw scores
+    assert uncalibrated.best("last_activity_date", "persons", "date").confidence > RIVALLED_CAP
+
+
+def test_a_name_glued_together_is_read_as_the_words_it_is_made_of():
+    from needsmap.imports.column_readings import split_glued
+
+    words = frozenset({"transaction", "currency", "id", "master", "billing", "postal", "code", "trans", "action"})
+    assert split_glued("transactioncurrencyid", words) == ("transaction", "currency", "id")  # fewest words
+    assert split_glued("masterid", words) == ("master", "id")
+    assert split_glued("billingpostalcode", words) == ("billing", "postal", "code")
+    assert split_glued("currency", words) is None  # one word
+    assert split_glued("delinquent", words) is None  # not made of known words
 
 
 # ------------------------------------------------------------------ the table as evidence
@@ -286,6 +440,24 @@ def test_title_is_the_salutation_beside_a_job_title_or_when_too_short_for_one():
     assert "job-title column" in found["leads.title"].reason
     assert found["contacts.title"].attribute == "job_title"
     assert found["BUT000.TITLE"].attribute == "salutation"
+
+
+def test_an_address_in_one_column_is_the_whole_address_when_the_table_has_no_parts_or_has_them_apart():
+    found = _proposals(
+        _table("persons", ("name", "varchar(255)"), ("postal_address", "varchar(255)")),
+        _table(
+            "organizations",
+            ("address", "varchar(255)"),
+            ("address_locality", "varchar(255)"),
+            ("address_postal_code", "varchar(32)"),
+        ),
+        _table("customers", ("address", "varchar(255)"), ("city", "varchar(100)"), ("zip", "varchar(10)")),
+    )
+    assert found["persons.postal_address"].attribute == "full_address"
+    assert "no city or postal code" in found["persons.postal_address"].reason
+    assert found["organizations.address"].attribute == "full_address"
+    assert "its parts are columns of their own" in found["organizations.address"].reason
+    assert found["customers.address"].attribute == "street_address"  # beside city and postal code: the street
 
 
 def test_keys_and_bookkeeping_are_read_from_the_table():

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from needsmap.imports.column_readings import ORGANIZATION_TABLE_WORDS, QUALIFIERS
+
 #: Columns that are never a customer attribute: suite bookkeeping, sort keys, tokens, row versions.
 NOT_ATTRIBUTES: frozenset[str] = frozenset(
     {
@@ -99,11 +101,19 @@ GENERIC_NAMES = frozenset(
         "data",
         "info",
         "details",
+        "url",
+        "uri",
+        "link",
+        "href",
+        "prefix",
+        "suffix",
     }
 )
 GENERIC_CAP = 0.85
 #: Words of a column about someone else than the customer (AssistantPhone, spousesname).
-_OTHER_PERSON = frozenset({"assistant", "spouse", "spouses", "emergency", "mother", "mothers", "father", "fathers"})
+_OTHER_PERSON = frozenset(
+    {"assistant", "asst", "spouse", "spouses", "emergency", "mother", "mothers", "father", "fathers"}
+)
 #: Counters of the software's security: failed logins, lock-outs.
 _SECURITY_WORDS = frozenset({"failed", "failures", "failure", "attempts", "lockout", "locked"})
 #: Verbs of audit columns: created_by, modified_user_id and updated_by_id name a user of the software.
@@ -148,20 +158,7 @@ KEY_OF_TABLE = {
     **dict.fromkeys(
         ("contact", "contacts", "lead", "leads", "person", "persons", "people", "socpeople"), "crm_contact_id"
     ),
-    **dict.fromkeys(
-        (
-            "account",
-            "accounts",
-            "company",
-            "companies",
-            "organization",
-            "organisation",
-            "organizations",
-            "organisations",
-            "societe",
-        ),
-        "crm_account_id",
-    ),
+    **dict.fromkeys(ORGANIZATION_TABLE_WORDS, "crm_account_id"),
     **dict.fromkeys(("ticket", "tickets", "case", "cases", "complaint", "complaints"), "case_number"),
 }
 #: The key of a table about something of the customer, by its last word: ``customer_group.id`` is the segment
@@ -181,7 +178,9 @@ _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(("email", "emails", "bulkemail", "mailing", "newsletter"), ("email_opt_out", False)),
     **dict.fromkeys(("mail", "postalmail", "post", "postal", "directmail"), ("post_marketing_consent", True)),
     **dict.fromkeys(("sms", "text", "texts"), ("sms_marketing_consent", True)),
-    **dict.fromkeys(("trade", "share", "sharedata"), ("third_party_consent", True)),
+    **dict.fromkeys(
+        ("trade", "share", "sharedata", "sale", "sell", "selling", "sharing"), ("third_party_consent", True)
+    ),
 }
 #: Flags that say the opposite of the attribute: blocked is not active.
 OPPOSITE_FLAGS: dict[str, str] = {
@@ -212,11 +211,23 @@ _NEGATIVE_WORDS = frozenset(
 _NEGATIVE_ATTRIBUTES = frozenset({"email_opt_out", "consent_withdrawn_date", "erasure_requested", "is_deleted"})
 
 
+#: Negation at the end of a name: sms_opt_out, data_sale_optout, phone_opted_out.
+_NEGATION_ENDS = (("opt", "out"), ("optout",), ("opted", "out"), ("optedout",))
+_NEGATION_LAST = frozenset(end[-1] for end in _NEGATION_ENDS)
+
+
 def negated_channel(tokens: tuple[str, ...]) -> tuple[str, bool, str] | None:
-    """``do_not_call`` -> (phone_marketing_consent, inverted, 'call'); None when the name is not a negated channel."""
+    """``do_not_call``, ``sms_opt_out`` -> (phone or sms marketing consent, inverted, the channel word); None when
+    the name is not a negated channel."""
     words = tokens
     if len(words) == 1 and words[0].startswith("donot") and len(words[0]) > 5:
         words = ("donot", words[0][5:])
+    for end in _NEGATION_ENDS if words[-1] in _NEGATION_LAST else ():
+        if len(words) > len(end) and words[-len(end) :] == end:
+            channel = "".join(w for w in words[: -len(end)] if w not in ("is", "has", "marketing", "data", "my"))
+            found = _NEGATED_CHANNELS.get(channel) if channel else None
+            if found:
+                return found[0], found[1], channel
     for start in _NEGATION_STARTS:
         if len(words) > len(start) and words[: len(start)] == start:
             rest = "".join(words[len(start) :])
@@ -305,6 +316,88 @@ def positive_channel(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     return attribute, next(w for w in words if w in _CONSENT_CHANNELS)
 
 
+#: What a word of a consent column's tail says it holds: when, where from, from which address, or the state.
+_CONSENT_DETAIL_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("at", "date", "time", "timestamp", "on", "ts", "dt", "datetime", "updated", "when"), "consent_date"
+    ),
+    **dict.fromkeys(("source", "method", "collected", "level", "channel", "origin", "via"), "consent_source"),
+    **dict.fromkeys(("ip",), "consent_ip"),
+    **dict.fromkeys(("state", "status", "value"), "state"),
+}
+#: Words of a consent that was taken back: unsubscribed_at, opted_out_date, consent_withdrawn_on.
+_WITHDRAWN_WORDS = frozenset({"unsubscribed", "unsubscribe", "optout", "withdrawn", "revoked", "out"})
+#: Words that make a consent column about a step of asking for it (double_opt_in_email_sent_date) or its text.
+_NOT_THE_CONSENT = frozenset(
+    {"sent", "double", "confirmation", "reminder", "request", "requested", "token", "version", "text", "hash"}
+)
+#: Words that make a name a consent whatever else it says.
+_EXPLICIT_CONSENT = frozenset({"consent", "consents", "consented", "optin", "optout", "opted", "unsubscribed"})
+#: Words that make a name a consent when it names a channel too (``subscriptions_email_marketing_timestamp``).
+_CHANNEL_CONSENT = (CONSENT_WORDS - _EXPLICIT_CONSENT) | {"marketing", "subscriptions", "unsubscribe"}
+
+
+def consent_detail(tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    """What a column about a consent holds when its name says more than the channel: when it was given
+    (``email_consent_date``, ``emailMarketingConsentUpdatedAt``) or taken back (``unsubscribed_at``), where
+    it came from (``sms_opt_in_source``), from which address (``marketing_opt_in_ip``), or its state
+    (``sms_consent_state``, ``email_marketing_status``: the channel's consent itself).  (attribute id, why),
+    or None when the name is no consent or says nothing of these."""
+    words = tuple(w for t in tokens for w in (("opt", "in") if t == "opt" else (t,)))
+    words = tuple("optin" if w == "opt" else w for w in words if w != "in") if "opt" in words else words
+    words = tuple("optout" if w == "out" and "optin" in words[: i + 1] else w for i, w in enumerate(words))
+    words = tuple(w for w in words if not (w == "optin" and "optout" in words))
+    channel = next((w for w in words if w in _CONSENT_CHANNELS), None)
+    if _EXPLICIT_CONSENT.isdisjoint(words) and (channel is None or _CHANNEL_CONSENT.isdisjoint(words)):
+        return None  # invitation_accepted_at, subscription_start_date: no consent to a channel
+    details = [_CONSENT_DETAIL_WORDS[w] for w in words if w in _CONSENT_DETAIL_WORDS]
+    if not details or not _NOT_THE_CONSENT.isdisjoint(words):
+        return None
+    said = "_".join(tokens)
+    detail = details[-1]
+    if detail == "consent_date" and not _WITHDRAWN_WORDS.isdisjoint(words):
+        return "consent_withdrawn_date", f"'{said}' says when the consent was taken back"
+    if detail == "state":
+        if channel is None or not _WITHDRAWN_WORDS.isdisjoint(words) or details.count("state") != len(details):
+            return None
+        return _CONSENT_CHANNELS[channel], f"'{said}': the state of the {channel} consent"
+    what = {"consent_date": "when", "consent_source": "where or how", "consent_ip": "from which address"}[detail]
+    return detail, f"'{said}' says {what} the consent was given"
+
+
+#: Words of a phone number's parts and of the tables and names that hold them.
+_PHONE_WORDS = frozenset({"phone", "phones", "telephone", "tel", "telecom", "mobile", "cell", "fax", "contact"})
+_PHONE_PARTS = (("area", "code"), ("country", "code"), ("dial", "code"), ("calling", "code"), ("country", "prefix"))
+
+
+def phone_part(tokens: tuple[str, ...], context: tuple[str, ...]) -> tuple[str, str] | None:
+    """A part of a phone number (``PHONE_AREA_CODE``, a phone table's ``country_code``): held with the phone
+    number (the catalog keeps the number whole).  (attribute id, why), or None."""
+    if "code" not in tokens and "type" not in tokens and "prefix" not in tokens:
+        return None
+    pairs = set(zip(tokens, tokens[1:]))
+    phone_named = not _PHONE_WORDS.isdisjoint(tokens) or not {"phone", "phones", "telecom"}.isdisjoint(context)
+    if "fax" in tokens:
+        return None
+    if ("area", "code") in pairs and len(tokens) <= 3 or phone_named and pairs & set(_PHONE_PARTS):
+        return "phone", f"'{'_'.join(tokens)}': a part of the phone number"
+    if phone_named and ("line", "type") in pairs:  # PHONE_LINE_TYPE: mobile, landline, fax
+        return "phone_type", f"'{'_'.join(tokens)}': the kind of the phone number"
+    return None
+
+
+#: Words of the day from which a row holds: valid_from, DATE_FROM, EFFECTIVE_DATE, start_date.
+_VALID_FROM = frozenset({"from", "effective", "start", "begin", "since"})
+_VALID_FROM_WORDS = _VALID_FROM | {"valid", "date", "validity", "dt", "on", "at"}
+
+
+def valid_from(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] | None:
+    """An address row's first day (``DATE_FROM``, ``EFFECTIVE_DATE``, ``valid_from``): when the address holds."""
+    if entity != "address" or _VALID_FROM.isdisjoint(tokens) or not set(tokens) <= _VALID_FROM_WORDS:
+        return None
+    return "address_valid_from", f"'{'_'.join(tokens)}': from when the address is valid"
+
+
 def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> bool:
     """True when a column named ``tokens`` holds the opposite of a positive consent or flag (do_not_call for
     phone marketing consent, blocked for active)."""
@@ -316,6 +409,7 @@ def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> 
     return (
         any(w in _NEGATIVE_WORDS for w in tokens)
         or compact.startswith(("donot", "dont", "hasoptedout", "optout"))
+        or compact.endswith(("optout", "optedout"))
         or compact in OPPOSITE_FLAGS
     )
 
@@ -385,9 +479,15 @@ _STRUCTURAL_NOTES = (
     "the key of table",
     "parent_id of",
     "do-not-",
+    "an opt-out of",
     "is the opposite of",
     "it belongs to",
     "may be used",
+    "the consent was",
+    "an address line",
+    "of the phone number",
+    "the address is valid",
+    "the state of the",
     "a yes/no",
     "which kind of address",
     "the preferred",
@@ -407,14 +507,15 @@ _REREAD_NOTES = (
 Calibration = dict[str, tuple[tuple[float, float], ...]]
 
 
-def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str) -> str:
+def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str, target_entity: str = "") -> str:
     """What kind of reading a candidate comes from: ``structural`` (the table's shape: its key, a negated
     channel), ``generic`` (a one-word name such as ``status`` or ``name``, with or without the table's word:
     ``contact_type``), ``fuzzy`` (a near spelling), ``reread`` (words read away, abbreviations expanded;
     :mod:`needsmap.imports.column_match` calls it ``qualified`` when only qualifier and table words were read
     away), ``narrowed`` (words that say which one read away from a generic word: ``image_source``,
     ``tax_category``, ``employment_status``: the words read away were what the column is about) or
-    ``exact`` (a name of the attribute as written)."""
+    ``exact`` (a name of the attribute as written).  ``target_entity``: the entity of the attribute read (an
+    address's kind read away from a word that is no address's, ``invoice_prefix``, said what it is about)."""
     if any(note in why for note in _STRUCTURAL_NOTES):
         return "structural"
     own = [w for w in tokens if w not in context and w.rstrip("s") not in context]
@@ -426,8 +527,11 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str) 
     if "close to" in why:
         return "fuzzy"
     read_away = {w for found in _READ_AWAY_FRONT.findall(why) for w in found.split("_")}
+    # billing_ says no more of an address's state, but an invoice's prefix is not a person's
+    kinds = ADDRESS_KINDS if target_entity not in ("address", "contact_point") else frozenset()
+    said_which = {w for w in read_away if (w not in QUALIFIERS or w in kinds) and not w.isdigit()}
     if read_away & _OTHER_SUBJECTS or (
-        matched and read_away and "".join(matched.group(1).lower().split("_")) in GENERIC_NAMES
+        matched and said_which and "".join(matched.group(1).lower().split("_")) in GENERIC_NAMES
     ):
         return "narrowed"
     if any(note in why for note in _REREAD_NOTES):
@@ -478,6 +582,14 @@ _OTHER_SUBJECTS = frozenset(
         "item",
         "ticket",
         "tax",
+        "cc",
+        "bcc",
+        "ip",
+        "geoip",
+        "next",
+        "upcoming",
+        "planned",
+        "scheduled",
     }
 )
 _MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
@@ -511,37 +623,45 @@ def calibrated(score: float, evidence: str, calibration: Calibration) -> float:
 
 def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[tuple[float, float], ...]:
     """Pool-adjacent-violators over (score, right) pairs: blocks of rising score whose precision never falls,
-    each as (lowest score, warped precision); a block's precision is smoothed towards one half by ``prior``
-    (a block of three right answers is not 100% sure: 2.75 of 3.5)."""
+    each as (where it starts, warped precision); a block's precision is smoothed towards one half by ``prior``
+    (a block of three right answers is not 100% sure: 2.75 of 3.5).  A block starts halfway between the
+    highest score of the block below and its own lowest, so a score never seen between two blocks (a
+    workshop attribute's inherited catalog name, 0.99) is worth what the nearer block is worth."""
     tied: dict[float, list[float]] = {}  # equal scores are one block, whatever order they came in
     for score, ok in points:
         right_n = tied.setdefault(score, [0.0, 0.0])
         right_n[0] += ok
         right_n[1] += 1
-    blocks: list[list[float]] = []  # [lowest score, right, count]
+    blocks: list[list[float]] = []  # [lowest score, highest score, right, count]
     for score in sorted(tied):
-        blocks.append([score, *tied[score]])
-        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
-            low, right, n = blocks.pop()
-            blocks[-1][1] += right
-            blocks[-1][2] += n
+        blocks.append([score, score, *tied[score]])
+        while len(blocks) > 1 and blocks[-2][2] / blocks[-2][3] >= blocks[-1][2] / blocks[-1][3]:
+            _low, high, right, n = blocks.pop()
+            blocks[-1][1] = high
+            blocks[-1][2] += right
+            blocks[-1][3] += n
     out: list[tuple[float, float]] = []
-    for low, right, n in blocks:
+    below = None  # the highest score of the block below
+    for low, high, right, n in blocks:
         confidence = round(warp((right + prior / 2) / (n + prior)), 3)
+        start = low if below is None else (below + low) / 2
+        below = high
         if out and confidence <= out[-1][1]:
             continue
-        out.append((round(low, 3), confidence))
+        out.append((round(start, 3), confidence))
     return tuple(out)
 
 
+# fmt: off
 #: The isotonic fit on the tune part of the labelled systems (``python -m benchmarks.matching
 #: --fit-calibration`` prints it); the held-out part is never used for it.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.848), (0.825, 0.888), (0.884, 0.89), (0.97, 0.939)),
-    "structural": ((0.765, 0.882), (0.95, 0.943)),
-    "qualified": ((0.816, 0.932), (1.0, 0.972)),
-    "reread": ((0.765, 0.621), (0.768, 0.801), (0.882, 0.872), (0.922, 0.893), (0.961, 0.922), (1.0, 0.943)),
-    "narrowed": ((0.85, 0.321), (0.96, 0.897)),
-    "generic": ((0.816, 0.364), (0.85, 0.817), (0.97, 0.845)),
-    "fuzzy": ((0.771, 0.341), (0.818, 0.821)),
+    "exact": ((0.8, 0.868), (0.812, 0.875), (0.867, 0.892), (0.942, 0.956)),
+    "structural": ((0.765, 0.885), (0.925, 0.904), (0.94, 0.971)),
+    "qualified": ((0.768, 0.942), (1.0, 0.98)),
+    "reread": ((0.765, 0.75), (0.812, 0.85), (0.895, 0.86)),
+    "narrowed": ((0.816, 0.361),),
+    "generic": ((0.816, 0.39), (0.834, 0.838), (1.0, 0.857)),
+    "fuzzy": ((0.771, 0.364), (0.802, 0.821), (0.845, 0.878)),
 }
+# fmt: on

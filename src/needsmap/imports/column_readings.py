@@ -105,6 +105,9 @@ ABBREVIATIONS: dict[str, str] = {
     "unsub": "unsubscribed",
     "verif": "verified",
     "vrfd": "verified",
+    "validated": "verified",
+    "changed": "updated",
+    "asst": "assistant",
 }
 #: British and American spellings of the same word: a name is also read in the other spelling
 #: (:data:`_SPELLING_WORDS`: the words that have one).
@@ -213,9 +216,33 @@ QUALIFIERS: frozenset[str] = frozenset(
         "merge",
         "meta",
         "metadata",
+        "historic",
+        "historical",
+        "predictive",
+        "predicted",
+        "computed",
+        "calculated",
+        "estimated",
     }
 )
 
+#: Table words of a company (an organisation): its rows are organisations, and their own key is the account's.
+ORGANIZATION_TABLE_WORDS = (
+    "account",
+    "accounts",
+    "company",
+    "companies",
+    "organization",
+    "organisation",
+    "organizations",
+    "organisations",
+    "org",
+    "bedrijf",
+    "firma",
+    "unternehmen",
+    "societe",
+    "entreprise",
+)
 #: Table (and leading column) words that say which entity the row is about.
 ENTITY_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -266,30 +293,12 @@ ENTITY_WORDS: dict[str, str] = {
             "guest",
             "guests",
             "party",
+            "parties",
             "relatie",
         ],
         "customer",
     ),
-    **dict.fromkeys(
-        [
-            "account",
-            "accounts",
-            "company",
-            "companies",
-            "organization",
-            "organisation",
-            "organizations",
-            "organisations",
-            "org",
-            "bedrijf",
-            "firma",
-            "unternehmen",
-            "societe",
-            "entreprise",
-            "employer",
-        ],
-        "organization",
-    ),
+    **dict.fromkeys((*ORGANIZATION_TABLE_WORDS, "employer"), "organization"),
     **dict.fromkeys(["household", "households", "huishouden", "haushalt", "menage", "family"], "household"),
     **dict.fromkeys(
         [
@@ -391,6 +400,8 @@ _CONTACT_PAIRS = {
     ("phone", "numbers"),
     ("contact", "point"),
     ("contact", "points"),
+    ("telecom", "number"),
+    ("telecom", "numbers"),
 }
 #: Last words of a table of a customer's e-mail addresses or phone numbers (``user_emails``, ``phones``).
 _CONTACT_TABLE_WORDS = frozenset({"email", "emails", "phone", "phones"})
@@ -428,6 +439,8 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
 
 #: Last words that all mean "when": OPTIN_TIME, optin_ts and optin_at read as optin_date.
 _TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp"})
+#: First words that say "when" of what follows: date_entered, timestamp_signup (not at_, on_, the prepositions).
+_LEADING_DATES = frozenset({"date", "time", "timestamp", "datetime", "ts", "dt"})
 #: A context match explains more of the column than the bare name, so it wins ties.
 _CONTEXT_FACTOR = 1.02
 
@@ -471,8 +484,8 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
     if len(words) > 1 and words[0] == "id":
         add(words[1:] + ("id",), 0.97, "id_ prefix read as _id")
     words = out[-1][0]
-    if len(words) > 1 and words[0] == "date" and words[1] not in _TEMPORAL:  # date_entered: entered_date
-        add(words[1:] + ("date",), 0.97, "'date_' read as '_date'")
+    if len(words) > 1 and words[0] in _LEADING_DATES and words[1] not in _TEMPORAL:  # date_entered, timestamp_signup
+        add(words[1:] + ("date",), 0.97, f"'{words[0]}_' read as '_date'")
     words = out[-1][0]
     if len(words) > 1 and words[-1] in _TEMPORAL:
         add(words[:-1] + ("date",), 0.97, f"'_{words[-1]}' read as '_date'")
@@ -480,10 +493,17 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
     if any(w.isdigit() for w in words[1:]):  # address1_city, NAME1, HOUSE_NUM1
         add(tuple(w for w in words if not w.isdigit()) or words, 0.97, "without its numbers")
     words = out[-1][0]
+    if len(words) > 1 and words[-1] in _VALUE_WORDS:  # emails.value, consents.marketing.email.val: the email's
+        add(words[:-1], 0.97, f"without '_{words[-1]}'")
+    words = out[-1][0]
     if len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):  # phones, websites
         add(words[:-1] + (words[-1][:-1],), 0.96, f"'{words[-1]}' read as '{words[-1][:-1]}'")
     elif len(words) > 1 and words[-1] == "ids":  # tag_ids, vat_ids: a list of keys
         add(words[:-1], 0.9, "without '_ids'")
+    words = out[-1][0]
+    inner = [w for w in words[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))]
+    if inner:  # phones.number, emails_value: a list's items
+        add(tuple(w[:-1] if w in inner else w for w in words), 0.97, f"'{inner[0]}' read as '{inner[0][:-1]}'")
     return out
 
 
@@ -491,7 +511,28 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
 _CODED_KEYS = frozenset({"enum", "geo", "uom", "code"})
 #: Trailing words that name a variant of the same value: ``_local``, ``_native``.
 _TRAILING_VARIANTS = frozenset(
-    {"local", "native", "utc", "gmt", "iso", "formatted", "normalized", "normalised", "canonical"}
+    {
+        "local",
+        "native",
+        "utc",
+        "gmt",
+        "iso",
+        "formatted",
+        "normalized",
+        "normalised",
+        "canonical",
+        "lower",
+        "upper",
+        "lowercase",
+        "uppercase",
+        "raw",
+        "html",
+        "plain",
+        "rendered",
+        "sanitized",
+        "sanitised",
+        "cleaned",
+    }
 )
 #: Trailing words that only say the column is a yes/no: DECEASED_FLAG, vip_ind, newsletter_yn.
 _FLAG_TAILS = frozenset({"flag", "flg", "ind", "indicator", "yn", "bool", "boolean"})
@@ -500,12 +541,20 @@ _COUNT_HEADS = frozenset({"num", "number", "count", "cnt", "nb", "nbr", "nr", "n
 _COUNT_TAILS = frozenset({"count", "cnt", "counter", "total", "number", "num", "nr", "no"})
 
 
+#: Last words of a nested field that only say "its value" (``emails.value``).
+_VALUE_WORDS = frozenset({"value", "val", "values"})
+#: Tails that are a count only after a plural (orders_number), and otherwise a number of something.
+_NUMBER_WORDS = frozenset({"number", "num", "nr", "no"})
+
+
 def _as_count(words: tuple[str, ...]) -> tuple[str, ...] | None:
     """``order_count``, ``num_orders``, ``count_of_orders`` -> number of orders; None when the name is no count."""
     if len(words) < 2:
         return None
     if words[-1] in _COUNT_TAILS and words[0] not in _COUNT_HEADS:
         rest = words[:-1]
+        if words[-1] in _NUMBER_WORDS and not rest[-1].endswith("s"):
+            return None  # order_number, phones_0_number: a number, not a count
     elif words[0] in _COUNT_HEADS and words[-1] not in _COUNT_TAILS:
         rest = words[2:] if words[1] == "of" else words[1:]
     else:
@@ -529,11 +578,14 @@ def _composite_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
     for tail in _COMPOSITE_TAILS:
         if len(words) > len(tail) and words[-len(tail) :] == tail:
             words = words[: -len(tail)]
-    if len(words) > 2 and singular(words[0]) in (singular(words[-1]), singular(words[-2])):
-        # the group word is repeated by the field: nameFirstName, phonesPrimaryPhoneNumber
-        words = words[1:]
-        if words[0] == "primary":
-            words = words[1:]
+    heads = {words[-1][:3], words[-2][:3]} if len(words) > 2 else set()
+    for i in range(len(words) - 2):
+        if words[i][:3] in heads and singular(words[i]) in (singular(words[-1]), singular(words[-2])):
+            # the group word is repeated by the field: nameFirstName, phonesPrimaryPhoneNumber, and in a path
+            # of containers, person.name.firstName
+            rest = words[i + 1 :]
+            words = words[:i] + (rest[1:] if rest[0] == "primary" else rest)
+            break
     return words
 
 
@@ -589,10 +641,23 @@ _WHOLE_WORDS = frozenset(
 
 
 _Variant = tuple[tuple[str, ...], float, str, "str | None"]
+#: The word of the subject of a table, added to a column's words when the table names it otherwise
+#: (``HZ_LOCATIONS``: an address; ``HZ_PARTIES``: a customer).
+_SUBJECT_WORDS = {"address": "address", "customer": "customer", "organization": "organization"}
 
 
-def word_variants(tokens: tuple[str, ...], context: tuple[str, ...], entity: str | None = None) -> list[_Variant]:
-    """Readings of a column's words: (words, factor, note, entity hinted by dropped words)."""
+def _read_with_subject(words: tuple[str, ...], entity: str | None) -> bool:
+    """Whether a column's words are read with its table's subject: any words in an address table, the
+    generic ones (``name``, ``number``) in a customer's or a company's."""
+    return entity == "address" or set(words) <= _GENERIC_COLUMNS
+
+
+def word_variants(
+    tokens: tuple[str, ...], context: tuple[str, ...], entity: str | None = None, about_subject: bool = True
+) -> list[_Variant]:
+    """Readings of a column's words: (words, factor, note, entity hinted by dropped words).  ``about_subject``:
+    the table's rows are its subject itself (not ``user_attribute``), so a column may be read with the subject's
+    word."""
     out: list[tuple[tuple[str, ...], float, str, str | None]] = []
     table_word = singular(context[0]) if context else ""
     for words, factor, note in _readings(tokens):
@@ -634,17 +699,32 @@ def word_variants(tokens: tuple[str, ...], context: tuple[str, ...], entity: str
                             None,
                         )
                     )
+        subject = _SUBJECT_WORDS.get(entity or "") if about_subject else None
+        if subject and context and context[0] != subject and words[0] != subject and _read_with_subject(words, entity):
+            # HZ_LOCATIONS.validated: the address verified; a party's name: the customer's name
+            out.append(((subject, *words), factor, join_notes(note, f"table context '{subject}'"), None))
         dropped_factor = factor
+        only_qualifiers = True
         for k in range(1, len(words)):
             word = words[k - 1]
             if k == 1 and table_word and singular(word) == table_word:
                 # companycity in a companies table: the table's name again, read away at no cost
-                out.append((words[1:], factor * _CONTEXT_FACTOR, join_notes(note, f"table prefix '{word}_'"), None))
+                why = join_notes(note, f"table prefix '{word}_'")
+                out.append((words[1:], factor * _CONTEXT_FACTOR, why, None))
+                if subject and _read_with_subject(words[1:], entity):  # PARTY_NAME in HZ_PARTIES
+                    out.append(((subject, *words[1:]), factor, join_notes(why, f"table context '{subject}'"), None))
                 continue
             cheap = word in QUALIFIERS or word in ENTITY_WORDS or word.isdigit()
+            only_qualifiers = only_qualifiers and word in QUALIFIERS
             dropped_factor *= 0.96 if cheap else 0.85
             hint = ENTITY_WORDS.get(word)
-            out.append((words[k:], dropped_factor, join_notes(note, f"without '{'_'.join(words[:k])}_'"), hint))
+            why = join_notes(note, f"without '{'_'.join(words[:k])}_'")
+            out.append((words[k:], dropped_factor, why, hint))
+            if only_qualifiers and context and set(words[k:]) <= _GENERIC_COLUMNS:
+                # shipping_name of a customer: the customer's name
+                out.append(
+                    (context + words[k:], dropped_factor, join_notes(why, f"table context '{context[0]}'"), None)
+                )
         if len(words) > 1 and words[-1] in _TRAILING_KEY_WORDS and not _names_an_entity(words[:-1]):
             # country_id, gender_id: a coded attribute; address_id, product_id: a link to another record
             why = join_notes(note, f"without '_{words[-1]}'")
@@ -657,20 +737,94 @@ def word_variants(tokens: tuple[str, ...], context: tuple[str, ...], entity: str
 
 
 _READ_AWAY = re.compile(r"without '([a-z0-9_]+?)_'")
-_OTHER_REREADS = ("read as", "abbreviations", "composite", "close to", "without its", "without '_", "another order")
+_OTHER_REREADS = ("read as", "abbreviations", "close to", "without its", "without '_", "another order")
+#: Notes of readings that change a name's form and not its meaning: a composite field's storage words
+#: (``nameFirstName``), its numbers (``address1_city``), a time word read as ``_date`` (``Created_Time``), a
+#: plural (``phones``), a variant or yes/no tail (``FIRST_NAME_LOCAL``, ``DECEASED_FLG``) or a coded key's
+#: (``CITY_GEO_ID``): as sure as a qualifier read away.
+_FORM_NOTES = re.compile(
+    r"read as a composite field|without its numbers|'_?[a-z]+_?' read as '_date'|'([a-z]+)s' read as '\1'"
+    r"|without '_(?:"
+    + "|".join(sorted({*_TRAILING_VARIANTS, *_FLAG_TAILS, *_VALUE_WORDS, *(f"{k}_id" for k in _CODED_KEYS)}))
+    + ")'"
+)
 
 
 def qualifiers_only(why: str, entity: str | None) -> bool:
     """True when a reading only read qualifier words or words of the table's own entity away (``billing_``,
     ``mailing_``, ``address1_`` in an address table) or added the table's word: ``mailing_city`` is the city,
     ``hs_analytics_source`` and ``contact_last_seen_at`` in a conversations table are guesses."""
-    if any(note in why for note in _OTHER_REREADS):
+    if any(note in why for note in _OTHER_REREADS) and any(note in _FORM_NOTES.sub("", why) for note in _OTHER_REREADS):
         return False
+    own = (entity, "address", *(_PARTIES if entity in _PARTIES else ()))  # Person Account: the person's e-mail
     for dropped in _READ_AWAY.findall(why):
         for w in dropped.split("_"):
-            if not (w in QUALIFIERS or w.isdigit() or (w in ENTITY_WORDS and ENTITY_WORDS[w] in (entity, "address"))):
+            if not (w in QUALIFIERS or w.isdigit() or (w in ENTITY_WORDS and ENTITY_WORDS[w] in own)):
                 return False
     return True
+
+
+#: The entities of the parties a customer table is about: a person or a company.
+_PARTIES = ("customer", "organization")
+
+
+#: Words of an address line: ``address2``, ``street_line_3``, ``ADDRESS4``, ``address1_line2``.
+_ADDRESS_LINE_WORDS = frozenset({"address", "addr", "adr", "street", "str", "line", "adres", "adresse", "strasse"})
+
+
+_FURTHER_LINE = frozenset({"additional", "extra", "supplemental"})
+
+
+def address_line(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] | None:
+    """A numbered address line: the first is the street address, the others the address's further lines
+    (``ADDRESS3``, ``street_line_2``; in ``address1_line2`` the line's number counts).  (attribute id, why), or
+    None when the name is no numbered address line."""
+    if _ADDRESS_LINE_WORDS.isdisjoint(tokens):
+        return None
+    numbers = [int(w) for w in tokens if w.isdigit()]
+    words = [w for w in tokens if not w.isdigit()]
+    lines = [w for w in words if w in _ADDRESS_LINE_WORDS]
+    if not numbers or not lines or any(w not in _ADDRESS_LINE_WORDS and w not in QUALIFIERS for w in words):
+        return None
+    if lines == ["line"] and entity != "address":
+        return None  # line_2 of an order
+    at = tokens.index("line") + 1 if "line" in tokens else -1
+    n = int(tokens[at]) if 0 < at < len(tokens) and tokens[at].isdigit() else numbers[-1]
+    if n < 1:
+        return None
+    further = n > 1 or not _FURTHER_LINE.isdisjoint(words)  # additional_address_line1: a line after the street
+    return ("address_line_2" if further else "street_address"), f"'{'_'.join(tokens)}': an address line ({n})"
+
+
+#: Short words a glued name may hold (the rest of a glued name's words have three letters or more).
+_SHORT_GLUED = frozenset({"id", "ip", "no", "nr", "of"})
+
+
+def split_glued(word: str, vocabulary: frozenset[str]) -> tuple[str, ...] | None:
+    """A name glued together without separators (Dataverse's ``transactioncurrencyid``, ``masterid``) as the
+    fewest words of ``vocabulary`` it is made of; None when it is one word or not made of known words."""
+    n = len(word)
+    counts: list[int | None] = [None] * (n + 1)  # the fewest words the first i letters are made of
+    starts = [0] * (n + 1)  # where the last of those words starts
+    counts[0] = 0
+    for end in range(1, n + 1):
+        for start in range(end):
+            before = counts[start]
+            part = word[start:end]
+            if before is None or (len(part) < 3 and part not in _SHORT_GLUED) or part not in vocabulary:
+                continue
+            now = counts[end]
+            if now is None or before + 1 < now:
+                counts[end], starts[end] = before + 1, start
+    total = counts[n]
+    if total is None or total < 2:
+        return None
+    words = []
+    end = n
+    while end > 0:
+        words.append(word[starts[end] : end])
+        end = starts[end]
+    return tuple(reversed(words))
 
 
 def _names_an_entity(words: tuple[str, ...]) -> bool:
@@ -721,3 +875,37 @@ def negates(query: str, key: str) -> bool:
 
 def join_notes(a: str, b: str) -> str:
     return f"{a}, {b}" if a and b else a or b
+
+
+#: First words of a date of the last time something happened, and of the first time.
+_LAST_WORDS = frozenset({"last", "latest", "recent", "previous", "prev"})
+_FIRST_WORDS = frozenset({"first", "earliest"})
+#: Verbs of reaching the customer (``last_emailed_at``, ``last_outgoing_mail_time``): the last contact.
+_REACHED_WORDS = frozenset(
+    {"emailed", "mailed", "messaged", "called", "phoned", "contacted", "texted", "reached", "outgoing", "outbound"}
+)
+#: Words of the customer's coming by (``previous_visit_at``, ``last_accessed``): the last visit.
+_SEEN_WORDS = frozenset({"seen", "visit", "visited", "access", "accessed", "online"})
+#: Words of signing in (``first_login``): the first time the customer came.
+_SIGN_IN_WORDS = frozenset({"login", "logon", "signin", "sign", "logged", "in"})
+#: Words that say no more than what was reached or when (``last_outgoing_mail_time``).
+_ACTIVITY_FILLER = _TEMPORAL | {"date", "utc", "mail", "email", "message", "call", "by", "us", "to"}
+
+
+def activity_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    """The date of the last or first time something happened, read from its verb: when the customer was last
+    reached (``last_emailed_at``: the last contact), last came by (``previous_visit_at``: the last visit), or
+    first came (``first_seen_at``, ``first_login``: a customer since).  (attribute id, why), or None."""
+    if len(tokens) < 2 or (tokens[0] not in _LAST_WORDS and tokens[0] not in _FIRST_WORDS):
+        return None
+    rest = {w for w in tokens[1:] if w not in _ACTIVITY_FILLER}
+    said = "_".join(tokens)
+    if tokens[0] in _FIRST_WORDS:
+        if rest and rest <= _SEEN_WORDS | _SIGN_IN_WORDS:
+            return "customer_since", f"'{said}' read as the first time the customer came"
+        return None
+    if rest and rest <= _REACHED_WORDS:
+        return "last_contact_date", f"'{said}' read as the last time the customer was reached"
+    if rest and rest <= _SEEN_WORDS:
+        return "last_web_visit", f"'{said}' read as the last time the customer came by"
+    return None

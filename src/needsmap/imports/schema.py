@@ -12,7 +12,9 @@ everything after that is shared and lives here:
   choose instead (``ps_customer*``), and ``!glob`` leaves tables out.
 * :func:`propose` matches every column of the kept tables to an attribute of
   the workshop or of the reference catalog (:class:`needsmap.imports.column_match.ColumnMatcher`,
-  with table context and SQL types; a column comment is a second reading),
+  with table context and SQL types; a column comment is a second reading; what the rest of the table
+  says: a ``title`` beside a job title is the salutation, an ``address`` without a city beside it the
+  whole address in one text),
   giving one :class:`Proposal` per column with a confidence, a reason and a
   decision: ``accept`` when the confidence reaches ``accept_above``,
   ``review`` below it, ``reject`` (no attribute) when nothing is close.
@@ -41,7 +43,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from needsmap.catalog.name_tokens import compact_key
+from needsmap.catalog.name_tokens import compact_key, name_tokens
 from needsmap.format import model as m
 from needsmap.imports.column_match import (
     OWN_KEY_NOTE,
@@ -51,6 +53,7 @@ from needsmap.imports.column_match import (
     table_context,
     why_not_an_attribute,
 )
+from needsmap.imports.column_readings import QUALIFIERS
 from needsmap.imports.plan import Change, ImportPlan, PlanBuilder, Source, summary
 
 #: Proposals at or above this confidence are accepted without review (``--accept-above``).
@@ -313,6 +316,7 @@ def _with_table_evidence(
     job_tables = {t.name for t in tables if any(compact_key(c.name) in _JOB_TITLE_NAMES for c in t.columns)}
     out = list(by_name)
     everywhere = _scope_keys_everywhere(tables)
+    _whole_addresses(columns, out, matcher)
     for i, (table, col) in enumerate(columns):
         if compact_key(col.name) in everywhere:
             out[i] = []  # company_id in every table of a multi-tenant product: the tenant, not the customer's company
@@ -327,6 +331,52 @@ def _with_table_evidence(
                 top = replace(found[0], confidence=0.9, reason=f"'{col.name}' read as the salutation ({why})")
                 out[i] = [top, *(c for c in by_name[i] if c.attribute != top.attribute)]
     return out
+
+
+#: Attributes of an address's parts: a table with none of them keeps its address in one text.
+_ADDRESS_PARTS = frozenset({"city", "postal_code", "street_name", "house_number"})
+_ADDRESS_PARTS_TOO = _ADDRESS_PARTS | {"region", "country", "street_address", "address_line_2", "district"}
+
+
+def _whole_addresses(
+    columns: list[tuple[SchemaTable, SchemaColumn]], out: list[list[Candidate]], matcher: ColumnMatcher
+) -> None:
+    """An ``address`` (``postal_address``, ``primary_address``) read as the street is the whole address in one
+    text when its table has no city, postal code or street of its own, or has the street in another column."""
+    by_table: dict[str, list[int]] = {}
+    for i, (table, _col) in enumerate(columns):
+        by_table.setdefault(table.name, []).append(i)
+    for indices in by_table.values():
+        tops = {i: out[i][0] for i in indices if out[i] and out[i][0].confidence >= MIN_CONFIDENCE}
+        plain = [i for i, c in tops.items() if c.attribute == "street_address" and _plain_address(columns[i][1].name)]
+        if not plain:
+            continue
+        parts = {c.attribute for i, c in tops.items() if i not in plain}
+        names = [name_tokens(columns[i][1].name) for i, c in tops.items() if c.attribute in _ADDRESS_PARTS_TOO]
+        whole = matcher.match("full_address", columns[plain[0]][0].name, None, limit=1)
+        if not whole or whole[0].attribute != "full_address":
+            continue
+        for i in plain:
+            own = name_tokens(columns[i][1].name)
+            if any(len(n) > len(own) and n[: len(own)] == own for n in names):
+                why = "its parts are columns of their own"  # address beside address_locality, address_route
+            elif "street_address" in parts:
+                why = "beside the street in another column"
+            elif not parts & _ADDRESS_PARTS:
+                why = "no city or postal code"
+            else:
+                continue  # address beside city and postal code: the street
+            top = out[i][0]
+            found = replace(
+                whole[0], confidence=top.confidence, reason=f"{top.reason}, the whole address in one text ({why})"
+            )
+            out[i] = [found, *(c for c in out[i] if c.attribute != "full_address")]
+
+
+def _plain_address(name: str) -> bool:
+    """``address``, ``postal_address``, ``primary_address``: an address that says no part of itself."""
+    words = name_tokens(name)
+    return bool(words) and words[-1] == "address" and all(w in QUALIFIERS for w in words[:-1])
 
 
 def with_coverage(proposals: Sequence[Proposal], coverage: dict[tuple[str, str], float | None]) -> list[Proposal]:
