@@ -124,12 +124,25 @@ def _snapshot(ws):
     return dataclasses.replace(ws, **{s: list(getattr(ws, s)) for s in m.ITEM_SECTIONS})
 
 
-def run_app(path: Path, busy: bool, runs_file: Path | None) -> None:
-    """``needsmap open PATH``; with ``busy``, a thread analyses the workshop from scratch over and over."""
+def run_app(path: Path, busy: bool, runs_file: Path | None, freeze: bool = True, gen2: int | None = None) -> None:
+    """``needsmap open PATH``; with ``busy``, a thread analyses the workshop from scratch over and over.
+
+    ``freeze=False`` runs the app without :data:`needsmap.tui.app.FREEZE_HEAP` (for comparison).  At the end
+    the process's peak memory (kB) and the garbage collector's full (generation 2) passes, each as
+    ``[wall-clock time, milliseconds]``, are written beside ``runs_file`` (``.rss``, JSON).
+    """
+    import gc
+    import json
+    import resource
     import threading
 
     from needsmap.analysis.engine import Analyser
+    from needsmap.tui import app as app_module
     from needsmap.tui.app import create_app
+
+    app_module.FREEZE_HEAP = freeze
+    if gen2 is not None:  # a full pass after this many passes over the middle generation, once frozen
+        app_module.FULL_PASS_AFTER = gen2
 
     app = create_app(path)
     stop = threading.Event()
@@ -144,6 +157,18 @@ def run_app(path: Path, busy: bool, runs_file: Path | None) -> None:
                 part.write_text(str(runs[0]), encoding="utf-8")
                 os.replace(part, runs_file)
 
+    full_passes: list[list[float]] = []
+    started = [0.0]
+
+    def collector(phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            full_passes.append([time.time(), (time.perf_counter() - started[0]) * 1000])
+
+    gc.callbacks.append(collector)
     thread = threading.Thread(target=analyse, daemon=True) if busy else None
     if thread is not None:
         thread.start()
@@ -151,6 +176,10 @@ def run_app(path: Path, busy: bool, runs_file: Path | None) -> None:
         app.run()
     finally:
         stop.set()
+        if runs_file is not None:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            stats = json.dumps({"peak_kb": peak, "full_passes": full_passes})
+            runs_file.with_name(runs_file.name + ".rss").write_text(stats, encoding="utf-8")
 
 
 def _typed_shown(line_marker: str, typed: str):
@@ -187,8 +216,16 @@ def _series(term, marker: str, words: tuple[str, ...]) -> list[float]:
     return samples
 
 
-def latency(scale: str = "enterprise", seed: int = 1, words: tuple[str, ...] = LATENCY_WORDS) -> dict[str, float]:
-    """Keystroke-to-screen milliseconds in tmux (median and p95), with the analysis running and without."""
+def latency(
+    scale: str = "enterprise",
+    seed: int = 1,
+    words: tuple[str, ...] = LATENCY_WORDS,
+    freeze: bool = True,
+    gen2: int | None = None,
+) -> dict[str, float]:
+    """Keystroke-to-screen milliseconds in tmux (median and p95), with the analysis running and without; and
+    the app's peak memory (MB).  ``freeze=False``: the app without its ``gc.freeze()`` (for comparison)."""
+    import json
     import sys
 
     from benchmarks import child_env
@@ -205,8 +242,11 @@ def latency(scale: str = "enterprise", seed: int = 1, words: tuple[str, ...] = L
             path.write_text(text, encoding="utf-8")
             runs_file = folder / "analyses.txt"
             runs_file.unlink(missing_ok=True)
+            runs_file.with_name(runs_file.name + ".rss").unlink(missing_ok=True)
             term = Terminal(120, 40)
             command = [sys.executable, "-m", "benchmarks.tui", "--app", str(path), "--runs-file", str(runs_file)]
+            command += [] if freeze else ["--no-freeze"]
+            command += [] if gen2 is None else ["--gen2", str(gen2)]
             env = {"PYTHONPATH": child_env()["PYTHONPATH"]}
             term.start([*command, "--busy"] if busy else command, folder, env=env)
             try:
@@ -216,6 +256,7 @@ def latency(scale: str = "enterprise", seed: int = 1, words: tuple[str, ...] = L
                 term.wait_for(lambda s: "sensitivity" in s and "Filter" in s, "the attributes list", timeout=60)
                 term.send("/")
                 time.sleep(0.5)
+                typing_from = time.time()
                 filter_ms = _series(term, "Filter", words)
                 term.send("Escape")
                 time.sleep(0.5)
@@ -223,6 +264,17 @@ def latency(scale: str = "enterprise", seed: int = 1, words: tuple[str, ...] = L
                 term.wait_for(lambda s: "tab next field" in s, "the new attribute form", timeout=60)
                 form_ms = _series(term, "name *", words)
                 analyses = int(runs_file.read_text()) if runs_file.exists() else 0
+                typing_to = time.time()
+                term.send("Escape")
+                time.sleep(0.3)
+                term.send("C-q")  # quit: the app writes its peak memory as it ends
+                rss = runs_file.with_name(runs_file.name + ".rss")
+                deadline = time.monotonic() + 30
+                while not rss.exists() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                stats = json.loads(rss.read_text() or "{}") if rss.exists() else {}
+                peak_kb = stats.get("peak_kb", 0)
+                full = [ms for at, ms in stats.get("full_passes", []) if typing_from <= at <= typing_to]
             finally:
                 term.close()
             tag = "busy" if busy else "idle"
@@ -230,6 +282,9 @@ def latency(scale: str = "enterprise", seed: int = 1, words: tuple[str, ...] = L
                 figures[f"{name}_{tag}_ms_median"] = statistics.median(samples)
                 figures[f"{name}_{tag}_ms_p95"] = statistics.quantiles(samples, n=20, method="inclusive")[-1]
             figures[f"keys_{tag}"] = len(filter_ms) + len(form_ms)
+            figures[f"peak_rss_{tag}_mb"] = peak_kb / 1024
+            figures[f"gc_full_passes_{tag}"] = len(full)  # while the keys were typed
+            figures[f"gc_full_pass_{tag}_ms_max"] = max(full, default=0.0)
             if busy:
                 figures["analyses_while_typing"] = analyses
     return figures
@@ -242,17 +297,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", action="store_true", help="keystroke to screen in tmux, analysis running")
     parser.add_argument("--app", type=Path, help=argparse.SUPPRESS)  # the app the latency series types into
     parser.add_argument("--busy", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="with --latency: the app without gc.freeze() (for comparison)"
+    )
+    parser.add_argument(
+        "--gen2", type=int, help="with --latency: FULL_PASS_AFTER of tui/app.py (for comparison; CPython's own: 10)"
+    )
     parser.add_argument("--runs-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.app is not None:
-        run_app(args.app, args.busy, args.runs_file)
+        run_app(args.app, args.busy, args.runs_file, freeze=not args.no_freeze, gen2=args.gen2)
         return 0
     if args.latency:
-        figures = latency(args.scale, args.seed)
+        figures = latency(args.scale, args.seed, freeze=not args.no_freeze, gen2=args.gen2)
         print(f"machine: {machine()}")
-        print(f"keystroke to screen in tmux (120x40), {args.scale} synthetic workshop (seed {args.seed}):")
+        gc_note = "without gc.freeze()" if args.no_freeze else "with gc.freeze() once open"
+        gc_note += "" if args.no_freeze or args.gen2 is None else f", a full pass every {args.gen2} middle ones"
+        print(f"keystroke to screen in tmux (120x40), {args.scale} synthetic workshop (seed {args.seed}), {gc_note}:")
         for key, value in figures.items():
-            print(f"  {key:<28} {value:8.1f} {'ms' if key.endswith('_ms_median') or key.endswith('_ms_p95') else ''}")
+            unit = "ms" if key.endswith(("_ms_median", "_ms_p95", "_ms_max")) else "MB" if key.endswith("_mb") else ""
+            print(f"  {key:<28} {value:8.1f} {unit}")
         return 0
     figures = measure(args.scale, args.seed)
     print(f"machine: {machine()}")

@@ -717,3 +717,27 @@ def test_every_export_for_other_tools_is_in_the_palette_and_written_beside_the_f
             assert "is a file" in said() and app.is_running
 
     run(body)
+
+
+def test_the_heap_is_frozen_once_the_workshop_is_open_and_given_back_when_the_app_ends(demo_copy: Path):
+    """Once open, what is alive is out of the collector's reach and full passes come rarer (the pauses keys
+    met at enterprise scale, docs/performance.md); when the app ends, the collector is as it was."""
+    import gc
+
+    from needsmap.tui import app as app_module
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+
+    async def body():
+        app = create_app(demo_copy)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: gc.get_freeze_count() > 0, "the heap frozen")
+            assert gc.get_threshold() == (before[0], before[1], app_module.FULL_PASS_AFTER) != before
+            assert app.session is not None
+            assert gc.get_freeze_count() > len(app.session.workshop.attributes)  # the workshop among the rest
+
+    run(body)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

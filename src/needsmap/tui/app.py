@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import threading
 import time
 from collections import deque
@@ -50,6 +51,16 @@ DISK_POLL_SECONDS = 2.0
 #: reached unless a widget is stuck (a key takes milliseconds, a second or two on a machine loaded far
 #: beyond its processors); then a late key is better than a frozen terminal.
 KEY_WAIT_LIMIT = 60.0
+#: Once a workshop is open (and after it is reloaded), move everything alive then out of the garbage collector's
+#: reach (``gc.freeze``): the workshop, its analysis and the interface stay for the whole session, and the
+#: collector's full passes over them were the pauses of a tenth of a second or more that one key in twenty met
+#: at enterprise scale (docs/performance.md, the terminal UI).  Objects frozen are still freed when no longer
+#: referenced; only reference cycles among them would stay (the workshop's items have none).
+FREEZE_HEAP = True
+#: With the heap frozen, the collector's full pass comes after this many passes over its middle generation
+#: instead of CPython's 10: what is left for a full pass is what the session made since, and its pauses
+#: (50-90 ms at enterprise scale) then meet a key in a hundred rather than one in twenty.
+FULL_PASS_AFTER = 100
 
 SCREEN_TITLES = {entry.mode: entry.title for entry in SCREENS}
 
@@ -363,6 +374,7 @@ class NeedsmapApp(App[None]):
         self._unreadable_seen: str | None = None  # the last "cannot merge yet" message shown
         self._comments_ok = False
         self._poll_timer: Timer | None = None
+        self._gc_threshold: tuple[int, int, int] | None = None  # the collector's, before freeze_heap changed it
         #: typed keys wait here for their turn (see KeysInTurn)
         self.keys = KeysInTurn(self)
         if session is not None:
@@ -503,6 +515,7 @@ class NeedsmapApp(App[None]):
         session = self.session
         assert session is not None
         await self.action_show("overview")
+        self.call_after_refresh(self.freeze_heap)
         if self.analysis is not None and self.roadmap is None:  # the first analysis ran before the app did
             self._plan(_snapshot(session.workshop), self.analysis, self._workshop_rev)
         self._poll_timer = self.set_interval(DISK_POLL_SECONDS, self.check_disk)
@@ -524,6 +537,16 @@ class NeedsmapApp(App[None]):
         if self.review_on_start is not None:
             self.action_review_import(str(self.review_on_start))
 
+    def freeze_heap(self) -> None:
+        """What is alive now stays for the session: the collector leaves it alone from now on (see FREEZE_HEAP)."""
+        if FREEZE_HEAP:
+            gc.collect()
+            gc.freeze()
+            if self._gc_threshold is None:
+                self._gc_threshold = gc.get_threshold()
+            first, middle, _ = self._gc_threshold
+            gc.set_threshold(first, middle, FULL_PASS_AFTER)
+
     async def _created(self, session: Session | None) -> None:
         if session is None:
             self.exit()
@@ -538,6 +561,10 @@ class NeedsmapApp(App[None]):
 
     def on_unmount(self) -> None:
         self.keys.stop()
+        if self._gc_threshold is not None:  # as it was before: tests run many apps in one process
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
+            gc.unfreeze()  # what was frozen can be collected again once this app is gone
         if self.session is not None:
             self.session.close()
 
@@ -638,6 +665,7 @@ class NeedsmapApp(App[None]):
                 )
                 return
             self.notify("Reloaded the version on disk", markup=False)
+            self.call_after_refresh(self.freeze_heap)
         elif answer == "keep":
             if session.keep_mine():
                 self.notify(f"Saved your version over the file on disk (theirs: {session.path.name}.bak)", markup=False)

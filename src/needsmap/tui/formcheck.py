@@ -33,7 +33,7 @@ from needsmap.format import model as m
 from needsmap.format import spec, validator
 from needsmap.format.diagnostics import Reporter
 from needsmap.format.loader import MISSING, ValueReader  # the loader's own value reader: same messages
-from needsmap.format.naming import item_label
+from needsmap.format.naming import item_label, item_name
 
 #: Diagnostic codes of the validator's item rules, and the field they are about.
 _RULE_FIELD = {
@@ -100,6 +100,35 @@ def text_of(value, shape) -> str:
     return str(value)
 
 
+# -- references typed by name ------------------------------------------------------------------------
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def reference_names(ws: m.Workshop, section: str) -> dict[str, list[str]]:
+    """What the items a reference to ``section`` may name are called -> their ids: each item's name (title,
+    text), casefolded, and an attribute's synonyms too.  ``section`` is an item section or ``"any"``."""
+    out: dict[str, list[str]] = {}
+    for sec in m.ITEM_SECTIONS if section == "any" else (section,) if section in m.ITEM_SECTIONS else ():
+        for item in ws.section(sec):
+            names = [item_name(item), *(getattr(item, "synonyms", None) or ())]
+            for name in names:
+                ids = out.setdefault(_folded(name), [])
+                if item.id not in ids:
+                    ids.append(item.id)
+    return out
+
+
+def resolve_reference(ids: set[str], names: Mapping[str, list[str]], text: str) -> str | None:
+    """The id ``text`` stands for: itself when it is an id, else the one item whose name (or synonym) it is,
+    case and spacing aside; None when it names nothing, or more than one item."""
+    text = text.strip()
+    if text in ids:
+        return text
+    found = names.get(_folded(text), [])
+    return found[0] if len(found) == 1 else None
+
+
 def _node(text: str) -> yaml.ScalarNode:
     """The YAML scalar the text would be if it were typed into the file unquoted."""
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
@@ -142,6 +171,7 @@ class FormModel:
             self.record = child_record(section, child)
         self.fields = editable_fields(self.record)
         self.original = self._original()
+        self._names: dict[str, tuple[set[str], dict[str, list[str]]]] = {}  # section -> its ids, names -> ids
         # ids of the workshop as the validator sees them, without the item being edited
         self._ids = validator.known_ids(ws)
         if child is None and index is not None:
@@ -235,7 +265,7 @@ class FormModel:
             parts = [p.strip() for p in text.split(",")]
             out = []
             for i, part in enumerate(p for p in parts if p):
-                value = self._scalar(walker, shape.item, part, f"item #{i + 1} of {where}")
+                value = self._scalar(walker, shape.item, self.by_name(shape.item, part), f"item #{i + 1} of {where}")
                 if value is not MISSING:
                     out.append(value)
             return out
@@ -251,7 +281,22 @@ class FormModel:
                 rep.error(None, "missing-field", f"{where} is empty (required)")
                 return ""
             return None
-        return self._scalar(walker, shape, text, where)
+        return self._scalar(walker, shape, self.by_name(shape, text), where)
+
+    def by_name(self, shape: spec.Scalar, text: str) -> str:
+        """A reference typed as the name of an item (or a synonym of an attribute): that item's id.
+
+        Anything else stays as typed (an id, or a name that matches nothing: the validator says so).
+        """
+        if shape.kind != "ref" or not shape.ref or shape.ref not in (*m.ITEM_SECTIONS, "any"):
+            return text
+        known = self._names.get(shape.ref)
+        if known is None:
+            ws = self.ws
+            ids = {i.id for s in m.ITEM_SECTIONS for i in ws.section(s)} if shape.ref == "any" else None
+            ids = ids if ids is not None else {i.id for i in ws.section(shape.ref)}
+            known = self._names[shape.ref] = (ids, reference_names(ws, shape.ref))
+        return resolve_reference(*known, text) or text
 
     @staticmethod
     def _scalar(walker: ValueReader, shape: spec.Scalar, text: str, where: str):

@@ -31,12 +31,10 @@ def catalog_entry_for(name: str):
     return found[0][0] if found and found[0][1] >= 100 else None
 
 
-def create(session: Session, section: str, name: str) -> str:
-    """Add a minimal item called ``name`` to ``section``; returns its new id (call inside a batch).
+def planned(session: Session, section: str, name: str):
+    """What :func:`create` would make of ``name``: ``(id, name, catalog entry or None)``, creating nothing.
 
-    An attribute whose name the reference catalog knows exactly gets the catalog's
-    definition, type, entity, sensitivity and synonyms (and its id, when free); the
-    name stays as typed, in the workshop's own words.
+    The "+ create" line of a picker says this before Enter: ``street_address``, not the 'address' typed.
     """
     name = " ".join(name.split())
     if name[:1].islower():
@@ -44,12 +42,23 @@ def create(session: Session, section: str, name: str) -> str:
     taken = ids(session, section)
     entry = catalog_entry_for(name) if section == "attributes" else None
     if entry is not None:
-        new_id = unique_id(entry.id, taken, "_")
+        return unique_id(entry.id, taken, "_"), name, entry
+    return new_item_id(section, name, taken), name, None
+
+
+def create(session: Session, section: str, name: str) -> str:
+    """Add a minimal item called ``name`` to ``section``; returns its new id (call inside a batch).
+
+    An attribute whose name the reference catalog knows exactly gets the catalog's
+    definition, type, entity, sensitivity and synonyms (and its id, when free); the
+    name stays as typed, in the workshop's own words.
+    """
+    new_id, name, entry = planned(session, section, name)
+    if entry is not None:
         item = entry.to_attribute(new_id)
         item.name = name
         session.add(section, item, label=f"add {section_word(section)} {new_id} (reference catalog)")
         return new_id
-    new_id = new_item_id(section, name, taken)
     if section == "use_cases":
         item = m.UseCase(id=new_id, title=name)
     elif section == "notes":

@@ -30,6 +30,7 @@ from needsmap.tui.screens.overview import (
     reset,
     severity_cell,
     subjects_text,
+    wrapped,
 )
 from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 
@@ -55,6 +56,8 @@ WIDE_COLUMNS = [
     ("message", "message", None),
 ]
 NARROW_COLUMNS = [("severity", "severity", 9), ("impact", "impact", 6), ("message", "message", None)]
+#: The most lines a message takes in the list (it wraps instead of being cut; the detail pane has all of it).
+MESSAGE_LINES = 2
 ORDER_LABELS = {
     "blockers": "blocking errors first",
     "problem": "grouped by problem",
@@ -162,6 +165,10 @@ class GapsScreen(TypeToFilter, Screen[None]):
         columns = WIDEST_COLUMNS if width >= WIDEST else WIDE_COLUMNS if width >= WIDE else NARROW_COLUMNS
         ensure_columns(table, columns)
         room = last_column_room(table, *(w for _, _, w in columns if w))
+
+        def message(text: Text) -> Text:
+            return wrapped(text, room, MESSAGE_LINES) if room is not None else text
+
         reset(table)
         self._rows = []
         self._headings = {}
@@ -181,9 +188,13 @@ class GapsScreen(TypeToFilter, Screen[None]):
                     "impact": Text(str(problem.impact), justify="right", style="bold"),
                     "rule": Text("problem", style="bold"),
                     "subjects": Text(""),
-                    "message": fit(heading, room),
+                    "message": message(heading),
                 }
-                table.add_row(*(cells[key] for key, _, _ in columns), key=f"problem:{problem.key}")
+                table.add_row(
+                    *(cells[key] for key, _, _ in columns),
+                    key=f"problem:{problem.key}",
+                    height=len(cells["message"].split()),
+                )
                 self._headings[len(self._rows)] = problem
                 self._rows.append(None)
             if self.order == "rule" and gap.rule != rule:
@@ -206,9 +217,13 @@ class GapsScreen(TypeToFilter, Screen[None]):
                 "impact": Text(str(gap.impact), justify="right"),
                 "rule": Text(indent + gap.rule),
                 "subjects": fit(subjects_text(gap), SUBJECTS_WIDTH),
-                "message": fit(Text(indent).append_text(plain(gap.message)), room),
+                "message": message(Text(indent).append_text(plain(gap.message))),
             }
-            table.add_row(*(cells[key] for key, _, _ in columns), key=f"gap:{len(self._rows)}")
+            table.add_row(
+                *(cells[key] for key, _, _ in columns),
+                key=f"gap:{len(self._rows)}",
+                height=len(cells["message"].split()),
+            )
             self._rows.append(gap)
         target = 0
         if keep is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -62,11 +63,11 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(classes="help-scroll"):
                 yield Static(self._content())
 
-    def _table(self, title: str, rows: Iterable[tuple[str, str]]) -> Table:
+    def _table(self, title: str, rows: Iterable[tuple[str, str]], key_width: int = KEY_WIDTH) -> Table:
         table = Table(
             title=Text(title, style="bold"), title_justify="left", show_header=False, box=None, padding=(0, 2, 0, 0)
         )
-        table.add_column("key", style="bold", no_wrap=True, min_width=KEY_WIDTH, max_width=KEY_WIDTH)
+        table.add_column("key", style="bold", no_wrap=True, min_width=key_width, max_width=key_width)
         table.add_column("what")
         for key, what in rows:
             table.add_row(Text(key), Text(what))
@@ -81,13 +82,19 @@ class HelpScreen(ModalScreen[None]):
                 continue
             glob.append((_key(app, binding), binding.tooltip or binding.description))
         glob.append(("ctrl+p", "command palette: every action, every screen, every item by name"))
-        parts.append(self._table("Everywhere", _dedupe(glob)))
-        parts.append(Text(""))
-        parts.append(self._table("In tables", TABLE_KEYS))
+        sections: list[tuple[str, list[tuple[str, str]]]] = [
+            ("Everywhere", _dedupe(glob)),
+            ("In tables", [*TABLE_KEYS]),
+        ]
         for entry in SCREENS:
-            parts.append(Text(""))
             rows = [(_key(app, b), b.tooltip or b.description) for b in own_bindings(entry.screen)]
-            parts.append(self._table(entry.title, rows or [("", "(no keys of its own)")]))
+            sections.append((entry.title, rows or [("", "(no keys of its own)")]))
+        # the keys as wide as the widest (at most KEY_WIDTH): the words beside them get the rest of the line
+        width = min(KEY_WIDTH, max(cell_len(key) for _, rows in sections for key, _ in rows))
+        for i, (title, rows) in enumerate(sections):
+            if i:
+                parts.append(Text(""))
+            parts.append(self._table(title, rows, width))
         parts.append(Text(""))
         parts.append(
             Text(

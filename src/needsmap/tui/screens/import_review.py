@@ -151,11 +151,12 @@ class ImportReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="heading")
         table: DataTable[Text] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        # the decision first: on a narrow terminal the end of the row is cut (or scrolled), never the decision
         for key, label in (
-            ("column", "column"),
-            ("attribute", "attribute"),
-            ("confidence", "conf."),
             ("decision", "decision"),
+            ("confidence", "conf."),
+            ("attribute", "attribute"),
+            ("column", "column"),
             ("reason", "reason"),
         ):
             table.add_column(label, key=key)
@@ -204,10 +205,10 @@ class ImportReviewScreen(Screen[None]):
             target = p.target if p.decision.startswith("map:") else p.attribute
             style = _DECISION_STYLE.get(p.decision, "cyan")
             table.add_row(
-                Text(_safe(p.key)),
-                Text(_safe(target or "—")),
-                Text(f"{p.confidence:.2f}" if p.attribute else "", justify="right"),
                 Text(_safe(p.decision), style=style),
+                Text(f"{p.confidence:.2f}" if p.attribute else "", justify="right"),
+                Text(_safe(target or "—")),
+                Text(_safe(p.key)),
                 Text(_safe(p.reason)[:80], style="dim"),
                 key=p.key,
             )

@@ -12,6 +12,7 @@ on screen, so an enterprise workshop (400 × 2,500) scrolls as fast as the demo.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,8 @@ CELL_WIDTH = 3
 MAX_HEADER = 12
 MAX_ROW_LABEL = 30
 MIN_ROW_LABEL = 18
+#: The most lines a row's title takes: a long one goes on over a second line of its row instead of being cut.
+ROW_LINES = 2
 
 NEED_CYCLE: tuple[m.Criticality | None, ...] = (None, "must", "should", "could")
 ROLE_CYCLE: tuple[m.Role | None, ...] = (None, "copy", "master", "derived")
@@ -147,6 +150,8 @@ class MatrixGrid(ScrollView, can_focus=True):
         self.cursor_col = 0
         self.header_height = 1
         self.row_label_width = 10
+        self.row_labels: list[list[str]] = []  # per row: the lines of its title
+        self.row_offsets: list[int] = [0]  # per row: its first line below the header; then all the rows' lines
 
     # -- data ---------------------------------------------------------------------------------
     def set_grid(self, grid: Grid) -> None:
@@ -161,6 +166,11 @@ class MatrixGrid(ScrollView, can_focus=True):
         self.header_height = min(max(longest, 5), MAX_HEADER, room) + 1
         self.row_label_width = min(max((len(label) for _, label in grid.rows), default=8), MAX_ROW_LABEL) + 2
         self.row_label_width = max(self.row_label_width, MIN_ROW_LABEL)
+        self.row_labels = [label_lines(label, self.row_label_width - 1, ROW_LINES) for _, label in grid.rows]
+        offsets = [0]
+        for lines in self.row_labels:
+            offsets.append(offsets[-1] + len(lines))
+        self.row_offsets = offsets
         row_ids = [r for r, _ in grid.rows]
         col_ids = [c for c, _ in grid.cols]
         if keep_row in row_ids:
@@ -169,9 +179,7 @@ class MatrixGrid(ScrollView, can_focus=True):
             self.cursor_col = col_ids.index(keep_col)
         self.cursor_row = max(0, min(self.cursor_row, len(grid.rows) - 1))
         self.cursor_col = max(0, min(self.cursor_col, len(grid.cols) - 1))
-        self.virtual_size = Size(
-            self.row_label_width + len(grid.cols) * CELL_WIDTH, self.header_height + len(grid.rows)
-        )
+        self.virtual_size = Size(self.row_label_width + len(grid.cols) * CELL_WIDTH, self.header_height + offsets[-1])
         self.refresh()
         self.call_after_refresh(self._scroll_to_cursor)
         self.post_message(self.Moved())
@@ -231,11 +239,27 @@ class MatrixGrid(ScrollView, can_focus=True):
             x = left
         elif left + CELL_WIDTH > x + width:
             x = left + CELL_WIDTH - width
-        if self.cursor_row < y:
-            y = self.cursor_row
-        elif self.cursor_row >= y + height:
-            y = self.cursor_row - height + 1
+        top, bottom = self._row_lines(self.cursor_row)
+        if top < y:
+            y = top
+        elif bottom > y + height:
+            y = bottom - height
         self.scroll_to(x=x, y=y, animate=False, immediate=True)
+
+    def _row_lines(self, row: int) -> tuple[int, int]:
+        """The first line of ``row`` below the header and the line after its last."""
+        offsets = self.row_offsets
+        if 0 <= row < len(offsets) - 1:
+            return offsets[row], offsets[row + 1]
+        return row, row + 1
+
+    def row_at(self, line: int) -> tuple[int, int] | None:
+        """(row, its n-th line) at ``line`` below the header (counted from the top of the grid), or None."""
+        offsets = self.row_offsets
+        if line < 0 or line >= offsets[-1]:
+            return None
+        row = bisect_right(offsets, line) - 1
+        return row, line - offsets[row]
 
     def on_resize(self, _event: events.Resize) -> None:
         if self.grid is not None:
@@ -247,9 +271,9 @@ class MatrixGrid(ScrollView, can_focus=True):
             return
         x, y = event.x, event.y
         col = (x - self.row_label_width + int(self.scroll_x)) // CELL_WIDTH if x >= self.row_label_width else None
-        row = y - self.header_height + int(self.scroll_y) if y >= self.header_height else None
-        if row is not None and 0 <= row < len(g.rows):
-            self.cursor_row = row
+        found = self.row_at(y - self.header_height + int(self.scroll_y)) if y >= self.header_height else None
+        if found is not None:
+            self.cursor_row = found[0]
         if col is not None and 0 <= col < len(g.cols):
             self.cursor_col = col
         self.refresh()
@@ -290,13 +314,14 @@ class MatrixGrid(ScrollView, can_focus=True):
                 segs.append(Segment(f" {_safe_char(ch)} ", style(comp)))
             cells = Strip(segs).crop(crop, crop + cells_width)
             return Strip.join([Strip([label_segment]), cells]).extend_cell_length(width).crop(0, width)
-        row = y - self.header_height + scroll_y
-        if row >= len(g.rows):
+        found = self.row_at(y - self.header_height + scroll_y)
+        if found is None or found[0] >= len(g.rows):
             return Strip.blank(width)
-        rid, label = g.rows[row]
+        row, n = found
+        rid, _ = g.rows[row]
         on_row = row == self.cursor_row
         row_style = style("matrix--row-cursor" if on_row else "matrix--row-dim" if rid in g.dim_rows else "matrix--row")
-        text = _fit(label, self.row_label_width - 1) + " "
+        text = self.row_labels[row][n].ljust(self.row_label_width - 1) + " "
         segs = []
         values = g.cells.get(rid, {})
         for c in range(first, last):
@@ -310,7 +335,7 @@ class MatrixGrid(ScrollView, can_focus=True):
                 cell_style = cell_style + style("matrix--cursor")
             elif on_row or c == self.cursor_col:
                 cell_style = style("matrix--cross") + cell_style
-            segs.append(Segment(f" {letter} ", cell_style))
+            segs.append(Segment(f" {letter if not n else ' '} ", cell_style))  # the letter on the first line
         cells = Strip(segs).crop(crop, crop + cells_width)
         return Strip.join([Strip([Segment(text, row_style)]), cells]).extend_cell_length(width).crop(0, width)
 
@@ -330,6 +355,26 @@ class MatrixGrid(ScrollView, can_focus=True):
 
 def _safe_char(ch: str) -> str:
     return ch if ch.isprintable() else "?"
+
+
+def label_lines(label: str, width: int, most: int) -> list[str]:
+    """A row's title over at most ``most`` lines of ``width`` cells, broken at spaces (the last cut with …)."""
+    words = "".join(_safe_char(ch) for ch in " ".join(label.split())).split(" ")
+    lines: list[str] = []
+    line = ""
+    for i, word in enumerate(words):
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        elif len(lines) < most - 1:
+            lines.append(line)
+            line = word
+        else:
+            line = " ".join([line, *words[i:]])
+            break
+    lines.append(line)
+    return [shorten(part, width) for part in lines]
 
 
 def _fit(text: str, width: int) -> str:
@@ -430,32 +475,45 @@ class MatrixScreen(Screen[None]):
         row_label = dict(g.rows).get(row_id, row_id)
         col_label = dict(g.cols).get(attr, attr)
         value = g.cells.get(row_id, {}).get(attr)
-        # the value first: a narrow terminal cuts the end of the line, never the value
+        # the value first: a narrow terminal cuts the end of the line, never the value; then the attribute (the
+        # column), and on the next line the row.  What does not fit in the width is left out (the why of a
+        # problem is shortened, the keys are in the footer and in help) so that each name reads whole at 80
+        room = max(self.size.width - 2, 20)  # the padding
         text = Text(end="", no_wrap=True, overflow="ellipsis")
+        problem = None
         if self.kind == "use_cases":
             text.append(value or "not needed", style="bold")
             problem = g.trouble.get((row_id, attr)) if value else None
-            if problem:
-                text.append(
-                    "  ⚠ blocked: held nowhere or does not reach it"
-                    if problem == "hard"
-                    else "  ⚠ at risk: stale, low quality or coverage",
-                    style="red" if problem == "hard" else "yellow",
-                )
             keys = "space: cycle  m s c: must should could  x: clear"
         else:
             text.append(value or "not held", style="bold")
             keys = "space: cycle  m c d: master copy derived  x: clear"
-        text.append(f"  ·  {section_word(self.kind)} ", style="dim")
-        text.append_text(plain(row_label, style="bold"))
-        text.append(" (")
-        text.append_text(plain(row_id))
-        text.append(") × attribute ", style="dim")
-        text.append_text(plain(col_label, style="bold"))
-        text.append(" (")
-        text.append_text(plain(attr))
-        text.append(")")
-        text.append(f"\n{keys}   ctrl+z: undo", style="dim")
+        column = Text(end="")
+        column.append("  ·  attribute ", style="dim")
+        column.append_text(plain(col_label, style="bold"))
+        column.append(" (")
+        column.append_text(plain(attr))
+        column.append(")")
+        if problem:
+            why, short = (
+                ("  ⚠ blocked: held nowhere or does not reach it", "  ⚠ blocked")
+                if problem == "hard"
+                else ("  ⚠ at risk: stale, low quality or coverage", "  ⚠ at risk")
+            )
+            fits = text.cell_len + len(why) + column.cell_len <= room
+            text.append(why if fits else short, style="red" if problem == "hard" else "yellow")
+        text.append_text(column)
+        row = Text(end="")
+        row.append(f"{section_word(self.kind)} ", style="dim")
+        row.append_text(plain(row_label, style="bold"))
+        row.append(" (")
+        row.append_text(plain(row_id))
+        row.append(")")
+        more = f"   {keys}   ctrl+z: undo"
+        if row.cell_len + len(more) <= room:
+            row.append(more, style="dim")
+        text.append("\n")
+        text.append_text(row)
         info.update(text)
 
     # -- editing ---------------------------------------------------------------------------------

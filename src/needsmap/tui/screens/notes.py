@@ -5,6 +5,10 @@ the selected note below.  ``a`` adds, ``e``/Enter edits, ``c`` closes or
 reopens, ``d`` deletes (after asking), ``k`` shows one kind at a time; typing
 filters.  Every change goes through the session, so ctrl+z undoes it.
 
+In the form, a new note's id follows its kind and first words (``q-who-owns-the``) until the id is typed
+by hand; ``about`` and ``by`` take ids or names (→ completes either; a name is read as its item's id, shown
+as the id on leaving the field), and a name that is no item's is refused, saying so.
+
 The form saves only the fields the person changed in it, onto the note as it is
 when the form is saved (:mod:`needsmap.collab.field_patch`, as the item forms do):
 what the session merged from someone else meanwhile stays, and a field both changed
@@ -30,8 +34,10 @@ from needsmap.format import model as m
 from needsmap.format.naming import new_note_id
 from needsmap.format.spec import ID_PATTERN
 from needsmap.tui import paragraphs, plain
-from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset
+from needsmap.tui.formcheck import reference_names, resolve_reference
+from needsmap.tui.screens.overview import ensure_columns, fit, last_column_room, reset, wrapped
 from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog, ask_keep_or_take
+from needsmap.tui.widgets.forms import ListSuggester, ref_names
 from needsmap.tui.widgets.type_to_filter import TypeToFilter, filter_keys
 
 if TYPE_CHECKING:
@@ -52,6 +58,8 @@ WIDE_COLUMNS = [
     ("text", "note", None),
 ]
 NARROW_COLUMNS = [("kind", "kind", 8), ("status", "status", 6), ("about", "about", ABOUT_WIDTH), ("text", "note", None)]
+#: The most lines a note's text (and what it is about) takes in the list; the detail pane below has all of it.
+TEXT_LINES, ABOUT_LINES = 3, 2
 #: The fields of the note form, by the note's attribute names.
 FORM_FIELDS = ("id", "kind", "status", "text", "about", "by")
 
@@ -88,6 +96,8 @@ class NoteForm(ModalScreen[m.Note | None]):
         self.workshop = workshop
         self.note = note
         self.default_id = default_id
+        #: a new note's id follows its kind and text (``q-who-owns-the-mobile``) until the id is typed by hand
+        self._auto_id: str | None = default_id if note is None else None
         #: The form's values when it opened (what the person then changed, or not).
         self.start: dict[str, Any] = {}
         #: The fields whose value the person changed, set when the form is saved.
@@ -102,17 +112,32 @@ class NoteForm(ModalScreen[m.Note | None]):
                 for key, choices in (("kind", m.NOTE_KINDS), ("status", m.NOTE_STATUSES)):
                     yield Static(key, classes="form-label")
                     value = getattr(note, f"effective_{key}") if note else choices[0]
-                    yield Select([(c, c) for c in choices], value=value, allow_blank=False, id=f"f-{key}")
+                    yield Select([(c, c) for c in choices], value=value, allow_blank=False, id=f"f-{key}", compact=True)
             yield Static("text", classes="form-label")
-            yield TextArea(note.text if note else "", id="f-text", soft_wrap=True, show_line_numbers=False)
+            yield TextArea(
+                note.text if note else "", id="f-text", soft_wrap=True, show_line_numbers=False, compact=True
+            )
             with Horizontal(classes="form-row"):
                 yield Static("about", classes="form-label")
-                yield Input(", ".join(note.about) if note else "", placeholder="ids, comma separated", id="f-about")
+                ws = self.workshop()
+                yield Input(
+                    ", ".join(note.about) if note else "",
+                    placeholder="ids or names, comma separated (→ completes)",
+                    id="f-about",
+                    suggester=ListSuggester(all_ids(ws), ref_names(ws, "any")),
+                    compact=True,
+                )
             with Horizontal(classes="form-row"):
                 yield Static("by", classes="form-label")
-                yield Input((note.by or "") if note else "", placeholder="stakeholder id", id="f-by")
+                yield Input(
+                    (note.by or "") if note else "",
+                    placeholder="stakeholder id or name",
+                    id="f-by",
+                    suggester=ListSuggester((s.id for s in ws.stakeholders), ref_names(ws, "stakeholders")),
+                    compact=True,
+                )
                 yield Static("id", classes="form-label")
-                yield Input(note.id if note else self.default_id, id="f-id")
+                yield Input(note.id if note else self.default_id, id="f-id", compact=True)
             yield Static(id="f-problems")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
@@ -129,14 +154,29 @@ class NoteForm(ModalScreen[m.Note | None]):
         return [key for key in FORM_FIELDS if now[key] != self.start.get(key)]
 
     def _values(self) -> dict:
-        about = [a for a in re.split(r"[,\s]+", self.query_one("#f-about", Input).value) if a]
+        ws = self.workshop()
+        ids = set(all_ids(ws))
+        names = reference_names(ws, "any")
+        about: list[str] = []
+        for part in self.query_one("#f-about", Input).value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            found = resolve_reference(ids, names, part)  # an id, or the name of an item
+            words = part.split()
+            if found is None and len(words) > 1 and all(w in ids for w in words):
+                about += words  # ids separated by spaces
+            else:
+                about.append(found or part)  # what names nothing stays, and is refused (see problems)
+        by = self.query_one("#f-by", Input).value.strip()
+        people = {s.id for s in ws.stakeholders}
         return {
             "id": self.query_one("#f-id", Input).value.strip(),
             "kind": self.query_one("#f-kind", Select).value,
             "status": self.query_one("#f-status", Select).value,
             "text": self.query_one("#f-text", TextArea).text.strip(),
             "about": list(dict.fromkeys(about)),
-            "by": self.query_one("#f-by", Input).value.strip() or None,
+            "by": (resolve_reference(people, reference_names(ws, "stakeholders"), by) or by) if by else None,
         }
 
     def problems(self) -> list[str]:
@@ -156,11 +196,11 @@ class NoteForm(ModalScreen[m.Note | None]):
         ids = all_ids(ws)
         for ident in v["about"]:
             if ident not in ids:
-                out.append(f"'about' names '{ident}', which is not an id of any item")
+                out.append(f"'about' names '{ident}', which is not an id or a name of any item")
             elif len(ids[ident]) > 1:
                 out.append(f"'about' names '{ident}', which is an id in both '{ids[ident][0]}' and '{ids[ident][1]}'")
         if v["by"] and not any(s.id == v["by"] for s in ws.stakeholders):
-            out.append(f"'by' names '{v['by']}', which is not a stakeholder id")
+            out.append(f"'by' names '{v['by']}', which is not the id or the name of a stakeholder")
         return out
 
     def _check(self) -> list[str]:
@@ -176,7 +216,34 @@ class NoteForm(ModalScreen[m.Note | None]):
     @on(TextArea.Changed)
     @on(Select.Changed)
     def _changed(self, event) -> None:
+        field = self.query_one("#f-id", Input)
+        if event.control is field:
+            if field.value != self._auto_id:
+                self._auto_id = None  # typed by hand: it no longer follows the text
+        elif self._auto_id is not None:
+            self._follow_text(field)
         self._check()
+
+    def _follow_text(self, field: Input) -> None:
+        """A new note's id from its kind and the first words of its text, while the id is not typed by hand."""
+        kind = self.query_one("#f-kind", Select).value
+        text = self.query_one("#f-text", TextArea).text
+        taken = (n.id for n in self.workshop().notes)
+        suggestion = new_note_id(kind if isinstance(kind, str) else "question", text, taken) if text.strip() else ""
+        suggestion = suggestion or self.default_id
+        if suggestion != self._auto_id:
+            self._auto_id = suggestion
+            field.value = suggestion
+
+    def on_descendant_blur(self, event) -> None:
+        """Leaving 'about' or 'by': the names typed there are shown as the ids they stand for."""
+        widget = event.widget
+        if widget.id not in ("f-about", "f-by") or not isinstance(widget, Input) or not self.is_attached:
+            return
+        v = self._values()
+        shown = ", ".join(v["about"]) if widget.id == "f-about" else (v["by"] or "")
+        if shown != widget.value.strip():
+            widget.value = shown
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -296,11 +363,14 @@ class NotesScreen(TypeToFilter, Screen[None]):
                 "kind": Text(kind, style=KIND_STYLE.get(kind, ""), end=""),
                 "status": Text(status, style=dim or "bold"),
                 "id": fit(plain(note.id, style=dim), ID_WIDTH),
-                "text": fit(plain(note.text, style=dim), room),
-                "about": fit(plain(", ".join(note.about)), ABOUT_WIDTH),
+                "text": wrapped(plain(paragraphs(note.text), style=dim), room, TEXT_LINES)
+                if room
+                else plain(note.text),
+                "about": wrapped(plain(", ".join(note.about)), ABOUT_WIDTH, ABOUT_LINES),
                 "by": fit(plain(note.by or ""), BY_WIDTH),
             }
-            table.add_row(*(cells[key] for key, _, _ in columns), key=note.id)
+            height = max(len(cells["text"].split()), len(cells["about"].split()))
+            table.add_row(*(cells[key] for key, _, _ in columns), key=note.id, height=height)
         if notes:
             row = self._ids.index(keep) if keep in self._ids else min(keep_row, len(notes) - 1)
             table.move_cursor(row=max(0, row))

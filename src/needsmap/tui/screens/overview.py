@@ -1,4 +1,6 @@
-"""Overview (key 1): how big the workshop is, what to start with, how ready its use cases are, the top problems.
+"""Overview (key 1): whose workshop it is, how big, what to start with, how ready its use cases are, the top problems.
+
+The first line names the workshop and its organisation (and, on a wide screen, its dates and facilitator).
 
 Everything here follows the workshop live: counts on each edit, readiness,
 the recommendation and problems when the analysis (in a thread) has caught
@@ -28,6 +30,7 @@ from needsmap.analysis.engine import Gap
 from needsmap.analysis.problems import Problem
 from needsmap.roadmap.recommend import Recommendation, short_name
 from needsmap.tui import SUBJECT_SCREENS, plain
+from needsmap.tui.widgets.table import line_spans
 
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
@@ -133,22 +136,20 @@ def fit(text: Text, width: int | None) -> Text:
 
 
 def wrapped(text: Text, width: int, lines: int = 2) -> Text:
-    """``text`` wrapped at word boundaries to ``width`` cells, at most ``lines`` lines (the last cut with …)."""
-    if text.cell_len <= width:
+    """``text`` wrapped to ``width`` cells, at most ``lines`` lines (the last cut with …), its styles kept.
+
+    Lines break at spaces, a word too long for a line after ``_ - , . /`` in it (else where the line is full:
+    :func:`needsmap.tui.widgets.table.line_spans`).  Unchanged when it fits on one line; the number of lines
+    of the result is ``len(result.split())`` (a DataTable row's height).
+    """
+    if text.cell_len <= width or width < 1:
         return text
-    words = text.plain.split(" ")
-    out: list[str] = []
-    line = ""
-    for word in words:
-        candidate = f"{line} {word}" if line else word
-        if len(out) < lines - 1 and len(candidate) > width and line:
-            out.append(line)
-            line = word
-        else:
-            line = candidate
-    last = Text(line, style=text.style, end="")
-    last.truncate(width, overflow="ellipsis")
-    result = Text("\n".join([*out, last.plain]), style=text.style, end="", no_wrap=True)
+    parts = [text[start:end] for start, end in line_spans(text.plain, width, lines)]
+    for part in parts:
+        part.rstrip()
+    parts[-1].truncate(width, overflow="ellipsis")
+    result = Text("\n", end="", no_wrap=True).join(parts)
+    result.no_wrap = True
     return result
 
 
@@ -195,6 +196,7 @@ class OverviewScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        yield Static(id="workshop-name")
         yield Horizontal(*(Static(id=f"count-{key}", classes="count") for key, _ in COUNTED), id="counts")
         yield Static(id="counts-line")
         yield Static(id="start-with")
@@ -233,7 +235,20 @@ class OverviewScreen(Screen[None]):
         return ("use_cases", uc) if uc else None
 
     # -- filling ----------------------------------------------------------------------------
+    def _fill_name(self) -> None:
+        """The workshop's name and organisation (and, where there is room, its dates and facilitator)."""
+        info = self.app.session.workshop.workshop
+        text = plain(info.name or self.app.session.path.name, style="bold")
+        details = [info.organization or ""]
+        if not self.has_class("-narrow"):
+            details += [", ".join(d.isoformat() for d in info.dates), info.facilitator or ""]
+        for detail in filter(None, details):
+            text.append(" · ", style="dim")
+            text.append_text(plain(detail))
+        self.query_one("#workshop-name", Static).update(text)
+
     def _fill_counts(self) -> None:
+        self._fill_name()
         ws = self.app.session.workshop
         line = Text(end="")
         for i, (key, word) in enumerate(COUNTED):
@@ -336,6 +351,7 @@ class OverviewScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
+        self._fill_name()
         self.call_after_refresh(self._fill_analysis)
 
     # -- navigation ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from needsmap.roadmap.engine import Roadmap, RoadmapError, build_roadmap
 from needsmap.roadmap.output import closes_text, comparison_rows, leaves_text, start_lines, summary, wave_word
 from needsmap.roadmap.recommend import short_name
 from needsmap.tui import plain
-from needsmap.tui.screens.overview import ensure_columns
+from needsmap.tui.screens.overview import ensure_columns, last_column_room, wrapped
 
 if TYPE_CHECKING:
     from needsmap.tui.app import OpenApp
@@ -58,6 +58,22 @@ NARROW_COLUMNS: list[tuple[str, str, int | None]] = [
     ("effort", "effort", 6),
     ("votes", "votes", None),
 ]
+#: The waves of the highlighted option: wide, and narrower than NARROW (no WSJF: the work item gets the room).
+WAVE_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("wave", "wave", 11),
+    ("kind", "kind", 13),
+    ("effort", "effort", 6),
+    ("wsjf", "WSJF", 6),
+    ("item", "work item", None),
+]
+NARROW_WAVE_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("wave", "wave", 10),
+    ("kind", "kind", 9),
+    ("effort", "effort", 6),
+    ("item", "work item", None),
+]
+#: The most lines a work item's title takes (it wraps instead of being cut).
+ITEM_LINES = 3
 STAR = "★"
 
 
@@ -119,15 +135,7 @@ class RoadmapScreen(Screen[None]):
         yield DataTable(id="roadmap-waves", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        waves = self.query_one("#roadmap-waves", DataTable)
-        for key, label, width in (
-            ("wave", "wave", 11),
-            ("kind", "kind", 13),
-            ("effort", "effort", 6),
-            ("wsjf", "WSJF", 6),
-            ("item", "work item", None),
-        ):
-            waves.add_column(Text(label), key=key, width=width)
+        ensure_columns(self.query_one("#roadmap-waves", DataTable), WAVE_COLUMNS)
         ws = self.app.session.workshop
         self.voter = ws.stakeholders[0].id if ws.stakeholders else None
         self._refresh()
@@ -190,6 +198,10 @@ class RoadmapScreen(Screen[None]):
         if ensure_columns(table, NARROW_COLUMNS if narrow else WIDE_COLUMNS):
             self._shown = []
             self._fill_options()
+        ensure_columns(self.query_one("#roadmap-waves", DataTable), NARROW_WAVE_COLUMNS if narrow else WAVE_COLUMNS)
+        self.call_after_refresh(self._fill_detail)  # the work items wrap to the width the table has now
+        self._fill_voter()
+        self._fill_recommended()  # two lines at most, the second ending in … when cut
 
     def _fill_recommended(self) -> None:
         line = Text(end="")
@@ -204,7 +216,8 @@ class RoadmapScreen(Screen[None]):
                 more = len(rec.start_with) - 1
                 if more:
                     line.append(f" (+{more} more, below)", style="dim")
-        self.query_one("#roadmap-recommended", Static).update(line)
+        room = self.size.width - 2  # the line's padding
+        self.query_one("#roadmap-recommended", Static).update(wrapped(line, room, 2) if room > 0 else line)
 
     def _fill_voter(self) -> None:
         ws = self.app.session.workshop
@@ -218,7 +231,12 @@ class RoadmapScreen(Screen[None]):
                 text.append(" (")
                 text.append_text(plain(person.function))
                 text.append(")")
-        text.append("   s: who votes · v: vote 1-5 · a: accept a generated option into the file", style="dim")
+        keys = (
+            "s: who · v: vote · a: accept"
+            if self.has_class("-narrow")
+            else ("s: who votes · v: vote 1-5 · a: accept a generated option into the file")
+        )
+        text.append(f"   {keys}", style="dim")
         self.query_one("#roadmap-voter", Static).update(text)
 
     def _fill_options(self) -> None:
@@ -298,15 +316,18 @@ class RoadmapScreen(Screen[None]):
             text.append("\nNote: ", style="yellow")
             text.append_text(plain(note))
         detail.update(text)
+        columns = [str(k.value) for k in waves.columns]
+        shown = NARROW_WAVE_COLUMNS if columns == [k for k, _, _ in NARROW_WAVE_COLUMNS] else WAVE_COLUMNS
+        room = last_column_room(waves, *(w for _, _, w in shown if w))
         for n, it in enumerate(p.items):
-            waves.add_row(
-                plain(wave_word(rm, it.wave)),
-                Text(it.kind),
-                Text(f"{it.effort:g}"),
-                Text(f"{it.wsjf:.2f}"),
-                plain(it.item.title),
-                key=f"{n}",
-            )
+            cells = {
+                "wave": plain(wave_word(rm, it.wave)),
+                "kind": Text(it.kind),
+                "effort": Text(f"{it.effort:g}"),
+                "wsjf": Text(f"{it.wsjf:.2f}"),
+                "item": wrapped(plain(it.item.title), room, ITEM_LINES) if room else plain(it.item.title),
+            }
+            waves.add_row(*(cells[c] for c in columns), key=f"{n}", height=len(cells["item"].split()))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "roadmap-options":

@@ -276,7 +276,7 @@ class StepsTable(SubTable):
         Column("n", "#", 3, right=True),
         Column("name", "step", 36, flex=True, wrap=True),
         Column("system", "system", 12, drop=1),
-        Column("data", "attributes", 60, flex=True),
+        Column("data", "attributes", 60, flex=True, wrap=True),
     )
     BINDINGS = [
         Binding("l", "screen.link_step", "Link attributes"),
@@ -414,7 +414,7 @@ class FeedsTable(SubTable):
     COLUMNS = (
         Column("to", "to", 16),
         Column("frequency", "every", 8),
-        Column("attributes", "attributes", 60, flex=True),
+        Column("attributes", "attributes", 60, flex=True, wrap=True),
     )
     BINDINGS = [Binding("a", "screen.feed_attributes", "Add attributes")]
 

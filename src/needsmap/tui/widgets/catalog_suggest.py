@@ -1,7 +1,8 @@
 """The new-attribute form, offering the reference catalog as the name is typed.
 
 Typing "geboortedatum" or "email" into the name of a new attribute lists the
-closest entries of the reference catalog (:func:`needsmap.catalog.entries.search`) in
+closest entries of the reference catalog (:func:`needsmap.catalog.entries.search`; from the first
+letter typed: the names that start with it) in
 a list below the fields that is always there (three lines; one on a small
 terminal), so no field ever moves.  ``down`` moves into the list (Tab still
 goes to the next field, ``escape`` back to the name); ``enter`` (or a click)
@@ -43,6 +44,24 @@ FILLED = (
     "channels",
     "synonyms",
 )
+
+
+def offers(text: str) -> list[catalog.CatalogEntry]:
+    """The catalog entries offered for a name typed so far, from the first letter on: the entries whose name
+    starts with it (A to Z), then the closest matches of :func:`needsmap.catalog.entries.search` (two letters on)."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    folded = text.casefold()
+    starting = sorted(
+        (e for e in catalog.load_catalog().entries if e.name.casefold().startswith(folded)),
+        key=lambda e: e.name.casefold(),
+    )
+    found = [entry for entry, score in catalog.search(text, limit=MAX_SUGGESTIONS) if score >= MIN_SCORE]
+    if len(text) > 1 and found and found[0].name.casefold() == folded:
+        starting = []  # the exact name is the search's first: its order stands
+    out = list({e.id: e for e in (*starting, *(found if len(text) > 1 else ()))}.values())
+    return out[:MAX_SUGGESTIONS]
 
 
 class CatalogSuggestions(OptionList):
@@ -100,12 +119,7 @@ class AttributeForm(ItemForm):
         if self._chosen_name is not None and text == self._chosen_name:
             return
         self._chosen_name = None
-        found = (
-            [entry for entry, score in catalog.search(text, limit=MAX_SUGGESTIONS) if score >= MIN_SCORE]
-            if len(text) >= 2
-            else []
-        )
-        self._show_offers(found)
+        self._show_offers(offers(text))
 
     def _show_offers(self, found: list[catalog.CatalogEntry]) -> None:
         """List ``found`` (class ``-shown``), or a hint when there is nothing to offer."""

@@ -3,7 +3,9 @@
 * one input per field: text inputs for text and numbers, a list for enums, booleans
   and references (typing a reference with completion when the list would be long),
   comma-separated input with completion for lists of ids, a small text area for
-  long text;
+  long text; a reference may be typed as the item's name (or an attribute's synonym):
+  → completes ids and names alike, the name is read as the id (and shown as the id on
+  leaving the field), and a name that is no item's is refused with validate's message;
 * checked **as you type**, with the messages ``needsmap validate`` gives
   (:class:`needsmap.tui.formcheck.FormModel`), shown under the field;
 * a new item's id is suggested from its name until the id is typed by hand;
@@ -77,12 +79,18 @@ def safe(text: object) -> str:
 
 
 class ListSuggester(Suggester):
-    """Completes the last entry of a comma-separated list from known ids."""
+    """Completes the last entry of a comma-separated list from known ids, or from the names of the items.
 
-    def __init__(self, choices: Iterable[str]) -> None:
+    An id that starts with what is typed comes first; else a name that does (case aside): → accepts it, and the
+    form reads the name as the item's id (:meth:`needsmap.tui.formcheck.FormModel.by_name`).
+    """
+
+    def __init__(self, choices: Iterable[str], names: Iterable[str] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.choices = sorted(choices)
         self.folded = [c.casefold() for c in self.choices]
+        self.names = sorted({n for n in names if n and "," not in n and n not in self.choices}, key=str.casefold)
+        self.folded_names = [n.casefold() for n in self.names]
 
     async def get_suggestion(self, value: str) -> str | None:
         head, sep, last = value.rpartition(",")
@@ -92,10 +100,22 @@ class ListSuggester(Suggester):
         lead = last[: len(last) - len(token)]
         have = {p.strip() for p in head.split(",")} if sep else set()
         folded = token.casefold()
-        for choice, low in zip(self.choices, self.folded):
-            if low.startswith(folded) and choice != token and choice not in have:
-                return f"{head}{sep}{lead}{choice}"
+        for choices, low_choices in ((self.choices, self.folded), (self.names, self.folded_names)):
+            for choice, low in zip(choices, low_choices):
+                if low.startswith(folded) and choice != token and choice not in have:
+                    return f"{head}{sep}{lead}{choice}"
         return None
+
+
+def ref_names(ws: m.Workshop, section: str) -> list[str]:
+    """The names of the items a reference to ``section`` may name (an attribute's synonyms too)."""
+    sections = m.ITEM_SECTIONS if section == "any" else (section,) if section in m.ITEM_SECTIONS else ()
+    out: list[str] = []
+    for sec in sections:
+        for item in ws.section(sec):
+            out.append(item_name(item))
+            out.extend(getattr(item, "synonyms", None) or ())
+    return [one_line(n) for n in out]
 
 
 def ref_choices(ws: m.Workshop, section: str) -> list[tuple[str, str]]:
@@ -388,11 +408,26 @@ class ItemForm(ModalScreen):
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         key = (event.widget.id or "").removeprefix("input-")
+        if key and isinstance(event.widget, Input) and not self._dismissed:
+            self._names_to_ids(key, event.widget)
         if key and self.is_current:
             self.write_draft()  # leaving a field: its words are on disk now
             if key not in self._touched:
                 self._touched.add(key)
                 self.check()
+
+    def _names_to_ids(self, key: str, widget: Input) -> None:
+        """Leaving a reference field: the names typed in it are shown as the ids they stand for."""
+        fld = self.model.record.by_key.get(key)
+        if fld is None:
+            return
+        shape = fld.shape.item if isinstance(fld.shape, spec.ListOf) else fld.shape
+        if not isinstance(shape, spec.Scalar) or shape.kind != "ref":
+            return
+        parts = [p.strip() for p in widget.value.split(",")] if isinstance(fld.shape, spec.ListOf) else [widget.value]
+        resolved = ", ".join(self.model.by_name(shape, p) for p in parts if p.strip())
+        if resolved != widget.value.strip():
+            widget.value = resolved
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
@@ -415,13 +450,13 @@ class ItemForm(ModalScreen):
             inner = shape.item
             suggester = None
             if isinstance(inner, spec.Scalar) and inner.kind == "ref" and inner.ref:
-                suggester = ListSuggester(i for i, _ in ref_choices(ws, inner.ref))
+                suggester = ListSuggester((i for i, _ in ref_choices(ws, inner.ref)), ref_names(ws, inner.ref))
             return Input(
                 str(value or ""),
                 id=wid,
                 classes="form-input",
                 suggester=suggester,
-                placeholder="comma-separated",
+                placeholder="ids or names, comma-separated" if suggester is not None else "comma-separated",
                 select_on_focus=False,
                 compact=True,
             )
@@ -465,8 +500,8 @@ class ItemForm(ModalScreen):
                 str(value or ""),
                 id=wid,
                 classes="form-input",
-                suggester=SuggestFromList([i for i, _ in choices], case_sensitive=False),
-                placeholder=f"{section_word(shape.ref)} id (→ completes)",
+                suggester=SuggestFromList([i for i, _ in choices] + ref_names(ws, shape.ref), case_sensitive=False),
+                placeholder=f"{section_word(shape.ref)} id or name (→ completes)",
                 select_on_focus=False,
                 compact=True,
             )

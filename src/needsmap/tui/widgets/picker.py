@@ -3,8 +3,10 @@
 "The welcome journey needs the club card number, should have": type ``club``,
 press Enter, press ``s``.  The picker stays open for the next link, so a use
 case's needs are listed while people say them; Escape closes it.  When nothing
-matches, an entry creates the item on the spot (``+ create attribute 'xyz'``):
-the new item and the link are one undo step.
+matches, an entry creates the item on the spot: the new item and the link are
+one undo step.  The entry says before Enter exactly what it will create: the id
+(``+ create attribute street_address 'Address'``, not just the words typed) and,
+when the reference catalog knows the words, the entry it takes its definition from.
 
 Focus stays in the one input: Up/Down move the highlight, Enter "arms" the
 choice keys, and then one key links (``m``/``s``/``c``) while any other key goes
@@ -318,21 +320,36 @@ class LinkPicker(ModalScreen):
         if self.create_section and query and self.decision is not None:
             exact = any(_norm(query) in (_norm(mt.candidate.name), _norm(mt.candidate.id)) for mt in self.matches)
             if not exact and self.decision.offer_create:
-                known = self.decision.catalog_entry if self.create_section == "attributes" else None
-                create = Option(
-                    Content.assemble(
-                        ("+ create ", "bold $text-success"),
-                        f"{section_word(self.create_section)} '{_safe(query)}'",
-                        (f"  with the catalog's definition of {_safe(known.name)}" if known else "", "dim"),
-                    ),
-                    id=CREATE,
-                )
+                create = Option(self._create_prompt(query), id=CREATE)
                 strong_count = sum(1 for mt in self.matches if mt.strong)
                 options = options[:strong_count] + [create] + options[strong_count:]
         results = self.query_one("#picker-list", OptionList)
         results.set_options(options)
         if options:
             results.highlighted = 0
+
+    def _create_prompt(self, query: str) -> Content:
+        """``+ create attribute street_address 'Address'  the catalog's Street address``: the id it will have and,
+        when the reference catalog knows the words, the entry whose definition it takes."""
+        section = self.create_section
+        assert section is not None
+        known = None
+        if self.session is not None:
+            ident, name, known = linking.planned(self.session, section, query)
+        else:
+            ident, name = "", query
+        parts: list[str | tuple[str, str]] = [("+ create ", "bold $text-success"), f"{section_word(section)} "]
+        if ident:
+            parts.append((_safe(ident), "bold"))
+            parts.append(" ")
+        parts.append(f"'{_safe(name)}'")
+        if known is not None and " ".join(known.name.split()).casefold() == " ".join(name.split()).casefold():
+            parts.append(("  from the catalog: its definition, type and sensitivity", "dim"))
+        elif known is not None:
+            parts.append(("  the catalog's ", "dim"))
+            parts.append((_safe(known.name), "italic"))
+            parts.append((" (its definition, type and sensitivity)", "dim"))
+        return Content.assemble(*parts)
 
     def _prompt(self, match: Match) -> Content:
         c = match.candidate

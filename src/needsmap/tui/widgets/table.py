@@ -48,6 +48,46 @@ COMFORT_FLEX = 20  # flexible columns give up width down to this before columns 
 MAX_WRAP_LINES = 3
 
 
+#: Where a word too long for a line may break, after the character: ids and lists read in pieces
+#: ("loyalty_" / "number,") rather than cut mid-word ("loyalty_num" / "ber").
+WORD_BREAKS = "_-,./"
+
+
+def line_spans(source: str, width: int, most: int) -> list[tuple[int, int]]:
+    """``source`` over at most ``most`` lines of ``width`` cells: each line's (start, end) in ``source``.
+
+    Lines break at a space; a word longer than what is left of a line breaks after one of WORD_BREAKS
+    in it, else where the line is full.  The last line runs to the end of ``source`` (cut it to the
+    width, with an ellipsis, when it is longer).
+    """
+    spans: list[tuple[int, int]] = []
+    start, n = 0, len(source)
+    while start < n and len(spans) < most - 1:
+        while start < n and source[start] == " ":
+            start += 1
+        if cell_len(source[start:]) <= width:
+            break
+        end, cells = start, 0
+        while end < n and cells + cell_len(source[end]) <= width:
+            cells += cell_len(source[end])
+            end += 1
+        end = max(end, start + 1)  # a character wider than the line still moves on
+        if end < n and source[end] == " ":
+            cut, following = end, end + 1
+        elif (space := source.rfind(" ", start, end)) > start:
+            cut, following = space, space + 1
+        elif (mark := max(source.rfind(c, start, end) for c in WORD_BREAKS)) > start:
+            cut = following = mark + 1
+        else:
+            cut = following = end
+        spans.append((start, cut))
+        start = following
+    while start < n and source[start] == " ":
+        start += 1
+    spans.append((start, n))
+    return spans
+
+
 def plain(value: object) -> str:
     """Untrusted text for one table cell: one line, control characters made visible."""
     return terminal(one_line("" if value is None else str(value)))
@@ -269,16 +309,11 @@ class ItemTable(ScrollView, can_focus=True):
         if hit is not None and hit[0] is row:
             return hit[1]
         value = row.cells[i]
-        text = Text(value, end="") if isinstance(value, str) else value.copy()
-        text.no_wrap = False
-        lines = list(text.wrap(self.app.console, width, overflow="fold"))
+        text = Text(value, end="") if isinstance(value, str) else value
+        lines = [text[start:end] for start, end in line_spans(text.plain, width, MAX_WRAP_LINES)]
         for line in lines:
             line.rstrip()
-        if len(lines) > MAX_WRAP_LINES:
-            last = Text(" ", end="").join([lines[MAX_WRAP_LINES - 1], *lines[MAX_WRAP_LINES:]])
-            last.truncate(width, overflow="ellipsis")
-            lines = [*lines[: MAX_WRAP_LINES - 1], last]
-        lines = lines or [Text("")]
+        lines[-1].truncate(width, overflow="ellipsis")
         self._wrapped[key] = (row, lines)
         return lines
 
