@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,19 +235,39 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Fit the confidence calibration on the tune part and print it (column_evidence.CALIBRATION).",
     )
+    parser.add_argument(
+        "--calibration-only",
+        action="store_true",
+        help="With --leave-one-out: leave each system out of the calibration only, not of the evidence "
+        "(its spellings and rules still count as confirmed by it).",
+    )
+    parser.add_argument(
+        "--fit-support",
+        action="store_true",
+        help="Write the support table of the tune part (imports/column_support.json): which tune systems each "
+        "spelling and rule reads right.",
+    )
     parser.add_argument("--ddl", metavar="SYSTEM", help="Print the labelled system's tables as T-SQL DDL.")
     args = parser.parse_args(argv)
     if args.ddl:
-        print(ddl_of(next(s for s in load_labelled() if s.system == args.ddl)))
+        print(ddl_of(next(s for s in load_labelled(splits={"tune"}) if s.system == args.ddl)))
+        return 0
+    if args.fit_support:
+        from needsmap.imports.column_support import SUPPORT_FILE
+
+        SUPPORT_FILE.write_text(fit_support(), encoding="utf-8")
+        print(f"wrote {SUPPORT_FILE}")
         return 0
     if args.fit_calibration:
         print(fit_calibration())
         return 0
     if args.labelled:
-        print(quality_report(args.labelled, cross_validated=args.leave_one_out))
+        if args.misses and args.labelled != "tune":  # a held-out part's misses, once read, spend it
+            print("--misses lists the tune part's misses only")
+            return 2
+        print(quality_report(args.labelled, args.leave_one_out, evidence_too=not args.calibration_only))
         if args.misses:
-            systems = [s for s in load_labelled() if args.labelled == "all" or s.split == args.labelled]
-            print("\n".join(evaluate(systems)["misses"]))
+            print("\n".join(evaluate(load_labelled(splits={"tune"}))["misses"]))
         return 0
     r = run(args.columns, args.seed, args.repeat, args.workshop)
     total = r["build_s"] + r["match_s"]
@@ -268,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
 
 #: The labelled column lists of real systems (tests/data/columns/<system>.yaml, see tests/data/README.md).
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "columns"
+#: A calibration class of readings one other system confirms (``exact/1``) is fitted apart only with this many
+#: proposals; with fewer they are fitted with the rest of their kind.
+MIN_BLOCK_POINTS = 20
 #: Confidence buckets of the reliability table: (low, high, label).
 BUCKETS = ((0.9, 1.01, "0.90-1.00"), (0.8, 0.9, "0.80-0.89"), (0.75, 0.8, "0.75-0.79"))
 
@@ -284,10 +308,27 @@ class Labelled:
     inverted: frozenset[str]
 
 
-def load_labelled(folder: Path = LABELLED) -> list[Labelled]:
-    """Every labelled system of ``folder``, by file name."""
+_SPLIT_LINE = re.compile(r"^split:\s*['\"]?([A-Za-z0-9_-]+)", re.M)
+
+
+def split_of(path: Path) -> str | None:
+    """The ``split`` a labelled file says it belongs to, read from its ``split:`` line alone (a part being
+    labelled is not parsed, let alone measured, until it is asked for)."""
+    found = _SPLIT_LINE.search(path.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
+
+
+def splits_present(folder: Path = LABELLED) -> dict[str, str | None]:
+    """Each labelled system's split, by file name (without reading the files' columns)."""
+    return {path.stem: split_of(path) for path in sorted(folder.glob("*.yaml"))}
+
+
+def load_labelled(folder: Path = LABELLED, splits: frozenset[str] | set[str] | None = None) -> list[Labelled]:
+    """The labelled systems of ``folder`` whose split is one of ``splits`` (None: every one), by file name."""
     out = []
     for path in sorted(folder.glob("*.yaml")):
+        if splits is not None and split_of(path) not in splits:
+            continue
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         tables = []
         expect: dict[str, frozenset[str]] = {}
@@ -368,63 +409,132 @@ def evaluate(systems: list[Labelled], accept_above: float = 0.9, matchers: dict 
     }
 
 
-def calibration_points(systems: list[Labelled]) -> dict[str, list[tuple[float, bool]]]:
-    """Per evidence class, (raw score, right) of the schema import's proposals for ``systems``, matched
-    without calibration: what :func:`fit_calibration` fits."""
+#: One proposal read for the calibration: (evidence class, raw score, right, what the reading rests on).
+Point = tuple[str, float, bool, tuple[str, ...]]
+
+
+def system_points(system: Labelled) -> list[Point]:
+    """The schema import's proposals for one system, matched without calibration: per proposal its evidence
+    class, raw score, whether it is right and its support keys (what :func:`fit_calibration` and
+    :func:`fit_support` read)."""
     from needsmap.imports.schema import propose
 
-    matcher = ColumnMatcher.from_catalog(calibration=None)
-    points: dict[str, list[tuple[float, bool]]] = {}
-    for system in systems:
-        columns = [Column(c.name, t.name, c.sql_type) for t in system.tables for c in t.columns]
-        tops = [found[0] if found else None for found in matcher.match_many(columns, limit=1)]
-        for p, top in zip(propose(system.tables, matcher), tops):
-            if p.attribute is None or top is None or top.attribute != p.attribute:
-                continue  # not proposed, or proposed by what the rest of the table says (a title as salutation)
-            points.setdefault(top.evidence, []).append((p.confidence, p.attribute in system.expect[p.key]))
-    return points
+    matcher = ColumnMatcher.from_catalog(calibration=None, support={})
+    columns = [Column(c.name, t.name, c.sql_type) for t in system.tables for c in t.columns]
+    tops = [found[0] if found else None for found in matcher.match_many(columns, limit=1)]
+    out = []
+    for p, top in zip(propose(system.tables, matcher), tops):
+        if p.attribute is None or top is None or top.attribute != p.attribute:
+            continue  # not proposed, or proposed by what the rest of the table says (a title as salutation)
+        out.append((top.evidence, p.confidence, p.attribute in system.expect[p.key], top.support_keys))
+    return out
+
+
+def _tune(split: str = "tune") -> list[Labelled]:
+    return load_labelled(splits={split})
+
+
+def support_table(points: dict[str, list[Point]]) -> dict[str, frozenset[str]]:
+    """Per support key, the systems on which a reading resting on it is right."""
+    found: dict[str, set[str]] = {}
+    for system, pairs in points.items():
+        for _evidence, _score, ok, keys in pairs:
+            if ok:
+                for key in keys:
+                    found.setdefault(key, set()).add(system)
+    return {key: frozenset(systems) for key, systems in found.items()}
+
+
+def fit_support(split: str = "tune") -> str:
+    """The support table of ``split`` (never a held-out part), as the text of
+    ``column_support.SUPPORT_FILE``."""
+    from needsmap.imports.column_support import dump_support
+
+    return dump_support(support_table({s.system: system_points(s) for s in _tune(split)}))
+
+
+def calibration_points(
+    points: dict[str, list[Point]], support: dict[str, frozenset[str]], left_out: frozenset[str] = frozenset()
+) -> dict[str, list[tuple[float, bool]]]:
+    """Per calibration class (the evidence class, ``/1`` when one other system confirms what the reading rests
+    on), (raw score, right) of every system's proposals but ``left_out``'s, each as a system nobody labelled
+    would see it: its support counted without itself and ``left_out``.  Readings that no other system confirms
+    are held for review whatever the fit says (``column_support.UNSUPPORTED_CAP``), so they are left out of it:
+    on their own system they are right by construction."""
+    from needsmap.imports.column_support import support_block, support_of, without
+
+    out: dict[str, list[tuple[float, bool]]] = {}
+    for system, pairs in points.items():
+        if system in left_out:
+            continue
+        seen = without(support, left_out | {system})
+        for evidence, score, ok, keys in pairs:
+            block = support_block(support_of(keys, seen))
+            if block == "0":
+                continue
+            out.setdefault(f"{evidence}/{block}" if block else evidence, []).append((score, ok))
+    return out
 
 
 def _fit(points: dict[str, list[tuple[float, bool]]]) -> dict[str, tuple[tuple[float, float], ...]]:
     from needsmap.imports.column_evidence import EVIDENCE_CLASSES, fit_isotonic
 
-    return {evidence: fit_isotonic(points[evidence]) for evidence in EVIDENCE_CLASSES if points.get(evidence)}
+    points = {c: list(pairs) for c, pairs in points.items()}
+    for evidence in EVIDENCE_CLASSES:  # a block of a few proposals says nothing of its own: pooled with its kind
+        once = points.get(f"{evidence}/1", [])
+        if 0 < len(once) < MIN_BLOCK_POINTS:
+            points.setdefault(evidence, []).extend(points.pop(f"{evidence}/1"))
+    classes = [c for e in EVIDENCE_CLASSES for c in (e, f"{e}/1")]
+    return {c: fit_isotonic(points[c]) for c in classes if points.get(c)}
 
 
 def fit_calibration(split: str = "tune") -> str:
     """The isotonic calibration fitted on ``split`` (never the held-out part), as the Python literal
     ``column_evidence.CALIBRATION`` holds."""
-    fitted = _fit(calibration_points([s for s in load_labelled() if s.split == split]))
+    points = {s.system: system_points(s) for s in _tune(split)}
+    fitted = _fit(calibration_points(points, support_table(points)))
     lines = ["CALIBRATION: Calibration = {"]
     lines += [f'    "{evidence}": {steps!r},' for evidence, steps in fitted.items()]
     lines.append("}")
     return "\n".join(lines)
 
 
-def leave_one_out(split: str = "tune") -> dict:
-    """Whether the calibration carries over to a system it was not fitted on: each system of ``split`` is
-    matched with the calibration fitted on the other systems of ``split`` only, and the figures of
-    :func:`evaluate` are pooled over all of them (the words of the matcher were still read from all of them,
-    so this measures the calibration, not the readings)."""
-    systems = [s for s in load_labelled() if s.split == split]
-    per_system = {s.system: calibration_points([s]) for s in systems}
+def leave_one_out(split: str = "tune", evidence_too: bool = True) -> dict:
+    """Whether 0.9 carries over to a system nobody tuned on: each system of ``split`` is matched with the
+    calibration fitted on the other systems of ``split`` only, and the figures of :func:`evaluate` are pooled
+    over all of them.  With ``evidence_too`` (the honest figure) the evidence the system contributed is left
+    out as well: a spelling or rule that only that system's labelled columns confirm counts as unconfirmed
+    (it would not be there had the system not been labelled), both when it is matched and in the fit.
+    Without it, only the calibration is left out (the words of the matcher were read from all systems)."""
+    systems = _tune(split)
+    points = {s.system: system_points(s) for s in systems}
+    support = support_table(points)
     matchers = {}
     for system in systems:
-        points: dict[str, list[tuple[float, bool]]] = {}
-        for other, found in per_system.items():
-            if other != system.system:
-                for evidence, pairs in found.items():
-                    points.setdefault(evidence, []).extend(pairs)
-        matchers[system.system] = ColumnMatcher.from_catalog(calibration=_fit(points))
+        alone = frozenset({system.system})
+        if evidence_too:
+            seen = {k: v - alone for k, v in support.items()}
+            fitted = _fit(calibration_points(points, support, alone))
+        else:  # the calibration of the others, everyone's evidence as it is
+            seen = support
+            fitted = _fit(calibration_points({k: v for k, v in points.items() if k != system.system}, support))
+        matchers[system.system] = ColumnMatcher.from_catalog(calibration=fitted, support=seen)
     return evaluate(systems, matchers=matchers)
 
 
-def quality_report(split: str, cross_validated: bool = False) -> str:
+def quality_report(split: str, cross_validated: bool = False, evidence_too: bool = True) -> str:
     """The figures of :func:`evaluate` on one split (``tune``, ``held-out-3`` or ``all``), as Markdown; with
-    ``cross_validated``, those of :func:`leave_one_out` (each system calibrated on the others)."""
-    systems = [s for s in load_labelled() if split == "all" or s.split == split]
-    r = leave_one_out(split) if cross_validated else evaluate(systems)
-    title = f"{split}, each system calibrated on the others" if cross_validated else split
+    ``cross_validated``, those of :func:`leave_one_out` (each system calibrated on the others; with
+    ``evidence_too``, without the evidence it contributed either)."""
+    systems = load_labelled(splits=None if split == "all" else {split})
+    r = leave_one_out(split, evidence_too) if cross_validated else evaluate(systems)
+    title = split
+    if cross_validated:
+        title += (
+            ", each system left out of the calibration and of the evidence"
+            if evidence_too
+            else ", each system left out of the calibration only"
+        )
     lines = [
         f"{title}: {r['systems']} systems ({', '.join(s.system for s in systems)})",
         f"top-1 {r['top1']:.1%} of {r['customer_columns']} customer columns; "

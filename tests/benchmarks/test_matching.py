@@ -33,7 +33,34 @@ def test_the_labelled_figures_and_a_suite_as_ddl(capsys):
     assert out.startswith("tune: ") and "| 0.90-1.00 |" in out
     assert matching.main(["--labelled", "tune", "--leave-one-out"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("tune, each system calibrated on the others: ") and "| 0.90-1.00 |" in out
+    assert out.startswith("tune, each system left out of the calibration and of the evidence: ")
+    assert "| 0.90-1.00 |" in out
+    assert matching.main(["--labelled", "tune", "--leave-one-out", "--calibration-only"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tune, each system left out of the calibration only: ") and "| 0.90-1.00 |" in out
+    assert matching.main(["--labelled", "held-out-3", "--misses"]) == 2  # a held-out part's misses are not listed
     assert matching.main(["--ddl", "sap"]) == 0
     ddl = capsys.readouterr().out
     assert "CREATE TABLE [dbo].[KNA1]" in ddl and "[SMTP_ADDR] nvarchar(241)" in ddl
+
+
+def test_a_system_left_out_takes_the_evidence_it_contributed_with_it():
+    """The honest leave-one-out: a spelling only the left-out system reads right counts as unconfirmed, both
+    when it is matched and in the calibration fitted on the others (whose own support is counted without them
+    too); readings only their own system confirms are never fitted (they are right there by construction)."""
+    from needsmap.imports.column_support import support_of, without
+
+    points = {
+        "a": [("exact", 1.0, True, ("spelling:city=ort",))],
+        "b": [("exact", 1.0, True, ("spelling:city=ort",)), ("exact", 0.9, True, ("spelling:city=stadt",))],
+        "c": [("exact", 1.0, False, ("spelling:city=ort",)), ("exact", 1.0, True, ())],
+    }
+    support = matching.support_table(points)
+    assert support == {"spelling:city=ort": frozenset({"a", "b"}), "spelling:city=stadt": frozenset({"b"})}
+    fitted = matching.calibration_points(points, support)
+    assert fitted == {"exact/1": [(1.0, True), (1.0, True)], "exact": [(1.0, False), (1.0, True)]}
+    without_a = matching.calibration_points(points, support, frozenset({"a"}))
+    # without a: c's 'ort' is confirmed by b alone; b's 'ort' and 'stadt' by no one else, so they are not fitted
+    assert without_a == {"exact/1": [(1.0, False)], "exact": [(1.0, True)]}
+    assert support_of(("spelling:city=ort",), without(support, {"a"})) == 1
+    assert support_of(("spelling:city=stadt",), without(support, {"b"})) == 0

@@ -12,7 +12,7 @@ from benchmarks import matching as bench
 from needsmap.catalog.entries import load_catalog
 from needsmap.catalog.name_tokens import name_tokens
 from needsmap.cli.main import main
-from needsmap.imports.column_match import ColumnMatcher
+from needsmap.imports.column_match import ONCE_CONFIRMED_NOTE, UNCONFIRMED_NOTE, ColumnMatcher
 from needsmap.imports.schema import SchemaColumn, SchemaTable, propose
 from tests.conftest import DATA, ROOT
 
@@ -44,13 +44,18 @@ ROUND_2_HELD_OUT = {
     "zoho_crm",
     "oracle_tca",
 }
-#: The held-out part of round 4, labelled by others while the matcher was changed (its files may still be coming).
+#: The held-out part of round 4, labelled by others while the matcher was changed.
 HELD_OUT = "held-out-3"
+#: The held-out part of round 5, labelled by others while round 5 was written; measured by the lead only.
+HELD_OUT_4 = "held-out-4"
+#: The parts whose files these tests read: a later held-out part (``held-out-5``...) may be being labelled, and
+#: is neither read nor measured here until it is reported.
+REPORTED = frozenset({"tune", HELD_OUT, HELD_OUT_4})
 
 
 @pytest.fixture(scope="module")
 def labelled() -> list[bench.Labelled]:
-    return bench.load_labelled()
+    return bench.load_labelled(splits=REPORTED)
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +70,15 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     names = {s.system for s in labelled}
     assert len(names - EARLIER) >= 15
     assert {"salesforce", "dynamics365", "sap", "hubspot"} <= names
-    splits = {s.split for s in labelled}
-    assert "tune" in splits and splits <= {"tune", HELD_OUT}  # split by system: each file is one system, in one part
+    splits = set(bench.splits_present().values())
+    assert "tune" in splits  # split by system: each file is one system, in one part, a later one held out too
+    assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
     assert ROUND_1_HELD_OUT | ROUND_2_HELD_OUT <= tune  # spent held-out parts are tuned on
     held_out = {s.system for s in labelled if s.split == HELD_OUT}
     assert not held_out & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # systems not labelled before round 4
+    held_out_4 = {s.system for s in labelled if s.split == HELD_OUT_4}
+    assert not held_out_4 & (held_out | tune | EARLIER)  # systems not labelled before round 5
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -123,9 +131,65 @@ def test_0_9_means_97_percent_on_a_system_the_calibration_was_not_fitted_on():
     """Each tune system matched with the calibration fitted on the other tune systems only: the proposals
     accepted automatically are still right >= 97% of the time, so the level carries over to a new system as
     far as the calibration is concerned."""
+    r = bench.leave_one_out("tune", evidence_too=False)
+    assert r["systems"] >= 36
+    assert r["accepted_precision"] >= 0.97, r["misses"]
+
+
+def test_0_9_means_97_percent_on_a_system_whose_evidence_was_left_out_too():
+    """The honest estimate from the tune part alone: each tune system matched as if it had never been labelled,
+    its part of the calibration and of the evidence left out (a spelling or rule only its columns confirm
+    counts as unconfirmed, and is held for review); the proposals accepted automatically are still right >= 97%
+    of the time."""
     r = bench.leave_one_out("tune")
     assert r["systems"] >= 36
     assert r["accepted_precision"] >= 0.97, r["misses"]
+    calibration_only = bench.leave_one_out("tune", evidence_too=False)
+    assert r["accepted"] < calibration_only["accepted"]  # less is accepted once a system's own spellings go
+
+
+def test_the_support_table_is_what_the_tune_part_gives():
+    """imports/column_support.json is what ``python -m benchmarks.matching --fit-support`` writes from the tune
+    part's labels with the matcher as it is: which tune systems each spelling and rule reads right."""
+    from needsmap.imports.column_support import SUPPORT_FILE
+
+    assert SUPPORT_FILE.read_text(encoding="utf-8") == bench.fit_support("tune"), "run --fit-support"
+
+
+def test_a_reading_is_as_sure_as_the_systems_that_confirm_it():
+    """A spelling confirmed by no labelled system (added by hand) is held for review; one confirmed by a single
+    system is calibrated apart from those confirmed by more; the attribute's own id needs no confirmation."""
+    from needsmap.imports.column_support import UNSUPPORTED_CAP, support_block, support_keys, support_of
+
+    keys = support_keys(("ort", "01"), "spelling 'ort01'", "city")
+    assert keys == ("spelling:city=ort01",)
+    assert support_keys(("city",), "id 'city'", "city") == ()  # the name as written
+    assert support_keys(("hs", "city"), "id 'city', without 'hs_'", "city") == ("qualifier:hs",)
+    assert support_keys(("do", "not", "call"), "do-not-call flag", "phone_marketing_consent") == ("rule:do-not-",)
+    table = {"spelling:city=ort01": frozenset({"sap"}), "qualifier:hs": frozenset({"hubspot", "klaviyo"})}
+    assert support_of(keys, table) == 1 and support_block(1) == "1"
+    assert support_of(("spelling:city=ort01", "qualifier:hs"), table) == 1  # the weakest link
+    assert support_of(("spelling:city=stadt",), table) == 0 and support_block(0) == "0"
+    assert support_of((), table) is None and support_block(None) == ""
+    matcher = ColumnMatcher.from_catalog()
+    confirmed = matcher.best("ORT01", "KNA1", "nvarchar(35)")
+    unconfirmed = ColumnMatcher.from_catalog(support={"x": frozenset({"y"})}).best("ORT01", "KNA1", "nvarchar(35)")
+    assert confirmed.attribute == unconfirmed.attribute == "city"
+    assert unconfirmed.support == 0 and unconfirmed.confidence <= UNSUPPORTED_CAP < 0.9
+    assert UNCONFIRMED_NOTE in unconfirmed.reason
+    assert ColumnMatcher.from_catalog(support={"x": frozenset({"y"})}).best("city", "customers").confidence >= 0.9
+
+
+def test_the_general_form_of_a_reading_is_no_rival(matcher):
+    """``MobilePhone`` is the mobile number: the phone number, its general form, does not hold it back; nor does
+    the city hold back SAP's ``ORT02`` (the district), read as written with its number."""
+    mobile = matcher.match("MobilePhone", "Contact", "nvarchar(40)", limit=2)
+    assert [c.attribute for c in mobile] == ["mobile_phone", "phone"]
+    assert "nearly as well" not in mobile[0].reason and mobile[0].confidence >= 0.9
+    district = matcher.best("ORT02", "KNA1", "nvarchar(35)")
+    assert district.attribute == "district" and "nearly as well" not in district.reason
+    work = matcher.best("work_email", "contacts", "varchar(255)")
+    assert work.attribute == "work_email" and "nearly as well" not in work.reason
 
 
 def test_the_calibration_is_the_isotonic_fit_on_the_tune_part():
@@ -183,12 +247,18 @@ def test_a_reading_is_calibrated_by_its_kind():
 
 
 def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
-    """docs/performance.md shows exactly what ``python -m benchmarks.matching --labelled SPLIT`` prints."""
+    """docs/performance.md shows exactly what ``python -m benchmarks.matching --labelled SPLIT`` prints (and,
+    for the tune part, with ``--leave-one-out``).  A held-out part's figures are not shown when they differ: each
+    look at them spends the part a little, so they are measured on purpose, once, from the command line."""
     doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
-    present = {s.split for s in bench.load_labelled()}
-    for split in [p for p in (HELD_OUT, "tune") if p in present]:
-        report = bench.quality_report(split)
+    tune = [bench.quality_report("tune"), bench.quality_report("tune", cross_validated=True)]
+    for report in tune:
         assert report in doc, f"docs/performance.md is out of date; paste:\n{report}"
+    present = set(bench.splits_present().values())
+    for part in (HELD_OUT, HELD_OUT_4):
+        if part in present:
+            documented = bench.quality_report(part) in doc
+            assert documented, f"docs/performance.md is out of date: python -m benchmarks.matching --labelled {part}"
 
 
 # ------------------------------------------------------------------ names as people write them
@@ -367,7 +437,8 @@ def test_inverted_flags_are_proposed_with_the_inversion_said(matcher, column, ta
 def test_what_a_consent_column_says_of_the_consent(matcher, column, sql_type, want):
     best = matcher.best(column, "customers", sql_type)
     assert best is not None and best.attribute == want, (column, best)
-    assert best.confidence >= 0.9  # read from the words' roles, not guessed
+    # read from the words' roles, not guessed: accepted, unless no labelled system confirms the rule yet
+    assert best.confidence >= 0.9 or (best.support == 0 and best.confidence >= 0.75), best
 
 
 def test_consent_words_without_a_channel_or_about_asking_are_no_consent_detail():
@@ -541,8 +612,10 @@ def test_a_suite_schema_gives_a_review_file_an_architect_accepts_with_few_edits(
     """The suite's tables as T-SQL DDL through ``needsmap import ddl --review``: the entries a person must
     change (a wrong automatic accept, a wrong proposal under review, a rejected customer column) are few;
     the right proposals left for review (a generic name such as ``Name``, a table's own key: readings whose
-    confidence is calibrated below 0.9) need a glance and are at most a quarter; the inverted flags say so in
-    the file."""
+    confidence is calibrated below 0.9) need a glance and are at most a quarter, besides those held because no
+    other labelled system confirms the suite's own spelling (``ORT01``, ``emailaddress1``: their reason says
+    so; on the suite itself they are right, on a system nobody labelled a spelling confirmed once was right
+    95% of the time); the inverted flags say so in the file."""
     suite = next(s for s in labelled if s.system == system)
     sql = tmp_path / f"{system}.sql"
     sql.write_text(bench.ddl_of(suite), encoding="utf-8")
@@ -553,17 +626,20 @@ def test_a_suite_schema_gives_a_review_file_an_architect_accepts_with_few_edits(
     assert result.exit_code == 0, result.output
     entries = yaml.safe_load(review.read_text(encoding="utf-8"))["proposals"]
     assert len(entries) == len(suite.expect)
-    edits, glances = [], []
+    edits, glances, unconfirmed = [], [], []
     for e in entries:
         want = suite.expect[e["column"]]
         wrong = e["decision"] in ("accept", "review") and e["proposed"] not in want
         missed = e["decision"] == "reject" and want
         if wrong or missed:
             edits.append(e["column"])
+        elif e["decision"] == "review" and (ONCE_CONFIRMED_NOTE in e["reason"] or UNCONFIRMED_NOTE in e["reason"]):
+            unconfirmed.append(e["column"])
         elif e["decision"] == "review":
             glances.append(e["column"])
     assert len(edits) <= most_edits * len(entries), edits
     assert len(glances) <= 0.25 * len(entries), glances
+    assert len(unconfirmed) + len(glances) + len(edits) < len(entries)  # something is accepted
     inverted = {e["column"] for e in entries if e.get("inverted")}
     assert inverted == {k for k in suite.inverted if k in {e["column"] for e in entries}}
     for e in entries:

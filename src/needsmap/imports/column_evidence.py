@@ -475,7 +475,7 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
 
 #: Evidence classes, from the most direct reading to the least.
 EVIDENCE_CLASSES = ("exact", "structural", "qualified", "reread", "narrowed", "generic", "fuzzy")
-_STRUCTURAL_NOTES = (
+STRUCTURAL_NOTES = (
     "the key of table",
     "parent_id of",
     "do-not-",
@@ -516,7 +516,7 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str, 
     ``tax_category``, ``employment_status``: the words read away were what the column is about) or
     ``exact`` (a name of the attribute as written).  ``target_entity``: the entity of the attribute read (an
     address's kind read away from a word that is no address's, ``invoice_prefix``, said what it is about)."""
-    if any(note in why for note in _STRUCTURAL_NOTES):
+    if any(note in why for note in STRUCTURAL_NOTES):
         return "structural"
     own = [w for w in tokens if w not in context and w.rstrip("s") not in context]
     if len(own) == 1 and (own[0] in GENERIC_NAMES or own[0] in _GENERIC_WORDS):
@@ -654,14 +654,18 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 
 # fmt: off
 #: The isotonic fit on the tune part of the labelled systems (``python -m benchmarks.matching
-#: --fit-calibration`` prints it); the held-out part is never used for it.
+#: --fit-calibration`` prints it); the held-out part is never used for it.  Per evidence class, and apart
+#: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
+#: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.868), (0.812, 0.875), (0.867, 0.892), (0.942, 0.956)),
-    "structural": ((0.765, 0.885), (0.925, 0.904), (0.94, 0.971)),
-    "qualified": ((0.768, 0.942), (1.0, 0.98)),
-    "reread": ((0.765, 0.75), (0.812, 0.85), (0.895, 0.86)),
-    "narrowed": ((0.816, 0.361),),
-    "generic": ((0.816, 0.39), (0.834, 0.838), (1.0, 0.857)),
-    "fuzzy": ((0.771, 0.364), (0.802, 0.821), (0.845, 0.878)),
+    "exact": ((0.8, 0.869), (0.867, 0.88), (0.942, 0.952)),
+    "exact/1": ((0.85, 0.894),),
+    "structural": ((0.765, 0.885), (0.925, 0.902), (0.94, 0.971)),
+    "qualified": ((0.816, 0.941), (0.97, 0.988)),
+    "qualified/1": ((0.833, 0.895), (1.0, 0.921)),
+    "reread": ((0.765, 0.75), (0.782, 0.869), (0.895, 0.872), (0.92, 0.875)),
+    "narrowed": ((0.85, 0.318),),
+    "generic": ((0.818, 0.45), (0.834, 0.834), (0.851, 0.843), (1.0, 0.863)),
+    "fuzzy": ((0.771, 0.39), (0.805, 0.75), (0.845, 0.878)),
 }
 # fmt: on

@@ -103,9 +103,13 @@ near spelling) with that score was worth on the
 tune part of the labelled systems: an isotonic fit per kind
 (:data:`~needsmap.imports.column_evidence.CALIBRATION`), warped so that 0.9
 stands for 97% right and 0.75 for 50% (``ColumnMatcher(..., calibration=None)``
-gives the raw scores, which is what the fit is made from).  When another attribute is read from the name
-nearly as well (:data:`RIVAL`: ``last_activity_date``, the last contact or an interaction), the best one is held
-at :data:`RIVALLED_CAP`, for review.
+gives the raw scores, which is what the fit is made from).  A reading is also only as sure as the labelled
+systems that confirm what it rests on (:mod:`needsmap.imports.column_support`: the catalog spelling it matched,
+the qualifiers it read away, the rule of the table's shape): readings one system confirms are calibrated apart
+(``exact/1``) and held below the automatic acceptance, and so are readings none confirms (a spelling added by
+hand).  When another attribute is read from the name nearly as well (:data:`RIVAL`: ``last_activity_date``,
+the last contact or an interaction), the best one is held at :data:`RIVALLED_CAP`, for review, unless the rival
+is its general form (:func:`general_form`: the phone number of ``MobilePhone``).
 """
 
 from __future__ import annotations
@@ -166,6 +170,15 @@ from needsmap.imports.column_readings import (
     split_glued,
     table_context,
     word_variants,
+)
+from needsmap.imports.column_support import (
+    ONCE_SUPPORTED_CAP,
+    UNSUPPORTED_CAP,
+    Support,
+    load_support,
+    support_block,
+    support_keys,
+    support_of,
 )
 
 #: Words without which a name is no consent to a channel (:func:`positive_channel` and :func:`consent_detail`
@@ -251,6 +264,9 @@ _HOLDER_KEYS = frozenset({("owner", "id"), ("owner", "table", "id"), ("owner", "
 #: round 3's readings with such a rival (read from the name, not a generic word) were right 5 times in 7 there,
 #: those without one 96.5% of the time.
 RIVAL, RIVALLED_CAP = 0.8, 0.89
+#: The reason's note of a reading whose spelling or rule no labelled system confirms, and one only.
+UNCONFIRMED_NOTE = "no labelled system confirms this reading: check"
+ONCE_CONFIRMED_NOTE = "one labelled system confirms this reading"
 #: Readings that make a rival: a generic word (``address`` of ``email_address``) or a near spelling does not.
 _RIVAL_EVIDENCE = frozenset({"exact", "structural", "qualified", "reread"})
 #: Attribute types whose values a key can point to (a salutation, a country, a currency, a segment).
@@ -312,6 +328,11 @@ class Candidate:
     inverted: bool = False
     #: what kind of reading gave it (:func:`evidence_class`), which the confidence is calibrated by
     evidence: str = ""
+    #: how many labelled systems confirm what the reading rests on (:mod:`~needsmap.imports.column_support`;
+    #: None: the attribute's id or name as written, nothing to confirm)
+    support: int | None = None
+    #: what the reading rests on (:func:`~needsmap.imports.column_support.support_keys`)
+    support_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +349,20 @@ _NOT_PREFERENCES = frozenset({"name", "firstname", "email", "phone", "address", 
 _PREFERRING_ENTITIES = frozenset({"customer", "organization"})
 
 
+def general_form(best: Candidate, rival: Candidate) -> bool:
+    """True when ``rival`` is the general form of ``best``, which then is no rival: an attribute of the same
+    type whose id is ``best``'s without some of its words (``phone`` of ``mobile_phone``, ``email`` of
+    ``work_email``), or the same name read without the number that ``best`` read as written (``ORT02``: the
+    district, the city only without its number; ``emailaddress2``)."""
+    if best.type != rival.type:
+        return False
+    words = set((best.catalog_id or best.attribute).split("_"))
+    general = set((rival.catalog_id or rival.attribute).split("_"))
+    if general < words:
+        return True
+    return best.evidence == "exact" and "without its numbers" in rival.reason
+
+
 def why_not_an_attribute(column: str, table: str | None = None) -> str | None:
     """Why the column holds no customer attribute whatever its words say (a user of the software, the
     scope of the software, a technical column), or None."""
@@ -341,10 +376,14 @@ class ColumnMatcher:
         self,
         targets: Sequence[tuple[Candidate, Iterable[tuple[str, str, float]]]],
         calibration: Calibration | None = CALIBRATION,
+        support: Support | None = None,
     ) -> None:
         """``targets``: each with (text, kind, weight) names; use the ``from_*``/``for_*`` constructors.
-        ``calibration``: the map from a reading's score to its confidence (None: the raw scores, to fit one)."""
+        ``calibration``: the map from a reading's score to its confidence (None: the raw scores, to fit one).
+        ``support``: which labelled systems confirm each spelling and rule (default: the shipped table,
+        :func:`~needsmap.imports.column_support.load_support`)."""
         self._calibration = calibration
+        self._support = load_support() if support is None else support
         self._targets: list[Candidate] = []
         self._exact: dict[str, list[_Hit]] = {}
         #: the same words in any order (email_last_open_date, last_email_open_date): sorted words -> index keys
@@ -390,12 +429,14 @@ class ColumnMatcher:
     # -------------------------------------------------------------- constructors
 
     @classmethod
-    def from_catalog(cls, catalog=None, calibration: Calibration | None = CALIBRATION) -> ColumnMatcher:
-        """A matcher over the catalog entries (default: the shipped catalog)."""
+    def from_catalog(
+        cls, catalog=None, calibration: Calibration | None = CALIBRATION, support: Support | None = None
+    ) -> ColumnMatcher:
+        """A matcher over the catalog entries (default: the shipped catalog; ``support``: the shipped table)."""
         from needsmap.catalog.entries import load_catalog
 
         catalog = catalog if catalog is not None else load_catalog()
-        return cls([(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries], calibration)
+        return cls([(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries], calibration, support)
 
     @classmethod
     def for_workshop(cls, workshop: m.Workshop | Iterable[m.Attribute], catalog="default") -> ColumnMatcher:
@@ -625,11 +666,29 @@ class ColumnMatcher:
             ceiling = 1.0
             for score, target, why in ranked[: max(limit, 2)]:  # the runner-up, to see whether it is a rival
                 evidence = evidence_class(tokens, _context, why, target.entity)
+                keys = support_keys(tokens, why, target.catalog_id if target.source == "catalog" else None)
+                count = support_of(keys, self._support)
                 if evidence == "reread" and qualifiers_only(why, entity):
                     evidence = "qualified"
                 if self._calibration is not None:  # ... and what such readings were worth, the confidence
-                    score = ceiling = min(ceiling, calibrated(score, evidence, self._calibration))
-                out.append(replace(target, confidence=round(score, 3), reason=why, evidence=evidence))
+                    block = support_block(count)
+                    kind = f"{evidence}/{block}" if block and f"{evidence}/{block}" in self._calibration else evidence
+                    worth = calibrated(score, kind, self._calibration)
+                    cap = UNSUPPORTED_CAP if block == "0" else ONCE_SUPPORTED_CAP if block == "1" else 1.0
+                    worth = min(worth, cap)  # written for one system, confirmed by no other or by one: checked
+                    if block:
+                        why = join_notes(why, UNCONFIRMED_NOTE if block == "0" else ONCE_CONFIRMED_NOTE)
+                    score = ceiling = min(ceiling, worth)
+                out.append(
+                    replace(
+                        target,
+                        confidence=round(score, 3),
+                        reason=why,
+                        evidence=evidence,
+                        support=count,
+                        support_keys=keys,
+                    )
+                )
             if (
                 self._calibration is not None
                 and len(out) > 1
@@ -637,6 +696,7 @@ class ColumnMatcher:
                 and out[1].confidence >= RIVAL
                 and out[1].evidence in _RIVAL_EVIDENCE
                 and out[1].attribute != out[0].attribute
+                and not general_form(out[0], out[1])
             ):  # another attribute fits nearly as well (last_activity_date: the last contact or an interaction)
                 why = join_notes(out[0].reason, f"'{out[1].attribute}' fits nearly as well: check")
                 out[0] = replace(out[0], confidence=RIVALLED_CAP, reason=why)

@@ -1,0 +1,107 @@
+"""Which labelled systems a reading of a column rests on: its *support*.
+
+A reading of a column's name rests on things someone wrote down: a catalog spelling or synonym
+(``ort01``), a qualifier read away (``hs_``), an abbreviation (``fname``), or a named rule of the table's
+shape (``do-not-`` flags, the key of a contacts table).  Each of those was written because some system
+used it, so it is right on that system by construction; on a system nobody labelled it is as good as the
+number of other systems it also reads right.  Its support is the set of labelled tune systems (the files
+of tests/data/columns whose ``split`` is ``tune``) whose columns it reads right; the catalog id and name
+of an attribute, and readings that rest on nothing written for a system, need none.
+
+The support table is generated, never computed when the package is imported: ``python -m
+benchmarks.matching --fit-support`` matches the tune part with the raw scores and writes
+:data:`SUPPORT_FILE` (``column_support.json`` beside this module: a JSON object from each key of
+:func:`support_keys` to the sorted names of the systems it reads right, keys sorted, so the file is the
+same for the same labels and matcher); tests/imports/test_column_labels.py fails when the stored table is
+not what the labels give.  A spelling added later, by hand, has no support until the table is
+regenerated: it counts as support 0, and a reading that rests on it is proposed for review, not accepted
+automatically (:func:`support_block`, :data:`UNSUPPORTED_CAP`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+from needsmap.catalog.name_tokens import compact_key
+from needsmap.imports.column_evidence import STRUCTURAL_NOTES
+from needsmap.imports.column_readings import ABBREVIATIONS, QUALIFIERS
+
+#: The generated support table (``python -m benchmarks.matching --fit-support``).
+SUPPORT_FILE = Path(__file__).with_name("column_support.json")
+#: Key -> the tune systems whose labelled columns a reading resting on it reads right.
+Support = dict[str, frozenset[str]]
+#: A reading that rests on something no labelled system confirmed (support 0) is held here, for review.
+UNSUPPORTED_CAP = 0.86
+#: A reading that rests on something one labelled system confirmed (support 1) is held here, for review: on the
+#: tune part, each system matched as if it had not been labelled, such readings accepted by their calibration
+#: alone were right 19 times in 22 (those confirmed by two systems or more, 309 in 314).
+ONCE_SUPPORTED_CAP = 0.895
+
+#: The name a reading matched, as :mod:`needsmap.imports.column_match` writes it: ``spelling 'ort01'``,
+#: ``synonym (catalog email) 'E-mail'``; an id or a name of the attribute needs no support.
+_NAME = re.compile(r"^(?:close to )?(spelling|synonym|id|name|catalog id)(?: \(catalog ([a-z0-9_]+)\))? '([^']*)'")
+_QUOTED = re.compile(r"'[^']*'")
+#: Leading words read away (``without 'hs_additional_'``).
+_READ_AWAY = re.compile(r"without '([a-z0-9_]+?)_'")
+
+
+def support_keys(tokens: tuple[str, ...], why: str, catalog_id: str | None) -> tuple[str, ...]:
+    """The things a reading of a column (its words ``tokens``, its reason ``why``, the catalog entry it reads;
+    None for a workshop attribute, whose own names need no support) rests on: the catalog spelling or synonym
+    it matched (``spelling:city=ort``), the rule of the
+    table's shape when it matched no name (``rule:do-not- flag``), each qualifier read away
+    (``qualifier:hs``) and each abbreviation expanded (``abbreviation:fname``)."""
+    keys = []
+    first = why.split(", ", 1)[0]
+    named = _NAME.match(first)
+    if named is None:  # a rule of the table's shape, by the note it writes (the channel or table it names aside)
+        rule = next((note for note in STRUCTURAL_NOTES if note in first), None)
+        rule = rule or " ".join(_QUOTED.sub("", first).split())
+        if rule:
+            keys.append(f"rule:{rule.strip()}")
+    elif named.group(1) in ("spelling", "synonym") and (owner := named.group(2) or catalog_id):
+        keys.append(f"{named.group(1)}:{owner}={compact_key(named.group(3))}")
+    for dropped in _READ_AWAY.findall(why):
+        keys += [f"qualifier:{w}" for w in dropped.split("_") if w in QUALIFIERS]
+    if "abbreviations expanded" in why:
+        keys += [f"abbreviation:{w}" for w in tokens if w in ABBREVIATIONS]
+    return tuple(dict.fromkeys(keys))
+
+
+def support_of(keys: tuple[str, ...], support: Support | None) -> int | None:
+    """How many systems confirm the weakest thing a reading rests on; None when it rests on nothing written for
+    a system (an attribute's id or name as written) or when no table is given."""
+    if support is None or not keys:
+        return None
+    return min(len(support.get(key, ())) for key in keys)
+
+
+def support_block(count: int | None) -> str:
+    """The calibration block of a support count: ``""`` (two systems or more, or nothing to confirm), ``"1"``
+    (one system: held for review at :data:`ONCE_SUPPORTED_CAP`), ``"0"`` (none: at :data:`UNSUPPORTED_CAP`)."""
+    if count is None or count >= 2:
+        return ""
+    return str(count)
+
+
+def without(support: Support, systems: frozenset[str] | set[str]) -> Support:
+    """The support table as it would be had ``systems`` not been labelled."""
+    return {key: found - systems for key, found in support.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def load_support() -> Support:
+    """The shipped support table (empty when the file is missing)."""
+    if not SUPPORT_FILE.exists():
+        return {}
+    raw = json.loads(SUPPORT_FILE.read_text(encoding="utf-8"))
+    return {key: frozenset(systems) for key, systems in raw.items()}
+
+
+def dump_support(support: Support) -> str:
+    """The support table as the deterministic JSON text of :data:`SUPPORT_FILE`."""
+    rows = [f"{json.dumps(key)}: {json.dumps(sorted(found))}" for key, found in sorted(support.items()) if found]
+    return "{\n" + ",\n".join(rows) + "\n}\n"
