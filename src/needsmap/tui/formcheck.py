@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -105,17 +105,22 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def reference_names(ws: m.Workshop, section: str) -> dict[str, list[str]]:
-    """What the items a reference to ``section`` may name are called -> their ids: each item's name (title,
-    text), casefolded, and an attribute's synonyms too.  ``section`` is an item section or ``"any"``."""
-    out: dict[str, list[str]] = {}
+def named_items(ws: m.Workshop, section: str) -> Iterator[tuple[str, str]]:
+    """(name, id) of every item a reference to ``section`` may name: each item's name (title, text) and an
+    attribute's synonyms too.  ``section`` is an item section or ``"any"``; another section names no item."""
     for sec in m.ITEM_SECTIONS if section == "any" else (section,) if section in m.ITEM_SECTIONS else ():
         for item in ws.section(sec):
-            names = [item_name(item), *(getattr(item, "synonyms", None) or ())]
-            for name in names:
-                ids = out.setdefault(_folded(name), [])
-                if item.id not in ids:
-                    ids.append(item.id)
+            for name in (item_name(item), *(getattr(item, "synonyms", None) or ())):
+                yield name, item.id
+
+
+def reference_names(ws: m.Workshop, section: str) -> dict[str, list[str]]:
+    """What the items a reference to ``section`` may name are called (casefolded, spacing aside) -> their ids."""
+    out: dict[str, list[str]] = {}
+    for name, ident in named_items(ws, section):
+        ids = out.setdefault(_folded(name), [])
+        if ident not in ids:
+            ids.append(ident)
     return out
 
 
@@ -292,10 +297,9 @@ class FormModel:
             return text
         known = self._names.get(shape.ref)
         if known is None:
-            ws = self.ws
-            ids = {i.id for s in m.ITEM_SECTIONS for i in ws.section(s)} if shape.ref == "any" else None
-            ids = ids if ids is not None else {i.id for i in ws.section(shape.ref)}
-            known = self._names[shape.ref] = (ids, reference_names(ws, shape.ref))
+            sections = m.ITEM_SECTIONS if shape.ref == "any" else (shape.ref,)
+            ids = {item.id for sec in sections for item in self.ws.section(sec)}
+            known = self._names[shape.ref] = (ids, reference_names(self.ws, shape.ref))
         return resolve_reference(*known, text) or text
 
     @staticmethod

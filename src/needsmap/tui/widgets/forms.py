@@ -56,7 +56,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 from needsmap.format import model as m
 from needsmap.format import spec
 from needsmap.format.naming import item_name, new_item_id, section_word
-from needsmap.tui.formcheck import FormModel, Problem
+from needsmap.tui.formcheck import FormModel, Problem, named_items
 from needsmap.tui.widgets.dialogs import FORM_KEYS, ConfirmDialog
 from needsmap.util.atomic_write import write_text_atomically
 from needsmap.util.text import one_line, terminal
@@ -108,14 +108,8 @@ class ListSuggester(Suggester):
 
 
 def ref_names(ws: m.Workshop, section: str) -> list[str]:
-    """The names of the items a reference to ``section`` may name (an attribute's synonyms too)."""
-    sections = m.ITEM_SECTIONS if section == "any" else (section,) if section in m.ITEM_SECTIONS else ()
-    out: list[str] = []
-    for sec in sections:
-        for item in ws.section(sec):
-            out.append(item_name(item))
-            out.extend(getattr(item, "synonyms", None) or ())
-    return [one_line(n) for n in out]
+    """The names of the items a reference to ``section`` may name (an attribute's synonyms too), on one line."""
+    return [one_line(name) for name, _ in named_items(ws, section)]
 
 
 def ref_choices(ws: m.Workshop, section: str) -> list[tuple[str, str]]:
