@@ -44,13 +44,42 @@ ROUND_2_HELD_OUT = {
     "zoho_crm",
     "oracle_tca",
 }
-#: The held-out part of round 4, labelled by others while the matcher was changed.
-HELD_OUT = "held-out-3"
-#: The held-out part of round 5, labelled by others while round 5 was written; measured by the lead only.
-HELD_OUT_4 = "held-out-4"
-#: The parts whose files these tests read: a later held-out part (``held-out-5``...) may be being labelled, and
-#: is neither read nor measured here until it is reported.
-REPORTED = frozenset({"tune", HELD_OUT, HELD_OUT_4})
+#: The held-out part of round 4 (``held-out-3``), labelled by others while the matcher was changed; measured four
+#: times, then spent: part of the tune part since round 6.
+ROUND_4_HELD_OUT = {
+    "openemr",
+    "moodle",
+    "glpi",
+    "nopcommerce",
+    "ghost",
+    "netsuite",
+    "braze",
+    "intercom",
+    "freshdesk",
+    "marketo",
+    "sap_bp_odata",
+    "adobe_xdm",
+}
+#: The held-out part of round 5 (``held-out-4``), measured twice by the lead; part of the tune part since round 6.
+ROUND_5_HELD_OUT = {
+    "square",
+    "xero",
+    "quickbooks",
+    "chargebee",
+    "sendgrid",
+    "msgraph_contact",
+    "vendure",
+    "orocrm",
+    "oscommerce",
+    "tryton",
+    "killbill",
+    "mattermost",
+}
+#: The held-out part of round 6, labelled by others while the matcher was changed.
+HELD_OUT = "held-out-5"
+#: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
+#: until it is reported.
+REPORTED = frozenset({"tune"})
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +103,12 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert "tune" in splits  # split by system: each file is one system, in one part, a later one held out too
     assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
-    assert ROUND_1_HELD_OUT | ROUND_2_HELD_OUT <= tune  # spent held-out parts are tuned on
-    held_out = {s.system for s in labelled if s.split == HELD_OUT}
-    assert not held_out & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # systems not labelled before round 4
-    held_out_4 = {s.system for s in labelled if s.split == HELD_OUT_4}
-    assert not held_out_4 & (held_out | tune | EARLIER)  # systems not labelled before round 5
+    spent = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT
+    assert spent <= tune  # spent held-out parts are tuned on
+    assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
+    assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
+    held_out = {name for name, split in bench.splits_present().items() if split == HELD_OUT}
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 6
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -106,14 +136,17 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (36 systems since round 4, the held-out parts of rounds 1 to 3 among them): the
-    auto-accepted proposals are right >= 97% of the time, <= 10% of non-customer columns are proposed, and
-    top-1 is >= 92% (92.4% in round 4)."""
+    """The tune part (60 systems since round 6, the held-out parts of rounds 1 to 5 among them): the
+    auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
+    Top-1 was 92.4% on the 36 systems of round 4; the 24 systems of held-out-3 and held-out-4 joined at 68.7%
+    (their columns unseen) and round 6 read their misses for general readings: 86.8% on all 60, the floor."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.92, r["misses"]
+    assert r["top1"] >= 0.865, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
+    spent = bench.evaluate([s for s in labelled if s.system in ROUND_4_HELD_OUT | ROUND_5_HELD_OUT])
+    assert spent["top1"] >= 0.78  # 68.7% before round 6 (held-out-3 and held-out-4 together, unseen), 78.7% after
 
 
 def test_the_spent_held_out_part_does_not_get_worse(labelled):
@@ -254,11 +287,9 @@ def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
     tune = [bench.quality_report("tune"), bench.quality_report("tune", cross_validated=True)]
     for report in tune:
         assert report in doc, f"docs/performance.md is out of date; paste:\n{report}"
-    present = set(bench.splits_present().values())
-    for part in (HELD_OUT, HELD_OUT_4):
-        if part in present:
-            documented = bench.quality_report(part) in doc
-            assert documented, f"docs/performance.md is out of date: python -m benchmarks.matching --labelled {part}"
+    for part in REPORTED - {"tune"}:
+        documented = bench.quality_report(part) in doc
+        assert documented, f"docs/performance.md is out of date: python -m benchmarks.matching --labelled {part}"
 
 
 # ------------------------------------------------------------------ names as people write them

@@ -151,8 +151,8 @@ ROW_HOLDS: dict[str, frozenset[str]] = {
 }
 OTHER_ENTITY = 0.85
 AUDIT_ATTRIBUTES = frozenset({"record_created_at", "record_updated_at", "is_deleted", "is_active"})
-#: The row's own key: ``id``, ``rowid``, ``entity_id``.
-OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk", "uuid", "guid"})
+#: The row's own key: ``id``, ``rowid``, ``entity_id``, ``internalId``, ``record_id``.
+OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid"})
 #: The key a customer-related table's own id stands for, by the table's telling word.
 KEY_OF_TABLE = {
     **dict.fromkeys(
@@ -474,7 +474,7 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
 # ------------------------------------------------------------------ calibration
 
 #: Evidence classes, from the most direct reading to the least.
-EVIDENCE_CLASSES = ("exact", "structural", "qualified", "reread", "narrowed", "generic", "fuzzy")
+EVIDENCE_CLASSES = ("exact", "structural", "qualified place", "qualified", "reread", "narrowed", "generic", "fuzzy")
 STRUCTURAL_NOTES = (
     "the key of table",
     "parent_id of",
@@ -658,14 +658,16 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.869), (0.867, 0.88), (0.942, 0.952)),
-    "exact/1": ((0.85, 0.894),),
-    "structural": ((0.765, 0.885), (0.925, 0.902), (0.94, 0.971)),
-    "qualified": ((0.816, 0.941), (0.97, 0.988)),
-    "qualified/1": ((0.833, 0.895), (1.0, 0.921)),
-    "reread": ((0.765, 0.75), (0.782, 0.869), (0.895, 0.872), (0.92, 0.875)),
-    "narrowed": ((0.85, 0.318),),
-    "generic": ((0.818, 0.45), (0.834, 0.834), (0.851, 0.843), (1.0, 0.863)),
-    "fuzzy": ((0.771, 0.39), (0.805, 0.75), (0.845, 0.878)),
+    "exact": ((0.8, 0.872), (0.825, 0.876), (0.867, 0.888), (0.927, 0.93)),
+    "exact/1": ((0.825, 0.75), (0.867, 0.888)),
+    "structural": ((0.765, 0.832), (0.829, 0.843), (0.851, 0.857), (0.925, 0.897), (0.94, 0.979)),
+    "qualified place": ((0.816, 0.921), (0.97, 0.989)),
+    "qualified place/1": ((0.768, 0.978),),
+    "qualified": ((0.849, 0.856), (0.961, 0.875), (0.976, 0.899), (1.0, 0.959)),
+    "reread": ((0.762, 0.612), (0.779, 0.785), (0.824, 0.856), (0.926, 0.878)),
+    "narrowed": ((0.762, 0.341), (0.837, 0.373), (0.877, 0.554)),
+    "generic": ((0.813, 0.39), (0.834, 0.851), (1.0, 0.858)),
+    "generic/1": ((0.798, 0.39), (0.833, 0.841)),
+    "fuzzy": ((0.771, 0.39), (0.805, 0.814), (0.836, 0.895)),
 }
 # fmt: on

@@ -164,6 +164,8 @@ from needsmap.imports.column_readings import (
     join_notes,
     keys_named_after,
     negates,
+    owner_key,
+    path_readings,
     points_to_another_row,
     qualifiers_only,
     singular,
@@ -192,6 +194,11 @@ _DATE_FAMILIES = frozenset({"date", "datetime"})
 OWN_KEY_NOTE = "the key of table"
 #: Below this confidence :meth:`ColumnMatcher.best` returns None.
 DEFAULT_MIN_CONFIDENCE = 0.6
+#: Entities whose attributes a qualifier read away names one of several of (which address, which e-mail):
+#: calibrated apart from the other qualified readings, as they are far surer (round 6: 251 of 254 right).
+_QUALIFIED_PLACES = frozenset({"address", "contact_point"})
+#: A flattened object's field (``BillAddr.City``) whose whole path reads below this is read by its parts too.
+PATH_READING_BELOW = 0.75
 _FUZZY_CUTOFF = 85.0
 _FUZZY_WEIGHT = 0.9
 _KIND_WEIGHT = {"id": 1.0, "name": 1.0, "spelling": 1.0, "synonym": 0.97}
@@ -509,22 +516,46 @@ class ColumnMatcher:
         """Candidates for each column (a :class:`Column` or a ``(name, table, sql_type)`` tuple), in order."""
         prepared = []
         pending: dict[tuple, tuple] = {}
-        for col in columns:
-            if not isinstance(col, Column):
-                col = Column(*col)
+        given = [col if isinstance(col, Column) else Column(*col) for col in columns]
+        for col in given:
             name, table = col.name, col.table
             if table is None and "." in name:
                 table, name = name.rsplit(".", 1)
             tokens = name_tokens(name)
             context, entity = table_context(table)
             family = sql_type_family(col.sql_type)
-            key = (tokens, context, entity, family, limit)
+            table_words = name_tokens(table.rsplit(".", 1)[-1]) if table else ()
+            owner = owner_key(tokens, table_words) if tokens else None
+            owner_of = (owner, "_".join(table_words)) if owner else None
+            key = (tokens, context, entity, family, limit, owner_of)
             prepared.append(key)
             if key not in self._cache and key not in pending:
                 pending[key] = (tokens, context, entity, family)
         if pending:
             self._solve(pending, limit)
-        return [list(self._cache[key]) for key in prepared]
+        out = [list(self._cache[key]) for key in prepared]
+        for i, col in enumerate(given):
+            if (
+                col.table is None
+                or "." not in col.name.strip(".")
+                or (out[i] and out[i][0].confidence >= PATH_READING_BELOW)
+            ):
+                continue
+            read = self._path_reading(col.name, col.table, col.sql_type, limit)
+            if read and (not out[i] or read[0].confidence > out[i][0].confidence):
+                out[i] = read
+        return out
+
+    def _path_reading(self, name: str, table: str, sql_type: str | None, limit: int) -> list[Candidate]:
+        """A flattened object's field read by its parts when the whole path says nothing sure
+        (:func:`path_readings`: ``PrimaryEmailAddr.Address`` is the e-mail, ``homeAddress.countryOrRegion`` the
+        country), each reading noted in the reason."""
+        best: list[Candidate] = []
+        for part, note in path_readings(name):
+            found = self.match_many([Column(part, table, sql_type)], limit=limit)[0]
+            if found and (not best or found[0].confidence > best[0].confidence):
+                best = [replace(c, reason=join_notes(c.reason, note)) for c in found]
+        return best
 
     def _solve(self, pending: dict[tuple, tuple], limit: int) -> None:
         scored: dict[tuple, dict[int, tuple[float, str]]] = {}
@@ -537,6 +568,11 @@ class ColumnMatcher:
                 tokens = glued
                 pending[key] = (tokens, context, entity, family)
             if not tokens or not_an_attribute(tokens, entity):
+                continue
+            owner_of = key[5]
+            if owner_of is not None and (index := self._by_catalog.get("customer_id")) is not None:
+                # party_address.party, account_emails.account_record_id: the party the row belongs to
+                found[index] = (0.88, f"'{'_'.join(tokens)}' of a {owner_of[1]} row: the {owner_of[0]} it belongs to")
                 continue
             if self._structural(found, tokens, context, entity, family):
                 continue
@@ -670,6 +706,8 @@ class ColumnMatcher:
                 count = support_of(keys, self._support)
                 if evidence == "reread" and qualifiers_only(why, entity):
                     evidence = "qualified"
+                if evidence == "qualified" and target.entity in _QUALIFIED_PLACES:
+                    evidence = "qualified place"  # MailingCity, BillingState, work_email: which address or channel
                 if self._calibration is not None:  # ... and what such readings were worth, the confidence
                     block = support_block(count)
                     kind = f"{evidence}/{block}" if block and f"{evidence}/{block}" in self._calibration else evidence

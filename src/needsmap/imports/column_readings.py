@@ -909,3 +909,77 @@ def activity_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     if rest and rest <= _SEEN_WORDS:
         return "last_web_visit", f"'{said}' read as the last time the customer came by"
     return None
+
+
+#: Last parts of a flattened object's path that hold the value of the object above them rather than naming it:
+#: ``PrimaryEmailAddr.Address``, ``Mobile.FreeFormNumber``, ``WebAddr.URI``, ``ParentRef.value``.
+_PATH_VALUE_PARTS = frozenset(
+    {"address", "value", "val", "number", "freeformnumber", "uri", "url", "href", "text", "addr", "data"}
+)
+
+#: Last words of a path's last part that are about the object itself (its key, kind, state, label, note).
+_PATH_OWN_WORDS = frozenset(
+    {
+        "id",
+        "key",
+        "type",
+        "status",
+        "state",
+        "name",
+        "label",
+        "note",
+        "notes",
+        "reason",
+        "description",
+        "title",
+        "kind",
+        "category",
+        "date",
+        "at",
+        "level",
+        "theme",
+    }
+)
+
+
+def path_readings(name: str) -> list[tuple[str, str]]:
+    """Other names to read a flattened object's field by, each with the note that says how (best first): the
+    object's own name when the last part only holds its value (``PrimaryEmailAddr.Address``: the e-mail), else
+    the last part alone (``homeAddress.countryOrRegion``: the country; ``BillAddr.City``)."""
+    parts = [p for p in name.split(".") if p.strip()]
+    if len(parts) < 2:
+        return []
+    leaf, parent = parts[-1], parts[-2]
+    if "".join(name_tokens(leaf)) in _PATH_VALUE_PARTS:
+        return [(parent, f"the value of the object '{parent}'")]
+    words = name_tokens(leaf)
+    if not words or words[-1] in _PATH_OWN_WORDS or (len(words) == 1 and words[0] in _GENERIC_COLUMNS):
+        return []  # payment_method.status, BillAddr.Id, plan.type: the object's own, not the customer's
+    return [(leaf, f"read by the path's last part '{leaf}'")]
+
+
+#: Words of a table's name for the party whose rows a child table belongs to (``party_address``,
+#: ``members_stripe_customers``, ``account_emails``, ``A_BusinessPartnerAddress``).
+PARTY_WORDS = frozenset(
+    {"customer", "member", "party", "account", "partner", "client", "person", "patient", "subscriber", "debtor"}
+)
+#: Last words of a key that leave its name (``account_record_id``, ``member_id``, ``party``).
+_OWNER_KEY_TAILS = (("record", "id"), ("id",), ("key",), ("fk",), ("ref",), ())
+
+
+def owner_key(tokens: tuple[str, ...], table_words: tuple[str, ...]) -> str | None:
+    """The party a child table's key column names, when the column is named after the party word in the table's
+    own name and the table is about something more (``party_address.party``, ``account_emails.account_record_id``,
+    ``members_stripe_customers.member_id``): the customer the row belongs to. None otherwise."""
+    table = tuple(singular(w) for w in table_words)
+    for tail in _OWNER_KEY_TAILS:
+        if tail and tokens[-len(tail) :] != tail:
+            continue
+        stem = tuple(singular(w) for w in tokens[: len(tokens) - len(tail)])
+        if not stem or stem[-1] not in PARTY_WORDS or len(stem) > 2 or stem == ("customer",):
+            continue  # customer_id is read by its own name
+        for i in range(len(table) - len(stem) + 1):
+            if table[i : i + len(stem)] == stem and len(table) > len(stem) + (table[0] == "a"):
+                return stem[-1]
+        return None
+    return None
