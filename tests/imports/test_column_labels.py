@@ -75,8 +75,29 @@ ROUND_5_HELD_OUT = {
     "killbill",
     "mattermost",
 }
-#: The held-out part of round 6, labelled by others while the matcher was changed.
-HELD_OUT = "held-out-5"
+#: The held-out part of round 6 (``held-out-5``), measured once before and once after round 6 by the lead, then
+#: tuned on in round 7.
+ROUND_6_HELD_OUT = {
+    "businesscentral",
+    "commercetools",
+    "bigcommerce",
+    "brevo",
+    "activecampaign",
+    "auth0",
+    "okta",
+    "monica",
+    "thelia",
+    "aimeos",
+    "oscar",
+    "evershop",
+    "fatfreecrm",
+    "x2crm",
+    "idempiere",
+    "lago",
+    "listmonk",
+}
+#: The held-out part of round 7, labelled by others while the matcher was changed.
+HELD_OUT = "held-out-6"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
 REPORTED = frozenset({"tune"})
@@ -103,12 +124,13 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert "tune" in splits  # split by system: each file is one system, in one part, a later one held out too
     assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
-    spent = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT
+    spent = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | ROUND_6_HELD_OUT
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
     held_out = {name for name, split in bench.splits_present().items() if split == HELD_OUT}
-    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 6
+    assert not ROUND_6_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | EARLIER)
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 7
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -136,17 +158,21 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (60 systems since round 6, the held-out parts of rounds 1 to 5 among them): the
+    """The tune part (77 systems since round 7, the held-out parts of rounds 1 to 6 among them): the
     auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
-    Top-1 was 92.4% on the 36 systems of round 4; the 24 systems of held-out-3 and held-out-4 joined at 68.7%
-    (their columns unseen) and round 6 read their misses for general readings: 86.8% on all 60, the floor."""
+    Top-1 was 92.4% on the 36 systems of round 4; each spent held-out part joined with its columns unseen
+    (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%) and was read for general readings: 86.0% on all 77, the
+    floor. The spent parts keep their gains: held-out-3 and -4 78.7% after round 6, held-out-5 as measured
+    after round 7 (docs/performance.md)."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.865, r["misses"]
+    assert r["top1"] >= 0.855, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
     spent = bench.evaluate([s for s in labelled if s.system in ROUND_4_HELD_OUT | ROUND_5_HELD_OUT])
     assert spent["top1"] >= 0.78  # 68.7% before round 6 (held-out-3 and held-out-4 together, unseen), 78.7% after
+    round_6 = bench.evaluate([s for s in labelled if s.system in ROUND_6_HELD_OUT])
+    assert round_6["top1"] >= 0.80  # 72.9% measured unseen after round 6, before round 7 read its misses
 
 
 def test_the_spent_held_out_part_does_not_get_worse(labelled):
@@ -381,6 +407,24 @@ def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
         ("URL", "HZ_CONTACT_POINTS", "varchar2(2000)", "website"),  # a web contact point
         ("nom", "llx_societe", "varchar(128)", "organization_name"),  # a company's name, not a surname
         ("utc_offset", "users", "int", "time_zone"),
+        # rounds 6 and 7: a flattened object's field read by its parts, the key named after the party word of a
+        # child table's name or after its own table, a module prefix, dates of the record alone, bounces, roles
+        ("PrimaryEmailAddr.Address", "Customer", "varchar(100)", "email"),  # the last part holds the value
+        ("Mobile.FreeFormNumber", "Customer", "varchar(30)", "mobile_phone"),
+        ("homeAddress.countryOrRegion", "contacts", "varchar(255)", "country"),  # the last part alone
+        ("party", "party_address", "int", "customer_id"),
+        ("account_record_id", "account_emails", "bigint", "customer_id"),
+        ("member_id", "members_stripe_customers", "varchar(24)", "customer_id"),  # not a loyalty number
+        ("BusinessPartner", "A_BusinessPartnerAddress", "nvarchar(10)", "customer_id"),
+        ("C_BPartner_ID", "C_BPartner", "numeric(10)", "customer_id"),  # its own table's key
+        ("C_BPartner_ID", "C_BPartner_Location", "numeric(10)", "customer_id"),
+        ("AD_Language", "AD_User", "varchar(6)", "preferred_language"),  # the module prefix the table has too
+        ("created_utc_timestamp", "contacts", "timestamp", "record_created_at"),
+        ("mtime", "mshop_customer", "datetime", "record_updated_at"),
+        ("Created", "C_BPartner", "timestamp", "record_created_at"),
+        ("bounced_hard", "contacts", "int", "email_status"),
+        ("IsCustomer", "C_BPartner", "char(1)", "relationship_type"),
+        ("subdivision", "addresses", "varchar(100)", "region"),
     ],
 )
 def test_names_as_people_write_them(matcher, column, table, sql_type, want):
@@ -421,6 +465,12 @@ def test_names_as_people_write_them(matcher, column, table, sql_type, want):
         ("masterid", "contact", "uniqueidentifier"),  # glued: master_id, the row this one was merged into
         ("double_opt_in_email_sent_date", "customer", "datetime"),  # a step of asking, not the consent
         ("invoice_prefix", "customers", "varchar(255)"),  # an invoice's prefix is not a person's
+        ("statusChanged", "users", "timestamp"),  # when the status changed, not the record
+        ("DatePasswordChanged", "AD_User", "timestamp"),
+        ("BillAddr.Id", "Customer", "varchar(255)"),  # the object's own key, not the customer's
+        ("payment_method.status", "customers", "varchar(255)"),
+        ("address_count", "customers", "int"),  # a count is no address_country
+        ("created_at", "customer_address", "timestamp"),  # the address row's own bookkeeping
     ],
 )
 def test_columns_of_the_software_are_not_proposed(matcher, column, table, sql_type):
@@ -435,6 +485,8 @@ def test_columns_of_the_software_are_not_proposed(matcher, column, table, sql_ty
         ("donotphone", "contact", "phone_marketing_consent", True),
         ("donotpostalmail", "contact", "post_marketing_consent", True),
         ("do_not_sms", "civicrm_contact", "sms_marketing_consent", True),
+        ("smsBlacklisted", "contacts", "sms_marketing_consent", True),  # a channel on a block list
+        ("emailBlacklisted", "contacts", "email_opt_out", False),
         ("donotemail", "contact", "email_opt_out", False),  # an opt-out is held as it is
         ("HasOptedOutOfEmail", "Contact", "email_opt_out", False),
         ("blocked", "contacts", "is_active", True),

@@ -205,14 +205,36 @@ OPPOSITE_FLAGS: dict[str, str] = {
 }
 #: Words in a column that make a positive consent or flag its opposite.
 _NEGATIVE_WORDS = frozenset(
-    {"not", "donot", "dont", "no", "never", "optout", "opted", "unsubscribed", "blocked", "inactive"}
+    {
+        "not",
+        "donot",
+        "dont",
+        "no",
+        "never",
+        "optout",
+        "opted",
+        "unsubscribed",
+        "blocked",
+        "inactive",
+        "blacklisted",
+        "blocklisted",
+        "suppressed",
+    }
 )
 #: Attributes that are already negative: a negated column holds them as they are.
 _NEGATIVE_ATTRIBUTES = frozenset({"email_opt_out", "consent_withdrawn_date", "erasure_requested", "is_deleted"})
 
 
 #: Negation at the end of a name: sms_opt_out, data_sale_optout, phone_opted_out.
-_NEGATION_ENDS = (("opt", "out"), ("optout",), ("opted", "out"), ("optedout",))
+_NEGATION_ENDS = (
+    ("opt", "out"),
+    ("optout",),
+    ("opted", "out"),
+    ("optedout",),
+    ("blacklisted",),  # emailBlacklisted, smsBlocklisted: the channel must not be used
+    ("blocklisted",),
+    ("suppressed",),
+)
 _NEGATION_LAST = frozenset(end[-1] for end in _NEGATION_ENDS)
 
 
@@ -492,6 +514,10 @@ STRUCTURAL_NOTES = (
     "which kind of address",
     "the preferred",
     " row: its ",
+    "when the record was",
+    "the record's audit date",
+    "which role the party plays",
+    "e-mails to the customer bounced",
 )
 _REREAD_NOTES = (
     "without",
@@ -658,16 +684,17 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.872), (0.825, 0.876), (0.867, 0.888), (0.927, 0.93)),
-    "exact/1": ((0.825, 0.75), (0.867, 0.888)),
-    "structural": ((0.765, 0.832), (0.829, 0.843), (0.851, 0.857), (0.925, 0.897), (0.94, 0.979)),
-    "qualified place": ((0.816, 0.921), (0.97, 0.989)),
-    "qualified place/1": ((0.768, 0.978),),
-    "qualified": ((0.849, 0.856), (0.961, 0.875), (0.976, 0.899), (1.0, 0.959)),
-    "reread": ((0.762, 0.612), (0.779, 0.785), (0.824, 0.856), (0.926, 0.878)),
-    "narrowed": ((0.762, 0.341), (0.837, 0.373), (0.877, 0.554)),
-    "generic": ((0.813, 0.39), (0.834, 0.851), (1.0, 0.858)),
-    "generic/1": ((0.798, 0.39), (0.833, 0.841)),
-    "fuzzy": ((0.771, 0.39), (0.805, 0.814), (0.836, 0.895)),
+    "exact": ((0.8, 0.816), (0.812, 0.838), (0.867, 0.881), (0.927, 0.942)),
+    "exact/1": ((0.85, 0.788), (0.867, 0.883)),
+    "structural": ((0.765, 0.843), (0.851, 0.862), (0.925, 0.895), (0.94, 0.982)),
+    "structural/1": ((0.765, 0.959),),
+    "qualified place": ((0.922, 0.992),),
+    "qualified": ((0.816, 0.868), (0.96, 0.88), (0.97, 0.994)),
+    "qualified/1": ((0.768, 0.844), (1.0, 0.912)),
+    "reread": ((0.762, 0.621), (0.764, 0.75), (0.774, 0.809), (0.821, 0.859)),
+    "reread/1": ((0.775, 0.39), (0.787, 0.837), (0.82, 0.848), (0.873, 0.856), (0.92, 0.895)),
+    "narrowed": ((0.762, 0.326), (0.837, 0.358), (0.877, 0.534), (0.915, 0.796)),
+    "generic": ((0.798, 0.364), (0.834, 0.843), (1.0, 0.858)),
+    "fuzzy": ((0.771, 0.39), (0.805, 0.814), (0.836, 0.902)),
 }
 # fmt: on

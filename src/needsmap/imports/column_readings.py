@@ -283,6 +283,8 @@ ENTITY_WORDS: dict[str, str] = {
             "partners",
             "member",
             "members",
+            "subscriber",  # a mailing list's subscribers are people (listmonk)
+            "subscribers",
             "lead",
             "leads",
             "individual",
@@ -331,8 +333,6 @@ ENTITY_WORDS: dict[str, str] = {
             "toestemming",
             "einwilligung",
             "newsletter",
-            "subscriber",
-            "subscribers",
             "donotcontact",
             "optout",
             "unsubscribe",
@@ -474,7 +474,7 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
     if len(words) > 1 and words[-1] in _FLAG_TAILS:  # DECEASED_FLAG: deceased
         add(words[:-1], 0.97, f"without '_{words[-1]}'")
     words = out[-1][0]
-    count = _as_count(words) if words[-1] in _COUNT_TAILS or words[0] in _COUNT_HEADS else None
+    count = _as_count(words) if words[-1] in COUNT_TAILS or words[0] in _COUNT_HEADS else None
     if count is not None:  # order_count, num_orders: number of orders
         add(count, 0.97, "read as a count")
     words = out[-1][0]
@@ -538,7 +538,7 @@ _TRAILING_VARIANTS = frozenset(
 _FLAG_TAILS = frozenset({"flag", "flg", "ind", "indicator", "yn", "bool", "boolean"})
 #: Words that make a name a count: order_count, num_orders, number_of_visits, cnt_logins.
 _COUNT_HEADS = frozenset({"num", "number", "count", "cnt", "nb", "nbr", "nr", "no", "total", "amount"})
-_COUNT_TAILS = frozenset({"count", "cnt", "counter", "total", "number", "num", "nr", "no"})
+COUNT_TAILS = frozenset({"count", "cnt", "counter", "total", "number", "num", "nr", "no"})
 
 
 #: Last words of a nested field that only say "its value" (``emails.value``).
@@ -551,11 +551,11 @@ def _as_count(words: tuple[str, ...]) -> tuple[str, ...] | None:
     """``order_count``, ``num_orders``, ``count_of_orders`` -> number of orders; None when the name is no count."""
     if len(words) < 2:
         return None
-    if words[-1] in _COUNT_TAILS and words[0] not in _COUNT_HEADS:
+    if words[-1] in COUNT_TAILS and words[0] not in _COUNT_HEADS:
         rest = words[:-1]
         if words[-1] in _NUMBER_WORDS and not rest[-1].endswith("s"):
             return None  # order_number, phones_0_number: a number, not a count
-    elif words[0] in _COUNT_HEADS and words[-1] not in _COUNT_TAILS:
+    elif words[0] in _COUNT_HEADS and words[-1] not in COUNT_TAILS:
         rest = words[2:] if words[1] == "of" else words[1:]
     else:
         return None
@@ -976,10 +976,133 @@ def owner_key(tokens: tuple[str, ...], table_words: tuple[str, ...]) -> str | No
         if tail and tokens[-len(tail) :] != tail:
             continue
         stem = tuple(singular(w) for w in tokens[: len(tokens) - len(tail)])
-        if not stem or stem[-1] not in PARTY_WORDS or len(stem) > 2 or stem == ("customer",):
+        if not stem or stem[-1] not in PARTY_WORDS or len(stem) > 3 or stem == ("customer",):
             continue  # customer_id is read by its own name
         for i in range(len(table) - len(stem) + 1):
             if table[i : i + len(stem)] == stem and len(table) > len(stem) + (table[0] == "a"):
                 return stem[-1]
         return None
     return None
+
+
+#: Last words of a row's own key named after its table (``C_BPartner.C_BPartner_ID``, ``AD_User.AD_User_UU``).
+_OWN_KEY_TAILS = frozenset({"id", "uu", "uuid", "guid", "key", "no", "nr"})
+
+
+def key_named_after_its_table(tokens: tuple[str, ...], table_words: tuple[str, ...]) -> bool:
+    """True when the column is its table's name with a key's last word: the row's own key, whatever the table
+    is called (``C_BPartner.C_BPartner_ID``, ``AD_User.AD_User_ID``, ``Customer.CustomerID``)."""
+    return len(tokens) >= 2 and tokens[-1] in _OWN_KEY_TAILS and tokens[:-1] == table_words
+
+
+#: Roles a party plays for the business, whose yes/no flags say the relationship (``IsCustomer``, ``is_vendor``).
+_RELATIONSHIP_ROLES = frozenset(
+    {
+        "customer",
+        "vendor",
+        "supplier",
+        "manufacturer",
+        "prospect",
+        "reseller",
+        "competitor",
+        "distributor",
+        "creditor",
+        "debtor",
+    }
+)
+
+
+def relationship_flag(tokens: tuple[str, ...]) -> bool:
+    """``IsCustomer``, ``is_supplier``, ``IsProspect``: a yes/no of the role the party plays (relationship type)."""
+    return len(tokens) == 2 and tokens[0] == "is" and tokens[1] in _RELATIONSHIP_ROLES
+
+
+#: Short names of the audit dates (Unix's ctime and mtime, ActiveCampaign's cdate and udate).
+_SHORT_AUDIT_DATES = {
+    **dict.fromkeys(("ctime", "cdate", "crdate", "credat", "createdate"), "record_created_at"),
+    **dict.fromkeys(("mtime", "mdate", "udate", "moddate", "modifydate", "lastmod"), "record_updated_at"),
+}
+_CREATE_VERBS = frozenset({"created", "creation", "create", "inserted", "insert", "added"})
+_UPDATE_VERBS = frozenset({"updated", "update", "modified", "modify", "mod", "changed", "edited", "written", "write"})
+_TIME_FILLER = frozenset({"time", "timestamp", "ts", "dt", "datetime", "at", "on", "date", "utc", "gmt", "local", "tz"})
+
+
+def audit_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    """The record's creation or update date from a name that says only that (``created_utc_timestamp``, ``Updated``,
+    ``mtime``, ``cdate``): (attribute, why), or None when the name says of what else (``password_changed``)."""
+    if len(tokens) == 1 and tokens[0] in _SHORT_AUDIT_DATES:
+        return _SHORT_AUDIT_DATES[tokens[0]], f"'{tokens[0]}': the record's audit date"
+    verbs = [w for w in tokens if w in _CREATE_VERBS | _UPDATE_VERBS]
+    if len(verbs) != 1 or not set(tokens) - {verbs[0]} <= _TIME_FILLER:
+        return None
+    attribute = "record_created_at" if verbs[0] in _CREATE_VERBS else "record_updated_at"
+    return (
+        attribute,
+        f"'{'_'.join(tokens)}': when the record was {'created' if attribute.endswith('created_at') else 'last changed'}",
+    )
+
+
+#: Short first words of a table family's names that only say which module a table or column is of
+#: (Compiere, ADempiere and iDempiere: ``C_BPartner.C_Greeting_ID``, ``AD_User.AD_Language``).
+_MODULE_PREFIXES = frozenset({"c", "ad", "m", "r"})
+
+
+def without_module_prefix(tokens: tuple[str, ...], table_words: tuple[str, ...]) -> tuple[str, ...]:
+    """The column's words without a module prefix its table's name starts with too (a family of tables whose
+    names and columns all start with such a code); the words as they are otherwise."""
+    if len(tokens) >= 2 and tokens[0] in _MODULE_PREFIXES and table_words[:1] and table_words[0] in _MODULE_PREFIXES:
+        return tokens[1:]
+    return tokens
+
+
+#: Words of an e-mail that came back undelivered (bounced_hard, softBounces, bounce_date).
+_BOUNCE_WORDS = frozenset({"bounce", "bounced", "bounces", "hardbounce", "softbounce", "hardbounces", "softbounces"})
+_NOT_EMAIL_CHANNELS = frozenset({"sms", "phone", "mobile", "push", "text", "whatsapp"})
+
+
+def bounce_column(tokens: tuple[str, ...]) -> bool:
+    """True when the column says e-mails to the customer bounced (how, how often, when): the e-mail's status."""
+    return not _BOUNCE_WORDS.isdisjoint(tokens) and _NOT_EMAIL_CHANNELS.isdisjoint(tokens)
+
+
+#: Words that say which of a customer's addresses, e-mails or phones a column holds (MailingCity, work_email).
+_PLACE_WORDS = frozenset(
+    {
+        "billing",
+        "bill",
+        "shipping",
+        "ship",
+        "mailing",
+        "postal",
+        "delivery",
+        "invoice",
+        "home",
+        "work",
+        "business",
+        "office",
+        "personal",
+        "private",
+        "other",
+        "person",
+        "legal",
+        "registered",
+        "visiting",
+        "physical",
+        "residential",
+        "main",
+        "alt",
+        "alternate",
+        "secondary",
+        "primary",
+        "default",
+        "contact",
+        "company",
+    }
+)
+_READ_AWAY_WORDS = re.compile(r"without '([a-z0-9_]+?)_'")
+
+
+def place_qualified(why: str) -> bool:
+    """True when every word a reading read away names a kind of address or channel (``without 'mailing_'``)."""
+    dropped = [w for found in _READ_AWAY_WORDS.findall(why) for w in found.split("_") if w]
+    return bool(dropped) and set(dropped) <= _PLACE_WORDS and "without its" not in why
