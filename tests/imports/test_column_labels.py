@@ -96,8 +96,28 @@ ROUND_6_HELD_OUT = {
     "lago",
     "listmonk",
 }
-#: The held-out part of round 7, labelled by others while the matcher was changed.
-HELD_OUT = "held-out-6"
+#: The held-out part of round 7 (``held-out-6``), measured once each with the round-5, -6 and -7 matchers, then
+#: tuned on in round 8.
+ROUND_7_HELD_OUT = {
+    "sfcc",
+    "sap_b1",
+    "dynamics_fo",
+    "zuora",
+    "eloqua",
+    "pardot",
+    "bitrix24",
+    "fhir_patient",
+    "openmrs",
+    "cognito",
+    "freshbooks",
+    "helpscout",
+    "braintree",
+    "recurly",
+    "constantcontact",
+    "mailerlite",
+}
+#: The held-out part of round 8, labelled by others while the matcher was changed.
+HELD_OUT = "held-out-7"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
 REPORTED = frozenset({"tune"})
@@ -124,13 +144,15 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert "tune" in splits  # split by system: each file is one system, in one part, a later one held out too
     assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
-    spent = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | ROUND_6_HELD_OUT
+    earlier = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | ROUND_6_HELD_OUT
+    spent = earlier | ROUND_7_HELD_OUT
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
     held_out = {name for name, split in bench.splits_present().items() if split == HELD_OUT}
     assert not ROUND_6_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | EARLIER)
-    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 7
+    assert not ROUND_7_HELD_OUT & (earlier | EARLIER)
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 8
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -158,21 +180,23 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (77 systems since round 7, the held-out parts of rounds 1 to 6 among them): the
+    """The tune part (93 systems since round 8, the held-out parts of rounds 1 to 7 among them): the
     auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
     Top-1 was 92.4% on the 36 systems of round 4; each spent held-out part joined with its columns unseen
-    (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%) and was read for general readings: 86.0% on all 77, the
-    floor. The spent parts keep their gains: held-out-3 and -4 78.7% after round 6, held-out-5 as measured
-    after round 7 (docs/performance.md)."""
+    (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%, held-out-6 at 64.0%) and was read for general readings:
+    82.4% on all 93, the floor. The spent parts keep their gains (docs/performance.md, round 8)."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.855, r["misses"]
+    assert r["top1"] >= 0.82, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
-    spent = bench.evaluate([s for s in labelled if s.system in ROUND_4_HELD_OUT | ROUND_5_HELD_OUT])
-    assert spent["top1"] >= 0.78  # 68.7% before round 6 (held-out-3 and held-out-4 together, unseen), 78.7% after
-    round_6 = bench.evaluate([s for s in labelled if s.system in ROUND_6_HELD_OUT])
-    assert round_6["top1"] >= 0.80  # 72.9% measured unseen after round 6, before round 7 read its misses
+    floors = {  # top-1 measured unseen -> after the rounds that read their misses
+        frozenset(ROUND_4_HELD_OUT | ROUND_5_HELD_OUT): 0.78,  # 68.7% -> 78.9%
+        frozenset(ROUND_6_HELD_OUT): 0.82,  # 72.9% -> 82.6%
+        frozenset(ROUND_7_HELD_OUT): 0.68,  # 64.0% -> 69.0%
+    }
+    for systems, floor in floors.items():
+        assert bench.evaluate([s for s in labelled if s.system in systems])["top1"] >= floor
 
 
 def test_the_spent_held_out_part_does_not_get_worse(labelled):

@@ -370,6 +370,8 @@ def consent_detail(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     words = tuple("optout" if w == "out" and "optin" in words[: i + 1] else w for i, w in enumerate(words))
     words = tuple(w for w in words if not (w == "optin" and "optout" in words))
     channel = next((w for w in words if w in _CONSENT_CHANNELS), None)
+    # sms_channel.consent_type: 'channel' after a channel's name names the channel, not where the consent came from
+    words = tuple(w for i, w in enumerate(words) if not (w == "channel" and i and words[i - 1] in _CONSENT_CHANNELS))
     if _EXPLICIT_CONSENT.isdisjoint(words) and (channel is None or _CHANNEL_CONSENT.isdisjoint(words)):
         return None  # invitation_accepted_at, subscription_start_date: no consent to a channel
     details = [_CONSENT_DETAIL_WORDS[w] for w in words if w in _CONSENT_DETAIL_WORDS]
@@ -402,7 +404,8 @@ def phone_part(tokens: tuple[str, ...], context: tuple[str, ...]) -> tuple[str, 
     if "fax" in tokens:
         return None
     if ("area", "code") in pairs and len(tokens) <= 3 or phone_named and pairs & set(_PHONE_PARTS):
-        return "phone", f"'{'_'.join(tokens)}': a part of the phone number"
+        number = "mobile_phone" if not {"mobile", "cell", "sms"}.isdisjoint(tokens) else "phone"
+        return number, f"'{'_'.join(tokens)}': a part of the {number.replace('_', ' ')} number"
     if phone_named and ("line", "type") in pairs:  # PHONE_LINE_TYPE: mobile, landline, fax
         return "phone_type", f"'{'_'.join(tokens)}': the kind of the phone number"
     return None
@@ -496,7 +499,18 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
 # ------------------------------------------------------------------ calibration
 
 #: Evidence classes, from the most direct reading to the least.
-EVIDENCE_CLASSES = ("exact", "structural", "qualified place", "qualified", "reread", "narrowed", "generic", "fuzzy")
+EVIDENCE_CLASSES = (
+    "exact",
+    "structural",
+    "key",
+    "audit",
+    "qualified place",
+    "qualified",
+    "reread",
+    "narrowed",
+    "generic",
+    "fuzzy",
+)
 STRUCTURAL_NOTES = (
     "the key of table",
     "parent_id of",
@@ -616,6 +630,16 @@ _OTHER_SUBJECTS = frozenset(
         "upcoming",
         "planned",
         "scheduled",
+        "phonetic",  # how a name is read aloud (Dynamics' PersonPhoneticFirstName, Japan's yomi and kana)
+        "yomi",
+        "kana",
+        "furigana",
+        "rep",  # a sales representative's first name, not the customer's
+        "representative",
+        "commission",
+        "collections",
+        "freight",
+        "carrier",
     }
 )
 _MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
@@ -684,17 +708,18 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.816), (0.812, 0.838), (0.867, 0.881), (0.927, 0.942)),
-    "exact/1": ((0.85, 0.788), (0.867, 0.883)),
-    "structural": ((0.765, 0.843), (0.851, 0.862), (0.925, 0.895), (0.94, 0.982)),
-    "structural/1": ((0.765, 0.959),),
+    "exact": ((0.8, 0.808), (0.812, 0.842), (0.867, 0.889), (0.927, 0.934)),
+    "exact/1": ((0.85, 0.75), (0.867, 0.879)),
+    "structural": ((0.765, 0.831), (0.814, 0.91)),
+    "key": ((0.782, 0.8), (0.865, 0.852)),
+    "audit": ((0.91, 0.884),),
     "qualified place": ((0.922, 0.992),),
-    "qualified": ((0.816, 0.868), (0.96, 0.88), (0.97, 0.994)),
-    "qualified/1": ((0.768, 0.844), (1.0, 0.912)),
-    "reread": ((0.762, 0.621), (0.764, 0.75), (0.774, 0.809), (0.821, 0.859)),
-    "reread/1": ((0.775, 0.39), (0.787, 0.837), (0.82, 0.848), (0.873, 0.856), (0.92, 0.895)),
-    "narrowed": ((0.762, 0.326), (0.837, 0.358), (0.877, 0.534), (0.915, 0.796)),
-    "generic": ((0.798, 0.364), (0.834, 0.843), (1.0, 0.858)),
-    "fuzzy": ((0.771, 0.39), (0.805, 0.814), (0.836, 0.902)),
+    "qualified": ((0.816, 0.837), (0.837, 0.847), (0.937, 0.858), (0.96, 0.886), (0.976, 0.92), (1.0, 0.991)),
+    "qualified/1": ((0.768, 0.864), (1.0, 0.899)),
+    "reread": ((0.762, 0.69), (0.774, 0.793), (0.824, 0.821), (0.844, 0.851)),
+    "reread/1": ((0.765, 0.621), (0.787, 0.828), (0.984, 0.856)),
+    "narrowed": ((0.762, 0.335), (0.837, 0.35), (0.877, 0.403), (0.906, 0.644)),
+    "generic": ((0.798, 0.33), (0.846, 0.827), (1.0, 0.843)),
+    "fuzzy": ((0.771, 0.621), (0.777, 0.75), (0.802, 0.834), (0.836, 0.856), (0.861, 0.887)),
 }
 # fmt: on

@@ -205,8 +205,16 @@ DEFAULT_MIN_CONFIDENCE = 0.6
 #: and the columns they missed were mostly the software's own (round 7: top-1 -0.1 point, non-customer
 #: columns proposed -0.3 point).
 NARROWED_CAP = 0.55
+#: A flag read as the opposite of an attribute (``is_inactive``, ``blocked``) is held for review.
+OPPOSITE_CAP = 0.89
+#: An array's element in a flattened path (``address[0].line[1]``), counted from 0: read as counted from 1.
+_ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]")
 #: Last words of a count, whose name is never read by its look-alikes (address_count is no address_country).
 _COUNTS = frozenset({"count", "cnt", "counter"})
+#: The notes of the record's audit dates (:func:`~needsmap.imports.column_readings.audit_date`): calibrated
+#: apart from the other rules of the table's shape, as a child table's own dates that no name gives away
+#: (SAP Business One's CRD1, Zuora's Contact) make them less sure than a consent's or a key's.
+_AUDIT_NOTES = re.compile(r"when the record was (created|last changed)|the record's audit date")
 #: Words of a date of something else than the record (``password_changed``, ``statusChanged``).
 _OTHER_SUBJECTS = frozenset(
     {
@@ -561,7 +569,7 @@ class ColumnMatcher:
             name, table = col.name, col.table
             if table is None and "." in name:
                 table, name = name.rsplit(".", 1)
-            tokens = name_tokens(name)
+            tokens = name_tokens(_ARRAY_INDEX.sub(lambda i: f"_{int(i.group(1)) + 1}_", name))  # line[0]: line 1
             context, entity = table_context(table)
             family = sql_type_family(col.sql_type)
             table_words = name_tokens(table.rsplit(".", 1)[-1]) if table else ()
@@ -751,6 +759,10 @@ class ColumnMatcher:
                 count = support_of(keys, self._support)
                 if evidence == "reread" and qualifiers_only(why, entity):
                     evidence = "qualified"
+                if evidence == "structural" and _AUDIT_NOTES.search(why.split(", ", 1)[0]):
+                    evidence = "audit"  # created_at: right unless the table is a child's nobody can tell by name
+                elif evidence == "structural" and (why.startswith(OWN_KEY_NOTE) or "it belongs to" in why):
+                    evidence = "key"  # a row's own key or its owner's: which identifier is a system's convention
                 if evidence == "qualified" and target.entity in _QUALIFIED_PLACES and place_qualified(why):
                     evidence = "qualified place"  # MailingCity, BillingState, work_email: which address or channel
                 if self._calibration is not None:  # ... and what such readings were worth, the confidence
@@ -761,6 +773,8 @@ class ColumnMatcher:
                     worth = min(worth, cap)  # written for one system, confirmed by no other or by one: checked
                     if evidence == "narrowed":  # invoice_prefix, unsubscribe_reason: about something else
                         worth = min(worth, NARROWED_CAP)
+                    if "is the opposite of" in why:  # is_inactive, blocked: an inverted flag is for a person to confirm
+                        worth = min(worth, OPPOSITE_CAP)
                     if block:
                         why = join_notes(why, UNCONFIRMED_NOTE if block == "0" else ONCE_CONFIRMED_NOTE)
                     score = ceiling = min(ceiling, worth)
@@ -805,8 +819,8 @@ class ColumnMatcher:
         if audit is not None:
             if entity in CHILD_ENTITIES or sub_table(context):
                 return True  # an address's own created_at is not the customer's
-            if (index := self._by_catalog.get(audit[0])) is not None:
-                found[index] = (0.93, audit[1])
+            if (index := self._by_catalog.get(audit[0])) is not None:  # below the consents' rules: calibrated apart
+                found[index] = (0.91, audit[1])
                 return True
         if bounce_column(tokens) and (index := self._by_catalog.get("email_status")) is not None:
             found[index] = (0.9, f"'{compact}' says how e-mails to the customer bounced")
@@ -856,7 +870,7 @@ class ColumnMatcher:
                 return True
         opposite = OPPOSITE_FLAGS.get(compact) if family not in _DATE_FAMILIES else None  # registered: a date
         if opposite is not None and (index := self._by_catalog.get(opposite)) is not None:
-            found[index] = (0.85, f"'{compact}' is the opposite of {opposite}")
+            found[index] = (0.82, f"'{compact}' is the opposite of {opposite}")
             return True
         return False
 

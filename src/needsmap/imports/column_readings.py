@@ -285,6 +285,20 @@ ENTITY_WORDS: dict[str, str] = {
             "members",
             "subscriber",  # a mailing list's subscribers are people (listmonk)
             "subscribers",
+            "patient",  # health care's customers (FHIR's Patient, OpenEMR)
+            "patients",
+            "prospect",
+            "prospects",
+            "guest",  # a hotel's
+            "guests",
+            "buyer",
+            "buyers",
+            "donor",  # a charity's
+            "donors",
+            "passenger",
+            "passengers",
+            "policyholder",
+            "policyholders",
             "lead",
             "leads",
             "individual",
@@ -775,6 +789,11 @@ _ADDRESS_LINE_WORDS = frozenset({"address", "addr", "adr", "street", "str", "lin
 _FURTHER_LINE = frozenset({"additional", "extra", "supplemental"})
 
 
+#: The highest numbered address line read as one (a fourth line is a city as often as a line: django-oscar's
+#: line4, OpenMRS's address4).
+_LAST_ADDRESS_LINE = 3
+
+
 def address_line(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] | None:
     """A numbered address line: the first is the street address, the others the address's further lines
     (``ADDRESS3``, ``street_line_2``; in ``address1_line2`` the line's number counts).  (attribute id, why), or
@@ -790,8 +809,8 @@ def address_line(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str]
         return None  # line_2 of an order
     at = tokens.index("line") + 1 if "line" in tokens else -1
     n = int(tokens[at]) if 0 < at < len(tokens) and tokens[at].isdigit() else numbers[-1]
-    if n < 1:
-        return None
+    if n < 1 or n > _LAST_ADDRESS_LINE:
+        return None  # OpenMRS's address5 to address15: fields its address template gives a meaning, not lines
     further = n > 1 or not _FURTHER_LINE.isdisjoint(words)  # additional_address_line1: a line after the street
     return ("address_line_2" if further else "street_address"), f"'{'_'.join(tokens)}': an address line ({n})"
 
@@ -942,11 +961,14 @@ _PATH_OWN_WORDS = frozenset(
 )
 
 
+_INDEX = re.compile(r"\[\d+\]")
+
+
 def path_readings(name: str) -> list[tuple[str, str]]:
     """Other names to read a flattened object's field by, each with the note that says how (best first): the
     object's own name when the last part only holds its value (``PrimaryEmailAddr.Address``: the e-mail), else
     the last part alone (``homeAddress.countryOrRegion``: the country; ``BillAddr.City``)."""
-    parts = [p for p in name.split(".") if p.strip()]
+    parts = [_INDEX.sub("", p) for p in name.split(".") if _INDEX.sub("", p).strip()]  # telecom[0].value
     if len(parts) < 2:
         return []
     leaf, parent = parts[-1], parts[-2]
@@ -1056,7 +1078,19 @@ def without_module_prefix(tokens: tuple[str, ...], table_words: tuple[str, ...])
 
 
 #: Words of an e-mail that came back undelivered (bounced_hard, softBounces, bounce_date).
-_BOUNCE_WORDS = frozenset({"bounce", "bounced", "bounces", "hardbounce", "softbounce", "hardbounces", "softbounces"})
+_BOUNCE_WORDS = frozenset(
+    {
+        "bounce",
+        "bounced",
+        "bounces",
+        "hardbounce",
+        "softbounce",
+        "hardbounces",
+        "softbounces",
+        "bounceback",
+        "bouncebacks",
+    }
+)
 _NOT_EMAIL_CHANNELS = frozenset({"sms", "phone", "mobile", "push", "text", "whatsapp"})
 
 
