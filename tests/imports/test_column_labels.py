@@ -116,11 +116,31 @@ ROUND_7_HELD_OUT = {
     "constantcontact",
     "mailerlite",
 }
-#: The held-out part of round 8, labelled by others while the matcher was changed.
-HELD_OUT = "held-out-7"
+#: The held-out part of round 8 (``held-out-7``), measured once each with the round-5, -7 and -8 matchers and
+#: reported, then tuned on in round 9.
+ROUND_8_HELD_OUT = {
+    "capsule",
+    "insightly",
+    "copper",
+    "close",
+    "spryker",
+    "drupal_commerce",
+    "ecwid",
+    "wix_contacts",
+    "customerio",
+    "iterable",
+    "segment_traits",
+    "mixpanel",
+    "jde",
+    "infor_m3",
+    "mews",
+    "tmf632",
+}
+#: The held-out part of round 9, labelled by others while the matcher was changed.
+HELD_OUT = "held-out-8"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
-REPORTED = frozenset({"tune", HELD_OUT})
+REPORTED = frozenset({"tune"})  # held-out-8 joins once it is reported
 
 
 @pytest.fixture(scope="module")
@@ -145,14 +165,15 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
     earlier = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | ROUND_6_HELD_OUT
-    spent = earlier | ROUND_7_HELD_OUT
+    spent = earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
     held_out = {name for name, split in bench.splits_present().items() if split == HELD_OUT}
     assert not ROUND_6_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | EARLIER)
     assert not ROUND_7_HELD_OUT & (earlier | EARLIER)
-    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 8
+    assert not ROUND_8_HELD_OUT & (earlier | ROUND_7_HELD_OUT | EARLIER)
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 9
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -180,13 +201,13 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (93 systems since round 8, the held-out parts of rounds 1 to 7 among them): the
+    """The tune part (109 systems since round 9, the held-out parts of rounds 1 to 8 among them): the
     auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
     Top-1 was 92.4% on the 36 systems of round 4; each spent held-out part joined with its columns unseen
-    (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%, held-out-6 at 64.0%) and was read for general readings:
-    82.4% on all 93, the floor. The spent parts keep their gains (docs/performance.md, round 8)."""
+    (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%, held-out-6 at 64.0%, held-out-7 at 62.2%) and was read for
+    general readings: 81.2% on all 109, the floor. The spent parts keep their gains (docs/performance.md, round 8)."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.82, r["misses"]
+    assert r["top1"] >= 0.81, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
@@ -194,6 +215,7 @@ def test_the_tuned_part_meets_the_precision_targets(labelled):
         frozenset(ROUND_4_HELD_OUT | ROUND_5_HELD_OUT): 0.78,  # 68.7% -> 78.9%
         frozenset(ROUND_6_HELD_OUT): 0.82,  # 72.9% -> 82.6%
         frozenset(ROUND_7_HELD_OUT): 0.68,  # 64.0% -> 69.0%
+        frozenset(ROUND_8_HELD_OUT): 0.70,  # 62.2% -> 70.5% (JD Edwards 0% -> 69%, Infor M3 12% -> 84%)
     }
     for systems, floor in floors.items():
         assert bench.evaluate([s for s in labelled if s.system in systems])["top1"] >= floor
@@ -449,6 +471,13 @@ def test_the_documented_figures_and_reliability_tables_are_the_measured_ones():
         ("bounced_hard", "contacts", "int", "email_status"),
         ("IsCustomer", "C_BPartner", "char(1)", "relationship_type"),
         ("subdivision", "addresses", "varchar(100)", "region"),
+        ("address.streetAddress.number", "ContactAddress", "varchar(20)", "house_number"),  # a street's number
+        # round 9: the short codes of suites whose columns are codes (imports.suite_codes)
+        ("ABAN8", "F0101", "decimal(8, 0)", "customer_id"),  # JD Edwards: the address number
+        ("ALCTY1", "F0116", "nvarchar(25)", "city"),
+        ("WWGNNM", "F0111", "nvarchar(25)", "first_name"),
+        ("OKCUNO", "OCUSMA", "varchar(10)", "customer_id"),  # Infor M3, in its table
+        ("CUNM", "GetBasicData", "varchar(36)", "full_name"),  # and in its API
     ],
 )
 def test_names_as_people_write_them(matcher, column, table, sql_type, want):

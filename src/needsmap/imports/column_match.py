@@ -188,6 +188,7 @@ from needsmap.imports.column_support import (
     support_keys,
     support_of,
 )
+from needsmap.imports.suite_codes import suite_code
 
 #: Words without which a name is no consent to a channel (:func:`positive_channel` and :func:`consent_detail`
 #: are not asked): the consent words, ``opt`` of a split ``opt_in``, and the words of a consent's state or end.
@@ -215,6 +216,10 @@ _COUNTS = frozenset({"count", "cnt", "counter"})
 #: apart from the other rules of the table's shape, as a child table's own dates that no name gives away
 #: (SAP Business One's CRD1, Zuora's Contact) make them less sure than a consent's or a key's.
 _AUDIT_NOTES = re.compile(r"when the record was (created|last changed)|the record's audit date")
+#: The notes of a value's parts that are less sure than the rules of the table's shape: a phone number's country
+#: or area code (the customer's number, or the country's dialling code alone) and the third and fourth address
+#: lines (a line, a city, or a field an address template names): calibrated apart.
+_PART_NOTES = re.compile(r"a part of the (mobile )?phone number|an address line \([34]\)")
 #: Words of a date of something else than the record (``password_changed``, ``statusChanged``).
 _OTHER_SUBJECTS = frozenset(
     {
@@ -578,7 +583,8 @@ class ColumnMatcher:
             tokens = without_module_prefix(tokens, table_words)
             owner = owner_key(tokens, table_words) if tokens else None
             owner_of = (owner, "_".join(table_words)) if owner else None
-            key = (tokens, context, entity, family, limit, owner_of)
+            coded = suite_code(name.rsplit(".", 1)[-1])  # ABAN8, OKCUNO: a suite's short code
+            key = (tokens, context, entity, family, limit, owner_of, coded)
             prepared.append(key)
             if key not in self._cache and key not in pending:
                 pending[key] = (tokens, context, entity, family)
@@ -626,6 +632,10 @@ class ColumnMatcher:
                 found[index] = (0.88, f"'{'_'.join(tokens)}' of a {owner_of[1]} row: the {owner_of[0]} it belongs to")
                 continue
             if self._structural(found, tokens, context, entity, family):
+                continue
+            coded = key[6]
+            if coded is not None and (index := self._by_catalog.get(coded[0])) is not None:
+                found[index] = (0.9, coded[1])
                 continue
             variants = word_variants(tokens, context, entity, not sub_table(context))
             link = is_link(tokens)
@@ -763,6 +773,8 @@ class ColumnMatcher:
                     evidence = "audit"  # created_at: right unless the table is a child's nobody can tell by name
                 elif evidence == "structural" and (why.startswith(OWN_KEY_NOTE) or "it belongs to" in why):
                     evidence = "key"  # a row's own key or its owner's: which identifier is a system's convention
+                elif evidence == "structural" and _PART_NOTES.search(why.split(", ", 1)[0]):
+                    evidence = "part"  # a phone's country code, a third address line: part of a value, or not
                 if evidence == "qualified" and target.entity in _QUALIFIED_PLACES and place_qualified(why):
                     evidence = "qualified place"  # MailingCity, BillingState, work_email: which address or channel
                 if self._calibration is not None:  # ... and what such readings were worth, the confidence

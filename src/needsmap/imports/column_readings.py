@@ -789,9 +789,9 @@ _ADDRESS_LINE_WORDS = frozenset({"address", "addr", "adr", "street", "str", "lin
 _FURTHER_LINE = frozenset({"additional", "extra", "supplemental"})
 
 
-#: The highest numbered address line read as one (a fourth line is a city as often as a line: django-oscar's
-#: line4, OpenMRS's address4).
-_LAST_ADDRESS_LINE = 3
+#: The highest numbered address line read as one (Oracle's ADDRESS1-4, JD Edwards' ADD1-4; OpenMRS's address5
+#: to address15 are fields its address template names).
+_LAST_ADDRESS_LINE = 4
 
 
 def address_line(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] | None:
@@ -972,6 +972,8 @@ def path_readings(name: str) -> list[tuple[str, str]]:
     if len(parts) < 2:
         return []
     leaf, parent = parts[-1], parts[-2]
+    if "".join(name_tokens(leaf)) == "number" and "street" in name_tokens(parent):
+        return [("house_number", f"the number of the object '{parent}'")]  # streetAddress.number
     if "".join(name_tokens(leaf)) in _PATH_VALUE_PARTS:
         return [(parent, f"the value of the object '{parent}'")]
     words = name_tokens(leaf)
