@@ -152,7 +152,7 @@ ROW_HOLDS: dict[str, frozenset[str]] = {
 OTHER_ENTITY = 0.85
 AUDIT_ATTRIBUTES = frozenset({"record_created_at", "record_updated_at", "is_deleted", "is_active"})
 #: The row's own key: ``id``, ``rowid``, ``entity_id``, ``internalId``, ``record_id``.
-OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid"})
+OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid", "uid"})
 #: The key a customer-related table's own id stands for, by the table's telling word.
 KEY_OF_TABLE = {
     **dict.fromkeys(
@@ -175,7 +175,11 @@ _NEGATION_STARTS = (("do", "not"), ("donot",), ("dont",), ("no",), ("not",), ("n
 #: What a negated channel word is the opposite of (inverted), or means as it is (email opt-out).
 _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(("call", "phone", "telephone", "telemarketing", "calls"), ("phone_marketing_consent", True)),
-    **dict.fromkeys(("email", "emails", "bulkemail", "mailing", "newsletter"), ("email_opt_out", False)),
+    **dict.fromkeys(
+        ("email", "emails", "bulkemail", "mailing", "newsletter", "massmail", "bulkmail", "massemail"),
+        ("email_opt_out", False),
+    ),
+    **dict.fromkeys(("marketing",), ("email_marketing_consent", True)),  # NoMarketing: no campaigns at all
     **dict.fromkeys(("mail", "postalmail", "post", "postal", "directmail"), ("post_marketing_consent", True)),
     **dict.fromkeys(("sms", "text", "texts"), ("sms_marketing_consent", True)),
     **dict.fromkeys(
@@ -641,6 +645,13 @@ _OTHER_SUBJECTS = frozenset(
         "collections",
         "freight",
         "carrier",
+        "issuing",  # an identity document's issuing country is not where the customer lives
+        "issuer",
+        "creator",  # the profile that created or last changed the row
+        "updater",
+        "supervisor",  # someone else's phone
+        "manager",
+        "dunning",  # a dunning campaign is not how the customer was won
     }
 )
 _MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
@@ -709,19 +720,20 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.814), (0.812, 0.846), (0.867, 0.891), (0.892, 0.922)),
-    "exact/1": ((0.85, 0.759), (0.867, 0.884)),
-    "structural": ((0.765, 0.822), (0.814, 0.936)),
-    "key": ((0.782, 0.8), (0.865, 0.848)),
+    "exact": ((0.8, 0.807), (0.812, 0.84), (0.867, 0.891), (0.892, 0.924)),
+    "exact/1": ((0.85, 0.808), (0.867, 0.882)),
+    "structural": ((0.765, 0.831), (0.814, 0.879), (0.925, 0.913)),
+    "key": ((0.85, 0.75), (0.865, 0.834)),
     "part": ((0.93, 0.858),),
-    "audit": ((0.91, 0.887),),
-    "qualified place": ((0.922, 0.993),),
-    "qualified": ((0.816, 0.799), (0.837, 0.837), (0.858, 0.871), (0.96, 0.889), (0.976, 0.9), (1.0, 0.993)),
-    "qualified/1": ((0.768, 0.838), (0.911, 0.878), (1.0, 0.899)),
-    "reread": ((0.762, 0.69), (0.774, 0.801), (0.808, 0.828), (0.844, 0.845)),
-    "reread/1": ((0.765, 0.55), (0.787, 0.829), (0.984, 0.856)),
-    "narrowed": ((0.762, 0.354), (0.837, 0.377), (0.877, 0.396), (0.906, 0.772)),
-    "generic": ((0.798, 0.326), (0.848, 0.829), (1.0, 0.841)),
-    "fuzzy": ((0.771, 0.55), (0.777, 0.75), (0.797, 0.856), (0.833, 0.868), (0.861, 0.887)),
+    "audit": ((0.91, 0.889),),
+    "qualified place": ((0.922, 0.966),),
+    "qualified": ((0.816, 0.819), (0.837, 0.879), (0.96, 0.891), (0.976, 0.898), (1.0, 0.993)),
+    "qualified/1": ((0.768, 0.827), (0.911, 0.873), (1.0, 0.895)),
+    "reread": ((0.756, 0.45), (0.759, 0.668), (0.764, 0.81), (0.808, 0.846), (0.844, 0.851)),
+    "reread/1": ((0.765, 0.335), (0.788, 0.75), (0.812, 0.795), (0.984, 0.856)),
+    "narrowed": ((0.756, 0.45), (0.906, 0.769)),
+    "generic": ((0.813, 0.33), (0.848, 0.836), (1.0, 0.846)),
+    "generic/1": ((0.798, 0.364), (0.859, 0.724)),
+    "fuzzy": ((0.771, 0.55), (0.777, 0.668), (0.804, 0.838), (0.861, 0.887)),
 }
 # fmt: on

@@ -771,8 +771,10 @@ class ColumnMatcher:
                     evidence = "qualified"
                 if evidence == "structural" and _AUDIT_NOTES.search(why.split(", ", 1)[0]):
                     evidence = "audit"  # created_at: right unless the table is a child's nobody can tell by name
-                elif evidence == "structural" and (why.startswith(OWN_KEY_NOTE) or "it belongs to" in why):
-                    evidence = "key"  # a row's own key or its owner's: which identifier is a system's convention
+                elif evidence == "structural" and (
+                    "it belongs to" in why or (why.startswith(OWN_KEY_NOTE) and about != "customer_id")
+                ):  # a contact's or an account's own key, or its owner's: which identifier is a system's convention
+                    evidence = "key"
                 elif evidence == "structural" and _PART_NOTES.search(why.split(", ", 1)[0]):
                     evidence = "part"  # a phone's country code, a third address line: part of a value, or not
                 if evidence == "qualified" and target.entity in _QUALIFIED_PLACES and place_qualified(why):

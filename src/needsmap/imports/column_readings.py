@@ -289,8 +289,6 @@ ENTITY_WORDS: dict[str, str] = {
             "patients",
             "prospect",
             "prospects",
-            "guest",  # a hotel's
-            "guests",
             "buyer",
             "buyers",
             "donor",  # a charity's
@@ -452,7 +450,7 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
 
 
 #: Last words that all mean "when": OPTIN_TIME, optin_ts and optin_at read as optin_date.
-_TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp"})
+_TEMPORAL = frozenset({"time", "timestamp", "ts", "dt", "dte", "datetime", "at", "on", "tstamp", "instant"})
 #: First words that say "when" of what follows: date_entered, timestamp_signup (not at_, on_, the prepositions).
 _LEADING_DATES = frozenset({"date", "time", "timestamp", "datetime", "ts", "dt"})
 #: A context match explains more of the column than the bare name, so it wins ties.
@@ -913,7 +911,8 @@ _ACTIVITY_FILLER = _TEMPORAL | {"date", "utc", "mail", "email", "message", "call
 
 def activity_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     """The date of the last or first time something happened, read from its verb: when the customer was last
-    reached (``last_emailed_at``: the last contact), last came by (``previous_visit_at``: the last visit), or
+    reached (``last_emailed_at``: the last contact), last came by (``previous_visit_at``: the last visit), last
+    signed in (``lastSignInTime``), or
     first came (``first_seen_at``, ``first_login``: a customer since).  (attribute id, why), or None."""
     if len(tokens) < 2 or (tokens[0] not in _LAST_WORDS and tokens[0] not in _FIRST_WORDS):
         return None
@@ -927,6 +926,8 @@ def activity_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
         return "last_contact_date", f"'{said}' read as the last time the customer was reached"
     if rest and rest <= _SEEN_WORDS:
         return "last_web_visit", f"'{said}' read as the last time the customer came by"
+    if rest and rest <= _SIGN_IN_WORDS:  # lastSignInTime, last_logged_in_at
+        return "last_login", f"'{said}' read as the last time the customer signed in"
     return None
 
 
@@ -1048,7 +1049,9 @@ _SHORT_AUDIT_DATES = {
 }
 _CREATE_VERBS = frozenset({"created", "creation", "create", "inserted", "insert", "added"})
 _UPDATE_VERBS = frozenset({"updated", "update", "modified", "modify", "mod", "changed", "edited", "written", "write"})
-_TIME_FILLER = frozenset({"time", "timestamp", "ts", "dt", "datetime", "at", "on", "date", "utc", "gmt", "local", "tz"})
+_TIME_FILLER = frozenset(
+    {"time", "timestamp", "ts", "dt", "datetime", "at", "on", "date", "utc", "gmt", "local", "tz", "instant", "last"}
+)
 
 
 def audit_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
