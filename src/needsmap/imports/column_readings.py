@@ -1138,10 +1138,9 @@ _PLACE_WORDS = frozenset(
         "company",
     }
 )
-_READ_AWAY_WORDS = re.compile(r"without '([a-z0-9_]+?)_'")
 
 
 def place_qualified(why: str) -> bool:
     """True when every word a reading read away names a kind of address or channel (``without 'mailing_'``)."""
-    dropped = [w for found in _READ_AWAY_WORDS.findall(why) for w in found.split("_") if w]
+    dropped = [w for found in _READ_AWAY.findall(why) for w in found.split("_") if w]
     return bool(dropped) and set(dropped) <= _PLACE_WORDS and "without its" not in why
