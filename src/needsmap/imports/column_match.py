@@ -221,7 +221,7 @@ _AUDIT_NOTES = re.compile(r"when the record was (created|last changed)|the recor
 #: lines (a line, a city, or a field an address template names): calibrated apart.
 _PART_NOTES = re.compile(r"a part of the (mobile )?phone number|an address line \([34]\)")
 #: Words of a date of something else than the record (``password_changed``, ``statusChanged``).
-_OTHER_SUBJECTS = frozenset(
+_OTHER_DATES = frozenset(
     {
         "password",
         "passwd",
@@ -699,7 +699,7 @@ class ColumnMatcher:
                     why = join_notes(why, "an interaction's creation is when it happened")
                 elif (entity in CHILD_ENTITIES or sub_table(_context)) and about in AUDIT_ATTRIBUTES:
                     continue  # the address's own created_at is not the customer's
-                elif about in ("record_created_at", "record_updated_at") and not _OTHER_SUBJECTS.isdisjoint(tokens):
+                elif about in ("record_created_at", "record_updated_at") and not _OTHER_DATES.isdisjoint(tokens):
                     continue  # password_changed, statusChanged: when something else changed, not the record
                 if link and fits_table is not None and target.entity not in fits_table:
                     continue  # addresses.order_id: a link to an order, which an address row does not hold
