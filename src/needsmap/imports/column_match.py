@@ -162,6 +162,7 @@ from needsmap.imports.column_readings import (
     address_line,
     audit_date,
     bounce_column,
+    counted_from_one,
     is_link,
     join_notes,
     key_named_after_its_table,
@@ -208,8 +209,6 @@ DEFAULT_MIN_CONFIDENCE = 0.6
 NARROWED_CAP = 0.55
 #: A flag read as the opposite of an attribute (``is_inactive``, ``blocked``) is held for review.
 OPPOSITE_CAP = 0.89
-#: An array's element in a flattened path (``address[0].line[1]``), counted from 0: read as counted from 1.
-_ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]")
 #: Last words of a count, whose name is never read by its look-alikes (address_count is no address_country).
 _COUNTS = frozenset({"count", "cnt", "counter"})
 #: The notes of the record's audit dates (:func:`~needsmap.imports.column_readings.audit_date`): calibrated
@@ -574,7 +573,7 @@ class ColumnMatcher:
             name, table = col.name, col.table
             if table is None and "." in name:
                 table, name = name.rsplit(".", 1)
-            tokens = name_tokens(_ARRAY_INDEX.sub(lambda i: f"_{int(i.group(1)) + 1}_", name))  # line[0]: line 1
+            tokens = name_tokens(counted_from_one(name))  # address[0].line[1]: the second line
             context, entity = table_context(table)
             family = sql_type_family(col.sql_type)
             table_words = name_tokens(table.rsplit(".", 1)[-1]) if table else ()

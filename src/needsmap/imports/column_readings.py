@@ -486,7 +486,7 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], float, str
     if len(words) > 1 and words[-1] in _FLAG_TAILS:  # DECEASED_FLAG: deceased
         add(words[:-1], 0.97, f"without '_{words[-1]}'")
     words = out[-1][0]
-    count = _as_count(words) if words[-1] in COUNT_TAILS or words[0] in _COUNT_HEADS else None
+    count = _as_count(words) if words[-1] in _COUNT_TAILS or words[0] in _COUNT_HEADS else None
     if count is not None:  # order_count, num_orders: number of orders
         add(count, 0.97, "read as a count")
     words = out[-1][0]
@@ -550,7 +550,7 @@ _TRAILING_VARIANTS = frozenset(
 _FLAG_TAILS = frozenset({"flag", "flg", "ind", "indicator", "yn", "bool", "boolean"})
 #: Words that make a name a count: order_count, num_orders, number_of_visits, cnt_logins.
 _COUNT_HEADS = frozenset({"num", "number", "count", "cnt", "nb", "nbr", "nr", "no", "total", "amount"})
-COUNT_TAILS = frozenset({"count", "cnt", "counter", "total", "number", "num", "nr", "no"})
+_COUNT_TAILS = frozenset({"count", "cnt", "counter", "total", "number", "num", "nr", "no"})
 
 
 #: Last words of a nested field that only say "its value" (``emails.value``).
@@ -563,11 +563,11 @@ def _as_count(words: tuple[str, ...]) -> tuple[str, ...] | None:
     """``order_count``, ``num_orders``, ``count_of_orders`` -> number of orders; None when the name is no count."""
     if len(words) < 2:
         return None
-    if words[-1] in COUNT_TAILS and words[0] not in _COUNT_HEADS:
+    if words[-1] in _COUNT_TAILS and words[0] not in _COUNT_HEADS:
         rest = words[:-1]
         if words[-1] in _NUMBER_WORDS and not rest[-1].endswith("s"):
             return None  # order_number, phones_0_number: a number, not a count
-    elif words[0] in _COUNT_HEADS and words[-1] not in COUNT_TAILS:
+    elif words[0] in _COUNT_HEADS and words[-1] not in _COUNT_TAILS:
         rest = words[2:] if words[1] == "of" else words[1:]
     else:
         return None
@@ -962,14 +962,21 @@ _PATH_OWN_WORDS = frozenset(
 )
 
 
-_INDEX = re.compile(r"\[\d+\]")
+#: An array's element in a flattened path (``address[0].line[1]``), counted from 0.
+_ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]")
+
+
+def counted_from_one(name: str) -> str:
+    """A flattened path with its array elements counted from 1 as words (``address[0].line[1]`` ->
+    ``address_1_.line_2_``), so that the second line reads as the second line."""
+    return _ARRAY_INDEX.sub(lambda i: f"_{int(i.group(1)) + 1}_", name)
 
 
 def path_readings(name: str) -> list[tuple[str, str]]:
     """Other names to read a flattened object's field by, each with the note that says how (best first): the
     object's own name when the last part only holds its value (``PrimaryEmailAddr.Address``: the e-mail), else
     the last part alone (``homeAddress.countryOrRegion``: the country; ``BillAddr.City``)."""
-    parts = [_INDEX.sub("", p) for p in name.split(".") if _INDEX.sub("", p).strip()]  # telecom[0].value
+    parts = [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]  # telecom[0].value
     if len(parts) < 2:
         return []
     leaf, parent = parts[-1], parts[-2]
@@ -985,7 +992,7 @@ def path_readings(name: str) -> list[tuple[str, str]]:
 
 #: Words of a table's name for the party whose rows a child table belongs to (``party_address``,
 #: ``members_stripe_customers``, ``account_emails``, ``A_BusinessPartnerAddress``).
-PARTY_WORDS = frozenset(
+_PARTY_WORDS = frozenset(
     {"customer", "member", "party", "account", "partner", "client", "person", "patient", "subscriber", "debtor"}
 )
 #: Last words of a key that leave its name (``account_record_id``, ``member_id``, ``party``).
@@ -1001,7 +1008,7 @@ def owner_key(tokens: tuple[str, ...], table_words: tuple[str, ...]) -> str | No
         if tail and tokens[-len(tail) :] != tail:
             continue
         stem = tuple(singular(w) for w in tokens[: len(tokens) - len(tail)])
-        if not stem or stem[-1] not in PARTY_WORDS or len(stem) > 3 or stem == ("customer",):
+        if not stem or stem[-1] not in _PARTY_WORDS or len(stem) > 3 or stem == ("customer",):
             continue  # customer_id is read by its own name
         for i in range(len(table) - len(stem) + 1):
             if table[i : i + len(stem)] == stem and len(table) > len(stem) + (table[0] == "a"):
