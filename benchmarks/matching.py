@@ -488,15 +488,60 @@ def _fit(points: dict[str, list[tuple[float, bool]]]) -> dict[str, tuple[tuple[f
     return {c: fit_isotonic(points[c]) for c in classes if points.get(c)}
 
 
+def accepted_record(
+    systems: list[Labelled], calibration: dict, support: dict[str, frozenset[str]] | None = None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per system, per catalog attribute: (right, accepted) of its proposals accepted automatically (>= 0.9)
+    with ``calibration`` and no attribute held back (what :func:`unsure_attributes` reads)."""
+    from needsmap.imports.schema import propose
+
+    matcher = ColumnMatcher.from_catalog(calibration=calibration, support=support, unsure={})
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for system in systems:
+        record: dict[str, tuple[int, int]] = {}
+        for p in propose(system.tables, matcher):
+            if p.attribute is not None and p.confidence >= 0.9:
+                right, accepted = record.get(p.attribute, (0, 0))
+                record[p.attribute] = (right + (p.attribute in system.expect[p.key]), accepted + 1)
+        out[system.system] = record
+    return out
+
+
+def unsure_attributes(records: list[dict[str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
+    """The attributes whose accepted proposals, pooled over ``records``, were right less often than
+    ``column_evidence.UNSURE_LEVEL`` (smoothed towards one half, as the calibration's blocks are), sorted."""
+    from needsmap.imports.column_evidence import UNSURE_LEVEL
+
+    pooled: dict[str, tuple[int, int]] = {}
+    for record in records:
+        for attribute, (right, accepted) in record.items():
+            r, n = pooled.get(attribute, (0, 0))
+            pooled[attribute] = (r + right, n + accepted)
+    return {a: rn for a, rn in sorted(pooled.items()) if (rn[0] + 0.25) / (rn[1] + 0.5) < UNSURE_LEVEL}
+
+
 def fit_calibration(split: str = "tune") -> str:
-    """The isotonic calibration fitted on ``split`` (never the held-out part), as the Python literal
-    ``column_evidence.CALIBRATION`` holds."""
-    points = {s.system: system_points(s) for s in _tune(split)}
+    """The isotonic calibration fitted on ``split`` (never the held-out part), and the attributes too often
+    wrong when it accepts them, as the Python literals ``column_evidence.CALIBRATION`` and
+    ``column_evidence.UNSURE_ATTRIBUTES`` hold."""
+    systems = _tune(split)
+    points = {s.system: system_points(s) for s in systems}
     fitted = _fit(calibration_points(points, support_table(points)))
+    unsure = unsure_attributes(list(accepted_record(systems, fitted).values()))
     lines = ["CALIBRATION: Calibration = {"]
     lines += [f'    "{evidence}": {steps!r},' for evidence, steps in fitted.items()]
     lines.append("}")
+    lines.append(_UNSURE_HEAD)
+    lines += [f'    "{attribute}": {record!r},' for attribute, record in unsure.items()]
+    lines.append("}")
     return "\n".join(lines)
+
+
+_UNSURE_HEAD = (
+    "#: The catalog attributes whose readings accepted automatically (0.9 or more with :data:`CALIBRATION`) on the\n"
+    "#: tune part were right less often than :data:`UNSURE_LEVEL`, each with (right, accepted): held for review.\n"
+    "UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {"
+)
 
 
 def leave_one_out(split: str = "tune", evidence_too: bool = True) -> dict:
@@ -505,10 +550,12 @@ def leave_one_out(split: str = "tune", evidence_too: bool = True) -> dict:
     over all of them.  With ``evidence_too`` (the honest figure) the evidence the system contributed is left
     out as well: a spelling or rule that only that system's labelled columns confirm counts as unconfirmed
     (it would not be there had the system not been labelled), both when it is matched and in the fit.
-    Without it, only the calibration is left out (the words of the matcher were read from all systems)."""
+    Without it, only the calibration is left out (the words of the matcher were read from all systems).  Either
+    way the attributes held for review (:func:`unsure_attributes`) are those of the other systems' records."""
     systems = _tune(split)
     points = {s.system: system_points(s) for s in systems}
     support = support_table(points)
+    records = accepted_record(systems, _fit(calibration_points(points, support)), support)
     matchers = {}
     for system in systems:
         alone = frozenset({system.system})
@@ -518,7 +565,8 @@ def leave_one_out(split: str = "tune", evidence_too: bool = True) -> dict:
         else:  # the calibration of the others, everyone's evidence as it is
             seen = support
             fitted = _fit(calibration_points({k: v for k, v in points.items() if k != system.system}, support))
-        matchers[system.system] = ColumnMatcher.from_catalog(calibration=fitted, support=seen)
+        unsure = unsure_attributes([r for name, r in records.items() if name != system.system])
+        matchers[system.system] = ColumnMatcher.from_catalog(calibration=fitted, support=seen, unsure=unsure)
     return evaluate(systems, matchers=matchers)
 
 

@@ -115,7 +115,7 @@ is its general form (:func:`general_form`: the phone number of ``MobilePhone``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -139,6 +139,8 @@ from needsmap.imports.column_evidence import (
     OWN_KEYS,
     PRIMARY_WORDS,
     ROW_HOLDS,
+    UNSURE_ATTRIBUTES,
+    UNSURE_CAP,
     USER_KEY_CAP,
     USER_KEYS,
     Calibration,
@@ -152,6 +154,7 @@ from needsmap.imports.column_evidence import (
     phone_part,
     positive_channel,
     sub_table,
+    unsure_note,
     valid_from,
 )
 from needsmap.imports.column_readings import (
@@ -182,6 +185,7 @@ from needsmap.imports.column_readings import (
 )
 from needsmap.imports.column_support import (
     ONCE_SUPPORTED_CAP,
+    UNCONFIRMED_GUESSES,
     UNSUPPORTED_CAP,
     Support,
     load_support,
@@ -436,13 +440,17 @@ class ColumnMatcher:
         targets: Sequence[tuple[Candidate, Iterable[tuple[str, str, float]]]],
         calibration: Calibration | None = CALIBRATION,
         support: Support | None = None,
+        unsure: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         """``targets``: each with (text, kind, weight) names; use the ``from_*``/``for_*`` constructors.
         ``calibration``: the map from a reading's score to its confidence (None: the raw scores, to fit one).
         ``support``: which labelled systems confirm each spelling and rule (default: the shipped table,
-        :func:`~needsmap.imports.column_support.load_support`)."""
+        :func:`~needsmap.imports.column_support.load_support`).  ``unsure``: the catalog ids whose readings
+        accepted automatically were too often wrong, each with (right, accepted) (default:
+        :data:`~needsmap.imports.column_evidence.UNSURE_ATTRIBUTES`; ``{}`` to fit it)."""
         self._calibration = calibration
         self._support = load_support() if support is None else support
+        self._unsure = UNSURE_ATTRIBUTES if unsure is None else unsure
         self._targets: list[Candidate] = []
         self._exact: dict[str, list[_Hit]] = {}
         #: the same words in any order (email_last_open_date, last_email_open_date): sorted words -> index keys
@@ -489,13 +497,19 @@ class ColumnMatcher:
 
     @classmethod
     def from_catalog(
-        cls, catalog=None, calibration: Calibration | None = CALIBRATION, support: Support | None = None
+        cls,
+        catalog=None,
+        calibration: Calibration | None = CALIBRATION,
+        support: Support | None = None,
+        unsure: Mapping[str, tuple[int, int]] | None = None,
     ) -> ColumnMatcher:
-        """A matcher over the catalog entries (default: the shipped catalog; ``support``: the shipped table)."""
+        """A matcher over the catalog entries (default: the shipped catalog; ``support``: the shipped table;
+        ``unsure``: the shipped record of unsure attributes)."""
         from needsmap.catalog.entries import load_catalog
 
         catalog = catalog if catalog is not None else load_catalog()
-        return cls([(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries], calibration, support)
+        targets = [(_entry_target(e), _entry_names(e, 1.0)) for e in catalog.entries]
+        return cls(targets, calibration, support, unsure)
 
     @classmethod
     def for_workshop(cls, workshop: m.Workshop | Iterable[m.Attribute], catalog="default") -> ColumnMatcher:
@@ -763,6 +777,7 @@ class ColumnMatcher:
             out = []
             ceiling = 1.0
             for score, target, why in ranked[: max(limit, 2)]:  # the runner-up, to see whether it is a rival
+                about = target.catalog_id or target.attribute
                 evidence = evidence_class(tokens, _context, why, target.entity)
                 keys = support_keys(tokens, why, target.catalog_id if target.source == "catalog" else None)
                 count = support_of(keys, self._support)
@@ -788,8 +803,14 @@ class ColumnMatcher:
                         worth = min(worth, NARROWED_CAP)
                     if "is the opposite of" in why:  # is_inactive, blocked: an inverted flag is for a person to confirm
                         worth = min(worth, OPPOSITE_CAP)
+                    if block == "0" and evidence in UNCONFIRMED_GUESSES:
+                        continue  # a reread or a near spelling nothing confirms: mostly the software's own column
                     if block:
                         why = join_notes(why, UNCONFIRMED_NOTE if block == "0" else ONCE_CONFIRMED_NOTE)
+                    record = self._unsure.get(about)
+                    if record is not None and worth > UNSURE_CAP:  # initials, is_active: often something else
+                        worth = UNSURE_CAP
+                        why = join_notes(why, unsure_note(about, record))
                     score = ceiling = min(ceiling, worth)
                 out.append(
                     replace(
