@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from needsmap.imports.column_readings import ORGANIZATION_TABLE_WORDS, QUALIFIERS
+from needsmap.imports.column_readings import ENTITY_WORDS, ORGANIZATION_TABLE_WORDS, QUALIFIERS
 
 #: Columns that are never a customer attribute: suite bookkeeping, sort keys, tokens, row versions.
 NOT_ATTRIBUTES: frozenset[str] = frozenset(
@@ -171,7 +171,16 @@ NAMES_OF_SUB_TABLE = frozenset({("name",), ("code",), ("label",), ("title",)})
 USER_KEYS = frozenset({"userid", "useraccountid"})
 USER_KEY_CAP = 0.8
 #: Negation at the start of a name: do_not_call, donotemail, no_email, dont_mail.
-_NEGATION_STARTS = (("do", "not"), ("donot",), ("dont",), ("no",), ("not",), ("never",))
+_NEGATION_STARTS = (
+    ("do", "not", "use"),
+    ("do", "not"),
+    ("donotuse",),
+    ("donot",),
+    ("dont",),
+    ("no",),
+    ("not",),
+    ("never",),
+)
 #: What a negated channel word is the opposite of (inverted), or means as it is (email opt-out).
 _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(("call", "phone", "telephone", "telemarketing", "calls"), ("phone_marketing_consent", True)),
@@ -246,7 +255,9 @@ def negated_channel(tokens: tuple[str, ...]) -> tuple[str, bool, str] | None:
     """``do_not_call``, ``sms_opt_out`` -> (phone or sms marketing consent, inverted, the channel word); None when
     the name is not a negated channel."""
     words = tokens
-    if len(words) == 1 and words[0].startswith("donot") and len(words[0]) > 5:
+    if len(words) == 1 and words[0].startswith("donotuse") and len(words[0]) > 8:
+        words = ("donotuse", words[0][8:])
+    elif len(words) == 1 and words[0].startswith("donot") and len(words[0]) > 5:
         words = ("donot", words[0][5:])
     for end in _NEGATION_ENDS if words[-1] in _NEGATION_LAST else ():
         if len(words) > len(end) and words[-len(end) :] == end:
@@ -574,7 +585,11 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str, 
     read_away = {w for found in _READ_AWAY_FRONT.findall(why) for w in found.split("_")}
     # billing_ says no more of an address's state, but an invoice's prefix is not a person's
     kinds = ADDRESS_KINDS if target_entity not in ("address", "contact_point") else frozenset()
-    said_which = {w for w in read_away if (w not in QUALIFIERS or w in kinds) and not w.isdigit()}
+    said_which = {
+        w
+        for w in read_away
+        if (w not in QUALIFIERS or w in kinds) and not w.isdigit() and not _names_the_holder(w, target_entity)
+    }
     if read_away & _OTHER_SUBJECTS or (
         matched and said_which and "".join(matched.group(1).lower().split("_")) in GENERIC_NAMES
     ):
@@ -582,6 +597,19 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str, 
     if any(note in why for note in _REREAD_NOTES):
         return "reread"
     return "exact"
+
+
+#: Words read away that name the thing an address or a contact point attribute belongs to, or which one it is
+#: (``addresses.state``, ``ADDRESS_MAIL_STATE``, ``homeAddress.primary``): they say no more than the attribute.
+_ADDRESS_HOLDERS = frozenset({"mail", "street", "physical", "postal", "mailing"})
+
+
+def _names_the_holder(word: str, target_entity: str) -> bool:
+    """True when ``word``, read away, names an address (or its kind) for an address's or a contact point's
+    attribute: the state of ``addresses.state`` is the address's region, not something else's state."""
+    if target_entity not in ("address", "contact_point"):
+        return False
+    return ENTITY_WORDS.get(word) == "address" or word in _ADDRESS_HOLDERS or word in ADDRESS_KINDS
 
 
 #: The note of leading words read away (``without 'image_'``), as :mod:`needsmap.imports.column_match` writes it.
@@ -733,59 +761,59 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.807), (0.812, 0.846), (0.867, 0.894), (0.892, 0.913)),
-    "exact/1": ((0.85, 0.796), (0.867, 0.879)),
-    "structural": ((0.765, 0.836), (0.814, 0.879), (0.925, 0.917)),
+    "exact": ((0.8, 0.807), (0.812, 0.845), (0.867, 0.893), (0.892, 0.913)),
+    "exact/1": ((0.85, 0.802), (0.867, 0.88)),
+    "structural": ((0.765, 0.836), (0.814, 0.879), (0.925, 0.903)),
     "key": ((0.85, 0.771), (0.865, 0.836)),
     "part": ((0.79, 0.45), (0.86, 0.858)),
     "audit": ((0.91, 0.891),),
     "qualified place": ((0.922, 0.968),),
-    "qualified": ((0.768, 0.874), (0.837, 0.882), (0.96, 0.89), (0.98, 0.892), (1.0, 0.993)),
-    "qualified/1": ((0.809, 0.811), (0.911, 0.847), (0.96, 0.849), (1.0, 0.895)),
+    "qualified": ((0.768, 0.874), (0.837, 0.88), (0.96, 0.89), (0.98, 0.893), (1.0, 0.993)),
+    "qualified/1": ((0.809, 0.811), (0.911, 0.854), (1.0, 0.895)),
     "reread": ((0.756, 0.45), (0.759, 0.668), (0.764, 0.78), (0.779, 0.802), (0.808, 0.851)),
     "reread/1": ((0.765, 0.35), (0.788, 0.75), (0.812, 0.76), (0.984, 0.856)),
-    "narrowed": ((0.756, 0.373), (0.853, 0.409), (0.877, 0.414), (0.906, 0.764), (0.976, 0.767)),
+    "narrowed": ((0.756, 0.357), (0.837, 0.369), (0.853, 0.404), (0.877, 0.414), (0.906, 0.644), (0.976, 0.69)),
     "generic": ((0.813, 0.33), (0.848, 0.84), (1.0, 0.846)),
     "generic/1": ((0.798, 0.33), (0.961, 0.583)),
-    "fuzzy": ((0.771, 0.606), (0.804, 0.814), (0.819, 0.832), (0.861, 0.887)),
+    "fuzzy": ((0.771, 0.55), (0.777, 0.612), (0.804, 0.838), (0.861, 0.887)),
 }
 #: The catalog attributes whose readings accepted automatically (0.9 or more with :data:`CALIBRATION`) on the
 #: tune part were right less often than :data:`UNSURE_LEVEL`, each with (right, accepted): held for review.
 UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "academic_title": (1, 1),
     "account_balance": (1, 1),
-    "acquisition_campaign": (8, 11),
+    "acquisition_campaign": (5, 8),
     "address_type": (1, 1),
-    "address_verified": (1, 1),
+    "address_valid_from": (1, 1),
     "age": (1, 1),
-    "care_of": (1, 1),
-    "company_domain": (2, 3),
-    "consent_date": (22, 25),
+    "consent_date": (19, 22),
     "consent_ip": (1, 1),
     "consent_source": (5, 6),
-    "crm_account_id": (28, 33),
-    "crm_contact_id": (21, 31),
-    "customer_segment": (10, 11),
-    "customer_since": (5, 6),
+    "crm_account_id": (22, 27),
+    "crm_contact_id": (14, 23),
     "customer_status": (1, 1),
+    "customer_type": (1, 1),
     "district": (1, 1),
-    "email_status": (1, 1),
-    "email_type": (1, 2),
-    "email_verified": (10, 11),
+    "duns_number": (1, 1),
+    "email_marketing_consent": (8, 9),
+    "email_type": (0, 1),
     "iban": (1, 1),
     "initials": (2, 4),
     "is_active": (10, 12),
     "is_deceased": (1, 1),
     "is_employee": (1, 1),
-    "last_contact_date": (4, 5),
+    "last_contact_date": (1, 2),
     "last_order_date": (1, 1),
     "legal_name": (0, 1),
     "lifetime_value": (1, 1),
     "nationality": (1, 1),
+    "number_of_orders": (1, 1),
     "payment_terms_days": (1, 1),
+    "phone_type": (1, 1),
+    "place_of_birth": (1, 1),
     "record_created_at": (1, 1),
     "referrer": (2, 3),
     "relationship_type": (1, 3),
-    "username": (18, 20),
+    "work_phone": (1, 1),
 }
 # fmt: on

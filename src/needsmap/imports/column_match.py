@@ -184,6 +184,7 @@ from needsmap.imports.column_readings import (
     word_variants,
 )
 from needsmap.imports.column_support import (
+    ACCEPT_SUPPORT,
     ONCE_SUPPORTED_CAP,
     UNCONFIRMED_GUESSES,
     UNSUPPORTED_CAP,
@@ -330,6 +331,10 @@ RIVAL, RIVALLED_CAP = 0.8, 0.89
 #: The reason's note of a reading whose spelling or rule no labelled system confirms, and one only.
 UNCONFIRMED_NOTE = "no labelled system confirms this reading: check"
 ONCE_CONFIRMED_NOTE = "one labelled system confirms this reading"
+
+#: The review note of a reading that fewer than ``column_support.ACCEPT_SUPPORT`` labelled systems confirm, after
+#: their number (``only 3 labelled systems confirm this reading: check``).
+FEW_CONFIRMED_NOTE = "labelled systems confirm this reading: check"
 #: Readings that make a rival: a generic word (``address`` of ``email_address``) or a near spelling does not.
 _RIVAL_EVIDENCE = frozenset({"exact", "structural", "qualified", "reread"})
 #: Attribute types whose values a key can point to (a salutation, a country, a currency, a segment).
@@ -803,10 +808,14 @@ class ColumnMatcher:
                         worth = min(worth, NARROWED_CAP)
                     if "is the opposite of" in why:  # is_inactive, blocked: an inverted flag is for a person to confirm
                         worth = min(worth, OPPOSITE_CAP)
-                    if block == "0" and evidence in UNCONFIRMED_GUESSES:
+                    if block == "0" and evidence in UNCONFIRMED_GUESSES and target.source == "catalog":
                         continue  # a reread or a near spelling nothing confirms: mostly the software's own column
+                        # (a workshop's own attribute, which no labelled system can confirm, is still proposed)
                     if block:
                         why = join_notes(why, UNCONFIRMED_NOTE if block == "0" else ONCE_CONFIRMED_NOTE)
+                    elif count is not None and count < ACCEPT_SUPPORT and worth > ONCE_SUPPORTED_CAP:
+                        worth = ONCE_SUPPORTED_CAP  # a spelling two to four systems use: often a third's other thing
+                        why = join_notes(why, f"only {count} {FEW_CONFIRMED_NOTE}")
                     record = self._unsure.get(about)
                     if record is not None and worth > UNSURE_CAP:  # initials, is_active: often something else
                         worth = UNSURE_CAP
