@@ -48,9 +48,10 @@ ONCE_SUPPORTED_CAP = 0.895
 #: systems left those parts' accepts right 95.5%, 97.9% and 97.4% of the time, three 97.0-98.2%, five
 #: 97.9-98.2% (a sixth fewer accepts than two), ten 98.4-98.9% (a quarter fewer).
 ACCEPT_SUPPORT = 5
-#: Readings of a catalog attribute that no labelled system confirms and that rest on a reread of the words or a near
-#: spelling are not proposed at all (a workshop's own attribute, which no labelled system can confirm, still is): on the parts measured unseen (held-out-7, -8, -9, each with the matcher of its round) they
-#: were right 9 of 17, 4 of 17 and 2 of 8 times, and 16 of the 27 others were columns of the software itself.
+#: Readings of a catalog attribute that no labelled system confirms and that rest on a reread of the words or a
+#: near spelling are not proposed at all (a workshop's own attribute, which no labelled system can confirm, still
+#: is): on the parts measured unseen (held-out-7, -8, -9, each with the matcher of its round) they were right 9 of
+#: 17, 4 of 17 and 2 of 8 times, and 16 of the 27 others were columns of the software itself.
 UNCONFIRMED_GUESSES = frozenset({"reread", "fuzzy"})
 
 #: The name a reading matched, as :mod:`needsmap.imports.column_match` writes it: ``spelling 'ort01'``,
