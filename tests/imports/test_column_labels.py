@@ -181,11 +181,31 @@ ROUND_10_HELD_OUT = {
     "aweber",
     "getresponse",
 }
-#: The held-out part of round 11, labelled by others while the matcher was changed, reported after round 11.
-HELD_OUT = "held-out-10"
+#: The held-out part of round 11 (``held-out-10``), measured with the round-5 and -10 matchers and twice with
+#: round 11, reported, then tuned on in round 12.
+ROUND_11_HELD_OUT = {
+    "servicenow",
+    "sap_commerce",
+    "sap_cdc",
+    "dynamics_gp",
+    "exact_online",
+    "moneybird",
+    "lexoffice",
+    "fineract",
+    "cscart",
+    "eccube",
+    "loyverse",
+    "eventbrite",
+    "clerk",
+    "request_tracker",
+    "phplist",
+    "openedx",
+}
+#: The held-out part of round 12, labelled by others while the matcher was changed.
+HELD_OUT = "held-out-11"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
-REPORTED = frozenset({"tune", HELD_OUT})
+REPORTED = frozenset({"tune"})
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +230,7 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
     earlier = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | ROUND_6_HELD_OUT
-    spent = earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | ROUND_9_HELD_OUT | ROUND_10_HELD_OUT
+    spent = earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | ROUND_9_HELD_OUT | ROUND_10_HELD_OUT | ROUND_11_HELD_OUT
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
@@ -220,7 +240,8 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert not ROUND_8_HELD_OUT & (earlier | ROUND_7_HELD_OUT | EARLIER)
     assert not ROUND_9_HELD_OUT & (earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | EARLIER)
     assert not ROUND_10_HELD_OUT & (earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | ROUND_9_HELD_OUT | EARLIER)
-    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 11
+    assert not ROUND_11_HELD_OUT & (spent - ROUND_11_HELD_OUT | EARLIER)
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 12
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -248,13 +269,13 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (140 systems since round 11, the held-out parts of rounds 1 to 10 among them): the
+    """The tune part (156 systems since round 12, the held-out parts of rounds 1 to 11 among them): the
     auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
     Top-1 was 92.4% on the 36 systems of round 4; each spent held-out part joined with its columns unseen
     (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%, held-out-6 at 64.0%, held-out-7 at 62.2%, held-out-8 at
-    74.7%, held-out-9 at 75.6%) and was read for general readings: 80.4% on all 140, the floor. The spent parts
-    keep their gains (docs/performance.md, round 8; round 11 proposes no unconfirmed guess, 0.6 point of
-    held-out-9's top-1)."""
+    74.7%, held-out-9 at 75.6%, held-out-10 at 66.5%) and was read for general readings: 80.3% on all 156, the
+    floor. The spent parts keep their gains (docs/performance.md, round 8; round 11 proposes no unconfirmed
+    guess, 0.6 point of held-out-9's top-1)."""
     r = _figures(labelled, "tune")
     assert r["top1"] >= 0.80, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
@@ -266,7 +287,8 @@ def test_the_tuned_part_meets_the_precision_targets(labelled):
         frozenset(ROUND_7_HELD_OUT): 0.68,  # 64.0% -> 69.0%
         frozenset(ROUND_8_HELD_OUT): 0.75,  # 62.2% -> 76.1% (JD Edwards 0% -> 69%, Infor M3 12% -> 84%)
         frozenset(ROUND_9_HELD_OUT): 0.77,  # 74.7% -> 77.7%
-        frozenset(ROUND_10_HELD_OUT): 0.745,  # 75.6% -> 75.0% (round 11: unconfirmed guesses no longer proposed)
+        frozenset(ROUND_10_HELD_OUT): 0.775,  # 75.6% -> 78.3%
+        frozenset(ROUND_11_HELD_OUT): 0.735,  # 66.5% -> 73.9% (Dynamics GP 45.8% with no dictionary of its codes)
     }
     for systems, floor in floors.items():
         assert bench.evaluate([s for s in labelled if s.system in systems])["top1"] >= floor
@@ -631,10 +653,10 @@ def test_inverted_flags_are_proposed_with_the_inversion_said(matcher, column, ta
 def test_what_a_consent_column_says_of_the_consent(matcher, column, sql_type, want):
     best = matcher.best(column, "customers", sql_type)
     assert best is not None and best.attribute == want, (column, best)
-    # read from the words' roles, not guessed: accepted, unless no labelled system confirms the rule yet or the
-    # attribute is one the calibration's accepts were too often wrong about (held for review, and saying so)
-    held = want in UNSURE_ATTRIBUTES and best.confidence == UNSURE_CAP and "read this surely" in best.reason
-    assert best.confidence >= 0.9 or held or (best.support == 0 and best.confidence >= 0.75), best
+    # read from the words' roles, not guessed: proposed at the top of the review band or accepted, as the
+    # calibration of such readings on the tune part says (a consent read wrong is a privacy matter: since round 12
+    # they are held just below 0.9 for a person to confirm)
+    assert best.confidence >= 0.89 or (best.support == 0 and best.confidence >= 0.75), best
 
 
 def test_consent_words_without_a_channel_or_about_asking_are_no_consent_detail():
@@ -836,7 +858,8 @@ def test_a_suite_schema_gives_a_review_file_an_architect_accepts_with_few_edits(
     """The suite's tables as T-SQL DDL through ``needsmap import ddl --review``: the entries a person must
     change (a wrong automatic accept, a wrong proposal under review, a rejected customer column) are few;
     the right proposals left for review (a generic name such as ``Name``, a table's own key: readings whose
-    confidence is calibrated below 0.9) need a glance and are at most a quarter, besides those held because no
+    confidence is calibrated below 0.9, since round 12 a do-not flag among them) need a glance and are at most
+    three in ten, besides those held because no
     other labelled system confirms the suite's own spelling (``ORT01``, ``emailaddress1``: their reason says
     so; on the suite itself they are right, on a system nobody labelled a spelling confirmed once was right
     95% of the time), those that fewer than five other systems confirm (``MailingCity``: on unseen systems
@@ -867,7 +890,7 @@ def test_a_suite_schema_gives_a_review_file_an_architect_accepts_with_few_edits(
         elif e["decision"] == "review":
             glances.append(e["column"])
     assert len(edits) <= most_edits * len(entries), edits
-    assert len(glances) <= 0.25 * len(entries), glances
+    assert len(glances) <= 0.3 * len(entries), glances  # round 12: a do-not flag is checked too (0.897)
     assert len(unconfirmed) + len(glances) + len(edits) < len(entries)  # something is accepted
     inverted = {e["column"] for e in entries if e.get("inverted")}
     assert inverted == {k for k in suite.inverted if k in {e["column"] for e in entries}}

@@ -211,6 +211,9 @@ OPPOSITE_FLAGS: dict[str, str] = {
             "isarchived",
             "banned",
             "isbanned",
+            "logindisabled",
+            "deprovisioned",
+            "isdeprovisioned",
         ),
         "is_active",
     ),
@@ -582,7 +585,7 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str, 
         return "generic"
     if "close to" in why:
         return "fuzzy"
-    read_away = {w for found in _READ_AWAY_FRONT.findall(why) for w in found.split("_")}
+    read_away = read_away_words(why)
     # billing_ says no more of an address's state, but an invoice's prefix is not a person's
     kinds = ADDRESS_KINDS if target_entity not in ("address", "contact_point") else frozenset()
     said_which = {
@@ -614,6 +617,20 @@ def _names_the_holder(word: str, target_entity: str) -> bool:
 
 #: The note of leading words read away (``without 'image_'``), as :mod:`needsmap.imports.column_match` writes it.
 _READ_AWAY_FRONT = re.compile(r"without '([a-z0-9_]+)_'")
+
+
+def read_away_words(why: str) -> set[str]:
+    """The leading words a reading read away, from its reason (``without 'password_'`` -> ``{'password'}``)."""
+    return {w for found in _READ_AWAY_FRONT.findall(why) for w in found.split("_")}
+
+
+def flag_of_something_else(why: str) -> bool:
+    """True when a reading of whether the customer is active read away words that name something else
+    (``password_enabled``, ``totp_enabled``: a feature is on, not the customer): only the customer's or its
+    account's words, qualifiers and storage words may be read away (``account_enabled``, ``is_active``)."""
+    return any(w not in ENTITY_WORDS and w not in QUALIFIERS and not w.isdigit() for w in read_away_words(why))
+
+
 #: Leading words that say whose or which thing a value is about when it is not the customer's own: the agent's
 #: last visit, a legacy password, an OAuth provider's id, an image's source.
 _OTHER_SUBJECTS = frozenset(
@@ -677,6 +694,8 @@ _OTHER_SUBJECTS = frozenset(
         "issuer",
         "creator",  # the profile that created or last changed the row
         "updater",
+        "modifier",
+        "editor",
         "supervisor",  # someone else's phone
         "manager",
         "dunning",  # a dunning campaign is not how the customer was won
@@ -761,21 +780,21 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.807), (0.812, 0.845), (0.867, 0.893), (0.892, 0.913)),
-    "exact/1": ((0.85, 0.802), (0.867, 0.88)),
-    "structural": ((0.765, 0.836), (0.814, 0.879), (0.925, 0.903)),
-    "key": ((0.85, 0.771), (0.865, 0.836)),
-    "part": ((0.79, 0.45), (0.86, 0.858)),
-    "audit": ((0.91, 0.891),),
-    "qualified place": ((0.922, 0.968),),
-    "qualified": ((0.768, 0.874), (0.837, 0.88), (0.96, 0.89), (0.98, 0.893), (1.0, 0.993)),
-    "qualified/1": ((0.809, 0.811), (0.911, 0.854), (1.0, 0.895)),
-    "reread": ((0.756, 0.45), (0.759, 0.668), (0.764, 0.78), (0.779, 0.802), (0.808, 0.851)),
-    "reread/1": ((0.765, 0.35), (0.788, 0.75), (0.812, 0.76), (0.984, 0.856)),
-    "narrowed": ((0.756, 0.357), (0.837, 0.369), (0.853, 0.404), (0.877, 0.414), (0.906, 0.644), (0.976, 0.69)),
-    "generic": ((0.813, 0.33), (0.848, 0.84), (1.0, 0.846)),
-    "generic/1": ((0.798, 0.33), (0.961, 0.583)),
-    "fuzzy": ((0.771, 0.55), (0.777, 0.612), (0.804, 0.838), (0.861, 0.887)),
+    "exact": ((0.8, 0.817), (0.812, 0.845), (0.867, 0.894), (0.892, 0.9)),
+    "exact/1": ((0.85, 0.797), (0.867, 0.874)),
+    "structural": ((0.765, 0.844), (0.814, 0.878), (0.925, 0.897)),
+    "key": ((0.85, 0.771), (0.865, 0.833)),
+    "part": ((0.79, 0.45), (0.86, 0.863)),
+    "audit": ((0.91, 0.888),),
+    "qualified place": ((0.922, 0.969),),
+    "qualified": ((0.768, 0.856), (0.837, 0.861), (0.881, 0.88), (0.96, 0.886), (1.0, 0.994)),
+    "qualified/1": ((0.809, 0.825), (0.926, 0.833), (1.0, 0.897)),
+    "reread": ((0.756, 0.45), (0.758, 0.801), (0.779, 0.807), (0.812, 0.848), (0.844, 0.851), (0.853, 0.854)),
+    "reread/1": ((0.756, 0.341), (0.788, 0.799), (0.819, 0.805), (0.984, 0.856)),
+    "narrowed": ((0.756, 0.364), (0.837, 0.399), (0.877, 0.45), (0.906, 0.688), (0.986, 0.75)),
+    "generic": ((0.813, 0.33), (0.848, 0.827), (0.851, 0.836), (1.0, 0.841)),
+    "generic/1": ((0.798, 0.33), (0.961, 0.663)),
+    "fuzzy": ((0.759, 0.45), (0.765, 0.505), (0.78, 0.538), (0.806, 0.779), (0.819, 0.836), (0.859, 0.899)),
 }
 #: The catalog attributes whose readings accepted automatically (0.9 or more with :data:`CALIBRATION`) on the
 #: tune part were right less often than :data:`UNSURE_LEVEL`, each with (right, accepted): held for review.
@@ -783,37 +802,36 @@ UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "academic_title": (1, 1),
     "account_balance": (1, 1),
     "acquisition_campaign": (5, 8),
+    "address_label": (1, 1),
+    "address_line_2": (1, 1),
     "address_type": (1, 1),
     "address_valid_from": (1, 1),
     "age": (1, 1),
-    "consent_date": (19, 22),
-    "consent_ip": (1, 1),
-    "consent_source": (5, 6),
-    "crm_account_id": (22, 27),
-    "crm_contact_id": (14, 23),
+    "birth_year": (1, 1),
+    "consent_withdrawn_date": (1, 1),
+    "crm_account_id": (22, 29),
+    "crm_contact_id": (14, 24),
     "customer_status": (1, 1),
     "customer_type": (1, 1),
-    "district": (1, 1),
     "duns_number": (1, 1),
-    "email_marketing_consent": (8, 9),
+    "email_opt_out": (1, 1),
     "email_type": (0, 1),
     "iban": (1, 1),
-    "initials": (2, 4),
-    "is_active": (10, 12),
+    "initials": (3, 5),
+    "is_active": (12, 15),
     "is_deceased": (1, 1),
     "is_employee": (1, 1),
     "last_contact_date": (1, 2),
     "last_order_date": (1, 1),
     "legal_name": (0, 1),
     "lifetime_value": (1, 1),
-    "nationality": (1, 1),
     "number_of_orders": (1, 1),
+    "order_id": (1, 1),
     "payment_terms_days": (1, 1),
     "phone_type": (1, 1),
     "place_of_birth": (1, 1),
     "record_created_at": (1, 1),
     "referrer": (2, 3),
     "relationship_type": (1, 3),
-    "work_phone": (1, 1),
 }
 # fmt: on

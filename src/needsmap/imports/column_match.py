@@ -147,6 +147,7 @@ from needsmap.imports.column_evidence import (
     calibrated,
     consent_detail,
     evidence_class,
+    flag_of_something_else,
     flag_shaped,
     holds_the_opposite,
     negated_channel,
@@ -731,6 +732,8 @@ class ColumnMatcher:
                     continue  # a contact person's is_primary: the company's main contact, not a contact point
                 if tokens[-1] == "id" and target.type == "boolean":
                     continue  # employee_id: a key is never a yes/no
+                if about in ("is_active", "is_deleted") and flag_of_something_else(why):
+                    continue  # password_enabled, totp_enabled: a feature is on, not the customer
                 if one_generic and entity in CHILD_ENTITIES and target.entity not in (entity, "identifier"):
                     continue  # an e-mail row's 'status', an address's 'description': the row's, not the customer's
                 if about == "crm_contact_id" and entity == "organization" and "contact" not in "".join(tokens):

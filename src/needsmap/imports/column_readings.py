@@ -972,6 +972,12 @@ def counted_from_one(name: str) -> str:
     return _ARRAY_INDEX.sub(lambda i: f"_{int(i.group(1)) + 1}_", name)
 
 
+#: The last part of a path that says which one of a list of contact points the value is, not what it is.
+_PATH_KINDS = frozenset({"business", "office", "private", "personal", "home", "work", "other", "main", "primary"})
+#: Words of an object that is a login's, an IP address's or a device's: its place is not the customer's.
+_EVENT_PLACES = frozenset({"login", "logon", "signin", "ip", "geoip", "device", "session", "browser"})
+
+
 def path_readings(name: str) -> list[tuple[str, str]]:
     """Other names to read a flattened object's field by, each with the note that says how (best first): the
     object's own name when the last part only holds its value (``PrimaryEmailAddr.Address``: the e-mail), else
@@ -984,6 +990,10 @@ def path_readings(name: str) -> list[tuple[str, str]]:
         return [("house_number", f"the number of the object '{parent}'")]  # streetAddress.number
     if "".join(name_tokens(leaf)) in _PATH_VALUE_PARTS:
         return [(parent, f"the value of the object '{parent}'")]
+    if "".join(name_tokens(leaf)) in _PATH_KINDS:  # emailAddresses.business[0]: a business e-mail address
+        return [(parent, f"the '{leaf}' one of the list '{parent}'")]
+    if any(w in _EVENT_PLACES for part in parts[:-1] for w in name_tokens(part)):
+        return []  # lastLoginLocation.city, ip_info.country: where a login or a device was, not the customer
     words = name_tokens(leaf)
     if not words or words[-1] in _PATH_OWN_WORDS or (len(words) == 1 and words[0] in _GENERIC_COLUMNS):
         return []  # payment_method.status, BillAddr.Id, plan.type: the object's own, not the customer's

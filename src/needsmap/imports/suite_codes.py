@@ -3,10 +3,12 @@
 JD Edwards EnterpriseOne names a column by a two-letter table prefix and a data item of its data dictionary
 (``ABAN8``: the address book's ``AN8``, the address number; ``ALCTY1``: the address's ``CTY1``, the city);
 Infor M3 names a field by four letters, with a two-letter table prefix in the tables (``OKCUNO``) and without
-it in its APIs (``CUNO``, the customer number). No spelling of a word reads them, so the matcher looks such a
+it in its APIs (``CUNO``, the customer number); Microsoft Dynamics GP by up to eight letters (``CUSTNMBR``, the
+customer number; ``ADRSCODE``, the address code). No spelling of a word reads them, so the matcher looks such a
 name up here when nothing else reads it (:func:`suite_code`): each code as the suite's data dictionary defines
 it, mapped to the catalog attribute an architect maps it to. The codes were written from the suites' public
-data dictionaries (JD Edwards' data item glossary, Infor M3's field help), the customer-related items only.
+data dictionaries (JD Edwards' data item glossary, Infor M3's field help, the Dynamics GP table reference),
+the customer-related items only.
 """
 
 from __future__ import annotations
@@ -98,6 +100,38 @@ M3_FIELDS: dict[str, str] = {
     "MODL": "shipping_method",  # delivery method
     "ADRT": "address_type",
 }
+#: Microsoft Dynamics GP's receivables columns (customer master RM00101, customer address master RM00102, and the
+#: same names in the sales and cash-receipt tables): eight-letter codes of the GP table reference.
+GP_COLUMNS: dict[str, str] = {
+    "CUSTNMBR": "customer_id",  # customer number
+    "CUSTNAME": "organization_name",  # customer name (a company, or a person's name as invoiced)
+    "CUSTCLAS": "customer_segment",  # customer class
+    "CPRCSTNM": "parent_organization",  # corporate (parent) customer number
+    "CNTCPRSN": "care_of",  # contact person of the address
+    "STMTNAME": "legal_name",  # statement name
+    "SHRTNAME": "organization_name",  # short name
+    "ADRSCODE": "address_label",  # address code (PRIMARY, BILL TO, SHIP TO)
+    "PRBTADCD": "address_label",  # primary bill-to address code
+    "PRSTADCD": "address_label",  # primary ship-to address code
+    "STADDRCD": "address_label",  # statement address code
+    "SHIPMTHD": "shipping_method",
+    "SLPRSNID": "account_manager",  # salesperson id
+    "SALSTERR": "region",  # sales territory
+    "PYMTRMID": "payment_terms_days",  # payment terms id
+    "CRLMTAMT": "credit_limit",
+    "CURNCYID": "preferred_currency",
+    "TXRGNNUM": "vat_number",  # tax registration number
+    "FRSTINDT": "customer_since",  # first invoice date
+    "CRCARDID": "preferred_payment_method",  # credit card id (the card's kind)
+    "CRCRDNUM": "payment_card_last_digits",
+    "CREATDDT": "record_created_at",
+    "MODIFDT": "record_updated_at",
+    "GOVCRPID": "chamber_of_commerce_number",  # government corporate id
+    "GOVINDID": "national_id_number",  # government individual id
+    "USERLANG": "preferred_language",
+    "INACTIVE": "is_active",
+    "CCODE": "country",  # country code
+}
 #: A name that may be a suite's code: capitals and digits only, as the suites write them.
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{2,9}$")
 #: The two-letter column prefixes of the suites' customer tables: JD Edwards' F0101 (AB), F0111 (WW), F0115 (WP),
@@ -106,6 +140,7 @@ _CODE = re.compile(r"^[A-Z][A-Z0-9]{2,9}$")
 _SUITES = (
     ("JD Edwards data item", JDE_DATA_ITEMS, frozenset({"AB", "WW", "WP", "AL", "EA", "AI"}), False),
     ("Infor M3 field", M3_FIELDS, frozenset({"OK", "OP"}), True),
+    ("Dynamics GP column", GP_COLUMNS, frozenset(), True),
 )
 
 
