@@ -255,18 +255,19 @@ def _ask_decisions(proposals, ws) -> list:
     from dataclasses import replace
 
     from needsmap.catalog.entries import load_catalog
+    from needsmap.imports.column_evidence import confidence_text
     from needsmap.util.text import one_line, terminal
 
     known = {a.id for a in ws.attributes} | {e.id for e in load_catalog().entries}
     pending = [p for p in proposals if p.decision == "review"]
     out = list(proposals)
     for n, p in enumerate(pending, 1):
-        alts = ", ".join(f"{a} {c:.2f}" for a, c in p.alternatives[:3])
+        alts = ", ".join(f"{a} {confidence_text(c)}" for a, c in p.alternatives[:3])
         click.echo(
             terminal(
                 one_line(
                     f"[{n}/{len(pending)}] {p.key} ({p.sql_type or '?'}) -> {p.attribute} "
-                    f"{p.confidence:.2f}: {p.reason}" + (f"; or: {alts}" if alts else "")
+                    f"{confidence_text(p.confidence)}: {p.reason}" + (f"; or: {alts}" if alts else "")
                 )
             )
         )

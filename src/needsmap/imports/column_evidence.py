@@ -9,6 +9,7 @@ column's words; :mod:`needsmap.imports.column_match` weighs them.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 
 from needsmap.imports.column_readings import ENTITY_WORDS, ORGANIZATION_TABLE_WORDS, QUALIFIERS
@@ -723,6 +724,12 @@ def unsure_note(attribute: str, record: tuple[int, int]) -> str:
     """The review note of a reading of an unsure ``attribute``, with its ``record`` (right, accepted)."""
     right, accepted = record
     return f"'{attribute}' read this surely was right {right} of {accepted} times on the labelled systems: check"
+
+
+def confidence_text(confidence: float) -> str:
+    """A confidence as people read it: two decimals, rounded down, so that a proposal held for review just below
+    the automatic acceptance (0.895) never reads as 0.90."""
+    return f"{math.floor(round(confidence * 100, 6)) / 100:.2f}"
 
 
 def warp(precision: float) -> float:

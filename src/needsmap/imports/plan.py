@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, name_key, new_item_id
+from needsmap.imports.column_evidence import confidence_text
 from needsmap.util.text import shorten
 
 Kind = Literal["add", "merge", "unchanged", "ambiguous", "skip"]
@@ -303,7 +304,7 @@ def describe_item(item: object) -> list[str]:
     elif isinstance(item, HoldingProposal):
         parts = describe_item(item.holding)
         if item.confidence < 1:
-            parts.append(f"confidence {item.confidence:.2f}: {item.reason}")
+            parts.append(f"confidence {confidence_text(item.confidence)}: {item.reason}")
         return parts
     parts = []
     for name in _field_names(item):

@@ -38,6 +38,7 @@ import yaml
 
 from needsmap.format import model as m
 from needsmap.format.spec import ID_PATTERN
+from needsmap.imports.column_evidence import confidence_text
 from needsmap.imports.plan import ImportPlan
 from needsmap.imports.schema import DecisionError, Proposal, SchemaError, plan_holdings
 
@@ -93,7 +94,7 @@ def _entry(p: Proposal) -> dict:
     if p.inverted:
         out["inverted"] = True  # the column holds the opposite of the attribute (do_not_call)
     if p.alternatives:
-        out["alternatives"] = [f"{a} {c:.2f}" for a, c in p.alternatives]
+        out["alternatives"] = [f"{a} {confidence_text(c)}" for a, c in p.alternatives]
     if p.coverage is not None:
         out["coverage"] = round(float(p.coverage), 4)
     out["decision"] = p.decision

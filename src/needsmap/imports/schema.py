@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 
 from needsmap.catalog.name_tokens import compact_key, name_tokens
 from needsmap.format import model as m
+from needsmap.imports.column_evidence import confidence_text
 from needsmap.imports.column_match import (
     OWN_KEY_NOTE,
     Candidate,
@@ -273,7 +274,7 @@ def propose(
             if not cands and compact_key(col.name) in scope_keys:
                 why = "in every table: the software's tenant or user, not the customer's"
             if cands:
-                why += f" (best: {cands[0].attribute} {cands[0].confidence:.2f})"
+                why += f" (best: {cands[0].attribute} {confidence_text(cands[0].confidence)})"
             out.append(
                 Proposal(
                     table.name,
@@ -477,7 +478,7 @@ def plan_holdings_by_table(
                     f"{system}/{p.attribute}",
                     f"{p.key} -> {p.attribute}?",
                     src,
-                    f"review: {p.attribute} ({p.confidence:.2f}): {p.reason}",
+                    f"review: {p.attribute} ({confidence_text(p.confidence)}): {p.reason}",
                     [a for a in alts if a],
                 )
             else:
@@ -497,7 +498,7 @@ def plan_holdings_by_table(
         how = (
             "mapped by a person"
             if p.decision.startswith("map:")
-            else f"{p.confidence:.2f}: {p.reason}"
+            else f"{confidence_text(p.confidence)}: {p.reason}"
             if confidence >= 1
             else ""
         )

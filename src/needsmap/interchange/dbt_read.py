@@ -35,6 +35,7 @@ import yaml
 
 from needsmap.format import model as m
 from needsmap.format.naming import item_name, name_key
+from needsmap.imports.column_evidence import confidence_text
 from needsmap.imports.plan import ImportPlan, PlanBuilder, Source
 from needsmap.interchange.base import (
     ID_KEY,
@@ -500,7 +501,7 @@ class _Reader:
                 label,
                 label,
                 src,
-                f"{label} reads as {best.name} ({best.confidence:.2f}, from {where}): {best.reason}",
+                f"{label} reads as {best.name} ({confidence_text(best.confidence)}, from {where}): {best.reason}",
                 [c.attribute for c in found],
             )
         else:

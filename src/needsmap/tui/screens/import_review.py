@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from needsmap.format import model as m
+from needsmap.imports.column_evidence import confidence_text
 from needsmap.imports.plan import PlanError, apply_plan
 from needsmap.imports.review import Review, ReviewError, plan_review, read_review, save_review
 from needsmap.tui import plain
@@ -206,7 +207,7 @@ class ImportReviewScreen(Screen[None]):
             style = _DECISION_STYLE.get(p.decision, "cyan")
             table.add_row(
                 Text(_safe(p.decision), style=style),
-                Text(f"{p.confidence:.2f}" if p.attribute else "", justify="right"),
+                Text(confidence_text(p.confidence) if p.attribute else "", justify="right"),
                 Text(_safe(target or "—")),
                 Text(_safe(p.key)),
                 Text(_safe(p.reason)[:80], style="dim"),
@@ -233,7 +234,7 @@ class ImportReviewScreen(Screen[None]):
         if p is None:
             detail.update("")
             return
-        alts = ", ".join(f"{a} {c:.2f}" for a, c in p.alternatives) or "none"
+        alts = ", ".join(f"{a} {confidence_text(c)}" for a, c in p.alternatives) or "none"
         detail.update(
             Text.assemble(
                 (_safe(p.key), "bold"),
