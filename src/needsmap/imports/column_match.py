@@ -106,8 +106,11 @@ stands for 97% right and 0.75 for 50% (``ColumnMatcher(..., calibration=None)``
 gives the raw scores, which is what the fit is made from).  A reading is also only as sure as the labelled
 systems that confirm what it rests on (:mod:`needsmap.imports.column_support`: the catalog spelling it matched,
 the qualifiers it read away, the rule of the table's shape): readings one system confirms are calibrated apart
-(``exact/1``) and held below the automatic acceptance, and so are readings none confirms (a spelling added by
-hand).  When another attribute is read from the name nearly as well (:data:`RIVAL`: ``last_activity_date``,
+(``exact/1``) and held below the automatic acceptance, and so are readings fewer than
+:data:`~needsmap.imports.column_support.ACCEPT_SUPPORT` confirm and readings none confirms (a spelling added by
+hand); a reread or a near spelling of a catalog attribute that none confirms is not proposed at all.  A catalog
+attribute the tune part's automatic accepts were too often wrong about
+(:data:`~needsmap.imports.column_evidence.UNSURE_ATTRIBUTES`) is held for review with its record.  When another attribute is read from the name nearly as well (:data:`RIVAL`: ``last_activity_date``,
 the last contact or an interaction), the best one is held at :data:`RIVALLED_CAP`, for review, unless the rival
 is its general form (:func:`general_form`: the phone number of ``MobilePhone``).
 """
@@ -811,9 +814,10 @@ class ColumnMatcher:
                         worth = min(worth, NARROWED_CAP)
                     if "is the opposite of" in why:  # is_inactive, blocked: an inverted flag is for a person to confirm
                         worth = min(worth, OPPOSITE_CAP)
+                    # a reread or a near spelling nothing confirms: mostly the software's own column (a workshop's
+                    # own attribute, which no labelled system can confirm, is still proposed)
                     if block == "0" and evidence in UNCONFIRMED_GUESSES and target.source == "catalog":
-                        continue  # a reread or a near spelling nothing confirms: mostly the software's own column
-                        # (a workshop's own attribute, which no labelled system can confirm, is still proposed)
+                        continue
                     if block:
                         why = join_notes(why, UNCONFIRMED_NOTE if block == "0" else ONCE_CONFIRMED_NOTE)
                     elif count is not None and count < ACCEPT_SUPPORT and worth > ONCE_SUPPORTED_CAP:
