@@ -201,8 +201,28 @@ ROUND_11_HELD_OUT = {
     "phplist",
     "openedx",
 }
-#: The held-out part of round 12, labelled by others while the matcher was changed, reported after round 12.
-HELD_OUT = "held-out-11"
+#: The held-out part of round 12 (``held-out-11``), measured with the round-5 and -11 matchers and once with
+#: round 12, reported, then tuned on in round 13.
+ROUND_12_HELD_OUT = {
+    "siebel",
+    "epicor_kinetic",
+    "sage_x3",
+    "responsys",
+    "teamleader",
+    "highrise",
+    "moosend",
+    "nimble",
+    "zencart",
+    "broadleaf",
+    "lightspeed_x",
+    "cloudbeds",
+    "canvas_lms",
+    "zitadel",
+    "bloomerang",
+    "authentik",
+}
+#: The held-out part of round 13, labelled by others while the matcher was changed, reported after round 13.
+HELD_OUT = "held-out-12"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
 REPORTED = frozenset({"tune", HELD_OUT})
@@ -230,7 +250,15 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert all(s == "tune" or (s or "").startswith("held-out-") for s in splits), splits
     tune = {s.system for s in labelled if s.split == "tune"}
     earlier = ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | ROUND_6_HELD_OUT
-    spent = earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | ROUND_9_HELD_OUT | ROUND_10_HELD_OUT | ROUND_11_HELD_OUT
+    spent = (
+        earlier
+        | ROUND_7_HELD_OUT
+        | ROUND_8_HELD_OUT
+        | ROUND_9_HELD_OUT
+        | ROUND_10_HELD_OUT
+        | ROUND_11_HELD_OUT
+        | ROUND_12_HELD_OUT
+    )
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
@@ -241,7 +269,8 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert not ROUND_9_HELD_OUT & (earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | EARLIER)
     assert not ROUND_10_HELD_OUT & (earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | ROUND_9_HELD_OUT | EARLIER)
     assert not ROUND_11_HELD_OUT & (spent - ROUND_11_HELD_OUT | EARLIER)
-    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 12
+    assert not ROUND_12_HELD_OUT & (spent - ROUND_12_HELD_OUT | EARLIER)
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 13
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -269,15 +298,15 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (156 systems since round 12, the held-out parts of rounds 1 to 11 among them): the
+    """The tune part (172 systems since round 13, the held-out parts of rounds 1 to 12 among them): the
     auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
     Top-1 was 92.4% on the 36 systems of round 4; each spent held-out part joined with its columns unseen
     (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%, held-out-6 at 64.0%, held-out-7 at 62.2%, held-out-8 at
-    74.7%, held-out-9 at 75.6%, held-out-10 at 66.5%) and was read for general readings: 80.3% on all 156, the
-    floor. The spent parts keep their gains (docs/performance.md, round 8; round 11 proposes no unconfirmed
+    74.7%, held-out-9 at 75.6%, held-out-10 at 66.5%, held-out-11 at 63.7%) and was read for general readings:
+    79.0% on all 172, the floor. The spent parts keep their gains (docs/performance.md, round 8; round 11 proposes no unconfirmed
     guess, 0.6 point of held-out-9's top-1)."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.80, r["misses"]
+    assert r["top1"] >= 0.785, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
@@ -289,6 +318,7 @@ def test_the_tuned_part_meets_the_precision_targets(labelled):
         frozenset(ROUND_9_HELD_OUT): 0.77,  # 74.7% -> 77.7%
         frozenset(ROUND_10_HELD_OUT): 0.775,  # 75.6% -> 78.3%
         frozenset(ROUND_11_HELD_OUT): 0.735,  # 66.5% -> 73.9% (Dynamics GP 45.8% with no dictionary of its codes)
+        frozenset(ROUND_12_HELD_OUT): 0.665,  # 63.7% -> 67.1% (Sage X3's short codes have no dictionary)
     }
     for systems, floor in floors.items():
         assert bench.evaluate([s for s in labelled if s.system in systems])["top1"] >= floor

@@ -974,6 +974,10 @@ def counted_from_one(name: str) -> str:
 
 #: The last part of a path that says which one of a list of contact points the value is, not what it is.
 _PATH_KINDS = frozenset({"business", "office", "private", "personal", "home", "work", "other", "main", "primary"})
+#: Social networks whose account objects hold a customer's handle (``twitter-accounts.twitter-account.username``).
+_SOCIAL_NETWORKS = frozenset({"twitter", "facebook", "instagram", "linkedin", "tiktok", "youtube", "xing", "github"})
+#: The last part of such an account object that is the handle or the link to the profile.
+_ACCOUNT_PARTS = frozenset({"username", "handle", "url", "address", "value", "screenname", "profile"})
 #: Words of an object that is a login's, an IP address's or a device's: its place is not the customer's.
 _EVENT_PLACES = frozenset({"login", "logon", "signin", "ip", "geoip", "device", "session", "browser"})
 
@@ -994,6 +998,9 @@ def path_readings(name: str) -> list[tuple[str, str]]:
         return [(parent, f"the '{leaf}' one of the list '{parent}'")]
     if any(w in _EVENT_PLACES for part in parts[:-1] for w in name_tokens(part)):
         return []  # lastLoginLocation.city, ip_info.country: where a login or a device was, not the customer
+    network = next((w for part in parts[:-1] for w in name_tokens(part) if w in _SOCIAL_NETWORKS), None)
+    if network and "".join(name_tokens(leaf)) in _ACCOUNT_PARTS:  # twitter-account.username: the handle there
+        return [(network, f"the {leaf} of the '{parent}' account")]
     words = name_tokens(leaf)
     if not words or words[-1] in _PATH_OWN_WORDS or (len(words) == 1 and words[0] in _GENERIC_COLUMNS):
         return []  # payment_method.status, BillAddr.Id, plan.type: the object's own, not the customer's
