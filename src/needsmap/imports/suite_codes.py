@@ -136,8 +136,8 @@ GP_COLUMNS: dict[str, str] = {
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{2,9}$")
 #: The two-letter column prefixes of the suites' customer tables: JD Edwards' F0101 (AB), F0111 (WW), F0115 (WP),
 #: F0116 (AL), F01151 (EA), F03012 (AI); Infor M3's OCUSMA (OK) and OCUSAD (OP), whose APIs write the fields
-#: without one.
-_SUITES = (
+#: without one; Dynamics GP writes its columns without a prefix.
+_SUITES: tuple[tuple[str, dict[str, str], frozenset[str], bool], ...] = (
     ("JD Edwards data item", JDE_DATA_ITEMS, frozenset({"AB", "WW", "WP", "AL", "EA", "AI"}), False),
     ("Infor M3 field", M3_FIELDS, frozenset({"OK", "OP"}), True),
     ("Dynamics GP column", GP_COLUMNS, frozenset(), True),
