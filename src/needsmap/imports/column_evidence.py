@@ -729,7 +729,10 @@ UNSURE_CAP = 0.895
 def unsure_note(attribute: str, record: tuple[int, int]) -> str:
     """The review note of a reading of an unsure ``attribute``, with its ``record`` (right, accepted)."""
     right, accepted = record
-    return f"'{attribute}' read this surely was right {right} of {accepted} times on the labelled systems: check"
+    return (
+        f"readings of '{attribute}' accepted without review were right {right} of {accepted} times"
+        " on the labelled systems: check"
+    )
 
 
 def confidence_text(confidence: float) -> str:
