@@ -435,13 +435,16 @@ def _tune(split: str = "tune") -> list[Labelled]:
 
 
 def support_table(points: dict[str, list[Point]]) -> dict[str, frozenset[str]]:
-    """Per support key, the systems on which a reading resting on it is right."""
+    """Per support key, the systems on which a reading resting on it is right, and (the key prefixed with
+    ``column_support.AGAINST``) those on which one was proposed and wrong: every key of a wrong reading is
+    blamed, since which of them misled it cannot be told."""
+    from needsmap.imports.column_support import AGAINST
+
     found: dict[str, set[str]] = {}
     for system, pairs in points.items():
         for _evidence, _score, ok, keys in pairs:
-            if ok:
-                for key in keys:
-                    found.setdefault(key, set()).add(system)
+            for key in keys:
+                found.setdefault(key if ok else AGAINST + key, set()).add(system)
     return {key: frozenset(systems) for key, systems in found.items()}
 
 
@@ -456,12 +459,13 @@ def fit_support(split: str = "tune") -> str:
 def calibration_points(
     points: dict[str, list[Point]], support: dict[str, frozenset[str]], left_out: frozenset[str] = frozenset()
 ) -> dict[str, list[tuple[float, bool]]]:
-    """Per calibration class (the evidence class, ``/1`` when one other system confirms what the reading rests
-    on), (raw score, right) of every system's proposals but ``left_out``'s, each as a system nobody labelled
-    would see it: its support counted without itself and ``left_out``.  Readings that no other system confirms
+    """Per calibration class (the evidence class; ``/1`` when one other system confirms what the reading rests
+    on, ``/few`` when fewer than ``column_support.ACCEPT_SUPPORT`` do or its record is unsure), (raw score,
+    right) of every system's proposals but ``left_out``'s, each as a system nobody labelled would see it: its
+    support and record counted without itself and ``left_out``.  Readings that no other system confirms
     are held for review whatever the fit says (``column_support.UNSUPPORTED_CAP``), so they are left out of it:
     on their own system they are right by construction."""
-    from needsmap.imports.column_support import support_block, support_of, without
+    from needsmap.imports.column_support import record_of, support_block, support_of, without
 
     out: dict[str, list[tuple[float, bool]]] = {}
     for system, pairs in points.items():
@@ -469,7 +473,7 @@ def calibration_points(
             continue
         seen = without(support, left_out | {system})
         for evidence, score, ok, keys in pairs:
-            block = support_block(support_of(keys, seen))
+            block = support_block(support_of(keys, seen), record_of(keys, seen))
             if block == "0":
                 continue
             out.setdefault(f"{evidence}/{block}" if block else evidence, []).append((score, ok))
@@ -481,10 +485,13 @@ def _fit(points: dict[str, list[tuple[float, bool]]]) -> dict[str, tuple[tuple[f
 
     points = {c: list(pairs) for c, pairs in points.items()}
     for evidence in EVIDENCE_CLASSES:  # a block of a few proposals says nothing of its own: pooled with its kind
-        once = points.get(f"{evidence}/1", [])
-        if 0 < len(once) < MIN_BLOCK_POINTS:
-            points.setdefault(evidence, []).extend(points.pop(f"{evidence}/1"))
-    classes = [c for e in EVIDENCE_CLASSES for c in (e, f"{e}/1")]
+        for block in ("1", "few"):
+            if 0 < len(points.get(f"{evidence}/{block}", [])) < MIN_BLOCK_POINTS:
+                points.setdefault(evidence, []).extend(points.pop(f"{evidence}/{block}"))
+        kinds = [points.get(f"{evidence}/{block}", []) for block in ("1", "few")]
+        if len(points.get(evidence, [])) < MIN_BLOCK_POINTS and any(kinds):  # what the rest of its kind says
+            points[evidence] = points.get(evidence, []) + [p for kind in kinds for p in kind]
+    classes = [c for e in EVIDENCE_CLASSES for c in (e, f"{e}/1", f"{e}/few")]
     return {c: fit_isotonic(points[c]) for c in classes if points.get(c)}
 
 

@@ -14,6 +14,7 @@ from needsmap.catalog.name_tokens import name_tokens
 from needsmap.cli.main import main
 from needsmap.imports.column_evidence import UNSURE_ATTRIBUTES, UNSURE_CAP
 from needsmap.imports.column_match import (
+    CONSENT_NOTE,
     FEW_CONFIRMED_NOTE,
     ONCE_CONFIRMED_NOTE,
     UNCONFIRMED_NOTE,
@@ -221,14 +222,50 @@ ROUND_12_HELD_OUT = {
     "bloomerang",
     "authentik",
 }
-#: The held-out part of round 13, labelled by others while the matcher was changed, reported after round 13.
-HELD_OUT = "held-out-12"
-#: A part labelled after round 13 and measured with the round-13 matcher that nobody changed for it: reported
-#: as it is; neither it nor held-out-12 is tuned on yet (docs/performance.md, "Held-out-13").
-HELD_OUT_NEXT = "held-out-13"
+#: The held-out part of round 13 (``held-out-12``), measured with the round-5 and -12 matchers and once with
+#: round 13, reported, then tuned on in round 14.
+ROUND_13_HELD_OUT = {
+    "apptivo",
+    "coreshop",
+    "gnuhealth",
+    "ifs_cloud",
+    "kanidm",
+    "lesscrm",
+    "littlegreenlight",
+    "logto",
+    "oracle_service_cloud",
+    "salesmate",
+    "sap_bydesign",
+    "sendy",
+    "sumup",
+    "toast",
+    "unit4_erp",
+    "virtuemart",
+}
+#: ``held-out-13``, labelled after round 13, measured with the round-5 and -13 matchers (and once with a round-14
+#: attempt that did not land), reported with round 13, then tuned on in round 14.
+ROUND_14_HELD_OUT = {
+    "apaleo",
+    "blackboard",
+    "faveo",
+    "jtl_shop",
+    "kayako",
+    "liveagent",
+    "mindbody",
+    "mirakl",
+    "openimis",
+    "oracle_commerce",
+    "oxid",
+    "plentymarkets",
+    "sap_marketing_cloud",
+    "sfmc",
+    "uvdesk",
+}
+#: The held-out part of round 14, labelled by others before the matcher was changed, reported after round 14.
+HELD_OUT = "held-out-14"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
-REPORTED = frozenset({"tune", HELD_OUT, HELD_OUT_NEXT})
+REPORTED = frozenset({"tune", HELD_OUT})
 
 
 @pytest.fixture(scope="module")
@@ -261,11 +298,13 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
         | ROUND_10_HELD_OUT
         | ROUND_11_HELD_OUT
         | ROUND_12_HELD_OUT
+        | ROUND_13_HELD_OUT
+        | ROUND_14_HELD_OUT
     )
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
-    held_out = {name for name, split in bench.splits_present().items() if split in (HELD_OUT, HELD_OUT_NEXT)}
+    held_out = {name for name, split in bench.splits_present().items() if split == HELD_OUT}
     assert not ROUND_6_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | EARLIER)
     assert not ROUND_7_HELD_OUT & (earlier | EARLIER)
     assert not ROUND_8_HELD_OUT & (earlier | ROUND_7_HELD_OUT | EARLIER)
@@ -273,7 +312,9 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert not ROUND_10_HELD_OUT & (earlier | ROUND_7_HELD_OUT | ROUND_8_HELD_OUT | ROUND_9_HELD_OUT | EARLIER)
     assert not ROUND_11_HELD_OUT & (spent - ROUND_11_HELD_OUT | EARLIER)
     assert not ROUND_12_HELD_OUT & (spent - ROUND_12_HELD_OUT | EARLIER)
-    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 13
+    assert not ROUND_13_HELD_OUT & (spent - ROUND_13_HELD_OUT | EARLIER)
+    assert not ROUND_14_HELD_OUT & (spent - ROUND_14_HELD_OUT | EARLIER)
+    assert not held_out & (spent | tune | EARLIER)  # systems not labelled before round 14
     kinds = {yaml.safe_load((bench.LABELLED / f"{n}.yaml").read_text(encoding="utf-8"))["kind"] for n in tune}
     assert len(kinds) >= 6  # CRM, shop, help desk, marketing, ERP, identity...
 
@@ -301,15 +342,15 @@ def _figures(labelled, split):
 
 
 def test_the_tuned_part_meets_the_precision_targets(labelled):
-    """The tune part (172 systems since round 13, the held-out parts of rounds 1 to 12 among them): the
+    """The tune part (203 systems since round 14, the held-out parts of rounds 1 to 13 among them): the
     auto-accepted proposals are right >= 97% of the time and <= 10% of non-customer columns are proposed.
     Top-1 was 92.4% on the 36 systems of round 4; each spent held-out part joined with its columns unseen
     (held-out-3 and -4 at 68.7%, held-out-5 at 72.9%, held-out-6 at 64.0%, held-out-7 at 62.2%, held-out-8 at
-    74.7%, held-out-9 at 75.6%, held-out-10 at 66.5%, held-out-11 at 63.7%) and was read for general readings:
-    79.0% on all 172, the floor. The spent parts keep their gains (docs/performance.md, round 8; round 11 proposes no unconfirmed
+    74.7%, held-out-9 at 75.6%, held-out-10 at 66.5%, held-out-11 at 63.7%, held-out-12 at 65.9%, held-out-13 at
+    66.5%) and was read for general readings: 78.1% on all 203, the floor. The spent parts keep their gains (docs/performance.md, round 8; round 11 proposes no unconfirmed
     guess, 0.6 point of held-out-9's top-1)."""
     r = _figures(labelled, "tune")
-    assert r["top1"] >= 0.785, r["misses"]
+    assert r["top1"] >= 0.78, r["misses"]
     assert r["accepted_precision"] >= 0.97, r["misses"]
     assert r["non_customer_proposed"] <= 0.10, r["misses"]
     assert r["inverted_marked"][0] == r["inverted_marked"][1] > 0
@@ -321,7 +362,9 @@ def test_the_tuned_part_meets_the_precision_targets(labelled):
         frozenset(ROUND_9_HELD_OUT): 0.77,  # 74.7% -> 77.7%
         frozenset(ROUND_10_HELD_OUT): 0.775,  # 75.6% -> 78.3%
         frozenset(ROUND_11_HELD_OUT): 0.735,  # 66.5% -> 73.9% (Dynamics GP 45.8% with no dictionary of its codes)
-        frozenset(ROUND_12_HELD_OUT): 0.665,  # 63.7% -> 67.1% (Sage X3's short codes have no dictionary)
+        frozenset(ROUND_12_HELD_OUT): 0.675,  # 63.7% -> 68.1% (Sage X3's short codes have no dictionary)
+        frozenset(ROUND_13_HELD_OUT): 0.705,  # 65.9% -> 70.8%
+        frozenset(ROUND_14_HELD_OUT): 0.715,  # 66.5% -> 72.0% (OXID's OX prefix has no dictionary)
     }
     for systems, floor in floors.items():
         assert bench.evaluate([s for s in labelled if s.system in systems])["top1"] >= floor
@@ -391,6 +434,31 @@ def test_a_reading_is_as_sure_as_the_systems_that_confirm_it():
     assert unconfirmed.support == 0 and unconfirmed.confidence <= UNSUPPORTED_CAP < 0.9
     assert UNCONFIRMED_NOTE in unconfirmed.reason
     assert ColumnMatcher.from_catalog(support={"x": frozenset({"y"})}).best("city", "customers").confidence >= 0.9
+
+
+def test_a_reading_whose_ground_some_systems_contradict_is_checked():
+    """Round 14: what a reading rests on also has a record, the labelled systems on which it was proposed and
+    wrong (``contactid``: a contact's own key on some systems, a link to one on others). Confirmed by many
+    systems but contradicted by too many of them, it is held for review with its record in the reason; the
+    same reading with a clean record is accepted."""
+    from needsmap.imports.column_support import AGAINST, ONCE_SUPPORTED_CAP, SURE_LEVEL, record_of, support_block
+
+    right = frozenset(f"s{i}" for i in range(12))
+    clean = {"spelling:crm_contact_id=contactid": right}
+    mixed = {**clean, AGAINST + "spelling:crm_contact_id=contactid": frozenset(f"w{i}" for i in range(6))}
+    assert record_of(("spelling:crm_contact_id=contactid",), mixed) == ("spelling:crm_contact_id=contactid", 12, 6)
+    assert record_of((), mixed) is None
+    assert (12.25 / 18.5) < SURE_LEVEL <= (12.25 / 12.5)
+    assert support_block(12, record_of(("spelling:crm_contact_id=contactid",), clean)) == ""
+    assert support_block(12, record_of(("spelling:crm_contact_id=contactid",), mixed)) == "few"
+    clean = {"spelling:organization_name=company": right}
+    mixed = {**clean, AGAINST + "spelling:organization_name=company": frozenset(f"w{i}" for i in range(6))}
+    accepted = ColumnMatcher.from_catalog(support=clean).best("company", "persons", "varchar(100)")
+    held = ColumnMatcher.from_catalog(support=mixed).best("company", "persons", "varchar(100)")
+    assert accepted.attribute == held.attribute == "organization_name"
+    assert held.confidence <= ONCE_SUPPORTED_CAP < 0.9 <= accepted.confidence, (held, accepted)
+    assert "'company' read right on 12 labelled systems, wrong on 6: check" in held.reason
+    assert "wrong on" not in accepted.reason
 
 
 def test_the_general_form_of_a_reading_is_no_rival(matcher):
@@ -708,7 +776,27 @@ def test_what_a_consent_column_says_of_the_consent(matcher, column, sql_type, wa
     # read from the words' roles, not guessed: proposed at the top of the review band or accepted, as the
     # calibration of such readings on the tune part says (a consent read wrong is a privacy matter: since round 12
     # they are held just below 0.9 for a person to confirm)
-    assert best.confidence >= 0.89 or (best.support == 0 and best.confidence >= 0.75), best
+    # (round 14: readings resting on a consent rule that some labelled systems contradict sit a little lower,
+    # at what their record says, with the record in the reason)
+    assert best.confidence >= 0.85 or (best.support == 0 and best.confidence >= 0.75), best
+
+
+def test_a_consent_is_never_accepted_without_a_person(matcher):
+    """Round 14: with the calibration fitted on the readings whose ground no labelled system contradicts, a
+    do-not flag of a suite's contact table calibrated at 0.93; a consent read from a column (or its inversion)
+    is a privacy matter, so whatever the calibration says it is held for review with the reason."""
+    for column, table, want in (
+        ("DoNotCall", "Contact", "phone_marketing_consent"),
+        ("accepts_marketing", "customers", "email_marketing_consent"),
+        ("HasOptedOutOfEmail", "Contact", "email_opt_out"),
+    ):
+        best = matcher.best(column, table, "bit")
+        assert best is not None and best.attribute == want, (column, best)
+        assert best.confidence < 0.9, best
+    uncapped = ColumnMatcher.from_catalog(calibration=None).best("DoNotCall", "Contact", "bit")
+    assert uncapped.confidence >= 0.9  # the words alone read it surely
+    held = matcher.best("DoNotCall", "Contact", "bit")
+    assert held.inverted and (CONSENT_NOTE in held.reason or held.confidence < 0.895)
 
 
 def test_consent_words_without_a_channel_or_about_asking_are_no_consent_detail():
@@ -740,9 +828,9 @@ def test_a_reading_with_a_rival_is_checked_not_accepted(matcher):
 
     found = matcher.match("last_interaction_date", "persons", "date", limit=2)
     assert [c.attribute for c in found] == ["last_contact_date", "interaction_date"]
-    assert found[0].confidence == RIVALLED_CAP < 0.9
+    assert found[0].confidence <= RIVALLED_CAP < 0.9
     assert "'interaction_date' fits nearly as well: check" in found[0].reason
-    assert matcher.match("last_interaction_date", "persons", "date", limit=1)[0].confidence == RIVALLED_CAP
+    assert matcher.match("last_interaction_date", "persons", "date", limit=1)[0].confidence == found[0].confidence
     email = matcher.best("email_address", "contacts", "varchar(200)")
     assert email.attribute == "email" and email.confidence >= 0.9
     uncalibrated = ColumnMatcher.from_catalog(calibration=None)  # what the calibration is fitted on: raw scores
@@ -941,6 +1029,8 @@ def test_a_suite_schema_gives_a_review_file_an_architect_accepts_with_few_edits(
                 UNCONFIRMED_NOTE,
                 FEW_CONFIRMED_NOTE,
                 "accepted without review were right",
+                "labelled systems, wrong on",  # round 14: what it rests on reads some systems wrong
+                CONSENT_NOTE,  # round 14: every consent read is confirmed by a person
             )
         ):  # held because few systems confirm the reading, or the attribute is often something else
             unconfirmed.append(e["column"])

@@ -12,7 +12,7 @@ import bisect
 import math
 import re
 
-from needsmap.imports.column_readings import ENTITY_WORDS, ORGANIZATION_TABLE_WORDS, QUALIFIERS
+from needsmap.imports.column_readings import ENTITY_WORDS, EVENT_PLACES, ORGANIZATION_TABLE_WORDS, QUALIFIERS
 
 #: Columns that are never a customer attribute: suite bookkeeping, sort keys, tokens, row versions.
 NOT_ATTRIBUTES: frozenset[str] = frozenset(
@@ -153,7 +153,9 @@ ROW_HOLDS: dict[str, frozenset[str]] = {
 OTHER_ENTITY = 0.85
 AUDIT_ATTRIBUTES = frozenset({"record_created_at", "record_updated_at", "is_deleted", "is_active"})
 #: The row's own key: ``id``, ``rowid``, ``entity_id``, ``internalId``, ``record_id``.
-OWN_KEYS = frozenset({"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid", "uid"})
+OWN_KEYS = frozenset(
+    {"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid", "uid", "uniqueid", "objectid", "sysid"}
+)
 #: The key a customer-related table's own id stands for, by the table's telling word.
 KEY_OF_TABLE = {
     **dict.fromkeys(
@@ -316,6 +318,11 @@ _CONSENT_CHANNELS: dict[str, str] = {
     **dict.fromkeys(("post", "postal", "mail", "directmail"), "post_marketing_consent"),
     **dict.fromkeys(("push",), "push_consent"),
 }
+#: Words that say a message is marketing (``send_promotional_emails``, ``newsletter_active``): with one of them a
+#: weaker word (:data:`_WEAK_CONSENT_WORDS`) says the customer may be sent it; a channel named too decides which.
+MARKETING_WORDS = frozenset({"marketing", "promotional", "promotions", "promo", "newsletter", "newsletters"})
+_WEAK_CONSENT_WORDS = frozenset({"send", "active", "enabled", "get", "gets", "yes", "flag"})
+_CONSENT_CHANNELS.update(dict.fromkeys(("promotional", "promotions", "promo"), "email_marketing_consent"))
 #: Words that make a consent column about something else than whether it was given: when, where, how.
 _CONSENT_DETAILS = frozenset(
     {
@@ -352,10 +359,12 @@ def positive_channel(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     words = tuple(w for i, w in enumerate(words) if not (w == "in" and i > 0 and words[i - 1] in ("opt", "opted")))
     words = tuple("optin" if w == "opt" else w for w in words)
     negative = _NEGATIVE_WORDS - {"opted"} if "out" not in words else _NEGATIVE_WORDS
-    if any(w in negative or w in _CONSENT_DETAILS for w in words) or not any(w in CONSENT_WORDS for w in words):
+    promotional = any(w in MARKETING_WORDS for w in words)
+    consent = any(w in CONSENT_WORDS or (promotional and w in _WEAK_CONSENT_WORDS) for w in words)
+    if any(w in negative or w in _CONSENT_DETAILS for w in words) or not consent:
         return None
-    channels = {_CONSENT_CHANNELS[w] for w in words if w in _CONSENT_CHANNELS and w != "marketing"}
-    if not channels and "marketing" in words:
+    channels = {_CONSENT_CHANNELS[w] for w in words if w in _CONSENT_CHANNELS and w not in MARKETING_WORDS}
+    if not channels and promotional:
         channels = {_CONSENT_CHANNELS["marketing"]}
     if len(channels) != 1:
         return None
@@ -490,7 +499,28 @@ def flag_shaped(tokens: tuple[str, ...]) -> bool:
 
 
 #: Trailing table words that do not make a table about something else (customer_entity, contactdetails).
-_TABLE_NOISE = frozenset({"entity", "details", "detail", "data", "info", "master", "main", "base", "table", "record"})
+_TABLE_NOISE = frozenset(
+    {
+        "entity",
+        "details",
+        "detail",
+        "data",
+        "info",
+        "master",
+        "main",
+        "base",
+        "table",
+        "record",
+        "tab",  # IFS's CUSTOMER_INFO_TAB
+        "tbl",
+        "view",
+        "vw",
+        "collection",  # SAP Business ByDesign's CustomerCollection, an OData entity set
+        "set",
+        "header",
+        "core",
+    }
+)
 
 
 def sub_table(context: tuple[str, ...]) -> bool:
@@ -600,8 +630,10 @@ def evidence_class(tokens: tuple[str, ...], context: tuple[str, ...], why: str, 
         for w in read_away
         if (w not in QUALIFIERS or w in kinds) and not w.isdigit() and not _names_the_holder(w, target_entity)
     }
-    if read_away & _OTHER_SUBJECTS or (
-        matched and said_which and "".join(matched.group(1).lower().split("_")) in GENERIC_NAMES
+    if (
+        read_away & _OTHER_SUBJECTS
+        or (target_entity == "address" and read_away & EVENT_PLACES)  # last_login_location_city: a login's place
+        or (matched and said_which and "".join(matched.group(1).lower().split("_")) in GENERIC_NAMES)
     ):
         return "narrowed"
     if any(note in why for note in _REREAD_NOTES):
@@ -642,6 +674,7 @@ def flag_of_something_else(why: str) -> bool:
 #: last visit, a legacy password, an OAuth provider's id, an image's source.
 _OTHER_SUBJECTS = frozenset(
     {
+        "by",  # created_by_name, lastNoteAddedBy: whoever did something, not the customer
         "agent",
         "agents",
         "staff",
@@ -796,55 +829,62 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.8, 0.825), (0.812, 0.83), (0.867, 0.889), (0.892, 0.9)),
-    "exact/1": ((0.85, 0.807), (0.867, 0.871)),
-    "structural": ((0.765, 0.843), (0.814, 0.876), (0.925, 0.898)),
-    "key": ((0.85, 0.771), (0.865, 0.837)),
-    "part": ((0.79, 0.45), (0.86, 0.867)),
-    "audit": ((0.91, 0.886),),
-    "qualified place": ((0.922, 0.972),),
-    "qualified": ((0.768, 0.86), (0.837, 0.863), (0.881, 0.878), (0.96, 0.879), (0.98, 0.881), (1.0, 0.975)),
-    "qualified/1": ((0.809, 0.764), (0.927, 0.806), (0.97, 0.814), (0.99, 0.827), (1.0, 0.902)),
-    "reread": ((0.756, 0.45), (0.758, 0.777), (0.766, 0.779), (0.778, 0.811), (0.829, 0.844), (0.853, 0.855)),
-    "reread/1": ((0.756, 0.45), (0.76, 0.505), (0.788, 0.75), (0.811, 0.767), (0.829, 0.792), (0.871, 0.797), (0.94, 0.872), (0.965, 0.885)),
-    "narrowed": ((0.756, 0.365), (0.837, 0.406), (0.877, 0.473), (0.906, 0.663), (0.986, 0.75)),
-    "generic": ((0.765, 0.321), (0.848, 0.828), (1.0, 0.844)),
-    "generic/1": ((0.798, 0.335), (0.925, 0.663)),
-    "fuzzy": ((0.759, 0.574), (0.806, 0.771), (0.819, 0.846), (0.859, 0.912)),
+    "exact": ((0.85, 0.858), (0.867, 0.869), (0.96, 0.947)),
+    "exact/1": ((0.85, 0.836), (0.867, 0.871)),
+    "exact/few": ((0.8, 0.806), (0.812, 0.807), (0.867, 0.881)),
+    "structural": ((0.807, 0.887), (0.835, 0.928)),
+    "structural/few": ((0.765, 0.827), (0.854, 0.854), (0.91, 0.867), (0.925, 0.882)),
+    "key": ((0.85, 0.75), (0.865, 0.829)),
+    "key/few": ((0.85, 0.75), (0.865, 0.829)),
+    "part": ((0.79, 0.45), (0.86, 0.864)),
+    "audit": ((0.91, 0.765),),
+    "audit/few": ((0.91, 0.997),),
+    "qualified place": ((0.96, 0.971),),
+    "qualified place/few": ((0.922, 0.887), (0.95, 0.915)),
+    "qualified": ((0.816, 0.855), (0.853, 0.882), (0.936, 0.888), (0.96, 0.897), (1.0, 0.97)),
+    "qualified/1": ((0.8, 0.78), (0.833, 0.804), (0.99, 0.847), (1.0, 0.872)),
+    "qualified/few": ((0.768, 0.857), (1.0, 0.906)),
+    "reread": ((0.756, 0.621), (0.758, 0.78), (0.766, 0.807), (0.808, 0.855), (0.844, 0.862), (0.853, 0.871), (0.971, 0.895)),
+    "reread/1": ((0.752, 0.703), (0.777, 0.75), (0.829, 0.778), (0.895, 0.8), (0.901, 0.834), (0.94, 0.882), (0.98, 0.887)),
+    "reread/few": ((0.752, 0.785), (0.824, 0.81), (0.853, 0.836), (0.94, 0.837), (0.946, 0.862)),
+    "narrowed": ((0.756, 0.472), (0.873, 0.703), (0.906, 0.878)),
+    "narrowed/1": ((0.783, 0.308),),
+    "narrowed/few": ((0.756, 0.364), (0.849, 0.429), (0.906, 0.678), (0.986, 0.771)),
+    "generic": ((0.818, 0.45), (0.834, 0.874), (0.93, 0.876)),
+    "generic/1": ((0.771, 0.326), (0.925, 0.603)),
+    "generic/few": ((0.752, 0.317), (0.848, 0.736), (0.851, 0.81), (1.0, 0.812)),
+    "fuzzy": ((0.759, 0.69), (0.78, 0.75), (0.797, 0.847), (0.821, 0.852), (0.833, 0.872), (0.859, 0.899)),
+    "fuzzy/few": ((0.759, 0.45), (0.765, 0.758), (0.835, 0.779), (0.859, 0.892)),
 }
 #: The catalog attributes whose readings accepted automatically (0.9 or more with :data:`CALIBRATION`) on the
 #: tune part were right less often than :data:`UNSURE_LEVEL`, each with (right, accepted): held for review.
 UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "academic_title": (1, 1),
     "account_balance": (1, 1),
-    "acquisition_campaign": (5, 8),
-    "address_valid_from": (1, 1),
+    "account_manager": (1, 1),
+    "acquisition_campaign": (0, 1),
     "age": (1, 1),
     "birth_year": (1, 1),
-    "consent_withdrawn_date": (1, 1),
-    "crm_account_id": (23, 31),
-    "crm_contact_id": (14, 24),
+    "crm_contact_id": (1, 1),
+    "customer_notes": (1, 1),
     "customer_status": (1, 1),
-    "customer_type": (1, 1),
     "duns_number": (1, 1),
-    "email_opt_out": (1, 1),
-    "email_type": (1, 2),
+    "education_level": (1, 1),
+    "email_type": (2, 3),
+    "ethnicity": (1, 1),
+    "external_reference": (1, 1),
     "household_id": (1, 1),
     "initials": (4, 6),
-    "is_active": (14, 17),
-    "is_deceased": (1, 1),
+    "is_active": (11, 13),
     "is_employee": (1, 1),
-    "last_contact_date": (1, 2),
     "last_order_date": (1, 1),
     "legal_name": (0, 1),
     "lifetime_value": (1, 1),
     "national_id_number": (4, 5),
     "number_of_orders": (1, 1),
-    "order_id": (1, 1),
-    "place_of_birth": (1, 1),
+    "payment_terms_days": (1, 1),
+    "phone_type": (1, 1),
     "preferred_currency": (1, 1),
-    "record_created_at": (1, 1),
-    "referrer": (2, 3),
-    "relationship_type": (1, 3),
+    "referrer": (3, 4),
 }
 # fmt: on

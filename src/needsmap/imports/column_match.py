@@ -136,12 +136,14 @@ from needsmap.imports.column_evidence import (
     GENERIC_NAMES,
     KEY_OF_SUB_TABLE,
     KEY_OF_TABLE,
+    MARKETING_WORDS,
     NAMES_OF_SUB_TABLE,
     OPPOSITE_FLAGS,
     OTHER_ENTITY,
     OWN_KEYS,
     PRIMARY_WORDS,
     ROW_HOLDS,
+    STRUCTURAL_NOTES,
     UNSURE_ATTRIBUTES,
     UNSURE_CAP,
     USER_KEY_CAP,
@@ -165,6 +167,7 @@ from needsmap.imports.column_readings import (
     ABBREVIATIONS,
     ENTITY_WORDS,
     QUALIFIERS,
+    VALUE_NAME_NOTE,
     activity_date,
     address_line,
     audit_date,
@@ -185,6 +188,7 @@ from needsmap.imports.column_readings import (
     split_glued,
     table_context,
     without_module_prefix,
+    without_type_prefix,
     word_variants,
 )
 from needsmap.imports.column_support import (
@@ -194,6 +198,8 @@ from needsmap.imports.column_support import (
     UNSUPPORTED_CAP,
     Support,
     load_support,
+    record_of,
+    record_text,
     support_block,
     support_keys,
     support_of,
@@ -202,7 +208,7 @@ from needsmap.imports.suite_codes import suite_code
 
 #: Words without which a name is no consent to a channel (:func:`positive_channel` and :func:`consent_detail`
 #: are not asked): the consent words, ``opt`` of a split ``opt_in``, and the words of a consent's state or end.
-_CONSENT_HINTS = CONSENT_WORDS | {"opt", "optout", "marketing", "subscriptions", "unsubscribed", "unsubscribe"}
+_CONSENT_HINTS = CONSENT_WORDS | MARKETING_WORDS | {"opt", "optout", "subscriptions", "unsubscribed", "unsubscribe"}
 #: One-word statuses that, stored as yes/no, say whether the row is active.
 _STATUS_WORDS = frozenset({"status", "statut", "state", "estado"})
 #: Column type families of a point in time.
@@ -336,9 +342,21 @@ RIVAL, RIVALLED_CAP = 0.8, 0.89
 UNCONFIRMED_NOTE = "no labelled system confirms this reading: check"
 ONCE_CONFIRMED_NOTE = "one labelled system confirms this reading"
 
+#: The review note of a consent read from a column: whatever the calibration says, a person confirms what the
+#: import takes for a customer's permission (a consent read wrong, or its inversion missed, is a privacy matter).
+CONSENT_NOTE = "a consent: a person confirms it"
 #: The review note of a reading that fewer than ``column_support.ACCEPT_SUPPORT`` labelled systems confirm, after
 #: their number (``only 3 labelled systems confirm this reading: check``).
 FEW_CONFIRMED_NOTE = "labelled systems confirm this reading: check"
+
+
+def mixed_record_note(record: tuple[str, int, int]) -> str:
+    """The review note of a reading whose least sure ground (``column_support.record_of``) reads some labelled
+    systems right and others wrong: ``'contactid' read right on 14 labelled systems, wrong on 12: check``."""
+    key, right, wrong = record
+    return f"{record_text(key)} read right on {right} labelled systems, wrong on {wrong}: check"
+
+
 #: Readings that make a rival: a generic word (``address`` of ``email_address``) or a near spelling does not.
 _RIVAL_EVIDENCE = frozenset({"exact", "structural", "qualified", "reread"})
 #: Attribute types whose values a key can point to (a salutation, a country, a currency, a segment).
@@ -603,6 +621,7 @@ class ColumnMatcher:
             if key_named_after_its_table(tokens, table_words):
                 tokens = ("id",)  # C_BPartner.C_BPartner_ID, AD_User.AD_User_UU: the row's own key
             tokens = without_module_prefix(tokens, table_words)
+            tokens = without_type_prefix(name.rsplit(".", 1)[-1], tokens)  # cMobil, kKunde: Hungarian notation
             owner = owner_key(tokens, table_words) if tokens else None
             owner_of = (owner, "_".join(table_words)) if owner else None
             coded = suite_code(name.rsplit(".", 1)[-1])  # ABAN8, OKCUNO: a suite's short code
@@ -785,6 +804,13 @@ class ColumnMatcher:
                     )
                 ranked.append((min(1.0, score), target, why))
             ranked.sort(key=lambda r: (-r[0], r[1].attribute))  # the words decide the order ...
+            if len(ranked) > 1 and evidence_class(tokens, _context, ranked[0][2], ranked[0][1].entity) == "narrowed":
+                # ... but a reading about something else (newsletter_active: the newsletter's being active) does
+                # not come before what a rule of the name's shape reads (that the newsletter may be sent)
+                ruled = next((r for r in ranked[1:4] if any(n in r[2] for n in STRUCTURAL_NOTES)), None)
+                if ruled is not None:
+                    ranked.remove(ruled)
+                    ranked.insert(0, ruled)
             out = []
             ceiling = 1.0
             for score, target, why in ranked[: max(limit, 2)]:  # the runner-up, to see whether it is a rival
@@ -805,10 +831,11 @@ class ColumnMatcher:
                 if evidence == "qualified" and target.entity in _QUALIFIED_PLACES and place_qualified(why):
                     evidence = "qualified place"  # MailingCity, BillingState, work_email: which address or channel
                 if self._calibration is not None:  # ... and what such readings were worth, the confidence
-                    block = support_block(count)
+                    record = record_of(keys, self._support)
+                    block = support_block(count, record)
                     kind = f"{evidence}/{block}" if block and f"{evidence}/{block}" in self._calibration else evidence
                     worth = calibrated(score, kind, self._calibration)
-                    cap = UNSUPPORTED_CAP if block == "0" else ONCE_SUPPORTED_CAP if block == "1" else 1.0
+                    cap = UNSUPPORTED_CAP if block == "0" else ONCE_SUPPORTED_CAP if block else 1.0
                     worth = min(worth, cap)  # written for one system, confirmed by no other or by one: checked
                     if evidence == "narrowed":  # invoice_prefix, unsubscribe_reason: about something else
                         worth = min(worth, NARROWED_CAP)
@@ -818,15 +845,19 @@ class ColumnMatcher:
                     # own attribute, which no labelled system can confirm, is still proposed)
                     if block == "0" and evidence in UNCONFIRMED_GUESSES and target.source == "catalog":
                         continue
-                    if block:
+                    if block in ("0", "1"):
                         why = join_notes(why, UNCONFIRMED_NOTE if block == "0" else ONCE_CONFIRMED_NOTE)
-                    elif count is not None and count < ACCEPT_SUPPORT and worth > ONCE_SUPPORTED_CAP:
-                        worth = ONCE_SUPPORTED_CAP  # a spelling two to four systems use: often a third's other thing
+                    elif block and count is not None and count < ACCEPT_SUPPORT:  # often a third system's other thing
                         why = join_notes(why, f"only {count} {FEW_CONFIRMED_NOTE}")
-                    record = self._unsure.get(about)
-                    if record is not None and worth > UNSURE_CAP:  # initials, is_active: often something else
+                    elif block and record is not None:  # contactid: a contact's key here, a link to one there
+                        why = join_notes(why, mixed_record_note(record))
+                    unsure = self._unsure.get(about)
+                    if unsure is not None and worth > UNSURE_CAP:  # initials, is_active: often something else
                         worth = UNSURE_CAP
-                        why = join_notes(why, unsure_note(about, record))
+                        why = join_notes(why, unsure_note(about, unsure))
+                    if target.entity == "consent" and worth > UNSURE_CAP:  # DoNotCall, accepts_marketing
+                        worth = UNSURE_CAP
+                        why = join_notes(why, CONSENT_NOTE)
                     score = ceiling = min(ceiling, worth)
                 out.append(
                     replace(
@@ -841,14 +872,13 @@ class ColumnMatcher:
             if (
                 self._calibration is not None
                 and len(out) > 1
-                and out[0].confidence > RIVALLED_CAP
                 and out[1].confidence >= RIVAL
                 and out[1].evidence in _RIVAL_EVIDENCE
                 and out[1].attribute != out[0].attribute
                 and not general_form(out[0], out[1])
             ):  # another attribute fits nearly as well (last_activity_date: the last contact or an interaction)
                 why = join_notes(out[0].reason, f"'{out[1].attribute}' fits nearly as well: check")
-                out[0] = replace(out[0], confidence=RIVALLED_CAP, reason=why)
+                out[0] = replace(out[0], confidence=min(out[0].confidence, RIVALLED_CAP), reason=why)
             self._cache[key] = out[:limit]
 
     def _structural(
@@ -987,6 +1017,8 @@ class ColumnMatcher:
         table_entity: str | None,
     ) -> None:
         target_entity = self._targets[index].entity
+        if VALUE_NAME_NOTE in why and self._targets[index].type != "enum":
+            return  # statusName is a status's name; company_name is no company read this way
         bonus = 0.0
         if table_entity is not None and target_entity == table_entity:
             bonus = 0.04

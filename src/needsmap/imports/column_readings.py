@@ -309,6 +309,20 @@ ENTITY_WORDS: dict[str, str] = {
             "party",
             "parties",
             "relatie",
+            "constituent",  # a non-profit's people
+            "constituents",
+            "supporter",
+            "supporters",
+            "insuree",  # an insurer's
+            "insurees",
+            "beneficiary",
+            "beneficiaries",
+            "student",  # a school's
+            "students",
+            "learner",
+            "learners",
+            "attendee",
+            "attendees",
         ],
         "customer",
     ),
@@ -674,6 +688,17 @@ def word_variants(
     table_word = singular(context[0]) if context else ""
     for words, factor, note in _readings(tokens):
         out.append((words, factor, note, None))
+        if len(words) > 1 and words[-1] in _VALUE_NAME_ENDS and (len(words) > 2 or words[0] in _CODED_VALUE_WORDS):
+            # statusName, contactTypeName, segment_label: the name of a coded value (an enum attribute only)
+            out.append((words[:-1], factor * 0.95, join_notes(note, VALUE_NAME_NOTE), None))
+        if len(words) > 2 and words[0] == "external" and words[-1] in _REFERENCE_ENDS:
+            # external_constituent_id, external_customer_ref: the record's key in another system
+            out.append((("external", "id"), factor * 0.95, join_notes(note, EXTERNAL_KEY_NOTE), None))
+        network = social_network(words)
+        if network and len(words) > len(network) and set(words[len(network) :]) <= _ACCOUNT_WORDS:
+            # facebook_handle, twitter_url, skype_name: the customer's account on that network
+            why = join_notes(note, f"{SOCIAL_ACCOUNT_NOTE} '{'_'.join(network)}'")
+            out.append((network, factor * 0.97, why, None))
         if entity in ("address", "contact_point") and context and "type" in words[1:] and words[-1] != "type":
             # civicrm_email.location_type_id: the kind of the e-mail address the row is
             out.append(
@@ -975,11 +1000,37 @@ def counted_from_one(name: str) -> str:
 #: The last part of a path that says which one of a list of contact points the value is, not what it is.
 _PATH_KINDS = frozenset({"business", "office", "private", "personal", "home", "work", "other", "main", "primary"})
 #: Social networks whose account objects hold a customer's handle (``twitter-accounts.twitter-account.username``).
-_SOCIAL_NETWORKS = frozenset({"twitter", "facebook", "instagram", "linkedin", "tiktok", "youtube", "xing", "github"})
+_SOCIAL_NETWORKS = frozenset(
+    {"twitter", "facebook", "instagram", "linkedin", "tiktok", "youtube", "xing", "github", "skype", "googleplus"}
+)
 #: The last part of such an account object that is the handle or the link to the profile.
 _ACCOUNT_PARTS = frozenset({"username", "handle", "url", "address", "value", "screenname", "profile"})
+#: Words after a social network's name that say the column holds the customer's account there
+#: (``facebook_handle``, ``twitter_url``, ``skype_name``, ``linkedin_profile_link``).
+_ACCOUNT_WORDS = _ACCOUNT_PARTS | {"id", "name", "link", "page", "user", "account"}
 #: Words of an object that is a login's, an IP address's or a device's: its place is not the customer's.
-_EVENT_PLACES = frozenset({"login", "logon", "signin", "ip", "geoip", "device", "session", "browser"})
+EVENT_PLACES = frozenset({"login", "logon", "signin", "ip", "geoip", "device", "session", "browser"})
+
+
+#: Last words of a name that make it a reference to a record (``external_customer_ref``).
+_REFERENCE_ENDS = frozenset({"id", "ref", "reference", "key", "number", "no"})
+#: Last words that name the value a coded column holds (``statusName``, ``segment_label``) ...
+_VALUE_NAME_ENDS = frozenset({"name", "label", "text", "desc", "description", "caption"})
+#: ... and one-word codes read that way (``status_name``, ``category_label``; longer names are read whatever
+#: their first word, ``contact_type_name``): only a coded (enum) attribute is proposed from such a reading.
+_CODED_VALUE_WORDS = frozenset({"status", "segment", "category", "type", "stage", "market", "tier", "level", "rating"})
+VALUE_NAME_NOTE = "the name of its value"
+#: The notes of readings of the words that labelled systems must confirm like a spelling (``column_support``).
+EXTERNAL_KEY_NOTE = "a key in another system"
+SOCIAL_ACCOUNT_NOTE = "the customer's account on"
+READING_NOTES = (EXTERNAL_KEY_NOTE, SOCIAL_ACCOUNT_NOTE, VALUE_NAME_NOTE)
+
+
+def social_network(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The social network a column's words start with (``twitter``; ``google plus`` as one), or None."""
+    if words[:2] == ("google", "plus"):
+        return words[:2]
+    return words[:1] if words and words[0] in _SOCIAL_NETWORKS else None
 
 
 def path_readings(name: str) -> list[tuple[str, str]]:
@@ -996,8 +1047,10 @@ def path_readings(name: str) -> list[tuple[str, str]]:
         return [(parent, f"the value of the object '{parent}'")]
     if "".join(name_tokens(leaf)) in _PATH_KINDS:  # emailAddresses.business[0]: a business e-mail address
         return [(parent, f"the '{leaf}' one of the list '{parent}'")]
-    if any(w in _EVENT_PLACES for part in parts[:-1] for w in name_tokens(part)):
+    if any(w in EVENT_PLACES for part in parts[:-1] for w in name_tokens(part)):
         return []  # lastLoginLocation.city, ip_info.country: where a login or a device was, not the customer
+    if any(name_tokens(part)[-1:] == ("by",) for part in parts[:-1]):
+        return []  # createdBy.photo, lastNoteAddedBy.name: the user who did it, not the customer
     network = next((w for part in parts[:-1] for w in name_tokens(part) if w in _SOCIAL_NETWORKS), None)
     if network and "".join(name_tokens(leaf)) in _ACCOUNT_PARTS:  # twitter-account.username: the handle there
         return [(network, f"the {leaf} of the '{parent}' account")]
@@ -1071,10 +1124,64 @@ _SHORT_AUDIT_DATES = {
     **dict.fromkeys(("ctime", "cdate", "crdate", "credat", "createdate"), "record_created_at"),
     **dict.fromkeys(("mtime", "mdate", "udate", "moddate", "modifydate", "lastmod"), "record_updated_at"),
 }
-_CREATE_VERBS = frozenset({"created", "creation", "create", "inserted", "insert", "added"})
-_UPDATE_VERBS = frozenset({"updated", "update", "modified", "modify", "mod", "changed", "edited", "written", "write"})
+_CREATE_VERBS = frozenset(
+    {
+        "created",
+        "creation",
+        "create",
+        "inserted",
+        "insert",
+        "added",
+        "erstellt",  # German, Dutch and French: dErstellt, aangemaakt_op, date_creation
+        "angelegt",
+        "erstelldatum",
+        "aangemaakt",
+        "creatie",
+        "cree",
+        "creee",
+    }
+)
+_UPDATE_VERBS = frozenset(
+    {
+        "updated",
+        "update",
+        "modified",
+        "modify",
+        "mod",
+        "changed",
+        "edited",
+        "written",
+        "write",
+        "geaendert",
+        "veraendert",
+        "aenderungsdatum",
+        "gewijzigd",
+        "bijgewerkt",
+        "modifie",
+        "modification",
+    }
+)
 _TIME_FILLER = frozenset(
-    {"time", "timestamp", "ts", "dt", "datetime", "at", "on", "date", "utc", "gmt", "local", "tz", "instant", "last"}
+    {
+        "time",
+        "timestamp",
+        "ts",
+        "dt",
+        "datetime",
+        "at",
+        "on",
+        "date",
+        "utc",
+        "gmt",
+        "local",
+        "tz",
+        "instant",
+        "last",
+        "op",
+        "am",
+        "datum",
+        "le",
+    }
 )
 
 
@@ -1096,6 +1203,21 @@ def audit_date(tokens: tuple[str, ...]) -> tuple[str, str] | None:
 #: Short first words of a table family's names that only say which module a table or column is of
 #: (Compiere, ADempiere and iDempiere: ``C_BPartner.C_Greeting_ID``, ``AD_User.AD_Language``).
 _MODULE_PREFIXES = frozenset({"c", "ad", "m", "r"})
+
+
+#: The type prefix of a name in Hungarian notation, lower case before the first capital (JTL-Shop's ``cMobil``,
+#: ``dErstellt``, ``nAktiv``, ``kKunde``; ``strFirstName``, ``dtCreated``). Not ``f`` (``fName`` is a first name)
+#: nor ``b`` (``bDay``), ``i`` (``iPhone``) or ``s`` (SAP Business One's ``sEmployed``).
+_TYPE_PREFIX = re.compile(r"^(c|d|n|k|str|int|dt|bln|dbl|dec|lng|txt|sz)(?=[A-Z][a-z])")
+
+
+def without_type_prefix(name: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The column's words without the type prefix of Hungarian notation (``cMobil`` -> ``mobil``); ``k`` says the
+    column is a key (``kKunde`` -> ``kunde_id``). The words as they are otherwise."""
+    prefix = _TYPE_PREFIX.match(name)
+    if prefix is None or len(tokens) < 2 or tokens[0] != prefix.group(1):
+        return tokens
+    return (*tokens[1:], "id") if prefix.group(1) == "k" else tokens[1:]
 
 
 def without_module_prefix(tokens: tuple[str, ...], table_words: tuple[str, ...]) -> tuple[str, ...]:
