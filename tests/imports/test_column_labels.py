@@ -261,11 +261,14 @@ ROUND_14_HELD_OUT = {
     "sfmc",
     "uvdesk",
 }
-#: The held-out part of round 14, labelled by others before the matcher was changed, reported after round 14.
+#: The held-out part of round 14, labelled by others while the matcher was changed, reported after round 14.
 HELD_OUT = "held-out-14"
+#: A part labelled during round 14 and measured with the round-14 matcher that nobody changed for it: reported
+#: as it is; neither it nor held-out-14 is tuned on yet (docs/performance.md, "Held-out-15").
+HELD_OUT_NEXT = "held-out-15"
 #: The parts whose files these tests read: a held-out part being labelled is neither read nor measured here
 #: until it is reported.
-REPORTED = frozenset({"tune", HELD_OUT})
+REPORTED = frozenset({"tune", HELD_OUT, HELD_OUT_NEXT})
 
 
 @pytest.fixture(scope="module")
@@ -304,7 +307,7 @@ def test_fifteen_systems_beyond_the_five_with_the_enterprise_suites(labelled):
     assert spent <= tune  # spent held-out parts are tuned on
     assert not ROUND_4_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | EARLIER)  # not labelled before round 4
     assert not ROUND_5_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | EARLIER)
-    held_out = {name for name, split in bench.splits_present().items() if split == HELD_OUT}
+    held_out = {name for name, split in bench.splits_present().items() if split in (HELD_OUT, HELD_OUT_NEXT)}
     assert not ROUND_6_HELD_OUT & (ROUND_1_HELD_OUT | ROUND_2_HELD_OUT | ROUND_4_HELD_OUT | ROUND_5_HELD_OUT | EARLIER)
     assert not ROUND_7_HELD_OUT & (earlier | EARLIER)
     assert not ROUND_8_HELD_OUT & (earlier | ROUND_7_HELD_OUT | EARLIER)
