@@ -437,14 +437,16 @@ def _tune(split: str = "tune") -> list[Labelled]:
 def support_table(points: dict[str, list[Point]]) -> dict[str, frozenset[str]]:
     """Per support key, the systems on which a reading resting on it is right, and (the key prefixed with
     ``column_support.AGAINST``) those on which one was proposed and wrong: every key of a wrong reading is
-    blamed, since which of them misled it cannot be told."""
-    from needsmap.imports.column_support import AGAINST
+    blamed, since which of them misled it cannot be told, but a qualifier read away (``billing_``), which says
+    only which one of the customer's values it is and is calibrated with its kind (``qualified place``)."""
+    from needsmap.imports.column_support import AGAINST, has_record
 
     found: dict[str, set[str]] = {}
     for system, pairs in points.items():
         for _evidence, _score, ok, keys in pairs:
             for key in keys:
-                found.setdefault(key if ok else AGAINST + key, set()).add(system)
+                if ok or has_record(key):
+                    found.setdefault(key if ok else AGAINST + key, set()).add(system)
     return {key: frozenset(systems) for key, systems in found.items()}
 
 

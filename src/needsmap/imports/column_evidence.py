@@ -457,17 +457,24 @@ def valid_from(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] |
     return "address_valid_from", f"'{'_'.join(tokens)}': from when the address is valid"
 
 
+#: Flags besides consents whose opposite a column may hold (``is_disabled``, ``no_valid_address``).
+_OPPOSABLE_FLAGS = frozenset({"is_active", "address_verified", "email_verified", "phone_verified"})
+#: Negations glued to a channel or written in Dutch, German or French (``nomail``, ``geen_post``,
+#: ``keine_werbung``, ``nicht_anrufen``, ``ne_pas_appeler``): catalog spellings of a consent's opposite.
+_NEGATED_GLUED = ("nomail", "noemail", "nocall", "nophone", "nosms", "nopost", "geen", "kein", "nicht", "nepas")
+
+
 def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> bool:
     """True when a column named ``tokens`` holds the opposite of a positive consent or flag (do_not_call for
     phone marketing consent, blocked for active)."""
     compact = "".join(tokens)
     if OPPOSITE_FLAGS.get(compact) == attribute:
         return True
-    if attribute in _NEGATIVE_ATTRIBUTES or (entity != "consent" and attribute != "is_active"):
+    if attribute in _NEGATIVE_ATTRIBUTES or (entity != "consent" and attribute not in _OPPOSABLE_FLAGS):
         return False
     return (
         any(w in _NEGATIVE_WORDS for w in tokens)
-        or compact.startswith(("donot", "dont", "hasoptedout", "optout"))
+        or compact.startswith(("donot", "dont", "hasoptedout", "optout", *_NEGATED_GLUED))
         or compact.endswith(("optout", "optedout"))
         or compact in OPPOSITE_FLAGS
     )
@@ -829,32 +836,33 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.85, 0.858), (0.867, 0.869), (0.96, 0.947)),
-    "exact/1": ((0.85, 0.836), (0.867, 0.871)),
-    "exact/few": ((0.8, 0.806), (0.812, 0.807), (0.867, 0.881)),
-    "structural": ((0.807, 0.887), (0.835, 0.928)),
-    "structural/few": ((0.765, 0.827), (0.854, 0.854), (0.91, 0.867), (0.925, 0.882)),
-    "key": ((0.85, 0.75), (0.865, 0.829)),
-    "key/few": ((0.85, 0.75), (0.865, 0.829)),
-    "part": ((0.79, 0.45), (0.86, 0.864)),
-    "audit": ((0.91, 0.765),),
-    "audit/few": ((0.91, 0.997),),
-    "qualified place": ((0.96, 0.971),),
-    "qualified place/few": ((0.922, 0.887), (0.95, 0.915)),
-    "qualified": ((0.816, 0.855), (0.853, 0.882), (0.936, 0.888), (0.96, 0.897), (1.0, 0.97)),
-    "qualified/1": ((0.8, 0.78), (0.833, 0.804), (0.99, 0.847), (1.0, 0.872)),
-    "qualified/few": ((0.768, 0.857), (1.0, 0.906)),
-    "reread": ((0.756, 0.621), (0.758, 0.78), (0.766, 0.807), (0.808, 0.855), (0.844, 0.862), (0.853, 0.871), (0.971, 0.895)),
-    "reread/1": ((0.752, 0.703), (0.777, 0.75), (0.829, 0.778), (0.895, 0.8), (0.901, 0.834), (0.94, 0.882), (0.98, 0.887)),
-    "reread/few": ((0.752, 0.785), (0.824, 0.81), (0.853, 0.836), (0.94, 0.837), (0.946, 0.862)),
-    "narrowed": ((0.756, 0.472), (0.873, 0.703), (0.906, 0.878)),
-    "narrowed/1": ((0.783, 0.308),),
-    "narrowed/few": ((0.756, 0.364), (0.849, 0.429), (0.906, 0.678), (0.986, 0.771)),
-    "generic": ((0.818, 0.45), (0.834, 0.874), (0.93, 0.876)),
-    "generic/1": ((0.771, 0.326), (0.925, 0.603)),
-    "generic/few": ((0.752, 0.317), (0.848, 0.736), (0.851, 0.81), (1.0, 0.812)),
-    "fuzzy": ((0.759, 0.69), (0.78, 0.75), (0.797, 0.847), (0.821, 0.852), (0.833, 0.872), (0.859, 0.899)),
-    "fuzzy/few": ((0.759, 0.45), (0.765, 0.758), (0.835, 0.779), (0.859, 0.892)),
+    "exact": ((0.85, 0.891), (0.975, 0.94)),
+    "exact/1": ((0.85, 0.825), (0.867, 0.856)),
+    "exact/few": ((0.8, 0.793), (0.867, 0.874)),
+    "structural": ((0.765, 0.838), (0.835, 0.927)),
+    "structural/few": ((0.765, 0.82), (0.814, 0.87), (0.925, 0.88)),
+    "key": ((0.85, 0.75), (0.865, 0.817)),
+    "key/few": ((0.85, 0.75), (0.865, 0.817)),
+    "part": ((0.79, 0.45), (0.86, 0.869)),
+    "audit": ((0.91, 0.879),),
+    "audit/few": ((0.91, 0.879),),
+    "qualified place": ((0.922, 0.88), (0.95, 0.968)),
+    "qualified place/few": ((0.922, 0.882), (0.98, 0.928)),
+    "qualified": ((0.783, 0.878), (0.853, 0.882), (0.96, 0.896), (1.0, 0.995)),
+    "qualified/1": ((0.8, 0.82), (0.99, 0.875), (1.0, 0.899)),
+    "qualified/few": ((0.768, 0.819), (0.837, 0.843), (1.0, 0.892)),
+    "reread": ((0.752, 0.767), (0.766, 0.806), (0.808, 0.851), (0.844, 0.863), (0.853, 0.879), (0.966, 0.928)),
+    "reread/1": ((0.752, 0.75), (0.811, 0.774), (0.873, 0.825), (0.895, 0.866), (0.98, 0.887)),
+    "reread/few": ((0.752, 0.785), (0.779, 0.788), (0.824, 0.8), (0.853, 0.807), (0.94, 0.825), (0.966, 0.856)),
+    "narrowed": ((0.756, 0.564), (0.873, 0.75), (0.906, 0.878)),
+    "narrowed/1": ((0.783, 0.364), (0.804, 0.603)),
+    "narrowed/few": ((0.756, 0.35), (0.759, 0.355), (0.833, 0.428), (0.887, 0.45), (0.906, 0.621), (0.931, 0.663), (0.986, 0.717)),
+    "generic": ((0.818, 0.45), (0.825, 0.873)),
+    "generic/1": ((0.771, 0.39), (0.825, 0.561)),
+    "generic/few": ((0.752, 0.32), (0.821, 0.462), (0.848, 0.692), (0.851, 0.804), (1.0, 0.812)),
+    "fuzzy": ((0.771, 0.75), (0.784, 0.799), (0.797, 0.89)),
+    "fuzzy/1": ((0.759, 0.502), (0.831, 0.75), (0.861, 0.821), (0.882, 0.856)),
+    "fuzzy/few": ((0.759, 0.45), (0.765, 0.769), (0.825, 0.827), (0.859, 0.895)),
 }
 #: The catalog attributes whose readings accepted automatically (0.9 or more with :data:`CALIBRATION`) on the
 #: tune part were right less often than :data:`UNSURE_LEVEL`, each with (right, accepted): held for review.
@@ -863,28 +871,31 @@ UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "account_balance": (1, 1),
     "account_manager": (1, 1),
     "acquisition_campaign": (0, 1),
-    "age": (1, 1),
+    "address_label": (1, 1),
     "birth_year": (1, 1),
+    "company_domain": (1, 1),
     "crm_contact_id": (1, 1),
     "customer_notes": (1, 1),
     "customer_status": (1, 1),
+    "device_model": (1, 1),
+    "discount_amount": (1, 1),
     "duns_number": (1, 1),
     "education_level": (1, 1),
-    "email_type": (2, 3),
-    "ethnicity": (1, 1),
+    "email_type": (3, 4),
     "external_reference": (1, 1),
     "household_id": (1, 1),
     "initials": (4, 6),
-    "is_active": (11, 13),
-    "is_employee": (1, 1),
+    "is_active": (12, 14),
     "last_order_date": (1, 1),
     "legal_name": (0, 1),
     "lifetime_value": (1, 1),
+    "loyalty_number": (1, 1),
     "national_id_number": (4, 5),
     "number_of_orders": (1, 1),
-    "payment_terms_days": (1, 1),
-    "phone_type": (1, 1),
+    "order_total": (1, 1),
     "preferred_currency": (1, 1),
-    "referrer": (3, 4),
+    "preferred_payment_method": (1, 1),
+    "referrer": (4, 5),
+    "religion": (1, 1),
 }
 # fmt: on

@@ -110,7 +110,10 @@ the qualifiers it read away, the rule of the table's shape): readings one system
 :data:`~needsmap.imports.column_support.ACCEPT_SUPPORT` confirm and readings none confirms (a spelling added by
 hand); a reread or a near spelling of a catalog attribute that none confirms is not proposed at all.  A catalog
 attribute the tune part's automatic accepts were too often wrong about
-(:data:`~needsmap.imports.column_evidence.UNSURE_ATTRIBUTES`) is held for review with its record.  When another attribute is read from the name nearly as well (:data:`RIVAL`: ``last_activity_date``,
+(:data:`~needsmap.imports.column_evidence.UNSURE_ATTRIBUTES`) is held for review with its record, and so is a
+reading whose ground labelled systems contradict too often (:func:`~needsmap.imports.column_support.record_of`:
+``contactid``, a contact's key on some systems and a link to one on others).  A consent read from a column is
+never accepted automatically (:data:`CONSENT_NOTE`).  When another attribute is read from the name nearly as well (:data:`RIVAL`: ``last_activity_date``,
 the last contact or an interaction), the best one is held at :data:`RIVALLED_CAP`, for review, unless the rival
 is its general form (:func:`general_form`: the phone number of ``MobilePhone``).
 """
@@ -184,6 +187,7 @@ from needsmap.imports.column_readings import (
     points_to_another_row,
     qualifiers_only,
     relationship_flag,
+    salesforce_field_name,
     singular,
     split_glued,
     table_context,
@@ -299,7 +303,7 @@ _FAMILY_WORDS: tuple[tuple[str, str], ...] = (
 _FAMILY_RES = tuple((re.compile(r"\s*(?:" + pat + r")(?![A-Za-z0-9_])", re.I), fam) for pat, fam in _FAMILY_WORDS)
 
 _ONE_CHAR = re.compile(r"\s*n?(?:var)?char\s*\(\s*1\s*\)", re.I)
-_WHOLE_NUMBER = re.compile(r"\s*(?:decimal|numeric|number)\s*\(\s*\d+\s*,\s*0\s*\)", re.I)
+_WHOLE_NUMBER = re.compile(r"\s*(?:decimal|numeric|number)\s*\(\s*\d+\s*(?:,\s*0\s*)?\)", re.I)
 
 #: For each attribute type: SQL type families that fit, and those that fit loosely.
 TYPE_FIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -370,7 +374,7 @@ def sql_type_family(sql_type: str | None) -> str | None:
         return None
     if _ONE_CHAR.match(sql_type):
         return "flag"
-    if _WHOLE_NUMBER.match(sql_type):  # decimal(18, 0): HubSpot's and Oracle's whole numbers
+    if _WHOLE_NUMBER.match(sql_type):  # decimal(18, 0), numeric(10): whole numbers (HubSpot, Oracle, iDempiere)
         return "integer"
     for pattern, family in _FAMILY_RES:
         if pattern.match(sql_type):
@@ -614,6 +618,9 @@ class ColumnMatcher:
             name, table = col.name, col.table
             if table is None and "." in name:
                 table, name = name.rsplit(".", 1)
+            if "__" in name:  # npe01__HomeEmail__c: a Salesforce custom field
+                head, _, leaf = name.rpartition(".")
+                name = (head + "." if head else "") + salesforce_field_name(leaf)
             tokens = name_tokens(counted_from_one(name))  # address[0].line[1]: the second line
             context, entity = table_context(table)
             family = sql_type_family(col.sql_type)

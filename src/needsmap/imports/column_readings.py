@@ -323,6 +323,8 @@ ENTITY_WORDS: dict[str, str] = {
             "learners",
             "attendee",
             "attendees",
+            "requester",  # a service desk's (Freshservice, Zendesk)
+            "requesters",
         ],
         "customer",
     ),
@@ -340,6 +342,8 @@ ENTITY_WORDS: dict[str, str] = {
             "invoice",
             "invoices",
             "cart",
+            "carts",
+            "baskets",
             "basket",
             "purchase",
             "purchases",
@@ -395,6 +399,12 @@ ENTITY_WORDS: dict[str, str] = {
             "complaints",
             "conversation",
             "conversations",
+            "post",  # a help desk's or a forum's posts and topics (Helpy, Discourse)
+            "posts",
+            "topic",
+            "topics",
+            "chat",
+            "chats",
         ],
         "interaction",
     ),
@@ -1209,6 +1219,19 @@ _MODULE_PREFIXES = frozenset({"c", "ad", "m", "r"})
 #: ``dErstellt``, ``nAktiv``, ``kKunde``; ``strFirstName``, ``dtCreated``). Not ``f`` (``fName`` is a first name)
 #: nor ``b`` (``bDay``), ``i`` (``iPhone``) or ``s`` (SAP Business One's ``sEmployed``).
 _TYPE_PREFIX = re.compile(r"^(c|d|n|k|str|int|dt|bln|dbl|dec|lng|txt|sz)(?=[A-Z][a-z])")
+
+
+#: A Salesforce custom field or relationship (``npe01__HomeEmail__c``, ``ssot__FirstName__c``,
+#: ``Region__pc`` of a Person Account, ``Account__r``): its managed package's namespace and its suffix say
+#: where it comes from, not what it holds.
+_SALESFORCE_CUSTOM = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]{0,14}__)?([A-Za-z][A-Za-z0-9_]*?)__(?:c|pc|r|x|s)$")
+
+
+def salesforce_field_name(name: str) -> str:
+    """The name of a Salesforce custom field without its namespace and suffix (``npe01__HomeEmail__c`` ->
+    ``HomeEmail``); any other name as it is."""
+    found = _SALESFORCE_CUSTOM.match(name)
+    return found.group(1) if found else name
 
 
 def without_type_prefix(name: str, tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -112,11 +112,18 @@ def support_of(keys: tuple[str, ...], support: Support | None) -> int | None:
 def record_of(keys: tuple[str, ...], support: Support | None) -> tuple[str, int, int] | None:
     """The least sure thing a reading rests on, with the systems it reads right and those it reads wrong:
     ``(key, right, wrong)``, least sure by the smoothed share of :data:`SURE_LEVEL`; None when it rests on
-    nothing written for a system or no table is given."""
+    nothing that keeps a record (:func:`has_record`) or no table is given."""
     if support is None or not keys:
         return None
-    records = [(key, len(support.get(key, ())), len(support.get(AGAINST + key, ()))) for key in keys]
-    return min(records, key=lambda r: (r[1] + 0.25) / (r[1] + r[2] + 0.5))
+    records = [(key, len(support.get(key, ())), len(support.get(AGAINST + key, ()))) for key in keys if has_record(key)]
+    return min(records, key=lambda r: (r[1] + 0.25) / (r[1] + r[2] + 0.5)) if records else None
+
+
+def has_record(key: str) -> bool:
+    """Whether a support key keeps a record of the systems it reads wrong: every key but a qualifier read away
+    (``billing_`` says which of the customer's cities, not what a city is; its wrong readings were the spelling's
+    or the table's, and readings resting on qualifiers are calibrated apart)."""
+    return not key.startswith("qualifier:")
 
 
 def is_sure(record: tuple[str, int, int] | None) -> bool:
