@@ -16,9 +16,9 @@ benchmarks.matching --fit-support`` matches the tune part with the raw scores an
 :data:`SUPPORT_FILE` (``column_support.json`` beside this module: a JSON object from each key of
 :func:`support_keys` to the sorted names of the systems it reads right, and from the key prefixed with
 :data:`AGAINST` to those it reads wrong, keys sorted, so the file is the same for the same labels and
-matcher); tests/imports/test_column_labels.py fails when the stored table is not what the labels give.  A spelling added later, by hand, has no support until the table is
-regenerated: it counts as support 0, and a reading that rests on it is proposed for review, not accepted
-automatically (:func:`support_block`, :data:`UNSUPPORTED_CAP`).
+matcher); tests/imports/test_column_labels.py fails when the stored table is not what the labels give.  A
+spelling added later, by hand, has no support until the table is regenerated: it counts as support 0, and a
+reading that rests on it is proposed for review, not accepted automatically (:func:`support_block`, :data:`UNSUPPORTED_CAP`).
 """
 
 from __future__ import annotations
@@ -116,7 +116,14 @@ def record_of(keys: tuple[str, ...], support: Support | None) -> tuple[str, int,
     if support is None or not keys:
         return None
     records = [(key, len(support.get(key, ())), len(support.get(AGAINST + key, ()))) for key in keys if has_record(key)]
-    return min(records, key=lambda r: (r[1] + 0.25) / (r[1] + r[2] + 0.5)) if records else None
+    return min(records, key=sure_share) if records else None
+
+
+def sure_share(record: tuple[str, int, int]) -> float:
+    """The share of its systems a ground reads right, smoothed towards one half as the calibration's blocks are:
+    (right + 1/4) / (right + wrong + 1/2)."""
+    _key, right, wrong = record
+    return (right + 0.25) / (right + wrong + 0.5)
 
 
 def has_record(key: str) -> bool:
@@ -128,7 +135,7 @@ def has_record(key: str) -> bool:
 
 def is_sure(record: tuple[str, int, int] | None) -> bool:
     """Whether a reading's record (:func:`record_of`) is sure enough to accept it without review."""
-    return record is None or (record[1] + 0.25) / (record[1] + record[2] + 0.5) >= SURE_LEVEL
+    return record is None or sure_share(record) >= SURE_LEVEL
 
 
 def support_block(count: int | None, record: tuple[str, int, int] | None = None) -> str:
