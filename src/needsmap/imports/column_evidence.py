@@ -12,7 +12,12 @@ import bisect
 import math
 import re
 
-from needsmap.imports.column_readings import ENTITY_WORDS, EVENT_PLACES, ORGANIZATION_TABLE_WORDS, QUALIFIERS
+from needsmap.imports.column_readings import (
+    ENTITY_WORDS,
+    EVENT_PLACES,
+    ORGANIZATION_TABLE_WORDS,
+    QUALIFIERS,
+)
 
 #: Columns that are never a customer attribute: suite bookkeeping, sort keys, tokens, row versions.
 NOT_ATTRIBUTES: frozenset[str] = frozenset(
@@ -113,18 +118,73 @@ GENERIC_NAMES = frozenset(
 GENERIC_CAP = 0.85
 #: Words of a column about someone else than the customer (AssistantPhone, spousesname).
 _OTHER_PERSON = frozenset(
-    {"assistant", "asst", "spouse", "spouses", "emergency", "mother", "mothers", "father", "fathers"}
+    {
+        "assistant",
+        "asst",
+        "spouse",
+        "spouses",
+        "emergency",
+        "mother",
+        "mothers",
+        "father",
+        "fathers",
+    }
 )
 #: Counters of the software's security: failed logins, lock-outs.
 _SECURITY_WORDS = frozenset({"failed", "failures", "failure", "attempts", "lockout", "locked"})
 #: Verbs of audit columns: created_by, modified_user_id and updated_by_id name a user of the software.
-_AUDIT_VERBS = frozenset({"created", "modified", "updated", "changed", "deleted", "creat", "modif", "assigned"})
+_AUDIT_VERBS = frozenset(
+    {
+        "created",
+        "modified",
+        "updated",
+        "changed",
+        "deleted",
+        "creat",
+        "modif",
+        "assigned",
+    }
+)
 #: Scopes of the software (a website, a store, a tenant): their ids are not customer attributes.
-_SCOPES = frozenset({("website",), ("store",), ("shop",), ("tenant",), ("workspace",), ("site",), ("instance",)})
+_SCOPES = frozenset(
+    {
+        ("website",),
+        ("store",),
+        ("shop",),
+        ("tenant",),
+        ("workspace",),
+        ("site",),
+        ("instance",),
+        (
+            "internal",
+            "organization",
+        ),  # Salesforce Data Cloud's InternalOrganizationId: the org the data lives in
+        ("internal", "org"),
+    }
+)
+#: Keys of the system a record came from rather than of the record in it (Data Cloud's ``ExternalSourceId``).
+_OTHER_SYSTEM_KEYS = frozenset(
+    {
+        ("external", "source", "id"),
+        ("external", "system", "id"),
+        ("source", "system", "id"),
+        ("data", "source", "id"),
+    }
+)
 #: Tables whose rows belong to a customer (an address, an e-mail, a consent): audit columns there are the
 #: child row's own bookkeeping, not the customer's.
 CHILD_ENTITIES = frozenset(
-    {"address", "contact_point", "consent", "interaction", "order", "identifier", "preference", "product_holding"}
+    {
+        "address",
+        "contact_point",
+        "consent",
+        "interaction",
+        "order",
+        "identifier",
+        "preference",
+        "product_holding",
+        "payment",
+    }
 )
 #: What the rows of a child table hold besides their own entity (an address row names a person and a company).
 ROW_HOLDS: dict[str, frozenset[str]] = {
@@ -154,12 +214,35 @@ OTHER_ENTITY = 0.85
 AUDIT_ATTRIBUTES = frozenset({"record_created_at", "record_updated_at", "is_deleted", "is_active"})
 #: The row's own key: ``id``, ``rowid``, ``entity_id``, ``internalId``, ``record_id``.
 OWN_KEYS = frozenset(
-    {"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid", "uid", "uniqueid", "objectid", "sysid"}
+    {
+        "id",
+        "rowid",
+        "entityid",
+        "pk",
+        "uuid",
+        "guid",
+        "internalid",
+        "recordid",
+        "uid",
+        "uniqueid",
+        "objectid",
+        "sysid",
+    }
 )
 #: The key a customer-related table's own id stands for, by the table's telling word.
 KEY_OF_TABLE = {
     **dict.fromkeys(
-        ("contact", "contacts", "lead", "leads", "person", "persons", "people", "socpeople"), "crm_contact_id"
+        (
+            "contact",
+            "contacts",
+            "lead",
+            "leads",
+            "person",
+            "persons",
+            "people",
+            "socpeople",
+        ),
+        "crm_contact_id",
     ),
     **dict.fromkeys(ORGANIZATION_TABLE_WORDS, "crm_account_id"),
     **dict.fromkeys(("ticket", "tickets", "case", "cases", "complaint", "complaints"), "case_number"),
@@ -183,21 +266,50 @@ _NEGATION_STARTS = (
     ("no",),
     ("not",),
     ("never",),
+    (
+        "has",
+        "opted",
+        "out",
+        "of",
+    ),  # Salesforce's HasOptedOutOfFax, HasOptedOutProfiling (Individual)
+    ("has", "opted", "out"),
+    ("opted", "out", "of"),
+    ("opted", "out"),
     ("suppress", "all"),  # Siebel's SuppressAllCalls, SuppressAllEmails
     ("suppress",),
 )
 #: What a negated channel word is the opposite of (inverted), or means as it is (email opt-out).
 _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
-    **dict.fromkeys(("call", "phone", "telephone", "telemarketing", "calls"), ("phone_marketing_consent", True)),
     **dict.fromkeys(
-        ("email", "emails", "bulkemail", "mailing", "newsletter", "massmail", "bulkmail", "massemail"),
+        ("call", "phone", "telephone", "telemarketing", "calls"),
+        ("phone_marketing_consent", True),
+    ),
+    **dict.fromkeys(
+        (
+            "email",
+            "emails",
+            "bulkemail",
+            "mailing",
+            "newsletter",
+            "massmail",
+            "bulkmail",
+            "massemail",
+        ),
         ("email_opt_out", False),
     ),
     **dict.fromkeys(("marketing",), ("email_marketing_consent", True)),  # NoMarketing: no campaigns at all
-    **dict.fromkeys(("mail", "postalmail", "post", "postal", "directmail"), ("post_marketing_consent", True)),
+    # HasOptedOutProfiling, HasOptedOutTracking, HasOptedOutGeoTracking: no profile built of the person
+    **dict.fromkeys(("profiling", "tracking", "geotracking", "profile"), ("profiling_consent", True)),
+    # do_not_contact, HasOptedOutSolicit: no approach at all, by e-mail first (Salesforce NPSP, Salesloft)
+    **dict.fromkeys(("contact", "solicit", "solicitation"), ("email_marketing_consent", True)),
+    **dict.fromkeys(
+        ("mail", "postalmail", "post", "postal", "directmail"),
+        ("post_marketing_consent", True),
+    ),
     **dict.fromkeys(("sms", "text", "texts"), ("sms_marketing_consent", True)),
     **dict.fromkeys(
-        ("trade", "share", "sharedata", "sale", "sell", "selling", "sharing"), ("third_party_consent", True)
+        ("trade", "share", "sharedata", "sale", "sell", "selling", "sharing"),
+        ("third_party_consent", True),
     ),
 }
 #: Flags that say the opposite of the attribute: blocked is not active.
@@ -312,9 +424,15 @@ CONSENT_WORDS = frozenset(
 )
 #: Channel words of a positive consent and the consent they name.
 _CONSENT_CHANNELS: dict[str, str] = {
-    **dict.fromkeys(("email", "emails", "newsletter", "newsletters", "marketing"), "email_marketing_consent"),
+    **dict.fromkeys(
+        ("email", "emails", "newsletter", "newsletters", "marketing"),
+        "email_marketing_consent",
+    ),
     **dict.fromkeys(("sms", "text", "texts", "whatsapp"), "sms_marketing_consent"),
-    **dict.fromkeys(("phone", "call", "calls", "telephone", "telemarketing"), "phone_marketing_consent"),
+    **dict.fromkeys(
+        ("phone", "call", "calls", "telephone", "telemarketing"),
+        "phone_marketing_consent",
+    ),
     **dict.fromkeys(("post", "postal", "mail", "directmail"), "post_marketing_consent"),
     **dict.fromkeys(("push",), "push_consent"),
 }
@@ -375,9 +493,24 @@ def positive_channel(tokens: tuple[str, ...]) -> tuple[str, str] | None:
 #: What a word of a consent column's tail says it holds: when, where from, from which address, or the state.
 _CONSENT_DETAIL_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        ("at", "date", "time", "timestamp", "on", "ts", "dt", "datetime", "updated", "when"), "consent_date"
+        (
+            "at",
+            "date",
+            "time",
+            "timestamp",
+            "on",
+            "ts",
+            "dt",
+            "datetime",
+            "updated",
+            "when",
+        ),
+        "consent_date",
     ),
-    **dict.fromkeys(("source", "method", "collected", "level", "channel", "origin", "via"), "consent_source"),
+    **dict.fromkeys(
+        ("source", "method", "collected", "level", "channel", "origin", "via"),
+        "consent_source",
+    ),
     **dict.fromkeys(("ip",), "consent_ip"),
     **dict.fromkeys(("state", "status", "value"), "state"),
 }
@@ -385,12 +518,27 @@ _CONSENT_DETAIL_WORDS: dict[str, str] = {
 _WITHDRAWN_WORDS = frozenset({"unsubscribed", "unsubscribe", "optout", "withdrawn", "revoked", "out"})
 #: Words that make a consent column about a step of asking for it (double_opt_in_email_sent_date) or its text.
 _NOT_THE_CONSENT = frozenset(
-    {"sent", "double", "confirmation", "reminder", "request", "requested", "token", "version", "text", "hash"}
+    {
+        "sent",
+        "double",
+        "confirmation",
+        "reminder",
+        "request",
+        "requested",
+        "token",
+        "version",
+        "text",
+        "hash",
+    }
 )
 #: Words that make a name a consent whatever else it says.
 _EXPLICIT_CONSENT = frozenset({"consent", "consents", "consented", "optin", "optout", "opted", "unsubscribed"})
 #: Words that make a name a consent when it names a channel too (``subscriptions_email_marketing_timestamp``).
-_CHANNEL_CONSENT = (CONSENT_WORDS - _EXPLICIT_CONSENT) | {"marketing", "subscriptions", "unsubscribe"}
+_CHANNEL_CONSENT = (CONSENT_WORDS - _EXPLICIT_CONSENT) | {
+    "marketing",
+    "subscriptions",
+    "unsubscribe",
+}
 
 
 def consent_detail(tokens: tuple[str, ...]) -> tuple[str, str] | None:
@@ -414,18 +562,43 @@ def consent_detail(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     said = "_".join(tokens)
     detail = details[-1]
     if detail == "consent_date" and not _WITHDRAWN_WORDS.isdisjoint(words):
-        return "consent_withdrawn_date", f"'{said}' says when the consent was taken back"
+        return (
+            "consent_withdrawn_date",
+            f"'{said}' says when the consent was taken back",
+        )
     if detail == "state":
         if channel is None or not _WITHDRAWN_WORDS.isdisjoint(words) or details.count("state") != len(details):
             return None
         return _CONSENT_CHANNELS[channel], f"'{said}': the state of the {channel} consent"
-    what = {"consent_date": "when", "consent_source": "where or how", "consent_ip": "from which address"}[detail]
+    what = {
+        "consent_date": "when",
+        "consent_source": "where or how",
+        "consent_ip": "from which address",
+    }[detail]
     return detail, f"'{said}' says {what} the consent was given"
 
 
 #: Words of a phone number's parts and of the tables and names that hold them.
-_PHONE_WORDS = frozenset({"phone", "phones", "telephone", "tel", "telecom", "mobile", "cell", "fax", "contact"})
-_PHONE_PARTS = (("area", "code"), ("country", "code"), ("dial", "code"), ("calling", "code"), ("country", "prefix"))
+_PHONE_WORDS = frozenset(
+    {
+        "phone",
+        "phones",
+        "telephone",
+        "tel",
+        "telecom",
+        "mobile",
+        "cell",
+        "fax",
+        "contact",
+    }
+)
+_PHONE_PARTS = (
+    ("area", "code"),
+    ("country", "code"),
+    ("dial", "code"),
+    ("calling", "code"),
+    ("country", "prefix"),
+)
 
 
 def phone_part(tokens: tuple[str, ...], context: tuple[str, ...]) -> tuple[str, str] | None:
@@ -434,12 +607,19 @@ def phone_part(tokens: tuple[str, ...], context: tuple[str, ...]) -> tuple[str, 
     if "code" not in tokens and "type" not in tokens and "prefix" not in tokens:
         return None
     pairs = set(zip(tokens, tokens[1:]))
-    phone_named = not _PHONE_WORDS.isdisjoint(tokens) or not {"phone", "phones", "telecom"}.isdisjoint(context)
+    phone_named = not _PHONE_WORDS.isdisjoint(tokens) or not {
+        "phone",
+        "phones",
+        "telecom",
+    }.isdisjoint(context)
     if "fax" in tokens:
         return None
     if ("area", "code") in pairs and len(tokens) <= 3 or phone_named and pairs & set(_PHONE_PARTS):
         number = "mobile_phone" if not {"mobile", "cell", "sms"}.isdisjoint(tokens) else "phone"
-        return number, f"'{'_'.join(tokens)}': a part of the {number.replace('_', ' ')} number"
+        return (
+            number,
+            f"'{'_'.join(tokens)}': a part of the {number.replace('_', ' ')} number",
+        )
     if phone_named and ("line", "type") in pairs:  # PHONE_LINE_TYPE: mobile, landline, fax
         return "phone_type", f"'{'_'.join(tokens)}': the kind of the phone number"
     return None
@@ -461,7 +641,18 @@ def valid_from(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] |
 _OPPOSABLE_FLAGS = frozenset({"is_active", "address_verified", "email_verified", "phone_verified"})
 #: Negations glued to a channel or written in Dutch, German or French (``nomail``, ``geen_post``,
 #: ``keine_werbung``, ``nicht_anrufen``, ``ne_pas_appeler``): catalog spellings of a consent's opposite.
-_NEGATED_GLUED = ("nomail", "noemail", "nocall", "nophone", "nosms", "nopost", "geen", "kein", "nicht", "nepas")
+_NEGATED_GLUED = (
+    "nomail",
+    "noemail",
+    "nocall",
+    "nophone",
+    "nosms",
+    "nopost",
+    "geen",
+    "kein",
+    "nicht",
+    "nepas",
+)
 
 
 def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> bool:
@@ -481,9 +672,34 @@ def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> 
 
 
 #: First words of a yes/no column: is_, has_, allow_, use_for_ (an integer column so named is a flag).
-_FLAG_STARTS = frozenset({"is", "has", "can", "allow", "allows", "use", "show", "enable", "accepts", "accept", "opted"})
+_FLAG_STARTS = frozenset(
+    {
+        "is",
+        "has",
+        "can",
+        "allow",
+        "allows",
+        "use",
+        "show",
+        "enable",
+        "accepts",
+        "accept",
+        "opted",
+    }
+)
 #: Whole names that are flags whatever their type (MySQL's tinyint, Frappe's int checks).
-_FLAG_NAMES = frozenset({"active", "enabled", "disabled", "deleted", "verified", "blocked", "suspended", "primary"})
+_FLAG_NAMES = frozenset(
+    {
+        "active",
+        "enabled",
+        "disabled",
+        "deleted",
+        "verified",
+        "blocked",
+        "suspended",
+        "primary",
+    }
+)
 #: Words of an address flag that say which kind of address the row is (is_billing, use_for_shipping).
 ADDRESS_KINDS = frozenset({"billing", "shipping", "delivery", "invoice", "mailing", "postal", "home", "work"})
 #: Words of a flag that say the row is the preferred one of its kind (is_primary_address, is_default).
@@ -535,6 +751,10 @@ def sub_table(context: tuple[str, ...]) -> bool:
     return len(context) > 1 and any(w not in _TABLE_NOISE for w in context[1:])
 
 
+def _user_key(tokens: tuple[str, ...]) -> bool:
+    return tokens[-2:] == ("user", "id") or tokens[-1:] == ("userid",)
+
+
 def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
     """Why a column holds no customer attribute whatever its words say, or None."""
     compact = "".join(tokens)
@@ -543,6 +763,8 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
     if "by" in tokens or (tokens and tokens[0] in _AUDIT_VERBS and "user" in tokens and tokens[-1] == "id"):
         if not (tokens[0] == "assigned"):
             return "names a user of the software (audit)"
+    if _user_key(tokens) and any(w == "audit" or (len(w) > 4 and w.endswith("edon")) for w in tokens):
+        return "names a user of the software (audit)"  # Fineract's activatedon_userid, openIMIS's AuditUserID
     if "token" in tokens and "push" not in tokens and "device" not in tokens:
         return "a token of the software"
     if "logo" in tokens:
@@ -551,6 +773,8 @@ def not_an_attribute(tokens: tuple[str, ...], entity: str | None) -> str | None:
         return "a security counter of the software"
     if any(w in _OTHER_PERSON for w in tokens) or compact.startswith(("assistant", "spouse")):
         return "about another person than the customer"
+    if tokens in _OTHER_SYSTEM_KEYS:
+        return "names the other system or source, not the record's key there"
     if len(tokens) > 1 and tokens[-1] == "id" and tokens[:-1] in _SCOPES and entity != "order":
         return "the scope of the software (website, store, tenant), not the customer"
     if tokens == ("channel", "id") and entity not in ("order", "interaction"):
@@ -751,7 +975,20 @@ _OTHER_SUBJECTS = frozenset(
 _MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
 #: One-word names that only say "the value": ``name``, ``address``, ``number`` (their table says of what).
 _GENERIC_WORDS = frozenset(
-    {"name", "value", "number", "text", "address", "code", "label", "id", "uuid", "guid", "identifier", "title"}
+    {
+        "name",
+        "value",
+        "number",
+        "text",
+        "address",
+        "code",
+        "label",
+        "id",
+        "uuid",
+        "guid",
+        "identifier",
+        "title",
+    }
 )
 
 #: Observed precision -> confidence: a confidence of 0.9 (accepted without review) stands for 97% observed
@@ -836,33 +1073,33 @@ def fit_isotonic(points: list[tuple[float, bool]], prior: float = 0.5) -> tuple[
 #: (``exact/1``) for readings that one labelled system confirms (:mod:`needsmap.imports.column_support`), each
 #: tune system's proposals read as a system nobody labelled would see them.
 CALIBRATION: Calibration = {
-    "exact": ((0.85, 0.891), (0.975, 0.94)),
-    "exact/1": ((0.85, 0.825), (0.867, 0.856)),
-    "exact/few": ((0.8, 0.793), (0.867, 0.874)),
-    "structural": ((0.765, 0.838), (0.835, 0.927)),
-    "structural/few": ((0.765, 0.82), (0.814, 0.87), (0.925, 0.88)),
-    "key": ((0.85, 0.75), (0.865, 0.817)),
-    "key/few": ((0.85, 0.75), (0.865, 0.817)),
-    "part": ((0.79, 0.45), (0.86, 0.869)),
-    "audit": ((0.91, 0.879),),
-    "audit/few": ((0.91, 0.879),),
-    "qualified place": ((0.922, 0.88), (0.95, 0.968)),
-    "qualified place/few": ((0.922, 0.882), (0.98, 0.928)),
-    "qualified": ((0.783, 0.878), (0.853, 0.882), (0.96, 0.896), (1.0, 0.995)),
-    "qualified/1": ((0.8, 0.82), (0.99, 0.875), (1.0, 0.899)),
-    "qualified/few": ((0.768, 0.819), (0.837, 0.843), (1.0, 0.892)),
-    "reread": ((0.752, 0.767), (0.766, 0.806), (0.808, 0.851), (0.844, 0.863), (0.853, 0.879), (0.966, 0.928)),
-    "reread/1": ((0.752, 0.75), (0.811, 0.774), (0.873, 0.825), (0.895, 0.866), (0.98, 0.887)),
-    "reread/few": ((0.752, 0.785), (0.779, 0.788), (0.824, 0.8), (0.853, 0.807), (0.94, 0.825), (0.966, 0.856)),
-    "narrowed": ((0.756, 0.564), (0.873, 0.75), (0.906, 0.878)),
-    "narrowed/1": ((0.783, 0.364), (0.804, 0.603)),
-    "narrowed/few": ((0.756, 0.35), (0.759, 0.355), (0.833, 0.428), (0.887, 0.45), (0.906, 0.621), (0.931, 0.663), (0.986, 0.717)),
-    "generic": ((0.818, 0.45), (0.825, 0.873)),
-    "generic/1": ((0.771, 0.39), (0.825, 0.561)),
-    "generic/few": ((0.752, 0.32), (0.821, 0.462), (0.848, 0.692), (0.851, 0.804), (1.0, 0.812)),
+    "exact": ((0.85, 0.888), (0.942, 0.945)),
+    "exact/1": ((0.85, 0.815), (0.855, 0.861)),
+    "exact/few": ((0.8, 0.793), (0.867, 0.866), (0.96, 0.87)),
+    "structural": ((0.765, 0.859), (0.835, 0.935)),
+    "structural/few": ((0.765, 0.817), (0.814, 0.872), (0.925, 0.895)),
+    "key": ((0.84, 0.505), (0.845, 0.82)),
+    "key/few": ((0.84, 0.505), (0.845, 0.82)),
+    "part": ((0.79, 0.45), (0.86, 0.861)),
+    "audit": ((0.773, 0.869), (0.842, 0.882)),
+    "audit/few": ((0.773, 0.869), (0.842, 0.882)),
+    "qualified place": ((0.922, 0.88), (0.95, 0.969)),
+    "qualified place/few": ((0.922, 0.885), (0.98, 0.928)),
+    "qualified": ((0.783, 0.876), (0.853, 0.883), (0.96, 0.896), (1.0, 0.977)),
+    "qualified/1": ((0.783, 0.82), (0.994, 0.856)),
+    "qualified/few": ((0.768, 0.825), (0.845, 0.828), (0.876, 0.841), (1.0, 0.898)),
+    "reread": ((0.752, 0.803), (0.808, 0.85), (0.844, 0.86), (0.853, 0.886), (0.966, 0.943)),
+    "reread/1": ((0.752, 0.64), (0.811, 0.731), (0.886, 0.8), (0.895, 0.81), (0.984, 0.892)),
+    "reread/few": ((0.752, 0.778), (0.824, 0.788), (0.833, 0.798), (0.853, 0.802), (0.966, 0.859)),
+    "narrowed": ((0.756, 0.556), (0.873, 0.75), (0.906, 0.887)),
+    "narrowed/1": ((0.783, 0.364), (0.804, 0.624)),
+    "narrowed/few": ((0.756, 0.37), (0.833, 0.422), (0.887, 0.467), (0.906, 0.55), (0.931, 0.641), (0.986, 0.717)),
+    "generic": ((0.818, 0.45), (0.825, 0.875)),
+    "generic/1": ((0.771, 0.364), (0.825, 0.75)),
+    "generic/few": ((0.752, 0.32), (0.821, 0.462), (0.848, 0.705), (0.851, 0.805), (1.0, 0.808)),
     "fuzzy": ((0.771, 0.75), (0.784, 0.799), (0.797, 0.89)),
-    "fuzzy/1": ((0.759, 0.502), (0.831, 0.75), (0.861, 0.821), (0.882, 0.856)),
-    "fuzzy/few": ((0.759, 0.45), (0.765, 0.769), (0.825, 0.827), (0.859, 0.895)),
+    "fuzzy/1": ((0.759, 0.489), (0.831, 0.75), (0.882, 0.856)),
+    "fuzzy/few": ((0.759, 0.45), (0.765, 0.759), (0.825, 0.819), (0.859, 0.863)),
 }
 #: The catalog attributes whose readings accepted automatically (0.9 or more with :data:`CALIBRATION`) on the
 #: tune part were right less often than :data:`UNSURE_LEVEL`, each with (right, accepted): held for review.
@@ -870,7 +1107,7 @@ UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "academic_title": (1, 1),
     "account_balance": (1, 1),
     "account_manager": (1, 1),
-    "acquisition_campaign": (0, 1),
+    "acquisition_campaign": (5, 6),
     "address_label": (1, 1),
     "birth_year": (1, 1),
     "company_domain": (1, 1),
@@ -878,7 +1115,6 @@ UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "customer_notes": (1, 1),
     "customer_status": (1, 1),
     "device_model": (1, 1),
-    "discount_amount": (1, 1),
     "duns_number": (1, 1),
     "education_level": (1, 1),
     "email_type": (3, 4),
@@ -886,6 +1122,7 @@ UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "household_id": (1, 1),
     "initials": (4, 6),
     "is_active": (12, 14),
+    "is_guest": (1, 1),
     "last_order_date": (1, 1),
     "legal_name": (0, 1),
     "lifetime_value": (1, 1),
@@ -893,6 +1130,7 @@ UNSURE_ATTRIBUTES: dict[str, tuple[int, int]] = {
     "national_id_number": (4, 5),
     "number_of_orders": (1, 1),
     "order_total": (1, 1),
+    "parent_organization": (16, 19),
     "preferred_currency": (1, 1),
     "preferred_payment_method": (1, 1),
     "referrer": (4, 5),

@@ -174,11 +174,13 @@ from needsmap.imports.column_readings import (
     activity_date,
     address_line,
     audit_date,
+    audit_of_another_object,
     bounce_column,
     counted_from_one,
     is_link,
     join_notes,
     key_named_after_its_table,
+    key_of_another_object,
     keys_named_after,
     negates,
     owner_key,
@@ -337,6 +339,36 @@ _CONTACT_WORDS = frozenset({"email", "phone", "address", "mail", "telephone", "m
 _STORED_FILES = frozenset({"photo"})
 #: Keys of whoever holds an address or a phone number kept for any kind of record (``OWNER_TABLE_ID``).
 _HOLDER_KEYS = frozenset({("owner", "id"), ("owner", "table", "id"), ("owner", "record", "id")})
+#: Columns of a means of payment (a card, a bank account, a mandate) that name the customer's holding there:
+#: its account number is the bank account's, its holder the person's name (``customer_authorizations``).
+_PAYMENT_COLUMNS = {
+    **dict.fromkeys(("accountnumber", "accountno", "acctnumber", "acctno", "bankaccountnumber"), "iban"),
+    **dict.fromkeys(
+        ("accountname", "holdername", "accountholdername", "accountholder", "cardholdername", "nameoncard"),
+        "full_name",
+    ),
+    **dict.fromkeys(("brand", "cardbrand", "scheme", "cardscheme", "network"), "payment_card_last_digits"),
+}
+#: Plural names of a list of coded values kept whole (``segments``): the codes the customer has.
+_LISTED_CODES = frozenset({"segments", "classifications", "categories", "cohorts", "tiers", "types", "statuses"})
+#: Words that make a whole number a point in time (Unix seconds or milliseconds: Drift's ``createDateTime``).
+_EPOCH_WORDS = frozenset({"date", "time", "datetime", "timestamp", "at", "ts"})
+#: A row's number as people quote it (``tickets.number``).
+_NUMBER_WORDS = frozenset({"number", "no", "nr", "num"})
+#: Words of a means of payment's own dates and of the address it is billed to (``billing_city`` of a card is the
+#: customer's billing address; its bare ``country`` is the bank's).
+_EXPIRY_WORDS = frozenset({"expiration", "expiry", "expires", "exp", "expire", "expiring"})
+_BILLING_WORDS = frozenset({"billing", "bill", "address", "addr", "street", "postal", "zip", "postcode", "city"})
+#: Rows of something issued to the customer (a card, a bank account, an identity document): their bare places
+#: are the issuer's.
+_ISSUED_ENTITIES = frozenset({"payment", "identifier"})
+#: First words of an appointment's or an event's time: its start is when the interaction happens (Calendly's
+#: ``start_time``), its end says nothing of the customer.
+_START_WORDS = frozenset({"start", "starts", "begin", "begins"})
+_END_WORDS = frozenset({"end", "ends", "finish"})
+#: A date with nothing else said: in an appointment's or an event's row, when it takes place.
+_BARE_DATES = frozenset({("date",), ("datetime",), ("time",), ("date", "time"), ("start",), ("starts", "at")})
+_WHEN_WORDS = frozenset({"time", "date", "at", "datetime", "timestamp", "ts", "on", "utc"})
 #: A runner-up of at least this confidence, for another attribute, is a rival: the best one is checked
 #: (kept at :data:`RIVALLED_CAP`, below the automatic acceptance).  Read off systems the calibration never saw:
 #: round 3's readings with such a rival (read from the name, not a generic word) were right 5 times in 7 there,
@@ -622,6 +654,8 @@ class ColumnMatcher:
                 head, _, leaf = name.rpartition(".")
                 name = (head + "." if head else "") + salesforce_field_name(leaf)
             tokens = name_tokens(counted_from_one(name))  # address[0].line[1]: the second line
+            if "." in name and (audit_of_another_object(name) or key_of_another_object(name)):
+                tokens = ()  # cancellation.created_at, PrimaryPhone.Id: the object's own, not the customer record's
             context, entity = table_context(table)
             family = sql_type_family(col.sql_type)
             table_words = name_tokens(table.rsplit(".", 1)[-1]) if table else ()
@@ -751,6 +785,8 @@ class ColumnMatcher:
                     continue  # password_changed, statusChanged: when something else changed, not the record
                 if link and fits_table is not None and target.entity not in fits_table:
                     continue  # addresses.order_id: a link to an order, which an address row does not hold
+                if entity in _ISSUED_ENTITIES and target.entity == "address" and _BILLING_WORDS.isdisjoint(tokens):
+                    continue  # a bank account's or an identity document's country: its issuer's, not an address
                 if about == "address_label" and entity != "address" and "address" not in tokens:
                     continue  # a user's alias is no address's label
                 if (
@@ -770,6 +806,11 @@ class ColumnMatcher:
                     if account is not None:  # a company table's object id is the account's key
                         target, about = self._targets[account], "crm_account_id"
                         why = join_notes(why, "the key of a company row is the account's")
+                if about == "clothing_size" and entity == "organization":
+                    employees = self._by_catalog.get("number_of_employees")
+                    if employees is not None:  # accounts.size: how big the company is, not a garment's size
+                        target, about = self._targets[employees], "number_of_employees"
+                        why = join_notes(why, "the size of a company row is its head count")
                 if about in ("last_name", "full_name") and entity == "organization" and len(tokens) == 1:
                     named = self._by_catalog.get("organization_name")
                     if named is not None:  # a company table's 'nom', 'name': the company's name
@@ -787,6 +828,8 @@ class ColumnMatcher:
                     fit = 1.0  # a consent's state: 'subscribed', 'unsubscribed', 'pending'
                 if fit < 1.0 and family in _KEY_FAMILIES and tokens[-1] == "id" and about in _STORED_FILES:
                     fit = 1.0  # avatar_id, picture_id: a key to the stored picture
+                if fit < 1.0 and family == "json" and target.type == "enum" and tokens[-1] in _LISTED_CODES:
+                    fit = 1.0  # segments, Classifications: a list of the coded values (groups: of the software's too)
                 if fit < 1.0 and family in ("binary", "json") and about in _STORED_FILES:
                     fit = 1.0  # a picture kept in the row (SQL Server's image, a blob) or as an object of links
                 if fit < 1.0 and family in _KEY_FAMILIES and tokens[-1] == "id" and target.type in _CODED_TYPES:
@@ -902,13 +945,29 @@ class ColumnMatcher:
         settled = self._structural_flag(found, tokens, entity, family)
         if settled:
             return True
-        audit = audit_date(tokens) if entity != "interaction" and (family in _DATE_FAMILIES or family is None) else None
+        dated = (
+            family in _DATE_FAMILIES or family is None or (family == "integer" and not _EPOCH_WORDS.isdisjoint(tokens))
+        )
+        audit = audit_date(tokens) if entity != "interaction" and dated else None  # createDateTime bigint: Unix time
         if audit is not None:
             if entity in CHILD_ENTITIES or sub_table(context):
                 return True  # an address's own created_at is not the customer's
             if (index := self._by_catalog.get(audit[0])) is not None:  # below the consents' rules: calibrated apart
                 found[index] = (0.91, audit[1])
                 return True
+        if entity == "payment" and tokens[0] in _EXPIRY_WORDS:
+            return True  # a card's expirationDate: the card's, no contract's end
+        if entity == "payment" and (held := _PAYMENT_COLUMNS.get(compact)) and (index := self._by_catalog.get(held)):
+            found[index] = (0.86, f"'{compact}' of a means of payment: the customer's {held.replace('_', ' ')} there")
+            return True
+        when = len(tokens) <= 3 and set(tokens[1:]) <= _WHEN_WORDS
+        bare_date = tokens in _BARE_DATES and family not in ("boolean", "integer")
+        if entity == "interaction" and (bare_date or (family in _DATE_FAMILIES and when and tokens[0] in _START_WORDS)):
+            if (index := self._by_catalog.get("interaction_date")) is not None:
+                found[index] = (0.86, f"'{compact}': when the {'_'.join(context) or 'interaction'} takes place")
+            return True
+        if entity == "interaction" and when and tokens[0] in _END_WORDS:
+            return True  # an appointment's end_time: the meeting's, not the customer's
         if bounce_column(tokens) and (index := self._by_catalog.get("email_status")) is not None:
             found[index] = (0.9, f"'{compact}' says how e-mails to the customer bounced")
             return True
@@ -925,6 +984,10 @@ class ColumnMatcher:
                 found[index] = (0.88, f"'{compact}' of a {'_'.join(context)} row: its {singular(context[-1])}")
                 return True
         table_word = context[0] if context else ""
+        if KEY_OF_TABLE.get(table_word) == "case_number" and not sub_table(context) and compact in _NUMBER_WORDS:
+            if (index := self._by_catalog.get("case_number")) is not None:  # tickets.number: the ticket's number
+                found[index] = (0.88, f"'{compact}' of a {table_word} row: its number")
+                return True
         names_table = bool(table_word) and compact in keys_named_after(table_word)
         if compact in OWN_KEYS or names_table:
             key_of = KEY_OF_TABLE.get(table_word) or ("customer_id" if entity == "customer" else None)
@@ -946,7 +1009,7 @@ class ColumnMatcher:
         if tokens in _HOLDER_KEYS and entity in ("address", "contact_point"):  # a customer's owner is an agent
             index = self._by_catalog.get("customer_id")
             if index is not None:
-                found[index] = (0.85, f"{'_'.join(tokens)} of a {entity} row: the customer it belongs to")
+                found[index] = (0.84, f"{'_'.join(tokens)} of a {entity} row: the customer it belongs to")
                 return True
         negated = negated_channel(tokens)
         if negated is not None:
@@ -1024,8 +1087,8 @@ class ColumnMatcher:
         table_entity: str | None,
     ) -> None:
         target_entity = self._targets[index].entity
-        if VALUE_NAME_NOTE in why and self._targets[index].type != "enum":
-            return  # statusName is a status's name; company_name is no company read this way
+        if VALUE_NAME_NOTE in why and self._targets[index].type != "enum" and target_entity != "address":
+            return  # statusName is a status's name; company_name is no company read this way (region_text is)
         bonus = 0.0
         if table_entity is not None and target_entity == table_entity:
             bonus = 0.04

@@ -243,6 +243,32 @@ ORGANIZATION_TABLE_WORDS = (
     "societe",
     "entreprise",
 )
+#: Table words of a means of payment the customer keeps on file (a card, a bank account, a direct-debit mandate):
+#: a row of its own, whose key, audit dates and flags are not the customer's (``payment_profiles.verified``).
+PAYMENT_TABLE_WORDS = frozenset(
+    {
+        "payment",
+        "payments",
+        "card",
+        "cards",
+        "creditcard",
+        "creditcards",
+        "mandate",
+        "mandates",
+        "authorization",
+        "authorizations",
+        "authorisation",
+        "authorisations",
+        "wallet",
+        "wallets",
+        "paymentmethod",
+        "paymentmethods",
+    }
+)
+#: Words of a table named for what a means of payment is (``credit_card_payment_profiles``,
+#: ``customer_bank_accounts``, ``payment_methods``): after a word of payment, the payment's, not a customer's.
+_PAYMENT_HEADS = frozenset({"profile", "profiles", "account", "accounts", "method", "methods", "detail", "details"})
+_PAYMENT_MODIFIERS = frozenset({*PAYMENT_TABLE_WORDS, "bank", "debit", "sepa"})
 #: Table (and leading column) words that say which entity the row is about.
 ENTITY_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -323,6 +349,8 @@ ENTITY_WORDS: dict[str, str] = {
             "learners",
             "attendee",
             "attendees",
+            "invitee",  # a scheduling tool's (Calendly's invitees)
+            "invitees",
             "requester",  # a service desk's (Freshservice, Zendesk)
             "requesters",
         ],
@@ -405,6 +433,10 @@ ENTITY_WORDS: dict[str, str] = {
             "topics",
             "chat",
             "chats",
+            "appointment",  # a booking system's appointments (Acuity): the meeting with the customer
+            "appointments",
+            "meeting",
+            "meetings",
         ],
         "interaction",
     ),
@@ -426,7 +458,20 @@ ENTITY_WORDS: dict[str, str] = {
         ],
         "product_holding",
     ),
-    **dict.fromkeys(["identifier", "identifiers", "identity", "identities", "xref", "idmap"], "identifier"),
+    **dict.fromkeys(
+        [
+            "identifier",
+            "identifiers",
+            "identity",
+            "identities",
+            "xref",
+            "idmap",
+            "identification",  # an identity document's row (Paystack's customer_identifications, KYC)
+            "identifications",
+            "kyc",
+        ],
+        "identifier",
+    ),
 }
 #: Two-word table names that are contact points, not addresses or numbers.
 _CONTACT_PAIRS = {
@@ -451,13 +496,17 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
     """The telling word(s) of a table name and the entity they point to: ``customer_address`` -> (address,), address."""
     if not table:
         return (), None
-    words = name_tokens(table.rsplit(".", 1)[-1])
+    words = name_tokens(salesforce_field_name(table.rsplit(".", 1)[-1]))  # ssot__Individual__dlm: Individual
     for i in range(len(words) - 1, -1, -1):
         word = words[i]
         if i > 0 and (words[i - 1], word) in _CONTACT_PAIRS:
             return (words[i - 1], word), "contact_point"
         if i == len(words) - 1 and word in _CONTACT_TABLE_WORDS:  # user_emails.address is the e-mail address
             return (singular(word),), "contact_point"
+        if word in PAYMENT_TABLE_WORDS:
+            return (word, *words[i + 1 :]), "payment"  # payment_instruments, customer_authorizations
+        if word in _PAYMENT_HEADS and i > 0 and words[i - 1] in _PAYMENT_MODIFIERS:
+            return (words[i - 1], word, *words[i + 1 :]), "payment"  # bank_account_payment_profiles, bank_accounts
         if word in ENTITY_WORDS:
             for plural in ("es", "s"):  # orders.status reads as order status
                 if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
@@ -698,7 +747,8 @@ def word_variants(
     table_word = singular(context[0]) if context else ""
     for words, factor, note in _readings(tokens):
         out.append((words, factor, note, None))
-        if len(words) > 1 and words[-1] in _VALUE_NAME_ENDS and (len(words) > 2 or words[0] in _CODED_VALUE_WORDS):
+        coded = len(words) > 2 or words[0] in _CODED_VALUE_WORDS or words[-1] == "text"
+        if len(words) > 1 and words[-1] in _VALUE_NAME_ENDS and coded:
             # statusName, contactTypeName, segment_label: the name of a coded value (an enum attribute only)
             out.append((words[:-1], factor * 0.95, join_notes(note, VALUE_NAME_NOTE), None))
         if len(words) > 2 and words[0] == "external" and words[-1] in _REFERENCE_ENDS:
@@ -999,6 +1049,60 @@ _PATH_OWN_WORDS = frozenset(
 
 #: An array's element in a flattened path (``address[0].line[1]``), counted from 0.
 _ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]")
+#: Words of the objects on a path that only hold the record's own bookkeeping (``meta.timestamps.created_at``,
+#: ``AuditTrail.CreatedDate``, ``_repo.createDate``): an audit date under them is the record's.
+_BOOKKEEPING_PARTS = frozenset(
+    {"meta", "metadata", "timestamps", "timestamp", "audit", "trail", "repo", "details", "detail", "system", "sys"}
+)
+
+
+#: Last words of an object on a path whose key is its own, not the customer's (``PrimaryPhone.Id``,
+#: ``groups[0].$ref``, ``websites.id``): a contact point's row, a group, a manager.
+_OBJECTS_WITH_OWN_KEYS = frozenset(
+    {
+        "phone",
+        "phones",
+        "number",
+        "numbers",
+        "email",
+        "emails",
+        "address",
+        "addresses",
+        "website",
+        "websites",
+        "messenger",
+        "messengers",
+        "fax",
+        "mobile",
+        "group",
+        "groups",
+        "manager",
+        "tag",
+        "tags",
+        "team",
+        "plan",
+    }
+)
+_KEY_PARTS = frozenset({"id", "ref", "key", "uuid"})
+
+
+def key_of_another_object(name: str) -> bool:
+    """Whether a flattened path's last part is the key of a contact point's, a group's or a manager's object
+    on the path (``PrimaryPhone.Id``, ``manager.$ref``) rather than a reference to the customer."""
+    parts = [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]
+    if len(parts) < 2 or "".join(name_tokens(parts[-1])) not in _KEY_PARTS:
+        return False
+    parent = name_tokens(parts[-2])
+    return bool(parent) and parent[-1] in _OBJECTS_WITH_OWN_KEYS
+
+
+def audit_of_another_object(name: str) -> bool:
+    """Whether a flattened path's audit date is an object's on the path rather than the record's
+    (``cancellation.created_at``, ``phone_numbers[0].updated_at``; not ``meta.created``)."""
+    parts = [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]
+    if len(parts) < 2 or audit_date(name_tokens(parts[-1])) is None:
+        return False
+    return any(not set(name_tokens(part)) <= _BOOKKEEPING_PARTS for part in parts[:-1])
 
 
 def counted_from_one(name: str) -> str:
@@ -1011,13 +1115,34 @@ def counted_from_one(name: str) -> str:
 _PATH_KINDS = frozenset({"business", "office", "private", "personal", "home", "work", "other", "main", "primary"})
 #: Social networks whose account objects hold a customer's handle (``twitter-accounts.twitter-account.username``).
 _SOCIAL_NETWORKS = frozenset(
-    {"twitter", "facebook", "instagram", "linkedin", "tiktok", "youtube", "xing", "github", "skype", "googleplus"}
+    {
+        "twitter",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "tiktok",
+        "youtube",
+        "xing",
+        "github",
+        "skype",
+        "googleplus",
+        "quora",  # Outreach's quoraUrl, stackOverflowUrl, angelListUrl
+        "stackoverflow",
+        "angellist",
+        "pinterest",
+        "snapchat",
+        "mastodon",
+        "reddit",
+        "twitch",
+        "dribbble",
+        "behance",
+    }
 )
 #: The last part of such an account object that is the handle or the link to the profile.
 _ACCOUNT_PARTS = frozenset({"username", "handle", "url", "address", "value", "screenname", "profile"})
 #: Words after a social network's name that say the column holds the customer's account there
 #: (``facebook_handle``, ``twitter_url``, ``skype_name``, ``linkedin_profile_link``).
-_ACCOUNT_WORDS = _ACCOUNT_PARTS | {"id", "name", "link", "page", "user", "account"}
+_ACCOUNT_WORDS = _ACCOUNT_PARTS | {"id", "name", "link", "page", "user", "account", "slug"}
 #: Words of an object that is a login's, an IP address's or a device's: its place is not the customer's.
 EVENT_PLACES = frozenset({"login", "logon", "signin", "ip", "geoip", "device", "session", "browser"})
 
@@ -1037,8 +1162,9 @@ READING_NOTES = (EXTERNAL_KEY_NOTE, SOCIAL_ACCOUNT_NOTE, VALUE_NAME_NOTE)
 
 
 def social_network(words: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The social network a column's words start with (``twitter``; ``google plus`` as one), or None."""
-    if words[:2] == ("google", "plus"):
+    """The social network a column's words start with (``twitter``; ``google plus``, ``linked in`` as one), or
+    None."""
+    if len(words) >= 2 and words[0] + words[1] in _SOCIAL_NETWORKS:  # google_plus, linkedIn, stackOverflow
         return words[:2]
     return words[:1] if words and words[0] in _SOCIAL_NETWORKS else None
 
@@ -1061,6 +1187,8 @@ def path_readings(name: str) -> list[tuple[str, str]]:
         return []  # lastLoginLocation.city, ip_info.country: where a login or a device was, not the customer
     if any(name_tokens(part)[-1:] == ("by",) for part in parts[:-1]):
         return []  # createdBy.photo, lastNoteAddedBy.name: the user who did it, not the customer
+    if audit_of_another_object(name) or key_of_another_object(name):
+        return []  # cancellation.created_at, groups[0].$ref: the object's own, not the customer's
     network = next((w for part in parts[:-1] for w in name_tokens(part) if w in _SOCIAL_NETWORKS), None)
     if network and "".join(name_tokens(leaf)) in _ACCOUNT_PARTS:  # twitter-account.username: the handle there
         return [(network, f"the {leaf} of the '{parent}' account")]
@@ -1222,9 +1350,9 @@ _TYPE_PREFIX = re.compile(r"^(c|d|n|k|str|int|dt|bln|dbl|dec|lng|txt|sz)(?=[A-Z]
 
 
 #: A Salesforce custom field or relationship (``npe01__HomeEmail__c``, ``ssot__FirstName__c``,
-#: ``Region__pc`` of a Person Account, ``Account__r``): its managed package's namespace and its suffix say
-#: where it comes from, not what it holds.
-_SALESFORCE_CUSTOM = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]{0,14}__)?([A-Za-z][A-Za-z0-9_]*?)__(?:c|pc|r|x|s)$")
+#: ``Region__pc`` of a Person Account, ``Account__r``; Data Cloud's objects ``ssot__Individual__dlm``): its managed
+#: package's namespace and its suffix say where it comes from, not what it holds.
+_SALESFORCE_CUSTOM = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]{0,14}__)?([A-Za-z][A-Za-z0-9_]*?)__(?:c|pc|r|x|s|dlm|dll)$")
 
 
 def salesforce_field_name(name: str) -> str:

@@ -296,6 +296,10 @@ _TITLE_NAMES = frozenset({"title"})
 #: Keys that, found in every table, are the software's tenant or user rather than the customer's company.
 _SCOPE_KEYS = frozenset({"companyid", "userid", "accountid", "tenantid", "organizationid", "orgid", "teamid"})
 _JOB_TITLE_NAMES = frozenset({"jobtitle", "position", "function", "designation", "poste", "occupation", "job"})
+#: ... of which these only say the job as such: beside ``occupation`` or ``function`` (Outreach's prospects hold
+#: both a title and an occupation), a ``title`` may still be the job title, so a person checks it.
+_SURE_JOB_TITLE_NAMES = frozenset({"jobtitle", "job", "designation", "poste", "position"})
+_TITLE_BESIDE_ANOTHER_JOB_WORD = 0.86
 _SHORT_TEXT = re.compile(r"^\s*n?(?:var)?char2?\s*\(\s*(\d+)\s*\)", re.I)
 
 
@@ -313,8 +317,10 @@ def _with_table_evidence(
     matcher: ColumnMatcher,
 ) -> list[list[Candidate]]:
     """The candidates, with what the rest of the table says: a ``title`` beside a job-title column (or too
-    short for a job title: SAP's 4-letter key) is the salutation."""
+    short for a job title: SAP's 4-letter key) is the salutation (held for review beside a word that may not be
+    the job's title, :data:`_SURE_JOB_TITLE_NAMES`)."""
     job_tables = {t.name for t in tables if any(compact_key(c.name) in _JOB_TITLE_NAMES for c in t.columns)}
+    sure_job_tables = {t.name for t in tables if any(compact_key(c.name) in _SURE_JOB_TITLE_NAMES for c in t.columns)}
     out = list(by_name)
     everywhere = _scope_keys_everywhere(tables)
     _whole_addresses(columns, out, matcher)
@@ -325,11 +331,16 @@ def _with_table_evidence(
         if compact_key(col.name) not in _TITLE_NAMES:
             continue
         short = _SHORT_TEXT.match(col.sql_type or "")
-        if table.name in job_tables or (short and int(short.group(1)) <= 10):
+        too_short = bool(short and int(short.group(1)) <= 10)
+        if table.name in job_tables or too_short:
             why = "beside a job-title column" if table.name in job_tables else f"{col.sql_type}: too short for a job"
             found = matcher.match("salutation", table.name, col.sql_type, limit=1)
             if found:
-                top = replace(found[0], confidence=0.9, reason=f"'{col.name}' read as the salutation ({why})")
+                sure = too_short or table.name in sure_job_tables
+                if not sure:
+                    why = "beside another job word: a job title too, check"
+                level = 0.9 if sure else _TITLE_BESIDE_ANOTHER_JOB_WORD
+                top = replace(found[0], confidence=level, reason=f"'{col.name}' read as the salutation ({why})")
                 out[i] = [top, *(c for c in by_name[i] if c.attribute != top.attribute)]
     return out
 
