@@ -787,6 +787,8 @@ class ColumnMatcher:
                     continue  # addresses.order_id: a link to an order, which an address row does not hold
                 if entity in _ISSUED_ENTITIES and target.entity == "address" and _BILLING_WORDS.isdisjoint(tokens):
                     continue  # a bank account's or an identity document's country: its issuer's, not an address
+                if about == "account_manager" and entity == "interaction":
+                    continue  # a ticket's assignee: the agent working on it, not the customer's account manager
                 if about == "address_label" and entity != "address" and "address" not in tokens:
                     continue  # a user's alias is no address's label
                 if (

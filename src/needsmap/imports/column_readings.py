@@ -269,6 +269,8 @@ PAYMENT_TABLE_WORDS = frozenset(
 #: ``customer_bank_accounts``, ``payment_methods``): after a word of payment, the payment's, not a customer's.
 _PAYMENT_HEADS = frozenset({"profile", "profiles", "account", "accounts", "method", "methods", "detail", "details"})
 _PAYMENT_MODIFIERS = frozenset({*PAYMENT_TABLE_WORDS, "bank", "debit", "sepa"})
+#: Entities of a party: a word of theirs before ``accounts`` names whose accounts they are, not what kind.
+_PARTY_ENTITIES = frozenset({"customer", "organization", "household"})
 #: Table (and leading column) words that say which entity the row is about.
 ENTITY_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -507,6 +509,9 @@ def table_context(table: str | None) -> tuple[tuple[str, ...], str | None]:
             return (word, *words[i + 1 :]), "payment"  # payment_instruments, customer_authorizations
         if word in _PAYMENT_HEADS and i > 0 and words[i - 1] in _PAYMENT_MODIFIERS:
             return (words[i - 1], word, *words[i + 1 :]), "payment"  # bank_account_payment_profiles, bank_accounts
+        if word in ("account", "accounts") and i > 1 and ENTITY_WORDS.get(words[i - 1]) not in _PARTY_ENTITIES:
+            if any(ENTITY_WORDS.get(w) == "customer" for w in words[: i - 1]):  # customer_identity_accounts,
+                return (words[i - 1], word, *words[i + 1 :]), "identifier"  # user_oauth_accounts: theirs elsewhere
         if word in ENTITY_WORDS:
             for plural in ("es", "s"):  # orders.status reads as order status
                 if word.endswith(plural) and word[: -len(plural)] in ENTITY_WORDS:
