@@ -1011,7 +1011,8 @@ class ColumnMatcher:
         if tokens in _HOLDER_KEYS and entity in ("address", "contact_point"):  # a customer's owner is an agent
             index = self._by_catalog.get("customer_id")
             if index is not None:
-                found[index] = (0.84, f"{'_'.join(tokens)} of a {entity} row: the customer it belongs to")
+                raw = 0.85 if len(tokens) > 2 else 0.84  # OWNER_TABLE_ID names the party; owner_id may be a user
+                found[index] = (raw, f"{'_'.join(tokens)} of a {entity} row: the customer it belongs to")
                 return True
         negated = negated_channel(tokens)
         if negated is not None:
