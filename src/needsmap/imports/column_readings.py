@@ -1054,6 +1054,13 @@ _PATH_OWN_WORDS = frozenset(
 
 #: An array's element in a flattened path (``address[0].line[1]``), counted from 0.
 _ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]")
+
+
+def path_parts(name: str) -> list[str]:
+    """The parts of a flattened object's path, without array indexes (``telecom[0].value`` -> telecom, value)."""
+    return [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]
+
+
 #: Words of the objects on a path that only hold the record's own bookkeeping (``meta.timestamps.created_at``,
 #: ``AuditTrail.CreatedDate``, ``_repo.createDate``): an audit date under them is the record's.
 _BOOKKEEPING_PARTS = frozenset(
@@ -1094,7 +1101,7 @@ _KEY_PARTS = frozenset({"id", "ref", "key", "uuid"})
 def key_of_another_object(name: str) -> bool:
     """Whether a flattened path's last part is the key of a contact point's, a group's or a manager's object
     on the path (``PrimaryPhone.Id``, ``manager.$ref``) rather than a reference to the customer."""
-    parts = [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]
+    parts = path_parts(name)
     if len(parts) < 2 or "".join(name_tokens(parts[-1])) not in _KEY_PARTS:
         return False
     parent = name_tokens(parts[-2])
@@ -1104,7 +1111,7 @@ def key_of_another_object(name: str) -> bool:
 def audit_of_another_object(name: str) -> bool:
     """Whether a flattened path's audit date is an object's on the path rather than the record's
     (``cancellation.created_at``, ``phone_numbers[0].updated_at``; not ``meta.created``)."""
-    parts = [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]
+    parts = path_parts(name)
     if len(parts) < 2 or audit_date(name_tokens(parts[-1])) is None:
         return False
     return any(not set(name_tokens(part)) <= _BOOKKEEPING_PARTS for part in parts[:-1])
@@ -1178,7 +1185,7 @@ def path_readings(name: str) -> list[tuple[str, str]]:
     """Other names to read a flattened object's field by, each with the note that says how (best first): the
     object's own name when the last part only holds its value (``PrimaryEmailAddr.Address``: the e-mail), else
     the last part alone (``homeAddress.countryOrRegion``: the country; ``BillAddr.City``)."""
-    parts = [part for part in _ARRAY_INDEX.sub("", name).split(".") if part.strip()]  # telecom[0].value
+    parts = path_parts(name)  # telecom[0].value
     if len(parts) < 2:
         return []
     leaf, parent = parts[-1], parts[-2]
