@@ -12,12 +12,7 @@ import bisect
 import math
 import re
 
-from needsmap.imports.column_readings import (
-    ENTITY_WORDS,
-    EVENT_PLACES,
-    ORGANIZATION_TABLE_WORDS,
-    QUALIFIERS,
-)
+from needsmap.imports.column_readings import ENTITY_WORDS, EVENT_PLACES, ORGANIZATION_TABLE_WORDS, QUALIFIERS
 
 #: Columns that are never a customer attribute: suite bookkeeping, sort keys, tokens, row versions.
 NOT_ATTRIBUTES: frozenset[str] = frozenset(
@@ -118,33 +113,12 @@ GENERIC_NAMES = frozenset(
 GENERIC_CAP = 0.85
 #: Words of a column about someone else than the customer (AssistantPhone, spousesname).
 _OTHER_PERSON = frozenset(
-    {
-        "assistant",
-        "asst",
-        "spouse",
-        "spouses",
-        "emergency",
-        "mother",
-        "mothers",
-        "father",
-        "fathers",
-    }
+    {"assistant", "asst", "spouse", "spouses", "emergency", "mother", "mothers", "father", "fathers"}
 )
 #: Counters of the software's security: failed logins, lock-outs.
 _SECURITY_WORDS = frozenset({"failed", "failures", "failure", "attempts", "lockout", "locked"})
 #: Verbs of audit columns: created_by, modified_user_id and updated_by_id name a user of the software.
-_AUDIT_VERBS = frozenset(
-    {
-        "created",
-        "modified",
-        "updated",
-        "changed",
-        "deleted",
-        "creat",
-        "modif",
-        "assigned",
-    }
-)
+_AUDIT_VERBS = frozenset({"created", "modified", "updated", "changed", "deleted", "creat", "modif", "assigned"})
 #: Scopes of the software (a website, a store, a tenant): their ids are not customer attributes.
 _SCOPES = frozenset(
     {
@@ -155,10 +129,7 @@ _SCOPES = frozenset(
         ("workspace",),
         ("site",),
         ("instance",),
-        (
-            "internal",
-            "organization",
-        ),  # Salesforce Data Cloud's InternalOrganizationId: the org the data lives in
+        ("internal", "organization"),  # Salesforce Data Cloud's InternalOrganizationId: the org the data lives in
         ("internal", "org"),
     }
 )
@@ -214,35 +185,12 @@ OTHER_ENTITY = 0.85
 AUDIT_ATTRIBUTES = frozenset({"record_created_at", "record_updated_at", "is_deleted", "is_active"})
 #: The row's own key: ``id``, ``rowid``, ``entity_id``, ``internalId``, ``record_id``.
 OWN_KEYS = frozenset(
-    {
-        "id",
-        "rowid",
-        "entityid",
-        "pk",
-        "uuid",
-        "guid",
-        "internalid",
-        "recordid",
-        "uid",
-        "uniqueid",
-        "objectid",
-        "sysid",
-    }
+    {"id", "rowid", "entityid", "pk", "uuid", "guid", "internalid", "recordid", "uid", "uniqueid", "objectid", "sysid"}
 )
 #: The key a customer-related table's own id stands for, by the table's telling word.
 KEY_OF_TABLE = {
     **dict.fromkeys(
-        (
-            "contact",
-            "contacts",
-            "lead",
-            "leads",
-            "person",
-            "persons",
-            "people",
-            "socpeople",
-        ),
-        "crm_contact_id",
+        ("contact", "contacts", "lead", "leads", "person", "persons", "people", "socpeople"), "crm_contact_id"
     ),
     **dict.fromkeys(ORGANIZATION_TABLE_WORDS, "crm_account_id"),
     **dict.fromkeys(("ticket", "tickets", "case", "cases", "complaint", "complaints"), "case_number"),
@@ -266,12 +214,7 @@ _NEGATION_STARTS = (
     ("no",),
     ("not",),
     ("never",),
-    (
-        "has",
-        "opted",
-        "out",
-        "of",
-    ),  # Salesforce's HasOptedOutOfFax, HasOptedOutProfiling (Individual)
+    ("has", "opted", "out", "of"),  # Salesforce's HasOptedOutOfFax, HasOptedOutProfiling (Individual)
     ("has", "opted", "out"),
     ("opted", "out", "of"),
     ("opted", "out"),
@@ -280,21 +223,9 @@ _NEGATION_STARTS = (
 )
 #: What a negated channel word is the opposite of (inverted), or means as it is (email opt-out).
 _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
+    **dict.fromkeys(("call", "phone", "telephone", "telemarketing", "calls"), ("phone_marketing_consent", True)),
     **dict.fromkeys(
-        ("call", "phone", "telephone", "telemarketing", "calls"),
-        ("phone_marketing_consent", True),
-    ),
-    **dict.fromkeys(
-        (
-            "email",
-            "emails",
-            "bulkemail",
-            "mailing",
-            "newsletter",
-            "massmail",
-            "bulkmail",
-            "massemail",
-        ),
+        ("email", "emails", "bulkemail", "mailing", "newsletter", "massmail", "bulkmail", "massemail"),
         ("email_opt_out", False),
     ),
     **dict.fromkeys(("marketing",), ("email_marketing_consent", True)),  # NoMarketing: no campaigns at all
@@ -302,14 +233,10 @@ _NEGATED_CHANNELS: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(("profiling", "tracking", "geotracking", "profile"), ("profiling_consent", True)),
     # do_not_contact, HasOptedOutSolicit: no approach at all, by e-mail first (Salesforce NPSP, Salesloft)
     **dict.fromkeys(("contact", "solicit", "solicitation"), ("email_marketing_consent", True)),
-    **dict.fromkeys(
-        ("mail", "postalmail", "post", "postal", "directmail"),
-        ("post_marketing_consent", True),
-    ),
+    **dict.fromkeys(("mail", "postalmail", "post", "postal", "directmail"), ("post_marketing_consent", True)),
     **dict.fromkeys(("sms", "text", "texts"), ("sms_marketing_consent", True)),
     **dict.fromkeys(
-        ("trade", "share", "sharedata", "sale", "sell", "selling", "sharing"),
-        ("third_party_consent", True),
+        ("trade", "share", "sharedata", "sale", "sell", "selling", "sharing"), ("third_party_consent", True)
     ),
 }
 #: Flags that say the opposite of the attribute: blocked is not active.
@@ -424,15 +351,9 @@ CONSENT_WORDS = frozenset(
 )
 #: Channel words of a positive consent and the consent they name.
 _CONSENT_CHANNELS: dict[str, str] = {
-    **dict.fromkeys(
-        ("email", "emails", "newsletter", "newsletters", "marketing"),
-        "email_marketing_consent",
-    ),
+    **dict.fromkeys(("email", "emails", "newsletter", "newsletters", "marketing"), "email_marketing_consent"),
     **dict.fromkeys(("sms", "text", "texts", "whatsapp"), "sms_marketing_consent"),
-    **dict.fromkeys(
-        ("phone", "call", "calls", "telephone", "telemarketing"),
-        "phone_marketing_consent",
-    ),
+    **dict.fromkeys(("phone", "call", "calls", "telephone", "telemarketing"), "phone_marketing_consent"),
     **dict.fromkeys(("post", "postal", "mail", "directmail"), "post_marketing_consent"),
     **dict.fromkeys(("push",), "push_consent"),
 }
@@ -493,24 +414,9 @@ def positive_channel(tokens: tuple[str, ...]) -> tuple[str, str] | None:
 #: What a word of a consent column's tail says it holds: when, where from, from which address, or the state.
 _CONSENT_DETAIL_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        (
-            "at",
-            "date",
-            "time",
-            "timestamp",
-            "on",
-            "ts",
-            "dt",
-            "datetime",
-            "updated",
-            "when",
-        ),
-        "consent_date",
+        ("at", "date", "time", "timestamp", "on", "ts", "dt", "datetime", "updated", "when"), "consent_date"
     ),
-    **dict.fromkeys(
-        ("source", "method", "collected", "level", "channel", "origin", "via"),
-        "consent_source",
-    ),
+    **dict.fromkeys(("source", "method", "collected", "level", "channel", "origin", "via"), "consent_source"),
     **dict.fromkeys(("ip",), "consent_ip"),
     **dict.fromkeys(("state", "status", "value"), "state"),
 }
@@ -518,27 +424,12 @@ _CONSENT_DETAIL_WORDS: dict[str, str] = {
 _WITHDRAWN_WORDS = frozenset({"unsubscribed", "unsubscribe", "optout", "withdrawn", "revoked", "out"})
 #: Words that make a consent column about a step of asking for it (double_opt_in_email_sent_date) or its text.
 _NOT_THE_CONSENT = frozenset(
-    {
-        "sent",
-        "double",
-        "confirmation",
-        "reminder",
-        "request",
-        "requested",
-        "token",
-        "version",
-        "text",
-        "hash",
-    }
+    {"sent", "double", "confirmation", "reminder", "request", "requested", "token", "version", "text", "hash"}
 )
 #: Words that make a name a consent whatever else it says.
 _EXPLICIT_CONSENT = frozenset({"consent", "consents", "consented", "optin", "optout", "opted", "unsubscribed"})
 #: Words that make a name a consent when it names a channel too (``subscriptions_email_marketing_timestamp``).
-_CHANNEL_CONSENT = (CONSENT_WORDS - _EXPLICIT_CONSENT) | {
-    "marketing",
-    "subscriptions",
-    "unsubscribe",
-}
+_CHANNEL_CONSENT = (CONSENT_WORDS - _EXPLICIT_CONSENT) | {"marketing", "subscriptions", "unsubscribe"}
 
 
 def consent_detail(tokens: tuple[str, ...]) -> tuple[str, str] | None:
@@ -562,43 +453,18 @@ def consent_detail(tokens: tuple[str, ...]) -> tuple[str, str] | None:
     said = "_".join(tokens)
     detail = details[-1]
     if detail == "consent_date" and not _WITHDRAWN_WORDS.isdisjoint(words):
-        return (
-            "consent_withdrawn_date",
-            f"'{said}' says when the consent was taken back",
-        )
+        return "consent_withdrawn_date", f"'{said}' says when the consent was taken back"
     if detail == "state":
         if channel is None or not _WITHDRAWN_WORDS.isdisjoint(words) or details.count("state") != len(details):
             return None
         return _CONSENT_CHANNELS[channel], f"'{said}': the state of the {channel} consent"
-    what = {
-        "consent_date": "when",
-        "consent_source": "where or how",
-        "consent_ip": "from which address",
-    }[detail]
+    what = {"consent_date": "when", "consent_source": "where or how", "consent_ip": "from which address"}[detail]
     return detail, f"'{said}' says {what} the consent was given"
 
 
 #: Words of a phone number's parts and of the tables and names that hold them.
-_PHONE_WORDS = frozenset(
-    {
-        "phone",
-        "phones",
-        "telephone",
-        "tel",
-        "telecom",
-        "mobile",
-        "cell",
-        "fax",
-        "contact",
-    }
-)
-_PHONE_PARTS = (
-    ("area", "code"),
-    ("country", "code"),
-    ("dial", "code"),
-    ("calling", "code"),
-    ("country", "prefix"),
-)
+_PHONE_WORDS = frozenset({"phone", "phones", "telephone", "tel", "telecom", "mobile", "cell", "fax", "contact"})
+_PHONE_PARTS = (("area", "code"), ("country", "code"), ("dial", "code"), ("calling", "code"), ("country", "prefix"))
 
 
 def phone_part(tokens: tuple[str, ...], context: tuple[str, ...]) -> tuple[str, str] | None:
@@ -607,19 +473,12 @@ def phone_part(tokens: tuple[str, ...], context: tuple[str, ...]) -> tuple[str, 
     if "code" not in tokens and "type" not in tokens and "prefix" not in tokens:
         return None
     pairs = set(zip(tokens, tokens[1:]))
-    phone_named = not _PHONE_WORDS.isdisjoint(tokens) or not {
-        "phone",
-        "phones",
-        "telecom",
-    }.isdisjoint(context)
+    phone_named = not _PHONE_WORDS.isdisjoint(tokens) or not {"phone", "phones", "telecom"}.isdisjoint(context)
     if "fax" in tokens:
         return None
     if ("area", "code") in pairs and len(tokens) <= 3 or phone_named and pairs & set(_PHONE_PARTS):
         number = "mobile_phone" if not {"mobile", "cell", "sms"}.isdisjoint(tokens) else "phone"
-        return (
-            number,
-            f"'{'_'.join(tokens)}': a part of the {number.replace('_', ' ')} number",
-        )
+        return number, f"'{'_'.join(tokens)}': a part of the {number.replace('_', ' ')} number"
     if phone_named and ("line", "type") in pairs:  # PHONE_LINE_TYPE: mobile, landline, fax
         return "phone_type", f"'{'_'.join(tokens)}': the kind of the phone number"
     return None
@@ -641,18 +500,7 @@ def valid_from(tokens: tuple[str, ...], entity: str | None) -> tuple[str, str] |
 _OPPOSABLE_FLAGS = frozenset({"is_active", "address_verified", "email_verified", "phone_verified"})
 #: Negations glued to a channel or written in Dutch, German or French (``nomail``, ``geen_post``,
 #: ``keine_werbung``, ``nicht_anrufen``, ``ne_pas_appeler``): catalog spellings of a consent's opposite.
-_NEGATED_GLUED = (
-    "nomail",
-    "noemail",
-    "nocall",
-    "nophone",
-    "nosms",
-    "nopost",
-    "geen",
-    "kein",
-    "nicht",
-    "nepas",
-)
+_NEGATED_GLUED = ("nomail", "noemail", "nocall", "nophone", "nosms", "nopost", "geen", "kein", "nicht", "nepas")
 
 
 def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> bool:
@@ -672,34 +520,9 @@ def holds_the_opposite(tokens: tuple[str, ...], attribute: str, entity: str) -> 
 
 
 #: First words of a yes/no column: is_, has_, allow_, use_for_ (an integer column so named is a flag).
-_FLAG_STARTS = frozenset(
-    {
-        "is",
-        "has",
-        "can",
-        "allow",
-        "allows",
-        "use",
-        "show",
-        "enable",
-        "accepts",
-        "accept",
-        "opted",
-    }
-)
+_FLAG_STARTS = frozenset({"is", "has", "can", "allow", "allows", "use", "show", "enable", "accepts", "accept", "opted"})
 #: Whole names that are flags whatever their type (MySQL's tinyint, Frappe's int checks).
-_FLAG_NAMES = frozenset(
-    {
-        "active",
-        "enabled",
-        "disabled",
-        "deleted",
-        "verified",
-        "blocked",
-        "suspended",
-        "primary",
-    }
-)
+_FLAG_NAMES = frozenset({"active", "enabled", "disabled", "deleted", "verified", "blocked", "suspended", "primary"})
 #: Words of an address flag that say which kind of address the row is (is_billing, use_for_shipping).
 ADDRESS_KINDS = frozenset({"billing", "shipping", "delivery", "invoice", "mailing", "postal", "home", "work"})
 #: Words of a flag that say the row is the preferred one of its kind (is_primary_address, is_default).
@@ -975,20 +798,7 @@ _OTHER_SUBJECTS = frozenset(
 _MATCHED = re.compile(r"(?:close to )?(?:spelling|id|name|synonym|catalog id)[^']* '([^']+)'")
 #: One-word names that only say "the value": ``name``, ``address``, ``number`` (their table says of what).
 _GENERIC_WORDS = frozenset(
-    {
-        "name",
-        "value",
-        "number",
-        "text",
-        "address",
-        "code",
-        "label",
-        "id",
-        "uuid",
-        "guid",
-        "identifier",
-        "title",
-    }
+    {"name", "value", "number", "text", "address", "code", "label", "id", "uuid", "guid", "identifier", "title"}
 )
 
 #: Observed precision -> confidence: a confidence of 0.9 (accepted without review) stands for 97% observed
