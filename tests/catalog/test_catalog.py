@@ -317,6 +317,24 @@ def test_workshop_attributes_inherit_catalog_spellings(catalog):
     assert only_workshop.best("birth_date") is None  # spellings come from the catalog only
 
 
+def test_a_workshop_attribute_standing_for_a_consent_is_read_as_one():
+    """A workshop's own ``email_optin`` (no entity or type said) stands for the catalog's e-mail marketing consent:
+    a ``no_marketing`` column holds its opposite and a person confirms it. Before, the attribute counted as a
+    customer fact: the flag was accepted at 0.93 as the opt-in itself, not inverted (an opt-out recorded as an
+    opt-in)."""
+    from needsmap.imports.column_match import CONSENT_NOTE
+
+    ws = m.Workshop(workshop=m.WorkshopInfo(name="w"), attributes=[m.Attribute("email_optin", name="E-mail opt-in")])
+    found = ColumnMatcher.for_workshop(ws).best("no_marketing", "customers", "boolean")
+    assert (found.attribute, found.source, found.catalog_id) == ("email_optin", "workshop", "email_marketing_consent")
+    assert found.inverted and "opposite" in found.reason
+    assert found.confidence < 0.9 and CONSENT_NOTE in found.reason
+    assert (found.entity, found.type) == ("consent", "boolean")  # the catalog entry's, as the workshop says none
+    stated = m.Attribute("email_optin", name="E-mail opt-in", entity="preference", type="string")
+    own = ColumnMatcher.for_workshop(m.Workshop(workshop=m.WorkshopInfo(name="w"), attributes=[stated]))
+    assert own.best("email_optin", "customers").entity == "preference"  # what the workshop says wins
+
+
 # ---------------------------------------------------------------- commands
 
 

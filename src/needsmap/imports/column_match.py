@@ -606,18 +606,12 @@ class ColumnMatcher:
             if entry is not None:
                 used.add(entry.id)
                 names += _entry_names(entry, _INHERITED_WEIGHT, inherited=True)
+            # an attribute that stands for a catalog entry and says no entity or type of its own is what the entry
+            # is: a workshop's ``email_optin`` is a consent, so ``no_marketing`` is its opposite and a person checks it
+            entity = attr.entity or (entry.entity if entry else None) or attr.effective_entity
+            kind = attr.type or (entry.type if entry else None) or attr.effective_type
             targets.append(
-                (
-                    _target(
-                        attr.id,
-                        "workshop",
-                        attr.name or attr.id,
-                        attr.effective_entity,
-                        attr.effective_type,
-                        entry.id if entry else None,
-                    ),
-                    names,
-                )
+                (_target(attr.id, "workshop", attr.name or attr.id, entity, kind, entry.id if entry else None), names)
             )
         targets += [(_entry_target(e), _entry_names(e, 1.0)) for e in entries if e.id not in used]
         return cls(targets)
