@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from needsmap.format import model as m
+from needsmap.imports.schema import SchemaColumn, SchemaTable
 from tests.conftest import DATA, assert_opens_clean
 
 #: A small workshop (a few systems and attributes) that the sample sheets, DDL files and databases import into.
@@ -27,3 +28,8 @@ def holdings_of(path: Path, system: str) -> dict[str, m.Holding]:
     """The holdings of ``system`` in the workshop file at ``path`` (which must open clean), by attribute."""
     ws = assert_opens_clean(path)
     return {h.attribute: h for h in next(s for s in ws.systems if s.id == system).holds}
+
+
+def schema_table(name: str, *columns: tuple[str, str]) -> SchemaTable:
+    """A table of a schema as the DDL and database readers give it: ``(column, SQL type)`` pairs, in order."""
+    return SchemaTable(name, tuple(SchemaColumn(c, t) for c, t in columns))

@@ -20,8 +20,9 @@ from needsmap.imports.column_match import (
     UNCONFIRMED_NOTE,
     ColumnMatcher,
 )
-from needsmap.imports.schema import SchemaColumn, SchemaTable, propose
+from needsmap.imports.schema import SchemaTable, propose
 from tests.conftest import DATA, ROOT
+from tests.imports.conftest import schema_table
 
 #: The five systems whose DDL was labelled before (tests/data/import): the new set is beyond them.
 EARLIER = {"prestashop", "sylius", "saleor", "espocrm", "odoo"}
@@ -959,15 +960,11 @@ def _proposals(*tables: SchemaTable) -> dict:
     return {p.key: p for p in propose(tables, ColumnMatcher.from_catalog())}
 
 
-def _table(name: str, *columns: tuple[str, str]) -> SchemaTable:
-    return SchemaTable(name, tuple(SchemaColumn(c, t) for c, t in columns))
-
-
 def test_title_is_the_salutation_beside_a_job_title_or_when_too_short_for_one():
     found = _proposals(
-        _table("leads", ("title", "varchar(191)"), ("position", "varchar(191)")),
-        _table("contacts", ("title", "varchar(100)")),
-        _table("BUT000", ("TITLE", "nvarchar(4)")),
+        schema_table("leads", ("title", "varchar(191)"), ("position", "varchar(191)")),
+        schema_table("contacts", ("title", "varchar(100)")),
+        schema_table("BUT000", ("TITLE", "nvarchar(4)")),
     )
     assert found["leads.title"].attribute == "salutation"
     assert "job-title column" in found["leads.title"].reason
@@ -977,14 +974,14 @@ def test_title_is_the_salutation_beside_a_job_title_or_when_too_short_for_one():
 
 def test_an_address_in_one_column_is_the_whole_address_when_the_table_has_no_parts_or_has_them_apart():
     found = _proposals(
-        _table("persons", ("name", "varchar(255)"), ("mailing_address", "varchar(255)")),
-        _table(
+        schema_table("persons", ("name", "varchar(255)"), ("mailing_address", "varchar(255)")),
+        schema_table(
             "organizations",
             ("address", "varchar(255)"),
             ("address_locality", "varchar(255)"),
             ("address_postal_code", "varchar(32)"),
         ),
-        _table("customers", ("address", "varchar(255)"), ("city", "varchar(100)"), ("zip", "varchar(10)")),
+        schema_table("customers", ("address", "varchar(255)"), ("city", "varchar(100)"), ("zip", "varchar(10)")),
     )
     assert found["persons.mailing_address"].attribute == "full_address"
     assert "no city or postal code" in found["persons.mailing_address"].reason
@@ -995,13 +992,15 @@ def test_an_address_in_one_column_is_the_whole_address_when_the_table_has_no_par
 
 def test_keys_and_bookkeeping_are_read_from_the_table():
     found = _proposals(
-        _table("contacts", ("id", "char(36)"), ("date_entered", "datetime")),
-        _table("accounts", ("id", "char(36)")),
-        _table("users", ("id", "int")),
-        _table("customer_address_entity", ("entity_id", "int"), ("parent_id", "int"), ("created_at", "timestamp")),
-        _table("email_addresses", ("id", "char(36)"), ("deleted", "tinyint(1)")),
-        _table("customer_groups", ("id", "int"), ("name", "varchar(50)")),
-        _table("conversations", ("uuid", "uuid"), ("created_at", "timestamp")),
+        schema_table("contacts", ("id", "char(36)"), ("date_entered", "datetime")),
+        schema_table("accounts", ("id", "char(36)")),
+        schema_table("users", ("id", "int")),
+        schema_table(
+            "customer_address_entity", ("entity_id", "int"), ("parent_id", "int"), ("created_at", "timestamp")
+        ),
+        schema_table("email_addresses", ("id", "char(36)"), ("deleted", "tinyint(1)")),
+        schema_table("customer_groups", ("id", "int"), ("name", "varchar(50)")),
+        schema_table("conversations", ("uuid", "uuid"), ("created_at", "timestamp")),
     )
     assert found["contacts.id"].attribute == "crm_contact_id"
     assert found["accounts.id"].attribute == "crm_account_id"
@@ -1036,7 +1035,7 @@ def test_the_column_type_says_what_a_flag_is(matcher):
 
 def test_an_address_row_says_its_kind_and_whether_it_is_the_preferred_one():
     found = _proposals(
-        _table(
+        schema_table(
             "addresses",
             ("is_billing", "tinyint"),
             ("use_for_shipping", "tinyint(1)"),
@@ -1051,14 +1050,14 @@ def test_an_address_row_says_its_kind_and_whether_it_is_the_preferred_one():
 
 
 def test_an_interaction_table_holds_the_case_and_when_it_happened():
-    found = _proposals(_table("ost_ticket", ("ticket_id", "int"), ("created", "datetime"), ("status_id", "int")))
+    found = _proposals(schema_table("ost_ticket", ("ticket_id", "int"), ("created", "datetime"), ("status_id", "int")))
     assert found["ost_ticket.ticket_id"].attribute == "case_number"
     assert found["ost_ticket.created"].attribute == "interaction_date"
     assert found["ost_ticket.status_id"].attribute == "case_status"
 
 
 def test_a_column_of_the_software_says_why_it_is_left_out():
-    found = _proposals(_table("Contact", ("CreatedById", "char(18)"), ("MANDT", "nvarchar(3)")))
+    found = _proposals(schema_table("Contact", ("CreatedById", "char(18)"), ("MANDT", "nvarchar(3)")))
     assert found["Contact.CreatedById"].attribute is None
     assert "a user of the software" in found["Contact.CreatedById"].reason
     assert "technical column" in found["Contact.MANDT"].reason
@@ -1128,7 +1127,8 @@ def test_an_inverted_proposal_survives_the_review_file_and_says_so_in_the_plan(t
     from needsmap.imports.schema import plan_holdings
 
     proposals = propose(
-        [_table("contacts", ("do_not_call", "tinyint(1)"), ("email", "varchar(255)"))], ColumnMatcher.from_catalog()
+        [schema_table("contacts", ("do_not_call", "tinyint(1)"), ("email", "varchar(255)"))],
+        ColumnMatcher.from_catalog(),
     )
     assert [p.inverted for p in proposals] == [True, False]
     path = tmp_path / "review.yaml"

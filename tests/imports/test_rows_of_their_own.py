@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from needsmap.imports.column_match import ColumnMatcher
-from needsmap.imports.schema import SchemaColumn, SchemaTable, propose
+from needsmap.imports.schema import propose
+from tests.imports.conftest import schema_table
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +93,6 @@ def test_a_has_opted_out_flag_is_the_consent_inverted_and_a_person_confirms_it(m
     assert found.confidence < 0.9 and "opposite" in found.reason
 
 
-def _table(name: str, *columns: tuple[str, str]) -> SchemaTable:
-    return SchemaTable(name, tuple(SchemaColumn(c, t) for c, t in columns))
-
-
 def test_a_title_beside_an_occupation_is_checked_and_beside_a_job_title_it_is_the_salutation(matcher):
     """Outreach's prospects hold a ``title`` (the job) and an ``occupation``: round 15 accepted the title as the
     salutation. Beside an occupation or a function it is now held for review; beside a job title (or a position)
@@ -104,8 +101,8 @@ def test_a_title_beside_an_occupation_is_checked_and_beside_a_job_title_it_is_th
         p.key: p
         for p in propose(
             [
-                _table("prospects", ("title", "varchar(255)"), ("occupation", "varchar(255)")),
-                _table("leads", ("title", "varchar(255)"), ("job_title", "varchar(255)")),
+                schema_table("prospects", ("title", "varchar(255)"), ("occupation", "varchar(255)")),
+                schema_table("leads", ("title", "varchar(255)"), ("job_title", "varchar(255)")),
             ],
             matcher,
         )
